@@ -1,0 +1,180 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# rtbpf: one non-recursive Makefile. Out of tree: O=DIR (default build).
+# V=1 shows every command. `make help` lists the targets.
+
+O ?= build
+ifeq ($(strip $(O)),)
+override O := build
+endif
+prefix ?= /usr/local
+DESTDIR ?=
+VERSION := 0.1.0
+
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+ARCH := x86
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+.DEFAULT_GOAL := all
+
+WARN := -Wall -Wextra -Wformat=2
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 $(WARN) -D_FORTIFY_SOURCE=2 -DRTBPF_VERSION='"$(VERSION)"'
+ifeq ($(WERROR),1)
+CFLAGS += -Werror
+endif
+CPPFLAGS += -I. -Iuser -Iuser/include -I$(O)/skel -MMD -MP
+LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+LIBBPF_STATIC := $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz) -lzstd
+LDLIBS += $(LIBBPF_LIBS) -lm
+
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Ibpf -Wall -Werror
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(O)/skel/%.skel.h,$(BPF_SRCS))
+
+# Shared userspace code, used by the binary and the tests.
+COMMON_SRCS := $(wildcard user/*.c)
+COMMON_SRCS := $(filter-out user/main.c,$(COMMON_SRCS))
+MONITOR_SRCS := $(wildcard user/monitor/*.c)
+RTBPF_SRCS := user/main.c $(COMMON_SRCS) $(MONITOR_SRCS)
+RTBPF_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(RTBPF_SRCS))
+COMMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(COMMON_SRCS))
+
+RTBPF := $(O)/bin/rtbpf
+RTBPF_STATIC := $(O)/bin/rtbpf-static
+
+# Unit tests: tests/unit/test_X.c, linked with the shared code and cmocka,
+# built with sanitizers into a separate object tree.
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
+SAN_COMMON_OBJS := $(patsubst %.c,$(O)/san/%.o,$(COMMON_SRCS))
+
+# Test and bench helpers (load generators): tests/tools/X.c -> $(O)/tests/X
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(O)/tests/%,$(TOOL_SRCS))
+
+.PHONY: all run test check bench install clean help deps vmlinux static \
+	format lint unit tools
+
+all: $(RTBPF) tools
+
+tools: $(TOOL_BINS)
+
+$(O)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) vmlinux/$(ARCH)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o
+	$(Q)rm -f $@.tmp.o
+
+$(O)/skel/%.skel.h: $(O)/bpf/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+
+# Every userspace object may include any skeleton.
+$(O)/obj/%.o: %.c | $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(O)/san/%.o: %.c | $(SKELS)
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
+
+$(RTBPF): $(RTBPF_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# One file an operator copies to a trading host: libbpf, libelf, zlib and
+# zstd linked in, and libc too, so it runs where none is installed.
+static: $(RTBPF_STATIC)
+$(RTBPF_STATIC): $(RTBPF_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -static $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_STATIC) -lm -o $@
+
+$(O)/tests/unit/%: tests/unit/%.c $(SAN_COMMON_OBJS)
+	$(call msg,CC-TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) $^ -lcmocka $(LDLIBS) -o $@
+
+$(O)/tests/%: tests/tools/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< -lpthread -lm -o $@
+
+deps:
+	$(Q)scripts/deps.sh
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(RTBPF) monitor
+
+unit: $(UNIT_BINS)
+	$(Q)RTBPF_BUILD=$(O) tests/run.sh unit
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all static $(UNIT_BINS)
+	$(Q)RTBPF_BUILD=$(O) tests/run.sh all
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)RTBPF_BUILD=$(O) bench/run.sh
+
+FORMAT_FILES := $(shell git ls-files '*.c' '*.h' 2>/dev/null | grep -v '^vmlinux/')
+SHELL_FILES := $(shell git ls-files '*.sh' .ci/run 2>/dev/null)
+
+format:
+	$(Q)clang-format -i $(FORMAT_FILES)
+
+lint:
+	$(Q)clang-format --dry-run --Werror $(FORMAT_FILES)
+	$(Q)if command -v shellcheck >/dev/null; then shellcheck $(SHELL_FILES); fi
+
+check:
+	$(Q)$(MAKE) --no-print-directory WERROR=1 lint
+	$(Q)$(MAKE) --no-print-directory WERROR=1 unit
+
+vmlinux:
+	$(Q)scripts/gen-vmlinux.sh vmlinux/$(ARCH)/vmlinux.h
+
+install: $(RTBPF)
+	install -d $(DESTDIR)$(prefix)/bin
+	install -m 0755 $(RTBPF) $(DESTDIR)$(prefix)/bin/rtbpf
+
+clean:
+	rm -rf $(O)
+
+help:
+	@echo 'rtbpf build targets (O=DIR builds out of tree, default build; V=1 verbose)'
+	@echo '  all      build $(O)/bin/rtbpf, its BPF skeletons and test tools'
+	@echo '  run      install missing packages, build, start the live monitor'
+	@echo '  test     install missing packages, build, run every test'
+	@echo '  check    clang-format, shellcheck and unit tests, warnings as errors'
+	@echo '  bench    install missing packages, build, print benchmark figures'
+	@echo '  static   build $(O)/bin/rtbpf-static, needing no shared library'
+	@echo '  install  install rtbpf under $$(DESTDIR)$$(prefix) ($(prefix))'
+	@echo '  vmlinux  regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel'
+	@echo '  format   clang-format the sources in place'
+	@echo '  deps     install missing Debian packages, mount tracefs and bpffs'
+	@echo '  clean    remove $(O)'
+
+-include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d)

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Entry points of rtbpf's commands: argv[0] is the command name; each
+ * returns an exit code from cli.h. */
+#ifndef RTBPF_COMMANDS_H
+#define RTBPF_COMMANDS_H
+
+int cmd_monitor(int argc, char **argv);
+
+#endif

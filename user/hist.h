@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Userspace side of the log-linear histogram (bucket math in bpf/hist.h):
+ * accumulation, percentiles and the one renderer every command uses.
+ */
+#ifndef RTBPF_USER_HIST_H
+#define RTBPF_USER_HIST_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#include "bpf/hist.h"
+
+struct json_w;
+
+struct hist {
+	uint64_t count;
+	uint64_t sum;
+	uint64_t min; /* exact; valid when count > 0 */
+	uint64_t max; /* exact */
+	uint64_t b[HIST_BUCKETS];
+};
+
+void hist_reset(struct hist *h);
+void hist_add_value(struct hist *h, uint64_t v);
+/* Adds a's buckets and exact figures into h. */
+void hist_merge(struct hist *h, const struct hist *a);
+/*
+ * The q-quantile (0 < q <= 1): midpoint of the bucket holding the
+ * ceil(q * count)-th value, clamped to the exact [min, max], so within
+ * 6.25 % of the true value (12.5 % for the rare widest edge). 0 if empty.
+ */
+uint64_t hist_quantile(const struct hist *h, double q);
+/* ASCII bars, one line per non-empty bucket range, values in us. */
+void hist_print(const struct hist *h, FILE *f, const char *title);
+/* "hist": [[lo_ns, hi_ns, count], ...] for the non-empty buckets. */
+void hist_json(const struct hist *h, struct json_w *w);
+
+#endif

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <bpf/libbpf.h>
+
+int log_verbosity;
+
+static void vlog(const char *level, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "rtbpf: %s", level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void log_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("", fmt, ap);
+	va_end(ap);
+}
+
+void log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_verbosity < 1)
+		return;
+	va_start(ap, fmt);
+	vlog("", fmt, ap);
+	va_end(ap);
+}
+
+void log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_verbosity < 2)
+		return;
+	va_start(ap, fmt);
+	vlog("debug: ", fmt, ap);
+	va_end(ap);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (log_verbosity < 2 || (level == LIBBPF_DEBUG && log_verbosity < 3))
+		return 0;
+	fputs("libbpf: ", stderr);
+	return vfprintf(stderr, fmt, ap);
+}
+
+void log_setup_libbpf(void)
+{
+	libbpf_set_print(libbpf_print);
+}
+
+const char *log_bpf_hint(int err)
+{
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case EPERM:
+	case EACCES:
+		return " (needs root or CAP_BPF+CAP_PERFMON)";
+	case ENOENT:
+	case ESRCH:
+		return " (tracepoint or BTF type missing in this kernel)";
+	case EINVAL:
+	case ENOTSUP:
+		return " (kernel too old or feature not built in; -vv shows the verifier log)";
+	case ENOMEM:
+		return " (memlock limit too low or out of memory)";
+	}
+	return "";
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Messages on stderr, prefixed "rtbpf: "; verbosity set by -v/-vv. */
+#ifndef RTBPF_LOG_H
+#define RTBPF_LOG_H
+
+#include <stdarg.h>
+
+extern int log_verbosity; /* 0 default, 1 -v, 2 -vv */
+
+void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Route libbpf's own messages through us: shown only at -vv. */
+void log_setup_libbpf(void);
+
+/* A hint for an errno from a BPF load/attach, or "" when none is known. */
+const char *log_bpf_hint(int err);
+
+#endif

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* rtbpf monitor: options, validation, the sampling loop. */
+#define _GNU_SOURCE
+#include "monitor.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "log.h"
+
+enum {
+	OPT_COMM = 256,
+	OPT_HOUSEKEEPING,
+};
+
+static const struct cli_opt monitor_opts[] = {
+	{ "cpus", 'c', "LIST",
+	  "CPUs to watch, e.g. 0,2-3 (default: isolated CPUs, else all)" },
+	{ "pid", 'p', "PID", "watch only the threads of process PID" },
+	{ "tid", 't', "TID", "watch only thread TID" },
+	{ "comm", OPT_COMM, "NAME", "watch only threads named NAME" },
+	{ "interval", 'i', "DUR", "report every DUR (default 1s)" },
+	{ "duration", 'd', "DUR", "stop after DUR (10s, 5m, 1h)" },
+	{ "count", 'n', "N", "stop after N intervals" },
+	{ "json", 'j', NULL, "NDJSON records on stdout" },
+	{ "housekeeping-cpu", OPT_HOUSEKEEPING, "LIST",
+	  "run the monitor itself on LIST (default: CPUs not watched)" },
+	{ "verbose", 'v', NULL, "more messages; -vv adds libbpf's" },
+	{ "help", 'h', NULL, "this help" },
+	{},
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static bool proc_exists(uint64_t id)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%llu/status", (unsigned long long)id);
+	return access(path, F_OK) == 0;
+}
+
+static int parse_opts(struct monitor_opts *o, int argc, char **argv)
+{
+	struct cli_parser p;
+	char err[256];
+	uint64_t v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->interval_ns = 1000000000ULL;
+	cli_parser_init(&p, monitor_opts);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, p.shortopts, p.longopts, NULL)) !=
+	       -1) {
+		int ret = 0;
+
+		switch (c) {
+		case 'c':
+			ret = parse_cpulist(optarg, &o->filter.cpus, err,
+					    sizeof(err));
+			o->cpus_given = true;
+			break;
+		case 'p':
+			ret = parse_u64(optarg, 1, INT32_MAX, &v, err, sizeof(err));
+			if (!ret && !proc_exists(v)) {
+				snprintf(err, sizeof(err),
+					 "--pid %s: no such process", optarg);
+				ret = -ESRCH;
+			}
+			o->filter.has_tgid = true;
+			o->filter.tgid = (uint32_t)v;
+			break;
+		case 't':
+			ret = parse_u64(optarg, 1, INT32_MAX, &v, err, sizeof(err));
+			if (!ret && !proc_exists(v)) {
+				snprintf(err, sizeof(err),
+					 "--tid %s: no such thread", optarg);
+				ret = -ESRCH;
+			}
+			o->filter.has_tid = true;
+			o->filter.tid = (uint32_t)v;
+			break;
+		case OPT_COMM:
+			if (!*optarg || strlen(optarg) > 15) {
+				snprintf(err, sizeof(err),
+					 "--comm '%s': a thread name has 1 to 15 "
+					 "characters",
+					 optarg);
+				ret = -EINVAL;
+			}
+			o->filter.has_comm = true;
+			snprintf(o->filter.comm, sizeof(o->filter.comm), "%s",
+				 optarg);
+			break;
+		case 'i':
+			ret = parse_duration(optarg, &o->interval_ns, err,
+					     sizeof(err));
+			if (!ret && o->interval_ns < 10000000ULL) {
+				snprintf(err, sizeof(err),
+					 "--interval %s: at least 10ms", optarg);
+				ret = -ERANGE;
+			}
+			break;
+		case 'd':
+			ret = parse_duration(optarg, &o->duration_ns, err,
+					     sizeof(err));
+			if (!ret && !o->duration_ns) {
+				snprintf(err, sizeof(err),
+					 "--duration must be more than 0");
+				ret = -ERANGE;
+			}
+			break;
+		case 'n':
+			ret = parse_u64(optarg, 1, UINT32_MAX, &o->count, err,
+					sizeof(err));
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case OPT_HOUSEKEEPING:
+			ret = parse_cpulist(optarg, &o->housekeeping, err,
+					    sizeof(err));
+			o->housekeeping_given = true;
+			break;
+		case 'v':
+			log_verbosity++;
+			break;
+		case 'h':
+			cli_usage(stdout, "monitor", "[options]", monitor_opts);
+			return 1;
+		case ':':
+			log_err("monitor: option %s needs an argument",
+				argv[optind - 1]);
+			return -EINVAL;
+		default:
+			log_err("monitor: unknown option '%s' (see rtbpf monitor "
+				"--help)",
+				argv[optind - 1]);
+			return -EINVAL;
+		}
+		if (ret) {
+			log_err("monitor: %s", err);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		log_err("monitor: unexpected argument '%s'", argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Fills the watched set and the display order; checks CPUs exist. */
+static int resolve_cpus(struct monitor *m)
+{
+	struct sched_filter *f = &m->opts.filter;
+	char list[256];
+	int bad;
+
+	if (!m->opts.cpus_given) {
+		f->cpus = cpuset_count(&m->host.isolated) ? m->host.isolated
+							  : m->host.online;
+	}
+	bad = cpuset_first_missing(&f->cpus, &m->host.possible);
+	if (bad >= 0) {
+		cpuset_format(&m->host.possible, list, sizeof(list));
+		log_err("monitor: --cpus: CPU %d does not exist (this host has "
+			"%s)",
+			bad, list);
+		return -EINVAL;
+	}
+	bad = cpuset_first_missing(&f->cpus, &m->host.online);
+	if (bad >= 0)
+		log_warn("monitor: CPU %d is offline; it reports nothing", bad);
+	if (m->opts.housekeeping_given) {
+		bad = cpuset_first_missing(&m->opts.housekeeping,
+					   &m->host.online);
+		if (bad >= 0) {
+			log_err("monitor: --housekeeping-cpu: CPU %d is not "
+				"online",
+				bad);
+			return -EINVAL;
+		}
+	}
+	m->norder = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned int c = 0; c < CPUSET_MAX; c++)
+			if (cpuset_has(&f->cpus, c) &&
+			    cpuset_has(&m->host.isolated, c) == (pass == 0))
+				m->order[m->norder++] = c;
+	return 0;
+}
+
+/* The observer stays off the CPUs it observes when it can. */
+static void move_off_watched(struct monitor *m)
+{
+	cpu_set_t set;
+	unsigned int n = 0;
+
+	CPU_ZERO(&set);
+	for (unsigned int c = 0; c < CPUSET_MAX && c < CPU_SETSIZE; c++) {
+		bool use = m->opts.housekeeping_given
+				   ? cpuset_has(&m->opts.housekeeping, c)
+				   : cpuset_has(&m->host.online, c) &&
+					     !cpuset_has(&m->opts.filter.cpus, c);
+		if (use) {
+			CPU_SET(c, &set);
+			n++;
+		}
+	}
+	if (!n)
+		return;
+	if (sched_setaffinity(0, sizeof(set), &set))
+		log_warn("monitor: cannot move to housekeeping CPUs: %s",
+			 strerror(errno));
+}
+
+static int install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+		return -errno;
+	return 0;
+}
+
+static int run_loop(struct monitor *m, struct sched_coll *sc)
+{
+	uint64_t last = m->start_ns, deadline = 0;
+	int err = 0;
+
+	if (m->opts.duration_ns)
+		deadline = m->start_ns + m->opts.duration_ns;
+	while (!stop_signal) {
+		uint64_t next = last + m->opts.interval_ns, now;
+		struct timespec ts;
+
+		if (deadline && next > deadline)
+			next = deadline;
+		ts.tv_sec = (time_t)(next / 1000000000ULL);
+		ts.tv_nsec = (long)(next % 1000000000ULL);
+		/* EINTR on a signal: report the partial interval, then stop */
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		err = sched_coll_read(sc, &m->interval);
+		if (err) {
+			log_err("monitor: read sched stats: %s", strerror(-err));
+			break;
+		}
+		now = now_ns();
+		m->seq++;
+		err = sched_snap_merge(&m->total, &m->interval);
+		if (err)
+			break;
+		render_interval(m, now, now - last);
+		last = now;
+		if ((deadline && now >= deadline) ||
+		    (m->opts.count && m->seq >= m->opts.count))
+			break;
+	}
+	render_summary(m, last);
+	return err;
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+	struct monitor m = {};
+	struct sched_coll *sc = NULL;
+	unsigned int ncpus;
+	int err, rc = EXIT_FAIL;
+
+	err = parse_opts(&m.opts, argc, argv);
+	if (err)
+		return err > 0 ? EXIT_OK : EXIT_USAGE;
+	err = sysinfo_load(&m.host);
+	if (err) {
+		log_err("monitor: read CPU lists from /sys: %s", strerror(-err));
+		return EXIT_FAIL;
+	}
+	if (resolve_cpus(&m))
+		return EXIT_USAGE;
+	if (!sysinfo_has_bpf_caps()) {
+		log_err("monitor: permission denied: needs root or "
+			"CAP_BPF+CAP_PERFMON (try sudo)");
+		return EXIT_FAIL;
+	}
+	if (!m.host.has_btf) {
+		log_err("monitor: %s missing: kernel lacks "
+			"CONFIG_DEBUG_INFO_BTF",
+			SYSINFO_BTF_PATH);
+		return EXIT_UNSUPPORTED;
+	}
+	ncpus = (unsigned int)libbpf_num_possible_cpus();
+	if (sched_snap_init(&m.interval, ncpus) ||
+	    sched_snap_init(&m.total, ncpus)) {
+		log_err("monitor: out of memory");
+		goto cleanup;
+	}
+	log_setup_libbpf();
+	move_off_watched(&m);
+	err = install_signals();
+	if (err) {
+		log_err("monitor: install signal handlers: %s", strerror(-err));
+		goto cleanup;
+	}
+	err = sched_coll_open(&sc, &m.opts.filter);
+	if (err) {
+		rc = (err == -EPERM || err == -EACCES) ? EXIT_FAIL
+		     : (err == -ENOENT || err == -EINVAL || err == -ENOTSUP ||
+			err == -EOPNOTSUPP)
+			     ? EXIT_UNSUPPORTED
+			     : EXIT_FAIL;
+		goto cleanup;
+	}
+	m.out = stdout;
+	m.live = !m.opts.json && isatty(STDOUT_FILENO);
+	json_init(&m.jw, m.out);
+	m.start_ns = now_ns();
+	render_header(&m);
+	err = run_loop(&m, sc);
+	rc = err ? EXIT_FAIL : EXIT_OK;
+cleanup:
+	sched_coll_free(sc);
+	sched_snap_fini(&m.interval);
+	sched_snap_fini(&m.total);
+	return rc;
+}

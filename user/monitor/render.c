@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Output of rtbpf monitor: live table, plain text, NDJSON. */
+#include <string.h>
+#include <bpf/libbpf.h>
+
+#include "monitor.h"
+
+#define TOP_PREEMPTORS 5
+
+static void json_cpuset(struct json_w *w, const char *key,
+			const struct cpuset *s)
+{
+	json_key(w, key);
+	json_arr_begin(w);
+	for (unsigned int c = 0; c < CPUSET_MAX; c++)
+		if (cpuset_has(s, c))
+			json_u64(w, c);
+	json_arr_end(w);
+}
+
+void render_header(struct monitor *m)
+{
+	const struct sched_filter *f = &m->opts.filter;
+	char libbpf_ver[32];
+	struct json_w *w = &m->jw;
+
+	if (!m->opts.json) {
+		char cpus[256];
+
+		cpuset_format(&f->cpus, cpus, sizeof(cpus));
+		if (!m->live)
+			fprintf(m->out,
+				"rtbpf monitor: kernel %s, watching CPUs %s, "
+				"interval %.3gs\n",
+				m->host.kernel, cpus, m->opts.interval_ns / 1e9);
+		return;
+	}
+	snprintf(libbpf_ver, sizeof(libbpf_ver), "%u.%u", libbpf_major_version(),
+		 libbpf_minor_version());
+	json_obj_begin(w);
+	json_kv_str(w, "type", "header");
+	json_kv_u64(w, "schema", MONITOR_SCHEMA);
+	json_kv_str(w, "rtbpf", RTBPF_VERSION);
+	json_kv_str(w, "libbpf", libbpf_ver);
+	json_kv_str(w, "kernel", m->host.kernel);
+	json_kv_u64(w, "interval_ns", m->opts.interval_ns);
+	json_cpuset(w, "cpus", &f->cpus);
+	json_cpuset(w, "isolated", &m->host.isolated);
+	json_cpuset(w, "nohz_full", &m->host.nohz_full);
+	json_cpuset(w, "online", &m->host.online);
+	json_key(w, "filter");
+	json_obj_begin(w);
+	if (f->has_tgid)
+		json_kv_u64(w, "pid", f->tgid);
+	if (f->has_tid)
+		json_kv_u64(w, "tid", f->tid);
+	if (f->has_comm)
+		json_kv_str(w, "comm", f->comm);
+	json_obj_end(w);
+	json_key(w, "collectors");
+	json_arr_begin(w);
+	json_str(w, "sched");
+	json_arr_end(w);
+	json_obj_end(w);
+	json_end_record(w);
+}
+
+static void json_cpu(struct monitor *m, const struct sched_snap *s,
+		     unsigned int cpu, bool with_hist)
+{
+	const struct sched_cpu *c = &s->cpu[cpu];
+	const struct preemptor *top[TOP_PREEMPTORS];
+	struct json_w *w = &m->jw;
+	size_t n;
+
+	json_obj_begin(w);
+	json_kv_u64(w, "cpu", cpu);
+	json_kv_bool(w, "isolated", cpuset_has(&m->host.isolated, cpu));
+	json_kv_u64(w, "samples", c->lat.count);
+	json_kv_u64(w, "wakeups", c->wakeups);
+	json_kv_u64(w, "preempted_waits", c->preempted);
+	json_kv_u64(w, "vol_switches", c->vol);
+	json_kv_u64(w, "invol_switches", c->invol);
+	json_kv_u64(w, "min_ns", c->lat.min);
+	json_kv_u64(w, "avg_ns", c->lat.count ? c->lat.sum / c->lat.count : 0);
+	json_kv_u64(w, "p50_ns", hist_quantile(&c->lat, 0.50));
+	json_kv_u64(w, "p99_ns", hist_quantile(&c->lat, 0.99));
+	json_kv_u64(w, "p999_ns", hist_quantile(&c->lat, 0.999));
+	json_kv_u64(w, "max_ns", c->lat.max);
+	json_key(w, "preemptors");
+	json_arr_begin(w);
+	n = sched_snap_top_n(s, cpu, top, TOP_PREEMPTORS);
+	for (size_t i = 0; i < n; i++) {
+		json_obj_begin(w);
+		json_kv_u64(w, "pid", top[i]->pid);
+		json_key(w, "comm");
+		json_strn(w, top[i]->comm, sizeof(top[i]->comm));
+		json_kv_u64(w, "ns", top[i]->ns);
+		json_kv_u64(w, "count", top[i]->count);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+	if (with_hist)
+		hist_json(&c->lat, w);
+	json_obj_end(w);
+}
+
+static void json_record(struct monitor *m, const char *type,
+			const struct sched_snap *s, uint64_t now_ns,
+			uint64_t dur_ns)
+{
+	struct json_w *w = &m->jw;
+	struct sched_cpu all = {};
+
+	json_obj_begin(w);
+	json_kv_str(w, "type", type);
+	json_kv_u64(w, "seq", m->seq);
+	json_kv_u64(w, "elapsed_ns", now_ns - m->start_ns);
+	json_kv_u64(w, "dur_ns", dur_ns);
+	json_key(w, "cpus");
+	json_arr_begin(w);
+	for (unsigned int i = 0; i < m->norder; i++) {
+		unsigned int cpu = m->order[i];
+		const struct sched_cpu *c = &s->cpu[cpu];
+
+		json_cpu(m, s, cpu, true);
+		hist_merge(&all.lat, &c->lat);
+		all.wakeups += c->wakeups;
+		all.preempted += c->preempted;
+		all.invol += c->invol;
+		all.vol += c->vol;
+	}
+	json_arr_end(w);
+	json_key(w, "total");
+	json_obj_begin(w);
+	json_kv_u64(w, "samples", all.lat.count);
+	json_kv_u64(w, "wakeups", all.wakeups);
+	json_kv_u64(w, "preempted_waits", all.preempted);
+	json_kv_u64(w, "vol_switches", all.vol);
+	json_kv_u64(w, "invol_switches", all.invol);
+	json_kv_u64(w, "p50_ns", hist_quantile(&all.lat, 0.50));
+	json_kv_u64(w, "p99_ns", hist_quantile(&all.lat, 0.99));
+	json_kv_u64(w, "p999_ns", hist_quantile(&all.lat, 0.999));
+	json_kv_u64(w, "max_ns", all.lat.max);
+	json_obj_end(w);
+	json_obj_end(w);
+	json_end_record(w);
+}
+
+static void fmt_us(char *buf, size_t len, uint64_t ns, bool have)
+{
+	if (!have)
+		snprintf(buf, len, "-");
+	else if (ns >= 10000000000ULL)
+		snprintf(buf, len, "%.0fs", ns / 1e9);
+	else
+		snprintf(buf, len, "%.1f", ns / 1e3);
+}
+
+static void fmt_preemptor(char *buf, size_t len, const struct preemptor *p)
+{
+	if (!p) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (p->ns >= 1000000)
+		snprintf(buf, len, "%.15s/%u %.1fms", p->comm, p->pid, p->ns / 1e6);
+	else
+		snprintf(buf, len, "%.15s/%u %.0fus", p->comm, p->pid, p->ns / 1e3);
+}
+
+/* One table row: under 80 columns. */
+static void table_row(FILE *f, const char *label, const struct sched_cpu *c,
+		      const struct preemptor *top)
+{
+	char p50[16], p99[16], p999[16], max[16], pre[40];
+	bool have = c->lat.count > 0;
+
+	fmt_us(p50, sizeof(p50), hist_quantile(&c->lat, 0.50), have);
+	fmt_us(p99, sizeof(p99), hist_quantile(&c->lat, 0.99), have);
+	fmt_us(p999, sizeof(p999), hist_quantile(&c->lat, 0.999), have);
+	fmt_us(max, sizeof(max), c->lat.max, have);
+	fmt_preemptor(pre, sizeof(pre), top);
+	fprintf(f, "%-5s %8llu %7s %7s %7s %8s %6llu  %.26s\n", label,
+		(unsigned long long)c->lat.count, p50, p99, p999, max,
+		(unsigned long long)c->invol, pre);
+}
+
+static void table(struct monitor *m, const struct sched_snap *s)
+{
+	struct sched_cpu all = {};
+	const struct preemptor *best = NULL;
+
+	fprintf(m->out, "%-5s %8s %7s %7s %7s %8s %6s  %s\n", "CPU", "wakeups",
+		"p50us", "p99us", "p99.9us", "maxus", "invol", "top preemptor");
+	for (unsigned int i = 0; i < m->norder; i++) {
+		unsigned int cpu = m->order[i];
+		const struct preemptor *top = sched_snap_top(s, cpu);
+		char label[16];
+
+		snprintf(label, sizeof(label), "%u%s", cpu,
+			 cpuset_has(&m->host.isolated, cpu) ? "*" : "");
+		table_row(m->out, label, &s->cpu[cpu], top);
+		hist_merge(&all.lat, &s->cpu[cpu].lat);
+		all.invol += s->cpu[cpu].invol;
+		if (top && (!best || top->ns > best->ns))
+			best = top;
+	}
+	table_row(m->out, "all", &all, best);
+}
+
+void render_interval(struct monitor *m, uint64_t now_ns, uint64_t dur_ns)
+{
+	double elapsed = (now_ns - m->start_ns) / 1e9;
+
+	if (m->opts.json) {
+		json_record(m, "interval", &m->interval, now_ns, dur_ns);
+		return;
+	}
+	if (m->live) {
+		char cpus[128];
+
+		cpuset_format(&m->opts.filter.cpus, cpus, sizeof(cpus));
+		/* home, clear: one frame per interval */
+		fputs("\033[H\033[2J", m->out);
+		fprintf(m->out,
+			"rtbpf monitor  kernel %.30s  cpus %.20s  %.0fs  "
+			"(Ctrl-C stops)\n",
+			m->host.kernel, cpus, elapsed);
+		fprintf(m->out, "wait from wakeup or preemption to run; * = "
+				"isolated\n\n");
+	} else {
+		fprintf(m->out, "\n[%.1fs] interval %llu\n", elapsed,
+			(unsigned long long)m->seq);
+	}
+	table(m, &m->interval);
+	fflush(m->out);
+}
+
+void render_summary(struct monitor *m, uint64_t now_ns)
+{
+	struct hist all;
+
+	if (m->opts.json) {
+		json_record(m, "summary", &m->total, now_ns,
+			    now_ns - m->start_ns);
+		return;
+	}
+	fprintf(m->out, "\nSummary over %.1fs\n", (now_ns - m->start_ns) / 1e9);
+	table(m, &m->total);
+	hist_reset(&all);
+	for (unsigned int i = 0; i < m->norder; i++)
+		hist_merge(&all, &m->total.cpu[m->order[i]].lat);
+	fputc('\n', m->out);
+	hist_print(&all, m->out, "wait to run, all watched CPUs");
+	fflush(m->out);
+}

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "sched_coll.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/sched.h"
+#include "log.h"
+#include "sched.skel.h"
+
+struct sched_coll {
+	struct sched_bpf *skel;
+	int ncpus;
+	struct sched_cpu_stats *percpu; /* ncpus values of one slot */
+};
+
+static const char *const prog_names[] = { "sched_wakeup", "sched_wakeup_new",
+					  "sched_switch", NULL };
+
+const char *const *sched_coll_prog_names(void)
+{
+	return prog_names;
+}
+
+int sched_coll_open(struct sched_coll **out, const struct sched_filter *f)
+{
+	struct sched_coll *c;
+	int err;
+
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->ncpus = libbpf_num_possible_cpus();
+	if (c->ncpus <= 0) {
+		err = c->ncpus ? c->ncpus : -EINVAL;
+		log_err("monitor: sched: cannot count possible CPUs: %s",
+			strerror(-err));
+		goto cleanup;
+	}
+	c->percpu = calloc((size_t)c->ncpus, sizeof(*c->percpu));
+	if (!c->percpu) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	c->skel = sched_bpf__open();
+	if (!c->skel) {
+		err = -errno;
+		log_err("monitor: sched: open BPF object: %s", strerror(-err));
+		goto cleanup;
+	}
+	for (int i = 0; i < RTBPF_MAX_CPUS / 64; i++)
+		c->skel->rodata->cfg_cpu_mask[i] = f->cpus.bits[i];
+	c->skel->rodata->cfg_filter_tgid = f->has_tgid;
+	c->skel->rodata->cfg_tgid = f->tgid;
+	c->skel->rodata->cfg_filter_tid = f->has_tid;
+	c->skel->rodata->cfg_tid = f->tid;
+	c->skel->rodata->cfg_filter_comm = f->has_comm;
+	memcpy((char *)c->skel->rodata->cfg_comm, f->comm,
+	       sizeof(c->skel->rodata->cfg_comm));
+
+	err = sched_bpf__load(c->skel);
+	if (err) {
+		log_err("monitor: sched: load BPF programs: %s%s", strerror(-err),
+			log_bpf_hint(err));
+		goto cleanup;
+	}
+	err = sched_bpf__attach(c->skel);
+	if (err) {
+		log_err("monitor: sched: attach tracepoints: %s%s",
+			strerror(-err), log_bpf_hint(err));
+		goto cleanup;
+	}
+	*out = c;
+	return 0;
+cleanup:
+	sched_coll_free(c);
+	return err;
+}
+
+void sched_coll_free(struct sched_coll *c)
+{
+	if (!c)
+		return;
+	sched_bpf__destroy(c->skel);
+	free(c->percpu);
+	free(c);
+}
+
+int sched_snap_init(struct sched_snap *s, unsigned int ncpus)
+{
+	memset(s, 0, sizeof(*s));
+	s->cpu = calloc(ncpus, sizeof(*s->cpu));
+	if (!s->cpu)
+		return -ENOMEM;
+	s->ncpus = ncpus;
+	return 0;
+}
+
+void sched_snap_fini(struct sched_snap *s)
+{
+	free(s->cpu);
+	free(s->pre);
+	memset(s, 0, sizeof(*s));
+}
+
+void sched_snap_clear(struct sched_snap *s)
+{
+	memset(s->cpu, 0, s->ncpus * sizeof(*s->cpu));
+	s->npre = 0;
+}
+
+static int snap_add_preemptor(struct sched_snap *s, const struct preemptor *p)
+{
+	for (size_t i = 0; i < s->npre; i++) {
+		struct preemptor *q = &s->pre[i];
+
+		if (q->cpu == p->cpu && q->pid == p->pid) {
+			q->ns += p->ns;
+			q->count += p->count;
+			memcpy(q->comm, p->comm, sizeof(q->comm));
+			return 0;
+		}
+	}
+	if (s->npre == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct preemptor *n = realloc(s->pre, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		s->pre = n;
+		s->cap = cap;
+	}
+	s->pre[s->npre++] = *p;
+	return 0;
+}
+
+int sched_snap_merge(struct sched_snap *s, const struct sched_snap *a)
+{
+	for (unsigned int i = 0; i < s->ncpus && i < a->ncpus; i++) {
+		hist_merge(&s->cpu[i].lat, &a->cpu[i].lat);
+		s->cpu[i].wakeups += a->cpu[i].wakeups;
+		s->cpu[i].preempted += a->cpu[i].preempted;
+		s->cpu[i].vol += a->cpu[i].vol;
+		s->cpu[i].invol += a->cpu[i].invol;
+	}
+	for (size_t i = 0; i < a->npre; i++) {
+		int err = snap_add_preemptor(s, &a->pre[i]);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+size_t sched_snap_top_n(const struct sched_snap *s, unsigned int cpu,
+			const struct preemptor **out, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < s->npre; i++) {
+		const struct preemptor *p = &s->pre[i];
+		size_t j;
+
+		if (p->cpu != cpu)
+			continue;
+		/* insertion into the sorted top n */
+		for (j = k; j > 0 && out[j - 1]->ns < p->ns; j--)
+			if (j < n)
+				out[j] = out[j - 1];
+		if (j < n) {
+			out[j] = p;
+			if (k < n)
+				k++;
+		}
+	}
+	return k;
+}
+
+const struct preemptor *sched_snap_top(const struct sched_snap *s,
+				       unsigned int cpu)
+{
+	const struct preemptor *top = NULL;
+
+	sched_snap_top_n(s, cpu, &top, 1);
+	return top;
+}
+
+static int read_preemptors(struct sched_coll *c, __u32 slot,
+			   struct sched_snap *s)
+{
+	int fd = bpf_map__fd(c->skel->maps.preemptors);
+	struct sched_preempt_key key, next, del[256];
+	struct sched_preempt_val val;
+	size_t ndel = 0;
+	int err = 0;
+	void *prev = NULL;
+
+	/* Collect this slot's keys, then delete them: deleting while walking
+	 * would restart the walk. */
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (key.slot != slot)
+			continue;
+		if (bpf_map_lookup_elem(fd, &key, &val))
+			continue;
+		if (key.cpu < s->ncpus) {
+			struct preemptor p = { .cpu = key.cpu, .pid = key.pid,
+					       .ns = val.ns, .count = val.count };
+
+			memcpy(p.comm, val.comm, sizeof(p.comm));
+			p.comm[sizeof(p.comm) - 1] = '\0';
+			err = snap_add_preemptor(s, &p);
+			if (err)
+				return err;
+		}
+		if (ndel < sizeof(del) / sizeof(del[0]))
+			del[ndel++] = key;
+	}
+	for (size_t i = 0; i < ndel; i++)
+		bpf_map_delete_elem(fd, &del[i]);
+	/* More than fit in del[]: walk again for the rest. */
+	if (ndel == sizeof(del) / sizeof(del[0]))
+		return read_preemptors(c, slot, s);
+	return 0;
+}
+
+int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
+{
+	struct timespec settle = { .tv_nsec = 2 * 1000 * 1000 };
+	__u32 old = c->skel->bss->epoch & 1;
+	int fd = bpf_map__fd(c->skel->maps.cpu_stats);
+	int err;
+
+	sched_snap_clear(s);
+	/* New events go to the other slot; a program that read the old epoch
+	 * just before the flip finishes within microseconds. */
+	__atomic_store_n(&c->skel->bss->epoch, old ^ 1, __ATOMIC_SEQ_CST);
+	nanosleep(&settle, NULL);
+
+	err = bpf_map_lookup_elem(fd, &old, c->percpu);
+	if (err)
+		return -errno;
+	for (int i = 0; i < c->ncpus && (unsigned int)i < s->ncpus; i++) {
+		const struct sched_cpu_stats *k = &c->percpu[i];
+		struct sched_cpu *u = &s->cpu[i];
+
+		u->lat.count = k->count;
+		u->lat.sum = k->sum_ns;
+		u->lat.min = k->min_ns;
+		u->lat.max = k->max_ns;
+		memcpy(u->lat.b, k->hist, sizeof(u->lat.b));
+		u->wakeups = k->wakeups;
+		u->preempted = k->preempted;
+		u->vol = k->vol_switches;
+		u->invol = k->invol_switches;
+	}
+	memset(c->percpu, 0, (size_t)c->ncpus * sizeof(*c->percpu));
+	err = bpf_map_update_elem(fd, &old, c->percpu, BPF_ANY);
+	if (err)
+		return -errno;
+	return read_preemptors(c, old, s);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Parsing of the values users type: CPU lists in cyclictest/taskset syntax
+ * ("0,2-3", "1-7:2"), durations ("250us", "10s", "5m", "1h"; a bare number is
+ * seconds) and bounded integers. All return 0 or -EINVAL/-ERANGE and, on
+ * error, a one-line reason in err (naming the bad part); no allocation.
+ */
+#ifndef RTBPF_PARSE_H
+#define RTBPF_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CPUSET_MAX 1024
+
+struct cpuset {
+	uint64_t bits[CPUSET_MAX / 64];
+};
+
+static inline void cpuset_zero(struct cpuset *s)
+{
+	for (size_t i = 0; i < CPUSET_MAX / 64; i++)
+		s->bits[i] = 0;
+}
+
+static inline void cpuset_add(struct cpuset *s, unsigned int cpu)
+{
+	if (cpu < CPUSET_MAX)
+		s->bits[cpu / 64] |= 1ULL << (cpu % 64);
+}
+
+static inline bool cpuset_has(const struct cpuset *s, unsigned int cpu)
+{
+	return cpu < CPUSET_MAX && (s->bits[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+unsigned int cpuset_count(const struct cpuset *s);
+bool cpuset_subset(const struct cpuset *a, const struct cpuset *b);
+/* First CPU of a not in b, or -1. */
+int cpuset_first_missing(const struct cpuset *a, const struct cpuset *b);
+/* Canonical list form ("0-3,6"); "" for an empty set. Returns len or -ERANGE. */
+int cpuset_format(const struct cpuset *s, char *buf, size_t len);
+
+int parse_cpulist(const char *str, struct cpuset *out, char *err, size_t errlen);
+/* Duration to nanoseconds. */
+int parse_duration(const char *str, uint64_t *ns, char *err, size_t errlen);
+int parse_u64(const char *str, uint64_t min, uint64_t max, uint64_t *out,
+	      char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "sysinfo.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+
+int sysinfo_read_cpulist(const char *path, struct cpuset *out)
+{
+	char buf[4096], err[128];
+	size_t n;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	if (!n || !strcmp(buf, "(null)")) {
+		cpuset_zero(out);
+		return 0;
+	}
+	return parse_cpulist(buf, out, err, sizeof(err));
+}
+
+int sysinfo_load(struct host_info *hi)
+{
+	struct utsname u;
+	int err;
+
+	memset(hi, 0, sizeof(*hi));
+	if (uname(&u) == 0)
+		snprintf(hi->kernel, sizeof(hi->kernel), "%s", u.release);
+	err = sysinfo_read_cpulist("/sys/devices/system/cpu/possible",
+				   &hi->possible);
+	if (err)
+		return err;
+	err = sysinfo_read_cpulist("/sys/devices/system/cpu/online", &hi->online);
+	if (err)
+		return err;
+	if (sysinfo_read_cpulist("/sys/devices/system/cpu/isolated",
+				 &hi->isolated))
+		cpuset_zero(&hi->isolated);
+	if (sysinfo_read_cpulist("/sys/devices/system/cpu/nohz_full",
+				 &hi->nohz_full))
+		cpuset_zero(&hi->nohz_full);
+	hi->has_btf = access(SYSINFO_BTF_PATH, R_OK) == 0;
+	return 0;
+}
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static bool cap_has(const struct __user_cap_data_struct *d, int cap)
+{
+	return d[cap / 32].effective & (1U << (cap % 32));
+}
+
+bool sysinfo_has_bpf_caps(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2] = {};
+
+	if (syscall(SYS_capget, &h, d))
+		return geteuid() == 0;
+	if (cap_has(d, CAP_SYS_ADMIN))
+		return true;
+	return cap_has(d, CAP_BPF) && cap_has(d, CAP_PERFMON);
+}
+
+static int mount_if_absent(const char *dir, const char *type, long magic)
+{
+	struct statfs st;
+
+	if (statfs(dir, &st) == 0 && (long)st.f_type == magic)
+		return 0;
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -errno;
+	if (mount(type, dir, type, 0, NULL))
+		return -errno;
+	return 0;
+}
+
+int sysinfo_mount_tracefs(void)
+{
+	return mount_if_absent("/sys/kernel/tracing", "tracefs",
+			       TRACEFS_MAGIC);
+}
+
+int sysinfo_mount_bpffs(void)
+{
+	return mount_if_absent("/sys/fs/bpf", "bpf", BPF_FS_MAGIC);
+}

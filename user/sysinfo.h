@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* What the host is: kernel release, CPU sets, BTF, privileges, mounts. */
+#ifndef RTBPF_SYSINFO_H
+#define RTBPF_SYSINFO_H
+
+#include <stdbool.h>
+
+#include "parse.h"
+
+#define SYSINFO_BTF_PATH "/sys/kernel/btf/vmlinux"
+
+struct host_info {
+	char kernel[128];
+	struct cpuset possible;
+	struct cpuset online;
+	struct cpuset isolated; /* empty when none */
+	struct cpuset nohz_full; /* empty when none or not built in */
+	bool has_btf;
+};
+
+/* Reads a kernel CPU-list file ("0-3,5\n"); an empty file is an empty set. */
+int sysinfo_read_cpulist(const char *path, struct cpuset *out);
+/* Fills hi from /sys and uname(); 0 or -errno (possible/online unreadable). */
+int sysinfo_load(struct host_info *hi);
+/* True when this process may load tracing BPF (root, or CAP_BPF+CAP_PERFMON,
+ * or CAP_SYS_ADMIN). Reads capabilities with capget(2). */
+bool sysinfo_has_bpf_caps(void);
+/* Mount tracefs at /sys/kernel/tracing or bpffs at /sys/fs/bpf when absent.
+ * 0 when mounted (now or before), -errno otherwise. Needs CAP_SYS_ADMIN. */
+int sysinfo_mount_tracefs(void);
+int sysinfo_mount_bpffs(void);
+
+#endif
