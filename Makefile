@@ -49,10 +49,16 @@ SKELS := $(patsubst bpf/%.bpf.c,$(O)/skel/%.skel.h,$(BPF_SRCS))
 # Shared userspace code, used by the binary and the tests.
 COMMON_SRCS := $(wildcard user/*.c)
 COMMON_SRCS := $(filter-out user/main.c,$(COMMON_SRCS))
-MONITOR_SRCS := $(wildcard user/monitor/*.c)
+MONITOR_SRCS := $(wildcard user/monitor/*.c) $(wildcard user/tune/*.c)
 RTBPF_SRCS := user/main.c $(COMMON_SRCS) $(MONITOR_SRCS)
 RTBPF_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(RTBPF_SRCS))
 COMMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(COMMON_SRCS))
+
+# librtbpf: the in-process library (user/lib) and the AF_XDP library (xdp/).
+LIB_SRCS := $(wildcard user/lib/*.c) $(wildcard xdp/*.c)
+LIB_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(LIB_SRCS))
+SAN_LIB_OBJS := $(patsubst %.c,$(O)/san/%.o,$(LIB_SRCS))
+LIBRTBPF := $(O)/lib/librtbpf.a
 
 RTBPF := $(O)/bin/rtbpf
 RTBPF_STATIC := $(O)/bin/rtbpf-static
@@ -71,7 +77,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(O)/tests/%,$(TOOL_SRCS))
 .PHONY: all run test check bench install clean help deps vmlinux static \
 	format lint unit tools
 
-all: $(RTBPF) tools
+all: $(RTBPF) $(LIBRTBPF) tools
 
 tools: $(TOOL_BINS)
 
@@ -98,28 +104,34 @@ $(O)/san/%.o: %.c | $(SKELS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
 
-$(RTBPF): $(RTBPF_OBJS)
+$(RTBPF): $(RTBPF_OBJS) $(LIBRTBPF)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
+
+$(LIBRTBPF): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
 
 # One file an operator copies to a trading host: libbpf, libelf, zlib and
 # zstd linked in, and libc too, so it runs where none is installed.
 static: $(RTBPF_STATIC)
-$(RTBPF_STATIC): $(RTBPF_OBJS)
+$(RTBPF_STATIC): $(RTBPF_OBJS) $(LIBRTBPF)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -static $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_STATIC) -lm -o $@
+	$(Q)$(CC) -static $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_STATIC) -lm -lpthread -o $@
 
-$(O)/tests/unit/%: tests/unit/%.c $(SAN_COMMON_OBJS)
+$(O)/tests/unit/%: tests/unit/%.c $(SAN_COMMON_OBJS) $(SAN_LIB_OBJS)
 	$(call msg,CC-TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) $^ -lcmocka $(LDLIBS) -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) $^ -lcmocka $(LDLIBS) -lpthread -o $@
 
-$(O)/tests/%: tests/tools/%.c
+$(O)/tests/%: tests/tools/%.c $(LIBRTBPF) $(O)/obj/user/hist.o $(O)/obj/user/json.o $(O)/obj/user/parse.o
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< -lpthread -lm -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ -lpthread -lm -o $@
 
 deps:
 	$(Q)scripts/deps.sh
@@ -177,4 +189,4 @@ help:
 	@echo '  deps     install missing Debian packages, mount tracefs and bpffs'
 	@echo '  clean    remove $(O)'
 
--include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d)
+-include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
