@@ -34,7 +34,8 @@ const volatile __u32 cfg_tid = 0;
 const volatile char cfg_comm[RTBPF_COMM_LEN] = {};
 const volatile __u64 cfg_cpu_mask[RTBPF_MAX_CPUS / 64] = {};
 
-/* Flipped by userspace at each interval; programs write slot epoch & 1. */
+/* Flipped by userspace at each interval: programs write the interval's
+ * extremes and preemptors into slot epoch & 1. */
 volatile __u32 epoch;
 
 struct wait_rec {
@@ -52,10 +53,17 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct sched_cpu_stats);
 } cpu_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct sched_minmax);
+} cpu_minmax SEC(".maps");
 
 /* One cache line per CPU: wakeups on other CPUs touch waiting/wait_since. */
 struct rq_state {
@@ -144,8 +152,13 @@ static __always_inline int on_wakeup(struct task_struct *p)
 {
 	__u32 cpu;
 
-	/* A wakeup of a thread that is on a CPU right now starts no wait. */
-	if (p->on_cpu || !task_watched(p))
+	/*
+	 * Not filtered on p->on_cpu: a thread can be woken after its
+	 * switch-out tracepoint but before it is fully off the CPU, and that
+	 * wakeup starts a real wait. A wakeup of a thread that is running
+	 * is cancelled at its next switch-out instead.
+	 */
+	if (!task_watched(p))
 		return 0;
 	cpu = get_task_cpu(p);
 	if (!cpu_watched(cpu))
@@ -194,11 +207,16 @@ static __always_inline void charge_preemptor(struct rq_state *rq,
 	__sync_fetch_and_add(&v->count, 1);
 }
 
-static __always_inline void record(struct sched_cpu_stats *st, __u64 delta,
+static __always_inline void record(struct sched_cpu_stats *st,
+				   struct sched_minmax *mm, __u64 delta,
 				   __u32 preempted)
 {
 	__u32 b = hist_bucket(delta);
 
+	if (!mm->min_ns || delta < mm->min_ns)
+		mm->min_ns = delta ? delta : 1;
+	if (delta > mm->max_ns)
+		mm->max_ns = delta;
 	if (b < HIST_BUCKETS)
 		st->hist[b]++;
 	if (!st->count || delta < st->min_ns)
@@ -220,30 +238,38 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	__u32 cpu = bpf_get_smp_processor_id();
 	__u32 slot = epoch & 1;
 	struct sched_cpu_stats *st;
+	struct sched_minmax *mm;
 	struct rq_state *rq;
+	__u32 zero = 0;
 	struct wait_rec *w;
 	__u64 now;
 
 	if (!cpu_watched(cpu))
 		return 0;
-	st = bpf_map_lookup_elem(&cpu_stats, &slot);
+	st = bpf_map_lookup_elem(&cpu_stats, &zero);
+	mm = bpf_map_lookup_elem(&cpu_minmax, &slot);
 	rq = bpf_map_lookup_elem(&rq_states, &cpu);
-	if (!st || !rq)
+	if (!st || !mm || !rq)
 		return 0;
 	now = bpf_ktime_get_ns();
 
-	if (prev->pid) {
-		if (rq->waiting > 0)
-			charge_preemptor(rq, prev, cpu, slot, now);
-		if (task_watched(prev)) {
-			if (preempt || get_task_state(prev) == TASK_RUNNING) {
-				st->invol_switches++;
-				wait_begin(prev, cpu, now, 1);
-			} else {
-				st->vol_switches++;
-			}
+	if (prev->pid && task_watched(prev)) {
+		/* prev was running: a wait begun by a wakeup while it ran
+		 * (it set a sleep state, then was woken) is void */
+		w = bpf_task_storage_get(&wait_recs, prev, 0, 0);
+		if (w && w->ts) {
+			rq_leave(w->cpu);
+			w->ts = 0;
+		}
+		if (preempt || get_task_state(prev) == TASK_RUNNING) {
+			st->invol_switches++;
+			wait_begin(prev, cpu, now, 1);
+		} else {
+			st->vol_switches++;
 		}
 	}
+	if (prev->pid && rq->waiting > 0)
+		charge_preemptor(rq, prev, cpu, slot, now);
 	rq->run_start = now;
 
 	if (!next->pid)
@@ -253,7 +279,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 		return 0;
 	rq_leave(w->cpu);
 	if (now > w->ts)
-		record(st, now - w->ts, w->preempted);
+		record(st, mm, now - w->ts, w->preempted);
 	w->ts = 0;
 	return 0;
 }

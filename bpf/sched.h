@@ -8,7 +8,11 @@
 #define RTBPF_MAX_CPUS 1024
 #define RTBPF_COMM_LEN 16
 
-/* Per CPU and per epoch slot: what watched threads waited on this CPU. */
+/*
+ * Per CPU, cumulative since load: what watched threads waited on this CPU.
+ * Userspace never writes it and takes differences between reads, so no
+ * sample is lost at an interval boundary.
+ */
 struct sched_cpu_stats {
 	__u64 count; /* wait samples: wakeups plus involuntary switch-outs */
 	__u64 sum_ns;
@@ -19,6 +23,12 @@ struct sched_cpu_stats {
 	__u64 vol_switches; /* watched thread switched out while sleeping */
 	__u64 invol_switches; /* ... while still runnable */
 	__u64 hist[HIST_BUCKETS];
+};
+
+/* Per CPU and epoch slot: extremes of one interval (reset by userspace). */
+struct sched_minmax {
+	__u64 min_ns; /* 0: no sample yet */
+	__u64 max_ns;
 };
 
 /* Who ran on a watched CPU while a watched thread was runnable there. */

@@ -15,7 +15,8 @@
 struct sched_coll {
 	struct sched_bpf *skel;
 	int ncpus;
-	struct sched_cpu_stats *percpu; /* ncpus values of one slot */
+	struct sched_cpu_stats *cur, *prev; /* ncpus cumulative values */
+	struct sched_minmax *mm; /* ncpus values of one slot */
 };
 
 static const char *const prog_names[] = { "sched_wakeup", "sched_wakeup_new",
@@ -41,8 +42,10 @@ int sched_coll_open(struct sched_coll **out, const struct sched_filter *f)
 			strerror(-err));
 		goto cleanup;
 	}
-	c->percpu = calloc((size_t)c->ncpus, sizeof(*c->percpu));
-	if (!c->percpu) {
+	c->cur = calloc((size_t)c->ncpus, sizeof(*c->cur));
+	c->prev = calloc((size_t)c->ncpus, sizeof(*c->prev));
+	c->mm = calloc((size_t)c->ncpus, sizeof(*c->mm));
+	if (!c->cur || !c->prev || !c->mm) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
@@ -86,7 +89,9 @@ void sched_coll_free(struct sched_coll *c)
 	if (!c)
 		return;
 	sched_bpf__destroy(c->skel);
-	free(c->percpu);
+	free(c->cur);
+	free(c->prev);
+	free(c->mm);
 	free(c);
 }
 
@@ -229,39 +234,66 @@ static int read_preemptors(struct sched_coll *c, __u32 slot,
 	return 0;
 }
 
+/* Interval figures of one CPU: differences of the cumulative counters,
+ * extremes from the interval's slot. */
+static void cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
+		      const struct sched_cpu_stats *p,
+		      const struct sched_minmax *mm)
+{
+	int top = -1;
+
+	u->lat.count = k->count - p->count;
+	u->lat.sum = k->sum_ns - p->sum_ns;
+	u->wakeups = k->wakeups - p->wakeups;
+	u->preempted = k->preempted - p->preempted;
+	u->vol = k->vol_switches - p->vol_switches;
+	u->invol = k->invol_switches - p->invol_switches;
+	for (int b = 0; b < HIST_BUCKETS; b++) {
+		u->lat.b[b] = k->hist[b] - p->hist[b];
+		if (u->lat.b[b])
+			top = b;
+	}
+	if (!u->lat.count)
+		return;
+	u->lat.min = mm->min_ns;
+	u->lat.max = mm->max_ns;
+	/* A sample recorded just after the slot was read counts in the
+	 * buckets but not in the extremes: keep them consistent. */
+	for (int b = 0; b < HIST_BUCKETS; b++) {
+		if (!u->lat.b[b])
+			continue;
+		if (!u->lat.min || u->lat.min > hist_bucket_hi((uint32_t)b))
+			u->lat.min = hist_bucket_lo((uint32_t)b);
+		break;
+	}
+	if (top >= 0 && u->lat.max < hist_bucket_lo((uint32_t)top))
+		u->lat.max = hist_bucket_lo((uint32_t)top);
+}
+
 int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
 {
-	struct timespec settle = { .tv_nsec = 2 * 1000 * 1000 };
-	__u32 old = c->skel->bss->epoch & 1;
-	int fd = bpf_map__fd(c->skel->maps.cpu_stats);
-	int err;
+	struct timespec settle = { .tv_nsec = 1000 * 1000 };
+	__u32 old = c->skel->bss->epoch & 1, zero = 0;
+	int stats_fd = bpf_map__fd(c->skel->maps.cpu_stats);
+	int mm_fd = bpf_map__fd(c->skel->maps.cpu_minmax);
+	struct sched_cpu_stats *t;
 
 	sched_snap_clear(s);
-	/* New events go to the other slot; a program that read the old epoch
-	 * just before the flip finishes within microseconds. */
+	/* New extremes and preemptors go to the other slot; a program that
+	 * read the old epoch just before the flip ends within microseconds. */
 	__atomic_store_n(&c->skel->bss->epoch, old ^ 1, __ATOMIC_SEQ_CST);
 	nanosleep(&settle, NULL);
 
-	err = bpf_map_lookup_elem(fd, &old, c->percpu);
-	if (err)
+	if (bpf_map_lookup_elem(mm_fd, &old, c->mm) ||
+	    bpf_map_lookup_elem(stats_fd, &zero, c->cur))
 		return -errno;
-	for (int i = 0; i < c->ncpus && (unsigned int)i < s->ncpus; i++) {
-		const struct sched_cpu_stats *k = &c->percpu[i];
-		struct sched_cpu *u = &s->cpu[i];
-
-		u->lat.count = k->count;
-		u->lat.sum = k->sum_ns;
-		u->lat.min = k->min_ns;
-		u->lat.max = k->max_ns;
-		memcpy(u->lat.b, k->hist, sizeof(u->lat.b));
-		u->wakeups = k->wakeups;
-		u->preempted = k->preempted;
-		u->vol = k->vol_switches;
-		u->invol = k->invol_switches;
-	}
-	memset(c->percpu, 0, (size_t)c->ncpus * sizeof(*c->percpu));
-	err = bpf_map_update_elem(fd, &old, c->percpu, BPF_ANY);
-	if (err)
+	for (int i = 0; i < c->ncpus && (unsigned int)i < s->ncpus; i++)
+		cpu_delta(&s->cpu[i], &c->cur[i], &c->prev[i], &c->mm[i]);
+	t = c->prev;
+	c->prev = c->cur;
+	c->cur = t;
+	memset(c->mm, 0, (size_t)c->ncpus * sizeof(*c->mm));
+	if (bpf_map_update_elem(mm_fd, &old, c->mm, BPF_ANY))
 		return -errno;
 	return read_preemptors(c, old, s);
 }

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Load generator with ground truth for the monitor's tests and benchmarks.
+ *
+ * pingpong: a waker thread pinned to one CPU wakes a sleeper thread pinned
+ *   to another exactly N times through an eventfd. Before each write the
+ *   waker waits until the sleeper has really switched out (its voluntary
+ *   context-switch count moved past the value it published before blocking),
+ *   so every write is one sched_wakeup of a dequeued thread. The sleeper
+ *   records wake-to-run latency in userspace: waker's clock before write()
+ *   to sleeper's clock after read() returns (CLOCK_MONOTONIC, the clock BPF
+ *   uses), which contains the kernel's wakeup-to-switch interval.
+ * hog: a thread named "rtbpf-hog" spins (SCHED_OTHER, bounded time) on a CPU
+ *   where a sleeper thread wakes every period and so must wait for it.
+ *
+ * Protocol: prints "ready pid=P sleeper=T waker=W" and waits until the file
+ * given by --go exists (the test attaches the monitor first), then runs and
+ * prints one JSON line of results.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hist.h"
+
+struct cfg {
+	const char *mode;
+	const char *go;
+	uint64_t count;
+	int waker_cpu, sleeper_cpu;
+	double seconds;
+	uint64_t period_us;
+};
+
+static struct cfg cfg = { .count = 1000, .waker_cpu = 0, .sleeper_cpu = 1,
+			  .seconds = 2, .period_us = 1000 };
+static int efd;
+static _Atomic uint64_t t0_ns, done, nv_before;
+static _Atomic int sleeper_tid;
+static struct hist lat;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t s;
+
+	CPU_ZERO(&s);
+	CPU_SET(cpu, &s);
+	if (sched_setaffinity(0, sizeof(s), &s)) {
+		fprintf(stderr, "wakegen: pin to CPU %d: %s\n", cpu,
+			strerror(errno));
+		exit(1);
+	}
+}
+
+static uint64_t thread_nvcsw_self(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return (uint64_t)ru.ru_nvcsw;
+}
+
+static uint64_t thread_nvcsw(int tid)
+{
+	char path[64], line[256];
+	uint64_t v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "voluntary_ctxt_switches: %" SCNu64, &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/* Nonzero once tid sleeps off every runqueue: the kernel reports a wait
+ * channel only for a task that is neither running nor queued (a sleeper
+ * whose dequeue is still delayed reports 0). */
+static bool thread_blocked(int tid)
+{
+	char path[64], buf[64] = "";
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return n > 0 && strcmp(buf, "0") != 0;
+}
+
+static void wait_go(void)
+{
+	struct timespec ts = { .tv_nsec = 5000000 };
+
+	while (access(cfg.go, F_OK))
+		nanosleep(&ts, NULL);
+}
+
+static void *pp_sleeper(void *arg)
+{
+	uint64_t v;
+
+	(void)arg;
+	pin(cfg.sleeper_cpu);
+	prctl(PR_SET_NAME, "rtbpf-sleeper");
+	atomic_store(&sleeper_tid, (int)syscall(SYS_gettid));
+	for (uint64_t i = 0; i < cfg.count; i++) {
+		atomic_store(&nv_before, thread_nvcsw_self());
+		atomic_store(&done, i); /* publishes nv_before for round i */
+		if (read(efd, &v, sizeof(v)) != sizeof(v)) {
+			perror("wakegen: read eventfd");
+			exit(1);
+		}
+		hist_add_value(&lat, now_ns() - atomic_load(&t0_ns));
+	}
+	atomic_store(&done, cfg.count);
+	return NULL;
+}
+
+static int pingpong(void)
+{
+	struct timespec pause = { .tv_nsec = 20000 };
+	pthread_t th;
+	uint64_t one = 1;
+
+	/* no page fault may put the sleeper to sleep outside read() */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		perror("wakegen: mlockall (continuing)");
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (efd < 0) {
+		perror("wakegen: eventfd");
+		return 1;
+	}
+	atomic_store(&done, UINT64_MAX);
+	pthread_create(&th, NULL, pp_sleeper, NULL);
+	pin(cfg.waker_cpu);
+	prctl(PR_SET_NAME, "rtbpf-waker");
+	while (!atomic_load(&sleeper_tid))
+		nanosleep(&pause, NULL);
+	printf("ready pid=%d sleeper=%d waker=%d\n", getpid(),
+	       atomic_load(&sleeper_tid), (int)syscall(SYS_gettid));
+	fflush(stdout);
+	wait_go();
+	for (uint64_t i = 0; i < cfg.count; i++) {
+		uint64_t nv;
+
+		while (atomic_load(&done) != i)
+			nanosleep(&pause, NULL);
+		nv = atomic_load(&nv_before);
+		/* the sleeper has switched out and left the runqueue: its
+		 * next run needs exactly one wakeup */
+		while (thread_nvcsw(atomic_load(&sleeper_tid)) <= nv ||
+		       !thread_blocked(atomic_load(&sleeper_tid)))
+			nanosleep(&pause, NULL);
+		atomic_store(&t0_ns, now_ns());
+		if (write(efd, &one, sizeof(one)) != sizeof(one)) {
+			perror("wakegen: write eventfd");
+			return 1;
+		}
+	}
+	pthread_join(th, NULL);
+	printf("{\"mode\":\"pingpong\",\"wakeups\":%" PRIu64
+	       ",\"p50_ns\":%" PRIu64 ",\"p99_ns\":%" PRIu64
+	       ",\"min_ns\":%" PRIu64 ",\"max_ns\":%" PRIu64 "}\n",
+	       lat.count, hist_quantile(&lat, 0.5), hist_quantile(&lat, 0.99),
+	       lat.min, lat.max);
+	return 0;
+}
+
+static void *hog(void *arg)
+{
+	uint64_t end;
+	volatile uint64_t spins = 0;
+
+	(void)arg;
+	pin(cfg.sleeper_cpu);
+	prctl(PR_SET_NAME, "rtbpf-hog");
+	wait_go();
+	end = now_ns() + (uint64_t)(cfg.seconds * 1e9);
+	while (now_ns() < end) /* SCHED_OTHER, bounded */
+		spins++;
+	return NULL;
+}
+
+static int hog_mode(void)
+{
+	struct timespec pause = { .tv_nsec = 20000 };
+	pthread_t th;
+	uint64_t end, n = 0;
+
+	pin(cfg.sleeper_cpu);
+	prctl(PR_SET_NAME, "rtbpf-sleeper");
+	pthread_create(&th, NULL, hog, NULL);
+	printf("ready pid=%d sleeper=%d waker=0\n", getpid(),
+	       (int)syscall(SYS_gettid));
+	fflush(stdout);
+	wait_go();
+	end = now_ns() + (uint64_t)(cfg.seconds * 1e9);
+	while (now_ns() < end) {
+		struct timespec ts = { .tv_nsec = (long)cfg.period_us * 1000 };
+
+		nanosleep(&ts, NULL);
+		n++;
+	}
+	pthread_join(th, NULL);
+	(void)pause;
+	printf("{\"mode\":\"hog\",\"sleeps\":%" PRIu64 "}\n", n);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr,
+			"usage: wakegen pingpong|hog --go FILE [--count N] "
+			"[--waker-cpu C] [--sleeper-cpu C] [--seconds S] "
+			"[--period-us US]\n");
+		return 2;
+	}
+	cfg.mode = argv[1];
+	for (int i = 2; i + 1 < argc; i += 2) {
+		const char *k = argv[i], *v = argv[i + 1];
+
+		if (!strcmp(k, "--go"))
+			cfg.go = v;
+		else if (!strcmp(k, "--count"))
+			cfg.count = strtoull(v, NULL, 10);
+		else if (!strcmp(k, "--waker-cpu"))
+			cfg.waker_cpu = (int)strtol(v, NULL, 10);
+		else if (!strcmp(k, "--sleeper-cpu"))
+			cfg.sleeper_cpu = (int)strtol(v, NULL, 10);
+		else if (!strcmp(k, "--seconds"))
+			cfg.seconds = atof(v);
+		else if (!strcmp(k, "--period-us"))
+			cfg.period_us = strtoull(v, NULL, 10);
+		else {
+			fprintf(stderr, "wakegen: unknown option %s\n", k);
+			return 2;
+		}
+	}
+	if (!cfg.go) {
+		fprintf(stderr, "wakegen: --go FILE is required\n");
+		return 2;
+	}
+	if (!strcmp(cfg.mode, "pingpong"))
+		return pingpong();
+	if (!strcmp(cfg.mode, "hog"))
+		return hog_mode();
+	fprintf(stderr, "wakegen: unknown mode %s\n", cfg.mode);
+	return 2;
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Log-linear bucket math shared with BPF, percentile error bound, max. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "hist.h"
+
+/* Reference: the same definition written the slow, obvious way. */
+static uint32_t ref_bucket(uint64_t v)
+{
+	int e = 0;
+
+	if (v < 8)
+		return (uint32_t)v;
+	while (e < 63 && (v >> (e + 1)))
+		e++;
+	return (uint32_t)((e - 2) * 8) + (uint32_t)((v >> (e - 3)) & 7);
+}
+
+static void test_boundaries(void **state)
+{
+	(void)state;
+	for (uint64_t v = 0; v < 100000; v++)
+		assert_int_equal(hist_bucket(v), ref_bucket(v));
+	for (int e = 3; e < 64; e++) {
+		uint64_t p = 1ULL << e;
+
+		assert_int_equal(hist_bucket(p - 1), ref_bucket(p - 1));
+		assert_int_equal(hist_bucket(p), ref_bucket(p));
+		assert_int_equal(hist_bucket(p + 1), ref_bucket(p + 1));
+		/* a power of two starts a new group of 8 */
+		assert_int_equal(hist_bucket(p) % 8, 0);
+		assert_int_equal(hist_bucket(p), hist_bucket(p - 1) + 1);
+	}
+	assert_int_equal(hist_bucket(UINT64_MAX), HIST_BUCKETS - 1);
+	assert_true(hist_bucket_hi(HIST_BUCKETS - 1) == UINT64_MAX);
+}
+
+static void test_bounds_consistent(void **state)
+{
+	(void)state;
+	for (uint32_t b = 0; b < HIST_BUCKETS; b++) {
+		uint64_t lo = hist_bucket_lo(b), hi = hist_bucket_hi(b);
+
+		assert_true(lo <= hi);
+		assert_int_equal(hist_bucket(lo), b);
+		assert_int_equal(hist_bucket(hi), b);
+		if (b + 1 < HIST_BUCKETS)
+			assert_true(hist_bucket_lo(b + 1) == hi + 1);
+		/* width at most 1/8 of the lower bound (above the linear part) */
+		if (lo >= 8)
+			assert_true((hi - lo + 1) * 8 <= lo);
+	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Percentiles of random data against the exact order statistic. */
+static void test_percentile_error(void **state)
+{
+	static uint64_t v[20000];
+	const double qs[] = { 0.5, 0.9, 0.99, 0.999 };
+	struct hist *h = calloc(1, sizeof(*h));
+	unsigned int seed = 12345;
+
+	(void)state;
+	assert_non_null(h);
+	for (int round = 0; round < 5; round++) {
+		size_t n = sizeof(v) / sizeof(v[0]);
+
+		hist_reset(h);
+		for (size_t i = 0; i < n; i++) {
+			/* log-uniform over 100 ns .. 10 ms */
+			double x = exp(log(100.0) + (log(1e7) - log(100.0)) *
+							    rand_r(&seed) /
+							    (double)RAND_MAX);
+
+			v[i] = (uint64_t)x;
+			hist_add_value(h, v[i]);
+		}
+		qsort(v, n, sizeof(v[0]), cmp_u64);
+		for (size_t k = 0; k < sizeof(qs) / sizeof(qs[0]); k++) {
+			size_t rank = (size_t)ceil(qs[k] * (double)n);
+			uint64_t truth = v[rank - 1], got = hist_quantile(h, qs[k]);
+			double rel = fabs((double)got - (double)truth) /
+				     (double)truth;
+
+			assert_true(rel <= 0.125);
+		}
+		assert_true(hist_quantile(h, 1.0) == v[n - 1]);
+		assert_true(h->max == v[n - 1]);
+		assert_true(h->min == v[0]);
+	}
+	free(h);
+}
+
+static void test_quantile_clamped(void **state)
+{
+	struct hist *h = calloc(1, sizeof(*h));
+
+	(void)state;
+	assert_non_null(h);
+	assert_true(hist_quantile(h, 0.5) == 0);
+	hist_add_value(h, 1000001);
+	/* one value: every percentile is that value exactly */
+	assert_true(hist_quantile(h, 0.5) == 1000001);
+	assert_true(hist_quantile(h, 0.999) == 1000001);
+	hist_add_value(h, UINT64_MAX);
+	assert_true(h->max == UINT64_MAX);
+	assert_true(hist_quantile(h, 1.0) == UINT64_MAX);
+	free(h);
+}
+
+static void test_merge(void **state)
+{
+	struct hist *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	hist_add_value(a, 10);
+	hist_add_value(a, 5000);
+	hist_add_value(b, 3);
+	hist_add_value(b, 90000);
+	hist_merge(a, b);
+	assert_int_equal(a->count, 4);
+	assert_int_equal(a->sum, 10 + 5000 + 3 + 90000);
+	assert_int_equal(a->min, 3);
+	assert_int_equal(a->max, 90000);
+	free(a);
+	free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_boundaries),
+		cmocka_unit_test(test_bounds_consistent),
+		cmocka_unit_test(test_percentile_error),
+		cmocka_unit_test(test_quantile_clamped),
+		cmocka_unit_test(test_merge),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

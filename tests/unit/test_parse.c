@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* CPU lists, durations and integers: valid forms, garbage, ranges, overflow. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "parse.h"
+
+static char err[256];
+
+static void cpulist_ok(const char *in, const char *canon, unsigned int n)
+{
+	struct cpuset s;
+	char buf[256];
+
+	assert_int_equal(parse_cpulist(in, &s, err, sizeof(err)), 0);
+	assert_int_equal(cpuset_count(&s), n);
+	assert_true(cpuset_format(&s, buf, sizeof(buf)) >= 0);
+	assert_string_equal(buf, canon);
+}
+
+static void test_cpulist_valid(void **state)
+{
+	(void)state;
+	cpulist_ok("0", "0", 1);
+	cpulist_ok("0,2-3", "0,2-3", 3);
+	cpulist_ok("3-5,0", "0,3-5", 4);
+	cpulist_ok("1,1,1", "1", 1);
+	cpulist_ok("0-7:2", "0,2,4,6", 4);
+	cpulist_ok("1023", "1023", 1);
+	cpulist_ok("0-1023", "0-1023", 1024);
+}
+
+static void cpulist_bad(const char *in, int want, const char *needle)
+{
+	struct cpuset s;
+
+	cpuset_zero(&s);
+	cpuset_add(&s, 7);
+	err[0] = '\0';
+	assert_int_equal(parse_cpulist(in, &s, err, sizeof(err)), want);
+	/* the message names what was wrong, and the output is untouched */
+	assert_non_null(strstr(err, needle));
+	assert_int_equal(cpuset_count(&s), 1);
+	assert_true(cpuset_has(&s, 7));
+}
+
+static void test_cpulist_garbage(void **state)
+{
+	(void)state;
+	cpulist_bad("3-1", -EINVAL, "reversed");
+	cpulist_bad("abc", -EINVAL, "abc");
+	cpulist_bad("", -EINVAL, "empty");
+	cpulist_bad("1,", -EINVAL, "1,");
+	cpulist_bad(",1", -EINVAL, ",1");
+	cpulist_bad("1-", -EINVAL, "1-");
+	cpulist_bad("-1", -EINVAL, "-1");
+	cpulist_bad("1 2", -EINVAL, "1 2");
+	cpulist_bad("0-4:0", -EINVAL, "0-4:0");
+	cpulist_bad("1024", -ERANGE, "too large");
+	cpulist_bad("99999999999999999999999", -ERANGE, "too large");
+}
+
+static void test_cpuset_ops(void **state)
+{
+	struct cpuset a, b;
+	char small[3];
+
+	(void)state;
+	assert_int_equal(parse_cpulist("0-3", &a, err, sizeof(err)), 0);
+	assert_int_equal(parse_cpulist("0-1,3", &b, err, sizeof(err)), 0);
+	assert_true(cpuset_subset(&b, &a));
+	assert_false(cpuset_subset(&a, &b));
+	assert_int_equal(cpuset_first_missing(&a, &b), 2);
+	assert_int_equal(cpuset_format(&a, small, sizeof(small)), -ERANGE);
+}
+
+static void duration_ok(const char *in, uint64_t ns)
+{
+	uint64_t v = 0;
+
+	assert_int_equal(parse_duration(in, &v, err, sizeof(err)), 0);
+	assert_int_equal(v, ns);
+}
+
+static void test_duration(void **state)
+{
+	uint64_t v = 42;
+
+	(void)state;
+	duration_ok("10s", 10000000000ULL);
+	duration_ok("10", 10000000000ULL);
+	duration_ok("5m", 300000000000ULL);
+	duration_ok("1h", 3600000000000ULL);
+	duration_ok("2d", 172800000000000ULL);
+	duration_ok("250ms", 250000000ULL);
+	duration_ok("100us", 100000ULL);
+	duration_ok("7ns", 7ULL);
+	duration_ok("0", 0);
+	assert_int_equal(parse_duration("10x", &v, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "10x"));
+	assert_int_equal(parse_duration("s", &v, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse_duration("-1s", &v, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse_duration("1.5s", &v, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse_duration("", &v, err, sizeof(err)), -EINVAL);
+	/* 2^64 / 1e9 is about 1.8e10 seconds */
+	assert_int_equal(parse_duration("18446744074s", &v, err, sizeof(err)),
+			 -ERANGE);
+	assert_int_equal(parse_duration("99999999999999999999", &v, err,
+					sizeof(err)),
+			 -ERANGE);
+	assert_int_equal(v, 42);
+}
+
+static void test_u64(void **state)
+{
+	uint64_t v = 0;
+
+	(void)state;
+	assert_int_equal(parse_u64("18446744073709551615", 0, UINT64_MAX, &v,
+				   err, sizeof(err)),
+			 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(parse_u64("18446744073709551616", 0, UINT64_MAX, &v,
+				   err, sizeof(err)),
+			 -ERANGE);
+	assert_int_equal(parse_u64("5", 1, 4, &v, err, sizeof(err)), -ERANGE);
+	assert_non_null(strstr(err, "out of range"));
+	assert_int_equal(parse_u64("12a", 0, 100, &v, err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(parse_u64("", 0, 100, &v, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse_u64("-3", 0, 100, &v, err, sizeof(err)), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cpulist_valid),
+		cmocka_unit_test(test_cpulist_garbage),
+		cmocka_unit_test(test_cpuset_ops),
+		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_u64),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
