@@ -5,5 +5,9 @@
 #define RTBPF_COMMANDS_H
 
 int cmd_monitor(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_revert(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif

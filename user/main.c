@@ -15,6 +15,10 @@ static const struct command {
 } commands[] = {
 	{ "monitor", cmd_monitor,
 	  "per-CPU wakeup-to-run latency and who caused it (eBPF)" },
+	{ "apply", cmd_apply, "apply a tuning profile, journaled for revert" },
+	{ "check", cmd_check, "audit the host against a profile (read only)" },
+	{ "revert", cmd_revert, "restore exactly what apply changed" },
+	{ "run", cmd_run, "run a command with RT policy, CPUs, mlock" },
 	{},
 };
 

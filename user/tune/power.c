@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * power stage: cpufreq governor on every online CPU; on the latency CPUs
+ * only, the per-CPU PM QoS resume latency ("n/a" keeps the CPU out of every
+ * C-state without holding /dev/cpu_dma_latency open), cpuidle states deeper
+ * than power.cpuidle_max_state disabled, and energy_perf_bias. Files the
+ * platform lacks (VMs have no cpufreq) are skipped.
+ */
+#define _GNU_SOURCE
+#include "tune.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int add(struct item_list *l, const char *name, const char *path,
+	       const char *want)
+{
+	struct tune_item *it = items_add(l, "power");
+
+	if (!it)
+		return -ENOMEM;
+	snprintf(it->name, sizeof(it->name), "%s", name);
+	snprintf(it->path, sizeof(it->path), "%s", path);
+	snprintf(it->want, sizeof(it->want), "%s", want);
+	it->cmp = CMP_TEXT;
+	it->flags = IT_OPTIONAL;
+	return 0;
+}
+
+static int cpuidle_items(const struct tune_cfg *c, struct item_list *l,
+			 unsigned int cpu, unsigned int max_state)
+{
+	char dir[160];
+	int err = 0;
+
+	snprintf(dir, sizeof(dir), "/sys/devices/system/cpu/cpu%u/cpuidle",
+		 cpu);
+	/* States are few and numbered from 0: probe by index. */
+	for (unsigned int s = max_state + 1; s < 16 && !err; s++) {
+		char path[192], name[48];
+
+		snprintf(path, sizeof(path), "%s/state%u/disable", dir, s);
+		if (!tune_exists(c, path))
+			continue;
+		snprintf(name, sizeof(name), "cpu%u idle state%u disable", cpu,
+			 s);
+		err = add(l, name, path, "1");
+	}
+	return err;
+}
+
+int power_plan(const struct tune_cfg *c, struct item_list *l)
+{
+	const char *gov = profile_get(&c->prof, "power.governor");
+	const char *rl = profile_get(&c->prof, "power.resume_latency_us");
+	const char *epb = profile_get(&c->prof, "power.energy_perf_bias");
+	bool idle = profile_wants(&c->prof, "power.cpuidle_max_state");
+	unsigned int max_state = idle ? (unsigned int)atoi(profile_get(
+						&c->prof, "power.cpuidle_max_state"))
+				      : 0;
+	int err = 0;
+
+	for (unsigned int cpu = 0; cpu < CPUSET_MAX && !err; cpu++) {
+		bool lat = cpuset_has(&c->cpus, cpu);
+		char path[160], name[48];
+
+		if (!cpuset_has(&c->online, cpu))
+			continue;
+		if (profile_wants(&c->prof, "power.governor")) {
+			snprintf(path, sizeof(path),
+				 "/sys/devices/system/cpu/cpu%u/cpufreq/"
+				 "scaling_governor",
+				 cpu);
+			snprintf(name, sizeof(name), "cpu%u governor", cpu);
+			err = add(l, name, path, gov);
+		}
+		if (!lat || err)
+			continue;
+		if (profile_wants(&c->prof, "power.resume_latency_us")) {
+			snprintf(path, sizeof(path),
+				 "/sys/devices/system/cpu/cpu%u/power/"
+				 "pm_qos_resume_latency_us",
+				 cpu);
+			snprintf(name, sizeof(name), "cpu%u resume latency", cpu);
+			err = add(l, name, path, rl);
+		}
+		if (!err && profile_wants(&c->prof, "power.energy_perf_bias")) {
+			snprintf(path, sizeof(path),
+				 "/sys/devices/system/cpu/cpu%u/power/"
+				 "energy_perf_bias",
+				 cpu);
+			snprintf(name, sizeof(name), "cpu%u energy_perf_bias",
+				 cpu);
+			err = add(l, name, path, epb);
+		}
+		if (!err && idle)
+			err = cpuidle_items(c, l, cpu, max_state);
+	}
+	return err;
+}

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * process stage: every thread of each --pid gets the profile's policy
+ * (SCHED_FIFO/SCHED_RR priority, or SCHED_OTHER with a nice value for
+ * busy-poll threads) and the latency CPUs as affinity. A thread's state is
+ * one string "POLICY:PRIO@CPULIST" ("fifo:80@2-3", "other:-20@2-3"; PRIO is
+ * the nice value for other/batch/idle) so the journal can hold and restore
+ * it like a file value. Threads are always the host's (/proc), also with
+ * --root: a fake tree cannot hold a process.
+ */
+#define _GNU_SOURCE
+#include "tune.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+static const struct {
+	const char *name;
+	int policy;
+} policies[] = {
+	{ "other", SCHED_OTHER }, { "fifo", SCHED_FIFO }, { "rr", SCHED_RR },
+	{ "batch", SCHED_BATCH }, { "idle", SCHED_IDLE },
+};
+
+static bool is_rt(int policy)
+{
+	return policy == SCHED_FIFO || policy == SCHED_RR;
+}
+
+int sched_read(pid_t tid, char *val, size_t len)
+{
+	struct sched_param sp;
+	char list[TUNE_VAL_MAX];
+	struct cpuset s;
+	cpu_set_t set;
+	int policy, prio;
+	const char *name = NULL;
+
+	policy = sched_getscheduler(tid);
+	if (policy < 0)
+		return -errno;
+	policy &= ~SCHED_RESET_ON_FORK;
+	if (sched_getparam(tid, &sp))
+		return -errno;
+	if (sched_getaffinity(tid, sizeof(set), &set))
+		return -errno;
+	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++)
+		if (policies[i].policy == policy)
+			name = policies[i].name;
+	if (!name)
+		return -EOPNOTSUPP; /* SCHED_DEADLINE: not ours to restore */
+	if (is_rt(policy)) {
+		prio = sp.sched_priority;
+	} else {
+		errno = 0;
+		prio = getpriority(PRIO_PROCESS, (id_t)tid);
+		if (prio == -1 && errno)
+			return -errno;
+	}
+	cpuset_zero(&s);
+	for (unsigned int c = 0; c < CPU_SETSIZE && c < CPUSET_MAX; c++)
+		if (CPU_ISSET(c, &set))
+			cpuset_add(&s, c);
+	cpuset_format(&s, list, sizeof(list));
+	snprintf(val, len, "%s:%d@%s", name, prio, list);
+	return 0;
+}
+
+static int sched_parse(const char *val, int *policy, int *prio,
+		       struct cpuset *cpus)
+{
+	char name[16], err[64];
+	const char *colon = strchr(val, ':'), *at = strchr(val, '@');
+	char *end;
+
+	if (!colon || !at || at < colon || (size_t)(colon - val) >= sizeof(name))
+		return -EINVAL;
+	snprintf(name, sizeof(name), "%.*s", (int)(colon - val), val);
+	*policy = -1;
+	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++)
+		if (!strcmp(policies[i].name, name))
+			*policy = policies[i].policy;
+	if (*policy < 0)
+		return -EINVAL;
+	*prio = (int)strtol(colon + 1, &end, 10);
+	if (end != at)
+		return -EINVAL;
+	return parse_cpulist(at + 1, cpus, err, sizeof(err));
+}
+
+bool sched_equal(const char *want, const char *actual)
+{
+	struct cpuset a, b;
+	int pa, pb, qa, qb;
+
+	if (sched_parse(want, &pa, &qa, &a) || sched_parse(actual, &pb, &qb, &b))
+		return false;
+	return pa == pb && qa == qb && !memcmp(&a, &b, sizeof(a));
+}
+
+int sched_write(pid_t tid, const char *val)
+{
+	struct sched_param sp = { 0 };
+	struct cpuset cpus;
+	cpu_set_t set;
+	int policy, prio;
+
+	if (sched_parse(val, &policy, &prio, &cpus))
+		return -EINVAL;
+	CPU_ZERO(&set);
+	for (unsigned int c = 0; c < CPU_SETSIZE && c < CPUSET_MAX; c++)
+		if (cpuset_has(&cpus, c))
+			CPU_SET(c, &set);
+	if (sched_setaffinity(tid, sizeof(set), &set))
+		return -errno;
+	sp.sched_priority = is_rt(policy) ? prio : 0;
+	if (sched_setscheduler(tid, policy, &sp))
+		return -errno;
+	if (!is_rt(policy) && setpriority(PRIO_PROCESS, (id_t)tid, prio))
+		return -errno;
+	return 0;
+}
+
+/* "VmLck 0 kB, 3 nonvol" for the check's note. */
+static void thread_note(pid_t pid, pid_t tid, char *out, size_t len)
+{
+	char path[96], line[256];
+	long vmlck = -1, nonvol = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if ((f = fopen(path, "re"))) {
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, "VmLck:", 6))
+				vmlck = strtol(line + 6, NULL, 10);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
+	if ((f = fopen(path, "re"))) {
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, "nonvoluntary_ctxt_switches:", 27))
+				nonvol = strtol(line + 27, NULL, 10);
+		fclose(f);
+	}
+	snprintf(out, len, "VmLck %ld kB, %ld nonvoluntary switches", vmlck,
+		 nonvol);
+}
+
+int process_plan(const struct tune_cfg *c, struct item_list *l)
+{
+	const char *pol = profile_get(&c->prof, "process.policy");
+	char cpus[256];
+	int prio;
+
+	if (!c->npids || !pol || !strcmp(pol, "keep"))
+		return 0;
+	if (!strcmp(pol, "other"))
+		prio = profile_wants(&c->prof, "process.nice")
+			       ? atoi(profile_get(&c->prof, "process.nice"))
+			       : 0;
+	else
+		prio = profile_wants(&c->prof, "process.priority")
+			       ? atoi(profile_get(&c->prof, "process.priority"))
+			       : 50;
+	cpuset_format(&c->cpus, cpus, sizeof(cpus));
+	for (int i = 0; i < c->npids; i++) {
+		char dir[64];
+		struct dirent *de;
+		DIR *d;
+
+		snprintf(dir, sizeof(dir), "/proc/%d/task", c->pids[i]);
+		d = opendir(dir);
+		if (!d)
+			return -errno;
+		while ((de = readdir(d))) {
+			struct tune_item *it;
+			pid_t tid;
+
+			if (!isdigit((unsigned char)de->d_name[0]))
+				continue;
+			tid = (pid_t)atoi(de->d_name);
+			it = items_add(l, "process");
+			if (!it) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			snprintf(it->name, sizeof(it->name), "pid %d tid %d",
+				 c->pids[i], tid);
+			snprintf(it->path, sizeof(it->path), "tid:%d", tid);
+			snprintf(it->want, sizeof(it->want), "%s:%d@%s", pol,
+				 prio, cpus);
+			it->cmp = CMP_TEXT;
+			it->flags = IT_SCHED;
+			thread_note(c->pids[i], tid, it->note, sizeof(it->note));
+		}
+		closedir(d);
+	}
+	return 0;
+}
+
+void sched_shell(const char *want, pid_t tid, char *out, size_t len)
+{
+	struct cpuset cpus;
+	char list[256];
+	int policy, prio;
+
+	if (sched_parse(want, &policy, &prio, &cpus)) {
+		snprintf(out, len, "# bad value %s", want);
+		return;
+	}
+	cpuset_format(&cpus, list, sizeof(list));
+	if (is_rt(policy))
+		snprintf(out, len, "taskset -pc %s %d && chrt %s -p %d %d", list,
+			 tid, policy == SCHED_FIFO ? "-f" : "-r", prio, tid);
+	else
+		snprintf(out, len, "taskset -pc %s %d && chrt -o -p 0 %d && "
+				   "renice -n %d -p %d",
+			 list, tid, tid, prio, tid);
+}

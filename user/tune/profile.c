@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Profiles: "key = value" lines, '#' comments, "include = NAME" pulls in
+ * another profile whose keys the later lines override. The built-in
+ * profiles are written in the same syntax and go through the same parser,
+ * so a file and a built-in are validated alike. "keep" leaves a knob alone.
+ */
+#define _GNU_SOURCE
+#include "tune.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+#define ONOFF "on|off"
+#define SYSCTL_INT(n, lo, hi, h) { "sysctl." n, KEY_INT, lo, hi, NULL, h }
+
+const struct profile_key profile_keys[] = {
+	{ "stage.sysctl", KEY_ENUM, 0, 0, ONOFF, "run the sysctl stage" },
+	{ "stage.memory", KEY_ENUM, 0, 0, ONOFF, "run the memory stage" },
+	{ "stage.workqueue", KEY_ENUM, 0, 0, ONOFF, "run the workqueue stage" },
+	{ "stage.irq", KEY_ENUM, 0, 0, ONOFF, "run the irq stage" },
+	{ "stage.power", KEY_ENUM, 0, 0, ONOFF, "run the power stage" },
+	{ "stage.process", KEY_ENUM, 0, 0, ONOFF, "run the process stage" },
+	{ "stage.boot", KEY_ENUM, 0, 0, ONOFF, "run the boot checks" },
+	SYSCTL_INT("kernel.timer_migration", 0, 1, "timers follow the CPU"),
+	SYSCTL_INT("vm.stat_interval", 1, 3600, "vmstat refresh, seconds"),
+	SYSCTL_INT("kernel.numa_balancing", 0, 3, "automatic NUMA balancing"),
+	SYSCTL_INT("vm.swappiness", 0, 200, "swap eagerness"),
+	SYSCTL_INT("kernel.nmi_watchdog", 0, 1, "NMI watchdog"),
+	{ "sysctl.kernel.watchdog_cpumask", KEY_CPUS, 0, 0, NULL,
+	  "CPUs the soft/hard lockup watchdog runs on" },
+	SYSCTL_INT("kernel.hung_task_timeout_secs", 0, 86400,
+		   "hung task check period"),
+	SYSCTL_INT("vm.dirty_ratio", 0, 100, "dirty page ceiling, %"),
+	SYSCTL_INT("vm.dirty_background_ratio", 0, 100,
+		   "background writeback start, %"),
+	SYSCTL_INT("net.core.busy_read", 0, 1000000, "socket busy read, us"),
+	SYSCTL_INT("net.core.busy_poll", 0, 1000000, "poll/select busy poll, us"),
+	SYSCTL_INT("kernel.sched_rt_runtime_us", -1, 1000000,
+		   "RT throttling; -1 lets FIFO threads starve kthreads"),
+	SYSCTL_INT("vm.max_map_count", 65530, 2147483647, "mappings per process"),
+	SYSCTL_INT("net.ipv4.tcp_fastopen", 0, 1031, "TCP fast open"),
+	{ "memory.thp", KEY_ENUM, 0, 0, "always|madvise|never",
+	  "transparent hugepages" },
+	{ "memory.thp_defrag", KEY_ENUM, 0, 0,
+	  "always|defer|defer+madvise|madvise|never", "THP defrag" },
+	{ "memory.ksm", KEY_INT, 0, 2, NULL, "KSM run (0 stop, 2 unmerge)" },
+	{ "power.governor", KEY_ENUM, 0, 0,
+	  "performance|powersave|schedutil|ondemand|conservative|userspace",
+	  "cpufreq governor on every online CPU" },
+	{ "power.resume_latency_us", KEY_INT_OR_ENUM, 0, 100000, "n/a",
+	  "PM QoS resume latency of latency CPUs (n/a: no C-states)" },
+	{ "power.cpuidle_max_state", KEY_INT, 0, 16, NULL,
+	  "deeper cpuidle states disabled on latency CPUs" },
+	{ "power.energy_perf_bias", KEY_INT, 0, 15, NULL,
+	  "EPB of latency CPUs (0 performance)" },
+	{ "process.policy", KEY_ENUM, 0, 0, "fifo|rr|other",
+	  "policy of the --pid threads" },
+	{ "process.priority", KEY_INT, 1, 99, NULL, "RT priority (fifo, rr)" },
+	{ "process.nice", KEY_INT, -20, 19, NULL, "nice (other)" },
+	{ "boot.isolcpus", KEY_ENUM, 0, 0, ONOFF, "isolcpus= latency CPUs" },
+	{ "boot.nohz_full", KEY_ENUM, 0, 0, ONOFF, "nohz_full= latency CPUs" },
+	{ "boot.rcu_nocbs", KEY_ENUM, 0, 0, ONOFF, "rcu_nocbs= latency CPUs" },
+	{ "boot.irqaffinity", KEY_ENUM, 0, 0, ONOFF,
+	  "irqaffinity= housekeeping CPUs" },
+	{ "boot.skew_tick", KEY_ENUM, 0, 0, ONOFF, "skew_tick=1" },
+	{ "boot.idle", KEY_ENUM, 0, 0, "off|cstate1|poll",
+	  "boot C-state cap" },
+};
+const size_t profile_nkeys = sizeof(profile_keys) / sizeof(profile_keys[0]);
+
+_Static_assert(sizeof(profile_keys) / sizeof(profile_keys[0]) <= 128,
+	       "struct profile holds 128 keys");
+
+static const struct builtin {
+	const char *name;
+	const char *text;
+} builtins[] = {
+	{ "ultra", "# Every runtime knob for the lowest latency.\n"
+		   "stage.sysctl = on\nstage.memory = on\n"
+		   "stage.workqueue = on\nstage.irq = on\nstage.power = on\n"
+		   "stage.process = on\nstage.boot = on\n"
+		   "sysctl.kernel.timer_migration = 0\n"
+		   "sysctl.vm.stat_interval = 120\n"
+		   "sysctl.kernel.numa_balancing = 0\n"
+		   "sysctl.vm.swappiness = 10\n"
+		   "sysctl.kernel.nmi_watchdog = 0\n"
+		   "sysctl.kernel.watchdog_cpumask = @housekeeping\n"
+		   "sysctl.kernel.hung_task_timeout_secs = 600\n"
+		   "sysctl.vm.dirty_ratio = 10\n"
+		   "sysctl.vm.dirty_background_ratio = 3\n"
+		   "sysctl.net.core.busy_read = 50\n"
+		   "sysctl.net.core.busy_poll = 50\n"
+		   "memory.thp = never\nmemory.thp_defrag = never\n"
+		   "memory.ksm = 0\n"
+		   "power.governor = performance\n"
+		   "power.resume_latency_us = n/a\n"
+		   "power.cpuidle_max_state = 0\n"
+		   "power.energy_perf_bias = 0\n"
+		   "process.policy = fifo\nprocess.priority = 80\n"
+		   "boot.isolcpus = on\nboot.nohz_full = on\n"
+		   "boot.rcu_nocbs = on\nboot.irqaffinity = on\n"
+		   "boot.skew_tick = on\nboot.idle = cstate1\n" },
+	{ "low-latency",
+	  "# Like tuned network-latency: no C-state or watchdog changes.\n"
+	  "include = ultra\n"
+	  "sysctl.vm.stat_interval = 10\n"
+	  "sysctl.kernel.nmi_watchdog = keep\n"
+	  "sysctl.kernel.watchdog_cpumask = keep\n"
+	  "sysctl.kernel.hung_task_timeout_secs = keep\n"
+	  "memory.thp_defrag = keep\nmemory.ksm = keep\n"
+	  "power.resume_latency_us = keep\n"
+	  "power.cpuidle_max_state = 1\n"
+	  "power.energy_perf_bias = keep\n"
+	  "process.priority = 50\n"
+	  "boot.rcu_nocbs = off\nboot.idle = off\n" },
+};
+
+static int key_index(const char *name)
+{
+	for (size_t i = 0; i < profile_nkeys; i++)
+		if (!strcmp(profile_keys[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static bool in_choices(const char *choices, const char *v)
+{
+	size_t n = strlen(v);
+
+	while (choices && *choices) {
+		const char *end = strchrnul(choices, '|');
+
+		if ((size_t)(end - choices) == n && !strncmp(choices, v, n))
+			return true;
+		choices = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+static bool valid_int(const char *v, long long min, long long max)
+{
+	char *end;
+	long long x;
+
+	errno = 0;
+	x = strtoll(v, &end, 10);
+	return *v && !*end && !errno && x >= min && x <= max &&
+	       !isspace((unsigned char)*v);
+}
+
+/* NULL when fine, else why not. */
+static const char *check_value(const struct profile_key *k, const char *v,
+			       char *why, size_t len)
+{
+	struct cpuset s;
+	char err[128];
+
+	if (!strcmp(v, "keep"))
+		return NULL;
+	switch (k->type) {
+	case KEY_INT:
+		if (valid_int(v, k->min, k->max))
+			return NULL;
+		snprintf(why, len, "expected an integer in [%lld, %lld] or keep",
+			 k->min, k->max);
+		return why;
+	case KEY_ENUM:
+		if (in_choices(k->choices, v))
+			return NULL;
+		snprintf(why, len, "expected one of %s or keep", k->choices);
+		return why;
+	case KEY_INT_OR_ENUM:
+		if (in_choices(k->choices, v) || valid_int(v, k->min, k->max))
+			return NULL;
+		snprintf(why, len, "expected %s or an integer in [%lld, %lld]",
+			 k->choices, k->min, k->max);
+		return why;
+	case KEY_CPUS:
+		if (!strcmp(v, "@housekeeping") || !strcmp(v, "@latency") ||
+		    !parse_cpulist(v, &s, err, sizeof(err)))
+			return NULL;
+		snprintf(why, len, "expected @housekeeping, @latency or a CPU "
+				   "list");
+		return why;
+	}
+	return "unknown key type";
+}
+
+static int load_any(struct profile *p, const char *root, const char *name,
+		    int depth);
+
+static int parse_text(struct profile *p, const char *root, const char *src,
+		      const char *text, int depth)
+{
+	const char *line = text;
+	int lineno = 0;
+
+	while (*line) {
+		const char *eol = strchrnul(line, '\n');
+		char buf[256], *k, *v, *eq, *e;
+		char why[160];
+		int ki, err;
+
+		lineno++;
+		snprintf(buf, sizeof(buf), "%.*s", (int)(eol - line), line);
+		line = *eol ? eol + 1 : eol;
+		if ((e = strchr(buf, '#')))
+			*e = '\0';
+		k = buf;
+		while (isspace((unsigned char)*k))
+			k++;
+		if (!*k)
+			continue;
+		eq = strchr(k, '=');
+		if (!eq) {
+			log_err("profile %s:%d: expected 'key = value'", src,
+				lineno);
+			return -EINVAL;
+		}
+		v = eq + 1;
+		for (e = eq; e > k && isspace((unsigned char)e[-1]); e--)
+			;
+		*e = '\0';
+		while (isspace((unsigned char)*v))
+			v++;
+		for (e = v + strlen(v); e > v && isspace((unsigned char)e[-1]);
+		     e--)
+			;
+		*e = '\0';
+		if (!strcmp(k, "include")) {
+			err = load_any(p, root, v, depth + 1);
+			if (err)
+				return err;
+			continue;
+		}
+		ki = key_index(k);
+		if (ki < 0) {
+			log_err("profile %s:%d: unknown key '%s'", src, lineno, k);
+			return -EINVAL;
+		}
+		if (check_value(&profile_keys[ki], v, why, sizeof(why))) {
+			log_err("profile %s:%d: %s = '%s': %s", src, lineno, k,
+				v, why);
+			return -EINVAL;
+		}
+		if (strlen(v) >= sizeof(p->val[0])) {
+			log_err("profile %s:%d: value of %s too long", src,
+				lineno, k);
+			return -EINVAL;
+		}
+		p->set[ki] = true;
+		snprintf(p->val[ki], sizeof(p->val[ki]), "%s", v);
+	}
+	return 0;
+}
+
+static int load_any(struct profile *p, const char *root, const char *name,
+		    int depth)
+{
+	char path[PATH_MAX], text[16384];
+	size_t n;
+	FILE *f;
+
+	if (depth > 4) {
+		log_err("profile %s: includes nested more than 4 deep", name);
+		return -ELOOP;
+	}
+	if (!*name) {
+		log_err("profile: empty name");
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+		if (!strcmp(builtins[i].name, name))
+			return parse_text(p, root, name, builtins[i].text,
+					  depth);
+	if (strchr(name, '/')) {
+		snprintf(path, sizeof(path), "%s", name);
+		f = fopen(path, "re");
+	} else {
+		snprintf(path, sizeof(path), "%s%s/%s.conf", root,
+			 TUNE_PROFILE_DIR, name);
+		f = fopen(path, "re");
+		if (!f) {
+			snprintf(path, sizeof(path), "%s%s/%s", root,
+				 TUNE_PROFILE_DIR, name);
+			f = fopen(path, "re");
+		}
+	}
+	if (!f) {
+		log_err("unknown profile '%s' (built-in: ultra, low-latency; "
+			"files: %s%s/NAME.conf or a path)",
+			name, root, TUNE_PROFILE_DIR);
+		return -ENOENT;
+	}
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	if (n == sizeof(text) - 1) {
+		log_err("profile %s: larger than %zu bytes", path,
+			sizeof(text) - 1);
+		return -EFBIG;
+	}
+	return parse_text(p, root, path, text, depth);
+}
+
+int profile_load(struct profile *p, const char *root, const char *name)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	return load_any(p, root, name, 0);
+}
+
+const char *profile_get(const struct profile *p, const char *key)
+{
+	int i = key_index(key);
+
+	return i >= 0 && p->set[i] ? p->val[i] : NULL;
+}
+
+bool profile_wants(const struct profile *p, const char *key)
+{
+	const char *v = profile_get(p, key);
+
+	return v && strcmp(v, "keep");
+}

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * rtbpf run [--cpus LIST] [--fifo PRIO | --rr PRIO | --nice N] [--mlock]
+ *           [--membind NODES] -- CMD ARGS
+ *
+ * Sets the properties on this process and execs CMD, so CMD's exit code is
+ * the command's. Affinity, policy, nice and the NUMA memory policy survive
+ * execve(2); mlockall(2) does not (exec builds a new address space), so
+ * --mlock preloads librtbpf-mlock.so, whose constructor calls
+ * mlockall(MCL_CURRENT | MCL_FUTURE) in CMD before main() and removes
+ * itself from LD_PRELOAD so CMD's own children are not locked. The library
+ * is found at $RTBPF_MLOCK_PRELOAD, else next to the binary
+ * (../lib/librtbpf-mlock.so or ./librtbpf-mlock.so). A statically linked
+ * CMD ignores LD_PRELOAD: lock there with rtbpf_rt_setup() instead.
+ * RLIMIT_MEMLOCK is raised to infinity first (root or CAP_IPC_LOCK).
+ * Syscalls: sched_setaffinity, set_mempolicy, sched_setscheduler,
+ * setpriority, setrlimit, execvp.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "log.h"
+#include "parse.h"
+#include "sysinfo.h"
+
+#define MLOCK_LIB "librtbpf-mlock.so"
+#ifndef MPOL_BIND
+#define MPOL_BIND 2
+#endif
+
+enum { OPT_FIFO = 256, OPT_RR, OPT_NICE, OPT_MLOCK, OPT_MEMBIND };
+
+static const struct cli_opt run_opts[] = {
+	{ "cpus", 'c', "LIST", "CPU affinity of CMD" },
+	{ "fifo", OPT_FIFO, "PRIO", "SCHED_FIFO at PRIO (1-99)" },
+	{ "rr", OPT_RR, "PRIO", "SCHED_RR at PRIO (1-99)" },
+	{ "nice", OPT_NICE, "N", "SCHED_OTHER at nice N (-20..19)" },
+	{ "mlock", OPT_MLOCK, NULL,
+	  "lock all of CMD's memory (preloads " MLOCK_LIB ")" },
+	{ "membind", OPT_MEMBIND, "NODES", "allocate only on NUMA NODES" },
+	{ "verbose", 'v', NULL, "more messages" },
+	{ "help", 'h', NULL, "this help" },
+	{},
+};
+
+static const char *perm_hint(int err)
+{
+	return err == EPERM ? " (needs root, CAP_SYS_NICE or RLIMIT_RTPRIO)"
+			    : "";
+}
+
+static int find_preload(char *out, size_t len)
+{
+	const char *env = getenv("RTBPF_MLOCK_PRELOAD");
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+
+	if (env && *env) {
+		snprintf(out, len, "%s", env);
+		return access(out, R_OK) ? -errno : 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return -errno;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	if (snprintf(out, len, "%s/../lib/%s", exe, MLOCK_LIB) < (int)len &&
+	    !access(out, R_OK))
+		return 0;
+	if (snprintf(out, len, "%s/%s", exe, MLOCK_LIB) >= (int)len)
+		return -ENAMETOOLONG;
+	return access(out, R_OK) ? -ENOENT : 0;
+}
+
+static int parse_int(const char *s, long min, long max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < min || v > max)
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct cpuset cpus, nodes;
+	bool has_cpus = false, mlock = false, has_nodes = false;
+	int policy = -1, prio = 0, nice_v = 0, ch;
+	char shortopts[sizeof(((struct cli_parser *)0)->shortopts) + 1];
+	char err[256], preload[PATH_MAX];
+	struct cli_parser p;
+
+	cli_parser_init(&p, run_opts);
+	snprintf(shortopts, sizeof(shortopts), "+%s", p.shortopts);
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, shortopts, p.longopts, NULL)) !=
+	       -1) {
+		switch (ch) {
+		case 'c':
+			if (parse_cpulist(optarg, &cpus, err, sizeof(err))) {
+				log_err("run: --cpus: %s", err);
+				return EXIT_USAGE;
+			}
+			has_cpus = true;
+			break;
+		case OPT_FIFO:
+		case OPT_RR:
+			if (policy >= 0 || parse_int(optarg, 1, 99, &prio)) {
+				log_err("run: %s: %s", argv[optind - 1],
+					policy >= 0 ? "one of --fifo, --rr, "
+						      "--nice"
+						    : "priority 1-99");
+				return EXIT_USAGE;
+			}
+			policy = ch == OPT_FIFO ? SCHED_FIFO : SCHED_RR;
+			break;
+		case OPT_NICE:
+			if (policy >= 0 || parse_int(optarg, -20, 19, &nice_v)) {
+				log_err("run: --nice %s: %s", optarg,
+					policy >= 0 ? "one of --fifo, --rr, "
+						      "--nice"
+						    : "nice is -20..19");
+				return EXIT_USAGE;
+			}
+			policy = SCHED_OTHER;
+			break;
+		case OPT_MLOCK:
+			mlock = true;
+			break;
+		case OPT_MEMBIND:
+			if (parse_cpulist(optarg, &nodes, err, sizeof(err))) {
+				log_err("run: --membind: %s", err);
+				return EXIT_USAGE;
+			}
+			has_nodes = true;
+			break;
+		case 'v':
+			log_verbosity++;
+			break;
+		case 'h':
+			cli_usage(stdout, "run", "[options] -- CMD [ARGS]",
+				  run_opts);
+			return EXIT_OK;
+		case ':':
+			log_err("run: option %s needs an argument",
+				argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			log_err("run: unknown option '%s' (see rtbpf run --help)",
+				argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		log_err("run: no command (rtbpf run [options] -- CMD [ARGS])");
+		return EXIT_USAGE;
+	}
+
+	/* Validate everything before changing anything. */
+	if (has_cpus) {
+		struct cpuset online;
+		int bad;
+
+		if (!sysinfo_read_cpulist("/sys/devices/system/cpu/online",
+					  &online) &&
+		    (bad = cpuset_first_missing(&cpus, &online)) >= 0) {
+			log_err("run: --cpus: CPU %d is not online", bad);
+			return EXIT_USAGE;
+		}
+	}
+	if (has_nodes) {
+		struct cpuset online;
+		int bad;
+
+		if (sysinfo_read_cpulist("/sys/devices/system/node/online",
+					 &online)) {
+			cpuset_zero(&online);
+			cpuset_add(&online, 0);
+		}
+		bad = cpuset_first_missing(&nodes, &online);
+		if (bad >= 0) {
+			log_err("run: --membind: NUMA node %d is not online",
+				bad);
+			return EXIT_USAGE;
+		}
+	}
+	if (mlock) {
+		int ret = find_preload(preload, sizeof(preload));
+
+		if (ret) {
+			log_err("run: --mlock: %s not found (set "
+				"RTBPF_MLOCK_PRELOAD or install it next to "
+				"rtbpf): %s",
+				MLOCK_LIB, strerror(-ret));
+			return EXIT_UNSUPPORTED;
+		}
+	}
+
+	if (has_cpus) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		for (unsigned int c = 0; c < CPU_SETSIZE && c < CPUSET_MAX; c++)
+			if (cpuset_has(&cpus, c))
+				CPU_SET(c, &set);
+		if (sched_setaffinity(0, sizeof(set), &set)) {
+			log_err("run: sched_setaffinity(%s): %s", argv[optind],
+				strerror(errno));
+			return EXIT_FAIL;
+		}
+	}
+	if (has_nodes) {
+		unsigned long mask[CPUSET_MAX / 64];
+
+		for (size_t i = 0; i < CPUSET_MAX / 64; i++)
+			mask[i] = (unsigned long)nodes.bits[i];
+		if (syscall(SYS_set_mempolicy, MPOL_BIND, mask,
+			    (unsigned long)CPUSET_MAX + 1)) {
+			log_err("run: set_mempolicy(MPOL_BIND): %s",
+				strerror(errno));
+			return EXIT_FAIL;
+		}
+	}
+	if (mlock) {
+		struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+		const char *old = getenv("LD_PRELOAD");
+		char env[2 * PATH_MAX];
+
+		if (setrlimit(RLIMIT_MEMLOCK, &rl)) {
+			/* Not privileged: use what the hard limit allows. */
+			if (!getrlimit(RLIMIT_MEMLOCK, &rl)) {
+				rl.rlim_cur = rl.rlim_max;
+				setrlimit(RLIMIT_MEMLOCK, &rl);
+			}
+			log_warn("run: RLIMIT_MEMLOCK stays at %llu bytes "
+				 "(raising it needs CAP_SYS_RESOURCE); "
+				 "mlockall may fail",
+				 (unsigned long long)rl.rlim_cur);
+		}
+		snprintf(env, sizeof(env), "%s%s%s", preload,
+			 old && *old ? ":" : "", old ? old : "");
+		if (setenv("LD_PRELOAD", env, 1) ||
+		    setenv("RTBPF_MLOCK", preload, 1)) {
+			log_err("run: setenv: %s", strerror(errno));
+			return EXIT_FAIL;
+		}
+	}
+	if (policy >= 0) {
+		struct sched_param sp = { .sched_priority =
+						  policy == SCHED_OTHER ? 0
+									: prio };
+
+		if (sched_setscheduler(0, policy, &sp)) {
+			int e = errno;
+
+			log_err("run: sched_setscheduler(%s, %d): %s%s",
+				policy == SCHED_FIFO ? "SCHED_FIFO"
+				: policy == SCHED_RR ? "SCHED_RR"
+						     : "SCHED_OTHER",
+				sp.sched_priority, strerror(e), perm_hint(e));
+			return EXIT_FAIL;
+		}
+		if (policy == SCHED_OTHER &&
+		    setpriority(PRIO_PROCESS, 0, nice_v)) {
+			int e = errno;
+
+			log_err("run: setpriority(nice %d): %s%s", nice_v,
+				strerror(e),
+				e == EACCES ? " (needs root or CAP_SYS_NICE)"
+					    : "");
+			return EXIT_FAIL;
+		}
+	}
+	execvp(argv[optind], argv + optind);
+	ch = errno;
+	log_err("run: exec %s: %s", argv[optind], strerror(ch));
+	return ch == ENOENT ? 127 : 126;
+}

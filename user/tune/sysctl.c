@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* sysctl stage: every "sysctl.NAME" key of the profile is one item on
+ * /proc/sys/NAME (dots become slashes). A knob this kernel lacks is
+ * skipped, not failed. */
+#include "tune.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+
+/* "@housekeeping", "@latency" or a list, as a CPU list. */
+static void cpus_value(const struct tune_cfg *c, const char *v, char *out,
+		       size_t len)
+{
+	if (!strcmp(v, "@housekeeping"))
+		cpuset_format(&c->housekeeping, out, len);
+	else if (!strcmp(v, "@latency"))
+		cpuset_format(&c->cpus, out, len);
+	else
+		snprintf(out, len, "%s", v);
+}
+
+int sysctl_plan(const struct tune_cfg *c, struct item_list *l)
+{
+	for (size_t i = 0; i < profile_nkeys; i++) {
+		const struct profile_key *k = &profile_keys[i];
+		const char *name = k->name + strlen("sysctl.");
+		struct tune_item *it;
+		char *p;
+
+		if (strncmp(k->name, "sysctl.", 7) ||
+		    !profile_wants(&c->prof, k->name))
+			continue;
+		it = items_add(l, "sysctl");
+		if (!it)
+			return -ENOMEM;
+		snprintf(it->name, sizeof(it->name), "%s", name);
+		snprintf(it->path, sizeof(it->path), "/proc/sys/%s", name);
+		for (p = it->path + strlen("/proc/sys/"); *p; p++)
+			if (*p == '.')
+				*p = '/';
+		it->flags = IT_OPTIONAL;
+		if (k->type == KEY_CPUS) {
+			it->cmp = CMP_LIST;
+			cpus_value(c, profile_get(&c->prof, k->name), it->want,
+				   sizeof(it->want));
+		} else {
+			it->cmp = CMP_TEXT;
+			snprintf(it->want, sizeof(it->want), "%s",
+				 profile_get(&c->prof, k->name));
+		}
+		if (!strcmp(name, "kernel.sched_rt_runtime_us"))
+			log_warn("%s: profile sets kernel.sched_rt_runtime_us=%s:"
+				 " a SCHED_FIFO spinner can then starve per-CPU "
+				 "kthreads on its CPU (run stalld)",
+				 c->cmd, it->want);
+	}
+	return 0;
+}

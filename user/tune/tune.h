@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * rtbpf apply / check / revert: host tuning as a list of stages. Each stage
+ * turns the profile and the CPU split into "items": one kernel file (or one
+ * thread's scheduling) with the value the profile wants. The engine in
+ * engine.c then checks items (read only), prints them (--dry-run), or
+ * applies them: the exact previous content is appended and fsynced to the
+ * journal before each write, and revert replays the journal in reverse.
+ *
+ * Every path is a target path ("/proc/sys/vm/swappiness"); tune_path()
+ * prefixes --root so tests run against a fake tree.
+ */
+#ifndef RTBPF_TUNE_H
+#define RTBPF_TUNE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "parse.h"
+
+#define TUNE_VAL_MAX 512
+#define TUNE_MAX_PIDS 64
+#define TUNE_STATE_DIR "/var/lib/rtbpf"
+#define TUNE_STATE_FILE TUNE_STATE_DIR "/state"
+#define TUNE_LOCK_FILE TUNE_STATE_DIR "/lock"
+#define TUNE_PROFILE_DIR "/etc/rtbpf/profiles.d"
+
+/* ---- profile.c ---------------------------------------------------------- */
+
+enum key_type {
+	KEY_INT, /* signed decimal within [min, max] */
+	KEY_ENUM, /* one of the words in choices, "|" separated */
+	KEY_INT_OR_ENUM, /* a KEY_INT or one of choices */
+	KEY_CPUS, /* "@housekeeping", "@latency" or a CPU list */
+};
+
+struct profile_key {
+	const char *name;
+	enum key_type type;
+	long long min, max;
+	const char *choices;
+	const char *help;
+};
+
+extern const struct profile_key profile_keys[];
+extern const size_t profile_nkeys;
+
+struct profile {
+	char name[64];
+	bool set[128];
+	char val[128][64];
+};
+
+/* Loads a built-in profile, ROOT/etc/rtbpf/profiles.d/NAME[.conf], or a path
+ * (NAME containing '/'); includes resolved, every key and value validated.
+ * 0, or -ENOENT (unknown profile) / -EINVAL (bad key or value), with a
+ * message already logged naming file, line and key. */
+int profile_load(struct profile *p, const char *root, const char *name);
+/* Value of key, or NULL when the profile leaves it alone. */
+const char *profile_get(const struct profile *p, const char *key);
+/* "keep" or unset both mean: do not touch. */
+bool profile_wants(const struct profile *p, const char *key);
+
+/* ---- config ------------------------------------------------------------- */
+
+struct tune_cfg {
+	const char *cmd; /* "apply", "check", "revert": prefixes messages */
+	char root[PATH_MAX]; /* "" for the real host */
+	struct profile prof;
+	bool have_prof;
+	struct cpuset cpus; /* latency CPUs */
+	struct cpuset housekeeping;
+	struct cpuset online, possible;
+	pid_t pids[TUNE_MAX_PIDS];
+	int npids;
+	unsigned int stages; /* bit per stage index */
+	bool dry_run, json, strict, force;
+};
+
+/* ---- util.c ------------------------------------------------------------- */
+
+/* ROOT + path into buf (PATH_MAX). */
+const char *tune_path(const struct tune_cfg *c, const char *path, char *buf);
+/* Reads a whole small file; 0 or -errno. buf is NUL-terminated. */
+int tune_read(const struct tune_cfg *c, const char *path, char *buf,
+	      size_t len);
+bool tune_exists(const struct tune_cfg *c, const char *path);
+/* Writes val; for procfs/sysfs one write(2) without O_TRUNC, for regular
+ * files (fake trees, config files) the exact bytes with O_TRUNC+fsync.
+ * RTBPF_FAULT_EIO=path[,path] makes the write of that target path fail with
+ * EIO (tests model unmovable IRQs with it). 0 or -errno. */
+int tune_write(const struct tune_cfg *c, const char *path, const char *val,
+	       bool exact);
+/* True when the target file lives on procfs/sysfs (kernel formats reads). */
+bool tune_is_kernel_file(const struct tune_cfg *c, const char *path);
+/* Trailing whitespace removed, inner runs of blanks collapsed to one. */
+void tune_norm(const char *in, char *out, size_t len);
+/* The selected word of "always [madvise] never", or the text itself. */
+void tune_selected(const char *in, char *out, size_t len);
+/* Kernel hex cpumask "00000000,0000000f" <-> cpuset. */
+int tune_mask_parse(const char *s, struct cpuset *out);
+void tune_mask_format(const struct cpuset *s, char *buf, size_t len);
+/* Value quoted for a POSIX shell when it needs it. */
+void tune_shell_quote(const char *in, char *out, size_t len);
+/* RTBPF_FAULT=journal:N|write:N kills the process (SIGKILL) right after the
+ * N-th journal record or knob write of this run; for tests. */
+void tune_fault_point(const char *what);
+
+/* ---- items and stages ---------------------------------------------------- */
+
+enum item_cmp {
+	CMP_TEXT, /* whitespace-normalised text */
+	CMP_SELECT, /* bracketed selection, e.g. THP "[never]" */
+	CMP_MASK, /* hex cpumask */
+	CMP_SUBSET, /* hex cpumask, OK when non-empty and inside want */
+	CMP_LIST, /* CPU list */
+	CMP_NONE, /* check only: status decided by the stage */
+};
+
+enum item_status { ST_OK, ST_WARN, ST_FAIL, ST_SKIP, ST_INFO };
+
+/* Item flags */
+#define IT_OPTIONAL 0x1 /* missing file: SKIP, not FAIL */
+#define IT_MOVABLE 0x2 /* EIO on write: unmovable, reported not failed */
+#define IT_CHECK_ONLY 0x4 /* never written (boot knobs) */
+#define IT_WARN_ONLY 0x8 /* a deviation is a WARN */
+#define IT_SCHED 0x10 /* a thread's policy/affinity, not a file */
+
+struct tune_item {
+	const char *stage;
+	char name[80]; /* shown to the user: "kernel.timer_migration" */
+	char path[160]; /* target path; "tid:N" for IT_SCHED */
+	char want[TUNE_VAL_MAX]; /* value written */
+	char want_show[TUNE_VAL_MAX]; /* expected, as shown */
+	enum item_cmp cmp;
+	unsigned int flags;
+	/* filled by check */
+	enum item_status st;
+	char actual[TUNE_VAL_MAX];
+	char note[320];
+};
+
+struct item_list {
+	struct tune_item *v;
+	size_t n, cap;
+};
+
+/* Appends a zeroed item; NULL + errno on ENOMEM. */
+struct tune_item *items_add(struct item_list *l, const char *stage);
+void items_free(struct item_list *l);
+
+struct tune_stage {
+	const char *name;
+	const char *help;
+	/* Appends the stage's items for this profile and CPU split. Reads the
+	 * target tree only. 0 or -errno (message logged). */
+	int (*plan)(const struct tune_cfg *c, struct item_list *l);
+};
+
+extern const struct tune_stage tune_stages[];
+extern const size_t tune_nstages;
+int tune_stage_index(const char *name);
+
+int sysctl_plan(const struct tune_cfg *c, struct item_list *l);
+int irq_plan(const struct tune_cfg *c, struct item_list *l);
+int boot_plan(const struct tune_cfg *c, struct item_list *l);
+int memory_plan(const struct tune_cfg *c, struct item_list *l);
+int workqueue_plan(const struct tune_cfg *c, struct item_list *l);
+int power_plan(const struct tune_cfg *c, struct item_list *l);
+int process_plan(const struct tune_cfg *c, struct item_list *l);
+
+/* process.c: IT_SCHED items ("tid:N", value "fifo:80@2-3", "other:-20@2") */
+int sched_read(pid_t tid, char *val, size_t len);
+int sched_write(pid_t tid, const char *val);
+bool sched_equal(const char *want, const char *actual);
+/* The chrt/taskset/renice commands that do what sched_write(tid, want) does. */
+void sched_shell(const char *want, pid_t tid, char *out, size_t len);
+
+/* ---- journal.c ---------------------------------------------------------- */
+
+struct jrec {
+	char kind; /* 'F' file, 'S' sched */
+	char stage[32];
+	char path[160];
+	char old[TUNE_VAL_MAX]; /* exact previous content */
+	char restore[TUNE_VAL_MAX]; /* what to write to a kernel file */
+	char new_[TUNE_VAL_MAX]; /* what rtbpf wrote */
+};
+
+struct journal {
+	int lock_fd;
+	int fd; /* state file, append */
+	struct jrec *r;
+	size_t n, cap;
+	char path[PATH_MAX];
+};
+
+/* Takes the lock (refused with -EBUSY when held), loads an existing state
+ * file (-EBADMSG when corrupt or foreign; nothing changed). */
+int journal_open(struct journal *j, const struct tune_cfg *c, bool create);
+/* Record before a change: appended, fsynced. Keeps the first original. */
+int journal_record(struct journal *j, const struct jrec *r);
+const struct jrec *journal_find(const struct journal *j, char kind,
+				const char *path);
+/* Removes the state file after a complete revert. */
+int journal_remove(struct journal *j);
+void journal_close(struct journal *j);
+
+/* ---- engine.c ----------------------------------------------------------- */
+
+int tune_plan(const struct tune_cfg *c, struct item_list *l);
+/* Fills st/actual/note of every item. */
+void tune_check_items(const struct tune_cfg *c, struct item_list *l);
+int tune_apply_items(const struct tune_cfg *c, struct item_list *l);
+int tune_revert(const struct tune_cfg *c);
+
+#endif

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* workqueue stage: the unbound workqueue cpumask and the writeback
+ * workqueue's cpumask to the housekeeping CPUs. A mask already inside the
+ * housekeeping set is left as it is. */
+#include "tune.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+static const struct {
+	const char *name, *path;
+} wq_files[] = {
+	{ "unbound workqueues", "/sys/devices/virtual/workqueue/cpumask" },
+	{ "writeback workqueue", "/sys/bus/workqueue/devices/writeback/cpumask" },
+};
+
+int workqueue_plan(const struct tune_cfg *c, struct item_list *l)
+{
+	for (size_t i = 0; i < sizeof(wq_files) / sizeof(wq_files[0]); i++) {
+		struct tune_item *it = items_add(l, "workqueue");
+
+		if (!it)
+			return -ENOMEM;
+		snprintf(it->name, sizeof(it->name), "%s", wq_files[i].name);
+		snprintf(it->path, sizeof(it->path), "%s", wq_files[i].path);
+		tune_mask_format(&c->housekeeping, it->want, sizeof(it->want));
+		cpuset_format(&c->housekeeping, it->want_show,
+			      sizeof(it->want_show));
+		it->cmp = CMP_SUBSET;
+		it->flags = IT_OPTIONAL;
+	}
+	return 0;
+}
