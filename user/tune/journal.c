@@ -129,6 +129,18 @@ static int push(struct journal *j, const struct jrec *r)
 	return 0;
 }
 
+/* A path seen before keeps its first original; only what rtbpf wrote last
+ * is updated (apply ultra, then low-latency). */
+static int remember(struct journal *j, const struct jrec *r)
+{
+	for (size_t i = 0; i < j->n; i++)
+		if (j->r[i].kind == r->kind && !strcmp(j->r[i].path, r->path)) {
+			memcpy(j->r[i].new_, r->new_, sizeof(r->new_));
+			return 0;
+		}
+	return push(j, r);
+}
+
 /* Parses the whole state file; sets *valid_len to the bytes kept. */
 static int load(struct journal *j, int fd, off_t *valid_len)
 {
@@ -184,7 +196,7 @@ static int load(struct journal *j, int fd, off_t *valid_len)
 			err = -EBADMSG;
 			goto cleanup;
 		}
-		err = push(j, &r);
+		err = remember(j, &r);
 		if (err)
 			goto cleanup;
 		line = nl + 1;
@@ -324,21 +336,28 @@ const struct jrec *journal_find(const struct journal *j, char kind,
 	return NULL;
 }
 
-int journal_record(struct journal *j, const struct jrec *r)
+int journal_record(struct journal *j, const struct jrec *in)
 {
 	char body[4 * 4 * TUNE_VAL_MAX + 512], line[sizeof(body) + 16];
-	char p[3 * sizeof(r->path)], o[3 * TUNE_VAL_MAX], s[3 * TUNE_VAL_MAX],
+	char p[3 * sizeof(in->path)], o[3 * TUNE_VAL_MAX], s[3 * TUNE_VAL_MAX],
 		w[3 * TUNE_VAL_MAX];
+	const struct jrec *first = journal_find(j, in->kind, in->path);
+	struct jrec r = *in;
 	size_t len;
 	int err;
 
-	if (journal_find(j, r->kind, r->path))
-		return 0; /* the first original stays */
-	esc(r->path, p, sizeof(p));
-	esc(r->old, o, sizeof(o));
-	esc(r->restore, s, sizeof(s));
-	esc(r->new_, w, sizeof(w));
-	snprintf(body, sizeof(body), "%c %s =%s =%s =%s =%s", r->kind, r->stage,
+	if (first) {
+		/* The first original stays; only the value written moves. */
+		if (!strcmp(first->new_, in->new_))
+			return 0;
+		r = *first;
+		memcpy(r.new_, in->new_, sizeof(r.new_));
+	}
+	esc(r.path, p, sizeof(p));
+	esc(r.old, o, sizeof(o));
+	esc(r.restore, s, sizeof(s));
+	esc(r.new_, w, sizeof(w));
+	snprintf(body, sizeof(body), "%c %s =%s =%s =%s =%s", r.kind, r.stage,
 		 p, o, s, w);
 	snprintf(line, sizeof(line), "%08x %s\n", fnv1a(body), body);
 	len = strlen(line);
@@ -346,7 +365,7 @@ int journal_record(struct journal *j, const struct jrec *r)
 		return errno ? -errno : -EIO;
 	if (fsync(j->fd))
 		return -errno;
-	err = push(j, r);
+	err = remember(j, &r);
 	if (err)
 		return err;
 	tune_fault_point("journal");
