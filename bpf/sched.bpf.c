@@ -70,7 +70,8 @@ struct rq_state {
 	__u64 run_start; /* when the current task got this CPU */
 	__s64 waiting; /* watched threads runnable here, not running */
 	__u64 wait_since; /* when waiting last went from 0 to 1 */
-	__u64 pad[5];
+	__u64 wakeups; /* of watched threads onto this CPU, cumulative */
+	__u64 pad[4];
 };
 
 struct {
@@ -114,12 +115,14 @@ static __always_inline bool task_watched(struct task_struct *p)
 	return true;
 }
 
-static __always_inline void rq_enter(__u32 cpu, __u64 ts)
+static __always_inline void rq_enter(__u32 cpu, __u64 ts, __u32 preempted)
 {
 	struct rq_state *rq = bpf_map_lookup_elem(&rq_states, &cpu);
 
 	if (!rq)
 		return;
+	if (!preempted)
+		__sync_fetch_and_add(&rq->wakeups, 1);
 	if (__sync_fetch_and_add(&rq->waiting, 1) <= 0)
 		rq->wait_since = ts;
 }
@@ -132,6 +135,14 @@ static __always_inline void rq_leave(__u32 cpu)
 		rq->waiting = 0; /* started while this thread already waited */
 }
 
+static __always_inline void rq_wakeup(__u32 cpu)
+{
+	struct rq_state *rq = bpf_map_lookup_elem(&rq_states, &cpu);
+
+	if (rq)
+		__sync_fetch_and_add(&rq->wakeups, 1);
+}
+
 /* Start timing p as runnable on cpu; an older start is kept. */
 static __always_inline void wait_begin(struct task_struct *p, __u32 cpu,
 				       __u64 ts, __u32 preempted)
@@ -140,12 +151,18 @@ static __always_inline void wait_begin(struct task_struct *p, __u32 cpu,
 
 	w = bpf_task_storage_get(&wait_recs, p, 0,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!w || w->ts)
+	if (!w)
 		return;
+	if (w->ts) {
+		/* already waiting since a preemption: keep the older start */
+		if (!preempted)
+			rq_wakeup(cpu);
+		return;
+	}
 	w->ts = ts;
 	w->cpu = cpu;
 	w->preempted = preempted;
-	rq_enter(cpu, ts);
+	rq_enter(cpu, ts, preempted);
 }
 
 static __always_inline int on_wakeup(struct task_struct *p)
@@ -228,7 +245,7 @@ static __always_inline void record(struct sched_cpu_stats *st,
 	if (preempted)
 		st->preempted++;
 	else
-		st->wakeups++;
+		st->woken_samples++;
 }
 
 SEC("tp_btf/sched_switch")
@@ -260,6 +277,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 		if (w && w->ts) {
 			rq_leave(w->cpu);
 			w->ts = 0;
+			st->woken_running++;
 		}
 		if (preempt || get_task_state(prev) == TASK_RUNNING) {
 			st->invol_switches++;

@@ -18,8 +18,9 @@ struct sched_cpu_stats {
 	__u64 sum_ns;
 	__u64 min_ns;
 	__u64 max_ns;
-	__u64 wakeups;
+	__u64 woken_samples; /* samples that started at a wakeup */
 	__u64 preempted; /* samples that started at an involuntary switch-out */
+	__u64 woken_running; /* woken, then ran on without a switch-in */
 	__u64 vol_switches; /* watched thread switched out while sleeping */
 	__u64 invol_switches; /* ... while still runnable */
 	__u64 hist[HIST_BUCKETS];

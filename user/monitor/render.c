@@ -78,6 +78,7 @@ static void json_cpu(struct monitor *m, const struct sched_snap *s,
 	json_kv_bool(w, "isolated", cpuset_has(&m->host.isolated, cpu));
 	json_kv_u64(w, "samples", c->lat.count);
 	json_kv_u64(w, "wakeups", c->wakeups);
+	json_kv_u64(w, "woken_running", c->woken_running);
 	json_kv_u64(w, "preempted_waits", c->preempted);
 	json_kv_u64(w, "vol_switches", c->vol);
 	json_kv_u64(w, "invol_switches", c->invol);
@@ -126,6 +127,7 @@ static void json_record(struct monitor *m, const char *type,
 		json_cpu(m, s, cpu, true);
 		hist_merge(&all.lat, &c->lat);
 		all.wakeups += c->wakeups;
+		all.woken_running += c->woken_running;
 		all.preempted += c->preempted;
 		all.invol += c->invol;
 		all.vol += c->vol;
@@ -135,6 +137,7 @@ static void json_record(struct monitor *m, const char *type,
 	json_obj_begin(w);
 	json_kv_u64(w, "samples", all.lat.count);
 	json_kv_u64(w, "wakeups", all.wakeups);
+	json_kv_u64(w, "woken_running", all.woken_running);
 	json_kv_u64(w, "preempted_waits", all.preempted);
 	json_kv_u64(w, "vol_switches", all.vol);
 	json_kv_u64(w, "invol_switches", all.invol);
@@ -182,7 +185,7 @@ static void table_row(FILE *f, const char *label, const struct sched_cpu *c,
 	fmt_us(max, sizeof(max), c->lat.max, have);
 	fmt_preemptor(pre, sizeof(pre), top);
 	fprintf(f, "%-5s %8llu %7s %7s %7s %8s %6llu  %.26s\n", label,
-		(unsigned long long)c->lat.count, p50, p99, p999, max,
+		(unsigned long long)c->wakeups, p50, p99, p999, max,
 		(unsigned long long)c->invol, pre);
 }
 
@@ -202,6 +205,7 @@ static void table(struct monitor *m, const struct sched_snap *s)
 			 cpuset_has(&m->host.isolated, cpu) ? "*" : "");
 		table_row(m->out, label, &s->cpu[cpu], top);
 		hist_merge(&all.lat, &s->cpu[cpu].lat);
+		all.wakeups += s->cpu[cpu].wakeups;
 		all.invol += s->cpu[cpu].invol;
 		if (top && (!best || top->ns > best->ns))
 			best = top;

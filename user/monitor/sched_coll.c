@@ -17,6 +17,7 @@ struct sched_coll {
 	int ncpus;
 	struct sched_cpu_stats *cur, *prev; /* ncpus cumulative values */
 	struct sched_minmax *mm; /* ncpus values of one slot */
+	uint64_t *wakeups_prev; /* cumulative rq_states[cpu].wakeups */
 };
 
 static const char *const prog_names[] = { "sched_wakeup", "sched_wakeup_new",
@@ -45,7 +46,8 @@ int sched_coll_open(struct sched_coll **out, const struct sched_filter *f)
 	c->cur = calloc((size_t)c->ncpus, sizeof(*c->cur));
 	c->prev = calloc((size_t)c->ncpus, sizeof(*c->prev));
 	c->mm = calloc((size_t)c->ncpus, sizeof(*c->mm));
-	if (!c->cur || !c->prev || !c->mm) {
+	c->wakeups_prev = calloc((size_t)c->ncpus, sizeof(*c->wakeups_prev));
+	if (!c->cur || !c->prev || !c->mm || !c->wakeups_prev) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
@@ -92,6 +94,7 @@ void sched_coll_free(struct sched_coll *c)
 	free(c->cur);
 	free(c->prev);
 	free(c->mm);
+	free(c->wakeups_prev);
 	free(c);
 }
 
@@ -148,6 +151,7 @@ int sched_snap_merge(struct sched_snap *s, const struct sched_snap *a)
 	for (unsigned int i = 0; i < s->ncpus && i < a->ncpus; i++) {
 		hist_merge(&s->cpu[i].lat, &a->cpu[i].lat);
 		s->cpu[i].wakeups += a->cpu[i].wakeups;
+		s->cpu[i].woken_running += a->cpu[i].woken_running;
 		s->cpu[i].preempted += a->cpu[i].preempted;
 		s->cpu[i].vol += a->cpu[i].vol;
 		s->cpu[i].invol += a->cpu[i].invol;
@@ -244,7 +248,7 @@ static void cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
 
 	u->lat.count = k->count - p->count;
 	u->lat.sum = k->sum_ns - p->sum_ns;
-	u->wakeups = k->wakeups - p->wakeups;
+	u->woken_running = k->woken_running - p->woken_running;
 	u->preempted = k->preempted - p->preempted;
 	u->vol = k->vol_switches - p->vol_switches;
 	u->invol = k->invol_switches - p->invol_switches;
@@ -276,6 +280,7 @@ int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
 	__u32 old = c->skel->bss->epoch & 1, zero = 0;
 	int stats_fd = bpf_map__fd(c->skel->maps.cpu_stats);
 	int mm_fd = bpf_map__fd(c->skel->maps.cpu_minmax);
+	int rq_fd = bpf_map__fd(c->skel->maps.rq_states);
 	struct sched_cpu_stats *t;
 
 	sched_snap_clear(s);
@@ -287,8 +292,18 @@ int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
 	if (bpf_map_lookup_elem(mm_fd, &old, c->mm) ||
 	    bpf_map_lookup_elem(stats_fd, &zero, c->cur))
 		return -errno;
-	for (int i = 0; i < c->ncpus && (unsigned int)i < s->ncpus; i++)
+	for (int i = 0; i < c->ncpus && (unsigned int)i < s->ncpus; i++) {
+		struct rq_state_view {
+			__u64 run_start, waiting, wait_since, wakeups, pad[4];
+		} rq;
+		__u32 key = (__u32)i;
+
 		cpu_delta(&s->cpu[i], &c->cur[i], &c->prev[i], &c->mm[i]);
+		if (bpf_map_lookup_elem(rq_fd, &key, &rq))
+			continue;
+		s->cpu[i].wakeups = rq.wakeups - c->wakeups_prev[i];
+		c->wakeups_prev[i] = rq.wakeups;
+	}
 	t = c->prev;
 	c->prev = c->cur;
 	c->cur = t;

@@ -32,8 +32,9 @@ struct preemptor {
 
 struct sched_cpu {
 	struct hist lat; /* wait samples, ns */
-	uint64_t wakeups;
-	uint64_t preempted;
+	uint64_t wakeups; /* sched_wakeup(_new) of watched threads to this CPU */
+	uint64_t woken_running; /* of those, woken before they left the CPU */
+	uint64_t preempted; /* samples started by an involuntary switch */
 	uint64_t vol;
 	uint64_t invol;
 };

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Shared helpers for shell tests: sourced, never run. Exit 77 = skip.
+set -u
+RTBPF=${RTBPF:-build/bin/rtbpf}
+RTBPF_BUILD=${RTBPF_BUILD:-build}
+WAKEGEN=$RTBPF_BUILD/tests/wakegen
+T=$(mktemp -d /tmp/rtbpf-test.XXXXXX)
+_pids=()
+
+_cleanup() {
+	local p
+	for p in "${_pids[@]}"; do kill -INT "$p" 2>/dev/null; done
+	sleep 0.2
+	for p in "${_pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$T"
+}
+trap _cleanup EXIT
+trap 'exit 1' INT TERM
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+ok() { echo "ok: $*"; }
+
+need_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
+need_cpus() { [ "$(nproc)" -ge "$1" ] || skip "needs $1 CPUs"; }
+
+# Count of our BPF programs loaded right now.
+rtbpf_progs() {
+	bpftool prog show 2>/dev/null | grep -cE 'name (sched_wakeup|sched_wakeup_new|sched_switch)$|name (sched_|irq_|softirq_|ipi_|fault_)' || true
+}
+
+# wait_line FILE REGEX [SECONDS]: until a line of FILE matches.
+wait_line() {
+	local i
+	for ((i = 0; i < ${3:-10} * 20; i++)); do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# start_bg NAME CMD...: runs CMD in the background, output in $T/NAME.out.
+start_bg() {
+	local name=$1; shift
+	"$@" >"$T/$name.out" 2>"$T/$name.err" &
+	_pids+=($!)
+	eval "${name}_pid=$!"
+}
+
+# stop_bg PID [SIG]: signal and wait; its exit code in $stop_rc.
+stop_bg() {
+	kill -"${2:-INT}" "$1" 2>/dev/null
+	wait "$1"
+	stop_rc=$?
+}
+
+# Programs are freed shortly after their last fd closes (RCU): wait for it.
+no_progs_left() {
+	local i
+	for ((i = 0; i < 60; i++)); do
+		[ "$(rtbpf_progs)" = 0 ] && return 0
+		sleep 0.05
+	done
+	bpftool prog show >&2
+	return 1
+}
