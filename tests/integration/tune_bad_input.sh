@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Bad input to rtbpf apply changes nothing on the target tree (not even the
+# state directory) and exits 2 with a message naming the problem.
+set -eu
+: "${RTBPF:?} ${RTBPF_TOP:?}"
+# shellcheck source=tests/integration/tune_fixture.bash
+. "$RTBPF_TOP/tests/integration/tune_fixture.bash"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+root=$tmp/root
+make_tree "$root"
+mkdir -p "$root/etc/rtbpf/profiles.d"
+d=$root/etc/rtbpf/profiles.d
+printf '%s\n' 'include = ultra' 'sysctl.vm.swapiness = 10' >"$d/typo.conf"
+printf '%s\n' 'include = ultra' 'sysctl.vm.swappiness = lots' >"$d/badval.conf"
+printf '%s\n' 'include = ultra' 'memory.thp = sometimes' >"$d/badenum.conf"
+printf '%s\n' 'include = loop' >"$d/loop.conf"
+printf '%s\n' 'include = nosuch' >"$d/badinc.conf"
+printf '%s\n' 'include = ultra' 'just some words' >"$d/syntax.conf"
+cp -a "$root" "$tmp/orig"
+
+# bad ARGS... MESSAGE-REGEX
+bad() {
+	local re=${*: -1} rc=0
+	set -- "${@:1:$#-1}"
+	"$RTBPF" apply --root "$root" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	[ "$rc" -eq 2 ] || { cat "$tmp/err"; fail "apply $* exited $rc, expected 2"; }
+	grep -Eq -e "$re" "$tmp/err" || { cat "$tmp/err"; fail "apply $*: message lacks /$re/"; }
+	diff -r "$root" "$tmp/orig" >/dev/null || fail "apply $* changed the tree"
+}
+
+bad -P nosuch --cpus 2-3 "unknown profile 'nosuch'"
+bad --cpus 2-3 'profile NAME is required'
+bad -P typo --cpus 2-3 "typo.conf:2: unknown key 'sysctl.vm.swapiness'"
+bad -P badval --cpus 2-3 "swappiness = 'lots': expected an integer"
+bad -P badenum --cpus 2-3 "memory.thp = 'sometimes': expected one of"
+bad -P loop --cpus 2-3 'nested more than 4 deep'
+bad -P badinc --cpus 2-3 "unknown profile 'nosuch'"
+bad -P syntax --cpus 2-3 "syntax.conf:2: expected 'key = value'"
+bad -P ultra --cpus 2-x '--cpus: bad CPU list'
+bad -P ultra --cpus 3-2 'reversed'
+bad -P ultra --cpus 7 'CPU 7 does not exist \(this host has 0-3\)'
+bad -P ultra --cpus 0-3 'cover every online CPU'
+bad -P ultra --cpus 2-3 --housekeeping 1-2 'CPU 2 is both a latency and a housekeeping CPU'
+bad -P ultra 'no isolated CPUs on this host'
+bad -P ultra --cpus 2-3 --only sysctl,nosuch "unknown stage 'nosuch'"
+bad -P ultra --cpus 2-3 --skip '' 'empty stage list|needs an argument'
+bad -P ultra --cpus 2-3 --pid 0 'out of range'
+bad -P ultra --cpus 2-3 --bogus "unknown option '--bogus'"
+bad -P ultra --cpus 2-3 extra "unexpected argument 'extra'"
+rc=0
+"$RTBPF" apply -P ultra --cpus 2-3 --root "$tmp/nosuchdir" 2>"$tmp/err" || rc=$?
+[ "$rc" -eq 2 ] || fail "--root of a missing directory exited $rc"
+grep -q 'not a directory' "$tmp/err" || fail "--root of a missing directory: message"
+
+# check refuses the same input with 2, and never writes.
+expect_rc 2 "$RTBPF" check -P nosuch --root "$root" --cpus 2-3 2>/dev/null
+expect_rc 2 "$RTBPF" check -P ultra --root "$root" --cpus 9 2>/dev/null
+diff -r "$root" "$tmp/orig" >/dev/null || fail "check changed the tree"
+echo "bad input: ok"
