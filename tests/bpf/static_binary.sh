@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# make static: one file that runs with no shared library at all (libbpf,
+# libelf, zlib and libc linked in), and really loads and runs the monitor.
+. "$(dirname "$0")/../lib.sh"
+need_root
+bin=$RTBPF_BUILD/bin/rtbpf-static
+[ -x "$bin" ] || fail "$bin not built (make static)"
+out=$(ldd "$bin" 2>&1)
+case $out in
+*"not a dynamic executable"* | *"statically linked"*) ok "ldd: $out" ;;
+*) fail "ldd lists shared libraries: $out" ;;
+esac
+# an empty library path and no loader cache help cannot matter to it
+env -i LD_LIBRARY_PATH=/nonexistent "$bin" --version >"$T/v" ||
+	fail "static binary does not run: $(cat "$T/v")"
+ok "runs: $(cat "$T/v")"
+env -i LD_LIBRARY_PATH=/nonexistent "$bin" monitor --json --interval 200ms \
+	--count 2 >"$T/m" 2>"$T/e" || fail "static monitor failed: $(cat "$T/e")"
+[ "$(jq -s 'map(select(.type=="interval")) | length' "$T/m")" = 2 ] ||
+	fail "static monitor did not report 2 intervals"
+no_progs_left || fail "programs left after the static monitor"
+ok "static monitor loaded, reported 2 intervals and unloaded"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# A CPU hog (thread "rtbpf-hog", SCHED_OTHER, bounded) shares CPU 1 with a
+# watched thread that sleeps 1 ms at a time: the hog must be named as the
+# top preemptor of CPU 1. Ends the monitor with SIGTERM.
+. "$(dirname "$0")/../lib.sh"
+need_root
+need_cpus 2
+
+start_bg gen "$WAKEGEN" hog --go "$T/go" --sleeper-cpu 1 --seconds 2 --period-us 1000
+wait_line "$T/gen.out" '^ready' || fail "wakegen did not start"
+gen_pid=$(sed -n 's/^ready pid=\([0-9]*\).*/\1/p' "$T/gen.out")
+sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")
+start_bg mon "$RTBPF" monitor --tid "$sleeper" --cpus 1 --json --interval 500ms
+wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
+touch "$T/go"
+wait "$gen_pid" || fail "wakegen failed"
+stop_bg "$mon_pid" TERM
+[ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc after SIGTERM"
+no_progs_left || fail "BPF programs left after SIGTERM"
+
+sum=$(jq -c 'select(.type=="summary") | .cpus[] | select(.cpu==1)' "$T/mon.out")
+[ -n "$sum" ] || fail "no summary for CPU 1"
+echo "cpu1: $(jq -c '{wakeups,samples,p50_ns,max_ns,invol_switches,preemptors}' <<<"$sum")"
+top=$(jq -r '.preemptors[0].comm' <<<"$sum")
+top_ns=$(jq -r '.preemptors[0].ns' <<<"$sum")
+[ "$top" = rtbpf-hog ] || fail "top preemptor of CPU 1 is '$top', not rtbpf-hog"
+[ "$(jq .wakeups <<<"$sum")" -gt 100 ] || fail "too few wakeups of the sleeper"
+ok "top preemptor on CPU 1: $top ($top_ns ns)"
