@@ -109,7 +109,8 @@ static int parse_line(char *line, struct jrec *r)
 	    unesc(f[3] + 1, strlen(f[3] + 1), r->old, sizeof(r->old)) ||
 	    unesc(f[4] + 1, strlen(f[4] + 1), r->restore, sizeof(r->restore)) ||
 	    unesc(f[5] + 1, strlen(f[5] + 1), r->new_, sizeof(r->new_)) ||
-	    r->path[0] != '/')
+	    (r->kind == 'F' ? r->path[0] != '/'
+			    : strncmp(r->path, "tid:", 4) || atoi(r->path + 4) <= 0))
 		return -EBADMSG;
 	return 0;
 }

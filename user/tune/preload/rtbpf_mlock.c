@@ -8,7 +8,8 @@
  * --mlock and running unlocked would hide page faults.
  *
  * Build: cc -shared -fPIC -O2 -o librtbpf-mlock.so rtbpf_mlock.c
- * (kept out of user/tune/*.c so it is not linked into rtbpf itself).
+ * It lives in a subdirectory so the user/tune wildcard does not link it
+ * into rtbpf itself.
  */
 #define _GNU_SOURCE
 #include <errno.h>

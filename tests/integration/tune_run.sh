@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# rtbpf run, process-local only: `run --fifo 10 --cpus 1 --mlock -- sleep`
+# verified through /proc (policy, Cpus_allowed_list, VmLck > 0); the exit
+# code of CMD comes back; bad input exits 2. Then the process stage of
+# apply/revert on a sleeping child (fake root for the rest): policy and
+# affinity set, then restored exactly. Children only sleep: no FIFO spin.
+set -eu
+: "${RTBPF:?} ${RTBPF_TOP:?}"
+# shellcheck source=tests/integration/tune_fixture.bash
+. "$RTBPF_TOP/tests/integration/tune_fixture.bash"
+tmp=$(mktemp -d)
+child=
+cleanup() {
+	[ -n "$child" ] && kill "$child" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+[ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; exit 77; }
+command -v cc >/dev/null || { echo "needs cc to build librtbpf-mlock.so"; exit 77; }
+
+cc -shared -fPIC -O2 -Wall -o "$tmp/librtbpf-mlock.so" \
+	"$RTBPF_TOP/user/tune/preload/rtbpf_mlock.c"
+export RTBPF_MLOCK_PRELOAD=$tmp/librtbpf-mlock.so
+
+# policy PID: field 41 of /proc/PID/stat (1 FIFO, 2 RR, 0 OTHER).
+policy() { awk '{ sub(/.*\) /, ""); print $(41 - 2) }' "/proc/$1/stat"; }
+rtprio() { awk '{ sub(/.*\) /, ""); print $(40 - 2) }' "/proc/$1/stat"; }
+status() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+
+"$RTBPF" run --fifo 10 --cpus 1 --mlock -- sleep 30 2>"$tmp/run.err" &
+child=$!
+for _ in $(seq 50); do
+	[ "$(readlink "/proc/$child/exe")" = "$(readlink -f "$(command -v sleep)")" ] && break
+	sleep 0.1
+done
+sleep 0.2
+[ "$(policy "$child")" = 1 ] || fail "policy $(policy "$child"), expected 1 (SCHED_FIFO)"
+[ "$(rtprio "$child")" = 10 ] || fail "rt priority $(rtprio "$child"), expected 10"
+[ "$(status "$child" Cpus_allowed_list)" = 1 ] || fail "Cpus_allowed_list $(status "$child" Cpus_allowed_list)"
+[ "$(status "$child" VmLck)" -gt 0 ] || fail "VmLck $(status "$child" VmLck) kB, expected > 0"
+kill "$child"
+wait "$child" 2>/dev/null || true
+child=
+
+# The preload removes itself: CMD's own children are not locked.
+# shellcheck disable=SC2016 # expanded by the inner sh
+out=$("$RTBPF" run --mlock -- sh -c 'echo "pre=${LD_PRELOAD:-} mark=${RTBPF_MLOCK:-}"
+	grep VmLck /proc/$$/status; grep VmLck /proc/self/status' 2>/dev/null)
+echo "$out" | grep -qx 'pre= mark=' || fail "preload left in the environment: $out"
+# sh itself is locked; grep, its child, is not.
+[ "$(echo "$out" | sed -n 2p | awk '{ print $2 }')" -gt 0 ] || fail "run --mlock sh not locked: $out"
+[ "$(echo "$out" | sed -n 3p | awk '{ print $2 }')" -eq 0 ] || fail "run --mlock: grandchild locked: $out"
+
+# Exit code of CMD; other policies; a missing command.
+expect_rc 7 "$RTBPF" run --rr 5 -- sh -c 'exit 7'
+out=$("$RTBPF" run --nice -5 --cpus 0 -- sh -c 'grep Cpus_allowed_list /proc/self/status; cut -d" " -f19 /proc/self/stat')
+echo "$out" | grep -q 'Cpus_allowed_list:.0$' || fail "run --cpus 0: $out"
+echo "$out" | tail -n 1 | grep -qx -- -5 || fail "run --nice -5: $out"
+expect_rc 127 "$RTBPF" run -- /nonexistent/cmd 2>/dev/null
+expect_rc 2 "$RTBPF" run --fifo 100 -- true 2>/dev/null
+expect_rc 2 "$RTBPF" run --fifo 10 --rr 10 -- true 2>/dev/null
+expect_rc 2 "$RTBPF" run --cpus 4096 -- true 2>/dev/null
+expect_rc 2 "$RTBPF" run --cpus 999 -- true 2>/dev/null
+expect_rc 2 "$RTBPF" run --fifo 10 2>/dev/null
+RTBPF_MLOCK_PRELOAD=$tmp/none.so expect_rc 4 "$RTBPF" run --mlock -- true 2>/dev/null
+
+# process stage: a sleeping child gets FIFO 80 on CPU 1, revert restores.
+root=$tmp/root
+make_tree "$root"
+echo 0-1 >"$root/sys/devices/system/cpu/possible"
+echo 0-1 >"$root/sys/devices/system/cpu/online"
+sleep 30 &
+child=$!
+before=$(policy "$child"):$(status "$child" Cpus_allowed_list)
+expect_rc 3 "$RTBPF" check -P ultra --root "$root" --cpus 1 --pid "$child" --only process >/dev/null
+"$RTBPF" apply -P ultra --root "$root" --cpus 1 --pid "$child" --only process >"$tmp/out"
+grep -q "chrt -f -p 80 $child" "$tmp/out" || fail "apply did not print the chrt command"
+[ "$(policy "$child")" = 1 ] || fail "process stage: not FIFO"
+[ "$(rtprio "$child")" = 80 ] || fail "process stage: priority not 80"
+[ "$(status "$child" Cpus_allowed_list)" = 1 ] || fail "process stage: affinity"
+"$RTBPF" check -P ultra --root "$root" --cpus 1 --pid "$child" --only process >"$tmp/out"
+grep -q "VmLck 0 kB" "$tmp/out" || fail "check lacks VmLck"
+"$RTBPF" revert --root "$root" >/dev/null
+[ "$(policy "$child"):$(status "$child" Cpus_allowed_list)" = "$before" ] ||
+	fail "process stage revert: $(policy "$child"):$(status "$child" Cpus_allowed_list), expected $before"
+echo "run: ok"
