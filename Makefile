@@ -77,7 +77,15 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(O)/tests/%,$(TOOL_SRCS))
 .PHONY: all run test check bench install clean help deps vmlinux static \
 	format lint unit tools
 
-all: $(RTBPF) $(LIBRTBPF) tools
+MLOCK_SO := $(O)/lib/librtbpf-mlock.so
+
+all: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO) tools
+
+# rtbpf run --mlock preloads this into the command it starts.
+$(MLOCK_SO): user/tune/preload/rtbpf_mlock.c
+	$(call msg,CC-SO,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -shared -fPIC $< -o $@
 
 tools: $(TOOL_BINS)
 
