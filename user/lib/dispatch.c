@@ -248,7 +248,6 @@ cleanup:
 struct rtbpf_dispatch *rtbpf_dispatch__new(const struct rtbpf_dispatch_cfg *cfg)
 {
 	struct rtbpf_dispatch *d;
-	cpu_set_t allowed;
 	int err;
 
 	err = check_cfg(cfg);
@@ -273,10 +272,6 @@ struct rtbpf_dispatch *rtbpf_dispatch__new(const struct rtbpf_dispatch_cfg *cfg)
 		goto cleanup;
 	}
 	memset(d->w, 0, sizeof(*d->w) * d->n);
-	if (sched_getaffinity(0, sizeof(allowed), &allowed)) {
-		err = -errno;
-		goto cleanup;
-	}
 	for (unsigned int i = 0; i < d->n; i++) {
 		struct worker *w = &d->w[i];
 
@@ -284,10 +279,6 @@ struct rtbpf_dispatch *rtbpf_dispatch__new(const struct rtbpf_dispatch_cfg *cfg)
 		w->idx = i;
 		w->cpu = cfg->cpus ? cfg->cpus[i] : -1;
 		w->wait = cfg->waits ? cfg->waits[i] : RTBPF_WAIT_BUSY;
-		if (w->cpu >= 0 && !CPU_ISSET(w->cpu, &allowed)) {
-			err = -EINVAL;
-			goto cleanup;
-		}
 		err = rtbpf_ring__init(&w->ring, cfg->ring_size,
 				       cfg->single_producer ? RTBPF_RING_SP
 							    : 0);

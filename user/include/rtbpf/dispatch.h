@@ -88,8 +88,9 @@ struct rtbpf_dispatch;
 /*
  * Allocates the rings and starts the workers, each created already pinned
  * (pthread_attr_setaffinity_np). Returns the dispatcher, or NULL and
- * errno: EINVAL (bad cfg, or a CPU outside this process's affinity),
- * ENOMEM, EAGAIN (thread limit). Not thread safe.
+ * errno: EINVAL (bad cfg, or a CPU that is offline or outside the
+ * process's cpuset), ENOMEM, EAGAIN (thread limit). The caller's own
+ * affinity does not restrict the workers'. Not thread safe.
  */
 struct rtbpf_dispatch *
 rtbpf_dispatch__new(const struct rtbpf_dispatch_cfg *cfg);

@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Benchmark of the in-process kit (<rtbpf/ring.h>, dispatch.h, pool.h):
+ * prints figures, asserts nothing.
+ *
+ *   throughput  one or two producers push N messages into one consumer,
+ *               each thread pinned; Mops/s = N / (first push .. last pop).
+ *   hop         one producer sends a message every --gap-ns, stamped with
+ *               CLOCK_MONOTONIC; the consumer records now - stamp: p50,
+ *               p99, p99.9 in ns (log-linear buckets, within ~6 %).
+ *   dispatch    the same paced hop through rtbpf_dispatch__push() to a
+ *               busy-poll and a futex worker, read from the worker's
+ *               histogram.
+ *   pool        get+put pairs on one thread, ns per pair, vs malloc+free.
+ *
+ * Compared: rtbpf ring (SP fast path and MPSC CAS path; 24-byte messages),
+ * Concurrency Kit's ck_ring (spsc/mpsc, 8-byte pointers) and a queue under
+ * a pthread mutex with two condition variables (blocking consumer).
+ * Threads are SCHED_OTHER and spin (pause) while their queue is full or
+ * empty; only when a run has more threads than CPUs (two producers on two
+ * CPUs) do they yield after 64 spins, the same for every implementation,
+ * so the run still makes progress.
+ *
+ * Usage: bench_kit [-n events] [-l latency samples] [-g gap_ns] [-c cpus]
+ */
+#define _GNU_SOURCE
+#include <ck_ring.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rtbpf/dispatch.h>
+#include <rtbpf/pool.h>
+#include <rtbpf/ring.h>
+
+#include "hist.h"
+#include "parse.h"
+
+#define QSIZE 4096
+#define BATCH 32
+
+enum kind { K_RING_SP, K_RING_MP, K_CK_SPSC, K_CK_MPSC, K_MUTEX };
+
+static const char *const kind_name[] = {
+	[K_RING_SP] = "rtbpf ring (SP path)",
+	[K_RING_MP] = "rtbpf ring (MPSC path)",
+	[K_CK_SPSC] = "ck_ring spsc",
+	[K_CK_MPSC] = "ck_ring mpsc",
+	[K_MUTEX] = "mutex+condvar queue",
+};
+
+struct mutex_q {
+	pthread_mutex_t lock;
+	pthread_cond_t not_empty, not_full;
+	uint64_t head, tail;
+	uint64_t v[QSIZE];
+};
+
+struct queue {
+	enum kind kind;
+	struct rtbpf_ring ring;
+	ck_ring_t ck;
+	ck_ring_buffer_t *ckbuf;
+	pthread_mutex_t ck_lock; /* unused: ck mpsc needs none */
+	struct mutex_q mq;
+};
+
+static int cpus[3];
+static unsigned int ncpus;
+/* More threads than CPUs in this run: waiting threads must yield. */
+static bool shared_cpu;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+static inline void backoff(unsigned int *spins)
+{
+	if (!shared_cpu || ++*spins < 64)
+		__builtin_ia32_pause();
+	else {
+		*spins = 0;
+		sched_yield();
+	}
+}
+
+static int q_init(struct queue *q, enum kind kind)
+{
+	memset(q, 0, sizeof(*q));
+	q->kind = kind;
+	switch (kind) {
+	case K_RING_SP:
+	case K_RING_MP:
+		return rtbpf_ring__init(&q->ring, QSIZE,
+					kind == K_RING_SP ? RTBPF_RING_SP : 0);
+	case K_CK_SPSC:
+	case K_CK_MPSC:
+		q->ckbuf = aligned_alloc(128, sizeof(*q->ckbuf) * QSIZE);
+		if (!q->ckbuf)
+			return -ENOMEM;
+		ck_ring_init(&q->ck, QSIZE);
+		return 0;
+	case K_MUTEX:
+		pthread_mutex_init(&q->mq.lock, NULL);
+		pthread_cond_init(&q->mq.not_empty, NULL);
+		pthread_cond_init(&q->mq.not_full, NULL);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void q_fini(struct queue *q)
+{
+	rtbpf_ring__fini(&q->ring);
+	free(q->ckbuf);
+}
+
+/* Non-blocking except for the mutex queue, which waits while full. */
+static inline bool q_push(struct queue *q, uint64_t v)
+{
+	struct rtbpf_msg m = {.ts_ns = v};
+	struct mutex_q *mq = &q->mq;
+
+	switch (q->kind) {
+	case K_RING_SP:
+		return rtbpf_ring__try_push_sp(&q->ring, &m) == 0;
+	case K_RING_MP:
+		return rtbpf_ring__try_push_mp(&q->ring, &m) == 0;
+	case K_CK_SPSC:
+		return ck_ring_enqueue_spsc(&q->ck, q->ckbuf, (void *)v);
+	case K_CK_MPSC:
+		return ck_ring_enqueue_mpsc(&q->ck, q->ckbuf, (void *)v);
+	case K_MUTEX:
+		pthread_mutex_lock(&mq->lock);
+		while (mq->tail - mq->head == QSIZE)
+			pthread_cond_wait(&mq->not_full, &mq->lock);
+		mq->v[mq->tail++ % QSIZE] = v;
+		pthread_cond_signal(&mq->not_empty);
+		pthread_mutex_unlock(&mq->lock);
+		return true;
+	}
+	return false;
+}
+
+/* Up to BATCH values; the mutex queue blocks while empty. */
+static inline unsigned int q_pop(struct queue *q, uint64_t *out)
+{
+	struct rtbpf_msg m[BATCH];
+	struct mutex_q *mq = &q->mq;
+	unsigned int n = 0;
+	void *p;
+
+	switch (q->kind) {
+	case K_RING_SP:
+	case K_RING_MP:
+		n = rtbpf_ring__pop_batch(&q->ring, m, BATCH);
+		for (unsigned int i = 0; i < n; i++)
+			out[i] = m[i].ts_ns;
+		return n;
+	case K_CK_SPSC:
+		while (n < BATCH && ck_ring_dequeue_spsc(&q->ck, q->ckbuf, &p))
+			out[n++] = (uint64_t)p;
+		return n;
+	case K_CK_MPSC:
+		while (n < BATCH && ck_ring_dequeue_mpsc(&q->ck, q->ckbuf, &p))
+			out[n++] = (uint64_t)p;
+		return n;
+	case K_MUTEX:
+		pthread_mutex_lock(&mq->lock);
+		while (mq->tail == mq->head)
+			pthread_cond_wait(&mq->not_empty, &mq->lock);
+		while (n < BATCH && mq->head != mq->tail)
+			out[n++] = mq->v[mq->head++ % QSIZE];
+		pthread_cond_broadcast(&mq->not_full);
+		pthread_mutex_unlock(&mq->lock);
+		return n;
+	}
+	return 0;
+}
+
+struct run {
+	struct queue *q;
+	pthread_barrier_t start;
+	uint64_t per_producer;
+	uint64_t gap_ns; /* 0: throughput, else paced latency samples */
+	int cpu;
+	uint64_t t0;
+	struct hist lat;
+	uint64_t sum; /* consumer checksum: every value arrived */
+};
+
+struct prod_arg {
+	struct run *r;
+	int cpu;
+};
+
+static void *producer(void *arg)
+{
+	struct prod_arg *a = arg;
+	struct run *r = a->r;
+	uint64_t next = 0;
+	unsigned int spins = 0;
+
+	pin(a->cpu);
+	pthread_barrier_wait(&r->start);
+	if (r->gap_ns)
+		next = now_ns();
+	for (uint64_t i = 1; i <= r->per_producer; i++) {
+		uint64_t v = i;
+
+		if (r->gap_ns) {
+			while (now_ns() < next)
+				__builtin_ia32_pause();
+			next += r->gap_ns;
+			v = now_ns();
+		}
+		while (!q_push(r->q, v))
+			backoff(&spins);
+	}
+	return NULL;
+}
+
+static void consume(struct run *r, uint64_t total)
+{
+	uint64_t out[BATCH], got = 0;
+	unsigned int spins = 0;
+
+	pin(r->cpu);
+	pthread_barrier_wait(&r->start);
+	r->t0 = now_ns();
+	while (got < total) {
+		unsigned int n = q_pop(r->q, out);
+
+		if (!n) {
+			backoff(&spins);
+			continue;
+		}
+		if (r->gap_ns) {
+			uint64_t now = now_ns();
+
+			for (unsigned int i = 0; i < n; i++)
+				hist_add_value(&r->lat, now - out[i]);
+		} else {
+			for (unsigned int i = 0; i < n; i++)
+				r->sum += out[i];
+		}
+		got += n;
+	}
+}
+
+/* Runs nprod producers into a consumer on this thread; returns seconds. */
+static double run(enum kind kind, unsigned int nprod, uint64_t per,
+		  uint64_t gap_ns, struct hist *lat)
+{
+	static struct queue q;
+	static struct run r;
+	struct prod_arg a[2];
+	pthread_t th[2];
+	uint64_t want = 0;
+	double secs;
+
+	if (q_init(&q, kind)) {
+		fprintf(stderr, "bench_kit: %s: init failed\n",
+			kind_name[kind]);
+		return 0;
+	}
+	memset(&r, 0, sizeof(r));
+	r.q = &q;
+	r.per_producer = per;
+	r.gap_ns = gap_ns;
+	r.cpu = cpus[1];
+	shared_cpu = nprod + 1 > ncpus;
+	hist_reset(&r.lat);
+	pthread_barrier_init(&r.start, NULL, nprod + 1);
+	for (unsigned int i = 0; i < nprod; i++) {
+		a[i] = (struct prod_arg){.r = &r, .cpu = cpus[i ? 2 : 0]};
+		pthread_create(&th[i], NULL, producer, &a[i]);
+	}
+	consume(&r, per * nprod);
+	secs = (double)(now_ns() - r.t0) / 1e9;
+	for (unsigned int i = 0; i < nprod; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&r.start);
+	want = nprod * (per * (per + 1) / 2);
+	if (!gap_ns && r.sum != want)
+		fprintf(stderr, "bench_kit: %s: checksum mismatch\n",
+			kind_name[kind]);
+	if (lat)
+		*lat = r.lat;
+	q_fini(&q);
+	return secs;
+}
+
+static void print_lat(const char *name, const struct hist *h)
+{
+	printf("  %-28s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %9" PRIu64 "\n",
+	       name, hist_quantile(h, 0.50), hist_quantile(h, 0.99),
+	       hist_quantile(h, 0.999), h->max);
+}
+
+static void bench_throughput(uint64_t n)
+{
+	static const enum kind one[] = {K_RING_SP, K_RING_MP, K_CK_SPSC,
+					K_MUTEX};
+	static const enum kind two[] = {K_RING_MP, K_CK_MPSC, K_MUTEX};
+
+	printf("throughput, %" PRIu64 " messages, queue %d, pop batch %d\n", n,
+	       QSIZE, BATCH);
+	printf("  %-28s %10s %10s\n", "queue", "1 prod", "Mops/s");
+	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+		double s = run(one[i], 1, n, 0, NULL);
+
+		printf("  %-28s %10s %10.1f\n", kind_name[one[i]], "cpu",
+		       (double)n / s / 1e6);
+	}
+	printf("  %-28s %10s %10s\n", "queue", "2 prod", "Mops/s");
+	for (size_t i = 0; i < sizeof(two) / sizeof(two[0]); i++) {
+		double s = run(two[i], 2, n / 2, 0, NULL);
+
+		printf("  %-28s %10s %10.1f\n", kind_name[two[i]], "cpus",
+		       (double)n / s / 1e6);
+	}
+}
+
+static void bench_hop(uint64_t samples, uint64_t gap)
+{
+	static const enum kind kinds[] = {K_RING_SP, K_RING_MP, K_CK_SPSC,
+					  K_CK_MPSC, K_MUTEX};
+	struct hist h;
+
+	printf("hop latency, 1 producer, %" PRIu64 " messages %" PRIu64 " ns "
+									"apart"
+									"\n",
+	       samples, gap);
+	printf("  %-28s %8s %8s %8s %9s\n", "queue (ns)", "p50", "p99", "p99.9",
+	       "max");
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		run(kinds[i], 1, samples, gap, &h);
+		print_lat(kind_name[kinds[i]], &h);
+	}
+}
+
+static void nop_fn(void *ctx, unsigned int w, const struct rtbpf_msg *m,
+		   unsigned int n)
+{
+	(void)ctx;
+	(void)w;
+	(void)m;
+	(void)n;
+}
+
+static void bench_dispatch(uint64_t samples, uint64_t gap)
+{
+	static const enum rtbpf_wait waits[] = {RTBPF_WAIT_BUSY,
+						RTBPF_WAIT_FUTEX};
+	static const char *const names[] = {"dispatch busy-poll", "dispatch "
+								  "futex wait"};
+
+	for (int i = 0; i < 2; i++) {
+		struct rtbpf_dispatch_cfg cfg = {.n_workers = 1,
+						 .cpus = &cpus[1],
+						 .waits = &waits[i],
+						 .ring_size = QSIZE,
+						 .single_producer = true,
+						 .fn = nop_fn};
+		struct rtbpf_dispatch *d = rtbpf_dispatch__new(&cfg);
+		struct rtbpf_dispatch_stats s;
+		struct hist h;
+		uint64_t next;
+
+		if (!d) {
+			fprintf(stderr, "bench_kit: dispatch: %s\n",
+				strerror(errno));
+			return;
+		}
+		pin(cpus[0]);
+		next = now_ns();
+		for (uint64_t k = 0; k < samples; k++) {
+			while (now_ns() < next)
+				__builtin_ia32_pause();
+			next += gap;
+			rtbpf_dispatch__push(d, k, NULL);
+		}
+		rtbpf_dispatch__stop(d, RTBPF_STOP_DRAIN);
+		rtbpf_dispatch__join(d, NULL);
+		rtbpf_dispatch__stats(d, 0, &s);
+		h.count = s.lat_ns.count;
+		h.sum = s.lat_ns.sum;
+		h.min = s.lat_ns.min;
+		h.max = s.lat_ns.max;
+		memcpy(h.b, s.lat_ns.b, sizeof(h.b));
+		print_lat(names[i], &h);
+		rtbpf_dispatch__free(d);
+	}
+}
+
+static void bench_pool(uint64_t n)
+{
+	struct rtbpf_pool_cfg cfg = {.buf_size = 256, .n_bufs = 4096};
+	struct rtbpf_pool *p = rtbpf_pool__new(&cfg);
+	struct rtbpf_pool_cache c;
+	void *held[16];
+	uint64_t t;
+
+	if (!p) {
+		fprintf(stderr, "bench_kit: pool: %s\n", strerror(errno));
+		return;
+	}
+	pin(cpus[0]);
+	rtbpf_pool_cache__init(&c, p);
+	printf("buffer pool, 256-byte buffers, %" PRIu64 " get+put pairs (16 "
+							 "held at a time)\n",
+	       n);
+	printf("  %-28s %10s\n", "allocator", "ns/pair");
+	for (int mode = 0; mode < 4; mode++) {
+		static const char *const names[] = {"rtbpf pool, thread cache",
+						    "rtbpf pool, shared stack",
+						    "rtbpf pool, cache + check",
+						    "malloc+free"};
+
+		if (mode == 2) {
+			rtbpf_pool_cache__fini(&c);
+			rtbpf_pool__free(p);
+			cfg.flags = RTBPF_POOL_F_CHECK;
+			p = rtbpf_pool__new(&cfg);
+			if (!p)
+				return;
+			rtbpf_pool_cache__init(&c, p);
+		}
+		t = now_ns();
+		for (uint64_t i = 0; i < n / 16; i++) {
+			for (int k = 0; k < 16; k++) {
+				if (mode == 3)
+					held[k] = malloc(256);
+				else
+					held[k] = rtbpf_pool__get(
+						p, mode == 1 ? NULL : &c, 256);
+				*(volatile char *)held[k] = 0;
+			}
+			for (int k = 0; k < 16; k++) {
+				if (mode == 3)
+					free(held[k]);
+				else
+					rtbpf_pool__put(p,
+							mode == 1 ? NULL : &c,
+							held[k]);
+			}
+		}
+		printf("  %-28s %10.1f\n", names[mode],
+		       (double)(now_ns() - t) / (double)n);
+	}
+	rtbpf_pool_cache__fini(&c);
+	rtbpf_pool__free(p);
+}
+
+static int pick_cpus(const char *list)
+{
+	struct cpuset set;
+	cpu_set_t allowed;
+	char err[128];
+	int all[3];
+	unsigned int n = 0;
+
+	if (list) {
+		if (parse_cpulist(list, &set, err, sizeof(err))) {
+			fprintf(stderr, "bench_kit: -c: %s\n", err);
+			return -1;
+		}
+		for (unsigned int c = 0; c < CPUSET_MAX && n < 3; c++)
+			if (cpuset_has(&set, c))
+				all[n++] = (int)c;
+	} else {
+		sched_getaffinity(0, sizeof(allowed), &allowed);
+		for (int c = 0; c < CPU_SETSIZE && n < 3; c++)
+			if (CPU_ISSET(c, &allowed))
+				all[n++] = c;
+	}
+	if (!n)
+		return -1;
+	ncpus = n;
+	/*
+	 * producer 0, consumer, producer 1. With two CPUs the second producer
+	 * shares the consumer's: two producers time-sharing one CPU stall
+	 * ck_ring's mpsc enqueue (it spins, without yielding, until the
+	 * producer ahead of it publishes).
+	 */
+	cpus[0] = all[0];
+	cpus[1] = all[1 % n];
+	cpus[2] = n >= 3 ? all[2] : all[1 % n];
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t n = 20000000, samples = 200000, gap = 2000;
+	const char *list = NULL;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "n:l:g:c:h")) != -1) {
+		switch (opt) {
+		case 'n':
+			n = strtoull(optarg, NULL, 0);
+			break;
+		case 'l':
+			samples = strtoull(optarg, NULL, 0);
+			break;
+		case 'g':
+			gap = strtoull(optarg, NULL, 0);
+			break;
+		case 'c':
+			list = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: bench_kit [-n events] [-l "
+					"samples] "
+					"[-g gap_ns] [-c cpulist]\n");
+			return opt == 'h' ? 0 : 2;
+		}
+	}
+	if (!n || !samples || pick_cpus(list)) {
+		fprintf(stderr, "bench_kit: bad arguments\n");
+		return 2;
+	}
+	printf("cpus: producer %d, consumer %d, second producer %d%s\n",
+	       cpus[0], cpus[1], cpus[2],
+	       ncpus < 3 ? " (shared: fewer than 3 CPUs)" : "");
+	bench_throughput(n);
+	bench_hop(samples, gap);
+	bench_dispatch(samples, gap);
+	bench_pool(n);
+	return 0;
+}
