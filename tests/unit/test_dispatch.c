@@ -228,6 +228,73 @@ static void test_order_futex(void **state)
 	order_run(RTBPF_WAIT_FUTEX, RTBPF_WAIT_FUTEX);
 }
 
+struct where_ctx {
+	int want[2]; /* CPU each worker was given */
+	_Atomic uint64_t calls[2];
+	_Atomic uint64_t wrong;
+};
+
+static void where_fn(void *arg, unsigned int worker, const struct rtbpf_msg *m,
+		     unsigned int n)
+{
+	struct where_ctx *c = arg;
+
+	(void)m;
+	(void)n;
+	atomic_fetch_add(&c->calls[worker], 1);
+	if (sched_getcpu() != c->want[worker])
+		atomic_fetch_add(&c->wrong, 1);
+}
+
+/*
+ * Each handler call runs on its worker's CPU, whatever the caller's own
+ * affinity: the caller pins itself to CPU a and asks for workers on b, a.
+ */
+static void test_pinned(void **state)
+{
+	static struct where_ctx c;
+	int cpus[2];
+	enum rtbpf_wait waits[2] = {RTBPF_WAIT_FUTEX, RTBPF_WAIT_FUTEX};
+	struct rtbpf_dispatch_cfg cfg = {.n_workers = 2,
+					 .cpus = c.want,
+					 .waits = waits,
+					 .ring_size = 64,
+					 .fn = where_fn,
+					 .ctx = &c};
+	struct rtbpf_dispatch *d;
+	struct rtbpf_dispatch_stats s;
+	cpu_set_t old, one;
+	uint64_t left;
+
+	(void)state;
+	allowed_cpus(cpus, 2);
+	if (cpus[1] < 0)
+		skip();
+	c.want[0] = cpus[1];
+	c.want[1] = cpus[0];
+	assert_int_equal(sched_getaffinity(0, sizeof(old), &old), 0);
+	CPU_ZERO(&one);
+	CPU_SET(cpus[0], &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	d = rtbpf_dispatch__new(&cfg);
+	assert_int_equal(sched_setaffinity(0, sizeof(old), &old), 0);
+	assert_non_null(d);
+	for (uint64_t k = 0; k < 1000; k++)
+		while (rtbpf_dispatch__push(d, k, NULL) == -EAGAIN)
+			sched_yield();
+	rtbpf_dispatch__stop(d, RTBPF_STOP_DRAIN);
+	rtbpf_dispatch__join(d, &left);
+	assert_int_equal(left, 0);
+	for (unsigned int w = 0; w < 2; w++) {
+		assert_int_equal(rtbpf_dispatch__stats(d, w, &s), 0);
+		assert_int_equal(s.cpu, c.want[w]);
+		/* 1000 keys hash to both workers. */
+		assert_true(atomic_load(&c.calls[w]) > 0);
+	}
+	assert_int_equal(atomic_load(&c.wrong), 0);
+	rtbpf_dispatch__free(d);
+}
+
 /* Handler that parks on its first call until the test releases it. */
 struct park_ctx {
 	pthread_mutex_t lock;
@@ -394,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_order_busy_futex),
 		cmocka_unit_test(test_order_futex),
+		cmocka_unit_test(test_pinned),
 		cmocka_unit_test(test_stop_now),
 		cmocka_unit_test(test_stop_drain),
 		cmocka_unit_test(test_no_alloc),

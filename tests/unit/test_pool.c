@@ -146,6 +146,10 @@ static void test_refusals(void **state)
 	assert_int_equal(s.exhausted, 0);
 	/* The refused puts did not duplicate a free entry. */
 	rtbpf_pool_cache__fini(&c);
+	/* A finished cache is no longer bound to the pool. */
+	errno = 0;
+	assert_null(rtbpf_pool__get(p, &c, 1));
+	assert_int_equal(errno, EINVAL);
 	for (int i = 0; i < 8; i++) {
 		all[i] = rtbpf_pool__get(p, NULL, 1);
 		assert_non_null(all[i]);

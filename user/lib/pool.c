@@ -183,6 +183,10 @@ void *rtbpf_pool__get(struct rtbpf_pool *p, struct rtbpf_pool_cache *c,
 {
 	uint32_t i;
 
+	if (c && c->pool != p) {
+		errno = EINVAL;
+		return NULL;
+	}
 	if (size > p->stride) {
 		count(&p->oversize);
 		errno = EMSGSIZE;
@@ -212,6 +216,8 @@ int rtbpf_pool__put(struct rtbpf_pool *p, struct rtbpf_pool_cache *c, void *buf)
 {
 	int64_t i = buf_index(p, buf);
 
+	if (c && c->pool != p)
+		return -EINVAL;
 	if (i < 0) {
 		count(&p->bad_ptr);
 		return -EINVAL;

@@ -82,15 +82,17 @@ void rtbpf_pool__free(struct rtbpf_pool *p);
  * A free buffer of at least size bytes, contents undefined. c is this
  * thread's cache for p, or NULL to use the shared stack directly (one CAS).
  * Returns NULL and errno: EMSGSIZE (size > buf_size), ENOBUFS (exhausted;
- * buffers in other threads' caches are not stolen). Lock-free, never blocks
+ * buffers in other threads' caches are not stolen), EINVAL (c belongs to
+ * another pool or was finished). Lock-free, never blocks
  * or allocates; thread safe given one cache per thread.
  */
 void *rtbpf_pool__get(struct rtbpf_pool *p, struct rtbpf_pool_cache *c,
 		      size_t size);
 /*
  * Returns buf to the pool (through cache c, or the shared stack if c is
- * NULL). Returns 0, -EINVAL (not a buffer of p) or -EALREADY (double put,
- * with RTBPF_POOL_F_CHECK only). Lock-free, never blocks or allocates.
+ * NULL). Returns 0, -EINVAL (not a buffer of p, or c not bound to p) or
+ * -EALREADY (double put, with RTBPF_POOL_F_CHECK only). Lock-free, never blocks
+ * or allocates.
  */
 int rtbpf_pool__put(struct rtbpf_pool *p, struct rtbpf_pool_cache *c,
 		    void *buf);
