@@ -140,7 +140,7 @@ static void q_fini(struct queue *q)
 /* Non-blocking except for the mutex queue, which waits while full. */
 static inline bool q_push(struct queue *q, uint64_t v)
 {
-	struct rtbpf_msg m = {.ts_ns = v};
+	struct rtbpf_msg m = { .ts_ns = v };
 	struct mutex_q *mq = &q->mq;
 
 	switch (q->kind) {
@@ -232,7 +232,7 @@ static void *producer(void *arg)
 
 		if (r->gap_ns) {
 			while (now_ns() < next)
-				__builtin_ia32_pause();
+				backoff(&spins);
 			next += r->gap_ns;
 			v = now_ns();
 		}
@@ -295,7 +295,7 @@ static double run(enum kind kind, unsigned int nprod, uint64_t per,
 	hist_reset(&r.lat);
 	pthread_barrier_init(&r.start, NULL, nprod + 1);
 	for (unsigned int i = 0; i < nprod; i++) {
-		a[i] = (struct prod_arg){.r = &r, .cpu = cpus[i ? 2 : 0]};
+		a[i] = (struct prod_arg){ .r = &r, .cpu = cpus[i ? 2 : 0] };
 		pthread_create(&th[i], NULL, producer, &a[i]);
 	}
 	consume(&r, per * nprod);
@@ -322,9 +322,9 @@ static void print_lat(const char *name, const struct hist *h)
 
 static void bench_throughput(uint64_t n)
 {
-	static const enum kind one[] = {K_RING_SP, K_RING_MP, K_CK_SPSC,
-					K_MUTEX};
-	static const enum kind two[] = {K_RING_MP, K_CK_MPSC, K_MUTEX};
+	static const enum kind one[] = { K_RING_SP, K_RING_MP, K_CK_SPSC,
+					 K_MUTEX };
+	static const enum kind two[] = { K_RING_MP, K_CK_MPSC, K_MUTEX };
 
 	printf("throughput, %" PRIu64 " messages, queue %d, pop batch %d\n", n,
 	       QSIZE, BATCH);
@@ -346,19 +346,25 @@ static void bench_throughput(uint64_t n)
 
 static void bench_hop(uint64_t samples, uint64_t gap)
 {
-	static const enum kind kinds[] = {K_RING_SP, K_RING_MP, K_CK_SPSC,
-					  K_CK_MPSC, K_MUTEX};
+	static const enum kind one[] = { K_RING_SP, K_RING_MP, K_CK_SPSC,
+					 K_MUTEX };
+	static const enum kind two[] = { K_RING_MP, K_CK_MPSC, K_MUTEX };
 	struct hist h;
 
-	printf("hop latency, 1 producer, %" PRIu64 " messages %" PRIu64 " ns "
-									"apart"
-									"\n",
+	printf("hop latency, %" PRIu64 " messages, each producer sends one "
+	       "every %" PRIu64 " ns\n",
 	       samples, gap);
-	printf("  %-28s %8s %8s %8s %9s\n", "queue (ns)", "p50", "p99", "p99.9",
-	       "max");
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		run(kinds[i], 1, samples, gap, &h);
-		print_lat(kind_name[kinds[i]], &h);
+	printf("  %-28s %8s %8s %8s %9s\n", "1 producer (ns)", "p50", "p99",
+	       "p99.9", "max");
+	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+		run(one[i], 1, samples, gap, &h);
+		print_lat(kind_name[one[i]], &h);
+	}
+	printf("  %-28s %8s %8s %8s %9s\n", "2 producers (ns)", "p50", "p99",
+	       "p99.9", "max");
+	for (size_t i = 0; i < sizeof(two) / sizeof(two[0]); i++) {
+		run(two[i], 2, samples / 2, gap, &h);
+		print_lat(kind_name[two[i]], &h);
 	}
 }
 
@@ -373,18 +379,19 @@ static void nop_fn(void *ctx, unsigned int w, const struct rtbpf_msg *m,
 
 static void bench_dispatch(uint64_t samples, uint64_t gap)
 {
-	static const enum rtbpf_wait waits[] = {RTBPF_WAIT_BUSY,
-						RTBPF_WAIT_FUTEX};
-	static const char *const names[] = {"dispatch busy-poll", "dispatch "
-								  "futex wait"};
+	static const enum rtbpf_wait waits[] = { RTBPF_WAIT_BUSY,
+						 RTBPF_WAIT_FUTEX };
+	static const char *const names[] = { "dispatch busy-poll", "dispatch "
+								   "futex "
+								   "wait" };
 
 	for (int i = 0; i < 2; i++) {
-		struct rtbpf_dispatch_cfg cfg = {.n_workers = 1,
-						 .cpus = &cpus[1],
-						 .waits = &waits[i],
-						 .ring_size = QSIZE,
-						 .single_producer = true,
-						 .fn = nop_fn};
+		struct rtbpf_dispatch_cfg cfg = { .n_workers = 1,
+						  .cpus = &cpus[1],
+						  .waits = &waits[i],
+						  .ring_size = QSIZE,
+						  .single_producer = true,
+						  .fn = nop_fn };
 		struct rtbpf_dispatch *d = rtbpf_dispatch__new(&cfg);
 		struct rtbpf_dispatch_stats s;
 		struct hist h;
@@ -418,7 +425,7 @@ static void bench_dispatch(uint64_t samples, uint64_t gap)
 
 static void bench_pool(uint64_t n)
 {
-	struct rtbpf_pool_cfg cfg = {.buf_size = 256, .n_bufs = 4096};
+	struct rtbpf_pool_cfg cfg = { .buf_size = 256, .n_bufs = 4096 };
 	struct rtbpf_pool *p = rtbpf_pool__new(&cfg);
 	struct rtbpf_pool_cache c;
 	void *held[16];
@@ -431,14 +438,15 @@ static void bench_pool(uint64_t n)
 	pin(cpus[0]);
 	rtbpf_pool_cache__init(&c, p);
 	printf("buffer pool, 256-byte buffers, %" PRIu64 " get+put pairs (16 "
-							 "held at a time)\n",
+	       "held at a time)\n",
 	       n);
 	printf("  %-28s %10s\n", "allocator", "ns/pair");
 	for (int mode = 0; mode < 4; mode++) {
-		static const char *const names[] = {"rtbpf pool, thread cache",
-						    "rtbpf pool, shared stack",
-						    "rtbpf pool, cache + check",
-						    "malloc+free"};
+		static const char *const names[] = { "rtbpf pool, thread cache",
+						     "rtbpf pool, shared stack",
+						     "rtbpf pool, cache + "
+						     "check",
+						     "malloc+free" };
 
 		if (mode == 2) {
 			rtbpf_pool_cache__fini(&c);

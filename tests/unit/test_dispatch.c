@@ -51,8 +51,9 @@ static void allowed_cpus(int *cpus, int n)
 
 static void test_args(void **state)
 {
-	struct rtbpf_dispatch_cfg ok = {
-		.n_workers = 1, .ring_size = 64, .fn = nop};
+	struct rtbpf_dispatch_cfg ok = { .n_workers = 1,
+					 .ring_size = 64,
+					 .fn = nop };
 	struct rtbpf_dispatch_cfg c;
 	cpu_set_t set;
 	int cpu = -1;
@@ -133,7 +134,7 @@ struct producer {
 static void *order_producer(void *arg)
 {
 	struct producer *p = arg;
-	uint64_t seq[KEYS] = {0};
+	uint64_t seq[KEYS] = { 0 };
 
 	for (uint64_t i = 0; i < PER_PRODUCER; i++) {
 		/* Walk this producer's keys round robin. */
@@ -155,27 +156,27 @@ static void *order_producer(void *arg)
 static void order_run(enum rtbpf_wait w0, enum rtbpf_wait w1)
 {
 	static struct order_ctx c;
-	enum rtbpf_wait waits[2] = {w0, w1};
+	enum rtbpf_wait waits[2] = { w0, w1 };
 	int cpus[2];
-	struct rtbpf_dispatch_cfg cfg = {.n_workers = 2,
-					 .cpus = cpus,
-					 .waits = waits,
-					 .ring_size = 1024,
-					 .batch = 16,
-					 .fn = order_fn,
-					 .ctx = &c};
+	struct rtbpf_dispatch_cfg cfg = { .n_workers = 2,
+					  .cpus = cpus,
+					  .waits = waits,
+					  .ring_size = 1024,
+					  .batch = 16,
+					  .fn = order_fn,
+					  .ctx = &c };
 	struct producer p[PRODUCERS];
 	pthread_t th[PRODUCERS];
 	struct rtbpf_dispatch_stats s;
 	uint64_t left, dispatched = 0, full = 0, overflowed = 0, lat = 0;
-	uint64_t per_key[KEYS] = {0};
+	uint64_t per_key[KEYS] = { 0 };
 
 	memset(&c, 0, sizeof(c));
 	allowed_cpus(cpus, 2);
 	c.d = rtbpf_dispatch__new(&cfg);
 	assert_non_null(c.d);
 	for (int i = 0; i < PRODUCERS; i++) {
-		p[i] = (struct producer){.d = c.d, .id = i};
+		p[i] = (struct producer){ .d = c.d, .id = i };
 		assert_int_equal(
 			pthread_create(&th[i], NULL, order_producer, &p[i]), 0);
 	}
@@ -254,13 +255,13 @@ static void test_pinned(void **state)
 {
 	static struct where_ctx c;
 	int cpus[2];
-	enum rtbpf_wait waits[2] = {RTBPF_WAIT_FUTEX, RTBPF_WAIT_FUTEX};
-	struct rtbpf_dispatch_cfg cfg = {.n_workers = 2,
-					 .cpus = c.want,
-					 .waits = waits,
-					 .ring_size = 64,
-					 .fn = where_fn,
-					 .ctx = &c};
+	enum rtbpf_wait waits[2] = { RTBPF_WAIT_FUTEX, RTBPF_WAIT_FUTEX };
+	struct rtbpf_dispatch_cfg cfg = { .n_workers = 2,
+					  .cpus = c.want,
+					  .waits = waits,
+					  .ring_size = 64,
+					  .fn = where_fn,
+					  .ctx = &c };
 	struct rtbpf_dispatch *d;
 	struct rtbpf_dispatch_stats s;
 	cpu_set_t old, one;
@@ -323,12 +324,12 @@ static void park_fn(void *arg, unsigned int worker, const struct rtbpf_msg *m,
 static struct rtbpf_dispatch *park_start(struct park_ctx *c,
 					 enum rtbpf_wait wait)
 {
-	struct rtbpf_dispatch_cfg cfg = {.n_workers = 1,
-					 .waits = &wait,
-					 .ring_size = 64,
-					 .batch = 8,
-					 .fn = park_fn,
-					 .ctx = c};
+	struct rtbpf_dispatch_cfg cfg = { .n_workers = 1,
+					  .waits = &wait,
+					  .ring_size = 64,
+					  .batch = 8,
+					  .fn = park_fn,
+					  .ctx = c };
 	struct rtbpf_dispatch *d;
 
 	memset(c, 0, sizeof(*c));
@@ -425,13 +426,13 @@ static void alloc_fn(void *arg, unsigned int worker, const struct rtbpf_msg *m,
 
 static void test_no_alloc(void **state)
 {
-	static struct alloc_ctx c = {.total = 100000};
+	static struct alloc_ctx c = { .total = 100000 };
 	enum rtbpf_wait wait = RTBPF_WAIT_FUTEX;
-	struct rtbpf_dispatch_cfg cfg = {.n_workers = 1,
-					 .waits = &wait,
-					 .ring_size = 256,
-					 .fn = alloc_fn,
-					 .ctx = &c};
+	struct rtbpf_dispatch_cfg cfg = { .n_workers = 1,
+					  .waits = &wait,
+					  .ring_size = 256,
+					  .fn = alloc_fn,
+					  .ctx = &c };
 	struct rtbpf_dispatch *d;
 	uint64_t pushed = 0, n;
 

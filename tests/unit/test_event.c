@@ -55,7 +55,7 @@ static void assert_same(const struct rtbpf_event *a,
 
 static void test_round_trip_pool(void **state)
 {
-	struct rtbpf_pool_cfg cfg = {.buf_size = 256, .n_bufs = 4};
+	struct rtbpf_pool_cfg cfg = { .buf_size = 256, .n_bufs = 4 };
 	struct rtbpf_pool *p = rtbpf_pool__new(&cfg);
 	struct rtbpf_event in = sample(), out;
 	uint8_t *buf;
@@ -88,7 +88,7 @@ static void test_layout(void **state)
 {
 	struct rtbpf_event in = sample();
 	uint8_t b[128];
-	static const uint8_t seq_le[] = {8, 7, 6, 5, 4, 3, 2, 1};
+	static const uint8_t seq_le[] = { 8, 7, 6, 5, 4, 3, 2, 1 };
 
 	(void)state;
 	assert_int_equal(rtbpf_event__write(&in, b, sizeof(b)),
@@ -155,7 +155,7 @@ static void test_corrupt(void **state)
 	struct rtbpf_event in = sample(), out;
 	uint8_t full[256], *b;
 	int n = rtbpf_event__write(&in, full, sizeof(full));
-	static const uint8_t flips[] = {0x01, 0x80, 0xff, 0x10};
+	static const uint8_t flips[] = { 0x01, 0x80, 0xff, 0x10 };
 
 	(void)state;
 	assert_true(n > 0);

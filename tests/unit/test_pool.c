@@ -24,10 +24,10 @@
 static void test_args(void **state)
 {
 	struct rtbpf_pool_cfg bad[] = {
-		{.buf_size = 0, .n_bufs = 4},
-		{.buf_size = 64, .n_bufs = 0},
-		{.buf_size = 64, .n_bufs = 1u << 31},
-		{.buf_size = 64, .n_bufs = 4, .flags = 0x100},
+		{ .buf_size = 0, .n_bufs = 4 },
+		{ .buf_size = 64, .n_bufs = 0 },
+		{ .buf_size = 64, .n_bufs = 1u << 31 },
+		{ .buf_size = 64, .n_bufs = 4, .flags = 0x100 },
 	};
 	struct rtbpf_pool_cache c;
 
@@ -68,7 +68,7 @@ static void drain_check(struct rtbpf_pool *p, struct rtbpf_pool_cache *c,
 
 static void exhaust(bool cached)
 {
-	struct rtbpf_pool_cfg cfg = {.buf_size = 100, .n_bufs = N};
+	struct rtbpf_pool_cfg cfg = { .buf_size = 100, .n_bufs = N };
 	struct rtbpf_pool *p = rtbpf_pool__new(&cfg);
 	struct rtbpf_pool_cache cache, *c = cached ? &cache : NULL;
 	struct rtbpf_pool_stats s;
@@ -112,8 +112,9 @@ static void test_exhaust_cached(void **state)
 
 static void test_refusals(void **state)
 {
-	struct rtbpf_pool_cfg cfg = {
-		.buf_size = 64, .n_bufs = 8, .flags = RTBPF_POOL_F_CHECK};
+	struct rtbpf_pool_cfg cfg = { .buf_size = 64,
+				      .n_bufs = 8,
+				      .flags = RTBPF_POOL_F_CHECK };
 	struct rtbpf_pool *p = rtbpf_pool__new(&cfg);
 	struct rtbpf_pool_cache c;
 	struct rtbpf_pool_stats s;
@@ -162,8 +163,9 @@ static void test_refusals(void **state)
 
 static void test_no_alloc(void **state)
 {
-	struct rtbpf_pool_cfg cfg = {
-		.buf_size = 256, .n_bufs = 1000, .flags = RTBPF_POOL_F_CHECK};
+	struct rtbpf_pool_cfg cfg = { .buf_size = 256,
+				      .n_bufs = 1000,
+				      .flags = RTBPF_POOL_F_CHECK };
 	struct rtbpf_pool *p = rtbpf_pool__new(&cfg);
 	struct rtbpf_pool_cache c;
 	void *held[200];
@@ -194,8 +196,9 @@ static void test_no_alloc(void **state)
 
 static void test_mlock(void **state)
 {
-	struct rtbpf_pool_cfg cfg = {
-		.buf_size = 64, .n_bufs = 16, .flags = RTBPF_POOL_F_MLOCK};
+	struct rtbpf_pool_cfg cfg = { .buf_size = 64,
+				      .n_bufs = 16,
+				      .flags = RTBPF_POOL_F_MLOCK };
 	struct rtbpf_pool *p;
 
 	(void)state;
@@ -270,8 +273,9 @@ static void *stress_worker(void *arg)
 
 static void test_stress(void **state)
 {
-	struct rtbpf_pool_cfg cfg = {
-		.buf_size = 64, .n_bufs = SBUFS, .flags = RTBPF_POOL_F_CHECK};
+	struct rtbpf_pool_cfg cfg = { .buf_size = 64,
+				      .n_bufs = SBUFS,
+				      .flags = RTBPF_POOL_F_CHECK };
 	static struct stress s;
 	struct worker w[THREADS];
 	pthread_t th[THREADS];
@@ -289,7 +293,7 @@ static void test_stress(void **state)
 	for (int i = 0; i < SBUFS; i++)
 		atomic_init(&s.owner[i], 0);
 	for (int i = 0; i < THREADS; i++) {
-		w[i] = (struct worker){.s = &s, .id = i};
+		w[i] = (struct worker){ .s = &s, .id = i };
 		assert_int_equal(
 			pthread_create(&th[i], NULL, stress_worker, &w[i]), 0);
 	}

@@ -40,7 +40,7 @@ static void test_init_args(void **state)
 static void full_ring(unsigned int flags)
 {
 	struct rtbpf_ring *r = rtbpf_ring__new(16, flags);
-	struct rtbpf_msg m = {0}, out;
+	struct rtbpf_msg m = { 0 }, out;
 
 	assert_non_null(r);
 	assert_true(rtbpf_ring__empty(r));
@@ -87,7 +87,7 @@ static void test_full_mp(void **state)
 static void test_laps_batch(void **state)
 {
 	struct rtbpf_ring r;
-	struct rtbpf_msg m = {0}, out[7];
+	struct rtbpf_msg m = { 0 }, out[7];
 	uint64_t next_in = 0, next_out = 0;
 
 	(void)state;
@@ -119,7 +119,7 @@ static void test_no_alloc(void **state)
 {
 	struct rtbpf_ring *sp = rtbpf_ring__new(64, RTBPF_RING_SP);
 	struct rtbpf_ring *mp = rtbpf_ring__new(64, 0);
-	struct rtbpf_msg m = {0}, out[16];
+	struct rtbpf_msg m = { 0 }, out[16];
 	void *volatile probe;
 	uint64_t n;
 
@@ -158,7 +158,7 @@ struct prod {
 static void *producer(void *arg)
 {
 	struct prod *p = arg;
-	struct rtbpf_msg m = {.key = p->id};
+	struct rtbpf_msg m = { .key = p->id };
 
 	for (uint64_t i = 0; i < p->n; i++) {
 		m.ptr = (void *)(uintptr_t)i;
@@ -182,12 +182,12 @@ static void stress(unsigned int flags, unsigned int nprod, uint64_t per)
 	struct rtbpf_ring *r = rtbpf_ring__new(1024, flags);
 	pthread_t th[MAX_PROD];
 	struct prod p[MAX_PROD];
-	uint64_t next[MAX_PROD] = {0}, total = 0, full = 0;
+	uint64_t next[MAX_PROD] = { 0 }, total = 0, full = 0;
 	struct rtbpf_msg out[64];
 
 	assert_non_null(r);
 	for (unsigned int k = 0; k < nprod; k++) {
-		p[k] = (struct prod){.r = r, .id = k, .n = per};
+		p[k] = (struct prod){ .r = r, .id = k, .n = per };
 		assert_int_equal(pthread_create(&th[k], NULL, producer, &p[k]),
 				 0);
 	}
@@ -236,7 +236,7 @@ static void test_stress_mpsc(void **state)
 static void *pusher(void *arg)
 {
 	struct prod *p = arg;
-	struct rtbpf_msg m = {.key = p->id};
+	struct rtbpf_msg m = { .key = p->id };
 
 	for (uint64_t i = 0; i < p->n; i++) {
 		m.ptr = (void *)(uintptr_t)i;
@@ -256,14 +256,14 @@ static void test_overflow_mp(void **state)
 	struct rtbpf_ring *r = rtbpf_ring__new(256, 0);
 	pthread_t th[MAX_PROD];
 	struct prod p[MAX_PROD];
-	uint64_t next[MAX_PROD] = {0}, full = 0, got = 0;
+	uint64_t next[MAX_PROD] = { 0 }, full = 0, got = 0;
 	struct rtbpf_msg out[32];
 	unsigned int n;
 
 	(void)state;
 	assert_non_null(r);
 	for (unsigned int k = 0; k < MAX_PROD; k++) {
-		p[k] = (struct prod){.r = r, .id = k, .n = 10000};
+		p[k] = (struct prod){ .r = r, .id = k, .n = 10000 };
 		assert_int_equal(pthread_create(&th[k], NULL, pusher, &p[k]),
 				 0);
 	}

@@ -103,7 +103,7 @@ static inline void lat_add(struct lat_hist *h, uint64_t v)
 
 static void futex_wait(_Atomic uint32_t *addr, uint32_t val)
 {
-	struct timespec to = {.tv_nsec = FUTEX_TIMEOUT_NS};
+	struct timespec to = { .tv_nsec = FUTEX_TIMEOUT_NS };
 
 	syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, &to, NULL, 0);
 }
@@ -191,7 +191,7 @@ unsigned int rtbpf_dispatch__worker_of(const struct rtbpf_dispatch *d,
 int rtbpf_dispatch__push(struct rtbpf_dispatch *d, uint64_t key, void *ptr)
 {
 	struct worker *w = &d->w[route(d, key)];
-	struct rtbpf_msg m = {.ptr = ptr, .key = key, .ts_ns = now_ns()};
+	struct rtbpf_msg m = { .ptr = ptr, .key = key, .ts_ns = now_ns() };
 	int err;
 
 	if (atomic_load_explicit(&d->stop, memory_order_relaxed))

@@ -20,7 +20,11 @@
  * struct hist in user/hist.h).
  *
  * Threads and memory are created by rtbpf_dispatch__new() only; push and
- * the worker loop never allocate.
+ * the worker loop never allocate. System calls: new: clone and
+ * sched_setaffinity (through pthread_create; no capability needed for CPUs
+ * in the process's cpuset); push: futex(FUTEX_WAKE) to a sleeping futex
+ * worker only; worker: futex(FUTEX_WAIT, 50 ms timeout) when idle in futex
+ * mode; stop: futex(FUTEX_WAKE); join: what pthread_join needs.
  */
 #ifndef RTBPF_DISPATCH_H
 #define RTBPF_DISPATCH_H

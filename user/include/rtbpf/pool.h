@@ -21,6 +21,10 @@
  * buffer carries an owner flag and a second put of the same buffer is
  * refused and counted instead of corrupting the pool. The check costs one
  * atomic exchange per get and per put.
+ *
+ * System calls: rtbpf_pool__new() mmap(MAP_POPULATE) and, with
+ * RTBPF_POOL_F_MLOCK, mlock() (needs CAP_IPC_LOCK beyond RLIMIT_MEMLOCK);
+ * rtbpf_pool__free() munmap(). Nothing else makes one.
  */
 #ifndef RTBPF_POOL_H
 #define RTBPF_POOL_H
