@@ -4,7 +4,8 @@
  * prints figures, asserts nothing.
  *
  *   throughput  one or two producers push N messages into one consumer,
- *               each thread pinned; Mops/s = N / (first push .. last pop).
+ *               each thread pinned; Mops/s = N / (first push .. last pop),
+ *               median (and range) of 5 rounds.
  *   hop         one producer sends a message every --gap-ns, stamped with
  *               CLOCK_MONOTONIC; the consumer records now - stamp: p50,
  *               p99, p99.9 in ns (log-linear buckets, within ~6 %).
@@ -320,28 +321,70 @@ static void print_lat(const char *name, const struct hist *h)
 	       hist_quantile(h, 0.999), h->max);
 }
 
+/*
+ * Every figure below comes from ROUNDS short runs, interleaved across the
+ * implementations, so a burst of host noise hits all of them alike.
+ */
+#define ROUNDS 5
+#define NKINDS 4
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median, min and max of the rounds' Mops/s. */
+static void throughput_rows(const enum kind *kinds, size_t nk,
+			    unsigned int nprod, uint64_t n)
+{
+	uint64_t per = n / ROUNDS / nprod;
+	double mops[NKINDS][ROUNDS];
+
+	for (int round = 0; round < ROUNDS; round++)
+		for (size_t i = 0; i < nk; i++)
+			mops[i][round] = (double)(per * nprod) /
+					 run(kinds[i], nprod, per, 0, NULL) /
+					 1e6;
+	for (size_t i = 0; i < nk; i++) {
+		qsort(mops[i], ROUNDS, sizeof(double), cmp_double);
+		printf("  %-28s %8.1f %8.1f %8.1f\n", kind_name[kinds[i]],
+		       mops[i][ROUNDS / 2], mops[i][0], mops[i][ROUNDS - 1]);
+	}
+}
+
 static void bench_throughput(uint64_t n)
 {
 	static const enum kind one[] = { K_RING_SP, K_RING_MP, K_CK_SPSC,
 					 K_MUTEX };
 	static const enum kind two[] = { K_RING_MP, K_CK_MPSC, K_MUTEX };
 
-	printf("throughput, %" PRIu64 " messages, queue %d, pop batch %d\n", n,
-	       QSIZE, BATCH);
-	printf("  %-28s %10s %10s\n", "queue", "1 prod", "Mops/s");
-	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
-		double s = run(one[i], 1, n, 0, NULL);
+	printf("throughput, %" PRIu64 " messages in %d interleaved rounds, "
+	       "queue %d, pop batch %d\n",
+	       n, ROUNDS, QSIZE, BATCH);
+	printf("  %-28s %8s %8s %8s\n", "1 producer (Mops/s)", "median", "min",
+	       "max");
+	throughput_rows(one, sizeof(one) / sizeof(one[0]), 1, n);
+	printf("  %-28s %8s %8s %8s\n", "2 producers (Mops/s)", "median", "min",
+	       "max");
+	throughput_rows(two, sizeof(two) / sizeof(two[0]), 2, n);
+}
 
-		printf("  %-28s %10s %10.1f\n", kind_name[one[i]], "cpu",
-		       (double)n / s / 1e6);
-	}
-	printf("  %-28s %10s %10s\n", "queue", "2 prod", "Mops/s");
-	for (size_t i = 0; i < sizeof(two) / sizeof(two[0]); i++) {
-		double s = run(two[i], 2, n / 2, 0, NULL);
+static void hop_rows(const enum kind *kinds, size_t nk, unsigned int nprod,
+		     uint64_t samples, uint64_t gap)
+{
+	struct hist h[NKINDS], r;
 
-		printf("  %-28s %10s %10.1f\n", kind_name[two[i]], "cpus",
-		       (double)n / s / 1e6);
-	}
+	for (size_t i = 0; i < nk; i++)
+		hist_reset(&h[i]);
+	for (int round = 0; round < ROUNDS; round++)
+		for (size_t i = 0; i < nk; i++) {
+			run(kinds[i], nprod, samples / ROUNDS / nprod, gap, &r);
+			hist_merge(&h[i], &r);
+		}
+	for (size_t i = 0; i < nk; i++)
+		print_lat(kind_name[kinds[i]], &h[i]);
 }
 
 static void bench_hop(uint64_t samples, uint64_t gap)
@@ -349,23 +392,16 @@ static void bench_hop(uint64_t samples, uint64_t gap)
 	static const enum kind one[] = { K_RING_SP, K_RING_MP, K_CK_SPSC,
 					 K_MUTEX };
 	static const enum kind two[] = { K_RING_MP, K_CK_MPSC, K_MUTEX };
-	struct hist h;
 
-	printf("hop latency, %" PRIu64 " messages, each producer sends one "
-	       "every %" PRIu64 " ns\n",
-	       samples, gap);
+	printf("hop latency, %" PRIu64 " messages in %d interleaved rounds, "
+	       "each producer sends one every %" PRIu64 " ns\n",
+	       samples, ROUNDS, gap);
 	printf("  %-28s %8s %8s %8s %9s\n", "1 producer (ns)", "p50", "p99",
 	       "p99.9", "max");
-	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
-		run(one[i], 1, samples, gap, &h);
-		print_lat(kind_name[one[i]], &h);
-	}
+	hop_rows(one, sizeof(one) / sizeof(one[0]), 1, samples, gap);
 	printf("  %-28s %8s %8s %8s %9s\n", "2 producers (ns)", "p50", "p99",
 	       "p99.9", "max");
-	for (size_t i = 0; i < sizeof(two) / sizeof(two[0]); i++) {
-		run(two[i], 2, samples / 2, gap, &h);
-		print_lat(kind_name[two[i]], &h);
-	}
+	hop_rows(two, sizeof(two) / sizeof(two[0]), 2, samples, gap);
 }
 
 static void nop_fn(void *ctx, unsigned int w, const struct rtbpf_msg *m,
@@ -522,7 +558,7 @@ static int pick_cpus(const char *list)
 
 int main(int argc, char **argv)
 {
-	uint64_t n = 20000000, samples = 200000, gap = 2000;
+	uint64_t n = 20000000, samples = 500000, gap = 2000;
 	const char *list = NULL;
 	int opt;
 
