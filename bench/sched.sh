@@ -9,7 +9,8 @@
 set -u
 RTBPF=${RTBPF:-build/bin/rtbpf}
 LOOPS=${BENCH_LOOPS:-100000}
-ROUNDS=${BENCH_ROUNDS:-5}
+ROUNDS=${BENCH_ROUNDS:-7}
+PIN_CPU=${BENCH_CPU:-0}
 RUNQLAT=$(command -v runqlat || ls /usr/sbin/runqlat 2>/dev/null || true)
 command -v perf >/dev/null || { echo "perf missing (linux-perf): skipped"; exit 0; }
 [ "$(id -u)" = 0 ] || { echo "needs root: skipped"; exit 0; }
@@ -24,7 +25,9 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 pipe_us() { # usecs/op of one perf bench sched pipe run
-	perf bench sched pipe -l "$LOOPS" 2>/dev/null |
+	# both ends on one CPU: every op is two context switches, no IPI, so
+	# the figure does not jump with task placement
+	taskset -c "$PIN_CPU" perf bench sched pipe -l "$LOOPS" 2>/dev/null |
 		awk '/usecs\/op/ { print $1 }'
 }
 
@@ -69,7 +72,7 @@ stop_tool() {
 tools=(none rtbpf)
 [ -n "$RUNQLAT" ] && tools+=(runqlat)
 declare -A runs
-echo "perf bench sched pipe -l $LOOPS, $ROUNDS interleaved rounds, stats off"
+echo "perf bench sched pipe -l $LOOPS on CPU $PIN_CPU, $ROUNDS interleaved rounds, stats off"
 sysctl -q -w kernel.bpf_stats_enabled=0
 for ((r = 0; r < ROUNDS; r++)); do
 	for t in "${tools[@]}"; do
@@ -89,21 +92,29 @@ for t in "${tools[@]}"; do
 done
 
 echo
-echo "ns per event (run_time_ns / run_cnt) under the same load, stats on"
+echo "ns per event (run_time_ns / run_cnt) under the same load, stats on;"
+echo "median of $ROUNDS interleaved rounds"
 sysctl -q -w kernel.bpf_stats_enabled=1
+declare -A per
+for ((r = 0; r < ROUNDS; r++)); do
+	for t in "${tools[@]}"; do
+		[ "$t" = none ] && continue
+		start_tool "$t" || exit 1
+		pipe_us >/dev/null
+		while read -r name cnt rt; do
+			[ "$cnt" -gt 0 ] || continue
+			per["$t $name"]+="$(awk -v r="$rt" -v c="$cnt" 'BEGIN { printf "%.0f", r / c }') "
+		done < <(tool_progs)
+		stop_tool
+	done
+done
 declare -A ns
-printf '%-10s %-20s %12s %10s\n' tool program events ns/event
-for t in "${tools[@]}"; do
-	[ "$t" = none ] && continue
-	start_tool "$t" || exit 1
-	pipe_us >/dev/null
-	while read -r name cnt rt; do
-		[ "$cnt" -gt 0 ] || continue
-		per=$(awk -v r="$rt" -v c="$cnt" 'BEGIN { printf "%.0f", r / c }')
-		printf '%-10s %-20s %12s %10s\n' "$t" "$name" "$cnt" "$per"
-		case $name in *switch*) ns[$t]=$per ;; esac
-	done < <(tool_progs)
-	stop_tool
+printf '%-10s %-20s %10s   %s\n' tool program ns/event "rounds"
+for k in $(printf '%s\n' "${!per[@]}" | sort | tr ' ' '|'); do
+	k=${k//|/ }
+	m=$(median <<<"${per[$k]}")
+	printf '%-10s %-20s %10s   %s\n' ${k} "$m" "${per[$k]}"
+	case $k in *switch*) ns[${k%% *}]=$m ;; esac
 done
 sysctl -q -w kernel.bpf_stats_enabled=0
 

@@ -17,13 +17,14 @@ struct task_struct___x {
 	unsigned int __state;
 } __attribute__((preserve_access_index));
 
+/* task must be a BTF pointer (tp_btf argument): read with a direct load. */
 static __always_inline __u32 get_task_state(void *task)
 {
 	struct task_struct___x *t = task;
 
 	if (bpf_core_field_exists(t->__state))
-		return BPF_CORE_READ(t, __state);
-	return BPF_CORE_READ((struct task_struct___o *)task, state);
+		return t->__state;
+	return (__u32)((struct task_struct___o *)task)->state;
 }
 
 /*

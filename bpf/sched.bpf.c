@@ -5,16 +5,15 @@
  * Measures, in ns, the time from the moment a thread becomes runnable
  * (sched_wakeup, sched_wakeup_new, or an involuntary switch-out: the preempt
  * argument or a prev still in TASK_RUNNING) to the sched_switch that puts it
- * on a CPU. The sample belongs to the CPU the thread runs on. While a
- * watched thread waits on a CPU, whatever else runs there is charged to that
- * task as a preemptor.
+ * on a CPU. The sample belongs to the CPU the thread runs on. Every task
+ * that ran on that CPU during the wait is charged the overlap, as a
+ * preemptor.
  *
  * Hooks: tp_btf/sched_wakeup, tp_btf/sched_wakeup_new, tp_btf/sched_switch.
- * Cost per event: one task-local-storage lookup, a per-CPU array update and,
- * while a watched thread waits, one hash update. No shared-cacheline writes
- * except the per-runqueue waiting counter, touched only for watched threads.
- * Minimum kernel: 5.12 (tp_btf, task storage from tracing programs, atomic
- * fetch-add).
+ * Cost per event: one task-local-storage lookup per wakeup; per switch one
+ * for next, and one for prev only when it was preempted, plus writes to this CPU's own per-CPU maps. No atomics, no shared hash,
+ * no cacheline written by two CPUs.
+ * Minimum kernel: 5.11 (tp_btf, task storage from tracing programs).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -25,6 +24,7 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define TASK_RUNNING 0
+#define RUN_RING 8 /* recent runs per CPU searched for preemptors */
 
 const volatile bool cfg_filter_tgid = false;
 const volatile bool cfg_filter_tid = false;
@@ -40,8 +40,8 @@ volatile __u32 epoch;
 
 struct wait_rec {
 	__u64 ts; /* 0: not waiting */
-	__u32 cpu; /* runqueue it waits on */
 	__u32 preempted;
+	__u32 pad;
 };
 
 struct {
@@ -60,33 +60,47 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sched_wakeups);
+} wakeups SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, struct sched_minmax);
 } cpu_minmax SEC(".maps");
 
-/* One cache line per CPU: wakeups on other CPUs touch waiting/wait_since. */
-struct rq_state {
-	__u64 run_start; /* when the current task got this CPU */
-	__s64 waiting; /* watched threads runnable here, not running */
-	__u64 wait_since; /* when waiting last went from 0 to 1 */
-	__u64 wakeups; /* of watched threads onto this CPU, cumulative */
-	__u64 pad[4];
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct sched_pre_table);
+} preemptors SEC(".maps");
+
+/* The last RUN_RING runs on this CPU, for charging a wait at its end. */
+struct run {
+	__u64 start;
+	__u64 end;
+	__u64 task; /* task_struct address, read only for its comm */
+	__u32 pid;
+	__u32 pad;
+};
+
+struct run_ring {
+	__u64 cur_start; /* when the current task got this CPU */
+	__u32 head;
+	__u32 last_slot; /* preemptor table slot charged last */
+	struct run r[RUN_RING];
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, RTBPF_MAX_CPUS);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct rq_state);
-} rq_states SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, struct sched_preempt_key);
-	__type(value, struct sched_preempt_val);
-} preemptors SEC(".maps");
+	__type(value, struct run_ring);
+} run_rings SEC(".maps");
 
 static __always_inline bool cpu_watched(__u32 cpu)
 {
@@ -115,72 +129,43 @@ static __always_inline bool task_watched(struct task_struct *p)
 	return true;
 }
 
-static __always_inline void rq_enter(__u32 cpu, __u64 ts, __u32 preempted)
-{
-	struct rq_state *rq = bpf_map_lookup_elem(&rq_states, &cpu);
-
-	if (!rq)
-		return;
-	if (!preempted)
-		__sync_fetch_and_add(&rq->wakeups, 1);
-	if (__sync_fetch_and_add(&rq->waiting, 1) <= 0)
-		rq->wait_since = ts;
-}
-
-static __always_inline void rq_leave(__u32 cpu)
-{
-	struct rq_state *rq = bpf_map_lookup_elem(&rq_states, &cpu);
-
-	if (rq && __sync_fetch_and_add(&rq->waiting, -1) <= 0)
-		rq->waiting = 0; /* started while this thread already waited */
-}
-
-static __always_inline void rq_wakeup(__u32 cpu)
-{
-	struct rq_state *rq = bpf_map_lookup_elem(&rq_states, &cpu);
-
-	if (rq)
-		__sync_fetch_and_add(&rq->wakeups, 1);
-}
-
-/* Start timing p as runnable on cpu; an older start is kept. */
-static __always_inline void wait_begin(struct task_struct *p, __u32 cpu,
-				       __u64 ts, __u32 preempted)
-{
-	struct wait_rec *w;
-
-	w = bpf_task_storage_get(&wait_recs, p, 0,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!w)
-		return;
-	if (w->ts) {
-		/* already waiting since a preemption: keep the older start */
-		if (!preempted)
-			rq_wakeup(cpu);
-		return;
-	}
-	w->ts = ts;
-	w->cpu = cpu;
-	w->preempted = preempted;
-	rq_enter(cpu, ts, preempted);
-}
-
 static __always_inline int on_wakeup(struct task_struct *p)
 {
-	__u32 cpu;
+	struct sched_cpu_stats *st;
+	struct sched_wakeups *wk;
+	struct wait_rec *w;
+	__u32 cpu, zero = 0;
 
 	/*
 	 * Not filtered on p->on_cpu: a thread can be woken after its
 	 * switch-out tracepoint but before it is fully off the CPU, and that
 	 * wakeup starts a real wait. A wakeup of a thread that is running
-	 * is cancelled at its next switch-out instead.
+	 * is voided at its next switch-out instead.
 	 */
 	if (!task_watched(p))
 		return 0;
 	cpu = get_task_cpu(p);
 	if (!cpu_watched(cpu))
 		return 0;
-	wait_begin(p, cpu, bpf_ktime_get_ns(), 0);
+	wk = bpf_map_lookup_elem(&wakeups, &zero);
+	if (wk && cpu < RTBPF_MAX_CPUS)
+		wk->to_cpu[cpu]++;
+	st = bpf_map_lookup_elem(&cpu_stats, &zero);
+	w = bpf_task_storage_get(&wait_recs, p, 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!w)
+		return 0;
+	if (w->ts) {
+		/* waiting since a preemption: keep the older start */
+		if (w->preempted)
+			return 0;
+		/* an earlier wakeup found it still running and it went on
+		 * to sleep without a switch-in: that wakeup timed nothing */
+		if (st)
+			st->woken_running++;
+	}
+	w->ts = bpf_ktime_get_ns();
+	w->preempted = 0;
 	return 0;
 }
 
@@ -196,32 +181,66 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 	return on_wakeup(p);
 }
 
-static __always_inline void charge_preemptor(struct rq_state *rq,
-					     struct task_struct *prev,
-					     __u32 cpu, __u32 slot, __u64 now)
+static __always_inline void charge(struct sched_pre_table *t,
+				   struct sched_cpu_stats *st,
+				   struct run_ring *ring, const struct run *r,
+				   __u64 ns)
 {
-	struct sched_preempt_key key = {};
-	struct sched_preempt_val *v, init = {};
-	__u64 start = rq->run_start;
+	__u32 h = (r->pid * 2654435761U) % SCHED_PRE_SLOTS;
+	struct sched_preemptor *e;
 
-	if (rq->wait_since > start)
-		start = rq->wait_since;
-	if (!start || now <= start)
+	/* the same task usually delays the next wait too */
+	e = &t->e[ring->last_slot % SCHED_PRE_SLOTS];
+	if (e->pid == r->pid) {
+		e->ns += ns;
+		e->count++;
 		return;
-	key.cpu = cpu;
-	key.pid = prev->pid;
-	key.slot = slot;
-	v = bpf_map_lookup_elem(&preemptors, &key);
-	if (!v) {
-		bpf_probe_read_kernel_str(init.comm, sizeof(init.comm),
-					  prev->comm);
-		bpf_map_update_elem(&preemptors, &key, &init, BPF_NOEXIST);
-		v = bpf_map_lookup_elem(&preemptors, &key);
-		if (!v)
-			return;
 	}
-	__sync_fetch_and_add(&v->ns, now - start);
-	__sync_fetch_and_add(&v->count, 1);
+	for (int i = 0; i < SCHED_PRE_PROBES; i++) {
+		__u32 k = (h + i) % SCHED_PRE_SLOTS;
+
+		e = &t->e[k];
+		if (e->pid == r->pid) {
+			e->ns += ns;
+			e->count++;
+			ring->last_slot = k;
+			return;
+		}
+		if (!e->pid) {
+			ring->last_slot = k;
+			e->pid = r->pid;
+			e->ns = ns;
+			e->count = 1;
+			bpf_probe_read_kernel_str(
+				e->comm, sizeof(e->comm),
+				((struct task_struct *)r->task)->comm);
+			return;
+		}
+	}
+	st->pre_other_ns += ns;
+}
+
+/* Charge every run on this CPU that overlapped the wait [ts, now). */
+static __always_inline void charge_wait(struct run_ring *ring,
+					struct sched_cpu_stats *st, __u32 slot,
+					__u64 ts)
+{
+	struct sched_pre_table *t = bpf_map_lookup_elem(&preemptors, &slot);
+
+	if (!t)
+		return;
+	for (int i = 1; i <= RUN_RING; i++) {
+		const struct run *r = &ring->r[(ring->head - i) % RUN_RING];
+		__u64 from;
+
+		if (r->end <= ts)
+			break;
+		from = r->start > ts ? r->start : ts;
+		if (r->pid)
+			charge(t, st, ring, r, r->end - from);
+		if (r->start <= ts)
+			break;
+	}
 }
 
 static __always_inline void record(struct sched_cpu_stats *st,
@@ -236,10 +255,6 @@ static __always_inline void record(struct sched_cpu_stats *st,
 		mm->max_ns = delta;
 	if (b < HIST_BUCKETS)
 		st->hist[b]++;
-	if (!st->count || delta < st->min_ns)
-		st->min_ns = delta;
-	if (delta > st->max_ns)
-		st->max_ns = delta;
 	st->count++;
 	st->sum_ns += delta;
 	if (preempted)
@@ -253,51 +268,62 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
-	__u32 slot = epoch & 1;
 	struct sched_cpu_stats *st;
 	struct sched_minmax *mm;
-	struct rq_state *rq;
-	__u32 zero = 0;
+	struct run_ring *ring;
 	struct wait_rec *w;
+	__u32 zero = 0, slot;
+	struct run *r;
 	__u64 now;
 
 	if (!cpu_watched(cpu))
 		return 0;
 	st = bpf_map_lookup_elem(&cpu_stats, &zero);
-	mm = bpf_map_lookup_elem(&cpu_minmax, &slot);
-	rq = bpf_map_lookup_elem(&rq_states, &cpu);
-	if (!st || !mm || !rq)
+	ring = bpf_map_lookup_elem(&run_rings, &zero);
+	if (!st || !ring)
 		return 0;
 	now = bpf_ktime_get_ns();
 
+	/* prev's run ends now */
+	r = &ring->r[ring->head % RUN_RING];
+	r->start = ring->cur_start ? ring->cur_start : now;
+	r->end = now;
+	r->pid = prev->pid;
+	r->task = (__u64)prev;
+	ring->head++;
+	ring->cur_start = now;
+
 	if (prev->pid && task_watched(prev)) {
-		/* prev was running: a wait begun by a wakeup while it ran
-		 * (it set a sleep state, then was woken) is void */
-		w = bpf_task_storage_get(&wait_recs, prev, 0, 0);
-		if (w && w->ts) {
-			rq_leave(w->cpu);
-			w->ts = 0;
-			st->woken_running++;
-		}
 		if (preempt || get_task_state(prev) == TASK_RUNNING) {
 			st->invol_switches++;
-			wait_begin(prev, cpu, now, 1);
+			w = bpf_task_storage_get(&wait_recs, prev, 0,
+						 BPF_LOCAL_STORAGE_GET_F_CREATE);
+			if (w) {
+				/* woken while it still ran: no wait to time */
+				if (w->ts && !w->preempted)
+					st->woken_running++;
+				w->ts = now;
+				w->preempted = 1;
+			}
 		} else {
+			/* A wakeup that found prev still running left a stale
+			 * start; its next wakeup replaces it (on_wakeup), so
+			 * no lookup is needed here. */
 			st->vol_switches++;
 		}
 	}
-	if (prev->pid && rq->waiting > 0)
-		charge_preemptor(rq, prev, cpu, slot, now);
-	rq->run_start = now;
 
 	if (!next->pid)
 		return 0;
 	w = bpf_task_storage_get(&wait_recs, next, 0, 0);
 	if (!w || !w->ts)
 		return 0;
-	rq_leave(w->cpu);
-	if (now > w->ts)
+	slot = epoch & 1;
+	mm = bpf_map_lookup_elem(&cpu_minmax, &slot);
+	if (mm && now > w->ts) {
 		record(st, mm, now - w->ts, w->preempted);
+		charge_wait(ring, st, slot, w->ts);
+	}
 	w->ts = 0;
 	return 0;
 }

@@ -88,6 +88,7 @@ static void json_cpu(struct monitor *m, const struct sched_snap *s,
 	json_kv_u64(w, "p99_ns", hist_quantile(&c->lat, 0.99));
 	json_kv_u64(w, "p999_ns", hist_quantile(&c->lat, 0.999));
 	json_kv_u64(w, "max_ns", c->lat.max);
+	json_kv_u64(w, "preemptors_other_ns", c->pre_other_ns);
 	json_key(w, "preemptors");
 	json_arr_begin(w);
 	n = sched_snap_top_n(s, cpu, top, TOP_PREEMPTORS);

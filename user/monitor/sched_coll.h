@@ -37,6 +37,7 @@ struct sched_cpu {
 	uint64_t preempted; /* samples started by an involuntary switch */
 	uint64_t vol;
 	uint64_t invol;
+	uint64_t pre_other_ns; /* preemptor time not attributed to a task */
 };
 
 struct sched_snap {
@@ -57,6 +58,8 @@ const char *const *sched_coll_prog_names(void);
 int sched_snap_init(struct sched_snap *s, unsigned int ncpus);
 void sched_snap_fini(struct sched_snap *s);
 void sched_snap_clear(struct sched_snap *s);
+/* Adds p's time to the entry of the same CPU and pid, or a new entry. */
+int sched_snap_add_preemptor(struct sched_snap *s, const struct preemptor *p);
 /* Adds a's figures into s (for totals over the run). */
 int sched_snap_merge(struct sched_snap *s, const struct sched_snap *a);
 /* Top preemptor of cpu in s, or NULL. */
