@@ -59,7 +59,8 @@ static inline __u64 hist_bucket_lo(__u32 b)
 	if (b < HIST_SUB)
 		return b;
 	e = b / HIST_SUB + HIST_SUB_BITS - 1;
-	return (1ULL << e) + (__u64)(b % HIST_SUB) * (1ULL << (e - HIST_SUB_BITS));
+	return (1ULL << e) +
+	       (__u64)(b % HIST_SUB) * (1ULL << (e - HIST_SUB_BITS));
 }
 
 /* Largest value that falls in bucket b. */

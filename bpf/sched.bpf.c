@@ -296,8 +296,9 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	if (prev->pid && task_watched(prev)) {
 		if (preempt || get_task_state(prev) == TASK_RUNNING) {
 			st->invol_switches++;
-			w = bpf_task_storage_get(&wait_recs, prev, 0,
-						 BPF_LOCAL_STORAGE_GET_F_CREATE);
+			w = bpf_task_storage_get(
+				&wait_recs, prev, 0,
+				BPF_LOCAL_STORAGE_GET_F_CREATE);
 			if (w) {
 				/* woken while it still ran: no wait to time */
 				if (w->ts && !w->preempted)

@@ -11,8 +11,8 @@ void cli_parser_init(struct cli_parser *p, const struct cli_opt *opts)
 	p->shortopts[s++] = ':'; /* report a missing argument as ':' */
 	for (; opts[n].name && n < CLI_MAX_OPTS; n++) {
 		p->longopts[n].name = opts[n].name;
-		p->longopts[n].has_arg = opts[n].arg ? required_argument
-						     : no_argument;
+		p->longopts[n].has_arg = opts[n].arg ? required_argument :
+						       no_argument;
 		p->longopts[n].val = opts[n].key;
 		if (opts[n].key > 0 && opts[n].key < 256) {
 			p->shortopts[s++] = (char)opts[n].key;
@@ -35,11 +35,12 @@ void cli_usage(FILE *f, const char *cmd, const char *synopsis,
 				 opts[i].arg ? " " : "",
 				 opts[i].arg ? opts[i].arg : "");
 		else
-			snprintf(left, sizeof(left), "    --%s%s%s", opts[i].name,
-				 opts[i].arg ? " " : "",
+			snprintf(left, sizeof(left), "    --%s%s%s",
+				 opts[i].name, opts[i].arg ? " " : "",
 				 opts[i].arg ? opts[i].arg : "");
 		if (strlen(left) > 24)
-			fprintf(f, "  %s\n  %-24s  %s\n", left, "", opts[i].help);
+			fprintf(f, "  %s\n  %-24s  %s\n", left, "",
+				opts[i].help);
 		else
 			fprintf(f, "  %-24s  %s\n", left, opts[i].help);
 	}

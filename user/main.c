@@ -19,7 +19,8 @@ static const struct command {
 	{ "check", cmd_check, "audit the host against a profile (read only)" },
 	{ "revert", cmd_revert, "restore exactly what apply changed" },
 	{ "run", cmd_run, "run a command with RT policy, CPUs, mlock" },
-	{ "systemd-unit", cmd_systemd_unit, "print a service unit for a profile" },
+	{ "systemd-unit", cmd_systemd_unit,
+	  "print a service unit for a profile" },
 	{},
 };
 

@@ -48,10 +48,11 @@ int cpuset_format(const struct cpuset *s, char *buf, size_t len)
 		while (end + 1 < CPUSET_MAX && cpuset_has(s, end + 1))
 			end++;
 		if (end == c)
-			n = snprintf(buf + off, len - off, "%s%u", off ? "," : "", c);
+			n = snprintf(buf + off, len - off, "%s%u",
+				     off ? "," : "", c);
 		else
-			n = snprintf(buf + off, len - off, "%s%u-%u", off ? "," : "",
-				     c, end);
+			n = snprintf(buf + off, len - off, "%s%u-%u",
+				     off ? "," : "", c, end);
 		if (n < 0 || (size_t)n >= len - off)
 			return -ERANGE;
 		off += (size_t)n;
@@ -112,9 +113,10 @@ int parse_cpulist(const char *str, struct cpuset *out, char *err, size_t errlen)
 				}
 			}
 			if (hi < lo) {
-				snprintf(err, errlen,
-					 "CPU range '%.*s' is reversed (%lu > %lu)",
-					 (int)(p - item), item, lo, hi);
+				snprintf(
+					err, errlen,
+					"CPU range '%.*s' is reversed (%lu > %lu)",
+					(int)(p - item), item, lo, hi);
 				return -EINVAL;
 			}
 		}
@@ -130,12 +132,14 @@ int parse_cpulist(const char *str, struct cpuset *out, char *err, size_t errlen)
 		continue;
 bad:
 		if (ret == -ERANGE)
-			snprintf(err, errlen, "CPU number in '%s' is too large (max %d)",
+			snprintf(err, errlen,
+				 "CPU number in '%s' is too large (max %d)",
 				 str, CPUSET_MAX - 1);
 		else
-			snprintf(err, errlen,
-				 "bad CPU list '%s' at '%s' (expected e.g. 0,2-3)",
-				 str, p);
+			snprintf(
+				err, errlen,
+				"bad CPU list '%s' at '%s' (expected e.g. 0,2-3)",
+				str, p);
 		return ret;
 	}
 	*out = set;
@@ -178,10 +182,14 @@ static const struct {
 	const char *suffix;
 	uint64_t ns;
 } units[] = {
-	{ "ns", 1ULL },		   { "us", 1000ULL },
-	{ "ms", 1000000ULL },	   { "s", 1000000000ULL },
-	{ "", 1000000000ULL },	   { "m", 60000000000ULL },
-	{ "h", 3600000000000ULL }, { "d", 86400000000000ULL },
+	{ "ns", 1ULL },
+	{ "us", 1000ULL },
+	{ "ms", 1000000ULL },
+	{ "s", 1000000000ULL },
+	{ "", 1000000000ULL },
+	{ "m", 60000000000ULL },
+	{ "h", 3600000000000ULL },
+	{ "d", 86400000000000ULL },
 };
 
 int parse_duration(const char *str, uint64_t *ns, char *err, size_t errlen)
@@ -207,9 +215,10 @@ int parse_duration(const char *str, uint64_t *ns, char *err, size_t errlen)
 		return 0;
 	}
 bad:
-	snprintf(err, errlen,
-		 "bad duration '%s' (expected a number with ns, us, ms, s, m, h or d)",
-		 str ? str : "");
+	snprintf(
+		err, errlen,
+		"bad duration '%s' (expected a number with ns, us, ms, s, m, h or d)",
+		str ? str : "");
 	return -EINVAL;
 range:
 	snprintf(err, errlen, "duration '%s' is too large", str);

@@ -42,7 +42,8 @@ int cpuset_first_missing(const struct cpuset *a, const struct cpuset *b);
 /* Canonical list form ("0-3,6"); "" for an empty set. Returns len or -ERANGE. */
 int cpuset_format(const struct cpuset *s, char *buf, size_t len);
 
-int parse_cpulist(const char *str, struct cpuset *out, char *err, size_t errlen);
+int parse_cpulist(const char *str, struct cpuset *out, char *err,
+		  size_t errlen);
 /* Duration to nanoseconds. */
 int parse_duration(const char *str, uint64_t *ns, char *err, size_t errlen);
 int parse_u64(const char *str, uint64_t min, uint64_t max, uint64_t *out,

@@ -46,7 +46,8 @@ int sysinfo_load(struct host_info *hi)
 				   &hi->possible);
 	if (err)
 		return err;
-	err = sysinfo_read_cpulist("/sys/devices/system/cpu/online", &hi->online);
+	err = sysinfo_read_cpulist("/sys/devices/system/cpu/online",
+				   &hi->online);
 	if (err)
 		return err;
 	if (sysinfo_read_cpulist("/sys/devices/system/cpu/isolated",
@@ -100,8 +101,7 @@ static int mount_if_absent(const char *dir, const char *type, long magic)
 
 int sysinfo_mount_tracefs(void)
 {
-	return mount_if_absent("/sys/kernel/tracing", "tracefs",
-			       TRACEFS_MAGIC);
+	return mount_if_absent("/sys/kernel/tracing", "tracefs", TRACEFS_MAGIC);
 }
 
 int sysinfo_mount_bpffs(void)

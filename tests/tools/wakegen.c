@@ -46,8 +46,11 @@ struct cfg {
 	uint64_t period_us;
 };
 
-static struct cfg cfg = { .count = 1000, .waker_cpu = 0, .sleeper_cpu = 1,
-			  .seconds = 2, .period_us = 1000 };
+static struct cfg cfg = { .count = 1000,
+			  .waker_cpu = 0,
+			  .sleeper_cpu = 1,
+			  .seconds = 2,
+			  .period_us = 1000 };
 static int efd;
 static _Atomic uint64_t t0_ns, done, nv_before;
 static _Atomic int sleeper_tid;

@@ -91,7 +91,8 @@ static void test_percentile_error(void **state)
 		qsort(v, n, sizeof(v[0]), cmp_u64);
 		for (size_t k = 0; k < sizeof(qs) / sizeof(qs[0]); k++) {
 			size_t rank = (size_t)ceil(qs[k] * (double)n);
-			uint64_t truth = v[rank - 1], got = hist_quantile(h, qs[k]);
+			uint64_t truth = v[rank - 1],
+				 got = hist_quantile(h, qs[k]);
 			double rel = fabs((double)got - (double)truth) /
 				     (double)truth;
 

@@ -74,12 +74,11 @@ static void test_escaping(void **state)
 	json_str(&w, NULL);
 	json_arr_end(&w);
 	assert_string_equal(
-		text(),
-		"[\"q\\\"b\\\\s/\\n\\r\\t\\u0001\\u001f\\u007f\","
-		"\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\","
-		"\"bad\\ufffd\\ufffd(\\ufffd\\ufffd over\\ufffd\\ufffd "
-		"sur\\ufffd\\ufffd\\ufffd\","
-		"\"kworker/1:1H\",null]");
+		text(), "[\"q\\\"b\\\\s/\\n\\r\\t\\u0001\\u001f\\u007f\","
+			"\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\","
+			"\"bad\\ufffd\\ufffd(\\ufffd\\ufffd over\\ufffd\\ufffd "
+			"sur\\ufffd\\ufffd\\ufffd\","
+			"\"kworker/1:1H\",null]");
 }
 
 static void test_nonfinite(void **state)
@@ -95,9 +94,11 @@ static void test_nonfinite(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_structure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_structure, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_escaping, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_nonfinite, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nonfinite, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -132,7 +132,8 @@ static void test_u64(void **state)
 	assert_int_equal(parse_u64("12a", 0, 100, &v, err, sizeof(err)),
 			 -EINVAL);
 	assert_int_equal(parse_u64("", 0, 100, &v, err, sizeof(err)), -EINVAL);
-	assert_int_equal(parse_u64("-3", 0, 100, &v, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse_u64("-3", 0, 100, &v, err, sizeof(err)),
+			 -EINVAL);
 }
 
 int main(void)

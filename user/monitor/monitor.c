@@ -57,7 +57,8 @@ static bool proc_exists(uint64_t id)
 {
 	char path[64];
 
-	snprintf(path, sizeof(path), "/proc/%llu/status", (unsigned long long)id);
+	snprintf(path, sizeof(path), "/proc/%llu/status",
+		 (unsigned long long)id);
 	return access(path, F_OK) == 0;
 }
 
@@ -84,7 +85,8 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 			o->cpus_given = true;
 			break;
 		case 'p':
-			ret = parse_u64(optarg, 1, INT32_MAX, &v, err, sizeof(err));
+			ret = parse_u64(optarg, 1, INT32_MAX, &v, err,
+					sizeof(err));
 			if (!ret && !proc_exists(v)) {
 				snprintf(err, sizeof(err),
 					 "--pid %s: no such process", optarg);
@@ -94,7 +96,8 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 			o->filter.tgid = (uint32_t)v;
 			break;
 		case 't':
-			ret = parse_u64(optarg, 1, INT32_MAX, &v, err, sizeof(err));
+			ret = parse_u64(optarg, 1, INT32_MAX, &v, err,
+					sizeof(err));
 			if (!ret && !proc_exists(v)) {
 				snprintf(err, sizeof(err),
 					 "--tid %s: no such thread", optarg);
@@ -105,10 +108,11 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 			break;
 		case OPT_COMM:
 			if (!*optarg || strlen(optarg) > 15) {
-				snprintf(err, sizeof(err),
-					 "--comm '%s': a thread name has 1 to 15 "
-					 "characters",
-					 optarg);
+				snprintf(
+					err, sizeof(err),
+					"--comm '%s': a thread name has 1 to 15 "
+					"characters",
+					optarg);
 				ret = -EINVAL;
 			}
 			o->filter.has_comm = true;
@@ -120,7 +124,8 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 					     sizeof(err));
 			if (!ret && o->interval_ns < 10000000ULL) {
 				snprintf(err, sizeof(err),
-					 "--interval %s: at least 10ms", optarg);
+					 "--interval %s: at least 10ms",
+					 optarg);
 				ret = -ERANGE;
 			}
 			break;
@@ -181,8 +186,8 @@ static int resolve_cpus(struct monitor *m)
 	int bad;
 
 	if (!m->opts.cpus_given) {
-		f->cpus = cpuset_count(&m->host.isolated) ? m->host.isolated
-							  : m->host.online;
+		f->cpus = cpuset_count(&m->host.isolated) ? m->host.isolated :
+							    m->host.online;
 	}
 	bad = cpuset_first_missing(&f->cpus, &m->host.possible);
 	if (bad >= 0) {
@@ -222,10 +227,10 @@ static void move_off_watched(struct monitor *m)
 
 	CPU_ZERO(&set);
 	for (unsigned int c = 0; c < CPUSET_MAX && c < CPU_SETSIZE; c++) {
-		bool use = m->opts.housekeeping_given
-				   ? cpuset_has(&m->opts.housekeeping, c)
-				   : cpuset_has(&m->host.online, c) &&
-					     !cpuset_has(&m->opts.filter.cpus, c);
+		bool use = m->opts.housekeeping_given ?
+				   cpuset_has(&m->opts.housekeeping, c) :
+				   cpuset_has(&m->host.online, c) &&
+					   !cpuset_has(&m->opts.filter.cpus, c);
 		if (use) {
 			CPU_SET(c, &set);
 			n++;
@@ -267,7 +272,8 @@ static int run_loop(struct monitor *m, struct sched_coll *sc)
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 		err = sched_coll_read(sc, &m->interval);
 		if (err) {
-			log_err("monitor: read sched stats: %s", strerror(-err));
+			log_err("monitor: read sched stats: %s",
+				strerror(-err));
 			break;
 		}
 		now = now_ns();
@@ -297,7 +303,8 @@ int cmd_monitor(int argc, char **argv)
 		return err > 0 ? EXIT_OK : EXIT_USAGE;
 	err = sysinfo_load(&m.host);
 	if (err) {
-		log_err("monitor: read CPU lists from /sys: %s", strerror(-err));
+		log_err("monitor: read CPU lists from /sys: %s",
+			strerror(-err));
 		return EXIT_FAIL;
 	}
 	if (resolve_cpus(&m))
@@ -328,11 +335,11 @@ int cmd_monitor(int argc, char **argv)
 	}
 	err = sched_coll_open(&sc, &m.opts.filter);
 	if (err) {
-		rc = (err == -EPERM || err == -EACCES) ? EXIT_FAIL
-		     : (err == -ENOENT || err == -EINVAL || err == -ENOTSUP ||
-			err == -EOPNOTSUPP)
-			     ? EXIT_UNSUPPORTED
-			     : EXIT_FAIL;
+		rc = (err == -EPERM || err == -EACCES) ? EXIT_FAIL :
+		     (err == -ENOENT || err == -EINVAL || err == -ENOTSUP ||
+		      err == -EOPNOTSUPP) ?
+							 EXIT_UNSUPPORTED :
+							 EXIT_FAIL;
 		goto cleanup;
 	}
 	m.out = stdout;

@@ -32,11 +32,12 @@ void render_header(struct monitor *m)
 			fprintf(m->out,
 				"rtbpf monitor: kernel %s, watching CPUs %s, "
 				"interval %.3gs\n",
-				m->host.kernel, cpus, m->opts.interval_ns / 1e9);
+				m->host.kernel, cpus,
+				m->opts.interval_ns / 1e9);
 		return;
 	}
-	snprintf(libbpf_ver, sizeof(libbpf_ver), "%u.%u", libbpf_major_version(),
-		 libbpf_minor_version());
+	snprintf(libbpf_ver, sizeof(libbpf_ver), "%u.%u",
+		 libbpf_major_version(), libbpf_minor_version());
 	json_obj_begin(w);
 	json_kv_str(w, "type", "header");
 	json_kv_u64(w, "schema", MONITOR_SCHEMA);
@@ -168,9 +169,11 @@ static void fmt_preemptor(char *buf, size_t len, const struct preemptor *p)
 		return;
 	}
 	if (p->ns >= 1000000)
-		snprintf(buf, len, "%.15s/%u %.1fms", p->comm, p->pid, p->ns / 1e6);
+		snprintf(buf, len, "%.15s/%u %.1fms", p->comm, p->pid,
+			 p->ns / 1e6);
 	else
-		snprintf(buf, len, "%.15s/%u %.0fus", p->comm, p->pid, p->ns / 1e3);
+		snprintf(buf, len, "%.15s/%u %.0fus", p->comm, p->pid,
+			 p->ns / 1e3);
 }
 
 /* One table row: under 80 columns. */

@@ -73,8 +73,8 @@ int sched_coll_open(struct sched_coll **out, const struct sched_filter *f)
 
 	err = sched_bpf__load(c->skel);
 	if (err) {
-		log_err("monitor: sched: load BPF programs: %s%s", strerror(-err),
-			log_bpf_hint(err));
+		log_err("monitor: sched: load BPF programs: %s%s",
+			strerror(-err), log_bpf_hint(err));
 		goto cleanup;
 	}
 	err = sched_bpf__attach(c->skel);

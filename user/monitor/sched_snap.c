@@ -106,4 +106,3 @@ const struct preemptor *sched_snap_top(const struct sched_snap *s,
 	sched_snap_top_n(s, cpu, &top, 1);
 	return top;
 }
-
