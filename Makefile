@@ -167,7 +167,7 @@ format:
 
 lint:
 	$(Q)clang-format --dry-run --Werror $(FORMAT_FILES)
-	$(Q)if command -v shellcheck >/dev/null; then shellcheck $(SHELL_FILES); fi
+	$(Q)if command -v shellcheck >/dev/null; then shellcheck -x $(SHELL_FILES); fi
 
 check:
 	$(Q)$(MAKE) --no-print-directory WERROR=1 lint

@@ -113,7 +113,7 @@ printf '%-10s %-20s %10s   %s\n' tool program ns/event "rounds"
 for k in $(printf '%s\n' "${!per[@]}" | sort | tr ' ' '|'); do
 	k=${k//|/ }
 	m=$(median <<<"${per[$k]}")
-	printf '%-10s %-20s %10s   %s\n' ${k} "$m" "${per[$k]}"
+	printf "%-10s %-20s %10s   %s\n" "${k% *}" "${k#* }" "$m" "${per[$k]}"
 	case $k in *switch*) ns[${k%% *}]=$m ;; esac
 done
 sysctl -q -w kernel.bpf_stats_enabled=0

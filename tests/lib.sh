@@ -4,6 +4,7 @@
 set -u
 RTBPF=${RTBPF:-build/bin/rtbpf}
 RTBPF_BUILD=${RTBPF_BUILD:-build}
+# shellcheck disable=SC2034 # used by the tests that source this
 WAKEGEN=$RTBPF_BUILD/tests/wakegen
 T=$(mktemp -d /tmp/rtbpf-test.XXXXXX)
 _pids=()
@@ -41,18 +42,23 @@ wait_line() {
 	return 1
 }
 
-# start_bg NAME CMD...: runs CMD in the background, output in $T/NAME.out.
+# start_bg NAME CMD...: runs CMD in the background, output in $T/NAME.out
+# and $T/NAME.err; its pid in $bg_pid.
+bg_pid=
 start_bg() {
-	local name=$1; shift
+	local name=$1
+	shift
 	"$@" >"$T/$name.out" 2>"$T/$name.err" &
-	_pids+=($!)
-	eval "${name}_pid=$!"
+	bg_pid=$!
+	_pids+=("$bg_pid")
 }
 
 # stop_bg PID [SIG]: signal and wait; its exit code in $stop_rc.
+stop_rc=
 stop_bg() {
 	kill -"${2:-INT}" "$1" 2>/dev/null
 	wait "$1"
+	# shellcheck disable=SC2034 # read by the tests
 	stop_rc=$?
 }
 

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # make static: one file that runs with no shared library at all (libbpf,
 # libelf, zlib and libc linked in), and really loads and runs the monitor.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 need_root
 bin=$RTBPF_BUILD/bin/rtbpf-static

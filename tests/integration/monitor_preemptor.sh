@@ -3,6 +3,7 @@
 # A CPU hog (thread "rtbpf-hog", SCHED_OTHER, bounded) shares CPU 1 with a
 # watched thread that sleeps 1 ms at a time: the hog must be named as the
 # top preemptor of CPU 1. Ends the monitor with SIGTERM.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cpus 2
@@ -12,6 +13,7 @@ wait_line "$T/gen.out" '^ready' || fail "wakegen did not start"
 gen_pid=$(sed -n 's/^ready pid=\([0-9]*\).*/\1/p' "$T/gen.out")
 sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")
 start_bg mon "$RTBPF" monitor --tid "$sleeper" --cpus 1 --json --interval 500ms
+mon_pid=$bg_pid
 wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
 touch "$T/go"
 wait "$gen_pid" || fail "wakegen failed"

@@ -8,6 +8,7 @@
 # interval (before write() .. after read()), so the kernel's p50, min and
 # max are at most the userspace ones, up to the histogram's stated
 # midpoint error (1/16).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cpus 2
@@ -27,7 +28,7 @@ run_case() { # filter-kind
 	comm) filter=(--comm rtbpf-sleeper) ;;
 	esac
 	start_bg mon "$RTBPF" monitor "${filter[@]}" --json --interval 250ms
-	mon_pid=$!
+mon_pid=$bg_pid
 	wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
 	touch "$T/go"
 	wait "$gen_pid" || fail "wakegen failed"
