@@ -46,8 +46,8 @@ static const char *param(const char *cmdline, const char *name, char *val,
 /* isolcpus=[flag,...,]LIST: the CPU list after the flags. */
 static const char *isol_list(const char *v)
 {
-	static const char *const flags[] = { "nohz,", "domain,",
-					     "managed_irq,", NULL };
+	static const char *const flags[] = { "nohz,", "domain,", "managed_irq,",
+					     NULL };
 	bool again = true;
 
 	while (again) {
@@ -125,11 +125,10 @@ int boot_plan(const struct tune_cfg *c, struct item_list *l)
 	cpuset_format(&c->cpus, lat, sizeof(lat));
 	cpuset_format(&c->housekeeping, hk, sizeof(hk));
 
-
 	snprintf(want, sizeof(want), "isolcpus=managed_irq,domain,%s", lat);
 	p = param(cmd, "isolcpus", v, sizeof(v));
-	ok = covers(c, p ? isol_list(p) : NULL, "/sys/devices/system/cpu/isolated",
-		    shown, sizeof(shown));
+	ok = covers(c, p ? isol_list(p) : NULL,
+		    "/sys/devices/system/cpu/isolated", shown, sizeof(shown));
 	if (profile_wants(&c->prof, "boot.isolcpus") &&
 	    strcmp(profile_get(&c->prof, "boot.isolcpus"), "off")) {
 		all &= ok;
@@ -208,8 +207,9 @@ int boot_plan(const struct tune_cfg *c, struct item_list *l)
 			     param(cmd, "intel_idle.max_cstate", v2,
 				   sizeof(v2)) &&
 			     !strcmp(v2, "0");
-			snprintf(want, sizeof(want),
-				 "processor.max_cstate=1 intel_idle.max_cstate=0");
+			snprintf(
+				want, sizeof(want),
+				"processor.max_cstate=1 intel_idle.max_cstate=0");
 		}
 		all &= ok;
 		snprintf(frag + strlen(frag), sizeof(frag) - strlen(frag),

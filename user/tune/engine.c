@@ -147,12 +147,14 @@ static void check_one(const struct tune_cfg *c, struct tune_item *it)
 	}
 	switch (it->cmp) {
 	case CMP_MASK:
-		same = !tune_mask_parse(raw, &a) && !tune_mask_parse(it->want, &b) &&
+		same = !tune_mask_parse(raw, &a) &&
+		       !tune_mask_parse(it->want, &b) &&
 		       !memcmp(&a, &b, sizeof(a));
 		break;
 	case CMP_SUBSET:
-		same = !tune_mask_parse(raw, &a) && !tune_mask_parse(it->want, &b) &&
-		       cpuset_count(&a) && cpuset_subset(&a, &b);
+		same = !tune_mask_parse(raw, &a) &&
+		       !tune_mask_parse(it->want, &b) && cpuset_count(&a) &&
+		       cpuset_subset(&a, &b);
 		break;
 	case CMP_LIST: {
 		char n[TUNE_VAL_MAX];
@@ -168,8 +170,8 @@ static void check_one(const struct tune_cfg *c, struct tune_item *it)
 		same = !strcmp(it->actual, it->want);
 		break;
 	default:
-		same = it->flags & IT_SCHED ? sched_equal(it->want, raw)
-					    : values_equal(raw, it->want);
+		same = it->flags & IT_SCHED ? sched_equal(it->want, raw) :
+					      values_equal(raw, it->want);
 		break;
 	}
 	show_value(it, raw, it->actual, sizeof(it->actual));
@@ -281,7 +283,8 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 			log_err("%s: %s: write %s = %s: %s; 'rtbpf revert' undoes "
 				"the %u change%s made so far",
 				c->cmd, it->stage, it->path, it->want,
-				strerror(-err), changed, changed == 1 ? "" : "s");
+				strerror(-err), changed,
+				changed == 1 ? "" : "s");
 			goto cleanup;
 		}
 		changed++;
@@ -332,19 +335,19 @@ int tune_revert(const struct tune_cfg *c)
 			continue;
 		}
 		if (err) {
-			log_err("%s: %s: read %s: %s", c->cmd, r->stage, r->path,
-				strerror(-err));
+			log_err("%s: %s: read %s: %s", c->cmd, r->stage,
+				r->path, strerror(-err));
 			failed++;
 			continue;
 		}
 		kernel = r->kind == 'S' || tune_is_kernel_file(c, r->path);
 		/* Byte-exact on plain files; equal in meaning on kernel ones. */
-		if (kernel ? (r->kind == 'S' ? sched_equal(r->old, cur)
-					     : values_equal(cur, r->old))
-			   : !strcmp(cur, r->old))
+		if (kernel ? (r->kind == 'S' ? sched_equal(r->old, cur) :
+					       values_equal(cur, r->old)) :
+			     !strcmp(cur, r->old))
 			continue;
-		if (!(r->kind == 'S' ? sched_equal(r->new_, cur)
-				     : values_equal(cur, r->new_)) &&
+		if (!(r->kind == 'S' ? sched_equal(r->new_, cur) :
+				       values_equal(cur, r->new_)) &&
 		    !c->force) {
 			log_warn("%s: %s: %s changed by someone else since "
 				 "apply (rtbpf wrote '%s'); left alone, "
@@ -361,10 +364,12 @@ int tune_revert(const struct tune_cfg *c)
 		} else {
 			/* The shell form; a plain file gets its exact bytes. */
 			tune_shell_quote(r->restore, q, sizeof(q));
-			printf("+ echo %s > %s\n", q, tune_path(c, r->path, full));
+			printf("+ echo %s > %s\n", q,
+			       tune_path(c, r->path, full));
 			fflush(stdout);
-			err = kernel ? tune_write(c, r->path, r->restore, false)
-				     : tune_write(c, r->path, r->old, true);
+			err = kernel ? tune_write(c, r->path, r->restore,
+						  false) :
+				       tune_write(c, r->path, r->old, true);
 		}
 		if (err) {
 			log_err("%s: %s: restore %s: %s", c->cmd, r->stage,

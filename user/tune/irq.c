@@ -107,7 +107,8 @@ int irq_plan(const struct tune_cfg *c, struct item_list *l)
 	d = opendir(tune_path(c, "/proc/irq", full));
 	if (!d) {
 		err = -errno;
-		log_err("%s: irq: opendir %s: %s", c->cmd, full, strerror(-err));
+		log_err("%s: irq: opendir %s: %s", c->cmd, full,
+			strerror(-err));
 		goto cleanup;
 	}
 	while ((de = readdir(d))) {

@@ -109,8 +109,9 @@ static int parse_line(char *line, struct jrec *r)
 	    unesc(f[3] + 1, strlen(f[3] + 1), r->old, sizeof(r->old)) ||
 	    unesc(f[4] + 1, strlen(f[4] + 1), r->restore, sizeof(r->restore)) ||
 	    unesc(f[5] + 1, strlen(f[5] + 1), r->new_, sizeof(r->new_)) ||
-	    (r->kind == 'F' ? r->path[0] != '/'
-			    : strncmp(r->path, "tid:", 4) || atoi(r->path + 4) <= 0))
+	    (r->kind == 'F' ?
+		     r->path[0] != '/' :
+		     strncmp(r->path, "tid:", 4) || atoi(r->path + 4) <= 0))
 		return -EBADMSG;
 	return 0;
 }
@@ -295,7 +296,8 @@ int journal_open(struct journal *j, const struct tune_cfg *c, bool create)
 	if (st.st_size == 0) {
 		if (!create)
 			goto done;
-		if (write(fd, HEADER, strlen(HEADER)) != (ssize_t)strlen(HEADER) ||
+		if (write(fd, HEADER, strlen(HEADER)) !=
+			    (ssize_t)strlen(HEADER) ||
 		    fsync(fd)) {
 			err = errno ? -errno : -EIO;
 			log_err("%s: state file %s: write: %s", c->cmd, j->path,

@@ -36,7 +36,7 @@ int memory_plan(const struct tune_cfg *c, struct item_list *l)
 			  "/sys/kernel/mm/transparent_hugepage/defrag",
 			  CMP_SELECT);
 	if (!err)
-		err = add(c, l, "memory.ksm", "KSM run", "/sys/kernel/mm/ksm/run",
-			  CMP_TEXT);
+		err = add(c, l, "memory.ksm", "KSM run",
+			  "/sys/kernel/mm/ksm/run", CMP_TEXT);
 	return err;
 }

@@ -57,9 +57,10 @@ int power_plan(const struct tune_cfg *c, struct item_list *l)
 	const char *rl = profile_get(&c->prof, "power.resume_latency_us");
 	const char *epb = profile_get(&c->prof, "power.energy_perf_bias");
 	bool idle = profile_wants(&c->prof, "power.cpuidle_max_state");
-	unsigned int max_state = idle ? (unsigned int)atoi(profile_get(
-						&c->prof, "power.cpuidle_max_state"))
-				      : 0;
+	unsigned int max_state =
+		idle ? (unsigned int)atoi(profile_get(
+			       &c->prof, "power.cpuidle_max_state")) :
+		       0;
 	int err = 0;
 
 	for (unsigned int cpu = 0; cpu < CPUSET_MAX && !err; cpu++) {
@@ -83,7 +84,8 @@ int power_plan(const struct tune_cfg *c, struct item_list *l)
 				 "/sys/devices/system/cpu/cpu%u/power/"
 				 "pm_qos_resume_latency_us",
 				 cpu);
-			snprintf(name, sizeof(name), "cpu%u resume latency", cpu);
+			snprintf(name, sizeof(name), "cpu%u resume latency",
+				 cpu);
 			err = add(l, name, path, rl);
 		}
 		if (!err && profile_wants(&c->prof, "power.energy_perf_bias")) {

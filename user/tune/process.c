@@ -79,7 +79,8 @@ static int sched_parse(const char *val, int *policy, int *prio,
 	const char *colon = strchr(val, ':'), *at = strchr(val, '@');
 	char *end;
 
-	if (!colon || !at || at < colon || (size_t)(colon - val) >= sizeof(name))
+	if (!colon || !at || at < colon ||
+	    (size_t)(colon - val) >= sizeof(name))
 		return -EINVAL;
 	snprintf(name, sizeof(name), "%.*s", (int)(colon - val), val);
 	*policy = -1;
@@ -99,7 +100,8 @@ bool sched_equal(const char *want, const char *actual)
 	struct cpuset a, b;
 	int pa, pb, qa, qb;
 
-	if (sched_parse(want, &pa, &qa, &a) || sched_parse(actual, &pb, &qb, &b))
+	if (sched_parse(want, &pa, &qa, &a) ||
+	    sched_parse(actual, &pb, &qb, &b))
 		return false;
 	return pa == pb && qa == qb && !memcmp(&a, &b, sizeof(a));
 }
@@ -161,13 +163,13 @@ int process_plan(const struct tune_cfg *c, struct item_list *l)
 	if (!c->npids || !pol || !strcmp(pol, "keep"))
 		return 0;
 	if (!strcmp(pol, "other"))
-		prio = profile_wants(&c->prof, "process.nice")
-			       ? atoi(profile_get(&c->prof, "process.nice"))
-			       : 0;
+		prio = profile_wants(&c->prof, "process.nice") ?
+			       atoi(profile_get(&c->prof, "process.nice")) :
+			       0;
 	else
-		prio = profile_wants(&c->prof, "process.priority")
-			       ? atoi(profile_get(&c->prof, "process.priority"))
-			       : 50;
+		prio = profile_wants(&c->prof, "process.priority") ?
+			       atoi(profile_get(&c->prof, "process.priority")) :
+			       50;
 	cpuset_format(&c->cpus, cpus, sizeof(cpus));
 	for (int i = 0; i < c->npids; i++) {
 		char dir[64];
@@ -197,7 +199,8 @@ int process_plan(const struct tune_cfg *c, struct item_list *l)
 				 prio, cpus);
 			it->cmp = CMP_TEXT;
 			it->flags = IT_SCHED;
-			thread_note(c->pids[i], tid, it->note, sizeof(it->note));
+			thread_note(c->pids[i], tid, it->note,
+				    sizeof(it->note));
 		}
 		closedir(d);
 	}
@@ -216,10 +219,12 @@ void sched_shell(const char *want, pid_t tid, char *out, size_t len)
 	}
 	cpuset_format(&cpus, list, sizeof(list));
 	if (is_rt(policy))
-		snprintf(out, len, "taskset -pc %s %d && chrt %s -p %d %d", list,
-			 tid, policy == SCHED_FIFO ? "-f" : "-r", prio, tid);
+		snprintf(out, len, "taskset -pc %s %d && chrt %s -p %d %d",
+			 list, tid, policy == SCHED_FIFO ? "-f" : "-r", prio,
+			 tid);
 	else
-		snprintf(out, len, "taskset -pc %s %d && chrt -o -p 0 %d && "
-				   "renice -n %d -p %d",
+		snprintf(out, len,
+			 "taskset -pc %s %d && chrt -o -p 0 %d && "
+			 "renice -n %d -p %d",
 			 list, tid, tid, prio, tid);
 }

@@ -17,7 +17,10 @@
 #include "log.h"
 
 #define ONOFF "on|off"
-#define SYSCTL_INT(n, lo, hi, h) { "sysctl." n, KEY_INT, lo, hi, NULL, h }
+#define SYSCTL_INT(n, lo, hi, h)                      \
+	{                                             \
+		"sysctl." n, KEY_INT, lo, hi, NULL, h \
+	}
 
 const struct profile_key profile_keys[] = {
 	{ "stage.sysctl", KEY_ENUM, 0, 0, ONOFF, "run the sysctl stage" },
@@ -40,10 +43,12 @@ const struct profile_key profile_keys[] = {
 	SYSCTL_INT("vm.dirty_background_ratio", 0, 100,
 		   "background writeback start, %"),
 	SYSCTL_INT("net.core.busy_read", 0, 1000000, "socket busy read, us"),
-	SYSCTL_INT("net.core.busy_poll", 0, 1000000, "poll/select busy poll, us"),
+	SYSCTL_INT("net.core.busy_poll", 0, 1000000,
+		   "poll/select busy poll, us"),
 	SYSCTL_INT("kernel.sched_rt_runtime_us", -1, 1000000,
 		   "RT throttling; -1 lets FIFO threads starve kthreads"),
-	SYSCTL_INT("vm.max_map_count", 65530, 2147483647, "mappings per process"),
+	SYSCTL_INT("vm.max_map_count", 65530, 2147483647,
+		   "mappings per process"),
 	SYSCTL_INT("net.ipv4.tcp_fastopen", 0, 1031, "TCP fast open"),
 	{ "memory.thp", KEY_ENUM, 0, 0, "always|madvise|never",
 	  "transparent hugepages" },
@@ -69,8 +74,7 @@ const struct profile_key profile_keys[] = {
 	{ "boot.irqaffinity", KEY_ENUM, 0, 0, ONOFF,
 	  "irqaffinity= housekeeping CPUs" },
 	{ "boot.skew_tick", KEY_ENUM, 0, 0, ONOFF, "skew_tick=1" },
-	{ "boot.idle", KEY_ENUM, 0, 0, "off|cstate1|poll",
-	  "boot C-state cap" },
+	{ "boot.idle", KEY_ENUM, 0, 0, "off|cstate1|poll", "boot C-state cap" },
 };
 const size_t profile_nkeys = sizeof(profile_keys) / sizeof(profile_keys[0]);
 
@@ -167,8 +171,9 @@ static const char *check_value(const struct profile_key *k, const char *v,
 	case KEY_INT:
 		if (valid_int(v, k->min, k->max))
 			return NULL;
-		snprintf(why, len, "expected an integer in [%lld, %lld] or keep",
-			 k->min, k->max);
+		snprintf(why, len,
+			 "expected an integer in [%lld, %lld] or keep", k->min,
+			 k->max);
 		return why;
 	case KEY_ENUM:
 		if (in_choices(k->choices, v))
@@ -185,8 +190,9 @@ static const char *check_value(const struct profile_key *k, const char *v,
 		if (!strcmp(v, "@housekeeping") || !strcmp(v, "@latency") ||
 		    !parse_cpulist(v, &s, err, sizeof(err)))
 			return NULL;
-		snprintf(why, len, "expected @housekeeping, @latency or a CPU "
-				   "list");
+		snprintf(why, len,
+			 "expected @housekeeping, @latency or a CPU "
+			 "list");
 		return why;
 	}
 	return "unknown key type";
@@ -241,7 +247,8 @@ static int parse_text(struct profile *p, const char *root, const char *src,
 		}
 		ki = key_index(k);
 		if (ki < 0) {
-			log_err("profile %s:%d: unknown key '%s'", src, lineno, k);
+			log_err("profile %s:%d: unknown key '%s'", src, lineno,
+				k);
 			return -EINVAL;
 		}
 		if (check_value(&profile_keys[ki], v, why, sizeof(why))) {

@@ -55,8 +55,8 @@ static const struct cli_opt run_opts[] = {
 
 static const char *perm_hint(int err)
 {
-	return err == EPERM ? " (needs root, CAP_SYS_NICE or RLIMIT_RTPRIO)"
-			    : "";
+	return err == EPERM ? " (needs root, CAP_SYS_NICE or RLIMIT_RTPRIO)" :
+			      "";
 }
 
 static int find_preload(char *out, size_t len)
@@ -125,18 +125,19 @@ int cmd_run(int argc, char **argv)
 			if (policy >= 0 || parse_int(optarg, 1, 99, &prio)) {
 				log_err("run: %s: %s", argv[optind - 1],
 					policy >= 0 ? "one of --fifo, --rr, "
-						      "--nice"
-						    : "priority 1-99");
+						      "--nice" :
+						      "priority 1-99");
 				return EXIT_USAGE;
 			}
 			policy = ch == OPT_FIFO ? SCHED_FIFO : SCHED_RR;
 			break;
 		case OPT_NICE:
-			if (policy >= 0 || parse_int(optarg, -20, 19, &nice_v)) {
+			if (policy >= 0 ||
+			    parse_int(optarg, -20, 19, &nice_v)) {
 				log_err("run: --nice %s: %s", optarg,
 					policy >= 0 ? "one of --fifo, --rr, "
-						      "--nice"
-						    : "nice is -20..19");
+						      "--nice" :
+						      "nice is -20..19");
 				return EXIT_USAGE;
 			}
 			policy = SCHED_OTHER;
@@ -263,17 +264,17 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	if (policy >= 0) {
-		struct sched_param sp = { .sched_priority =
-						  policy == SCHED_OTHER ? 0
-									: prio };
+		struct sched_param sp = {
+			.sched_priority = policy == SCHED_OTHER ? 0 : prio
+		};
 
 		if (sched_setscheduler(0, policy, &sp)) {
 			int e = errno;
 
 			log_err("run: sched_setscheduler(%s, %d): %s%s",
-				policy == SCHED_FIFO ? "SCHED_FIFO"
-				: policy == SCHED_RR ? "SCHED_RR"
-						     : "SCHED_OTHER",
+				policy == SCHED_FIFO ? "SCHED_FIFO" :
+				policy == SCHED_RR   ? "SCHED_RR" :
+						       "SCHED_OTHER",
 				sp.sched_priority, strerror(e), perm_hint(e));
 			return EXIT_FAIL;
 		}
@@ -283,8 +284,8 @@ int cmd_run(int argc, char **argv)
 
 			log_err("run: setpriority(nice %d): %s%s", nice_v,
 				strerror(e),
-				e == EACCES ? " (needs root or CAP_SYS_NICE)"
-					    : "");
+				e == EACCES ? " (needs root or CAP_SYS_NICE)" :
+					      "");
 			return EXIT_FAIL;
 		}
 	}

@@ -52,10 +52,11 @@ int sysctl_plan(const struct tune_cfg *c, struct item_list *l)
 				 profile_get(&c->prof, k->name));
 		}
 		if (!strcmp(name, "kernel.sched_rt_runtime_us"))
-			log_warn("%s: profile sets kernel.sched_rt_runtime_us=%s:"
-				 " a SCHED_FIFO spinner can then starve per-CPU "
-				 "kthreads on its CPU (run stalld)",
-				 c->cmd, it->want);
+			log_warn(
+				"%s: profile sets kernel.sched_rt_runtime_us=%s:"
+				" a SCHED_FIFO spinner can then starve per-CPU "
+				"kthreads on its CPU (run stalld)",
+				c->cmd, it->want);
 	}
 	return 0;
 }

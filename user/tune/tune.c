@@ -81,8 +81,9 @@ static int parse_stages(const char *cmd, const char *list, unsigned int *mask)
 		int i = tune_stage_index(tok);
 
 		if (i < 0) {
-			fprintf(stderr, "rtbpf: %s: unknown stage '%s'; stages:",
-				cmd, tok);
+			fprintf(stderr,
+				"rtbpf: %s: unknown stage '%s'; stages:", cmd,
+				tok);
 			for (size_t k = 0; k < tune_nstages; k++)
 				fprintf(stderr, " %s", tune_stages[k].name);
 			fputc('\n', stderr);
@@ -162,8 +163,8 @@ static int parse_opts(struct tune_cfg *c, struct raw_opts *ro,
 			size_t n;
 
 			if (stat(optarg, &st) || !S_ISDIR(st.st_mode)) {
-				log_err("%s: --root %s: not a directory", c->cmd,
-					optarg);
+				log_err("%s: --root %s: not a directory",
+					c->cmd, optarg);
 				return -EINVAL;
 			}
 			snprintf(c->root, sizeof(c->root), "%s", optarg);
@@ -205,7 +206,8 @@ static int resolve(struct tune_cfg *c, const struct raw_opts *ro)
 	unsigned int mask = 0;
 	int ret, bad;
 
-	ret = profile_load(&c->prof, c->root, ro->profile ? ro->profile : "ultra");
+	ret = profile_load(&c->prof, c->root,
+			   ro->profile ? ro->profile : "ultra");
 	if (ret)
 		return -EINVAL;
 	c->have_prof = true;
@@ -441,9 +443,9 @@ static int run_tune(const char *cmd, const struct cli_opt *opts, int argc,
 			       count[ST_OK], count[ST_WARN], count[ST_FAIL],
 			       count[ST_SKIP]);
 		}
-		rc = count[ST_FAIL] || (c->strict && count[ST_WARN])
-			     ? EXIT_DEVIATION
-			     : EXIT_OK;
+		rc = count[ST_FAIL] || (c->strict && count[ST_WARN]) ?
+			     EXIT_DEVIATION :
+			     EXIT_OK;
 		goto cleanup;
 	}
 	err = tune_apply_items(c, &l);

@@ -124,9 +124,10 @@ int cmd_systemd_unit(int argc, char **argv)
 		if (profile_wants(prof, "process.nice"))
 			printf("Nice=%s\n", profile_get(prof, "process.nice"));
 	} else if (pol && strcmp(pol, "keep")) {
-		const char *prio = profile_wants(prof, "process.priority")
-					   ? profile_get(prof, "process.priority")
-					   : "50";
+		const char *prio =
+			profile_wants(prof, "process.priority") ?
+				profile_get(prof, "process.priority") :
+				"50";
 
 		printf("CPUSchedulingPolicy=%s\nCPUSchedulingPriority=%s\n"
 		       "LimitRTPRIO=%s\n",

@@ -21,8 +21,7 @@ const char *tune_path(const struct tune_cfg *c, const char *path, char *buf)
 	return buf;
 }
 
-int tune_read(const struct tune_cfg *c, const char *path, char *buf,
-	      size_t len)
+int tune_read(const struct tune_cfg *c, const char *path, char *buf, size_t len)
 {
 	char full[PATH_MAX];
 	size_t off = 0;
@@ -177,8 +176,9 @@ int tune_mask_parse(const char *s, struct cpuset *out)
 			continue;
 		if (!isxdigit((unsigned char)ch))
 			return -EINVAL;
-		v = isdigit((unsigned char)ch) ? ch - '0'
-					       : tolower((unsigned char)ch) - 'a' + 10;
+		v = isdigit((unsigned char)ch) ?
+			    ch - '0' :
+			    tolower((unsigned char)ch) - 'a' + 10;
 		for (int b = 0; b < 4; b++, bit++)
 			if (v >> b & 1)
 				cpuset_add(out, bit);
@@ -199,8 +199,7 @@ void tune_mask_format(const struct cpuset *s, char *buf, size_t len)
 	buf[0] = '\0';
 	for (int g = top < 0 ? 0 : top / 32; g >= 0 && off < len; g--) {
 		uint32_t w = (uint32_t)(s->bits[g / 2] >> (g % 2 * 32));
-		int n = snprintf(buf + off, len - off,
-				 off ? ",%08x" : "%x", w);
+		int n = snprintf(buf + off, len - off, off ? ",%08x" : "%x", w);
 
 		if (n < 0)
 			return;

@@ -11,7 +11,8 @@ static const struct {
 	const char *name, *path;
 } wq_files[] = {
 	{ "unbound workqueues", "/sys/devices/virtual/workqueue/cpumask" },
-	{ "writeback workqueue", "/sys/bus/workqueue/devices/writeback/cpumask" },
+	{ "writeback workqueue",
+	  "/sys/bus/workqueue/devices/writeback/cpumask" },
 };
 
 int workqueue_plan(const struct tune_cfg *c, struct item_list *l)

@@ -56,10 +56,10 @@ __attribute__((constructor)) static void rtbpf_mlock_init(void)
 		fprintf(stderr,
 			"rtbpf-mlock: mlockall(MCL_CURRENT|MCL_FUTURE): %s%s\n",
 			strerror(e),
-			e == ENOMEM || e == EPERM
-				? " (RLIMIT_MEMLOCK too low; needs root or "
-				  "CAP_IPC_LOCK)"
-				: "");
+			e == ENOMEM || e == EPERM ?
+				" (RLIMIT_MEMLOCK too low; needs root or "
+				"CAP_IPC_LOCK)" :
+				"");
 		_exit(126);
 	}
 	drop_self(self);
