@@ -34,17 +34,18 @@ CFLAGS += -std=gnu11 $(WARN) -D_FORTIFY_SOURCE=2 -DRTBPF_VERSION='"$(VERSION)"'
 ifeq ($(WERROR),1)
 CFLAGS += -Werror
 endif
-CPPFLAGS += -I. -Iuser -Iuser/include -I$(O)/skel -MMD -MP
-LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
-LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
-LIBBPF_STATIC := $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz) -lzstd
+CPPFLAGS += -I. -Iuser -Iuser/include -Ixdp/include -I$(O)/skel -MMD -MP
+LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf libxdp 2>/dev/null)
+LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf -lelf -lz)
+LIBBPF_STATIC := $(shell $(PKG_CONFIG) --static --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf -lelf -lz) -lzstd
 LDLIBS += $(LIBBPF_LIBS) -lm
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Ibpf -Wall -Werror
 
-BPF_SRCS := $(wildcard bpf/*.bpf.c)
-BPF_OBJS := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))
-SKELS := $(patsubst bpf/%.bpf.c,$(O)/skel/%.skel.h,$(BPF_SRCS))
+# BPF programs: bpf/*.bpf.c (tracing) and xdp/*.bpf.c (XDP); one name space.
+BPF_SRCS := $(wildcard bpf/*.bpf.c) $(wildcard xdp/*.bpf.c)
+BPF_OBJS := $(patsubst %.bpf.c,$(O)/bpf/%.bpf.o,$(notdir $(BPF_SRCS)))
+SKELS := $(patsubst %.bpf.c,$(O)/skel/%.skel.h,$(notdir $(BPF_SRCS)))
 
 # Shared userspace code, used by the binary and the tests.
 COMMON_SRCS := $(wildcard user/*.c)
@@ -55,7 +56,7 @@ RTBPF_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(RTBPF_SRCS))
 COMMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(COMMON_SRCS))
 
 # librtbpf: the in-process library (user/lib) and the AF_XDP library (xdp/).
-LIB_SRCS := $(wildcard user/lib/*.c) $(wildcard xdp/*.c)
+LIB_SRCS := $(wildcard user/lib/*.c) $(filter-out %.bpf.c,$(wildcard xdp/*.c))
 LIB_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(LIB_SRCS))
 SAN_LIB_OBJS := $(patsubst %.c,$(O)/san/%.o,$(LIB_SRCS))
 LIBRTBPF := $(O)/lib/librtbpf.a
@@ -74,7 +75,7 @@ SAN_COMMON_OBJS := $(patsubst %.c,$(O)/san/%.o,$(COMMON_SRCS))
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(O)/tests/%,$(TOOL_SRCS))
 
-.PHONY: all run test check bench install clean help deps vmlinux static \
+.PHONY: all run test check bench install clean help deps vmlinux static tsan \
 	format lint unit tools
 
 MLOCK_SO := $(O)/lib/librtbpf-mlock.so
@@ -89,12 +90,16 @@ $(MLOCK_SO): user/tune/preload/rtbpf_mlock.c
 
 tools: $(TOOL_BINS)
 
-$(O)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) vmlinux/$(ARCH)/vmlinux.h
-	$(call msg,BPF,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp.o
-	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o
-	$(Q)rm -f $@.tmp.o
+define bpf_rule
+$(O)/bpf/%.bpf.o: $(1)/%.bpf.c $(wildcard bpf/*.h) $(wildcard $(1)/*.h) vmlinux/$(ARCH)/vmlinux.h
+	$$(call msg,BPF,$$@)
+	$(Q)mkdir -p $$(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -I$(1) -c $$< -o $$@.tmp.o
+	$(Q)$(BPFTOOL) gen object $$@ $$@.tmp.o
+	$(Q)rm -f $$@.tmp.o
+endef
+$(eval $(call bpf_rule,bpf))
+$(eval $(call bpf_rule,xdp))
 
 $(O)/skel/%.skel.h: $(O)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)
@@ -134,12 +139,12 @@ $(RTBPF_STATIC): $(RTBPF_OBJS) $(LIBRTBPF)
 $(O)/tests/unit/%: tests/unit/%.c $(SAN_COMMON_OBJS) $(SAN_LIB_OBJS)
 	$(call msg,CC-TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) $^ -lcmocka $(LDLIBS) -lpthread -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) $(filter-out %.h,$^) -lcmocka $(LDLIBS) -lpthread -o $@
 
 $(O)/tests/%: tests/tools/%.c $(LIBRTBPF) $(O)/obj/user/hist.o $(O)/obj/user/json.o $(O)/obj/user/parse.o
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ -lpthread -lm -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(filter-out %.h,$^) -lpthread -lm -o $@
 
 deps:
 	$(Q)scripts/deps.sh
@@ -173,6 +178,10 @@ check:
 	$(Q)$(MAKE) --no-print-directory WERROR=1 lint
 	$(Q)$(MAKE) --no-print-directory WERROR=1 unit
 
+# The lock-free code's unit tests again under ThreadSanitizer.
+tsan:
+	$(Q)RTBPF_BUILD=$(O) tests/tsan.sh
+
 vmlinux:
 	$(Q)scripts/gen-vmlinux.sh vmlinux/$(ARCH)/vmlinux.h
 
@@ -189,6 +198,7 @@ help:
 	@echo '  run      install missing packages, build, start the live monitor'
 	@echo '  test     install missing packages, build, run every test'
 	@echo '  check    clang-format, shellcheck and unit tests, warnings as errors'
+	@echo '  tsan     the lock-free library tests under ThreadSanitizer'
 	@echo '  bench    install missing packages, build, print benchmark figures'
 	@echo '  static   build $(O)/bin/rtbpf-static, needing no shared library'
 	@echo '  install  install rtbpf under $$(DESTDIR)$$(prefix) ($(prefix))'
@@ -198,3 +208,4 @@ help:
 	@echo '  clean    remove $(O)'
 
 -include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
+-include $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)

@@ -153,9 +153,9 @@ static void *worker_main(void *arg)
 
 			for (unsigned int i = 0; i < n; i++)
 				lat_add(&w->lat,
-					now > w->batch[i].ts_ns
-						? now - w->batch[i].ts_ns
-						: 0);
+					now > w->batch[i].ts_ns ?
+						now - w->batch[i].ts_ns :
+						0);
 			d->fn(d->ctx, w->idx, w->batch, n);
 			ST(w->dispatched, LD(w->dispatched) + n);
 			continue;
@@ -280,8 +280,8 @@ struct rtbpf_dispatch *rtbpf_dispatch__new(const struct rtbpf_dispatch_cfg *cfg)
 		w->cpu = cfg->cpus ? cfg->cpus[i] : -1;
 		w->wait = cfg->waits ? cfg->waits[i] : RTBPF_WAIT_BUSY;
 		err = rtbpf_ring__init(&w->ring, cfg->ring_size,
-				       cfg->single_producer ? RTBPF_RING_SP
-							    : 0);
+				       cfg->single_producer ? RTBPF_RING_SP :
+							      0);
 		if (err)
 			goto cleanup;
 	}
