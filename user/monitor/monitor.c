@@ -40,6 +40,14 @@ static const struct cli_opt monitor_opts[] = {
 
 static volatile sig_atomic_t stop_signal;
 
+static const char *opt_name(int key)
+{
+	for (const struct cli_opt *o = monitor_opts; o->name; o++)
+		if (o->key == key)
+			return o->name;
+	return "?";
+}
+
 static void on_signal(int sig)
 {
 	stop_signal = sig;
@@ -89,7 +97,7 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 					sizeof(err));
 			if (!ret && !proc_exists(v)) {
 				snprintf(err, sizeof(err),
-					 "--pid %s: no such process", optarg);
+					 "%s: no such process", optarg);
 				ret = -ESRCH;
 			}
 			o->filter.has_tgid = true;
@@ -99,8 +107,8 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 			ret = parse_u64(optarg, 1, INT32_MAX, &v, err,
 					sizeof(err));
 			if (!ret && !proc_exists(v)) {
-				snprintf(err, sizeof(err),
-					 "--tid %s: no such thread", optarg);
+				snprintf(err, sizeof(err), "%s: no such thread",
+					 optarg);
 				ret = -ESRCH;
 			}
 			o->filter.has_tid = true;
@@ -108,11 +116,10 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 			break;
 		case OPT_COMM:
 			if (!*optarg || strlen(optarg) > 15) {
-				snprintf(
-					err, sizeof(err),
-					"--comm '%s': a thread name has 1 to 15 "
-					"characters",
-					optarg);
+				snprintf(err, sizeof(err),
+					 "'%s': a thread name has 1 to 15 "
+					 "characters",
+					 optarg);
 				ret = -EINVAL;
 			}
 			o->filter.has_comm = true;
@@ -124,7 +131,7 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 					     sizeof(err));
 			if (!ret && o->interval_ns < 10000000ULL) {
 				snprintf(err, sizeof(err),
-					 "--interval %s: at least 10ms",
+					 "%s is below the minimum of 10ms",
 					 optarg);
 				ret = -ERANGE;
 			}
@@ -134,7 +141,7 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 					     sizeof(err));
 			if (!ret && !o->duration_ns) {
 				snprintf(err, sizeof(err),
-					 "--duration must be more than 0");
+					 "must be more than 0");
 				ret = -ERANGE;
 			}
 			break;
@@ -167,7 +174,7 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 			return -EINVAL;
 		}
 		if (ret) {
-			log_err("monitor: %s", err);
+			log_err("monitor: --%s: %s", opt_name(c), err);
 			return -EINVAL;
 		}
 	}
