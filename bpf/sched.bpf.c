@@ -19,12 +19,14 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "core_fixes.bpf.h"
-#include "sched.h"
+#include "noise.h"
+#include "task_tab.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define TASK_RUNNING 0
-#define RUN_RING 8 /* recent runs per CPU searched for preemptors */
+#define RUN_RING SCHED_RUN_RING /* recent runs per CPU */
+#define PF_KTHREAD 0x00200000
 
 const volatile bool cfg_filter_tgid = false;
 const volatile bool cfg_filter_tid = false;
@@ -33,6 +35,15 @@ const volatile __u32 cfg_tgid = 0;
 const volatile __u32 cfg_tid = 0;
 const volatile char cfg_comm[RTBPF_COMM_LEN] = {};
 const volatile __u64 cfg_cpu_mask[RTBPF_MAX_CPUS / 64] = {};
+/* Stolen time: run time of tasks not watched (of kernel threads when no
+ * task filter is set). */
+const volatile bool cfg_stolen = false;
+/* Spike reports: waits of at least cfg_spike_ns (0: off), at most
+ * cfg_spike_max per CPU and second. */
+const volatile __u64 cfg_spike_ns = 0;
+const volatile __u32 cfg_spike_max = 20;
+/* noise.bpf.c is loaded and fills noise_rings */
+const volatile bool cfg_noise = false;
 
 /* Flipped by userspace at each interval: programs write the interval's
  * extremes and preemptors into slot epoch & 1. */
@@ -76,23 +87,18 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 2);
 	__type(key, __u32);
-	__type(value, struct sched_pre_table);
+	__type(value, struct task_tab);
 } preemptors SEC(".maps");
 
 /* The last RUN_RING runs on this CPU, for charging a wait at its end. */
-struct run {
-	__u64 start;
-	__u64 end;
-	__u64 task; /* task_struct address, read only for its comm */
-	__u32 pid;
-	__u32 pad;
-};
-
 struct run_ring {
 	__u64 cur_start; /* when the current task got this CPU */
 	__u32 head;
 	__u32 last_slot; /* preemptor table slot charged last */
-	struct run r[RUN_RING];
+	__u32 stolen_slot; /* stolen table slot charged last */
+	__u32 spikes_in_window;
+	__u64 spike_window; /* start of the current rate-limit second */
+	struct sched_run r[RUN_RING];
 };
 
 struct {
@@ -101,6 +107,26 @@ struct {
 	__type(key, __u32);
 	__type(value, struct run_ring);
 } run_rings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct task_tab);
+} stolen SEC(".maps");
+
+/* Written by noise.bpf.c; the same map when both are loaded (reuse_fd). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct noise_ring);
+} noise_rings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} spikes SEC(".maps");
 
 static __always_inline bool cpu_watched(__u32 cpu)
 {
@@ -181,66 +207,91 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 	return on_wakeup(p);
 }
 
-static __always_inline void charge(struct sched_pre_table *t,
-				   struct sched_cpu_stats *st,
-				   struct run_ring *ring, const struct run *r,
-				   __u64 ns)
-{
-	__u32 h = (r->pid * 2654435761U) % SCHED_PRE_SLOTS;
-	struct sched_preemptor *e;
-
-	/* the same task usually delays the next wait too */
-	e = &t->e[ring->last_slot % SCHED_PRE_SLOTS];
-	if (e->pid == r->pid) {
-		e->ns += ns;
-		e->count++;
-		return;
-	}
-	for (int i = 0; i < SCHED_PRE_PROBES; i++) {
-		__u32 k = (h + i) % SCHED_PRE_SLOTS;
-
-		e = &t->e[k];
-		if (e->pid == r->pid) {
-			e->ns += ns;
-			e->count++;
-			ring->last_slot = k;
-			return;
-		}
-		if (!e->pid) {
-			ring->last_slot = k;
-			e->pid = r->pid;
-			e->ns = ns;
-			e->count = 1;
-			bpf_probe_read_kernel_str(
-				e->comm, sizeof(e->comm),
-				((struct task_struct *)r->task)->comm);
-			return;
-		}
-	}
-	st->pre_other_ns += ns;
-}
-
 /* Charge every run on this CPU that overlapped the wait [ts, now). */
 static __always_inline void charge_wait(struct run_ring *ring,
 					struct sched_cpu_stats *st, __u32 slot,
 					__u64 ts)
 {
-	struct sched_pre_table *t = bpf_map_lookup_elem(&preemptors, &slot);
+	struct task_tab *t = bpf_map_lookup_elem(&preemptors, &slot);
 
 	if (!t)
 		return;
 	for (int i = 1; i <= RUN_RING; i++) {
-		const struct run *r = &ring->r[(ring->head - i) % RUN_RING];
+		const struct sched_run *r =
+			&ring->r[(ring->head - i) % RUN_RING];
 		__u64 from;
 
 		if (r->end <= ts)
 			break;
 		from = r->start > ts ? r->start : ts;
 		if (r->pid)
-			charge(t, st, ring, r, r->end - from);
+			task_tab_add(t, &ring->last_slot, &st->pre_other_ns,
+				     r->pid, (void *)r->task, r->end - from);
 		if (r->start <= ts)
 			break;
 	}
+}
+
+static __always_inline bool task_filtered(void)
+{
+	return cfg_filter_tgid || cfg_filter_tid || cfg_filter_comm;
+}
+
+static __always_inline void charge_stolen(struct run_ring *ring,
+					  struct sched_cpu_stats *st,
+					  struct task_struct *prev, __u64 ns)
+{
+	__u32 slot = epoch & 1;
+	struct task_tab *t;
+
+	if (task_filtered() ? task_watched(prev) : !(prev->flags & PF_KTHREAD))
+		return;
+	st->stolen_ns += ns;
+	t = bpf_map_lookup_elem(&stolen, &slot);
+	if (t)
+		task_tab_add(t, &ring->stolen_slot, &st->stolen_other_ns,
+			     prev->pid, prev, ns);
+}
+
+static __noinline void send_spike(struct run_ring *ring,
+				  struct sched_cpu_stats *st,
+				  struct task_struct *next, struct wait_rec *w,
+				  __u64 now)
+{
+	struct noise_ring *nr;
+	struct spike_event *ev;
+	__u32 zero = 0;
+
+	if (now - ring->spike_window >= 1000000000ULL) {
+		ring->spike_window = now;
+		ring->spikes_in_window = 0;
+	}
+	if (ring->spikes_in_window >= cfg_spike_max) {
+		st->spikes_ratelimited++;
+		return;
+	}
+	ev = bpf_ringbuf_reserve(&spikes, sizeof(*ev), 0);
+	if (!ev) {
+		st->spikes_lost++;
+		return;
+	}
+	ring->spikes_in_window++;
+	st->spikes++;
+	ev->wait_start = w->ts;
+	ev->run_at = now;
+	ev->cpu = bpf_get_smp_processor_id();
+	ev->pid = next->pid;
+	ev->tgid = next->tgid;
+	ev->preempted = w->preempted;
+	bpf_probe_read_kernel_str(ev->comm, sizeof(ev->comm), next->comm);
+	ev->run_head = ring->head;
+	bpf_probe_read_kernel(ev->runs, sizeof(ev->runs), ring->r);
+	nr = bpf_map_lookup_elem(&noise_rings, &zero);
+	ev->have_noise = cfg_noise && nr;
+	ev->noise_head = nr ? nr->head : 0;
+	if (ev->have_noise)
+		bpf_probe_read_kernel(ev->noise, sizeof(ev->noise), nr->e);
+	bpf_ringbuf_submit(ev, 0);
 }
 
 static __always_inline void record(struct sched_cpu_stats *st,
@@ -273,7 +324,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	struct run_ring *ring;
 	struct wait_rec *w;
 	__u32 zero = 0, slot;
-	struct run *r;
+	struct sched_run *r;
 	__u64 now;
 
 	if (!cpu_watched(cpu))
@@ -292,6 +343,8 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	r->task = (__u64)prev;
 	ring->head++;
 	ring->cur_start = now;
+	if (cfg_stolen && prev->pid && r->end > r->start)
+		charge_stolen(ring, st, prev, r->end - r->start);
 
 	if (prev->pid && task_watched(prev)) {
 		if (preempt || get_task_state(prev) == TASK_RUNNING) {
@@ -324,6 +377,8 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	if (mm && now > w->ts) {
 		record(st, mm, now - w->ts, w->preempted);
 		charge_wait(ring, st, slot, w->ts);
+		if (cfg_spike_ns && now - w->ts >= cfg_spike_ns)
+			send_spike(ring, st, next, w, now);
 	}
 	w->ts = 0;
 	return 0;

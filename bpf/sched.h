@@ -23,6 +23,12 @@ struct sched_cpu_stats {
 	__u64 vol_switches; /* watched thread switched out while sleeping */
 	__u64 invol_switches; /* ... while still runnable */
 	__u64 pre_other_ns; /* preemptor time that found no table slot */
+	__u64 stolen_ns; /* run time of unwatched tasks (kernel threads when
+			    no task filter is set) */
+	__u64 stolen_other_ns; /* ... that found no table slot */
+	__u64 spikes; /* spike reports sent */
+	__u64 spikes_ratelimited; /* over --spike-rate, not sent */
+	__u64 spikes_lost; /* ring buffer full, not sent */
 	__u64 hist[HIST_BUCKETS];
 };
 
@@ -41,24 +47,37 @@ struct sched_minmax {
 };
 
 /*
- * Per CPU and epoch slot: who ran while watched threads waited here.
- * ns is the waiting it caused, summed over the waits it overlapped (two
- * threads waiting through one 1 ms run count 2 ms). Open addressing by pid,
- * a few probes; what finds no slot goes to sched_cpu_stats.pre_other_ns.
+ * Per CPU and epoch slot: a table of tasks with a time and a count, by pid
+ * (open addressing, a few probes; what finds no slot is added to an
+ * "other" counter). Used for preemptors (ns: the waiting a task caused,
+ * summed over the waits it overlapped, so two threads waiting through one
+ * 1 ms run count 2 ms; count: waits it delayed), stolen time (ns: run time
+ * of unwatched tasks; count: runs) and page faults (count).
  */
-#define SCHED_PRE_SLOTS 128
-#define SCHED_PRE_PROBES 4
+#define TASK_TAB_SLOTS 128
+#define TASK_TAB_PROBES 4
 
-struct sched_preemptor {
+struct task_acc {
 	__u32 pid; /* 0: free */
 	__u32 pad;
 	__u64 ns;
-	__u64 count; /* waits it delayed */
+	__u64 count;
 	char comm[RTBPF_COMM_LEN];
 };
 
-struct sched_pre_table {
-	struct sched_preemptor e[SCHED_PRE_SLOTS];
+struct task_tab {
+	struct task_acc e[TASK_TAB_SLOTS];
+};
+
+/* One run on a CPU: task pid ran from start to end (ns). */
+#define SCHED_RUN_RING 8
+
+struct sched_run {
+	__u64 start;
+	__u64 end;
+	__u64 task; /* task_struct address, only to read its comm */
+	__u32 pid;
+	__u32 pad;
 };
 
 #endif

@@ -70,7 +70,7 @@ static void json_cpu(struct monitor *m, const struct sched_snap *s,
 		     unsigned int cpu, bool with_hist)
 {
 	const struct sched_cpu *c = &s->cpu[cpu];
-	const struct preemptor *top[TOP_PREEMPTORS];
+	const struct task_entry *top[TOP_PREEMPTORS];
 	struct json_w *w = &m->jw;
 	size_t n;
 
@@ -92,7 +92,7 @@ static void json_cpu(struct monitor *m, const struct sched_snap *s,
 	json_kv_u64(w, "preemptors_other_ns", c->pre_other_ns);
 	json_key(w, "preemptors");
 	json_arr_begin(w);
-	n = sched_snap_top_n(s, cpu, top, TOP_PREEMPTORS);
+	n = tasklist_top(&s->pre, cpu, top, TOP_PREEMPTORS, false);
 	for (size_t i = 0; i < n; i++) {
 		json_obj_begin(w);
 		json_kv_u64(w, "pid", top[i]->pid);
@@ -162,7 +162,7 @@ static void fmt_us(char *buf, size_t len, uint64_t ns, bool have)
 		snprintf(buf, len, "%.1f", ns / 1e3);
 }
 
-static void fmt_preemptor(char *buf, size_t len, const struct preemptor *p)
+static void fmt_preemptor(char *buf, size_t len, const struct task_entry *p)
 {
 	if (!p) {
 		snprintf(buf, len, "-");
@@ -178,7 +178,7 @@ static void fmt_preemptor(char *buf, size_t len, const struct preemptor *p)
 
 /* One table row: under 80 columns. */
 static void table_row(FILE *f, const char *label, const struct sched_cpu *c,
-		      const struct preemptor *top)
+		      const struct task_entry *top)
 {
 	char p50[16], p99[16], p999[16], max[16], pre[40];
 	bool have = c->lat.count > 0;
@@ -196,13 +196,15 @@ static void table_row(FILE *f, const char *label, const struct sched_cpu *c,
 static void table(struct monitor *m, const struct sched_snap *s)
 {
 	struct sched_cpu all = {};
-	const struct preemptor *best = NULL;
+	const struct task_entry *best = NULL;
 
 	fprintf(m->out, "%-5s %8s %7s %7s %7s %8s %6s  %s\n", "CPU", "wakeups",
 		"p50us", "p99us", "p99.9us", "maxus", "invol", "top preemptor");
 	for (unsigned int i = 0; i < m->norder; i++) {
 		unsigned int cpu = m->order[i];
-		const struct preemptor *top = sched_snap_top(s, cpu);
+		const struct task_entry *top = NULL;
+
+		tasklist_top(&s->pre, cpu, &top, 1, false);
 		char label[16];
 
 		snprintf(label, sizeof(label), "%u%s", cpu,

@@ -19,8 +19,13 @@ struct sched_coll {
 	struct sched_wakeups *wk; /* ncpus wakers' cumulative counts */
 	uint64_t *wk_prev; /* per target CPU, summed over wakers */
 	struct sched_minmax *mm; /* ncpus values of one slot */
-	struct sched_pre_table *pre; /* ncpus tables of one slot */
+	struct task_tab *tab; /* ncpus tables of one slot */
 };
+
+int sched_coll_spike_fd(struct sched_coll *c)
+{
+	return c ? bpf_map__fd(c->skel->maps.spikes) : -1;
+}
 
 static const char *const prog_names[] = { "sched_wakeup", "sched_wakeup_new",
 					  "sched_switch", NULL };
@@ -50,8 +55,8 @@ int sched_coll_open(struct sched_coll **out, const struct sched_filter *f)
 	c->mm = calloc((size_t)c->ncpus, sizeof(*c->mm));
 	c->wk = calloc((size_t)c->ncpus, sizeof(*c->wk));
 	c->wk_prev = calloc((size_t)c->ncpus, sizeof(*c->wk_prev));
-	c->pre = calloc((size_t)c->ncpus, sizeof(*c->pre));
-	if (!c->cur || !c->prev || !c->mm || !c->wk || !c->wk_prev || !c->pre) {
+	c->tab = calloc((size_t)c->ncpus, sizeof(*c->tab));
+	if (!c->cur || !c->prev || !c->mm || !c->wk || !c->wk_prev || !c->tab) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
@@ -68,6 +73,19 @@ int sched_coll_open(struct sched_coll **out, const struct sched_filter *f)
 	c->skel->rodata->cfg_filter_tid = f->has_tid;
 	c->skel->rodata->cfg_tid = f->tid;
 	c->skel->rodata->cfg_filter_comm = f->has_comm;
+	c->skel->rodata->cfg_stolen = f->stolen;
+	c->skel->rodata->cfg_noise = f->noise;
+	c->skel->rodata->cfg_spike_ns = f->spike_ns;
+	c->skel->rodata->cfg_spike_max = f->spike_max;
+	if (f->noise && f->noise_ring_fd >= 0) {
+		err = bpf_map__reuse_fd(c->skel->maps.noise_rings,
+					f->noise_ring_fd);
+		if (err) {
+			log_err("monitor: sched: share the noise ring: %s",
+				strerror(-err));
+			goto cleanup;
+		}
+	}
 	memcpy((char *)c->skel->rodata->cfg_comm, f->comm,
 	       sizeof(c->skel->rodata->cfg_comm));
 
@@ -100,7 +118,7 @@ void sched_coll_free(struct sched_coll *c)
 	free(c->mm);
 	free(c->wk);
 	free(c->wk_prev);
-	free(c->pre);
+	free(c->tab);
 	free(c);
 }
 
@@ -119,6 +137,11 @@ static void cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
 	u->vol = k->vol_switches - p->vol_switches;
 	u->invol = k->invol_switches - p->invol_switches;
 	u->pre_other_ns = k->pre_other_ns - p->pre_other_ns;
+	u->stolen_ns = k->stolen_ns - p->stolen_ns;
+	u->stolen_other_ns = k->stolen_other_ns - p->stolen_other_ns;
+	u->spikes = k->spikes - p->spikes;
+	u->spikes_ratelimited = k->spikes_ratelimited - p->spikes_ratelimited;
+	u->spikes_lost = k->spikes_lost - p->spikes_lost;
 	for (int b = 0; b < HIST_BUCKETS; b++) {
 		u->lat.b[b] = k->hist[b] - p->hist[b];
 		if (u->lat.b[b])
@@ -141,34 +164,32 @@ static void cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
 		u->lat.max = hist_bucket_lo((uint32_t)top);
 }
 
-static int read_preemptors(struct sched_coll *c, __u32 slot,
-			   struct sched_snap *s)
+/* Moves a slot of a per-CPU task table map into l and clears the slot. */
+int coll_read_task_tab(int fd, __u32 slot, struct task_tab *buf, int ncpus,
+		       struct tasklist *l)
 {
-	int fd = bpf_map__fd(c->skel->maps.preemptors);
-
-	if (bpf_map_lookup_elem(fd, &slot, c->pre))
+	if (bpf_map_lookup_elem(fd, &slot, buf))
 		return -errno;
-	for (int cpu = 0; cpu < c->ncpus && (unsigned int)cpu < s->ncpus;
-	     cpu++) {
-		for (int i = 0; i < SCHED_PRE_SLOTS; i++) {
-			const struct sched_preemptor *e = &c->pre[cpu].e[i];
-			struct preemptor p = { .cpu = (uint32_t)cpu };
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		for (int i = 0; i < TASK_TAB_SLOTS; i++) {
+			const struct task_acc *e = &buf[cpu].e[i];
+			struct task_entry t = { .cpu = (uint32_t)cpu };
 			int err;
 
 			if (!e->pid)
 				continue;
-			p.pid = e->pid;
-			p.ns = e->ns;
-			p.count = e->count;
-			memcpy(p.comm, e->comm, sizeof(p.comm));
-			p.comm[sizeof(p.comm) - 1] = '\0';
-			err = sched_snap_add_preemptor(s, &p);
+			t.pid = e->pid;
+			t.ns = e->ns;
+			t.count = e->count;
+			memcpy(t.comm, e->comm, sizeof(t.comm));
+			t.comm[sizeof(t.comm) - 1] = '\0';
+			err = tasklist_add(l, &t);
 			if (err)
 				return err;
 		}
 	}
-	memset(c->pre, 0, (size_t)c->ncpus * sizeof(*c->pre));
-	if (bpf_map_update_elem(fd, &slot, c->pre, BPF_ANY))
+	memset(buf, 0, (size_t)ncpus * sizeof(*buf));
+	if (bpf_map_update_elem(fd, &slot, buf, BPF_ANY))
 		return -errno;
 	return 0;
 }
@@ -181,6 +202,7 @@ int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
 	int mm_fd = bpf_map__fd(c->skel->maps.cpu_minmax);
 	int wk_fd = bpf_map__fd(c->skel->maps.wakeups);
 	struct sched_cpu_stats *t;
+	int err;
 
 	sched_snap_clear(s);
 	/* New extremes and preemptors go to the other slot; a program that
@@ -207,5 +229,10 @@ int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
 	memset(c->mm, 0, (size_t)c->ncpus * sizeof(*c->mm));
 	if (bpf_map_update_elem(mm_fd, &old, c->mm, BPF_ANY))
 		return -errno;
-	return read_preemptors(c, old, s);
+	err = coll_read_task_tab(bpf_map__fd(c->skel->maps.preemptors), old,
+				 c->tab, c->ncpus, &s->pre);
+	if (!err)
+		err = coll_read_task_tab(bpf_map__fd(c->skel->maps.stolen), old,
+					 c->tab, c->ncpus, &s->stolen);
+	return err;
 }

@@ -11,23 +11,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/types.h>
 
 #include "hist.h"
 #include "parse.h"
+#include "tasklist.h"
 
 struct sched_filter {
 	struct cpuset cpus;
+	bool stolen; /* account the run time of unwatched tasks */
+	bool noise; /* noise.bpf.c is loaded: spike reports copy its ring */
+	int noise_ring_fd; /* its noise_rings map, or -1 */
+	uint64_t spike_ns; /* 0: no spike reports */
+	uint32_t spike_max; /* per CPU and second */
 	bool has_tgid, has_tid, has_comm;
 	uint32_t tgid, tid;
 	char comm[16];
-};
-
-struct preemptor {
-	uint32_t cpu;
-	uint32_t pid;
-	char comm[16];
-	uint64_t ns;
-	uint64_t count;
 };
 
 struct sched_cpu {
@@ -38,13 +37,16 @@ struct sched_cpu {
 	uint64_t vol;
 	uint64_t invol;
 	uint64_t pre_other_ns; /* preemptor time not attributed to a task */
+	uint64_t stolen_ns; /* run time of unwatched tasks */
+	uint64_t stolen_other_ns;
+	uint64_t spikes, spikes_ratelimited, spikes_lost;
 };
 
 struct sched_snap {
 	unsigned int ncpus; /* possible CPUs: cpu[] length */
 	struct sched_cpu *cpu;
-	struct preemptor *pre;
-	size_t npre, cap;
+	struct tasklist pre; /* preemptors */
+	struct tasklist stolen;
 };
 
 struct sched_coll;
@@ -58,19 +60,18 @@ const char *const *sched_coll_prog_names(void);
 int sched_snap_init(struct sched_snap *s, unsigned int ncpus);
 void sched_snap_fini(struct sched_snap *s);
 void sched_snap_clear(struct sched_snap *s);
-/* Adds p's time to the entry of the same CPU and pid, or a new entry. */
-int sched_snap_add_preemptor(struct sched_snap *s, const struct preemptor *p);
 /* Adds a's figures into s (for totals over the run). */
 int sched_snap_merge(struct sched_snap *s, const struct sched_snap *a);
-/* Top preemptor of cpu in s, or NULL. */
-const struct preemptor *sched_snap_top(const struct sched_snap *s,
-				       unsigned int cpu);
-/* Up to n preemptors of cpu sorted by time, into out; returns how many. */
-size_t sched_snap_top_n(const struct sched_snap *s, unsigned int cpu,
-			const struct preemptor **out, size_t n);
 
 /* Moves what the programs gathered since the last read into s (cleared
  * first). 0 or -errno. */
 int sched_coll_read(struct sched_coll *c, struct sched_snap *s);
+struct task_tab;
+/* Moves a slot of a per-CPU task table map into l, then clears the slot
+ * (buf: room for ncpus tables). 0 or -errno. */
+int coll_read_task_tab(int fd, __u32 slot, struct task_tab *buf, int ncpus,
+		       struct tasklist *l);
+/* The ring buffer of spike_event records, or -1. */
+int sched_coll_spike_fd(struct sched_coll *c);
 
 #endif

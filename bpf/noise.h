@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* ABI between bpf/noise.bpf.c, bpf/sched.bpf.c (spike reports) and
+ * user/monitor: __u32/__u64 only. */
+#ifndef RTBPF_NOISE_H
+#define RTBPF_NOISE_H
+
+#include "sched.h"
+
+#define NOISE_MAX_IRQ 512 /* IRQ numbers at or above count as the last */
+#define NOISE_SOFTIRQS 10 /* NR_SOFTIRQS */
+#define NOISE_RING 64 /* recent noise events per CPU, for spike reports */
+
+/* x86 system vectors, by the irq_vectors tracepoints that time them. */
+enum noise_vector {
+	VEC_LOCAL_TIMER,
+	VEC_RESCHEDULE,
+	VEC_CALL_FUNCTION,
+	VEC_CALL_FUNCTION_SINGLE,
+	VEC_IRQ_WORK,
+	NOISE_VECTORS,
+};
+
+enum noise_kind {
+	NOISE_HARDIRQ = 1, /* id: IRQ number */
+	NOISE_SOFTIRQ, /* id: vector; net_ns excludes hard IRQs inside it */
+	NOISE_VECTOR, /* id: enum noise_vector */
+};
+
+struct noise_acc {
+	__u64 count;
+	__u64 ns;
+	__u64 max_ns; /* since the monitor started */
+};
+
+/* Per CPU, cumulative since load (userspace takes differences). */
+struct noise_cpu_stats {
+	struct noise_acc softirq[NOISE_SOFTIRQS];
+	struct noise_acc vector[NOISE_VECTORS];
+	__u64 faults_user;
+	__u64 faults_kernel;
+	/* bookkeeping of the programs */
+	__u64 irq_ns_total; /* hard IRQ + vector time, for softirq nesting */
+	__u64 irq_entry_ts;
+	__u32 irq_entry_nr;
+	__u32 vec_depth;
+	__u64 vec_entry_ts[2]; /* a vector may interrupt another's exit path */
+	__u64 soft_entry_ts;
+	__u64 soft_irq_ns_at_entry;
+};
+
+/* One event on a CPU's noise ring. */
+struct noise_event {
+	__u64 start;
+	__u64 end;
+	__u64 net_ns;
+	__u32 kind;
+	__u32 id;
+};
+
+struct noise_ring {
+	__u32 head;
+	__u32 pad;
+	struct noise_event e[NOISE_RING];
+};
+
+/* IPI sender, per receiving CPU; in a hash keyed by this, slotted. */
+struct ipi_key {
+	__u32 target_cpu;
+	__u32 sender_cpu;
+	__u32 sender_pid;
+	__u32 slot;
+};
+
+struct ipi_val {
+	__u64 count;
+	char comm[RTBPF_COMM_LEN];
+};
+
+/*
+ * A spike report: a watched thread waited longer than the threshold. The
+ * CPU's last runs and noise events are copied as they were; userspace
+ * clips them to [wait_start, run_at] and breaks the wait down.
+ */
+struct spike_event {
+	__u64 wait_start;
+	__u64 run_at;
+	__u32 cpu;
+	__u32 pid;
+	__u32 tgid;
+	__u32 preempted; /* the wait began at an involuntary switch-out */
+	char comm[RTBPF_COMM_LEN];
+	__u32 run_head; /* runs[(run_head - 1) % SCHED_RUN_RING] is newest */
+	__u32 noise_head;
+	__u32 have_noise; /* 0: the noise collectors are off; noise[] unset */
+	__u32 pad;
+	struct sched_run runs[SCHED_RUN_RING];
+	struct noise_event noise[NOISE_RING];
+};
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Lists of per-CPU, per-task figures (preemptors, stolen time, page faults,
+ * IPI senders), merged by (cpu, pid, aux). Allocates as it grows. */
+#ifndef RTBPF_TASKLIST_H
+#define RTBPF_TASKLIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct task_entry {
+	uint32_t cpu;
+	uint32_t pid;
+	uint32_t aux; /* IPIs: the sending CPU; else 0 */
+	char comm[16];
+	uint64_t ns;
+	uint64_t count;
+};
+
+struct tasklist {
+	struct task_entry *v;
+	size_t n, cap;
+};
+
+/* Adds e's ns and count to the entry of the same cpu, pid and aux, or
+ * appends it. 0 or -ENOMEM. */
+int tasklist_add(struct tasklist *l, const struct task_entry *e);
+int tasklist_merge(struct tasklist *l, const struct tasklist *a);
+static inline void tasklist_clear(struct tasklist *l)
+{
+	l->n = 0;
+}
+void tasklist_fini(struct tasklist *l);
+/* Up to n entries of cpu, largest first by ns (or by count), into out. */
+size_t tasklist_top(const struct tasklist *l, unsigned int cpu,
+		    const struct task_entry **out, size_t n, bool by_count);
+
+#endif
