@@ -36,10 +36,6 @@ struct {
 	__type(value, struct noise_cpu_stats);
 } noise_stats SEC(".maps");
 
-struct irq_stats {
-	struct noise_acc irq[NOISE_MAX_IRQ];
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -61,13 +57,6 @@ struct {
 	__type(key, struct ipi_key);
 	__type(value, struct ipi_val);
 } ipis SEC(".maps");
-
-struct fault_tab {
-	__u32 hint;
-	__u32 pad;
-	__u64 other;
-	struct task_tab t;
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -48,6 +48,20 @@ struct noise_cpu_stats {
 	__u64 soft_irq_ns_at_entry;
 };
 
+/* Per CPU, cumulative: hard IRQs by number (the last also counts any
+ * number at or above it). */
+struct irq_stats {
+	struct noise_acc irq[NOISE_MAX_IRQ];
+};
+
+/* Per CPU and epoch slot: page faults by task. */
+struct fault_tab {
+	__u32 hint;
+	__u32 pad;
+	__u64 other;
+	struct task_tab t;
+};
+
 /* One event on a CPU's noise ring. */
 struct noise_event {
 	__u64 start;
@@ -94,6 +108,7 @@ struct spike_event {
 	__u32 have_noise; /* 0: the noise collectors are off; noise[] unset */
 	__u32 pad;
 	struct sched_run runs[SCHED_RUN_RING];
+	char run_comm[SCHED_RUN_RING][RTBPF_COMM_LEN];
 	struct noise_event noise[NOISE_RING];
 };
 

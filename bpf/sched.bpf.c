@@ -286,6 +286,10 @@ static __noinline void send_spike(struct run_ring *ring,
 	bpf_probe_read_kernel_str(ev->comm, sizeof(ev->comm), next->comm);
 	ev->run_head = ring->head;
 	bpf_probe_read_kernel(ev->runs, sizeof(ev->runs), ring->r);
+	for (int i = 0; i < RUN_RING; i++)
+		bpf_probe_read_kernel_str(
+			ev->run_comm[i], sizeof(ev->run_comm[i]),
+			((struct task_struct *)ring->r[i].task)->comm);
 	nr = bpf_map_lookup_elem(&noise_rings, &zero);
 	ev->have_noise = cfg_noise && nr;
 	ev->noise_head = nr ? nr->head : 0;

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Spike breakdown on a crafted event whose answer is known. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "spike.h"
+
+static void run(struct spike_event *ev, int i, __u32 pid, const char *comm,
+		__u64 start, __u64 end)
+{
+	ev->runs[i].pid = pid;
+	ev->runs[i].start = start;
+	ev->runs[i].end = end;
+	strncpy(ev->run_comm[i], comm, sizeof(ev->run_comm[i]) - 1);
+}
+
+static void noise(struct spike_event *ev, int i, __u32 kind, __u32 id,
+		  __u64 start, __u64 end, __u64 net)
+{
+	ev->noise[i] = (struct noise_event){ .start = start,
+					     .end = end,
+					     .net_ns = net,
+					     .kind = kind,
+					     .id = id };
+}
+
+static const struct spike_part *find(const struct spike_report *r, __u32 kind,
+				     __u32 id)
+{
+	for (unsigned int i = 0; i < r->nparts; i++)
+		if (r->parts[i].kind == kind && r->parts[i].id == id)
+			return &r->parts[i];
+	return NULL;
+}
+
+static void expect(const struct spike_report *r, __u32 kind, __u32 id, __u64 ns)
+{
+	const struct spike_part *p = find(r, kind, id);
+
+	assert_non_null(p);
+	assert_int_equal(p->ns, ns);
+}
+
+static void test_breakdown_adds_up(void **state)
+{
+	struct spike_event *ev = calloc(1, sizeof(*ev));
+	struct spike_report *r = calloc(1, sizeof(*r));
+
+	(void)state;
+	ev->wait_start = 1000;
+	ev->run_at = 11000;
+	ev->have_noise = 1;
+	/* a run that ended before the wait counts nothing */
+	run(ev, 0, 3, "early", 0, 900);
+	run(ev, 1, 5, "hog", 900, 9000);
+	run(ev, 2, 0, "swapper/1", 9000, 10000);
+	run(ev, 3, 7, "prev", 10000, 11000);
+	noise(ev, 0, NOISE_HARDIRQ, 24, 2000, 2500, 500);
+	/* softirq 3000..4000 with hard IRQ 25 (200 ns) inside: net 800 */
+	noise(ev, 1, NOISE_SOFTIRQ, 3, 3000, 4000, 800);
+	noise(ev, 2, NOISE_HARDIRQ, 25, 3200, 3400, 200);
+	noise(ev, 3, NOISE_VECTOR, VEC_LOCAL_TIMER, 9500, 9600, 100);
+	noise(ev, 4, NOISE_VECTOR, VEC_RESCHEDULE, 10500, 10510, 10);
+	/* before the wait: ignored */
+	noise(ev, 5, NOISE_HARDIRQ, 24, 100, 200, 100);
+	spike_analyze(ev, r);
+
+	assert_int_equal(r->latency_ns, 10000);
+	assert_int_equal(r->accounted_ns, 10000);
+	expect(r, SPIKE_TASK, 5, 8000 - 500 - 800 - 200);
+	expect(r, SPIKE_IDLE, 0, 900);
+	expect(r, SPIKE_TASK, 7, 990);
+	expect(r, SPIKE_HARDIRQ, 24, 500);
+	expect(r, SPIKE_HARDIRQ, 25, 200);
+	expect(r, SPIKE_SOFTIRQ, 3, 800);
+	expect(r, SPIKE_VECTOR, VEC_LOCAL_TIMER, 100);
+	expect(r, SPIKE_VECTOR, VEC_RESCHEDULE, 10);
+	assert_null(find(r, SPIKE_TASK, 3));
+	assert_int_equal(r->ipis, 1);
+	/* largest first, with its name */
+	assert_int_equal(r->parts[0].kind, SPIKE_TASK);
+	assert_string_equal(r->parts[0].comm, "hog");
+	free(ev);
+	free(r);
+}
+
+static void test_clipping_and_missing_history(void **state)
+{
+	struct spike_event *ev = calloc(1, sizeof(*ev));
+	struct spike_report *r = calloc(1, sizeof(*r));
+
+	(void)state;
+	ev->wait_start = 1000;
+	ev->run_at = 5000;
+	/* noise collectors off: whatever is in noise[] is ignored */
+	ev->have_noise = 0;
+	noise(ev, 0, NOISE_HARDIRQ, 1, 1500, 2500, 1000);
+	/* history reaches back only to 3000 */
+	run(ev, 0, 9, "task", 3000, 5000);
+	spike_analyze(ev, r);
+	assert_int_equal(r->latency_ns, 4000);
+	assert_int_equal(r->accounted_ns, 2000);
+	expect(r, SPIKE_TASK, 9, 2000);
+	assert_null(find(r, SPIKE_HARDIRQ, 1));
+	/* a softirq half inside the wait counts half its net time */
+	ev->have_noise = 1;
+	memset(ev->noise, 0, sizeof(ev->noise));
+	noise(ev, 0, NOISE_SOFTIRQ, 9, 4500, 5500, 600);
+	spike_analyze(ev, r);
+	expect(r, SPIKE_SOFTIRQ, 9, 300);
+	expect(r, SPIKE_TASK, 9, 2000 - 300);
+	free(ev);
+	free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_breakdown_adds_up),
+		cmocka_unit_test(test_clipping_and_missing_history),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
