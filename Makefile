@@ -50,7 +50,7 @@ SKELS := $(patsubst %.bpf.c,$(O)/skel/%.skel.h,$(notdir $(BPF_SRCS)))
 # Shared userspace code, used by the binary and the tests.
 COMMON_SRCS := $(wildcard user/*.c)
 COMMON_SRCS := $(filter-out user/main.c,$(COMMON_SRCS))
-MONITOR_SRCS := $(wildcard user/monitor/*.c) $(wildcard user/tune/*.c)
+MONITOR_SRCS := $(wildcard user/monitor/*.c) $(wildcard user/tune/*.c) $(wildcard user/xsk/*.c)
 RTBPF_SRCS := user/main.c $(COMMON_SRCS) $(MONITOR_SRCS)
 RTBPF_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(RTBPF_SRCS))
 COMMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(COMMON_SRCS))

@@ -21,6 +21,7 @@ static const struct command {
 	{ "run", cmd_run, "run a command with RT policy, CPUs, mlock" },
 	{ "systemd-unit", cmd_systemd_unit,
 	  "print a service unit for a profile" },
+	{ "xsk", cmd_xsk, "send/receive UDP through AF_XDP (XDP steering)" },
 	{},
 };
 

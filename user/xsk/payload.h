@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Test payload of `rtbpf xsk send` and the checks of `rtbpf xsk recv` and
+ * tests/tools/xsk_peer.c: a 24-byte header (magic, length, sequence
+ * number, CLOCK_MONOTONIC send time in ns, all host order: sender and
+ * receiver share the host) then bytes derived from the sequence number, so
+ * a receiver detects corruption, truncation and duplicates.
+ */
+#ifndef RTBPF_XSK_PAYLOAD_H
+#define RTBPF_XSK_PAYLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define XSK_PAYLOAD_MAGIC 0x58425452u /* "RTBX" */
+#define XSK_PAYLOAD_MIN 24
+
+struct xsk_payload_hdr {
+	uint32_t magic;
+	uint32_t len;
+	uint64_t seq;
+	uint64_t tx_ns;
+};
+
+static inline uint8_t xsk_payload_byte(uint64_t seq, size_t i)
+{
+	return (uint8_t)(seq * 131 + i * 7 + 1);
+}
+
+/* len >= XSK_PAYLOAD_MIN. */
+static inline void xsk_payload_fill(uint8_t *buf, size_t len, uint64_t seq)
+{
+	struct xsk_payload_hdr h = { XSK_PAYLOAD_MAGIC, (uint32_t)len, seq, 0 };
+
+	memcpy(buf, &h, sizeof(h));
+	for (size_t i = sizeof(h); i < len; i++)
+		buf[i] = xsk_payload_byte(seq, i);
+}
+
+static inline void xsk_payload_stamp(uint8_t *buf, uint64_t ns)
+{
+	memcpy(buf + offsetof(struct xsk_payload_hdr, tx_ns), &ns, sizeof(ns));
+}
+
+/* 0 when buf holds an intact payload; its seq and send time. */
+static inline int xsk_payload_check(const uint8_t *buf, size_t len,
+				    uint64_t *seq, uint64_t *tx_ns)
+{
+	struct xsk_payload_hdr h;
+
+	if (len < sizeof(h))
+		return -1;
+	memcpy(&h, buf, sizeof(h));
+	if (h.magic != XSK_PAYLOAD_MAGIC || h.len != len)
+		return -1;
+	for (size_t i = sizeof(h); i < len; i++)
+		if (buf[i] != xsk_payload_byte(h.seq, i))
+			return -1;
+	*seq = h.seq;
+	*tx_ns = h.tx_ns;
+	return 0;
+}
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* rtbpf xsk: shared option parsing and output of send and recv. */
+#ifndef RTBPF_XSK_CMD_H
+#define RTBPF_XSK_CMD_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <rtbpf/xsk.h>
+
+#include "json.h"
+
+extern volatile sig_atomic_t xsk_stop;
+
+int xsk_install_signals(void);
+uint64_t xsk_now_ns(void);
+/* "A.B.C.D" or "A.B.C.D:PORT" (port required when need_port). */
+int xsk_parse_ipport(const char *s, uint32_t *ip, uint16_t *port,
+		     bool need_port);
+int xsk_parse_mac(const char *s, uint8_t mac[6]);
+int xsk_parse_mode(const char *s, enum rtbpf_xsk_mode *m);
+int xsk_parse_attach(const char *s, enum rtbpf_xsk_attach *a);
+/* Exit code for a failed rtbpf_xsk__create (errno err > 0). */
+int xsk_create_failed(const char *cmd, int err, const char *why, bool json,
+		      struct json_w *w);
+void xsk_json_header(struct json_w *w, const char *cmd,
+		     const struct rtbpf_xsk_opts *o, struct rtbpf_xsk *x);
+void xsk_print_stats(struct rtbpf_xsk *x, bool json, struct json_w *w);
+
+int xsk_send_main(int argc, char **argv);
+int xsk_recv_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* rtbpf xsk: subcommand dispatch, address parsing, stats output. */
+#define _GNU_SOURCE
+#include "xsk_cmd.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "hist.h"
+#include "log.h"
+#include "parse.h"
+#include "sysinfo.h"
+
+#define XSK_SCHEMA 1
+
+volatile sig_atomic_t xsk_stop;
+
+static void on_signal(int sig)
+{
+	xsk_stop = sig;
+}
+
+int xsk_install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+		return -errno;
+	return 0;
+}
+
+uint64_t xsk_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+int xsk_parse_ipport(const char *s, uint32_t *ip, uint16_t *port,
+		     bool need_port)
+{
+	char buf[64], err[128];
+	struct in_addr a;
+	uint64_t v;
+	char *colon;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	colon = strchr(buf, ':');
+	if (colon)
+		*colon = '\0';
+	else if (need_port)
+		return -EINVAL;
+	if (inet_pton(AF_INET, buf, &a) != 1)
+		return -EINVAL;
+	*ip = a.s_addr;
+	if (colon) {
+		if (parse_u64(colon + 1, 1, 65535, &v, err, sizeof(err)))
+			return -EINVAL;
+		*port = (uint16_t)v;
+	}
+	return 0;
+}
+
+int xsk_parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int m[6];
+	char end;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3],
+		   &m[4], &m[5], &end) != 6)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)m[i];
+	return 0;
+}
+
+int xsk_parse_mode(const char *s, enum rtbpf_xsk_mode *m)
+{
+	for (int i = RTBPF_XSK_AUTO; i <= RTBPF_XSK_SOCKET; i++)
+		if (!strcmp(s, rtbpf_xsk_mode_str((enum rtbpf_xsk_mode)i))) {
+			*m = (enum rtbpf_xsk_mode)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int xsk_parse_attach(const char *s, enum rtbpf_xsk_attach *a)
+{
+	if (!strcmp(s, "auto"))
+		*a = RTBPF_XSK_ATTACH_AUTO;
+	else if (!strcmp(s, "drv") || !strcmp(s, "native"))
+		*a = RTBPF_XSK_ATTACH_DRV;
+	else if (!strcmp(s, "skb") || !strcmp(s, "generic"))
+		*a = RTBPF_XSK_ATTACH_SKB;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int xsk_create_failed(const char *cmd, int err, const char *why, bool json,
+		      struct json_w *w)
+{
+	const char *hint = "";
+
+	if (err == EPERM || err == EACCES)
+		hint = " (needs root, or CAP_NET_RAW+CAP_BPF+CAP_NET_ADMIN)";
+	log_err("xsk %s: %s%s", cmd, *why ? why : strerror(err), hint);
+	if (json) {
+		json_obj_begin(w);
+		json_kv_str(w, "type", "error");
+		json_kv_str(w, "command", cmd);
+		json_kv_str(w, "errno", strerror(err));
+		json_kv_str(w, "message", why);
+		json_obj_end(w);
+		json_end_record(w);
+	}
+	if (err == EINVAL || err == ENODEV || err == EHOSTUNREACH ||
+	    err == EADDRNOTAVAIL)
+		return EXIT_USAGE;
+	return EXIT_FAIL;
+}
+
+void xsk_json_header(struct json_w *w, const char *cmd,
+		     const struct rtbpf_xsk_opts *o, struct rtbpf_xsk *x)
+{
+	struct host_info hi = {};
+	char ver[32];
+	const char *why;
+	enum rtbpf_xsk_mode m = rtbpf_xsk__mode(x, &why);
+
+	sysinfo_load(&hi);
+	snprintf(ver, sizeof(ver), "%u.%u", libbpf_major_version(),
+		 libbpf_minor_version());
+	json_obj_begin(w);
+	json_kv_str(w, "type", "header");
+	json_kv_u64(w, "schema", XSK_SCHEMA);
+	json_kv_str(w, "command", cmd);
+	json_kv_str(w, "rtbpf", RTBPF_VERSION);
+	json_kv_str(w, "libbpf", ver);
+	json_kv_str(w, "kernel", hi.kernel);
+	json_key(w, "isolated");
+	json_arr_begin(w);
+	for (unsigned int c = 0; c < CPUSET_MAX; c++)
+		if (cpuset_has(&hi.isolated, c))
+			json_u64(w, c);
+	json_arr_end(w);
+	json_kv_str(w, "dev", o->ifname);
+	json_kv_u64(w, "queue", o->queue);
+	json_kv_str(w, "mode", rtbpf_xsk_mode_str(m));
+	json_kv_str(w, "mode_reason", why);
+	json_obj_end(w);
+	json_end_record(w);
+}
+
+static void hist_kv(struct json_w *w, const char *k, const struct hist *h)
+{
+	json_key(w, k);
+	json_obj_begin(w);
+	json_kv_u64(w, "count", h->count);
+	json_kv_u64(w, "min_ns", h->count ? h->min : 0);
+	json_kv_u64(w, "p50_ns", hist_quantile(h, 0.5));
+	json_kv_u64(w, "p99_ns", hist_quantile(h, 0.99));
+	json_kv_u64(w, "max_ns", h->max);
+	json_obj_end(w);
+}
+
+void xsk_print_stats(struct rtbpf_xsk *x, bool json, struct json_w *w)
+{
+	struct rtbpf_xsk_stats s;
+	struct hist h;
+	int err;
+
+	err = rtbpf_xsk__stats(x, &s);
+	if (err)
+		log_warn("xsk: reading statistics: %s", strerror(-err));
+	_Static_assert(sizeof(h) == sizeof(s.send_ns), "struct hist layout");
+	memcpy(&h, &s.send_ns, sizeof(h));
+#define F(name)               \
+	{                     \
+#name, s.name \
+	}
+	const struct {
+		const char *k;
+		uint64_t v;
+	} f[] = {
+		F(submitted),
+		F(completed),
+		F(kicks),
+		F(kick_eagain),
+		F(kick_ebusy),
+		F(kick_enobufs),
+		F(kick_enetdown),
+		F(kick_other),
+		F(ring_full),
+		F(no_frame),
+		F(too_big),
+		F(send_errors),
+		F(received),
+		F(rx_malformed),
+		F(rx_dropped),
+		F(rx_invalid_descs),
+		F(tx_invalid_descs),
+		F(rx_ring_full),
+		F(rx_fill_ring_empty_descs),
+		F(tx_ring_empty_descs),
+		F(xdp_seen),
+		F(xdp_redirected),
+		F(xdp_redirect_failed),
+		F(xdp_passed),
+	};
+#undef F
+	if (json) {
+		json_obj_begin(w);
+		json_kv_str(w, "type", "xsk_stats");
+		json_kv_str(w, "mode", rtbpf_xsk_mode_str(s.mode));
+		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+			json_kv_u64(w, f[i].k, f[i].v);
+		hist_kv(w, "send_call", &h);
+		json_obj_end(w);
+		json_end_record(w);
+		return;
+	}
+	printf("stats (mode %s):\n", rtbpf_xsk_mode_str(s.mode));
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i].v || i < 4)
+			printf("  %-26s %llu\n", f[i].k,
+			       (unsigned long long)f[i].v);
+	if (h.count && log_verbosity)
+		hist_print(&h, stdout, "send call duration");
+	else if (h.count)
+		printf("  send call: p50 %.2f us, p99 %.2f us, max %.2f us "
+		       "(-v: histogram)\n",
+		       hist_quantile(&h, 0.5) / 1e3,
+		       hist_quantile(&h, 0.99) / 1e3, h.max / 1e3);
+}
+
+int cmd_xsk(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "send"))
+		return xsk_send_main(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "recv"))
+		return xsk_recv_main(argc - 1, argv + 1);
+	if (argc >= 2 &&
+	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("Usage: rtbpf xsk send|recv [options]\n"
+		       "  send  UDP datagrams through AF_XDP (or a socket)\n"
+		       "  recv  UDP datagrams steered by an XDP program\n"
+		       "'rtbpf xsk send --help' shows its options.\n");
+		return EXIT_OK;
+	}
+	log_err("xsk: expected 'send' or 'recv' (see rtbpf xsk --help)");
+	return EXIT_USAGE;
+}

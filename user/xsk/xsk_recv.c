@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * rtbpf xsk recv: UDP datagrams to --port steered by the XDP program into
+ * an AF_XDP socket (or a UDP socket in socket mode); checks each payload
+ * (user/xsk/payload.h), counts duplicates and measures one-way latency
+ * from the sender's time stamp.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "hist.h"
+#include "log.h"
+#include "parse.h"
+#include "xsk_cmd.h"
+#include "xsk/payload.h"
+
+/* Sequence numbers tracked for duplicates (2 MiB bitmap). */
+#define SEQ_TRACK (1ULL << 24)
+
+enum {
+	OPT_ATTACH = 256,
+	OPT_STRICT,
+	OPT_BUSY,
+};
+
+static const struct cli_opt recv_opts[] = {
+	{ "dev", 'd', "IF", "interface to receive on (required)" },
+	{ "port", 'p', "PORT", "UDP destination port to steer (required)" },
+	{ "ip", 'i', "IP", "steer only datagrams to this address" },
+	{ "queue", 'q', "Q", "queue to bind (default 0)" },
+	{ "count", 'n', "N", "stop after N datagrams" },
+	{ "duration", 't', "DUR", "stop after DUR (10s, 5m)" },
+	{ "mode", 'm', "MODE", "auto|zerocopy|copy|socket (default auto)" },
+	{ "strict", OPT_STRICT, NULL, "fail instead of falling back" },
+	{ "attach", OPT_ATTACH, "HOW", "XDP attach: auto|drv|skb" },
+	{ "busy-poll", OPT_BUSY, "US", "SO_BUSY_POLL microseconds" },
+	{ "json", 'j', NULL, "NDJSON records on stdout" },
+	{ "verbose", 'v', NULL, "more messages; -vv adds libbpf's" },
+	{ "help", 'h', NULL, "this help" },
+	{},
+};
+
+struct recv_cfg {
+	struct rtbpf_xsk_opts o;
+	uint64_t count, duration_ns;
+	bool json;
+};
+
+static int parse(struct recv_cfg *c, int argc, char **argv)
+{
+	struct cli_parser p;
+	char err[256];
+	uint16_t port;
+	uint64_t v;
+	int opt;
+
+	cli_parser_init(&p, recv_opts);
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, p.shortopts, p.longopts, NULL)) !=
+	       -1) {
+		err[0] = '\0';
+		switch (opt) {
+		case 'd':
+			c->o.ifname = optarg;
+			break;
+		case 'p':
+			if (!parse_u64(optarg, 1, 65535, &v, err, sizeof(err)))
+				c->o.rx_ports[0] = (uint16_t)v;
+			c->o.n_rx_ports = 1;
+			break;
+		case 'i':
+			if (xsk_parse_ipport(optarg, &c->o.rx_ip, &port, false))
+				snprintf(err, sizeof(err),
+					 "--ip '%s': want IPv4", optarg);
+			break;
+		case 'q':
+			if (!parse_u64(optarg, 0, 1023, &v, err, sizeof(err)))
+				c->o.queue = (uint32_t)v;
+			break;
+		case 'n':
+			parse_u64(optarg, 1, 1ULL << 40, &c->count, err,
+				  sizeof(err));
+			break;
+		case 't':
+			parse_duration(optarg, &c->duration_ns, err,
+				       sizeof(err));
+			break;
+		case 'm':
+			if (xsk_parse_mode(optarg, &c->o.mode))
+				snprintf(err, sizeof(err),
+					 "--mode '%s': want auto, zerocopy, "
+					 "copy or socket",
+					 optarg);
+			break;
+		case OPT_STRICT:
+			c->o.strict = true;
+			break;
+		case OPT_ATTACH:
+			if (xsk_parse_attach(optarg, &c->o.attach))
+				snprintf(err, sizeof(err),
+					 "--attach '%s': want auto, drv or skb",
+					 optarg);
+			break;
+		case OPT_BUSY:
+			if (!parse_u64(optarg, 1, 1000000, &v, err,
+				       sizeof(err)))
+				c->o.busy_poll_us = (uint32_t)v;
+			break;
+		case 'j':
+			c->json = true;
+			break;
+		case 'v':
+			log_verbosity++;
+			break;
+		case 'h':
+			cli_usage(stdout, "xsk recv",
+				  "--dev IF --port PORT "
+				  "[options]",
+				  recv_opts);
+			return 1;
+		case ':':
+			snprintf(err, sizeof(err), "option %s needs a value",
+				 argv[optind - 1]);
+			break;
+		default:
+			snprintf(err, sizeof(err), "unknown option '%s'",
+				 argv[optind - 1]);
+			break;
+		}
+		if (err[0]) {
+			log_err("xsk recv: %s", err);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc || !c->o.ifname || !c->o.n_rx_ports) {
+		log_err("xsk recv: %s",
+			optind < argc ? "unexpected argument" :
+					"--dev and --port are required");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+struct recv_tally {
+	uint64_t received, intact, bad, dup, truncated;
+	struct hist lat;
+	uint8_t *seen; /* SEQ_TRACK bits */
+};
+
+static void tally(struct recv_tally *t, const uint8_t *buf, int n,
+		  const struct rtbpf_xsk_rx_info *info)
+{
+	uint64_t seq, tx, now = xsk_now_ns();
+
+	t->received++;
+	if ((size_t)n < info->len) {
+		t->truncated++;
+		return;
+	}
+	if (xsk_payload_check(buf, (size_t)n, &seq, &tx)) {
+		t->bad++;
+		return;
+	}
+	t->intact++;
+	if (seq < SEQ_TRACK) {
+		if (t->seen[seq / 8] & (1u << (seq % 8)))
+			t->dup++;
+		t->seen[seq / 8] |= (uint8_t)(1u << (seq % 8));
+	}
+	if (tx && now >= tx)
+		hist_add_value(&t->lat, now - tx);
+}
+
+static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
+		     struct recv_tally *t)
+{
+	struct rtbpf_xsk_rx_info info;
+	uint64_t end = c->duration_ns ? xsk_now_ns() + c->duration_ns : 0;
+	struct pollfd pfd = { .fd = rtbpf_xsk__fd(x), .events = POLLIN };
+	static uint8_t buf[65536];
+	int n;
+
+	while (!xsk_stop && (!c->count || t->received < c->count)) {
+		if (end && xsk_now_ns() >= end)
+			break;
+		n = rtbpf_xsk__recv(x, buf, sizeof(buf), &info);
+		if (n >= 0) {
+			tally(t, buf, n, &info);
+			continue;
+		}
+		if (n != -EAGAIN)
+			return n;
+		if (c->o.busy_poll_us)
+			continue;
+		if (poll(&pfd, 1, 50) < 0 && errno != EINTR)
+			return -errno;
+	}
+	return 0;
+}
+
+static void report(struct recv_cfg *c, struct recv_tally *t, struct json_w *w)
+{
+	if (c->json) {
+		json_obj_begin(w);
+		json_kv_str(w, "type", "xsk_recv");
+		json_kv_u64(w, "received", t->received);
+		json_kv_u64(w, "intact", t->intact);
+		json_kv_u64(w, "bad", t->bad);
+		json_kv_u64(w, "truncated", t->truncated);
+		json_kv_u64(w, "duplicates", t->dup);
+		json_key(w, "one_way");
+		json_obj_begin(w);
+		json_kv_u64(w, "count", t->lat.count);
+		json_kv_u64(w, "p50_ns", hist_quantile(&t->lat, 0.5));
+		json_kv_u64(w, "p99_ns", hist_quantile(&t->lat, 0.99));
+		json_kv_u64(w, "max_ns", t->lat.max);
+		json_obj_end(w);
+		json_obj_end(w);
+		json_end_record(w);
+		return;
+	}
+	printf("received %llu datagrams: %llu intact, %llu bad, "
+	       "%llu truncated, %llu duplicates\n",
+	       (unsigned long long)t->received, (unsigned long long)t->intact,
+	       (unsigned long long)t->bad, (unsigned long long)t->truncated,
+	       (unsigned long long)t->dup);
+	if (t->lat.count)
+		printf("one-way latency: p50 %.1f us, p99 %.1f us, max %.1f us\n",
+		       hist_quantile(&t->lat, 0.5) / 1e3,
+		       hist_quantile(&t->lat, 0.99) / 1e3, t->lat.max / 1e3);
+}
+
+int xsk_recv_main(int argc, char **argv)
+{
+	struct recv_cfg c = {};
+	struct recv_tally t = {};
+	struct rtbpf_xsk *x = NULL;
+	struct json_w w;
+	const char *mwhy;
+	char why[256];
+	int err, rc = EXIT_FAIL;
+
+	err = parse(&c, argc, argv);
+	if (err)
+		return err > 0 ? EXIT_OK : EXIT_USAGE;
+	log_setup_libbpf();
+	json_init(&w, stdout);
+	hist_reset(&t.lat);
+	t.seen = calloc(SEQ_TRACK / 8, 1);
+	if (!t.seen) {
+		log_err("xsk recv: out of memory");
+		goto cleanup;
+	}
+	if (xsk_install_signals())
+		goto cleanup;
+	c.o.errbuf = why;
+	c.o.errlen = sizeof(why);
+	x = rtbpf_xsk__create(&c.o);
+	if (!x) {
+		rc = xsk_create_failed("recv", errno, why, c.json, &w);
+		goto cleanup;
+	}
+	rtbpf_xsk__mode(x, &mwhy);
+	if (c.json)
+		xsk_json_header(&w, "xsk recv", &c.o, x);
+	else
+		printf("rtbpf xsk recv: %s queue %u port %u, mode %s (%s)\n",
+		       c.o.ifname, c.o.queue, c.o.rx_ports[0],
+		       rtbpf_xsk_mode_str(rtbpf_xsk__mode(x, NULL)), mwhy);
+	fflush(stdout);
+	err = recv_loop(&c, x, &t);
+	if (err)
+		log_err("xsk recv: %s", strerror(-err));
+	report(&c, &t, &w);
+	xsk_print_stats(x, c.json, &w);
+	rc = err ? EXIT_FAIL : EXIT_OK;
+cleanup:
+	rtbpf_xsk__destroy(x);
+	free(t.seen);
+	return rc;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Private state of <rtbpf/xsk.h>, shared by xdp/xsk*.c. */
+#ifndef RTBPF_XSK_INTERNAL_H
+#define RTBPF_XSK_INTERNAL_H
+
+#include <rtbpf/xsk.h>
+
+#include <stdarg.h>
+#include <xdp/xsk.h>
+
+#define XSK_HDR_LEN 42 /* Ethernet 14 + IPv4 20 + UDP 8 */
+
+struct rtbpf_xsk {
+	struct rtbpf_xsk_opts o; /* errbuf cleared after create */
+	enum rtbpf_xsk_mode mode;
+	char why[192];
+	int ifindex;
+	unsigned int mtu;
+	size_t max_payload;
+	bool can_send, can_recv;
+
+	/* AF_XDP */
+	void *area;
+	size_t area_len;
+	struct xsk_umem *umem;
+	struct xsk_socket *xsk;
+	int xfd;
+	struct xsk_ring_prod fill, tx;
+	struct xsk_ring_cons comp, rx;
+	uint64_t *free_frames; /* LIFO of TX frame addresses */
+	uint32_t n_free, n_tx_frames, n_rx_frames;
+
+	/* Receive program (bpf_link, gone when the process dies). */
+	struct xsk_steer_bpf *skel;
+	int link_fd;
+
+	/* Socket mode */
+	int ufd; /* connected UDP socket for sending */
+	int urfd; /* bound UDP socket for receiving */
+
+	/* Header template; IPv4 checksum of it with tot_len = 0. */
+	uint8_t hdr[XSK_HDR_LEN];
+	uint32_t ip_sum;
+
+	struct rtbpf_xsk_stats st;
+};
+
+/* xsk_net.c: interface facts and the header template. */
+int xsk_net_resolve(struct rtbpf_xsk *x);
+void xsk_net_build_template(struct rtbpf_xsk *x);
+/* Writes headers + payload into frame; returns the frame length. */
+uint32_t xsk_net_write(const struct rtbpf_xsk *x, uint8_t *frame,
+		       const void *payload, size_t len);
+/* Parses an Ethernet/IPv4/UDP frame; payload offset or -EINVAL. */
+int xsk_net_parse(const uint8_t *frame, uint32_t len,
+		  struct rtbpf_xsk_rx_info *info);
+
+/* xsk_prog.c: the receive program. */
+int xsk_prog_attach(struct rtbpf_xsk *x);
+void xsk_prog_detach(struct rtbpf_xsk *x);
+int xsk_prog_counters(struct rtbpf_xsk *x, struct rtbpf_xsk_stats *s);
+
+void xsk_set_err(struct rtbpf_xsk *x, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
