@@ -65,11 +65,15 @@ struct {
 	__type(value, struct fault_tab);
 } fault_tasks SEC(".maps");
 
-static __always_inline bool cpu_watched(__u32 cpu)
+static __always_inline bool cpu_watched(__u64 cpu)
 {
 	if (cpu >= RTBPF_MAX_CPUS)
 		return false;
-	return cfg_cpu_mask[cpu / 64] & (1ULL << (cpu % 64));
+	/* hide the range from clang so the mask below stays and keeps the
+	 * index provably in bounds for the verifier */
+	barrier_var(cpu);
+	return cfg_cpu_mask[(cpu / 64) & (RTBPF_MAX_CPUS / 64 - 1)] &
+	       (1ULL << (cpu % 64));
 }
 
 static __always_inline struct noise_cpu_stats *this_stats(void)
@@ -124,10 +128,10 @@ int BPF_PROG(irq_handler_exit, int irq, struct irqaction *action, int ret)
 {
 	struct noise_cpu_stats *st = this_stats();
 	struct irq_stats *is;
-	__u32 zero = 0, nr = (__u32)irq;
-	__u64 now, d;
+	__u64 nr = (__u32)irq, now, d;
+	__u32 zero = 0;
 
-	if (!st || !st->irq_entry_ts || st->irq_entry_nr != nr)
+	if (!st || !st->irq_entry_ts || st->irq_entry_nr != (__u32)irq)
 		return 0;
 	now = bpf_ktime_get_ns();
 	d = now - st->irq_entry_ts;
@@ -137,7 +141,9 @@ int BPF_PROG(irq_handler_exit, int irq, struct irqaction *action, int ret)
 	if (is) {
 		if (nr >= NOISE_MAX_IRQ)
 			nr = NOISE_MAX_IRQ - 1;
-		acc_add(&is->irq[nr], d);
+		barrier_var(nr);
+		if (nr < NOISE_MAX_IRQ)
+			acc_add(&is->irq[nr], d);
 	}
 	ring_push(NOISE_HARDIRQ, (__u32)irq, now - d, now, d);
 	return 0;

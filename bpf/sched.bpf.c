@@ -128,11 +128,15 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } spikes SEC(".maps");
 
-static __always_inline bool cpu_watched(__u32 cpu)
+static __always_inline bool cpu_watched(__u64 cpu)
 {
 	if (cpu >= RTBPF_MAX_CPUS)
 		return false;
-	return cfg_cpu_mask[cpu / 64] & (1ULL << (cpu % 64));
+	/* hide the range from clang so the mask below stays and keeps the
+	 * index provably in bounds for the verifier */
+	barrier_var(cpu);
+	return cfg_cpu_mask[(cpu / 64) & (RTBPF_MAX_CPUS / 64 - 1)] &
+	       (1ULL << (cpu % 64));
 }
 
 static __always_inline bool task_watched(struct task_struct *p)

@@ -74,8 +74,9 @@ const char *log_bpf_hint(int err)
 		err = -err;
 	switch (err) {
 	case EPERM:
-	case EACCES:
 		return " (needs root or CAP_BPF+CAP_PERFMON)";
+	case EACCES:
+		return " (the verifier rejected a program; -vv shows its log)";
 	case ENOENT:
 	case ESRCH:
 		return " (tracepoint or BTF type missing in this kernel)";

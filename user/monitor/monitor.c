@@ -15,10 +15,13 @@
 #include "cli.h"
 #include "commands.h"
 #include "log.h"
+#include "spike.h"
 
 enum {
 	OPT_COMM = 256,
 	OPT_HOUSEKEEPING,
+	OPT_COLLECTORS,
+	OPT_SPIKE_RATE,
 };
 
 static const struct cli_opt monitor_opts[] = {
@@ -31,6 +34,12 @@ static const struct cli_opt monitor_opts[] = {
 	{ "duration", 'd', "DUR", "stop after DUR (10s, 5m, 1h)" },
 	{ "count", 'n', "N", "stop after N intervals" },
 	{ "json", 'j', NULL, "NDJSON records on stdout" },
+	{ "collectors", OPT_COLLECTORS, "LIST",
+	  "sched,irq,softirq,ipi,fault,stolen (default: all; sched always)" },
+	{ "threshold", 'T', "DUR",
+	  "spike report when a wait reaches DUR (e.g. 100us)" },
+	{ "spike-rate", OPT_SPIKE_RATE, "N",
+	  "at most N spike reports per CPU and second (default 20)" },
 	{ "housekeeping-cpu", OPT_HOUSEKEEPING, "LIST",
 	  "run the monitor itself on LIST (default: CPUs not watched)" },
 	{ "verbose", 'v', NULL, "more messages; -vv adds libbpf's" },
@@ -70,6 +79,43 @@ static bool proc_exists(uint64_t id)
 	return access(path, F_OK) == 0;
 }
 
+static int parse_collectors(struct monitor_opts *o, const char *list, char *err,
+			    size_t errlen)
+{
+	char buf[128], *save = NULL, *tok;
+
+	if (strlen(list) >= sizeof(buf)) {
+		snprintf(err, errlen, "list too long");
+		return -EINVAL;
+	}
+	snprintf(buf, sizeof(buf), "%s", list);
+	o->noise.irq = o->noise.softirq = o->noise.ipi = false;
+	o->noise.fault = o->stolen = false;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "sched"))
+			continue;
+		else if (!strcmp(tok, "irq"))
+			o->noise.irq = true;
+		else if (!strcmp(tok, "softirq"))
+			o->noise.softirq = true;
+		else if (!strcmp(tok, "ipi"))
+			o->noise.ipi = true;
+		else if (!strcmp(tok, "fault"))
+			o->noise.fault = true;
+		else if (!strcmp(tok, "stolen"))
+			o->stolen = true;
+		else {
+			snprintf(err, errlen,
+				 "unknown collector '%s' (known: sched, irq, "
+				 "softirq, ipi, fault, stolen)",
+				 tok);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 {
 	struct cli_parser p;
@@ -79,6 +125,9 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	o->interval_ns = 1000000000ULL;
+	o->noise.irq = o->noise.softirq = o->noise.ipi = o->noise.fault = true;
+	o->stolen = true;
+	o->spike_rate = 20;
 	cli_parser_init(&p, monitor_opts);
 	optind = 1;
 	opterr = 0;
@@ -151,6 +200,22 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 			break;
 		case 'j':
 			o->json = true;
+			break;
+		case OPT_COLLECTORS:
+			ret = parse_collectors(o, optarg, err, sizeof(err));
+			break;
+		case 'T':
+			ret = parse_duration(optarg, &o->threshold_ns, err,
+					     sizeof(err));
+			if (!ret && !o->threshold_ns) {
+				snprintf(err, sizeof(err),
+					 "must be more than 0");
+				ret = -ERANGE;
+			}
+			break;
+		case OPT_SPIKE_RATE:
+			ret = parse_u64(optarg, 1, 100000, &o->spike_rate, err,
+					sizeof(err));
 			break;
 		case OPT_HOUSEKEEPING:
 			ret = parse_cpulist(optarg, &o->housekeeping, err,
@@ -260,7 +325,60 @@ static int install_signals(void)
 	return 0;
 }
 
-static int run_loop(struct monitor *m, struct sched_coll *sc)
+static int on_spike(void *ctx, void *data, size_t size)
+{
+	if (size >= sizeof(struct spike_event))
+		render_spike(ctx, data);
+	return 0;
+}
+
+/* Sleeps until next (CLOCK_MONOTONIC ns), handing spike reports over as
+ * they come. Returns early on a signal. */
+static void wait_until(struct monitor *m, struct ring_buffer *rb, uint64_t next)
+{
+	struct timespec ts = { .tv_sec = (time_t)(next / 1000000000ULL),
+			       .tv_nsec = (long)(next % 1000000000ULL) };
+
+	if (!rb) {
+		/* EINTR on a signal: report the partial interval, then stop */
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		return;
+	}
+	while (!stop_signal) {
+		uint64_t now = now_ns();
+		int ms;
+
+		if (now >= next)
+			break;
+		ms = (int)((next - now + 999999) / 1000000);
+		if (ring_buffer__poll(rb, ms) < 0)
+			break;
+	}
+	(void)m;
+}
+
+static int read_interval(struct monitor *m, struct sched_coll *sc)
+{
+	int err = sched_coll_read(sc, &m->interval);
+
+	if (err) {
+		log_err("monitor: read sched stats: %s", strerror(-err));
+		return err;
+	}
+	err = sched_snap_merge(&m->total, &m->interval);
+	if (!err && m->nc) {
+		err = noise_coll_read(m->nc, &m->ninterval);
+		if (err)
+			log_err("monitor: read noise stats: %s",
+				strerror(-err));
+		else
+			err = noise_snap_merge(&m->ntotal, &m->ninterval);
+	}
+	return err;
+}
+
+static int run_loop(struct monitor *m, struct sched_coll *sc,
+		    struct ring_buffer *rb)
 {
 	uint64_t last = m->start_ns, deadline = 0;
 	int err = 0;
@@ -269,25 +387,17 @@ static int run_loop(struct monitor *m, struct sched_coll *sc)
 		deadline = m->start_ns + m->opts.duration_ns;
 	while (!stop_signal) {
 		uint64_t next = last + m->opts.interval_ns, now;
-		struct timespec ts;
 
 		if (deadline && next > deadline)
 			next = deadline;
-		ts.tv_sec = (time_t)(next / 1000000000ULL);
-		ts.tv_nsec = (long)(next % 1000000000ULL);
-		/* EINTR on a signal: report the partial interval, then stop */
-		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-		err = sched_coll_read(sc, &m->interval);
-		if (err) {
-			log_err("monitor: read sched stats: %s",
-				strerror(-err));
-			break;
-		}
-		now = now_ns();
-		m->seq++;
-		err = sched_snap_merge(&m->total, &m->interval);
+		wait_until(m, rb, next);
+		if (rb)
+			ring_buffer__consume(rb);
+		err = read_interval(m, sc);
 		if (err)
 			break;
+		now = now_ns();
+		m->seq++;
 		render_interval(m, now, now - last);
 		last = now;
 		if ((deadline && now >= deadline) ||
@@ -298,10 +408,47 @@ static int run_loop(struct monitor *m, struct sched_coll *sc)
 	return err;
 }
 
+/* Noise collectors first: the sched collector shares their ring. */
+static int open_collectors(struct monitor *m, struct sched_coll **sc)
+{
+	struct monitor_opts *o = &m->opts;
+	struct noise_opts want = o->noise;
+	int err;
+
+	want.cpus = o->filter.cpus;
+	o->filter.noise_ring_fd = -1;
+	if (want.irq || want.softirq || want.ipi || want.fault) {
+		err = noise_coll_open(&m->nc, &want, &m->noise_on);
+		if (err == -ENOENT)
+			log_warn("monitor: no noise collector available");
+		else if (err)
+			return err;
+		if (m->nc) {
+			o->filter.noise = true;
+			o->filter.noise_ring_fd = noise_coll_ring_fd(m->nc);
+		}
+	}
+	o->filter.stolen = o->stolen;
+	o->filter.spike_ns = o->threshold_ns;
+	o->filter.spike_max = (uint32_t)o->spike_rate;
+	return sched_coll_open(sc, &o->filter);
+}
+
+static int exit_code(int err)
+{
+	if (err == -EPERM || err == -EACCES)
+		return EXIT_FAIL;
+	if (err == -ENOENT || err == -EINVAL || err == -ENOTSUP ||
+	    err == -EOPNOTSUPP)
+		return EXIT_UNSUPPORTED;
+	return EXIT_FAIL;
+}
+
 int cmd_monitor(int argc, char **argv)
 {
 	struct monitor m = {};
 	struct sched_coll *sc = NULL;
+	struct ring_buffer *rb = NULL;
 	unsigned int ncpus;
 	int err, rc = EXIT_FAIL;
 
@@ -329,7 +476,9 @@ int cmd_monitor(int argc, char **argv)
 	}
 	ncpus = (unsigned int)libbpf_num_possible_cpus();
 	if (sched_snap_init(&m.interval, ncpus) ||
-	    sched_snap_init(&m.total, ncpus)) {
+	    sched_snap_init(&m.total, ncpus) ||
+	    noise_snap_init(&m.ninterval, ncpus) ||
+	    noise_snap_init(&m.ntotal, ncpus)) {
 		log_err("monitor: out of memory");
 		goto cleanup;
 	}
@@ -340,25 +489,37 @@ int cmd_monitor(int argc, char **argv)
 		log_err("monitor: install signal handlers: %s", strerror(-err));
 		goto cleanup;
 	}
-	err = sched_coll_open(&sc, &m.opts.filter);
-	if (err) {
-		rc = (err == -EPERM || err == -EACCES) ? EXIT_FAIL :
-		     (err == -ENOENT || err == -EINVAL || err == -ENOTSUP ||
-		      err == -EOPNOTSUPP) ?
-							 EXIT_UNSUPPORTED :
-							 EXIT_FAIL;
-		goto cleanup;
-	}
 	m.out = stdout;
 	m.live = !m.opts.json && isatty(STDOUT_FILENO);
 	json_init(&m.jw, m.out);
+	err = open_collectors(&m, &sc);
+	if (err) {
+		rc = exit_code(err);
+		goto cleanup;
+	}
+	if (m.opts.threshold_ns) {
+		rb = ring_buffer__new(sched_coll_spike_fd(sc), on_spike, &m,
+				      NULL);
+		if (!rb) {
+			err = -errno;
+			log_err("monitor: spike ring buffer: %s",
+				strerror(-err));
+			goto cleanup;
+		}
+	}
 	m.start_ns = now_ns();
 	render_header(&m);
-	err = run_loop(&m, sc);
+	err = run_loop(&m, sc, rb);
 	rc = err ? EXIT_FAIL : EXIT_OK;
 cleanup:
+	ring_buffer__free(rb);
 	sched_coll_free(sc);
+	noise_coll_free(m.nc);
 	sched_snap_fini(&m.interval);
 	sched_snap_fini(&m.total);
+	noise_snap_fini(&m.ninterval);
+	noise_snap_fini(&m.ntotal);
+	for (unsigned int i = 0; i < SPIKE_KEEP; i++)
+		free(m.spike_text[i]);
 	return rc;
 }

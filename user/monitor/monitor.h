@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "json.h"
+#include "noise_coll.h"
 #include "sched_coll.h"
 #include "sysinfo.h"
 
@@ -22,7 +23,13 @@ struct monitor_opts {
 	uint64_t duration_ns; /* 0: until a signal */
 	uint64_t count; /* intervals; 0: no limit */
 	bool json;
+	struct noise_opts noise; /* collectors asked for */
+	bool stolen;
+	uint64_t threshold_ns; /* spike reports; 0: off */
+	uint64_t spike_rate; /* per CPU and second */
 };
+
+#define SPIKE_KEEP 4 /* spikes shown under the live table */
 
 struct monitor {
 	struct monitor_opts opts;
@@ -36,10 +43,27 @@ struct monitor {
 	uint64_t seq;
 	struct sched_snap interval;
 	struct sched_snap total;
+	struct noise_coll *nc; /* NULL: no noise collector loaded */
+	struct noise_opts noise_on; /* collectors actually loaded */
+	struct noise_snap ninterval;
+	struct noise_snap ntotal;
+	char *spike_text[SPIKE_KEEP]; /* the last spikes, rendered */
+	unsigned int nspike_text;
+	uint64_t spikes_shown;
 };
+
+struct spike_event;
 
 void render_header(struct monitor *m);
 void render_interval(struct monitor *m, uint64_t now_ns, uint64_t dur_ns);
 void render_summary(struct monitor *m, uint64_t now_ns);
+/* Noise table and JSON fields (render_noise.c). */
+void render_noise_table(struct monitor *m, const struct sched_snap *s,
+			const struct noise_snap *n, uint64_t dur_ns);
+void render_noise_json(struct monitor *m, const struct sched_snap *s,
+		       const struct noise_snap *n, unsigned int cpu);
+/* One spike: a text block (kept for the live view) or a JSON record. */
+void render_spike(struct monitor *m, const struct spike_event *ev);
+void render_spikes_kept(struct monitor *m);
 
 #endif

@@ -61,18 +61,30 @@ void render_header(struct monitor *m)
 	json_key(w, "collectors");
 	json_arr_begin(w);
 	json_str(w, "sched");
+	if (m->nc && m->noise_on.irq)
+		json_str(w, "irq");
+	if (m->nc && m->noise_on.softirq)
+		json_str(w, "softirq");
+	if (m->nc && m->noise_on.ipi)
+		json_str(w, "ipi");
+	if (m->nc && m->noise_on.fault)
+		json_str(w, "fault");
+	if (m->opts.stolen)
+		json_str(w, "stolen");
 	json_arr_end(w);
+	json_kv_u64(w, "threshold_ns", m->opts.threshold_ns);
 	json_obj_end(w);
 	json_end_record(w);
 }
 
 static void json_cpu(struct monitor *m, const struct sched_snap *s,
-		     unsigned int cpu, bool with_hist)
+		     const struct noise_snap *n, unsigned int cpu,
+		     bool with_hist)
 {
 	const struct sched_cpu *c = &s->cpu[cpu];
 	const struct task_entry *top[TOP_PREEMPTORS];
 	struct json_w *w = &m->jw;
-	size_t n;
+	size_t k;
 
 	json_obj_begin(w);
 	json_kv_u64(w, "cpu", cpu);
@@ -92,8 +104,8 @@ static void json_cpu(struct monitor *m, const struct sched_snap *s,
 	json_kv_u64(w, "preemptors_other_ns", c->pre_other_ns);
 	json_key(w, "preemptors");
 	json_arr_begin(w);
-	n = tasklist_top(&s->pre, cpu, top, TOP_PREEMPTORS, false);
-	for (size_t i = 0; i < n; i++) {
+	k = tasklist_top(&s->pre, cpu, top, TOP_PREEMPTORS, false);
+	for (size_t i = 0; i < k; i++) {
 		json_obj_begin(w);
 		json_kv_u64(w, "pid", top[i]->pid);
 		json_key(w, "comm");
@@ -103,14 +115,19 @@ static void json_cpu(struct monitor *m, const struct sched_snap *s,
 		json_obj_end(w);
 	}
 	json_arr_end(w);
+	json_kv_u64(w, "spikes", c->spikes);
+	json_kv_u64(w, "spikes_ratelimited", c->spikes_ratelimited);
+	json_kv_u64(w, "spikes_lost", c->spikes_lost);
+	if (m->nc || m->opts.stolen)
+		render_noise_json(m, s, n, cpu);
 	if (with_hist)
 		hist_json(&c->lat, w);
 	json_obj_end(w);
 }
 
 static void json_record(struct monitor *m, const char *type,
-			const struct sched_snap *s, uint64_t now_ns,
-			uint64_t dur_ns)
+			const struct sched_snap *s, const struct noise_snap *n,
+			uint64_t now_ns, uint64_t dur_ns)
 {
 	struct json_w *w = &m->jw;
 	struct sched_cpu all = {};
@@ -126,7 +143,7 @@ static void json_record(struct monitor *m, const char *type,
 		unsigned int cpu = m->order[i];
 		const struct sched_cpu *c = &s->cpu[cpu];
 
-		json_cpu(m, s, cpu, true);
+		json_cpu(m, s, n, cpu, true);
 		hist_merge(&all.lat, &c->lat);
 		all.wakeups += c->wakeups;
 		all.woken_running += c->woken_running;
@@ -224,7 +241,8 @@ void render_interval(struct monitor *m, uint64_t now_ns, uint64_t dur_ns)
 	double elapsed = (now_ns - m->start_ns) / 1e9;
 
 	if (m->opts.json) {
-		json_record(m, "interval", &m->interval, now_ns, dur_ns);
+		json_record(m, "interval", &m->interval, &m->ninterval, now_ns,
+			    dur_ns);
 		return;
 	}
 	if (m->live) {
@@ -244,7 +262,31 @@ void render_interval(struct monitor *m, uint64_t now_ns, uint64_t dur_ns)
 			(unsigned long long)m->seq);
 	}
 	table(m, &m->interval);
+	if (m->nc || m->opts.stolen)
+		render_noise_table(m, &m->interval, &m->ninterval, dur_ns);
+	if (m->live)
+		render_spikes_kept(m);
 	fflush(m->out);
+}
+
+static void spikes_line(struct monitor *m)
+{
+	uint64_t sent = 0, limited = 0, lost = 0;
+
+	if (!m->opts.threshold_ns)
+		return;
+	for (unsigned int i = 0; i < m->norder; i++) {
+		const struct sched_cpu *c = &m->total.cpu[m->order[i]];
+
+		sent += c->spikes;
+		limited += c->spikes_ratelimited;
+		lost += c->spikes_lost;
+	}
+	fprintf(m->out,
+		"\nspikes >= %.1f us: %llu reported, %llu over the rate limit, "
+		"%llu lost (ring buffer full)\n",
+		m->opts.threshold_ns / 1e3, (unsigned long long)sent,
+		(unsigned long long)limited, (unsigned long long)lost);
 }
 
 void render_summary(struct monitor *m, uint64_t now_ns)
@@ -252,12 +294,16 @@ void render_summary(struct monitor *m, uint64_t now_ns)
 	struct hist all;
 
 	if (m->opts.json) {
-		json_record(m, "summary", &m->total, now_ns,
+		json_record(m, "summary", &m->total, &m->ntotal, now_ns,
 			    now_ns - m->start_ns);
 		return;
 	}
 	fprintf(m->out, "\nSummary over %.1fs\n", (now_ns - m->start_ns) / 1e9);
 	table(m, &m->total);
+	if (m->nc || m->opts.stolen)
+		render_noise_table(m, &m->total, &m->ntotal,
+				   now_ns - m->start_ns);
+	spikes_line(m);
 	hist_reset(&all);
 	for (unsigned int i = 0; i < m->norder; i++)
 		hist_merge(&all, &m->total.cpu[m->order[i]].lat);
