@@ -18,7 +18,7 @@ netns_down() {
 	ip netns del "$B" 2>/dev/null
 }
 trap 'netns_down; _cleanup' EXIT
-ip netns add "$A" && ip netns add "$B" || skip "cannot create network namespaces"
+{ ip netns add "$A" && ip netns add "$B"; } || skip "cannot create network namespaces"
 ip link add veth0 netns "$A" type veth peer name veth1 netns "$B" ||
 	fail "cannot create the veth pair"
 ip -n "$A" addr add 198.18.0.1/30 dev veth0
