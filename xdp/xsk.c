@@ -251,7 +251,7 @@ static int open_udp(struct rtbpf_xsk *x)
 {
 	const struct rtbpf_xsk_opts *o = &x->o;
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	int one = 1;
+	int one = 1, rcvbuf = 8 << 20;
 
 	if (x->can_send) {
 		x->ufd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -279,6 +279,11 @@ static int open_udp(struct rtbpf_xsk *x)
 			return -errno;
 		setsockopt(x->urfd, SOL_SOCKET, SO_REUSEADDR, &one,
 			   sizeof(one));
+		/* Bursts of small datagrams overflow the default 208 KiB. */
+		if (setsockopt(x->urfd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+			       sizeof(rcvbuf)))
+			setsockopt(x->urfd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+				   sizeof(rcvbuf));
 		if (o->busy_poll_us) {
 			int v = (int)o->busy_poll_us;
 

@@ -23,6 +23,12 @@ trap 'xsk_teardown; _cleanup' EXIT
 
 in_a() { ip netns exec "$NS_A" "$@"; }
 in_b() { ip netns exec "$NS_B" "$@"; }
+# For start_bg: no shell function in between, so $bg_pid is the command
+# itself (ip netns exec execs it) and signals reach it.
+# shellcheck disable=SC2034 # used by the scripts that source this
+IN_A=(ip netns exec "$NS_A")
+# shellcheck disable=SC2034
+IN_B=(ip netns exec "$NS_B")
 
 # netns_up: creates the pair; veth0 in A, veth1 in B; static neighbours.
 netns_up() {
@@ -67,7 +73,8 @@ xsk_nothing_left() {
 	if ip netns list | grep -q "^$NS_A"; then
 		in_a ip link show veth0 | grep -q ' xdp' && return 1
 		in_b ip link show veth1 | grep -q ' xdp' && return 1
-		[ -z "$(in_b bpftool net show dev veth1 2>/dev/null | grep -i xdp | grep -v '^xdp:$')" ] || return 1
+		in_b bpftool net show dev veth1 2>/dev/null |
+			grep -qE '(driver|generic|offload) id' && return 1
 	fi
 	return 0
 }

@@ -124,6 +124,8 @@ int xsk_create_failed(const char *cmd, int err, const char *why, bool json,
 		json_obj_end(w);
 		json_end_record(w);
 	}
+	if (err == EOPNOTSUPP)
+		return EXIT_UNSUPPORTED;
 	if (err == EINVAL || err == ENODEV || err == EHOSTUNREACH ||
 	    err == EADDRNOTAVAIL)
 		return EXIT_USAGE;

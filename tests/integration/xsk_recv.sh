@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Receive path: the XDP program steers datagrams to the filtered port into
+# the AF_XDP socket (all of them, intact, once), while datagrams to another
+# port reach an ordinary kernel socket; in forced socket mode recv works
+# through a UDP socket. Nothing stays attached afterwards.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/integration/xsk_netns.bash
+. "$(dirname "$0")/xsk_netns.bash"
+need_root
+PEER=$RTBPF_BUILD/tests/xsk_peer
+[ -x "$PEER" ] || skip "$PEER not built"
+netns_up
+N=10000
+
+start_bg xrecv "${IN_B[@]}" "$RTBPF" xsk recv --dev veth1 --port 9200 --count "$N" \
+	--duration 60s --json
+xrecv=$bg_pid
+wait_line "$T/xrecv.out" '"type":"header"' ||
+	fail "xsk recv: $(cat "$T/xrecv.err")"
+grep -q '"mode":"copy"' "$T/xrecv.out" || fail "recv mode: $(cat "$T/xrecv.out")"
+start_bg peer "${IN_B[@]}" "$PEER" 9201 "$N" 2000
+wait_line "$T/peer.out" '^ready' || fail "peer not ready"
+
+in_a "$RTBPF" xsk send --dev veth0 --dst "$IP_B:9200" --count "$N" \
+	--rate 100000 --mode socket >"$T/s1.out" 2>&1 || fail "send to 9200"
+in_a "$RTBPF" xsk send --dev veth0 --dst "$IP_B:9201" --count "$N" \
+	--rate 100000 --mode socket >"$T/s2.out" 2>&1 || fail "send to 9201"
+wait "$xrecv" || fail "xsk recv failed: $(cat "$T/xrecv.err")"
+wait "$bg_pid"
+rec=$(grep '"type":"xsk_recv"' "$T/xrecv.out")
+case $rec in
+*"\"received\":$N,\"intact\":$N,\"bad\":0,\"truncated\":0,\"duplicates\":0"*)
+	ok "AF_XDP socket: $rec" ;;
+*) fail "AF_XDP socket: $rec" ;;
+esac
+grep -q "\"xdp_redirected\":$N," "$T/xrecv.out" ||
+	fail "redirect count: $(grep xsk_stats "$T/xrecv.out")"
+res=$(tail -n 1 "$T/peer.out")
+case $res in
+"received=$N intact=$N bad=0 dup=0 "*) ok "kernel socket, other port: $res" ;;
+*) fail "kernel socket, other port: $res" ;;
+esac
+
+# Forced socket mode: a UDP socket, no XDP program.
+start_bg srecv "${IN_B[@]}" "$RTBPF" xsk recv --dev veth1 --port 9202 --count 1000 \
+	--duration 30s --mode socket
+srecv=$bg_pid
+wait_line "$T/srecv.out" 'mode socket' || fail "socket recv not ready"
+[ "$(xsk_progs)" = 0 ] || fail "socket mode loaded an XDP program"
+in_a "$RTBPF" xsk send --dev veth0 --dst "$IP_B:9202" --count 1000 \
+	--rate 100000 >"$T/s3.out" 2>&1 || fail "send to 9202"
+wait "$srecv" || fail "socket recv failed"
+grep -q 'received 1000 datagrams: 1000 intact, 0 bad, 0 truncated, 0 duplicates' \
+	"$T/srecv.out" || fail "socket recv: $(cat "$T/srecv.out")"
+ok "socket mode recv: $(grep received "$T/srecv.out" | head -n 1)"
+xsk_nothing_left || fail "XDP program left attached"
+ok "nothing left attached"
