@@ -144,7 +144,7 @@ $(O)/tests/unit/%: tests/unit/%.c $(SAN_COMMON_OBJS) $(SAN_LIB_OBJS)
 $(O)/tests/%: tests/tools/%.c $(LIBRTBPF) $(O)/obj/user/hist.o $(O)/obj/user/json.o $(O)/obj/user/parse.o
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(filter-out %.h,$^) -lpthread -lm -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(filter-out %.h,$^) $(LIBBPF_LIBS) -lpthread -lm -o $@
 
 deps:
 	$(Q)scripts/deps.sh
