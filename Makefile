@@ -165,7 +165,7 @@ bench: deps
 	$(Q)RTBPF_BUILD=$(O) bench/run.sh
 
 FORMAT_FILES := $(shell git ls-files '*.c' '*.h' 2>/dev/null | grep -v '^vmlinux/')
-SHELL_FILES := $(shell git ls-files '*.sh' .ci/run 2>/dev/null)
+SHELL_FILES := $(shell git ls-files '*.sh' '*.bash' .ci/run 2>/dev/null)
 
 format:
 	$(Q)clang-format -i $(FORMAT_FILES)
