@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * xsk_peer PORT COUNT IDLE_MS: an ordinary kernel UDP receiver for the xsk
- * tests and benchmark. Binds 0.0.0.0:PORT, prints "ready", then receives
- * until COUNT datagrams or IDLE_MS without one, checking every payload
+ * xsk_peer PORT COUNT IDLE_MS [spin]: an ordinary kernel UDP receiver for
+ * the xsk tests and benchmark. Binds 0.0.0.0:PORT, prints "ready", then
+ * receives (spinning on recv with "spin", else sleeping in poll) until
+ * COUNT datagrams or IDLE_MS without one, checking every payload
  * (user/xsk/payload.h) and tracking duplicates and one-way latency. Ends
  * with one line: received= intact= bad= dup= p50_ns= p99_ns= max_ns=.
  */
@@ -35,17 +36,19 @@ int main(int argc, char **argv)
 	static uint8_t buf[65536];
 	static struct hist lat;
 	struct pollfd pfd;
-	int fd, idle_ms, sz = 16 << 20;
+	int fd, idle_ms, sz = 16 << 20, spin;
+	uint64_t idle_from = 0;
 	uint8_t *seen;
 	ssize_t n;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: xsk_peer PORT COUNT IDLE_MS\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: xsk_peer PORT COUNT IDLE_MS [spin]\n");
 		return 2;
 	}
 	sa.sin_port = htons((uint16_t)atoi(argv[1]));
 	count = strtoull(argv[2], NULL, 10);
 	idle_ms = atoi(argv[3]);
+	spin = argc == 5 && !strcmp(argv[4], "spin");
 	seen = calloc(SEQ_TRACK / 8, 1);
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (!seen || fd < 0 ||
@@ -60,11 +63,20 @@ int main(int argc, char **argv)
 	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
 	while (rcvd < count) {
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && spin) {
+			if (!idle_from)
+				idle_from = now_ns();
+			else if (now_ns() - idle_from >
+				 (uint64_t)idle_ms * 1000000ULL)
+				break;
+			continue;
+		}
 		if (n < 0) {
 			if (poll(&pfd, 1, idle_ms) <= 0)
 				break;
 			continue;
 		}
+		idle_from = 0;
 		rcvd++;
 		if (xsk_payload_check(buf, (size_t)n, &seq, &tx)) {
 			bad++;

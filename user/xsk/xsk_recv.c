@@ -25,6 +25,7 @@ enum {
 	OPT_ATTACH = 256,
 	OPT_STRICT,
 	OPT_BUSY,
+	OPT_SPIN,
 };
 
 static const struct cli_opt recv_opts[] = {
@@ -38,6 +39,7 @@ static const struct cli_opt recv_opts[] = {
 	{ "strict", OPT_STRICT, NULL, "fail instead of falling back" },
 	{ "attach", OPT_ATTACH, "HOW", "XDP attach: auto|drv|skb" },
 	{ "busy-poll", OPT_BUSY, "US", "SO_BUSY_POLL microseconds" },
+	{ "spin", OPT_SPIN, NULL, "spin on the ring instead of poll(2)" },
 	{ "json", 'j', NULL, "NDJSON records on stdout" },
 	{ "verbose", 'v', NULL, "more messages; -vv adds libbpf's" },
 	{ "help", 'h', NULL, "this help" },
@@ -47,7 +49,7 @@ static const struct cli_opt recv_opts[] = {
 struct recv_cfg {
 	struct rtbpf_xsk_opts o;
 	uint64_t count, duration_ns;
-	bool json;
+	bool json, spin;
 };
 
 static int parse(struct recv_cfg *c, int argc, char **argv)
@@ -110,6 +112,9 @@ static int parse(struct recv_cfg *c, int argc, char **argv)
 			if (!parse_u64(optarg, 1, 1000000, &v, err,
 				       sizeof(err)))
 				c->o.busy_poll_us = (uint32_t)v;
+			break;
+		case OPT_SPIN:
+			c->spin = true;
 			break;
 		case 'j':
 			c->json = true;
@@ -195,7 +200,7 @@ static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
 		}
 		if (n != -EAGAIN)
 			return n;
-		if (c->o.busy_poll_us)
+		if (c->o.busy_poll_us || c->spin)
 			continue;
 		if (poll(&pfd, 1, 50) < 0 && errno != EINTR)
 			return -errno;

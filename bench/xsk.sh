@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# AF_XDP send path versus the kernel's UDP stack, one run, one namespace
+# pair (veth, copy mode: veth has no zero-copy). Throughput: 64-byte
+# datagrams flat out, pps and ns/datagram, median of 5 interleaved rounds.
+# Latency: single datagrams paced at 5000/s, one-way (sender's
+# CLOCK_MONOTONIC stamp to receiver's read; receivers spin), p50/p99;
+# also 64-datagram batches at a steady rate. Sender on CPU 0, receiver on CPU 1 when there
+# are two. Prints figures, asserts nothing.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../tests/lib.sh"
+# shellcheck source=tests/integration/xsk_netns.bash
+. "$(dirname "$0")/../tests/integration/xsk_netns.bash"
+need_root
+PEER=$RTBPF_BUILD/tests/xsk_peer
+[ -x "$PEER" ] || skip "$PEER not built"
+netns_up
+N=${XSK_BENCH_N:-200000}
+ROUNDS=${XSK_BENCH_ROUNDS:-5}
+LAT_N=${XSK_BENCH_LAT_N:-10000}
+tx_cpu=(taskset -c 0)
+rx_cpu=(taskset -c 1)
+[ "$(nproc)" -ge 2 ] || rx_cpu=()
+port=10000
+
+field() { grep -o "\"$1\":[0-9.]*" | head -n 1 | cut -d: -f2; }
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# tput ARGS...: one flat-out run into a kernel UDP sink; prints pps.
+tput() {
+	port=$((port + 1))
+	start_bg sink "${IN_B[@]}" "${rx_cpu[@]}" "$PEER" "$port" "$N" 500
+	wait_line "$T/sink.out" '^ready' || fail "sink not ready"
+	in_a "${tx_cpu[@]}" "$RTBPF" xsk send --dev veth0 \
+		--dst "$IP_B:$port" --count "$N" --json "$@" >"$T/tput.json" ||
+		fail "send $*: $(cat "$T/tput.json")"
+	wait "$bg_pid"
+	field pps <"$T/tput.json"
+}
+
+names=("AF_XDP copy, batch 32" "AF_XDP copy, batch 1" "send()" "sendmmsg(32)")
+args=("--mode copy --batch 32" "--mode copy --batch 1" "--mode socket --batch 1"
+	"--mode socket --batch 32")
+declare -A pps
+# Warm-up: the first native attach / first run on a fresh veth stalls.
+tput --mode copy --count 20000 >/dev/null
+for ((r = 0; r < ROUNDS; r++)); do
+	for i in "${!names[@]}"; do
+		# shellcheck disable=SC2086 # word splitting of args wanted
+		pps[$i]+="$(tput ${args[$i]}) "
+	done
+done
+
+echo "throughput: $N datagrams of 64 B, flat out, median of $ROUNDS rounds"
+printf '  %-24s %10s %10s %10s\n' path pps ns/pkt "x send()"
+base=$(echo "${pps[2]}" | tr ' ' '\n' | grep . | median)
+for i in "${!names[@]}"; do
+	m=$(echo "${pps[$i]}" | tr ' ' '\n' | grep . | median)
+	printf '  %-24s %10.0f %10.0f %10.2f\n' "${names[$i]}" "$m" \
+		"$(echo "1000000000 / $m" | bc -l)" "$(echo "$m / $base" | bc -l)"
+	med[i]=$m
+done
+
+# lat_xsk SEND-ARGS...: AF_XDP receiver; prints "p50 p99" in ns.
+lat_xsk() {
+	port=$((port + 1))
+	start_bg lrx "${IN_B[@]}" "${rx_cpu[@]}" "$RTBPF" xsk recv --dev veth1 \
+		--port "$port" --count "$LAT_N" --duration 60s --json --spin
+	wait_line "$T/lrx.out" '"type":"header"' || fail "xsk recv not ready"
+	in_a "${tx_cpu[@]}" "$RTBPF" xsk send --dev veth0 --dst "$IP_B:$port" \
+		--count "$LAT_N" "$@" >/dev/null || fail "send $*"
+	wait "$bg_pid"
+	grep '"type":"xsk_recv"' "$T/lrx.out" >"$T/lrx.rec"
+	echo "$(field p50_ns <"$T/lrx.rec") $(field p99_ns <"$T/lrx.rec") $(field received <"$T/lrx.rec")"
+}
+
+# lat_udp SEND-ARGS...: kernel UDP receiver.
+lat_udp() {
+	port=$((port + 1))
+	start_bg lrx "${IN_B[@]}" "${rx_cpu[@]}" "$PEER" "$port" "$LAT_N" 2000 spin
+	wait_line "$T/lrx.out" '^ready' || fail "peer not ready"
+	in_a "${tx_cpu[@]}" "$RTBPF" xsk send --dev veth0 --dst "$IP_B:$port" \
+		--count "$LAT_N" "$@" >/dev/null || fail "send $*"
+	wait "$bg_pid"
+	tail -n 1 "$T/lrx.out" | sed -E 's/.*received=([0-9]+).*p50_ns=([0-9]+) p99_ns=([0-9]+).*/\2 \3 \1/'
+}
+
+echo
+echo "one-way latency: $LAT_N datagrams of 64 B (ns)"
+printf '  %-40s %9s %9s %8s\n' path p50 p99 received
+show() {
+	# shellcheck disable=SC2086 # "p50 p99 n"
+	set -- "$1" $2
+	printf '  %-40s %9s %9s %8s\n' "$1" "$2" "$3" "$4"
+}
+x2x=$(lat_xsk --mode copy --rate 5000)
+show "AF_XDP -> AF_XDP, 5000/s" "$x2x"
+x2u=$(lat_udp --mode copy --rate 5000)
+show "AF_XDP -> UDP socket, 5000/s" "$x2u"
+u2u=$(lat_udp --mode socket --rate 5000)
+show "send() -> UDP socket, 5000/s" "$u2u"
+b64=$(lat_xsk --mode copy --batch 64 --rate 64000)
+show "AF_XDP batch 64 -> AF_XDP, 1000 batch/s" "$b64"
+b64u=$(lat_udp --mode socket --batch 64 --rate 64000)
+show "sendmmsg(64) -> UDP, 1000 batch/s" "$b64u"
+
+echo
+read -r xp50 xp99 _ <<<"$x2x"
+read -r up50 up99 _ <<<"$u2u"
+printf 'goals: AF_XDP pps / send() = %.2f (>= 1.8), / sendmmsg(32) = %.2f (>= 1.6)\n' \
+	"$(echo "${med[0]} / ${med[2]}" | bc -l)" "$(echo "${med[0]} / ${med[3]}" | bc -l)"
+printf '       one-way p50 AF_XDP / UDP = %.2f (<= 0.6), p99 %s vs %s ns (<= UDP)\n' \
+	"$(echo "$xp50 / $up50" | bc -l)" "$xp99" "$up99"
+xsk_nothing_left || echo "warning: XDP program left attached"
