@@ -29,7 +29,7 @@ struct monitor_opts {
 	uint64_t spike_rate; /* per CPU and second */
 };
 
-#define SPIKE_KEEP 4 /* spikes shown under the live table */
+#define SPIKE_KEEP 2 /* spikes shown under the live table */
 
 struct monitor {
 	struct monitor_opts opts;

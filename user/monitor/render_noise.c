@@ -260,7 +260,8 @@ void render_spike(struct monitor *m, const struct spike_event *ev)
 		ev->cpu, ev->comm, ev->pid, r->latency_ns / 1e3,
 		ev->preempted ? "preempted" : "woken",
 		(ev->run_at - m->start_ns) / 1e9);
-	for (unsigned int i = 0; i < r->nparts && i < 8; i++) {
+	for (unsigned int i = 0; i < r->nparts && i < (m->live ? 4u : 8u);
+	     i++) {
 		char label[48];
 
 		part_label(m, &r->parts[i], label, sizeof(label));
