@@ -359,7 +359,11 @@ static void wait_until(struct monitor *m, struct ring_buffer *rb, uint64_t next)
 
 static int read_interval(struct monitor *m, struct sched_coll *sc)
 {
-	int err = sched_coll_read(sc, &m->interval);
+	int err;
+
+	if (m->nc)
+		noise_coll_flip(m->nc);
+	err = sched_coll_read(sc, &m->interval);
 
 	if (err) {
 		log_err("monitor: read sched stats: %s", strerror(-err));

@@ -310,17 +310,22 @@ static int read_ipis(struct noise_coll *c, __u32 slot, struct noise_snap *s)
 	return 0;
 }
 
+void noise_coll_flip(struct noise_coll *c)
+{
+	__atomic_store_n(&c->skel->bss->epoch, (c->skel->bss->epoch & 1) ^ 1,
+			 __ATOMIC_SEQ_CST);
+}
+
 int noise_coll_read(struct noise_coll *c, struct noise_snap *s)
 {
-	__u32 old = c->skel->bss->epoch & 1, zero = 0;
+	/* noise_coll_flip() moved new events to the other slot */
+	__u32 old = (c->skel->bss->epoch & 1) ^ 1, zero = 0;
 	void *t;
 	int err;
 
 	memset(s->cpu, 0, s->ncpus * sizeof(*s->cpu));
 	tasklist_clear(&s->faults);
 	tasklist_clear(&s->ipis);
-	/* the caller flipped sched's epoch and waited; flip ours with it */
-	__atomic_store_n(&c->skel->bss->epoch, old ^ 1, __ATOMIC_SEQ_CST);
 	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.noise_stats), &zero,
 				c->cur) ||
 	    bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.irq_stats), &zero,

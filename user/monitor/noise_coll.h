@@ -55,7 +55,12 @@ int noise_coll_open(struct noise_coll **out, const struct noise_opts *o,
 void noise_coll_free(struct noise_coll *c);
 /* The noise_rings map, for the sched collector's spike reports. */
 int noise_coll_ring_fd(struct noise_coll *c);
-/* Moves what was gathered since the last read into s (cleared first). */
+/* Ends an interval: new per-task events go to the other slot. Call it,
+ * let in-flight programs finish (the sched collector's read waits 1 ms),
+ * then noise_coll_read(). */
+void noise_coll_flip(struct noise_coll *c);
+/* Moves what was gathered in the interval before the last flip into s
+ * (cleared first). */
 int noise_coll_read(struct noise_coll *c, struct noise_snap *s);
 /* Name of IRQ irq from /proc/interrupts, or "" when unknown. */
 const char *noise_irq_name(const struct noise_coll *c, unsigned int irq);
