@@ -228,7 +228,7 @@ static void tune_socket(struct rtbpf_xsk *x)
 	const struct rtbpf_xsk_opts *o = &x->o;
 	int v;
 
-	if (x->mode == RTBPF_XSK_COPY && x->can_send) {
+	if (x->mode == RTBPF_XSK_COPY && x->can_send && !o->keep_tx_budget) {
 		/* 6.17+: more than 32 frames per kick; EACCES/ENOPROTOOPT on
 		 * older kernels, where the kick loop alone copes. */
 		v = (int)o->tx_size;

@@ -112,7 +112,7 @@ int xsk_create_failed(const char *cmd, int err, const char *why, bool json,
 {
 	const char *hint = "";
 
-	if (err == EPERM || err == EACCES)
+	if ((err == EPERM || err == EACCES) && !strstr(why, "(needs"))
 		hint = " (needs root, or CAP_NET_RAW+CAP_BPF+CAP_NET_ADMIN)";
 	log_err("xsk %s: %s%s", cmd, *why ? why : strerror(err), hint);
 	if (json) {

@@ -22,6 +22,7 @@ enum {
 	OPT_STRICT,
 	OPT_FRAME,
 	OPT_BUSY,
+	OPT_BUDGET,
 };
 
 static const struct cli_opt send_opts[] = {
@@ -41,6 +42,8 @@ static const struct cli_opt send_opts[] = {
 	{ "strict", OPT_STRICT, NULL, "fail instead of falling back" },
 	{ "frame-size", OPT_FRAME, "BYTES", "UMEM frame size 2048|4096" },
 	{ "busy-poll", OPT_BUSY, "US", "SO_BUSY_POLL microseconds" },
+	{ "keep-tx-budget", OPT_BUDGET, NULL,
+	  "keep 32 frames per copy-mode kick (test the kick loop)" },
 	{ "json", 'j', NULL, "NDJSON records on stdout" },
 	{ "verbose", 'v', NULL, "more messages; -vv adds libbpf's" },
 	{ "help", 'h', NULL, "this help" },
@@ -132,6 +135,9 @@ static int parse(struct send_cfg *c, int argc, char **argv)
 			if (!parse_u64(optarg, 1, 1000000, &v, err,
 				       sizeof(err)))
 				c->o.busy_poll_us = (uint32_t)v;
+			break;
+		case OPT_BUDGET:
+			c->o.keep_tx_budget = true;
 			break;
 		case 'j':
 			c->json = true;

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# rtbpf xsk: unknown interface, bad address, queue out of range, missing
+# privileges: one clear line on stderr, the documented exit code, nothing
+# left attached. Without privileges the ladder ends in socket mode and
+# says why; --strict refuses instead.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/integration/xsk_netns.bash
+. "$(dirname "$0")/xsk_netns.bash"
+need_root
+netns_up
+
+expect() { # code regex cmd...
+	local code=$1 re=$2 rc=0
+	shift 2
+	"$@" >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" = "$code" ] || fail "$*: exit $rc, want $code ($(cat "$T/err"))"
+	grep -qE -e "$re" "$T/err" || fail "$*: stderr '$(cat "$T/err")' lacks /$re/"
+	[ "$(wc -l <"$T/err")" -le 2 ] || fail "$*: more than a line of error"
+	xsk_nothing_left || fail "$*: left something attached"
+	ok "exit $rc: $(head -n 1 "$T/err")"
+}
+
+S=(xsk send --count 1)
+expect 2 'interface nosuch0: No such device' \
+	in_a "$RTBPF" "${S[@]}" --dev nosuch0 --dst "$IP_B:9000"
+expect 2 "dst '198.18.0.300:9000': want IPv4:PORT" \
+	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst 198.18.0.300:9000
+expect 2 "dst '$IP_B': want IPv4:PORT" \
+	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst "$IP_B"
+expect 2 'queue 5 out of range for veth0' \
+	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst "$IP_B:9000" --queue 5
+expect 2 'queue 3 out of range for veth1' \
+	in_b "$RTBPF" xsk recv --dev veth1 --port 9000 --queue 3
+expect 2 "mode 'fast'" \
+	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst "$IP_B:9000" --mode fast
+expect 2 'no neighbour entry for 198.18.0.3' \
+	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst 198.18.0.3:9000
+expect 2 'unknown option' in_a "$RTBPF" xsk recv --bogus
+expect 2 "expected 'send' or 'recv'" "$RTBPF" xsk frobnicate
+
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
+expect 1 'copy bind: Operation not permitted \(needs CAP_NET_RAW\)' \
+	in_b "${NOBODY[@]}" "$RTBPF" xsk recv --dev veth1 --port 9000 \
+	--mode copy --strict --count 1
+# Without --strict: socket mode, and the reason on the first line.
+in_b "${NOBODY[@]}" "$RTBPF" xsk recv --dev veth1 --port 9000 \
+	--duration 200ms >"$T/out" 2>&1 || fail "unprivileged recv: $(cat "$T/out")"
+grep -q 'mode socket (zero-copy bind: Operation not permitted; copy bind: Operation not permitted (needs CAP_NET_RAW); fell back to a UDP socket)' \
+	"$T/out" || fail "unprivileged fallback: $(head -n 1 "$T/out")"
+ok "unprivileged: $(head -n 1 "$T/out")"
+xsk_nothing_left || fail "left attached"
