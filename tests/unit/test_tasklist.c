@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Per-CPU task lists: merging by (cpu, pid, aux), top-N by time or count. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tasklist.h"
+
+static struct task_entry ent(uint32_t cpu, uint32_t pid, uint32_t aux,
+			     uint64_t ns, uint64_t count, const char *comm)
+{
+	struct task_entry e = {
+		.cpu = cpu, .pid = pid, .aux = aux, .ns = ns, .count = count
+	};
+
+	strncpy(e.comm, comm, sizeof(e.comm) - 1);
+	return e;
+}
+
+static void test_merge_and_top(void **state)
+{
+	struct tasklist l = {}, a = {};
+	const struct task_entry *top[3];
+	struct task_entry e;
+
+	(void)state;
+	for (uint32_t i = 0; i < 200; i++) {
+		e = ent(i % 2, 100 + i, 0, i * 10, 1, "t");
+		assert_int_equal(tasklist_add(&l, &e), 0);
+	}
+	/* same key adds up; another aux is another entry */
+	e = ent(1, 101, 0, 5000, 2, "renamed");
+	assert_int_equal(tasklist_add(&l, &e), 0);
+	e = ent(1, 101, 7, 1, 1, "other-aux");
+	assert_int_equal(tasklist_add(&l, &e), 0);
+	assert_int_equal(l.n, 201);
+
+	assert_int_equal(tasklist_top(&l, 1, top, 3, false), 3);
+	assert_int_equal(top[0]->pid, 101);
+	assert_int_equal(top[0]->ns, 10 + 5000);
+	assert_int_equal(top[0]->count, 3);
+	assert_string_equal(top[0]->comm, "renamed");
+	assert_int_equal(top[1]->pid, 299);
+	assert_int_equal(top[2]->pid, 297);
+	/* by count: pid 101 with 3 first */
+	assert_int_equal(tasklist_top(&l, 1, top, 1, true), 1);
+	assert_int_equal(top[0]->pid, 101);
+	/* CPU with no entries */
+	assert_int_equal(tasklist_top(&l, 5, top, 3, false), 0);
+
+	e = ent(0, 100, 0, 1000, 1, "t");
+	assert_int_equal(tasklist_add(&a, &e), 0);
+	assert_int_equal(tasklist_merge(&a, &l), 0);
+	assert_int_equal(a.n, 201);
+	assert_int_equal(tasklist_top(&a, 0, top, 1, false), 1);
+	assert_int_equal(top[0]->pid, 298);
+	tasklist_clear(&a);
+	assert_int_equal(a.n, 0);
+	tasklist_fini(&a);
+	tasklist_fini(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_merge_and_top),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
