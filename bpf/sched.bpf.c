@@ -66,54 +66,22 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct sched_cpu_stats);
-} cpu_stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
 	__type(value, struct sched_wakeups);
 } wakeups SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2);
-	__type(key, __u32);
-	__type(value, struct sched_minmax);
-} cpu_minmax SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2);
-	__type(key, __u32);
-	__type(value, struct task_tab);
-} preemptors SEC(".maps");
-
-/* The last RUN_RING runs on this CPU, for charging a wait at its end. */
-struct run_ring {
-	__u64 cur_start; /* when the current task got this CPU */
-	__u32 head;
-	__u32 last_slot; /* preemptor table slot charged last */
-	__u32 stolen_slot; /* stolen table slot charged last */
-	__u32 spikes_in_window;
-	__u64 spike_window; /* start of the current rate-limit second */
-	struct sched_run r[RUN_RING];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct run_ring);
-} run_rings SEC(".maps");
+	__type(value, struct sched_cpu_state);
+} cpu_state SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 2);
 	__type(key, __u32);
-	__type(value, struct task_tab);
-} stolen SEC(".maps");
+	__type(value, struct sched_slot);
+} slots SEC(".maps");
 
 /* Written by noise.bpf.c; the same map when both are loaded (reuse_fd). */
 struct {
@@ -161,6 +129,7 @@ static __always_inline bool task_watched(struct task_struct *p)
 
 static __always_inline int on_wakeup(struct task_struct *p)
 {
+	struct sched_cpu_state *cs;
 	struct sched_cpu_stats *st;
 	struct sched_wakeups *wk;
 	struct wait_rec *w;
@@ -180,7 +149,8 @@ static __always_inline int on_wakeup(struct task_struct *p)
 	wk = bpf_map_lookup_elem(&wakeups, &zero);
 	if (wk && cpu < RTBPF_MAX_CPUS)
 		wk->to_cpu[cpu]++;
-	st = bpf_map_lookup_elem(&cpu_stats, &zero);
+	cs = bpf_map_lookup_elem(&cpu_state, &zero);
+	st = cs ? &cs->st : NULL;
 	w = bpf_task_storage_get(&wait_recs, p, 0,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!w)
@@ -212,14 +182,10 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 }
 
 /* Charge every run on this CPU that overlapped the wait [ts, now). */
-static __always_inline void charge_wait(struct run_ring *ring,
-					struct sched_cpu_stats *st, __u32 slot,
-					__u64 ts)
+static __always_inline void charge_wait(struct sched_run_ring *ring,
+					struct sched_cpu_stats *st,
+					struct task_tab *t, __u64 ts)
 {
-	struct task_tab *t = bpf_map_lookup_elem(&preemptors, &slot);
-
-	if (!t)
-		return;
 	for (int i = 1; i <= RUN_RING; i++) {
 		const struct sched_run *r =
 			&ring->r[(ring->head - i) % RUN_RING];
@@ -241,23 +207,23 @@ static __always_inline bool task_filtered(void)
 	return cfg_filter_tgid || cfg_filter_tid || cfg_filter_comm;
 }
 
-static __always_inline void charge_stolen(struct run_ring *ring,
+static __always_inline void charge_stolen(struct sched_run_ring *ring,
 					  struct sched_cpu_stats *st,
 					  struct task_struct *prev, __u64 ns)
 {
 	__u32 slot = epoch & 1;
-	struct task_tab *t;
+	struct sched_slot *sl;
 
 	if (task_filtered() ? task_watched(prev) : !(prev->flags & PF_KTHREAD))
 		return;
 	st->stolen_ns += ns;
-	t = bpf_map_lookup_elem(&stolen, &slot);
-	if (t)
-		task_tab_add(t, &ring->stolen_slot, &st->stolen_other_ns,
-			     prev->pid, prev, ns);
+	sl = bpf_map_lookup_elem(&slots, &slot);
+	if (sl)
+		task_tab_add(&sl->stolen, &ring->stolen_slot,
+			     &st->stolen_other_ns, prev->pid, prev, ns);
 }
 
-static __noinline void send_spike(struct run_ring *ring,
+static __noinline void send_spike(struct sched_run_ring *ring,
 				  struct sched_cpu_stats *st,
 				  struct task_struct *next, struct wait_rec *w,
 				  __u64 now)
@@ -327,9 +293,10 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
+	struct sched_cpu_state *cs;
 	struct sched_cpu_stats *st;
-	struct sched_minmax *mm;
-	struct run_ring *ring;
+	struct sched_run_ring *ring;
+	struct sched_slot *sl;
 	struct wait_rec *w;
 	__u32 zero = 0, slot;
 	struct sched_run *r;
@@ -337,10 +304,11 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 
 	if (!cpu_watched(cpu))
 		return 0;
-	st = bpf_map_lookup_elem(&cpu_stats, &zero);
-	ring = bpf_map_lookup_elem(&run_rings, &zero);
-	if (!st || !ring)
+	cs = bpf_map_lookup_elem(&cpu_state, &zero);
+	if (!cs)
 		return 0;
+	st = &cs->st;
+	ring = &cs->ring;
 	now = bpf_ktime_get_ns();
 
 	/* prev's run ends now */
@@ -381,10 +349,10 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	if (!w || !w->ts)
 		return 0;
 	slot = epoch & 1;
-	mm = bpf_map_lookup_elem(&cpu_minmax, &slot);
-	if (mm && now > w->ts) {
-		record(st, mm, now - w->ts, w->preempted);
-		charge_wait(ring, st, slot, w->ts);
+	sl = bpf_map_lookup_elem(&slots, &slot);
+	if (sl && now > w->ts) {
+		record(st, &sl->mm, now - w->ts, w->preempted);
+		charge_wait(ring, st, &sl->pre, w->ts);
 		if (cfg_spike_ns && now - w->ts >= cfg_spike_ns)
 			send_spike(ring, st, next, w, now);
 	}

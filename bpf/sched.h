@@ -40,7 +40,7 @@ struct sched_wakeups {
 	__u64 to_cpu[RTBPF_MAX_CPUS];
 };
 
-/* Per CPU and epoch slot: extremes of one interval (reset by userspace). */
+/* Extremes of one interval (in struct sched_slot). */
 struct sched_minmax {
 	__u64 min_ns; /* 0: no sample yet */
 	__u64 max_ns;
@@ -78,6 +78,31 @@ struct sched_run {
 	__u64 task; /* task_struct address, only to read its comm */
 	__u32 pid;
 	__u32 pad;
+};
+
+/* The programs' own bookkeeping of a CPU: its last runs. */
+struct sched_run_ring {
+	__u64 cur_start; /* when the current task got this CPU */
+	__u32 head;
+	__u32 last_slot; /* preemptor table slot charged last */
+	__u32 stolen_slot; /* stolen table slot charged last */
+	__u32 spikes_in_window;
+	__u64 spike_window; /* start of the current rate-limit second */
+	struct sched_run r[SCHED_RUN_RING];
+};
+
+/* Value of the per-CPU cpu_state map: one lookup per switch. */
+struct sched_cpu_state {
+	struct sched_cpu_stats st;
+	struct sched_run_ring ring;
+};
+
+/* Value of the per-CPU, per-epoch-slot map: one interval's extremes,
+ * preemptors and stolen time. Userspace reads a slot, then zeroes it. */
+struct sched_slot {
+	struct sched_minmax mm;
+	struct task_tab pre;
+	struct task_tab stolen;
 };
 
 #endif

@@ -253,21 +253,10 @@ static int read_faults(struct noise_coll *c, __u32 slot, struct noise_snap *s)
 
 	if (bpf_map_lookup_elem(fd, &slot, c->ftab))
 		return -errno;
-	for (int cpu = 0; cpu < c->ncpus; cpu++) {
-		for (int i = 0; i < TASK_TAB_SLOTS; i++) {
-			const struct task_acc *e = &c->ftab[cpu].t.e[i];
-			struct task_entry t = { .cpu = (uint32_t)cpu };
-
-			if (!e->pid)
-				continue;
-			t.pid = e->pid;
-			t.count = e->count;
-			memcpy(t.comm, e->comm, sizeof(t.comm));
-			t.comm[sizeof(t.comm) - 1] = '\0';
-			if (tasklist_add(&s->faults, &t))
-				return -ENOMEM;
-		}
-	}
+	for (int cpu = 0; cpu < c->ncpus; cpu++)
+		if (coll_tab_to_list(&c->ftab[cpu].t, (uint32_t)cpu,
+				     &s->faults))
+			return -ENOMEM;
 	memset(c->ftab, 0, (size_t)c->ncpus * sizeof(*c->ftab));
 	if (bpf_map_update_elem(fd, &slot, c->ftab, BPF_ANY))
 		return -errno;

@@ -15,11 +15,10 @@
 struct sched_coll {
 	struct sched_bpf *skel;
 	int ncpus;
-	struct sched_cpu_stats *cur, *prev; /* ncpus cumulative values */
+	struct sched_cpu_state *cur, *prev; /* ncpus cumulative values */
 	struct sched_wakeups *wk; /* ncpus wakers' cumulative counts */
 	uint64_t *wk_prev; /* per target CPU, summed over wakers */
-	struct sched_minmax *mm; /* ncpus values of one slot */
-	struct task_tab *tab; /* ncpus tables of one slot */
+	struct sched_slot *slot; /* ncpus values of one slot */
 };
 
 int sched_coll_spike_fd(struct sched_coll *c)
@@ -52,11 +51,10 @@ int sched_coll_open(struct sched_coll **out, const struct sched_filter *f)
 	}
 	c->cur = calloc((size_t)c->ncpus, sizeof(*c->cur));
 	c->prev = calloc((size_t)c->ncpus, sizeof(*c->prev));
-	c->mm = calloc((size_t)c->ncpus, sizeof(*c->mm));
+	c->slot = calloc((size_t)c->ncpus, sizeof(*c->slot));
 	c->wk = calloc((size_t)c->ncpus, sizeof(*c->wk));
 	c->wk_prev = calloc((size_t)c->ncpus, sizeof(*c->wk_prev));
-	c->tab = calloc((size_t)c->ncpus, sizeof(*c->tab));
-	if (!c->cur || !c->prev || !c->mm || !c->wk || !c->wk_prev || !c->tab) {
+	if (!c->cur || !c->prev || !c->slot || !c->wk || !c->wk_prev) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
@@ -115,10 +113,9 @@ void sched_coll_free(struct sched_coll *c)
 	sched_bpf__destroy(c->skel);
 	free(c->cur);
 	free(c->prev);
-	free(c->mm);
+	free(c->slot);
 	free(c->wk);
 	free(c->wk_prev);
-	free(c->tab);
 	free(c);
 }
 
@@ -164,33 +161,22 @@ static void cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
 		u->lat.max = hist_bucket_lo((uint32_t)top);
 }
 
-/* Moves a slot of a per-CPU task table map into l and clears the slot. */
-int coll_read_task_tab(int fd, __u32 slot, struct task_tab *buf, int ncpus,
-		       struct tasklist *l)
+int coll_tab_to_list(const struct task_tab *t, uint32_t cpu, struct tasklist *l)
 {
-	if (bpf_map_lookup_elem(fd, &slot, buf))
-		return -errno;
-	for (int cpu = 0; cpu < ncpus; cpu++) {
-		for (int i = 0; i < TASK_TAB_SLOTS; i++) {
-			const struct task_acc *e = &buf[cpu].e[i];
-			struct task_entry t = { .cpu = (uint32_t)cpu };
-			int err;
+	for (int i = 0; i < TASK_TAB_SLOTS; i++) {
+		const struct task_acc *e = &t->e[i];
+		struct task_entry te = { .cpu = cpu };
 
-			if (!e->pid)
-				continue;
-			t.pid = e->pid;
-			t.ns = e->ns;
-			t.count = e->count;
-			memcpy(t.comm, e->comm, sizeof(t.comm));
-			t.comm[sizeof(t.comm) - 1] = '\0';
-			err = tasklist_add(l, &t);
-			if (err)
-				return err;
-		}
+		if (!e->pid)
+			continue;
+		te.pid = e->pid;
+		te.ns = e->ns;
+		te.count = e->count;
+		memcpy(te.comm, e->comm, sizeof(te.comm));
+		te.comm[sizeof(te.comm) - 1] = '\0';
+		if (tasklist_add(l, &te))
+			return -ENOMEM;
 	}
-	memset(buf, 0, (size_t)ncpus * sizeof(*buf));
-	if (bpf_map_update_elem(fd, &slot, buf, BPF_ANY))
-		return -errno;
 	return 0;
 }
 
@@ -198,41 +184,43 @@ int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
 {
 	struct timespec settle = { .tv_nsec = 1000 * 1000 };
 	__u32 old = c->skel->bss->epoch & 1, zero = 0;
-	int stats_fd = bpf_map__fd(c->skel->maps.cpu_stats);
-	int mm_fd = bpf_map__fd(c->skel->maps.cpu_minmax);
+	int state_fd = bpf_map__fd(c->skel->maps.cpu_state);
+	int slot_fd = bpf_map__fd(c->skel->maps.slots);
 	int wk_fd = bpf_map__fd(c->skel->maps.wakeups);
-	struct sched_cpu_stats *t;
-	int err;
+	struct sched_cpu_state *t;
+	int err = 0;
 
 	sched_snap_clear(s);
-	/* New extremes and preemptors go to the other slot; a program that
+	/* New extremes and task tables go to the other slot; a program that
 	 * read the old epoch just before the flip ends within microseconds. */
 	__atomic_store_n(&c->skel->bss->epoch, old ^ 1, __ATOMIC_SEQ_CST);
 	nanosleep(&settle, NULL);
 
-	if (bpf_map_lookup_elem(mm_fd, &old, c->mm) ||
-	    bpf_map_lookup_elem(stats_fd, &zero, c->cur) ||
+	if (bpf_map_lookup_elem(slot_fd, &old, c->slot) ||
+	    bpf_map_lookup_elem(state_fd, &zero, c->cur) ||
 	    bpf_map_lookup_elem(wk_fd, &zero, c->wk))
 		return -errno;
 	for (int i = 0; i < c->ncpus && (unsigned int)i < s->ncpus; i++) {
 		uint64_t wk = 0;
 
-		cpu_delta(&s->cpu[i], &c->cur[i], &c->prev[i], &c->mm[i]);
+		cpu_delta(&s->cpu[i], &c->cur[i].st, &c->prev[i].st,
+			  &c->slot[i].mm);
 		for (int w = 0; w < c->ncpus; w++)
 			wk += c->wk[w].to_cpu[i];
 		s->cpu[i].wakeups = wk - c->wk_prev[i];
 		c->wk_prev[i] = wk;
+		if (!err)
+			err = coll_tab_to_list(&c->slot[i].pre, (uint32_t)i,
+					       &s->pre);
+		if (!err)
+			err = coll_tab_to_list(&c->slot[i].stolen, (uint32_t)i,
+					       &s->stolen);
 	}
 	t = c->prev;
 	c->prev = c->cur;
 	c->cur = t;
-	memset(c->mm, 0, (size_t)c->ncpus * sizeof(*c->mm));
-	if (bpf_map_update_elem(mm_fd, &old, c->mm, BPF_ANY))
+	memset(c->slot, 0, (size_t)c->ncpus * sizeof(*c->slot));
+	if (bpf_map_update_elem(slot_fd, &old, c->slot, BPF_ANY))
 		return -errno;
-	err = coll_read_task_tab(bpf_map__fd(c->skel->maps.preemptors), old,
-				 c->tab, c->ncpus, &s->pre);
-	if (!err)
-		err = coll_read_task_tab(bpf_map__fd(c->skel->maps.stolen), old,
-					 c->tab, c->ncpus, &s->stolen);
 	return err;
 }

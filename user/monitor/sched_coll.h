@@ -67,10 +67,9 @@ int sched_snap_merge(struct sched_snap *s, const struct sched_snap *a);
  * first). 0 or -errno. */
 int sched_coll_read(struct sched_coll *c, struct sched_snap *s);
 struct task_tab;
-/* Moves a slot of a per-CPU task table map into l, then clears the slot
- * (buf: room for ncpus tables). 0 or -errno. */
-int coll_read_task_tab(int fd, __u32 slot, struct task_tab *buf, int ncpus,
-		       struct tasklist *l);
+/* Adds the entries of a BPF task table of CPU cpu to l. 0 or -ENOMEM. */
+int coll_tab_to_list(const struct task_tab *t, uint32_t cpu,
+		     struct tasklist *l);
 /* The ring buffer of spike_event records, or -1. */
 int sched_coll_spike_fd(struct sched_coll *c);
 
