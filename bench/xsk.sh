@@ -38,6 +38,12 @@ tput() {
 	field pps <"$T/tput.json"
 }
 
+# Receive processing (RPS) on the receiver's CPU, so the sender's CPU pays
+# only for its own path; the same for every path measured.
+if [ "${#rx_cpu[@]}" -gt 0 ] && [ "${XSK_BENCH_RPS:-1}" = 1 ]; then
+	in_b sh -c 'echo 2 >/sys/class/net/veth1/queues/rx-0/rps_cpus' ||
+		echo "warning: cannot set RPS on veth1"
+fi
 names=("AF_XDP copy, batch 32" "AF_XDP copy, batch 1" "send()" "sendmmsg(32)")
 args=("--mode copy --batch 32" "--mode copy --batch 1" "--mode socket --batch 1"
 	"--mode socket --batch 32")
@@ -51,7 +57,7 @@ for ((r = 0; r < ROUNDS; r++)); do
 	done
 done
 
-echo "throughput: $N datagrams of 64 B, flat out, median of $ROUNDS rounds"
+echo "throughput: $N datagrams of 64 B, flat out, median of $ROUNDS rounds (RPS ${XSK_BENCH_RPS:-1})"
 printf '  %-24s %10s %10s %10s\n' path pps ns/pkt "x send()"
 base=$(echo "${pps[2]}" | tr ' ' '\n' | grep . | median)
 for i in "${!names[@]}"; do
@@ -60,6 +66,9 @@ for i in "${!names[@]}"; do
 		"$(echo "1000000000 / $m" | bc -l)" "$(echo "$m / $base" | bc -l)"
 	med[i]=$m
 done
+
+# Latency runs without RPS: spinning receivers would starve it.
+in_b sh -c 'echo 0 >/sys/class/net/veth1/queues/rx-0/rps_cpus' 2>/dev/null
 
 # lat_xsk SEND-ARGS...: AF_XDP receiver; prints "p50 p99" in ns.
 lat_xsk() {
