@@ -21,10 +21,10 @@
 #include <bpf/bpf_tracing.h>
 #include "noise.h"
 #include "task_tab.bpf.h"
+#include "cpus.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-const volatile __u64 cfg_cpu_mask[RTBPF_MAX_CPUS / 64] = {};
 const volatile __u32 cfg_cpu_words = 1; /* words of cfg_cpu_mask in use */
 
 volatile __u32 epoch; /* flipped with sched.bpf.c's at each interval */
@@ -64,17 +64,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct fault_tab);
 } fault_tasks SEC(".maps");
-
-static __always_inline bool cpu_watched(__u64 cpu)
-{
-	if (cpu >= RTBPF_MAX_CPUS)
-		return false;
-	/* hide the range from clang so the mask below stays and keeps the
-	 * index provably in bounds for the verifier */
-	barrier_var(cpu);
-	return cfg_cpu_mask[(cpu / 64) & (RTBPF_MAX_CPUS / 64 - 1)] &
-	       (1ULL << (cpu % 64));
-}
 
 static __always_inline struct noise_cpu_stats *this_stats(void)
 {

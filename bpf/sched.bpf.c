@@ -21,6 +21,7 @@
 #include "core_fixes.bpf.h"
 #include "noise.h"
 #include "task_tab.bpf.h"
+#include "cpus.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -34,7 +35,6 @@ const volatile bool cfg_filter_comm = false;
 const volatile __u32 cfg_tgid = 0;
 const volatile __u32 cfg_tid = 0;
 const volatile char cfg_comm[RTBPF_COMM_LEN] = {};
-const volatile __u64 cfg_cpu_mask[RTBPF_MAX_CPUS / 64] = {};
 /* Stolen time: run time of tasks not watched (of kernel threads when no
  * task filter is set). */
 const volatile bool cfg_stolen = false;
@@ -95,17 +95,6 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
 } spikes SEC(".maps");
-
-static __always_inline bool cpu_watched(__u64 cpu)
-{
-	if (cpu >= RTBPF_MAX_CPUS)
-		return false;
-	/* hide the range from clang so the mask below stays and keeps the
-	 * index provably in bounds for the verifier */
-	barrier_var(cpu);
-	return cfg_cpu_mask[(cpu / 64) & (RTBPF_MAX_CPUS / 64 - 1)] &
-	       (1ULL << (cpu % 64));
-}
 
 static __always_inline bool task_watched(struct task_struct *p)
 {
