@@ -24,9 +24,15 @@ const struct tune_stage tune_stages[] = {
 	{ "workqueue", "unbound workqueue and writeback cpumasks",
 	  workqueue_plan },
 	{ "irq", "IRQ affinity to housekeeping CPUs", irq_plan },
+	{ "irqbalance", "latency CPUs banned in irqbalance's configuration",
+	  irqbalance_plan },
+	{ "threads", "movable threads and kthreads off the latency CPUs",
+	  threads_plan },
 	{ "power", "cpufreq governor, PM QoS, cpuidle, EPB", power_plan },
 	{ "process", "policy, priority and affinity of --pid threads",
 	  process_plan },
+	{ "limits", "realtime group, limits.d rtprio and memlock",
+	  limits_plan },
 };
 const size_t tune_nstages = sizeof(tune_stages) / sizeof(tune_stages[0]);
 
@@ -117,6 +123,23 @@ static void show_value(const struct tune_item *it, const char *raw, char *out,
 	}
 }
 
+/* The value behind a journal kind: a file, a thread's policy or a
+ * thread's affinity. */
+static int kind_read(const struct tune_cfg *c, char kind, const char *path,
+		     char *buf, size_t len)
+{
+	if (kind == 'S')
+		return sched_read(atoi(path + 4), buf, len);
+	if (kind == 'A')
+		return aff_read(c, path, buf, len);
+	return tune_read(c, path, buf, len);
+}
+
+static char item_kind(const struct tune_item *it)
+{
+	return it->flags & IT_SCHED ? 'S' : it->flags & IT_AFFINITY ? 'A' : 'F';
+}
+
 static void check_one(const struct tune_cfg *c, struct tune_item *it)
 {
 	char raw[TUNE_VAL_MAX], err[64];
@@ -128,11 +151,7 @@ static void check_one(const struct tune_cfg *c, struct tune_item *it)
 		return; /* decided by the stage's plan */
 	if (!it->want_show[0])
 		snprintf(it->want_show, sizeof(it->want_show), "%s", it->want);
-	if (it->flags & IT_SCHED) {
-		ret = sched_read(atoi(it->path + 4), raw, sizeof(raw));
-	} else {
-		ret = tune_read(c, it->path, raw, sizeof(raw));
-	}
+	ret = kind_read(c, item_kind(it), it->path, raw, sizeof(raw));
 	if (ret) {
 		snprintf(it->actual, sizeof(it->actual), "?");
 		if (ret == -ENOENT && (it->flags & IT_OPTIONAL)) {
@@ -175,10 +194,15 @@ static void check_one(const struct tune_cfg *c, struct tune_item *it)
 		break;
 	}
 	show_value(it, raw, it->actual, sizeof(it->actual));
-	if (same)
+	if (same) {
 		it->st = ST_OK;
-	else
+	} else if ((it->flags & IT_SCHED) && sched_equal_rr(it->want, raw)) {
+		it->st = ST_WARN;
+		snprintf(it->note, sizeof(it->note),
+			 "SCHED_RR: the SCHED_FIFO fallback (FIFO refused)");
+	} else {
 		it->st = it->flags & IT_WARN_ONLY ? ST_WARN : ST_FAIL;
+	}
 }
 
 void tune_check_items(const struct tune_cfg *c, struct item_list *l)
@@ -197,6 +221,24 @@ static void print_cmd(const struct tune_cfg *c, const struct tune_item *it,
 		printf("%s%s\n", prefix, q);
 		return;
 	}
+	if ((it->flags & IT_AFFINITY) && !c->root[0]) {
+		const char *tid = strrchr(it->path, '/');
+		char tidbuf[32];
+
+		/* "/proc/P/task/T/affinity": T is the component before. */
+		snprintf(tidbuf, sizeof(tidbuf), "%.*s", (int)(tid - it->path),
+			 it->path);
+		printf("%staskset -pc %s %s\n", prefix, it->want,
+		       strrchr(tidbuf, '/') + 1);
+		return;
+	}
+	if (it->flags & IT_EXACT) {
+		/* A whole config file: printf keeps its exact bytes. */
+		tune_shell_quote(it->want, q, sizeof(q));
+		tune_shell_quote(tune_path(c, it->path, full), qp, sizeof(qp));
+		printf("%sprintf '%%s' %s > %s\n", prefix, q, qp);
+		return;
+	}
 	tune_shell_quote(it->want, q, sizeof(q));
 	tune_shell_quote(tune_path(c, it->path, full), qp, sizeof(qp));
 	printf("%secho %s > %s\n", prefix, q, qp);
@@ -205,7 +247,8 @@ static void print_cmd(const struct tune_cfg *c, const struct tune_item *it,
 int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 {
 	struct journal j = { .lock_fd = -1, .fd = -1 };
-	unsigned int changed = 0, unmovable = 0, pending = 0;
+	unsigned int changed = 0, unmovable = 0, pending = 0, gone = 0;
+	bool irqbalance = false;
 	int err = 0;
 
 	for (size_t i = 0; i < l->n; i++) {
@@ -220,9 +263,13 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 			const struct tune_item *it = &l->v[i];
 
 			if (!(it->flags & IT_CHECK_ONLY) && it->st != ST_OK &&
-			    it->st != ST_SKIP)
+			    it->st != ST_SKIP) {
 				print_cmd(c, it, "");
+				irqbalance |= !strcmp(it->stage, "irqbalance");
+			}
 		}
+		if (irqbalance)
+			irqbalance_restart(c, true);
 		printf("# dry run: %u change%s, nothing written\n", pending,
 		       pending == 1 ? "" : "s");
 		return 0;
@@ -238,12 +285,18 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 		if ((it->flags & IT_CHECK_ONLY) || it->st == ST_OK ||
 		    it->st == ST_SKIP)
 			continue;
-		if (it->flags & IT_SCHED) {
-			r.kind = 'S';
-			err = sched_read(atoi(it->path + 4), raw, sizeof(raw));
-		} else {
-			r.kind = 'F';
-			err = tune_read(c, it->path, raw, sizeof(raw));
+		r.kind = item_kind(it);
+		err = kind_read(c, r.kind, it->path, raw, sizeof(raw));
+		if (err == -ENOENT && (it->flags & IT_CREATE)) {
+			r.kind = 'C'; /* revert removes what rtbpf created */
+			raw[0] = '\0';
+			err = 0;
+		}
+		if ((err == -ESRCH || err == -ENOENT) &&
+		    (it->flags & IT_AFFINITY)) {
+			gone++; /* the thread exited since the plan */
+			err = 0;
+			continue;
 		}
 		if (err) {
 			log_err("%s: %s: read %s before the change: %s", c->cmd,
@@ -266,15 +319,36 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 		}
 		print_cmd(c, it, "+ ");
 		fflush(stdout);
-		if (it->flags & IT_SCHED)
+		if (r.kind == 'S')
 			err = sched_write(atoi(it->path + 4), it->want);
+		else if (r.kind == 'A')
+			err = aff_write(c, it->path, it->want, false);
+		else if (r.kind == 'C')
+			err = tune_create(c, it->path, it->want);
 		else
-			err = tune_write(c, it->path, it->want, false);
-		if (err == -EIO && (it->flags & IT_MOVABLE)) {
-			printf("  %s: unmovable (EIO: managed or per-CPU); left "
+			err = tune_write(c, it->path, it->want,
+					 it->flags & IT_EXACT);
+		if ((err == -ESRCH || err == -ENOENT) &&
+		    (it->flags & IT_AFFINITY)) {
+			gone++;
+			err = 0;
+			continue;
+		}
+		if ((err == -EIO && (it->flags & IT_MOVABLE)) ||
+		    (err == -EINVAL && (it->flags & IT_AFFINITY))) {
+			printf("  %s: unmovable (%s: managed or per-CPU); left "
 			       "as is\n",
-			       it->name);
-			snprintf(it->note, sizeof(it->note), "unmovable (EIO)");
+			       it->name, err == -EIO ? "EIO" : "EINVAL");
+			snprintf(it->note, sizeof(it->note), "unmovable (%s)",
+				 err == -EIO ? "EIO" : "EINVAL");
+			if (it->flags & IT_MOVABLE) {
+				err = irq_mark_unmovable(c, it->path);
+				if (err)
+					log_warn("%s: %s: recording %s as "
+						 "unmovable: %s",
+						 c->cmd, it->stage, it->path,
+						 strerror(-err));
+			}
 			unmovable++;
 			err = 0;
 			continue;
@@ -288,12 +362,18 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 			goto cleanup;
 		}
 		changed++;
+		irqbalance |= !strcmp(it->stage, "irqbalance");
 		tune_fault_point("write");
 	}
+	if (irqbalance)
+		irqbalance_restart(c, false);
 	printf("applied %u change%s", changed, changed == 1 ? "" : "s");
 	if (unmovable)
 		printf(", %u unmovable IRQ%s left", unmovable,
 		       unmovable == 1 ? "" : "s");
+	if (gone)
+		printf(", %u thread%s exited meanwhile", gone,
+		       gone == 1 ? "" : "s");
 	printf("; journal %s (undo: rtbpf revert%s%s)\n", j.path,
 	       c->root[0] ? " --root " : "", c->root);
 cleanup:
@@ -301,18 +381,46 @@ cleanup:
 	return err;
 }
 
-static int read_current(const struct tune_cfg *c, const struct jrec *r,
-			char *buf, size_t len)
+/* Do a and b mean the same value of this record's knob? */
+static bool rec_equal(const struct tune_cfg *c, const struct jrec *r,
+		      const char *a, const char *b)
 {
 	if (r->kind == 'S')
-		return sched_read(atoi(r->path + 4), buf, len);
-	return tune_read(c, r->path, buf, len);
+		return sched_equal(a, b) || sched_equal_rr(a, b);
+	if (r->kind == 'A' && !c->root[0])
+		return cpulist_equal(a, b);
+	return values_equal(a, b);
+}
+
+/* 'C': the file rtbpf created goes, unless someone changed it. */
+static int revert_created(const struct tune_cfg *c, const struct jrec *r,
+			  unsigned int *conflicts)
+{
+	char cur[TUNE_VAL_MAX], full[PATH_MAX];
+	int err = tune_read(c, r->path, cur, sizeof(cur));
+
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	if (strcmp(cur, r->new_) && !c->force) {
+		log_warn("%s: %s: %s (created by rtbpf) changed by someone "
+			 "else since apply; left alone, 'revert --force' "
+			 "removes it",
+			 c->cmd, r->stage, r->path);
+		(*conflicts)++;
+		return 0;
+	}
+	printf("+ rm -f %s\n", tune_path(c, r->path, full));
+	fflush(stdout);
+	return tune_unlink(c, r->path);
 }
 
 int tune_revert(const struct tune_cfg *c)
 {
 	struct journal j;
 	unsigned int restored = 0, conflicts = 0, failed = 0;
+	bool irqbalance = false;
 	int err;
 
 	err = journal_open(&j, c, false);
@@ -328,7 +436,20 @@ int tune_revert(const struct tune_cfg *c)
 		char cur[TUNE_VAL_MAX], q[2 * TUNE_VAL_MAX], full[PATH_MAX];
 		bool kernel;
 
-		err = read_current(c, r, cur, sizeof(cur));
+		if (r->kind == 'C') {
+			unsigned int before = conflicts;
+
+			err = revert_created(c, r, &conflicts);
+			if (err) {
+				log_err("%s: %s: remove %s: %s", c->cmd,
+					r->stage, r->path, strerror(-err));
+				failed++;
+			} else if (before == conflicts) {
+				restored++;
+			}
+			continue;
+		}
+		err = kind_read(c, r->kind, r->path, cur, sizeof(cur));
 		if (err == -ENOENT || err == -ESRCH) {
 			log_warn("%s: %s: %s is gone; nothing to restore",
 				 c->cmd, r->stage, r->path);
@@ -340,15 +461,14 @@ int tune_revert(const struct tune_cfg *c)
 			failed++;
 			continue;
 		}
-		kernel = r->kind == 'S' || tune_is_kernel_file(c, r->path);
+		kernel = r->kind == 'S' || (r->kind == 'A' && !c->root[0]) ||
+			 (r->kind == 'F' && tune_is_kernel_file(c, r->path));
 		/* Byte-exact on plain files; equal in meaning on kernel ones. */
 		if (kernel ? (r->kind == 'S' ? sched_equal(r->old, cur) :
-					       values_equal(cur, r->old)) :
+					       rec_equal(c, r, cur, r->old)) :
 			     !strcmp(cur, r->old))
 			continue;
-		if (!(r->kind == 'S' ? sched_equal(r->new_, cur) :
-				       values_equal(cur, r->new_)) &&
-		    !c->force) {
+		if (!rec_equal(c, r, r->new_, cur) && !c->force) {
 			log_warn("%s: %s: %s changed by someone else since "
 				 "apply (rtbpf wrote '%s'); left alone, "
 				 "'revert --force' restores it",
@@ -361,6 +481,10 @@ int tune_revert(const struct tune_cfg *c)
 			printf("+ %s\n", q);
 			fflush(stdout);
 			err = sched_write(atoi(r->path + 4), r->old);
+		} else if (r->kind == 'A' && !c->root[0]) {
+			printf("+ taskset -pc %s (%s)\n", r->old, r->path);
+			fflush(stdout);
+			err = aff_write(c, r->path, r->old, false);
 		} else {
 			/* The shell form; a plain file gets its exact bytes. */
 			tune_shell_quote(r->restore, q, sizeof(q));
@@ -378,7 +502,10 @@ int tune_revert(const struct tune_cfg *c)
 			continue;
 		}
 		restored++;
+		irqbalance |= !strcmp(r->stage, "irqbalance");
 	}
+	if (irqbalance)
+		irqbalance_restart(c, false);
 	err = 0;
 	if (failed || conflicts) {
 		log_err("%s: %u restored, %u failed, %u changed by others; "

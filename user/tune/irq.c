@@ -7,6 +7,9 @@
  * refused with EIO (managed or per-CPU IRQ) is reported, not failed. The
  * check also reads effective_affinity_list: the kernel may keep delivering
  * on the old CPU until the next interrupt, or for good when unmovable.
+ * apply lists the IRQs the kernel refused in ROOT/var/lib/rtbpf/unmovable
+ * (world-readable) so a later check, also an unprivileged one, reports
+ * them as WARN (unmovable), not FAIL.
  */
 #define _GNU_SOURCE
 #include "tune.h"
@@ -14,7 +17,9 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +30,44 @@ static int cmp_irq(const void *a, const void *b)
 	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+bool irq_unmovable(const struct tune_cfg *c, const char *path)
+{
+	char full[PATH_MAX], line[256];
+	bool found = false;
+	FILE *f;
+
+	f = fopen(tune_path(c, TUNE_UNMOVABLE_FILE, full), "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		found = !strcmp(line, path);
+	}
+	fclose(f);
+	return found;
+}
+
+int irq_mark_unmovable(const struct tune_cfg *c, const char *path)
+{
+	char full[PATH_MAX], line[256];
+	int fd, err = 0;
+	size_t n;
+
+	if (irq_unmovable(c, path))
+		return 0;
+	fd = open(tune_path(c, TUNE_UNMOVABLE_FILE, full),
+		  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	n = (size_t)snprintf(line, sizeof(line), "%s\n", path);
+	if (write(fd, line, n) != (ssize_t)n)
+		err = errno ? -errno : -EIO;
+	if (!err && fsync(fd))
+		err = -errno;
+	close(fd);
+	return err;
 }
 
 static int add_mask_item(const struct tune_cfg *c, struct item_list *l,
@@ -41,6 +84,12 @@ static int add_mask_item(const struct tune_cfg *c, struct item_list *l,
 	snprintf(it->path, sizeof(it->path), "%s", path);
 	it->cmp = CMP_SUBSET;
 	it->flags = movable ? IT_MOVABLE : 0;
+	if (movable && irq_unmovable(c, path)) {
+		it->flags |= IT_WARN_ONLY;
+		snprintf(it->note, sizeof(it->note),
+			 "unmovable (the kernel refused the write with EIO "
+			 "at apply: managed or per-CPU)");
+	}
 	if (!tune_read(c, path, raw, sizeof(raw)) &&
 	    !tune_mask_parse(raw, &cur)) {
 		for (size_t w = 0; w < CPUSET_MAX / 64; w++)

@@ -7,6 +7,8 @@
  *   <fnv1a32> <kind> <stage> =<path> =<old> =<restore> =<new>
  *
  * Fields are percent-escaped (space, '%', control and non-ASCII bytes).
+ * <kind> is F (file), S (a thread's policy), A (a thread's affinity) or C
+ * (a file rtbpf created; revert removes it).
  * <old> is the exact previous content, <restore> what a kernel file takes
  * to get it back, <new> what rtbpf wrote. A last line without its newline
  * is a record torn by a crash; its change was never made (the write only
@@ -97,7 +99,7 @@ static int parse_line(char *line, struct jrec *r)
 	if (n != 6 || strtok_r(NULL, " ", &save))
 		return -EBADMSG;
 	memset(r, 0, sizeof(*r));
-	if (strlen(f[0]) != 1 || !strchr("FS", f[0][0]) ||
+	if (strlen(f[0]) != 1 || !strchr("FSAC", f[0][0]) ||
 	    strlen(f[1]) >= sizeof(r->stage))
 		return -EBADMSG;
 	r->kind = f[0][0];
@@ -109,7 +111,7 @@ static int parse_line(char *line, struct jrec *r)
 	    unesc(f[3] + 1, strlen(f[3] + 1), r->old, sizeof(r->old)) ||
 	    unesc(f[4] + 1, strlen(f[4] + 1), r->restore, sizeof(r->restore)) ||
 	    unesc(f[5] + 1, strlen(f[5] + 1), r->new_, sizeof(r->new_)) ||
-	    (r->kind == 'F' ?
+	    (r->kind != 'S' ?
 		     r->path[0] != '/' :
 		     strncmp(r->path, "tid:", 4) || atoi(r->path + 4) <= 0))
 		return -EBADMSG;
@@ -220,7 +222,9 @@ static int mkdirs(const struct tune_cfg *c)
 	if (mkdir(p, 0755) && errno != EEXIST)
 		return -errno;
 	tune_path(c, TUNE_STATE_DIR, p);
-	if (mkdir(p, 0700) && errno != EEXIST)
+	/* 0755: the state and lock files are 0600, but an unprivileged check
+	 * reads the unmovable-IRQ list beside them. */
+	if (mkdir(p, 0755) && errno != EEXIST)
 		return -errno;
 	return 0;
 }
@@ -377,8 +381,20 @@ int journal_record(struct journal *j, const struct jrec *in)
 
 int journal_remove(struct journal *j)
 {
+	char unmov[PATH_MAX], *slash;
+
 	if (j->fd < 0)
 		return 0;
+	/* The unmovable list first: a crash in between leaves the journal,
+	 * and the next revert finishes the job. */
+	snprintf(unmov, sizeof(unmov), "%s", j->path);
+	slash = strrchr(unmov, '/');
+	if (slash &&
+	    (size_t)(slash - unmov) + sizeof("/unmovable") <= sizeof(unmov)) {
+		strcpy(slash, "/unmovable");
+		if (unlink(unmov) && errno != ENOENT)
+			return -errno;
+	}
 	if (unlink(j->path) && errno != ENOENT)
 		return -errno;
 	fsync_dir(j->path);

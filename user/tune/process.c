@@ -7,6 +7,14 @@
  * the nice value for other/batch/idle) so the journal can hold and restore
  * it like a file value. Threads are always the host's (/proc), also with
  * --root: a fake tree cannot hold a process.
+ *
+ * A SCHED_FIFO the kernel refuses falls back to SCHED_RR at the same
+ * priority (check shows it as WARN). process.busy_poll = on makes the
+ * threads SCHED_OTHER at process.nice (default -20): a thread that spins
+ * must not be FIFO. process.affinity = per-thread gives each thread, in
+ * TID order, its own latency CPU (wrapping when there are more threads).
+ * Each --pid also gets a check of its RLIMIT_MEMLOCK (/proc/PID/limits):
+ * mlockall(MCL_FUTURE) needs it unlimited.
  */
 #define _GNU_SOURCE
 #include "tune.h"
@@ -19,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+
+#include "log.h"
 
 static const struct {
 	const char *name;
@@ -95,6 +105,18 @@ static int sched_parse(const char *val, int *policy, int *prio,
 	return parse_cpulist(at + 1, cpus, err, sizeof(err));
 }
 
+bool sched_equal_rr(const char *want, const char *actual)
+{
+	struct cpuset a, b;
+	int pa, pb, qa, qb;
+
+	if (sched_parse(want, &pa, &qa, &a) ||
+	    sched_parse(actual, &pb, &qb, &b))
+		return false;
+	return pa == SCHED_FIFO && pb == SCHED_RR && qa == qb &&
+	       !memcmp(&a, &b, sizeof(a));
+}
+
 bool sched_equal(const char *want, const char *actual)
 {
 	struct cpuset a, b;
@@ -122,8 +144,15 @@ int sched_write(pid_t tid, const char *val)
 	if (sched_setaffinity(tid, sizeof(set), &set))
 		return -errno;
 	sp.sched_priority = is_rt(policy) ? prio : 0;
-	if (sched_setscheduler(tid, policy, &sp))
-		return -errno;
+	if (sched_setscheduler(tid, policy, &sp)) {
+		int e = errno;
+
+		if (policy != SCHED_FIFO ||
+		    sched_setscheduler(tid, SCHED_RR, &sp))
+			return -e;
+		log_warn("tid %d: SCHED_FIFO refused (%s); SCHED_RR %d instead",
+			 tid, strerror(e), prio);
+	}
 	if (!is_rt(policy) && setpriority(PRIO_PROCESS, (id_t)tid, prio))
 		return -errno;
 	return 0;
@@ -154,15 +183,120 @@ static void thread_note(pid_t pid, pid_t tid, char *out, size_t len)
 		 nonvol);
 }
 
+/* RLIMIT_MEMLOCK of pid: "unlimited" is OK, anything else a WARN. */
+static int memlock_item(pid_t pid, struct item_list *l)
+{
+	char path[64], line[256], soft[32] = "?";
+	struct tune_item *it;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/limits", pid);
+	if ((f = fopen(path, "re"))) {
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, "Max locked memory", 17))
+				sscanf(line + 17, "%31s", soft);
+		fclose(f);
+	}
+	it = items_add(l, "process");
+	if (!it)
+		return -ENOMEM;
+	snprintf(it->name, sizeof(it->name), "pid %d memlock limit", pid);
+	snprintf(it->path, sizeof(it->path), "%s", path);
+	snprintf(it->want_show, sizeof(it->want_show), "unlimited");
+	snprintf(it->actual, sizeof(it->actual), "%s", soft);
+	it->cmp = CMP_NONE;
+	it->flags = IT_CHECK_ONLY;
+	it->st = !strcmp(soft, "unlimited") ? ST_OK : ST_WARN;
+	if (it->st != ST_OK)
+		snprintf(it->note, sizeof(it->note),
+			 "mlockall(MCL_FUTURE) can fail; start it with "
+			 "LimitMEMLOCK=infinity or rtbpf run --mlock");
+	return 0;
+}
+
+static int cmp_tid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The TIDs of pid in ascending order; count in *n, NULL on error. */
+static pid_t *list_tids(pid_t pid, size_t *n)
+{
+	char dir[64];
+	struct dirent *de;
+	pid_t *v = NULL;
+	size_t cap = 0;
+	DIR *d;
+
+	*n = 0;
+	snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
+	d = opendir(dir);
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		if (*n == cap) {
+			pid_t *nv;
+
+			cap = cap ? cap * 2 : 16;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				closedir(d);
+				errno = ENOMEM;
+				return NULL;
+			}
+			v = nv;
+		}
+		v[(*n)++] = (pid_t)atoi(de->d_name);
+	}
+	closedir(d);
+	if (!v)
+		v = malloc(sizeof(*v)); /* empty, not an error */
+	qsort(v, *n, sizeof(*v), cmp_tid);
+	return v;
+}
+
+/* The n-th CPU of set (wrapping). */
+static unsigned int nth_cpu(const struct cpuset *s, size_t n)
+{
+	unsigned int count = cpuset_count(s), k = 0;
+
+	n %= count ? count : 1;
+	for (unsigned int cpu = 0; cpu < CPUSET_MAX; cpu++)
+		if (cpuset_has(s, cpu) && k++ == n)
+			return cpu;
+	return 0;
+}
+
 int process_plan(const struct tune_cfg *c, struct item_list *l)
 {
 	const char *pol = profile_get(&c->prof, "process.policy");
+	const char *aff = profile_get(&c->prof, "process.affinity");
+	const char *bp = profile_get(&c->prof, "process.busy_poll");
+	bool per_thread = aff && !strcmp(aff, "per-thread");
 	char cpus[256];
 	int prio;
 
-	if (!c->npids || !pol || !strcmp(pol, "keep"))
+	if (!c->npids)
 		return 0;
-	if (!strcmp(pol, "other"))
+	for (int i = 0; i < c->npids; i++) {
+		int err = memlock_item(c->pids[i], l);
+
+		if (err)
+			return err;
+	}
+	if (bp && !strcmp(bp, "on")) {
+		pol = "other";
+		prio = profile_wants(&c->prof, "process.nice") ?
+			       atoi(profile_get(&c->prof, "process.nice")) :
+			       -20;
+	} else if (!pol || !strcmp(pol, "keep")) {
+		return 0;
+	} else if (!strcmp(pol, "other"))
 		prio = profile_wants(&c->prof, "process.nice") ?
 			       atoi(profile_get(&c->prof, "process.nice")) :
 			       0;
@@ -172,24 +306,21 @@ int process_plan(const struct tune_cfg *c, struct item_list *l)
 			       50;
 	cpuset_format(&c->cpus, cpus, sizeof(cpus));
 	for (int i = 0; i < c->npids; i++) {
-		char dir[64];
-		struct dirent *de;
-		DIR *d;
+		size_t n;
+		pid_t *tids = list_tids(c->pids[i], &n);
 
-		snprintf(dir, sizeof(dir), "/proc/%d/task", c->pids[i]);
-		d = opendir(dir);
-		if (!d)
+		if (!tids)
 			return -errno;
-		while ((de = readdir(d))) {
+		for (size_t k = 0; k < n; k++) {
 			struct tune_item *it;
-			pid_t tid;
+			pid_t tid = tids[k];
 
-			if (!isdigit((unsigned char)de->d_name[0]))
-				continue;
-			tid = (pid_t)atoi(de->d_name);
+			if (per_thread)
+				snprintf(cpus, sizeof(cpus), "%u",
+					 nth_cpu(&c->cpus, k));
 			it = items_add(l, "process");
 			if (!it) {
-				closedir(d);
+				free(tids);
 				return -ENOMEM;
 			}
 			snprintf(it->name, sizeof(it->name), "pid %d tid %d",
@@ -202,7 +333,7 @@ int process_plan(const struct tune_cfg *c, struct item_list *l)
 			thread_note(c->pids[i], tid, it->note,
 				    sizeof(it->note));
 		}
-		closedir(d);
+		free(tids);
 	}
 	return 0;
 }

@@ -30,6 +30,12 @@ const struct profile_key profile_keys[] = {
 	{ "stage.power", KEY_ENUM, 0, 0, ONOFF, "run the power stage" },
 	{ "stage.process", KEY_ENUM, 0, 0, ONOFF, "run the process stage" },
 	{ "stage.boot", KEY_ENUM, 0, 0, ONOFF, "run the boot checks" },
+	{ "stage.irqbalance", KEY_ENUM, 0, 0, ONOFF,
+	  "run the irqbalance stage" },
+	{ "stage.threads", KEY_ENUM, 0, 0, ONOFF, "run the threads stage" },
+	{ "stage.limits", KEY_ENUM, 0, 0, ONOFF, "run the limits checks" },
+	{ "limits.write", KEY_ENUM, 0, 0, ONOFF,
+	  "write /etc/security/limits.d/99-rtbpf.conf" },
 	SYSCTL_INT("kernel.timer_migration", 0, 1, "timers follow the CPU"),
 	SYSCTL_INT("vm.stat_interval", 1, 3600, "vmstat refresh, seconds"),
 	SYSCTL_INT("kernel.numa_balancing", 0, 3, "automatic NUMA balancing"),
@@ -68,6 +74,10 @@ const struct profile_key profile_keys[] = {
 	  "policy of the --pid threads" },
 	{ "process.priority", KEY_INT, 1, 99, NULL, "RT priority (fifo, rr)" },
 	{ "process.nice", KEY_INT, -20, 19, NULL, "nice (other)" },
+	{ "process.busy_poll", KEY_ENUM, 0, 0, ONOFF,
+	  "busy-poll threads: SCHED_OTHER at process.nice (default -20)" },
+	{ "process.affinity", KEY_ENUM, 0, 0, "all|per-thread",
+	  "every thread on all latency CPUs, or one CPU per thread" },
 	{ "boot.isolcpus", KEY_ENUM, 0, 0, ONOFF, "isolcpus= latency CPUs" },
 	{ "boot.nohz_full", KEY_ENUM, 0, 0, ONOFF, "nohz_full= latency CPUs" },
 	{ "boot.rcu_nocbs", KEY_ENUM, 0, 0, ONOFF, "rcu_nocbs= latency CPUs" },
@@ -89,6 +99,8 @@ static const struct builtin {
 		   "stage.sysctl = on\nstage.memory = on\n"
 		   "stage.workqueue = on\nstage.irq = on\nstage.power = on\n"
 		   "stage.process = on\nstage.boot = on\n"
+		   "stage.irqbalance = on\nstage.threads = on\n"
+		   "stage.limits = on\nlimits.write = off\n"
 		   "sysctl.kernel.timer_migration = 0\n"
 		   "sysctl.vm.stat_interval = 120\n"
 		   "sysctl.kernel.numa_balancing = 0\n"
@@ -107,6 +119,7 @@ static const struct builtin {
 		   "power.cpuidle_max_state = 0\n"
 		   "power.energy_perf_bias = 0\n"
 		   "process.policy = fifo\nprocess.priority = 80\n"
+		   "process.busy_poll = off\nprocess.affinity = all\n"
 		   "boot.isolcpus = on\nboot.nohz_full = on\n"
 		   "boot.rcu_nocbs = on\nboot.irqaffinity = on\n"
 		   "boot.skew_tick = on\nboot.idle = cstate1\n" },

@@ -20,11 +20,16 @@
 
 #include "parse.h"
 
-#define TUNE_VAL_MAX 512
+/* Large enough for a whole small config file (irqbalance, limits.d). */
+#define TUNE_VAL_MAX 4096
 #define TUNE_MAX_PIDS 64
 #define TUNE_STATE_DIR "/var/lib/rtbpf"
 #define TUNE_STATE_FILE TUNE_STATE_DIR "/state"
 #define TUNE_LOCK_FILE TUNE_STATE_DIR "/lock"
+/* Target paths whose write the kernel refused with EIO at apply (unmovable
+ * IRQs), one a line; world-readable so an unprivileged check shows them as
+ * WARN (unmovable). Removed by a complete revert. */
+#define TUNE_UNMOVABLE_FILE TUNE_STATE_DIR "/unmovable"
 #define TUNE_PROFILE_DIR "/etc/rtbpf/profiles.d"
 
 /* ---- profile.c ---------------------------------------------------------- */
@@ -83,6 +88,10 @@ struct tune_cfg {
 
 /* ROOT + path into buf (PATH_MAX). */
 const char *tune_path(const struct tune_cfg *c, const char *path, char *buf);
+/* Creates a file that did not exist with exactly val (mode 0644, fsynced);
+ * -EEXIST when it does. */
+int tune_create(const struct tune_cfg *c, const char *path, const char *val);
+int tune_unlink(const struct tune_cfg *c, const char *path);
 /* Reads a whole small file; 0 or -errno. buf is NUL-terminated. */
 int tune_read(const struct tune_cfg *c, const char *path, char *buf,
 	      size_t len);
@@ -127,6 +136,9 @@ enum item_status { ST_OK, ST_WARN, ST_FAIL, ST_SKIP, ST_INFO };
 #define IT_CHECK_ONLY 0x4 /* never written (boot knobs) */
 #define IT_WARN_ONLY 0x8 /* a deviation is a WARN */
 #define IT_SCHED 0x10 /* a thread's policy/affinity, not a file */
+#define IT_AFFINITY 0x20 /* a thread's CPU affinity: see threads.c */
+#define IT_EXACT 0x40 /* write the exact bytes of want (config files) */
+#define IT_CREATE 0x80 /* may not exist yet: created, revert removes it */
 
 struct tune_item {
 	const char *stage;
@@ -170,18 +182,43 @@ int memory_plan(const struct tune_cfg *c, struct item_list *l);
 int workqueue_plan(const struct tune_cfg *c, struct item_list *l);
 int power_plan(const struct tune_cfg *c, struct item_list *l);
 int process_plan(const struct tune_cfg *c, struct item_list *l);
+int threads_plan(const struct tune_cfg *c, struct item_list *l);
+int irqbalance_plan(const struct tune_cfg *c, struct item_list *l);
+int limits_plan(const struct tune_cfg *c, struct item_list *l);
+
+/* threads.c: affinity of a thread named by "/proc/PID/task/TID/affinity".
+ * On the host (no --root) the value is read from that task's status
+ * (Cpus_allowed_list) and written with sched_setaffinity(2); under --root
+ * it is the content of ROOT/proc/PID/task/TID/affinity, a file the test
+ * fixture provides, so tests never move a real thread. 0 or -errno. */
+int aff_read(const struct tune_cfg *c, const char *path, char *buf, size_t len);
+int aff_write(const struct tune_cfg *c, const char *path, const char *val,
+	      bool exact);
+bool cpulist_equal(const char *a, const char *b);
+
+/* irqbalance.c: `systemctl try-restart irqbalance` after its configuration
+ * changed; only on the host (printed, or run unless dry_run). */
+void irqbalance_restart(const struct tune_cfg *c, bool dry_run);
+
+/* irq.c: is this target path listed in the unmovable file? */
+bool irq_unmovable(const struct tune_cfg *c, const char *path);
+/* Appends path to the unmovable file (fsynced); 0 or -errno. */
+int irq_mark_unmovable(const struct tune_cfg *c, const char *path);
 
 /* process.c: IT_SCHED items ("tid:N", value "fifo:80@2-3", "other:-20@2") */
 int sched_read(pid_t tid, char *val, size_t len);
+/* A refused SCHED_FIFO falls back to SCHED_RR at the same priority. */
 int sched_write(pid_t tid, const char *val);
 bool sched_equal(const char *want, const char *actual);
+/* Equal, or want is FIFO and actual the same as RR (the fallback). */
+bool sched_equal_rr(const char *want, const char *actual);
 /* The chrt/taskset/renice commands that do what sched_write(tid, want) does. */
 void sched_shell(const char *want, pid_t tid, char *out, size_t len);
 
 /* ---- journal.c ---------------------------------------------------------- */
 
 struct jrec {
-	char kind; /* 'F' file, 'S' sched */
+	char kind; /* 'F' file, 'S' sched, 'A' thread affinity, 'C' created */
 	char stage[32];
 	char path[160];
 	char old[TUNE_VAL_MAX]; /* exact previous content */

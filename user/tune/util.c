@@ -124,6 +124,34 @@ int tune_write(const struct tune_cfg *c, const char *path, const char *val,
 	return err;
 }
 
+int tune_create(const struct tune_cfg *c, const char *path, const char *val)
+{
+	char full[PATH_MAX];
+	size_t len = strlen(val);
+	int fd, err = 0;
+
+	if (fault_eio(path))
+		return -EIO;
+	fd = open(tune_path(c, path, full),
+		  O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, len) != (ssize_t)len)
+		err = errno ? -errno : -EIO;
+	if (!err && fsync(fd))
+		err = -errno;
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
+int tune_unlink(const struct tune_cfg *c, const char *path)
+{
+	char full[PATH_MAX];
+
+	return unlink(tune_path(c, path, full)) ? -errno : 0;
+}
+
 void tune_norm(const char *in, char *out, size_t len)
 {
 	size_t o = 0;

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * irqbalance stage: when irqbalance is installed (its environment file
+ * /etc/default/irqbalance on Debian, /etc/sysconfig/irqbalance on Red Hat
+ * exists), IRQBALANCE_BANNED_CPULIST names the latency CPUs so the daemon
+ * never moves an IRQ back onto them. The item is the whole file: the line
+ * is replaced where it is set, appended otherwise, every other byte kept;
+ * the journal holds the old content and revert puts it back byte for byte.
+ * The daemon reads the file only at start: on the host (no --root) apply
+ * and revert run `systemctl try-restart irqbalance` (a no-op when it is not
+ * running); --dry-run prints it; under --root nothing is restarted.
+ */
+#define _GNU_SOURCE
+#include "tune.h"
+
+#include <errno.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "log.h"
+
+#define KEY "IRQBALANCE_BANNED_CPULIST"
+
+extern char **environ;
+
+static const char *const conf_paths[] = {
+	"/etc/default/irqbalance",
+	"/etc/sysconfig/irqbalance",
+};
+
+/* Start of the uncommented "KEY=" line in text, or NULL. */
+static const char *find_line(const char *text, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (const char *p = text; p && *p;) {
+		const char *s = p + strspn(p, " \t");
+
+		if (!strncmp(s, key, kl) && s[kl] == '=')
+			return p;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+/* The value of a KEY=VALUE line, quotes removed. */
+static void line_value(const char *line, char *out, size_t len)
+{
+	const char *v = strchr(line, '=') + 1;
+	size_t n = strcspn(v, "\n");
+
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+		v++;
+		n -= 2;
+	}
+	snprintf(out, len, "%.*s", (int)n, v);
+}
+
+/* text with the line at `at` replaced by line (appended when at is NULL)
+ * into out; -E2BIG when it does not fit. */
+static int edit(const char *text, const char *at, const char *line, char *out,
+		size_t len)
+{
+	const char *rest = "";
+	size_t head, n = strlen(text), ll = strlen(line);
+	bool nl = false;
+
+	if (at) {
+		const char *eol = strchr(at, '\n');
+
+		head = (size_t)(at - text);
+		rest = eol ? eol + 1 : "";
+	} else {
+		head = n;
+		nl = n && text[n - 1] != '\n';
+	}
+	if (head + nl + ll + strlen(rest) + 1 > len)
+		return -E2BIG;
+	memcpy(out, text, head);
+	if (nl)
+		out[head++] = '\n';
+	memcpy(out + head, line, ll);
+	strcpy(out + head + ll, rest);
+	return 0;
+}
+
+int irqbalance_plan(const struct tune_cfg *c, struct item_list *l)
+{
+	char text[TUNE_VAL_MAX], cur[256], lat[256], line[300];
+	const char *path = NULL, *at;
+	struct tune_item *it;
+	int err;
+
+	for (size_t i = 0; i < sizeof(conf_paths) / sizeof(conf_paths[0]); i++)
+		if (tune_exists(c, conf_paths[i])) {
+			path = conf_paths[i];
+			break;
+		}
+	it = items_add(l, "irqbalance");
+	if (!it)
+		return -ENOMEM;
+	snprintf(it->name, sizeof(it->name), "irqbalance banned CPUs");
+	cpuset_format(&c->cpus, lat, sizeof(lat));
+	snprintf(it->want_show, sizeof(it->want_show), "%s", lat);
+	it->cmp = CMP_NONE;
+	if (!path) {
+		snprintf(it->path, sizeof(it->path), "%s", conf_paths[0]);
+		snprintf(it->actual, sizeof(it->actual), "not installed");
+		it->flags = IT_CHECK_ONLY;
+		it->st = ST_SKIP;
+		return 0;
+	}
+	snprintf(it->path, sizeof(it->path), "%s", path);
+	it->flags = IT_EXACT;
+	err = tune_read(c, path, text, sizeof(text));
+	if (err) {
+		snprintf(it->actual, sizeof(it->actual), "?");
+		snprintf(it->note, sizeof(it->note), "read %s: %s", path,
+			 strerror(-err));
+		it->flags |= IT_CHECK_ONLY;
+		it->st = err == -EACCES ? ST_WARN : ST_FAIL;
+		return 0;
+	}
+	at = find_line(text, KEY);
+	if (at)
+		line_value(at, cur, sizeof(cur));
+	snprintf(it->actual, sizeof(it->actual), "%s",
+		 at ? (*cur ? cur : "(empty)") : "(unset)");
+	it->st = at && *cur && cpulist_equal(cur, lat) ? ST_OK : ST_FAIL;
+	snprintf(line, sizeof(line), KEY "=%s\n", lat);
+	if (edit(text, at, line, it->want, sizeof(it->want))) {
+		snprintf(it->note, sizeof(it->note), "%s too large to edit",
+			 path);
+		it->flags |= IT_CHECK_ONLY;
+		it->st = ST_FAIL;
+		return 0;
+	}
+	if (find_line(text, "IRQBALANCE_BANNED_CPUS"))
+		snprintf(it->note, sizeof(it->note),
+			 "IRQBALANCE_BANNED_CPUS (a mask) is also set; "
+			 "irqbalance prefers the list");
+	return 0;
+}
+
+void irqbalance_restart(const struct tune_cfg *c, bool dry_run)
+{
+	char *argv[] = { "systemctl", "try-restart", "irqbalance", NULL };
+	pid_t pid;
+	int status, err;
+
+	if (c->root[0]) {
+		printf("# irqbalance: not restarted under --root\n");
+		return;
+	}
+	printf("%ssystemctl try-restart irqbalance\n", dry_run ? "" : "+ ");
+	fflush(stdout);
+	if (dry_run)
+		return;
+	err = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+	if (err) {
+		log_warn("%s: irqbalance: systemctl: %s; restart it by hand",
+			 c->cmd, strerror(err));
+		return;
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		log_warn("%s: irqbalance: 'systemctl try-restart irqbalance' "
+			 "failed; it reads the new list at its next start",
+			 c->cmd);
+}

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * threads stage: every movable thread and kthread whose allowed CPUs touch
+ * the latency CPUs is moved to the housekeeping CPUs (like the irq stage, a
+ * mask spread over some housekeeping CPUs keeps just those). Skipped:
+ * threads with PF_NO_SETAFFINITY (field 9 of /proc/PID/task/TID/stat: the
+ * kernel refuses to move them) and kthreads allowed on a single CPU
+ * (per-CPU: kworker/N, ksoftirqd/N, migration/N); both are counted in the
+ * check. Every thread of the --pid processes is left to the process stage.
+ *
+ * The item of a thread is its affinity as a CPU list, target path
+ * "/proc/PID/task/TID/affinity", journal kind 'A':
+ *  - on the host (no --root), read from Cpus_allowed_list of that task's
+ *    status file (no privileges needed) and written with
+ *    sched_setaffinity(TID) (root or CAP_SYS_NICE);
+ *  - under --root (tests), ROOT/proc/PID/task/TID/affinity is a plain file
+ *    the fixture creates beside stat and status, read and written like any
+ *    other knob. This is the test seam: a fake tree can hold no task, and a
+ *    test must never move a real thread.
+ * New threads inherit their creator's mask; threads started after apply on
+ * a latency CPU show up in the next check.
+ */
+#define _GNU_SOURCE
+#include "tune.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+#define PF_KTHREAD 0x00200000UL
+#define PF_NO_SETAFFINITY 0x04000000UL
+
+bool cpulist_equal(const char *a, const char *b)
+{
+	char x[TUNE_VAL_MAX], y[TUNE_VAL_MAX], err[64];
+	struct cpuset sa, sb;
+
+	tune_norm(a, x, sizeof(x));
+	tune_norm(b, y, sizeof(y));
+	return !parse_cpulist(x, &sa, err, sizeof(err)) &&
+	       !parse_cpulist(y, &sb, err, sizeof(err)) &&
+	       !memcmp(&sa, &sb, sizeof(sa));
+}
+
+/* "/proc/P/task/T/affinity" -> T, or -1. */
+static pid_t path_tid(const char *path)
+{
+	int pid, tid, n = 0;
+
+	if (sscanf(path, "/proc/%d/task/%d/affinity%n", &pid, &tid, &n) != 2 ||
+	    path[n] || tid <= 0)
+		return -1;
+	return (pid_t)tid;
+}
+
+/* Value of "Key:" in a status file under the target tree. */
+static int status_field(const struct tune_cfg *c, const char *status,
+			const char *key, char *out, size_t len)
+{
+	char buf[TUNE_VAL_MAX];
+	size_t kl = strlen(key);
+	const char *p;
+	int err;
+
+	err = tune_read(c, status, buf, sizeof(buf));
+	if (err == -EFBIG)
+		err = 0; /* Cpus_allowed_list sits in the first 4 KiB */
+	if (err)
+		return err;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (!strncmp(p, key, kl) && p[kl] == ':') {
+			p += kl + 1;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			snprintf(out, len, "%.*s", (int)strcspn(p, "\n"), p);
+			return 0;
+		}
+	}
+	return -ENODATA;
+}
+
+int aff_read(const struct tune_cfg *c, const char *path, char *buf, size_t len)
+{
+	char status[160];
+	const char *slash;
+
+	if (c->root[0])
+		return tune_read(c, path, buf, len);
+	if (path_tid(path) < 0)
+		return -EINVAL;
+	slash = strrchr(path, '/');
+	snprintf(status, sizeof(status), "%.*s/status", (int)(slash - path),
+		 path);
+	return status_field(c, status, "Cpus_allowed_list", buf, len);
+}
+
+int aff_write(const struct tune_cfg *c, const char *path, const char *val,
+	      bool exact)
+{
+	char norm[TUNE_VAL_MAX], err[64];
+	struct cpuset s;
+	cpu_set_t set;
+	pid_t tid;
+
+	if (c->root[0])
+		return tune_write(c, path, val, exact);
+	tid = path_tid(path);
+	tune_norm(val, norm, sizeof(norm));
+	if (tid < 0 || parse_cpulist(norm, &s, err, sizeof(err)))
+		return -EINVAL;
+	CPU_ZERO(&set);
+	for (unsigned int cpu = 0; cpu < CPU_SETSIZE && cpu < CPUSET_MAX; cpu++)
+		if (cpuset_has(&s, cpu))
+			CPU_SET(cpu, &set);
+	return sched_setaffinity(tid, sizeof(set), &set) ? -errno : 0;
+}
+
+/* comm and flags from a stat line: "TID (comm) S ppid ... flags ...". */
+static int parse_stat(const char *stat, char *comm, size_t len,
+		      unsigned long *flags)
+{
+	const char *open = strchr(stat, '('), *close = strrchr(stat, ')');
+	const char *p;
+	char *end;
+
+	if (!open || !close || close < open)
+		return -EBADMSG;
+	snprintf(comm, len, "%.*s", (int)(close - open - 1), open + 1);
+	/* After ") ": field 3 (state) ... field 9 (flags). */
+	p = close + 1;
+	for (int field = 3; field <= 9; field++) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return -EBADMSG;
+		if (field == 9)
+			break;
+		p += strcspn(p, " ");
+	}
+	*flags = strtoul(p, &end, 10);
+	return end == p ? -EBADMSG : 0;
+}
+
+static bool excluded(const struct tune_cfg *c, pid_t pid)
+{
+	for (int i = 0; i < c->npids; i++)
+		if (c->pids[i] == pid)
+			return true;
+	return false;
+}
+
+struct counts {
+	unsigned int off, percpu, nomove, excluded, gone;
+};
+
+static int plan_task(const struct tune_cfg *c, struct item_list *l, pid_t pid,
+		     pid_t tid, struct counts *n)
+{
+	char base[96], path[128], stat[1024], comm[64], cur[TUNE_VAL_MAX];
+	char err[64];
+	struct cpuset allowed, want;
+	struct tune_item *it;
+	unsigned long flags;
+	bool kthread, on_latency;
+
+	snprintf(base, sizeof(base), "/proc/%d/task/%d", pid, tid);
+	snprintf(path, sizeof(path), "%s/stat", base);
+	if (tune_read(c, path, stat, sizeof(stat)) ||
+	    parse_stat(stat, comm, sizeof(comm), &flags)) {
+		n->gone++; /* exited while we looked */
+		return 0;
+	}
+	kthread = flags & PF_KTHREAD;
+	if (flags & PF_NO_SETAFFINITY) {
+		n->nomove++;
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%s/affinity", base);
+	if (aff_read(c, path, cur, sizeof(cur))) {
+		n->gone++;
+		return 0;
+	}
+	tune_norm(cur, stat, sizeof(stat));
+	if (parse_cpulist(stat, &allowed, err, sizeof(err))) {
+		log_warn("%s: threads: %s: bad CPU list '%s'", c->cmd, path,
+			 stat);
+		return 0;
+	}
+	if (kthread && cpuset_count(&allowed) == 1) {
+		n->percpu++;
+		return 0;
+	}
+	on_latency = false;
+	for (size_t w = 0; w < CPUSET_MAX / 64; w++) {
+		want.bits[w] = allowed.bits[w] & c->housekeeping.bits[w];
+		on_latency |= (allowed.bits[w] & c->cpus.bits[w]) != 0;
+	}
+	if (!on_latency) {
+		n->off++;
+		return 0;
+	}
+	if (!cpuset_count(&want))
+		want = c->housekeeping;
+	it = items_add(l, "threads");
+	if (!it)
+		return -ENOMEM;
+	snprintf(it->name, sizeof(it->name), "%s %d %s",
+		 kthread ? "kthread" : "tid", tid, comm);
+	snprintf(it->path, sizeof(it->path), "%s", path);
+	cpuset_format(&want, it->want, sizeof(it->want));
+	cpuset_format(&c->housekeeping, it->want_show, sizeof(it->want_show));
+	it->cmp = CMP_LIST;
+	it->flags = IT_AFFINITY;
+	return 0;
+}
+
+static int plan_process(const struct tune_cfg *c, struct item_list *l,
+			pid_t pid, struct counts *n)
+{
+	char dir[64], full[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int err = 0;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
+	d = opendir(tune_path(c, dir, full));
+	if (!d)
+		return 0; /* exited, or not ours to read */
+	while ((de = readdir(d)) && !err) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		if (excluded(c, pid)) {
+			n->excluded++;
+			continue;
+		}
+		err = plan_task(c, l, pid, (pid_t)atoi(de->d_name), n);
+	}
+	closedir(d);
+	return err;
+}
+
+int threads_plan(const struct tune_cfg *c, struct item_list *l)
+{
+	struct counts n = { 0 };
+	char full[PATH_MAX];
+	struct tune_item *it;
+	struct dirent *de;
+	size_t first = l->n;
+	DIR *d;
+	int err = 0;
+
+	d = opendir(tune_path(c, "/proc", full));
+	if (!d) {
+		log_warn("%s: threads: opendir %s: %s; stage skipped", c->cmd,
+			 full, strerror(errno));
+		return 0;
+	}
+	while ((de = readdir(d)) && !err) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		err = plan_process(c, l, (pid_t)atoi(de->d_name), &n);
+	}
+	closedir(d);
+	if (err)
+		return err;
+	/* The summary: what stays on the latency CPUs, and why. */
+	it = items_add(l, "threads");
+	if (!it)
+		return -ENOMEM;
+	snprintf(it->name, sizeof(it->name), "threads");
+	snprintf(it->path, sizeof(it->path), "/proc");
+	snprintf(it->want_show, sizeof(it->want_show), "movable off");
+	it->cmp = CMP_NONE;
+	it->flags = IT_CHECK_ONLY;
+	it->st = l->n - 1 > first ? ST_FAIL : ST_OK;
+	snprintf(it->actual, sizeof(it->actual), "%zu on latency CPUs",
+		 l->n - 1 - first);
+	snprintf(it->note, sizeof(it->note),
+		 "%u off the latency CPUs; skipped: %u PF_NO_SETAFFINITY, %u "
+		 "per-CPU kthreads, %u threads of --pid",
+		 n.off, n.nomove, n.percpu, n.excluded);
+	return 0;
+}
