@@ -60,6 +60,8 @@ LIB_SRCS := $(wildcard user/lib/*.c) $(filter-out %.bpf.c,$(wildcard xdp/*.c))
 LIB_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(LIB_SRCS))
 SAN_LIB_OBJS := $(patsubst %.c,$(O)/san/%.o,$(LIB_SRCS))
 LIBRTBPF := $(O)/lib/librtbpf.a
+libdir ?= $(prefix)/lib
+includedir ?= $(prefix)/include
 
 RTBPF := $(O)/bin/rtbpf
 RTBPF_STATIC := $(O)/bin/rtbpf-static
@@ -185,9 +187,22 @@ tsan:
 vmlinux:
 	$(Q)scripts/gen-vmlinux.sh vmlinux/$(ARCH)/vmlinux.h
 
-install: $(RTBPF)
-	install -d $(DESTDIR)$(prefix)/bin
+# librtbpf is static: its users also link libxdp and libbpf (Requires.private)
+install: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO)
+	install -d $(DESTDIR)$(prefix)/bin $(DESTDIR)$(libdir)/pkgconfig \
+		$(DESTDIR)$(includedir)/rtbpf
 	install -m 0755 $(RTBPF) $(DESTDIR)$(prefix)/bin/rtbpf
+	install -m 0644 $(LIBRTBPF) $(DESTDIR)$(libdir)/librtbpf.a
+	install -m 0755 $(MLOCK_SO) $(DESTDIR)$(libdir)/librtbpf-mlock.so
+	printf '%s\n' 'prefix=$(prefix)' 'libdir=$(libdir)' \
+		'includedir=$(includedir)' '' 'Name: librtbpf' \
+		'Description: rtbpf low-latency kit: ring, dispatcher, buffer pool, AF_XDP sockets' \
+		'Version: $(VERSION)' 'Requires.private: libxdp libbpf' \
+		'Libs: -L$${libdir} -lrtbpf' 'Libs.private: -lpthread -lm' \
+		'Cflags: -I$${includedir}' \
+		>$(DESTDIR)$(libdir)/pkgconfig/librtbpf.pc
+	install -m 0644 user/include/rtbpf/*.h xdp/include/rtbpf/*.h \
+		$(DESTDIR)$(includedir)/rtbpf/
 
 clean:
 	rm -rf $(O)

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# make install DESTDIR=...: the binary, librtbpf.a, its headers and a
+# pkg-config file land under the prefix, and a program built only from
+# what was installed (pkg-config --static librtbpf) links and runs.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+command -v pkg-config >/dev/null || skip "pkg-config missing"
+dest=$T/root
+make -s -C "$RTBPF_TOP" O="$RTBPF_BUILD" install DESTDIR="$dest" prefix=/usr \
+	>"$T/install.log" 2>&1 || fail "make install: $(tail -n 5 "$T/install.log")"
+for f in usr/bin/rtbpf usr/lib/librtbpf.a usr/lib/librtbpf-mlock.so \
+	usr/lib/pkgconfig/librtbpf.pc usr/include/rtbpf/ring.h \
+	usr/include/rtbpf/xsk.h; do
+	[ -e "$dest/$f" ] || fail "$f not installed"
+done
+"$dest/usr/bin/rtbpf" --version >/dev/null || fail "installed rtbpf does not run"
+
+cat >"$T/use.c" <<'C'
+#include <stdio.h>
+#include <rtbpf/ring.h>
+
+int main(void)
+{
+	struct rtbpf_ring *r = rtbpf_ring__new(8, 0);
+	struct rtbpf_msg in = { .key = 42 }, out = { 0 };
+
+	if (!r || rtbpf_ring__try_push(r, &in) || rtbpf_ring__pop(r, &out))
+		return 1;
+	printf("%llu\n", (unsigned long long)out.key);
+	rtbpf_ring__free(r);
+	return 0;
+}
+C
+flags=$(PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_PATH=$dest/usr/lib/pkgconfig \
+	pkg-config --cflags --libs --static librtbpf) || fail "pkg-config librtbpf failed"
+# shellcheck disable=SC2086 # flags are words
+cc -std=gnu11 "$T/use.c" $flags -o "$T/use" 2>"$T/cc.err" ||
+	fail "building against the installed library: $(cat "$T/cc.err")"
+[ "$("$T/use")" = 42 ] || fail "program built from the install gave the wrong answer"
+ok "installed under DESTDIR; a program built with pkg-config librtbpf runs"
