@@ -119,7 +119,6 @@ static __always_inline bool task_watched(struct task_struct *p)
 static __always_inline int on_wakeup(struct task_struct *p)
 {
 	struct sched_cpu_state *cs;
-	struct sched_cpu_stats *st;
 	struct sched_wakeups *wk;
 	struct wait_rec *w;
 	__u32 cpu, zero = 0;
@@ -127,8 +126,9 @@ static __always_inline int on_wakeup(struct task_struct *p)
 	/*
 	 * Not filtered on p->on_cpu: a thread can be woken after its
 	 * switch-out tracepoint but before it is fully off the CPU, and that
-	 * wakeup starts a real wait. A wakeup of a thread that is running
-	 * is voided at its next switch-out instead.
+	 * wakeup starts a real wait. A wakeup of a thread that is still
+	 * running starts a wait that is voided by its next involuntary
+	 * switch-out or its next wakeup (counted as woken_running).
 	 */
 	if (!task_watched(p))
 		return 0;
@@ -138,8 +138,6 @@ static __always_inline int on_wakeup(struct task_struct *p)
 	wk = bpf_map_lookup_elem(&wakeups, &zero);
 	if (wk && cpu < RTBPF_MAX_CPUS)
 		wk->to_cpu[cpu]++;
-	cs = bpf_map_lookup_elem(&cpu_state, &zero);
-	st = cs ? &cs->st : NULL;
 	w = bpf_task_storage_get(&wait_recs, p, 0,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!w)
@@ -150,8 +148,9 @@ static __always_inline int on_wakeup(struct task_struct *p)
 			return 0;
 		/* an earlier wakeup found it still running and it went on
 		 * to sleep without a switch-in: that wakeup timed nothing */
-		if (st)
-			st->woken_running++;
+		cs = bpf_map_lookup_elem(&cpu_state, &zero);
+		if (cs)
+			cs->st.woken_running++;
 	}
 	w->ts = bpf_ktime_get_ns();
 	w->preempted = 0;
