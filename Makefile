@@ -50,7 +50,7 @@ SKELS := $(patsubst %.bpf.c,$(O)/skel/%.skel.h,$(notdir $(BPF_SRCS)))
 # Shared userspace code, used by the binary and the tests.
 COMMON_SRCS := $(wildcard user/*.c)
 COMMON_SRCS := $(filter-out user/main.c,$(COMMON_SRCS))
-MONITOR_SRCS := $(wildcard user/monitor/*.c) $(wildcard user/tune/*.c) $(wildcard user/xsk/*.c)
+MONITOR_SRCS := $(wildcard user/monitor/*.c) $(wildcard user/tune/*.c) $(wildcard user/xsk/*.c) $(wildcard user/e2e/*.c)
 RTBPF_SRCS := user/main.c $(COMMON_SRCS) $(MONITOR_SRCS)
 RTBPF_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(RTBPF_SRCS))
 COMMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(COMMON_SRCS))
@@ -78,7 +78,7 @@ TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(O)/tests/%,$(TOOL_SRCS))
 
 .PHONY: all run test check bench install clean help deps vmlinux static tsan \
-	format lint unit tools
+	format lint unit tools e2e
 
 MLOCK_SO := $(O)/lib/librtbpf-mlock.so
 
@@ -165,6 +165,10 @@ test: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)RTBPF_BUILD=$(O) bench/run.sh
+
+e2e: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(RTBPF) bench e2e
 
 FORMAT_FILES := $(shell git ls-files '*.c' '*.h' 2>/dev/null | grep -v '^vmlinux/')
 SHELL_FILES := $(shell git ls-files '*.sh' '*.bash' .ci/run 2>/dev/null)

@@ -8,7 +8,7 @@ pkgs=(
 	make gcc clang llvm pkg-config bpftool libbpf-dev libxdp-dev
 	libelf-dev zlib1g-dev libzstd-dev libcmocka-dev libck-dev
 	linux-perf rt-tests libbpf-tools iproute2 jq procps clang-format
-	shellcheck
+	shellcheck gnuplot-nox
 )
 
 missing=()

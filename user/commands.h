@@ -11,5 +11,6 @@ int cmd_revert(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_systemd_unit(int argc, char **argv);
 int cmd_xsk(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@ static const struct command {
 	{ "systemd-unit", cmd_systemd_unit,
 	  "print a service unit for a profile" },
 	{ "xsk", cmd_xsk, "send/receive UDP through AF_XDP (XDP steering)" },
+	{ "bench", cmd_bench, "e2e: event to peer latency per stage, matrix" },
 	{},
 };
 

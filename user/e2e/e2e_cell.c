@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * rtbpf bench e2e: one cell of the matrix. A sender thread enters
+ * namespace A, opens the transport (<rtbpf/xsk.h>: AF_XDP, or its kernel
+ * UDP socket mode), starts a one-worker dispatcher (futex wait mode: a
+ * FIFO worker sleeps, never spins) and paces events into it; the worker
+ * serializes each into a pool buffer and sends it. A receiver child forked
+ * into namespace B timestamps each arrival into shared memory.
+ *
+ * Tuned cells apply process-local tuning only, as `rtbpf run` does:
+ * SCHED_FIFO for the worker (priority P), generator and receiver (P - 1),
+ * each pinned to its CPU, and mlockall(). Untuned cells run SCHED_OTHER,
+ * unpinned, unlocked. Nothing system-wide is changed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <rtbpf/dispatch.h>
+#include <rtbpf/event.h>
+#include <rtbpf/pool.h>
+#include <rtbpf/xsk.h>
+
+#include "e2e.h"
+#include "log.h"
+
+#define E2E_DATA_MAX 1024
+
+struct rx_shared {
+	_Atomic uint64_t received, dup, bad, range;
+	_Atomic int stop;
+	struct e2e_rx rx[];
+};
+
+struct cell {
+	const struct e2e_opts *o;
+	const struct e2e_net *net;
+	struct e2e_result *r;
+	uint64_t n_total;
+	struct e2e_tx *tx;
+	struct rtbpf_event *ev;
+	struct rx_shared *sh;
+	size_t sh_len;
+	struct rtbpf_xsk *x;
+	struct rtbpf_pool *pool;
+	struct rtbpf_pool_cache cache;
+	uint8_t data[E2E_DATA_MAX];
+	_Atomic int worker_tid;
+	_Atomic int state; /* 0 starting, 1 ready, 2 done, -1 failed */
+	_Atomic int go;
+	uint64_t overflow, send_err;
+	char mode[16];
+	char why[128];
+};
+
+uint64_t e2e_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000ULL),
+			       .tv_nsec = (long)(ns % 1000000000ULL) };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Process-local tuning of the calling thread: pin, then FIFO. */
+static int tune_thread(int cpu, int prio)
+{
+	struct sched_param sp = { .sched_priority = prio };
+	cpu_set_t set;
+
+	if (cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			return -errno;
+	}
+	if (prio > 0 && sched_setscheduler(0, SCHED_FIFO, &sp))
+		return -errno;
+	return 0;
+}
+
+static void cell_fail(struct cell *c, int err, const char *step)
+{
+	snprintf(c->why, sizeof(c->why), "%s: %s", step, strerror(-err));
+	atomic_store(&c->state, -1);
+}
+
+static int send_retry(struct cell *c, const void *buf, size_t len)
+{
+	int err = -EAGAIN;
+
+	/* A full TX ring or no free frame clears once completions are
+	 * reaped; bounded, never an endless spin. */
+	for (int i = 0; i < 1000; i++) {
+		err = rtbpf_xsk__send(c->x, buf, len);
+		if (err != -EAGAIN && err != -ENOBUFS)
+			break;
+		rtbpf_xsk__reap(c->x);
+	}
+	return err;
+}
+
+static void worker_fn(void *ctx, unsigned int wi, const struct rtbpf_msg *m,
+		      unsigned int n)
+{
+	struct cell *c = ctx;
+	size_t data_len = c->o->size;
+
+	(void)wi;
+	for (unsigned int i = 0; i < n; i++) {
+		struct rtbpf_event *ev = m[i].ptr;
+		struct e2e_tx *t;
+		uint64_t stamps[2];
+		void *buf;
+		int len, err;
+
+		if (!ev) {
+			/* Set-up message: runs on the worker before any
+			 * measured event. */
+			rtbpf_pool_cache__init(&c->cache, c->pool);
+			if (c->r->cfg.tuned) {
+				err = tune_thread(-1, c->o->priority);
+				if (err)
+					log_warn("bench e2e: worker FIFO: %s",
+						 strerror(-err));
+			}
+			atomic_store(&c->worker_tid, (int)gettid());
+			continue;
+		}
+		t = &c->tx[ev->seq];
+		t->t_enq = m[i].ts_ns;
+		t->t_deq = e2e_now_ns();
+		stamps[0] = t->t_enq;
+		stamps[1] = t->t_deq;
+		memcpy(c->data, stamps, sizeof(stamps));
+		ev->data = c->data;
+		ev->data_len = (uint32_t)data_len;
+		buf = rtbpf_pool__get(c->pool, &c->cache,
+				      rtbpf_event__size(ev));
+		if (!buf) {
+			t->err = -errno;
+			c->send_err++;
+			continue;
+		}
+		len = rtbpf_event__write(ev, buf, rtbpf_event__size(ev));
+		t->t_ser = e2e_now_ns();
+		err = len < 0 ? len : send_retry(c, buf, (size_t)len);
+		t->t_sent = e2e_now_ns();
+		rtbpf_pool__put(c->pool, &c->cache, buf);
+		t->err = err;
+		if (err)
+			c->send_err++;
+	}
+}
+
+static void generate(struct cell *c, struct rtbpf_dispatch *d)
+{
+	uint64_t period = 1000000000ULL / c->o->rate;
+	uint64_t start = e2e_now_ns() + 1000000;
+
+	for (uint64_t i = 0; i < c->n_total && !e2e_stop; i++) {
+		uint64_t next = start + i * period;
+		struct timespec ts = { .tv_sec = (time_t)(next / 1000000000ULL),
+				       .tv_nsec =
+					       (long)(next % 1000000000ULL) };
+		struct rtbpf_event *ev = &c->ev[i];
+		uint64_t t_gen;
+		int err;
+
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
+				       NULL) == EINTR &&
+		       !e2e_stop)
+			;
+		/* The strategy decides: an order, stamped. */
+		t_gen = e2e_now_ns();
+		ev->type = 1;
+		ev->flags = 0;
+		ev->seq = i;
+		ev->key = i % 16;
+		ev->ts_ns = t_gen;
+		ev->price = 1000000 + (int64_t)(i % 100);
+		ev->qty = 100;
+		c->tx[i].t_gen = t_gen;
+		err = rtbpf_dispatch__push(d, ev->key, ev);
+		if (err) {
+			c->tx[i].err = err;
+			c->overflow++;
+		}
+	}
+}
+
+static void *sender_main(void *arg)
+{
+	struct cell *c = arg;
+	const struct e2e_opts *o = c->o;
+	bool tuned = c->r->cfg.tuned;
+	char errbuf[160] = "";
+	struct rtbpf_xsk_opts xo = {
+		.ifname = "veth0",
+		.mode = c->r->cfg.tr == TR_UDP ?
+				RTBPF_XSK_SOCKET :
+				(enum rtbpf_xsk_mode)o->xsk_mode,
+		.src_ip = c->net->ip_a,
+		.src_port = E2E_PORT,
+		.dst_ip = c->net->ip_b,
+		.dst_port = E2E_PORT,
+		.src_mac_set = true,
+		.dst_mac_set = true,
+		.errbuf = errbuf,
+		.errlen = sizeof(errbuf),
+	};
+	struct rtbpf_pool_cfg pc = {
+		.buf_size = RTBPF_EVENT_HDR + o->size,
+		.n_bufs = 256,
+		.flags = tuned ? RTBPF_POOL_F_MLOCK : 0,
+	};
+	enum rtbpf_wait wait = RTBPF_WAIT_FUTEX;
+	struct rtbpf_dispatch_cfg dc = {
+		.n_workers = 1,
+		.cpus = tuned ? &o->worker_cpu : NULL,
+		.waits = &wait,
+		.ring_size = 4096,
+		.batch = 32,
+		.single_producer = true,
+		.fn = worker_fn,
+		.ctx = c,
+	};
+	struct rtbpf_dispatch *d = NULL;
+	struct rtbpf_xsk_stats st;
+	uint64_t until;
+	int err;
+
+	memcpy(xo.src_mac, c->net->mac_a, 6);
+	memcpy(xo.dst_mac, c->net->mac_b, 6);
+	if (setns(c->net->fd_a, CLONE_NEWNET)) {
+		cell_fail(c, -errno, "entering namespace A");
+		return NULL;
+	}
+	c->x = rtbpf_xsk__create(&xo);
+	if (!c->x) {
+		err = -errno;
+		snprintf(c->why, sizeof(c->why), "opening %s: %s",
+			 c->r->cfg.tr == TR_UDP ? "UDP socket" : "AF_XDP",
+			 *errbuf ? errbuf : strerror(-err));
+		atomic_store(&c->state, -1);
+		return NULL;
+	}
+	snprintf(c->mode, sizeof(c->mode), "%s",
+		 rtbpf_xsk_mode_str(rtbpf_xsk__mode(c->x, NULL)));
+	c->pool = rtbpf_pool__new(&pc);
+	if (!c->pool) {
+		cell_fail(c, -errno, "buffer pool");
+		goto cleanup;
+	}
+	d = rtbpf_dispatch__new(&dc);
+	if (!d) {
+		cell_fail(c, -errno, "dispatcher");
+		goto cleanup;
+	}
+	if (tuned) {
+		err = tune_thread(o->gen_cpu, o->priority - 1);
+		if (err)
+			log_warn("bench e2e: generator tuning: %s",
+				 strerror(-err));
+	}
+	rtbpf_dispatch__push(d, 0, NULL);
+	for (int i = 0; i < 5000 && !atomic_load(&c->worker_tid); i++)
+		sleep_ns(1000000);
+	if (!atomic_load(&c->worker_tid)) {
+		cell_fail(c, -ETIMEDOUT, "worker start");
+		goto cleanup;
+	}
+	atomic_store(&c->state, 1);
+	while (!atomic_load(&c->go) && !e2e_stop)
+		sleep_ns(1000000);
+	if (!e2e_stop)
+		generate(c, d);
+	rtbpf_dispatch__stop(d, RTBPF_STOP_DRAIN);
+	rtbpf_dispatch__join(d, NULL);
+	/* Every frame back from the completion ring before destroy. */
+	until = e2e_now_ns() + 500000000ULL;
+	while (!rtbpf_xsk__stats(c->x, &st) && st.completed < st.submitted &&
+	       st.mode != RTBPF_XSK_SOCKET && e2e_now_ns() < until) {
+		rtbpf_xsk__reap(c->x);
+		sleep_ns(100000);
+	}
+	atomic_store(&c->state, 2);
+cleanup:
+	if (d)
+		rtbpf_dispatch__free(d);
+	if (c->cache.pool)
+		rtbpf_pool_cache__fini(&c->cache);
+	rtbpf_pool__free(c->pool);
+	c->pool = NULL;
+	rtbpf_xsk__destroy(c->x);
+	c->x = NULL;
+	return NULL;
+}
+
+static void receiver_main(struct cell *c, int ready_fd, pid_t parent)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(E2E_PORT),
+				  .sin_addr.s_addr = c->net->ip_b };
+	struct timeval tv = { .tv_usec = 20000 };
+	int rcvbuf = 4 << 20, s;
+	uint8_t buf[2048];
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	if (setns(c->net->fd_b, CLONE_NEWNET))
+		_exit(2);
+	if (c->r->cfg.tuned) {
+		if (tune_thread(c->o->rx_cpu, c->o->priority - 1))
+			_exit(3);
+		mlockall(MCL_CURRENT | MCL_FUTURE);
+	}
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    bind(s, (struct sockaddr *)&sa, sizeof(sa)))
+		_exit(4);
+	setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	if (write(ready_fd, "r", 1) != 1)
+		_exit(5);
+	close(ready_fd);
+	while (!atomic_load_explicit(&c->sh->stop, memory_order_acquire)) {
+		ssize_t len = recv(s, buf, sizeof(buf), 0);
+		uint64_t t = e2e_now_ns();
+		struct rtbpf_event ev;
+		struct e2e_rx *rx;
+
+		if (len < 0)
+			continue;
+		if (rtbpf_event__read(&ev, buf, (size_t)len) < 0) {
+			c->sh->bad++;
+			continue;
+		}
+		if (ev.seq >= c->n_total) {
+			c->sh->range++;
+			continue;
+		}
+		rx = &c->sh->rx[ev.seq];
+		if (!rx->count) {
+			rx->t_rx = t;
+			rx->t_gen = ev.ts_ns;
+		} else {
+			c->sh->dup++;
+		}
+		rx->count++;
+		c->sh->received++;
+	}
+	_exit(0);
+}
+
+static void *map_zero(size_t len, bool shared)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS |
+			       MAP_POPULATE,
+		       -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int stop_receiver(struct cell *c, pid_t pid)
+{
+	int status = 0;
+
+	atomic_store(&c->sh->stop, 1);
+	for (int i = 0; i < 200; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		sleep_ns(5000000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+int e2e_cell_run(const struct e2e_opts *o, const struct e2e_net *n,
+		 struct e2e_result *r)
+{
+	struct cell *c = calloc(1, sizeof(*c));
+	struct e2e_mon mon = { .pid = -1, .out_fd = -1 };
+	int fds[2] = { -1, -1 }, err = 0, rx_rc;
+	bool locked = false, thread = false;
+	pthread_t th;
+	pid_t rx_pid = -1;
+	uint64_t sent, until;
+	char ch;
+
+	if (!c)
+		return -ENOMEM;
+	c->o = o;
+	c->net = n;
+	c->r = r;
+	c->n_total = o->warmup + o->events;
+	c->sh_len = sizeof(*c->sh) + c->n_total * sizeof(struct e2e_rx);
+	c->tx = map_zero(c->n_total * sizeof(*c->tx), false);
+	c->ev = map_zero(c->n_total * sizeof(*c->ev), false);
+	c->sh = map_zero(c->sh_len, true);
+	if (!c->tx || !c->ev || !c->sh) {
+		err = -ENOMEM;
+		snprintf(r->why, sizeof(r->why), "memory for %llu events",
+			 (unsigned long long)c->n_total);
+		goto cleanup;
+	}
+	if (r->cfg.tuned) {
+		if (mlockall(MCL_CURRENT | MCL_FUTURE))
+			log_warn("bench e2e: mlockall: %s", strerror(errno));
+		else
+			locked = true;
+	}
+	if (pipe2(fds, O_CLOEXEC)) {
+		err = -errno;
+		snprintf(r->why, sizeof(r->why), "pipe: %s", strerror(errno));
+		goto cleanup;
+	}
+	rx_pid = fork();
+	if (rx_pid < 0) {
+		err = -errno;
+		snprintf(r->why, sizeof(r->why), "fork: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (rx_pid == 0) {
+		close(fds[0]);
+		receiver_main(c, fds[1], getppid());
+	}
+	close(fds[1]);
+	fds[1] = -1;
+	if (read(fds[0], &ch, 1) != 1) {
+		err = -EIO;
+		snprintf(r->why, sizeof(r->why), "receiver in %s did not start",
+			 n->ns_b);
+		goto cleanup;
+	}
+	err = -pthread_create(&th, NULL, sender_main, c);
+	if (err) {
+		snprintf(r->why, sizeof(r->why), "sender thread: %s",
+			 strerror(-err));
+		goto cleanup;
+	}
+	thread = true;
+	while (atomic_load(&c->state) == 0 && !e2e_stop)
+		sleep_ns(1000000);
+	if (atomic_load(&c->state) == 1) {
+		r->worker_tid = atomic_load(&c->worker_tid);
+		if (o->monitor && !e2e_stop)
+			e2e_mon_start(&mon, o, r->worker_tid, r->cfg.tuned);
+		atomic_store(&c->go, 1);
+	}
+	pthread_join(th, NULL);
+	thread = false;
+	if (atomic_load(&c->state) < 0) {
+		err = -EIO;
+		snprintf(r->why, sizeof(r->why), "%s", c->why);
+		goto cleanup;
+	}
+	/* Give the last datagrams up to a second to arrive. */
+	sent = 0;
+	for (uint64_t i = 0; i < c->n_total; i++)
+		sent += c->tx[i].t_gen && !c->tx[i].err;
+	until = e2e_now_ns() + 1000000000ULL;
+	while (atomic_load(&c->sh->received) < sent && e2e_now_ns() < until &&
+	       !e2e_stop)
+		sleep_ns(1000000);
+	rx_rc = stop_receiver(c, rx_pid);
+	rx_pid = -1;
+	if (rx_rc) {
+		err = -EIO;
+		snprintf(r->why, sizeof(r->why), "receiver exited with %d",
+			 rx_rc);
+		goto cleanup;
+	}
+	snprintf(r->mode, sizeof(r->mode), "%s", c->mode);
+	r->overflow += c->overflow;
+	r->send_err += c->send_err;
+	r->dup += c->sh->dup;
+	r->bad += c->sh->bad + c->sh->range;
+	e2e_account(r, c->tx, c->sh->rx, o->warmup, c->n_total);
+	if (mon.pid > 0)
+		e2e_mon_stop(&mon, r, c->tx, o->warmup, c->n_total);
+	if (e2e_stop)
+		err = -EINTR;
+	r->ran = true;
+cleanup:
+	if (thread)
+		pthread_join(th, NULL);
+	if (mon.pid > 0)
+		e2e_mon_stop(&mon, NULL, NULL, 0, 0);
+	if (rx_pid > 0)
+		stop_receiver(c, rx_pid);
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	if (locked)
+		munlockall();
+	if (c->tx)
+		munmap(c->tx, c->n_total * sizeof(*c->tx));
+	if (c->ev)
+		munmap(c->ev, c->n_total * sizeof(*c->ev));
+	if (c->sh)
+		munmap(c->sh, c->sh_len);
+	free(c);
+	return err;
+}
