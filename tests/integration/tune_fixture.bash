@@ -10,6 +10,25 @@ put() {
 	printf '%s\n' "$2" >"$1"
 }
 
+# add_task ROOT PID TID COMM FLAGS ALLOWED: a thread in the fake /proc.
+# stat carries the PF_* flags in field 9, status Cpus_allowed_list, and
+# affinity is the test seam of the threads stage (see user/tune/threads.c):
+# under --root rtbpf reads and writes it instead of calling
+# sched_setaffinity, so no real thread is ever moved.
+add_task() {
+	local d=$1/proc/$2/task/$3
+	put "$d/stat" "$3 ($4) S 1 $2 $2 0 -1 $5 0 0 0 0 0 0 0 0 20 0 1 0 100 0 0 18446744073709551615 0 0 0 0 0 0 0 2147483647 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0"
+	put "$d/status" "$(printf 'Name:\t%s\nTgid:\t%s\nPid:\t%s\nCpus_allowed_list:\t%s\nVmLck:\t0 kB' "$4" "$2" "$3" "$6")"
+	put "$d/affinity" "$6"
+	[ "$2" = "$3" ] && cp "$d/stat" "$d/status" "$1/proc/$2/"
+	return 0
+}
+
+# PF_* flags as /proc shows them (decimal).
+PF_USER=4194560        # 0x00400100
+PF_KTHREAD=2129984     # 0x00208040 (PF_KTHREAD)
+PF_PERCPU=69238848     # 0x04208040 (PF_KTHREAD | PF_NO_SETAFFINITY)
+
 # make_tree DIR
 make_tree() {
 	local r=$1 cpu irq s
@@ -50,6 +69,28 @@ make_tree() {
 	put "$r/sys/kernel/mm/ksm/run" 1
 	put "$r/sys/devices/virtual/workqueue/cpumask" f
 	put "$r/sys/bus/workqueue/devices/writeback/cpumask" f
+	# Threads: moved (1, 2, 41, 500, 501, 600), already off the latency
+	# CPUs (700), never moved (15, 16: PF_NO_SETAFFINITY; 40: per-CPU).
+	add_task "$r" 1 1 systemd "$PF_USER" 0-3
+	add_task "$r" 2 2 kthreadd "$PF_KTHREAD" 0-3
+	add_task "$r" 15 15 ksoftirqd/2 "$PF_PERCPU" 2
+	add_task "$r" 16 16 migration/3 "$PF_PERCPU" 3
+	add_task "$r" 40 40 irq/25-nvme0q3 "$PF_KTHREAD" 3
+	add_task "$r" 41 41 rcu_preempt "$PF_KTHREAD" 0-3
+	add_task "$r" 500 500 'app (main)' "$PF_USER" 0-3
+	add_task "$r" 500 501 app-pinned "$PF_USER" 3
+	add_task "$r" 600 600 logger "$PF_USER" 1-2
+	add_task "$r" 700 700 batch "$PF_USER" 0-1
+	# Debian's irqbalance environment file; pam_limits without rtbpf's.
+	put "$r/etc/default/irqbalance" "$(printf '%s\n' \
+		'# irqbalance is a daemon process that distributes interrupts across' \
+		'# CPUs on SMP systems.' '#' \
+		'# IRQBALANCE_BANNED_CPULIST' \
+		'#    The CPUs irqbalance must not touch' \
+		'#IRQBALANCE_BANNED_CPULIST=' '#' '#IRQBALANCE_ARGS=')"
+	put "$r/etc/group" "$(printf '%s\n' root:x:0: audio:x:29:pulse)"
+	put "$r/etc/security/limits.conf" '#<domain> <type> <item> <value>'
+	mkdir -p "$r/etc/security/limits.d"
 	for cpu in 0 1 2 3; do
 		s=$r/sys/devices/system/cpu/cpu$cpu
 		put "$s/cpufreq/scaling_governor" powersave

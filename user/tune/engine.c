@@ -482,14 +482,23 @@ int tune_revert(const struct tune_cfg *c)
 			fflush(stdout);
 			err = sched_write(atoi(r->path + 4), r->old);
 		} else if (r->kind == 'A' && !c->root[0]) {
-			printf("+ taskset -pc %s (%s)\n", r->old, r->path);
+			int pid = 0, tid = 0;
+
+			sscanf(r->path, "/proc/%d/task/%d", &pid, &tid);
+			printf("+ taskset -pc %s %d\n", r->old, tid);
 			fflush(stdout);
 			err = aff_write(c, r->path, r->old, false);
 		} else {
 			/* The shell form; a plain file gets its exact bytes. */
-			tune_shell_quote(r->restore, q, sizeof(q));
-			printf("+ echo %s > %s\n", q,
-			       tune_path(c, r->path, full));
+			size_t ol = strlen(r->old);
+			bool multi = !kernel && ol &&
+				     memchr(r->old, '\n', ol - 1);
+
+			tune_shell_quote(multi ? r->old : r->restore, q,
+					 sizeof(q));
+			printf(multi ? "+ printf '%%s' %s > %s\n" :
+				       "+ echo %s > %s\n",
+			       q, tune_path(c, r->path, full));
 			fflush(stdout);
 			err = kernel ? tune_write(c, r->path, r->restore,
 						  false) :
