@@ -8,7 +8,8 @@
 need_root
 need_cpus 2
 
-start_bg gen "$WAKEGEN" hog --go "$T/go" --sleeper-cpu 1 --seconds 2 --period-us 1000
+start_bg gen "$WAKEGEN" hog --go "$T/go" --sleeper-cpu 1 --seconds 2 --period-us 1000 \
+	--sleeper-nice 19
 wait_line "$T/gen.out" '^ready' || fail "wakegen did not start"
 gen_pid=$(sed -n 's/^ready pid=\([0-9]*\).*/\1/p' "$T/gen.out")
 sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")

@@ -9,7 +9,8 @@
 need_root
 need_cpus 2
 
-start_bg gen "$WAKEGEN" hog --go "$T/go" --sleeper-cpu 1 --seconds 3 --period-us 1000
+start_bg gen "$WAKEGEN" hog --go "$T/go" --sleeper-cpu 1 --seconds 3 --period-us 1000 \
+	--sleeper-nice 19
 gen_pid=$bg_pid
 wait_line "$T/gen.out" '^ready' || fail "wakegen did not start"
 sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")

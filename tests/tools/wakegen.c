@@ -44,6 +44,7 @@ struct cfg {
 	int waker_cpu, sleeper_cpu;
 	double seconds;
 	uint64_t period_us;
+	int sleeper_nice;
 };
 
 static struct cfg cfg = { .count = 1000,
@@ -224,6 +225,13 @@ static int hog_mode(void)
 	pin(cfg.sleeper_cpu);
 	prctl(PR_SET_NAME, "rtbpf-sleeper");
 	pthread_create(&th, NULL, hog, NULL);
+	/* A low-weight sleeper cannot preempt the hog on wakeup: it waits
+	 * for the hog's slice, so the hog dominates its waits even when
+	 * other load shares the CPU. */
+	if (cfg.sleeper_nice &&
+	    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid),
+			cfg.sleeper_nice))
+		perror("wakegen: setpriority (continuing)");
 	printf("ready pid=%d sleeper=%d waker=0\n", getpid(),
 	       (int)syscall(SYS_gettid));
 	fflush(stdout);
@@ -247,7 +255,7 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"usage: wakegen pingpong|hog --go FILE [--count N] "
 			"[--waker-cpu C] [--sleeper-cpu C] [--seconds S] "
-			"[--period-us US]\n");
+			"[--period-us US] [--sleeper-nice N]\n");
 		return 2;
 	}
 	cfg.mode = argv[1];
@@ -264,6 +272,8 @@ int main(int argc, char **argv)
 			cfg.sleeper_cpu = (int)strtol(v, NULL, 10);
 		else if (!strcmp(k, "--seconds"))
 			cfg.seconds = atof(v);
+		else if (!strcmp(k, "--sleeper-nice"))
+			cfg.sleeper_nice = (int)strtol(v, NULL, 10);
 		else if (!strcmp(k, "--period-us"))
 			cfg.period_us = strtoull(v, NULL, 10);
 		else {
