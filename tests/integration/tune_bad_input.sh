@@ -18,6 +18,9 @@ printf '%s\n' 'include = ultra' 'memory.thp = sometimes' >"$d/badenum.conf"
 printf '%s\n' 'include = loop' >"$d/loop.conf"
 printf '%s\n' 'include = nosuch' >"$d/badinc.conf"
 printf '%s\n' 'include = ultra' 'just some words' >"$d/syntax.conf"
+printf '%s\n' 'include = ultra' 'limits.write = maybe' >"$d/badlim.conf"
+printf '%s\n' 'include = ultra' 'process.affinity = each' >"$d/badaff.conf"
+printf '%s\n' 'include = ultra' 'process.busy_poll = 1' >"$d/badbp.conf"
 cp -a "$root" "$tmp/orig"
 
 # bad ARGS... MESSAGE-REGEX
@@ -38,6 +41,10 @@ bad -P badenum --cpus 2-3 "memory.thp = 'sometimes': expected one of"
 bad -P loop --cpus 2-3 'nested more than 4 deep'
 bad -P badinc --cpus 2-3 "unknown profile 'nosuch'"
 bad -P syntax --cpus 2-3 "syntax.conf:2: expected 'key = value'"
+bad -P badlim --cpus 2-3 "limits.write = 'maybe': expected one of on\\|off"
+bad -P badaff --cpus 2-3 "process.affinity = 'each': expected one of all\\|per-thread"
+bad -P badbp --cpus 2-3 "process.busy_poll = '1': expected one of"
+bad -P ultra --cpus 2-3 --only threads,irqbalance,limits,nosuch "unknown stage 'nosuch'"
 bad -P ultra --cpus 2-x '--cpus: bad CPU list'
 bad -P ultra --cpus 3-2 'reversed'
 bad -P ultra --cpus 7 'CPU 7 does not exist \(this host has 0-3\)'
