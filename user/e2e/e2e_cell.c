@@ -294,6 +294,13 @@ static void *sender_main(void *arg)
 		sleep_ns(1000000);
 	if (!e2e_stop)
 		generate(c, d);
+	/* Teardown must not hold off the receiver of the last events,
+	 * which shares our CPU and priority. */
+	if (tuned) {
+		struct sched_param sp = { .sched_priority = 0 };
+
+		sched_setscheduler(0, SCHED_OTHER, &sp);
+	}
 	rtbpf_dispatch__stop(d, RTBPF_STOP_DRAIN);
 	rtbpf_dispatch__join(d, NULL);
 	/* Every frame back from the completion ring before destroy. */

@@ -54,10 +54,13 @@ static const struct cli_opt e2e_opts_tbl[] = {
 	{ "size", 'S', "BYTES",
 	  "payload after the 56-byte event header, "
 	  ">= 16 (default 16)" },
-	{ "gen-cpu", OPT_GEN_CPU, "CPU", "generator's CPU, tuned (default 0)" },
+	{ "gen-cpu", OPT_GEN_CPU, "CPU",
+	  "generator's CPU, tuned (default: the worker's: its wake-up of "
+	  "the worker needs no IPI)" },
 	{ "worker-cpu", OPT_WORKER_CPU, "CPU",
 	  "worker's CPU, tuned (default: the last online)" },
-	{ "rx-cpu", OPT_RX_CPU, "CPU", "receiver's CPU, tuned (default 0)" },
+	{ "rx-cpu", OPT_RX_CPU, "CPU",
+	  "receiver's CPU, tuned (default: the worker's)" },
 	{ "priority", 'p', "PRIO",
 	  "worker's SCHED_FIFO priority, 2-98; "
 	  "generator and receiver get one less "
@@ -108,9 +111,9 @@ static int parse(struct e2e_opts *o, int argc, char **argv)
 		.size = 16,
 		.transports = 3,
 		.tunings = 3,
-		.gen_cpu = 0,
+		.gen_cpu = -1,
 		.worker_cpu = ncpu > 1 ? (int)ncpu - 1 : 0,
-		.rx_cpu = 0,
+		.rx_cpu = -1,
 		.priority = 80,
 		.threshold_ns = 30000,
 		.monitor = true,
@@ -234,6 +237,10 @@ static int parse(struct e2e_opts *o, int argc, char **argv)
 		log_err("bench e2e: unexpected argument '%s'", argv[optind]);
 		return -EINVAL;
 	}
+	if (o->gen_cpu < 0)
+		o->gen_cpu = o->worker_cpu;
+	if (o->rx_cpu < 0)
+		o->rx_cpu = o->worker_cpu;
 	return 0;
 }
 
