@@ -7,14 +7,19 @@
 need_root
 
 ncpu=$(nproc --all)
+max_prog_id() { bpftool -j prog show 2>/dev/null | jq '[.[].id] | max // 0'; }
+
 expect() { # code regex args...
-	local code=$1 re=$2 rc; shift 2
+	local code=$1 re=$2 rc before; shift 2
+	before=$(max_prog_id)
 	"$RTBPF" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
 	[ "$rc" = "$code" ] || fail "rtbpf $*: exit $rc, want $code ($(cat "$T/err"))"
 	grep -qE "$re" "$T/err" || fail "rtbpf $*: stderr '$(cat "$T/err")' lacks /$re/"
 	[ "$(wc -l <"$T/err")" -le 2 ] || fail "rtbpf $*: more than a line of error"
-	[ "$(rtbpf_progs)" = 0 ] || fail "rtbpf $*: left programs loaded"
+	# nothing loaded: no program newer than the command is left
+	[ "$(bpftool -j prog show 2>/dev/null | jq --argjson b "$before" '[.[] | select(.id > $b)] | length')" = 0 ] ||
+		fail "rtbpf $*: left programs loaded"
 	ok "rtbpf $* -> $rc: $(head -n 1 "$T/err")"
 }
 
