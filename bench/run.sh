@@ -10,6 +10,7 @@ export RTBPF_BUILD=$build RTBPF=$build/bin/rtbpf RTBPF_TOP=$top
 rc=0
 for b in "$top"/bench/*.sh; do
 	[ -f "$b" ] || continue
+	[ "$(basename "$b")" = run.sh ] && continue
 	echo "== $(basename "$b" .sh)"
 	bash "$b" || rc=1
 	echo
