@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -34,6 +35,13 @@ int sysinfo_read_cpulist(const char *path, struct cpuset *out)
 	return parse_cpulist(buf, out, err, sizeof(err));
 }
 
+const char *sysinfo_btf_path(void)
+{
+	const char *p = getenv("RTBPF_BTF_PATH");
+
+	return p && *p ? p : SYSINFO_BTF_PATH;
+}
+
 int sysinfo_load(struct host_info *hi)
 {
 	struct utsname u;
@@ -56,7 +64,8 @@ int sysinfo_load(struct host_info *hi)
 	if (sysinfo_read_cpulist("/sys/devices/system/cpu/nohz_full",
 				 &hi->nohz_full))
 		cpuset_zero(&hi->nohz_full);
-	hi->has_btf = access(SYSINFO_BTF_PATH, R_OK) == 0;
+	hi->btf_path = sysinfo_btf_path();
+	hi->has_btf = access(hi->btf_path, R_OK) == 0;
 	return 0;
 }
 

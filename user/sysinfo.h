@@ -15,8 +15,13 @@ struct host_info {
 	struct cpuset online;
 	struct cpuset isolated; /* empty when none */
 	struct cpuset nohz_full; /* empty when none or not built in */
+	const char *btf_path;
 	bool has_btf;
 };
+
+/* The kernel's BTF: SYSINFO_BTF_PATH, or $RTBPF_BTF_PATH (tests point it
+ * at a missing file to check the no-BTF path). */
+const char *sysinfo_btf_path(void);
 
 /* Reads a kernel CPU-list file ("0-3,5\n"); an empty file is an empty set. */
 int sysinfo_read_cpulist(const char *path, struct cpuset *out);

@@ -36,6 +36,12 @@ expect 2 "unknown option" monitor --bogus
 expect 2 "unknown command" frobnicate
 expect 2 "1 to 15 characters" monitor --comm 0123456789abcdefg
 
+RTBPF_BTF_PATH=/nonexistent/vmlinux "$RTBPF" monitor --count 1 >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" = 4 ] || fail "no BTF: exit $rc, want 4"
+grep -q 'kernel lacks CONFIG_DEBUG_INFO_BTF' "$T/err" || fail "no BTF: '$(cat "$T/err")'"
+ok "no kernel BTF -> 4: $(cat "$T/err")"
+
 nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
 if ! command -v setpriv >/dev/null; then
 	echo "note: no setpriv; unprivileged case not run"

@@ -475,7 +475,7 @@ int cmd_monitor(int argc, char **argv)
 	if (!m.host.has_btf) {
 		log_err("monitor: %s missing: kernel lacks "
 			"CONFIG_DEBUG_INFO_BTF",
-			SYSINFO_BTF_PATH);
+			m.host.btf_path);
 		return EXIT_UNSUPPORTED;
 	}
 	ncpus = (unsigned int)libbpf_num_possible_cpus();
