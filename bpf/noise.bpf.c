@@ -98,6 +98,7 @@ static __always_inline void ring_push(__u32 kind, __u32 id, __u64 start,
 	e->kind = kind;
 	e->id = id;
 	r->head++;
+	r->intr_ns += net;
 }
 
 SEC("tp_btf/irq_handler_entry")

@@ -74,6 +74,7 @@ struct noise_event {
 struct noise_ring {
 	__u32 head;
 	__u32 pad;
+	__u64 intr_ns; /* cumulative hard IRQ + vector + net softirq time */
 	struct noise_event e[NOISE_RING];
 };
 

@@ -307,8 +307,25 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	r->task = (__u64)prev;
 	ring->head++;
 	ring->cur_start = now;
-	if (cfg_stolen && prev->pid && r->end > r->start)
-		charge_stolen(ring, st, prev, r->end - r->start);
+	if (cfg_stolen) {
+		__u64 ns = r->end - r->start, intr = 0;
+
+		/* without the interrupts inside it, counted as noise already */
+		if (cfg_noise) {
+			struct noise_ring *nr =
+				bpf_map_lookup_elem(&noise_rings, &zero);
+
+			if (nr)
+				intr = nr->intr_ns;
+			if (intr - ring->cur_intr < ns)
+				ns -= intr - ring->cur_intr;
+			else
+				ns = 0;
+			ring->cur_intr = intr;
+		}
+		if (prev->pid && ns)
+			charge_stolen(ring, st, prev, ns);
+	}
 
 	if (prev->pid && task_watched(prev)) {
 		if (preempt || get_task_state(prev) == TASK_RUNNING) {

@@ -24,7 +24,8 @@ struct sched_cpu_stats {
 	__u64 invol_switches; /* ... while still runnable */
 	__u64 pre_other_ns; /* preemptor time that found no table slot */
 	__u64 stolen_ns; /* run time of unwatched tasks (kernel threads when
-			    no task filter is set) */
+			    no task filter is set), net of the interrupts
+			    in it when the noise collectors run */
 	__u64 stolen_other_ns; /* ... that found no table slot */
 	__u64 spikes; /* spike reports sent */
 	__u64 spikes_ratelimited; /* over --spike-rate, not sent */
@@ -88,6 +89,7 @@ struct sched_run_ring {
 	__u32 stolen_slot; /* stolen table slot charged last */
 	__u32 spikes_in_window;
 	__u64 spike_window; /* start of the current rate-limit second */
+	__u64 cur_intr; /* noise ring's intr_ns when the current task began */
 	struct sched_run r[SCHED_RUN_RING];
 };
 

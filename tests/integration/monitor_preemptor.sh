@@ -30,3 +30,12 @@ top_ns=$(jq -r '.preemptors[0].ns' <<<"$sum")
 [ "$top" = rtbpf-hog ] || fail "top preemptor of CPU 1 is '$top', not rtbpf-hog"
 [ "$(jq .wakeups <<<"$sum")" -gt 100 ] || fail "too few wakeups of the sleeper"
 ok "top preemptor on CPU 1: $top ($top_ns ns)"
+
+# The hog is not watched (--tid), so its run time on CPU 1 is stolen time:
+# it spun for 2 s of wall time beside a nice-19 sleeper, so at least 1 s
+# and never more than the 2 s it existed (plus the monitor's slack).
+stolen=$(jq --arg c rtbpf-hog '[.noise.stolen[] | select(.comm == $c) | .ns] | add // 0' <<<"$sum")
+echo "stolen time of rtbpf-hog on CPU 1: $stolen ns"
+[ "$stolen" -ge 1000000000 ] || fail "stolen time of the hog $stolen ns < 1 s"
+[ "$stolen" -le 2200000000 ] || fail "stolen time of the hog $stolen ns > its 2 s of life"
+ok "stolen time: rtbpf-hog ran $stolen ns on CPU 1"
