@@ -64,7 +64,7 @@ esac
 
 # Every BPF program a test loaded must be gone.
 if [ "$what" = all ] && [ "$(id -u)" = 0 ] && command -v bpftool >/dev/null; then
-	left=$(bpftool prog show 2>/dev/null | grep -cE 'name (sched_|rtbpf|xdp_|xsk_|irq_|softirq_|ipi_|fault_)' || true)
+	left=$(bpftool prog show 2>/dev/null | grep -cE 'name (sched_|rtbpf|xdp_|xsk_|irq_|softirq_|ipi_|page_fault_|local_timer_|reschedule_|call_function)' || true)
 	if [ "${left:-0}" -gt 0 ]; then
 		fail=$((fail + 1)); failed+=("leftover BPF programs")
 		echo "FAIL  leftover BPF programs after the tests:"
