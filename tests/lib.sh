@@ -29,7 +29,7 @@ need_cpus() { [ "$(nproc)" -ge "$1" ] || skip "needs $1 CPUs"; }
 
 # Count of our BPF programs loaded right now.
 rtbpf_progs() {
-	bpftool prog show 2>/dev/null | grep -cE 'name (sched_wakeup|sched_wakeup_new|sched_switch)$|name (sched_|irq_|softirq_|ipi_|fault_)' || true
+	bpftool prog show 2>/dev/null | grep -cE 'name (sched_|irq_|softirq_|ipi_|page_fault_|local_timer_|reschedule_|call_function)' || true
 }
 
 # wait_line FILE REGEX [SECONDS]: until a line of FILE matches.
