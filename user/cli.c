@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "cli.h"
 
+#include <errno.h>
 #include <string.h>
+
+#include "log.h"
 
 void cli_parser_init(struct cli_parser *p, const struct cli_opt *opts)
 {
@@ -43,5 +46,26 @@ void cli_usage(FILE *f, const char *cmd, const char *synopsis,
 				opts[i].help);
 		else
 			fprintf(f, "  %-24s  %s\n", left, opts[i].help);
+	}
+}
+
+int cli_common(int key, char **argv, const char *cmd, const char *synopsis,
+	       const struct cli_opt *opts)
+{
+	switch (key) {
+	case 'v':
+		log_verbosity++;
+		return CLI_NEXT;
+	case 'h':
+		cli_usage(stdout, cmd, synopsis, opts);
+		return CLI_HELP;
+	case ':':
+		log_err("%s: option %s needs an argument", cmd,
+			argv[optind - 1]);
+		return -EINVAL;
+	default:
+		log_err("%s: unknown option '%s' (see rtbpf %s --help)", cmd,
+			argv[optind - 1], cmd);
+		return -EINVAL;
 	}
 }

@@ -32,6 +32,21 @@ struct cli_parser {
 	char shortopts[CLI_MAX_OPTS * 2 + 2];
 };
 
+/* What cli_common() did with an option. */
+enum {
+	CLI_NEXT = 0, /* handled (or -v): go on parsing */
+	CLI_HELP = 1, /* printed --help: the command exits 0 */
+};
+
+/*
+ * The options every command treats alike, for the default: branch of its
+ * getopt switch: -v raises log_verbosity, -h prints cli_usage() on stdout,
+ * a missing argument (':') or an unknown option logs one line naming the
+ * command and the option. Returns CLI_NEXT, CLI_HELP or -EINVAL.
+ */
+int cli_common(int key, char **argv, const char *cmd, const char *synopsis,
+	       const struct cli_opt *opts);
+
 /* Builds getopt tables from opts (terminated by a zeroed entry). */
 void cli_parser_init(struct cli_parser *p, const struct cli_opt *opts);
 void cli_usage(FILE *f, const char *cmd, const char *synopsis,

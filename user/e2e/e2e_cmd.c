@@ -212,21 +212,14 @@ static int parse(struct e2e_opts *o, int argc, char **argv)
 		case 'j':
 			o->json = true;
 			break;
-		case 'v':
-			log_verbosity++;
+		default: {
+			int r = cli_common(opt, argv, "bench e2e", "[options]",
+					   e2e_opts_tbl);
+
+			if (r)
+				return r == CLI_HELP ? 1 : -EINVAL;
 			break;
-		case 'h':
-			cli_usage(stdout, "bench e2e", "[options]",
-				  e2e_opts_tbl);
-			return 1;
-		case ':':
-			snprintf(err, sizeof(err), "option %s needs a value",
-				 argv[optind - 1]);
-			break;
-		default:
-			snprintf(err, sizeof(err), "unknown option '%s'",
-				 argv[optind - 1]);
-			break;
+		}
 		}
 		if (err[0]) {
 			log_err("bench e2e: %s", err);

@@ -222,21 +222,12 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 					    sizeof(err));
 			o->housekeeping_given = true;
 			break;
-		case 'v':
-			log_verbosity++;
-			break;
-		case 'h':
-			cli_usage(stdout, "monitor", "[options]", monitor_opts);
-			return 1;
-		case ':':
-			log_err("monitor: option %s needs an argument",
-				argv[optind - 1]);
-			return -EINVAL;
 		default:
-			log_err("monitor: unknown option '%s' (see rtbpf monitor "
-				"--help)",
-				argv[optind - 1]);
-			return -EINVAL;
+			ret = cli_common(c, argv, "monitor", "[options]",
+					 monitor_opts);
+			if (ret)
+				return ret;
+			continue;
 		}
 		if (ret) {
 			log_err("monitor: --%s: %s", opt_name(c), err);

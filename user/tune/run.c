@@ -152,21 +152,14 @@ int cmd_run(int argc, char **argv)
 			}
 			has_nodes = true;
 			break;
-		case 'v':
-			log_verbosity++;
+		default: {
+			int r = cli_common(ch, argv, "run",
+					   "[options] -- CMD [ARGS]", run_opts);
+
+			if (r)
+				return r == CLI_HELP ? EXIT_OK : EXIT_USAGE;
 			break;
-		case 'h':
-			cli_usage(stdout, "run", "[options] -- CMD [ARGS]",
-				  run_opts);
-			return EXIT_OK;
-		case ':':
-			log_err("run: option %s needs an argument",
-				argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			log_err("run: unknown option '%s' (see rtbpf run --help)",
-				argv[optind - 1]);
-			return EXIT_USAGE;
+		}
 		}
 	}
 	if (optind >= argc) {

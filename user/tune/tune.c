@@ -175,20 +175,13 @@ static int parse_opts(struct tune_cfg *c, struct raw_opts *ro,
 				c->root[0] = '\0';
 			break;
 		}
-		case 'v':
-			log_verbosity++;
+		default: {
+			int r = cli_common(ch, argv, c->cmd, "[options]", opts);
+
+			if (r)
+				return r;
 			break;
-		case 'h':
-			cli_usage(stdout, c->cmd, "[options]", opts);
-			return 1;
-		case ':':
-			log_err("%s: option %s needs an argument", c->cmd,
-				argv[optind - 1]);
-			return -EINVAL;
-		default:
-			log_err("%s: unknown option '%s' (see rtbpf %s --help)",
-				c->cmd, argv[optind - 1], c->cmd);
-			return -EINVAL;
+		}
 		}
 	}
 	if (optind < argc) {

@@ -77,19 +77,16 @@ int cmd_systemd_unit(int argc, char **argv)
 			}
 			cpuset_format(&nodes, nodes_s, sizeof(nodes_s));
 			break;
-		case 'h':
-			cli_usage(stdout, "systemd-unit",
-				  "--profile NAME --cpus LIST -- CMD [ARGS]",
-				  unit_opts);
-			return EXIT_OK;
-		case ':':
-			log_err("systemd-unit: option %s needs an argument",
-				argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			log_err("systemd-unit: unknown option '%s'",
-				argv[optind - 1]);
-			return EXIT_USAGE;
+		default: {
+			int r = cli_common(ch, argv, "systemd-unit",
+					   "--profile NAME --cpus LIST -- CMD "
+					   "[ARGS]",
+					   unit_opts);
+
+			if (r)
+				return r == CLI_HELP ? EXIT_OK : EXIT_USAGE;
+			break;
+		}
 		}
 	}
 	if (!profile || !has_cpus || optind >= argc || argv[optind][0] != '/') {

@@ -119,23 +119,15 @@ static int parse(struct recv_cfg *c, int argc, char **argv)
 		case 'j':
 			c->json = true;
 			break;
-		case 'v':
-			log_verbosity++;
+		default: {
+			int r = cli_common(opt, argv, "xsk recv",
+					   "--dev IF --port PORT [options]",
+					   recv_opts);
+
+			if (r)
+				return r == CLI_HELP ? 1 : -EINVAL;
 			break;
-		case 'h':
-			cli_usage(stdout, "xsk recv",
-				  "--dev IF --port PORT "
-				  "[options]",
-				  recv_opts);
-			return 1;
-		case ':':
-			snprintf(err, sizeof(err), "option %s needs a value",
-				 argv[optind - 1]);
-			break;
-		default:
-			snprintf(err, sizeof(err), "unknown option '%s'",
-				 argv[optind - 1]);
-			break;
+		}
 		}
 		if (err[0]) {
 			log_err("xsk recv: %s", err);
