@@ -200,18 +200,9 @@ int noise_coll_open(struct noise_coll **out, const struct noise_opts *o,
 				strerror(-err));
 		goto cleanup;
 	}
-	err = noise_bpf__load(c->skel);
-	if (err) {
-		log_err("monitor: noise: load BPF programs: %s%s",
-			strerror(-err), log_bpf_hint(err));
+	err = coll_load_attach(c->skel->skeleton, "noise");
+	if (err)
 		goto cleanup;
-	}
-	err = noise_bpf__attach(c->skel);
-	if (err) {
-		log_err("monitor: noise: attach tracepoints: %s%s",
-			strerror(-err), log_bpf_hint(err));
-		goto cleanup;
-	}
 	load_irq_names(c);
 	*out = c;
 	return 0;

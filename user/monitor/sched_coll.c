@@ -87,18 +87,9 @@ int sched_coll_open(struct sched_coll **out, const struct sched_filter *f)
 	memcpy((char *)c->skel->rodata->cfg_comm, f->comm,
 	       sizeof(c->skel->rodata->cfg_comm));
 
-	err = sched_bpf__load(c->skel);
-	if (err) {
-		log_err("monitor: sched: load BPF programs: %s%s",
-			strerror(-err), log_bpf_hint(err));
+	err = coll_load_attach(c->skel->skeleton, "sched");
+	if (err)
 		goto cleanup;
-	}
-	err = sched_bpf__attach(c->skel);
-	if (err) {
-		log_err("monitor: sched: attach tracepoints: %s%s",
-			strerror(-err), log_bpf_hint(err));
-		goto cleanup;
-	}
 	*out = c;
 	return 0;
 cleanup:
@@ -159,6 +150,22 @@ static void cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
 	}
 	if (top >= 0 && u->lat.max < hist_bucket_lo((uint32_t)top))
 		u->lat.max = hist_bucket_lo((uint32_t)top);
+}
+
+int coll_load_attach(struct bpf_object_skeleton *s, const char *what)
+{
+	int err = bpf_object__load_skeleton(s);
+
+	if (err) {
+		log_err("monitor: %s: load BPF programs: %s%s", what,
+			strerror(-err), log_bpf_hint(err));
+		return err;
+	}
+	err = bpf_object__attach_skeleton(s);
+	if (err)
+		log_err("monitor: %s: attach tracepoints: %s%s", what,
+			strerror(-err), log_bpf_hint(err));
+	return err;
 }
 
 int coll_tab_to_list(const struct task_tab *t, uint32_t cpu, struct tasklist *l)

@@ -66,6 +66,11 @@ int sched_snap_merge(struct sched_snap *s, const struct sched_snap *a);
 /* Moves what the programs gathered since the last read into s (cleared
  * first). 0 or -errno. */
 int sched_coll_read(struct sched_coll *c, struct sched_snap *s);
+struct bpf_object_skeleton;
+/* Loads and attaches a collector's skeleton; logs the failing step.
+ * 0 or -errno. */
+int coll_load_attach(struct bpf_object_skeleton *s, const char *what);
+
 struct task_tab;
 /* Adds the entries of a BPF task table of CPU cpu to l. 0 or -ENOMEM. */
 int coll_tab_to_list(const struct task_tab *t, uint32_t cpu,
