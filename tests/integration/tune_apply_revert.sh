@@ -64,6 +64,11 @@ for profile in ultra low-latency; do
 		want proc/sys/kernel/hung_task_timeout_secs 600
 		want sys/kernel/mm/transparent_hugepage/defrag never
 		want sys/kernel/mm/ksm/run 0
+		want sys/devices/system/cpu/intel_pstate/min_perf_pct 100
+		want sys/devices/system/cpu/intel_pstate/no_turbo 0 # site policy: kept
+		for cpu in 0 1 2 3; do
+			want "sys/devices/system/machinecheck/machinecheck$cpu/ignore_ce" 1
+		done
 		for cpu in 2 3; do
 			s=sys/devices/system/cpu/cpu$cpu
 			want "$s/power/pm_qos_resume_latency_us" n/a
@@ -76,6 +81,7 @@ for profile in ultra low-latency; do
 		want proc/sys/kernel/nmi_watchdog 1
 		want proc/sys/kernel/hung_task_timeout_secs 120
 		want sys/kernel/mm/ksm/run 1
+		want sys/devices/system/machinecheck/machinecheck0/ignore_ce 0
 		want sys/devices/system/cpu/cpu2/power/pm_qos_resume_latency_us 0
 		want sys/devices/system/cpu/cpu2/cpuidle/state1/disable 0
 		want sys/devices/system/cpu/cpu2/cpuidle/state2/disable 1

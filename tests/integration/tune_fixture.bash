@@ -91,7 +91,10 @@ make_tree() {
 	put "$r/etc/group" "$(printf '%s\n' root:x:0: audio:x:29:pulse)"
 	put "$r/etc/security/limits.conf" '#<domain> <type> <item> <value>'
 	mkdir -p "$r/etc/security/limits.d"
+	put "$r/sys/devices/system/cpu/intel_pstate/min_perf_pct" 20
+	put "$r/sys/devices/system/cpu/intel_pstate/no_turbo" 0
 	for cpu in 0 1 2 3; do
+		put "$r/sys/devices/system/machinecheck/machinecheck$cpu/ignore_ce" 0
 		s=$r/sys/devices/system/cpu/cpu$cpu
 		put "$s/cpufreq/scaling_governor" powersave
 		put "$s/power/pm_qos_resume_latency_us" 0

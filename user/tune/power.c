@@ -3,8 +3,10 @@
  * power stage: cpufreq governor on every online CPU; on the latency CPUs
  * only, the per-CPU PM QoS resume latency ("n/a" keeps the CPU out of every
  * C-state without holding /dev/cpu_dma_latency open), cpuidle states deeper
- * than power.cpuidle_max_state disabled, and energy_perf_bias. Files the
- * platform lacks (VMs have no cpufreq) are skipped.
+ * than power.cpuidle_max_state disabled, and energy_perf_bias; intel_pstate's
+ * min_perf_pct and no_turbo; machine-check corrected-error polling
+ * (ignore_ce) on every online CPU. Files the platform lacks (VMs have no
+ * cpufreq, AMD has no intel_pstate) are skipped.
  */
 #define _GNU_SOURCE
 #include "tune.h"
@@ -63,12 +65,32 @@ int power_plan(const struct tune_cfg *c, struct item_list *l)
 		       0;
 	int err = 0;
 
+	if (profile_wants(&c->prof, "power.min_perf_pct"))
+		err = add(l, "intel_pstate min_perf_pct",
+			  "/sys/devices/system/cpu/intel_pstate/min_perf_pct",
+			  profile_get(&c->prof, "power.min_perf_pct"));
+	if (!err && profile_wants(&c->prof, "power.no_turbo"))
+		err = add(l, "intel_pstate no_turbo",
+			  "/sys/devices/system/cpu/intel_pstate/no_turbo",
+			  profile_get(&c->prof, "power.no_turbo"));
 	for (unsigned int cpu = 0; cpu < CPUSET_MAX && !err; cpu++) {
 		bool lat = cpuset_has(&c->cpus, cpu);
 		char path[160], name[48];
 
 		if (!cpuset_has(&c->online, cpu))
 			continue;
+		if (profile_wants(&c->prof, "power.mce_ignore_ce")) {
+			snprintf(path, sizeof(path),
+				 "/sys/devices/system/machinecheck/"
+				 "machinecheck%u/ignore_ce",
+				 cpu);
+			snprintf(name, sizeof(name), "cpu%u mce ignore_ce",
+				 cpu);
+			err = add(l, name, path,
+				  profile_get(&c->prof, "power.mce_ignore_ce"));
+			if (err)
+				break;
+		}
 		if (profile_wants(&c->prof, "power.governor")) {
 			snprintf(path, sizeof(path),
 				 "/sys/devices/system/cpu/cpu%u/cpufreq/"

@@ -70,6 +70,12 @@ const struct profile_key profile_keys[] = {
 	  "deeper cpuidle states disabled on latency CPUs" },
 	{ "power.energy_perf_bias", KEY_INT, 0, 15, NULL,
 	  "EPB of latency CPUs (0 performance)" },
+	{ "power.min_perf_pct", KEY_INT, 0, 100, NULL,
+	  "intel_pstate floor, % of the top performance" },
+	{ "power.no_turbo", KEY_INT, 0, 1, NULL,
+	  "intel_pstate turbo off (site policy: steadier versus faster)" },
+	{ "power.mce_ignore_ce", KEY_INT, 0, 1, NULL,
+	  "machine-check corrected-error polling off, every CPU" },
 	{ "process.policy", KEY_ENUM, 0, 0, "fifo|rr|other",
 	  "policy of the --pid threads" },
 	{ "process.priority", KEY_INT, 1, 99, NULL, "RT priority (fifo, rr)" },
@@ -118,6 +124,8 @@ static const struct builtin {
 		   "power.resume_latency_us = n/a\n"
 		   "power.cpuidle_max_state = 0\n"
 		   "power.energy_perf_bias = 0\n"
+		   "power.min_perf_pct = 100\n"
+		   "power.mce_ignore_ce = 1\n"
 		   "process.policy = fifo\nprocess.priority = 80\n"
 		   "process.busy_poll = off\nprocess.affinity = all\n"
 		   "boot.isolcpus = on\nboot.nohz_full = on\n"
@@ -134,6 +142,7 @@ static const struct builtin {
 	  "power.resume_latency_us = keep\n"
 	  "power.cpuidle_max_state = 1\n"
 	  "power.energy_perf_bias = keep\n"
+	  "power.mce_ignore_ce = keep\n"
 	  "process.priority = 50\n"
 	  "boot.rcu_nocbs = off\nboot.idle = off\n" },
 };
