@@ -90,7 +90,7 @@ make_tree() {
 		'#IRQBALANCE_BANNED_CPULIST=' '#' '#IRQBALANCE_ARGS=')"
 	put "$r/etc/group" "$(printf '%s\n' root:x:0: audio:x:29:pulse)"
 	put "$r/etc/security/limits.conf" '#<domain> <type> <item> <value>'
-	mkdir -p "$r/etc/security/limits.d"
+	mkdir -p "$r/etc/security/limits.d" "$r/etc/systemd/system.conf.d"
 	put "$r/sys/devices/system/cpu/intel_pstate/min_perf_pct" 20
 	put "$r/sys/devices/system/cpu/intel_pstate/no_turbo" 0
 	for cpu in 0 1 2 3; do

@@ -33,6 +33,8 @@ const struct tune_stage tune_stages[] = {
 	  process_plan },
 	{ "limits", "realtime group, limits.d rtprio and memlock",
 	  limits_plan },
+	{ "systemd", "service manager CPUAffinity to housekeeping CPUs",
+	  systemd_plan },
 };
 const size_t tune_nstages = sizeof(tune_stages) / sizeof(tune_stages[0]);
 

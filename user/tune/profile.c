@@ -34,6 +34,9 @@ const struct profile_key profile_keys[] = {
 	  "run the irqbalance stage" },
 	{ "stage.threads", KEY_ENUM, 0, 0, ONOFF, "run the threads stage" },
 	{ "stage.limits", KEY_ENUM, 0, 0, ONOFF, "run the limits checks" },
+	{ "stage.systemd", KEY_ENUM, 0, 0, ONOFF, "run the systemd stage" },
+	{ "systemd.cpu_affinity", KEY_ENUM, 0, 0, ONOFF,
+	  "service manager CPUAffinity= to the housekeeping CPUs" },
 	{ "limits.write", KEY_ENUM, 0, 0, ONOFF,
 	  "write /etc/security/limits.d/99-rtbpf.conf" },
 	SYSCTL_INT("kernel.timer_migration", 0, 1, "timers follow the CPU"),
@@ -107,6 +110,7 @@ static const struct builtin {
 		   "stage.process = on\nstage.boot = on\n"
 		   "stage.irqbalance = on\nstage.threads = on\n"
 		   "stage.limits = on\nlimits.write = off\n"
+		   "stage.systemd = on\nsystemd.cpu_affinity = on\n"
 		   "sysctl.kernel.timer_migration = 0\n"
 		   "sysctl.vm.stat_interval = 120\n"
 		   "sysctl.kernel.numa_balancing = 0\n"

@@ -185,6 +185,7 @@ int process_plan(const struct tune_cfg *c, struct item_list *l);
 int threads_plan(const struct tune_cfg *c, struct item_list *l);
 int irqbalance_plan(const struct tune_cfg *c, struct item_list *l);
 int limits_plan(const struct tune_cfg *c, struct item_list *l);
+int systemd_plan(const struct tune_cfg *c, struct item_list *l);
 
 /* threads.c: affinity of a thread named by "/proc/PID/task/TID/affinity".
  * On the host (no --root) the value is read from that task's status
