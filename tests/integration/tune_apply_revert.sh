@@ -96,6 +96,10 @@ for profile in ultra low-latency; do
 	grep -q '^FAIL' "$tmp/out" && fail "check after apply still fails"
 	# Boot knobs are never applied: they stay warnings; --strict counts them.
 	grep -q '^WARN boot      isolcpus' "$tmp/out" || fail "boot isolcpus not reported"
+	# The fair server is checked, never written (debugfs): a warning.
+	grep -q '^WARN sysctl    cpu2 fair_server runtime' "$tmp/out" ||
+		fail "fair_server of a latency CPU not reported"
+	want sys/kernel/debug/sched/fair_server/cpu2/runtime 50000000
 	grep -q 'isolcpus=managed_irq,domain,2-3 nohz_full=2-3' "$tmp/out" || fail "no cmdline fragment"
 	expect_rc 3 "$RTBPF" check --profile "$profile" --root "$root" --cpus 2-3 --strict >/dev/null
 

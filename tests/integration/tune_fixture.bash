@@ -94,6 +94,7 @@ make_tree() {
 	put "$r/sys/devices/system/cpu/intel_pstate/min_perf_pct" 20
 	put "$r/sys/devices/system/cpu/intel_pstate/no_turbo" 0
 	for cpu in 0 1 2 3; do
+		put "$r/sys/kernel/debug/sched/fair_server/cpu$cpu/runtime" 50000000
 		put "$r/sys/devices/system/machinecheck/machinecheck$cpu/ignore_ce" 0
 		s=$r/sys/devices/system/cpu/cpu$cpu
 		put "$s/cpufreq/scaling_governor" powersave

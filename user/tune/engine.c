@@ -160,7 +160,9 @@ static void check_one(const struct tune_cfg *c, struct tune_item *it)
 			it->st = ST_SKIP;
 			snprintf(it->note, sizeof(it->note), "not present");
 		} else {
-			it->st = ret == -EACCES ? ST_WARN : ST_FAIL;
+			it->st = ret == -EACCES || (it->flags & IT_WARN_ONLY) ?
+					 ST_WARN :
+					 ST_FAIL;
 			snprintf(it->note, sizeof(it->note), "read %s: %s",
 				 it->path, strerror(-ret));
 		}

@@ -22,6 +22,42 @@ static void cpus_value(const struct tune_cfg *c, const char *v, char *out,
 		snprintf(out, len, "%s", v);
 }
 
+/*
+ * Since 6.12 the fair server (a deadline server) reserves CFS time on every
+ * CPU even under SCHED_FIFO: 50 ms per second by default, which a FIFO
+ * thread on a latency CPU then yields. Checked (a warning), never written:
+ * it lives in debugfs, which a check does not mount.
+ */
+static int fair_server_items(const struct tune_cfg *c, struct item_list *l)
+{
+	const char *pol = profile_get(&c->prof, "process.policy");
+
+	if (!pol || (strcmp(pol, "fifo") && strcmp(pol, "rr")))
+		return 0;
+	for (unsigned int cpu = 0; cpu < CPUSET_MAX; cpu++) {
+		struct tune_item *it;
+
+		if (!cpuset_has(&c->cpus, cpu))
+			continue;
+		it = items_add(l, "sysctl");
+		if (!it)
+			return -ENOMEM;
+		snprintf(it->name, sizeof(it->name),
+			 "cpu%u fair_server runtime", cpu);
+		snprintf(it->path, sizeof(it->path),
+			 "/sys/kernel/debug/sched/fair_server/cpu%u/runtime",
+			 cpu);
+		snprintf(it->want, sizeof(it->want), "0");
+		snprintf(
+			it->note, sizeof(it->note),
+			"CFS keeps this much of each second from FIFO threads; "
+			"write 0 to it in debugfs if that is intended");
+		it->cmp = CMP_TEXT;
+		it->flags = IT_OPTIONAL | IT_CHECK_ONLY | IT_WARN_ONLY;
+	}
+	return 0;
+}
+
 int sysctl_plan(const struct tune_cfg *c, struct item_list *l)
 {
 	for (size_t i = 0; i < profile_nkeys; i++) {
@@ -58,5 +94,5 @@ int sysctl_plan(const struct tune_cfg *c, struct item_list *l)
 				"kthreads on its CPU (run stalld)",
 				c->cmd, it->want);
 	}
-	return 0;
+	return fair_server_items(c, l);
 }
