@@ -31,7 +31,7 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: rtbpf [-v] [--version] <command> [options]\n\n"
 		   "Commands:\n");
 	for (const struct command *c = commands; c->name; c++)
-		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+		fprintf(f, "  %-13s %s\n", c->name, c->summary);
 	fprintf(f, "\n'rtbpf <command> --help' shows a command's options.\n"
 		   "Exit codes: 0 ok, 1 failure, 2 usage, 3 check found "
 		   "deviations, 4 unsupported kernel or feature.\n");
