@@ -95,12 +95,7 @@ static void json_cpu(struct monitor *m, const struct sched_snap *s,
 	json_kv_u64(w, "preempted_waits", c->preempted);
 	json_kv_u64(w, "vol_switches", c->vol);
 	json_kv_u64(w, "invol_switches", c->invol);
-	json_kv_u64(w, "min_ns", c->lat.min);
-	json_kv_u64(w, "avg_ns", c->lat.count ? c->lat.sum / c->lat.count : 0);
-	json_kv_u64(w, "p50_ns", hist_quantile(&c->lat, 0.50));
-	json_kv_u64(w, "p99_ns", hist_quantile(&c->lat, 0.99));
-	json_kv_u64(w, "p999_ns", hist_quantile(&c->lat, 0.999));
-	json_kv_u64(w, "max_ns", c->lat.max);
+	hist_json_summary(&c->lat, w);
 	json_kv_u64(w, "preemptors_other_ns", c->pre_other_ns);
 	json_key(w, "preemptors");
 	json_arr_begin(w);
@@ -160,10 +155,7 @@ static void json_record(struct monitor *m, const char *type,
 	json_kv_u64(w, "preempted_waits", all.preempted);
 	json_kv_u64(w, "vol_switches", all.vol);
 	json_kv_u64(w, "invol_switches", all.invol);
-	json_kv_u64(w, "p50_ns", hist_quantile(&all.lat, 0.50));
-	json_kv_u64(w, "p99_ns", hist_quantile(&all.lat, 0.99));
-	json_kv_u64(w, "p999_ns", hist_quantile(&all.lat, 0.999));
-	json_kv_u64(w, "max_ns", all.lat.max);
+	hist_json_summary(&all.lat, w);
 	json_obj_end(w);
 	json_obj_end(w);
 	json_end_record(w);

@@ -169,10 +169,7 @@ static void hist_kv(struct json_w *w, const char *k, const struct hist *h)
 	json_key(w, k);
 	json_obj_begin(w);
 	json_kv_u64(w, "count", h->count);
-	json_kv_u64(w, "min_ns", h->count ? h->min : 0);
-	json_kv_u64(w, "p50_ns", hist_quantile(h, 0.5));
-	json_kv_u64(w, "p99_ns", hist_quantile(h, 0.99));
-	json_kv_u64(w, "max_ns", h->max);
+	hist_json_summary(h, w);
 	json_obj_end(w);
 }
 
