@@ -152,7 +152,7 @@ int limits_plan(const struct tune_cfg *c, struct item_list *l)
 	const char *pr = profile_get(&c->prof, "process.priority");
 	long want_prio = pr && strcmp(pr, "keep") ? atol(pr) : 1;
 	const char *w = profile_get(&c->prof, "limits.write");
-	char want[64], cur[TUNE_VAL_MAX];
+	char want[64];
 	struct tune_item *it;
 	int err;
 
@@ -206,20 +206,6 @@ int limits_plan(const struct tune_cfg *c, struct item_list *l)
 			 "pam_limits is not installed: install libpam-modules");
 		return 0;
 	}
-	err = tune_read(c, LIMITS_FILE, cur, sizeof(cur));
-	if (err == -ENOENT) {
-		it->st = ST_FAIL;
-		snprintf(it->actual, sizeof(it->actual), "(absent)");
-	} else if (err) {
-		it->st = err == -EACCES ? ST_WARN : ST_FAIL;
-		snprintf(it->actual, sizeof(it->actual), "?");
-		snprintf(it->note, sizeof(it->note), "read: %s",
-			 strerror(-err));
-		it->flags |= IT_CHECK_ONLY;
-	} else {
-		it->st = strcmp(cur, it->want) ? ST_FAIL : ST_OK;
-		snprintf(it->actual, sizeof(it->actual), "%s",
-			 it->st == ST_OK ? "rtprio 99, memlock" : "differs");
-	}
+	config_file_state(c, it);
 	return 0;
 }

@@ -20,9 +20,8 @@
 
 int systemd_plan(const struct tune_cfg *c, struct item_list *l)
 {
-	char hk[128], cur[TUNE_VAL_MAX];
+	char hk[128];
 	struct tune_item *it;
-	int err;
 
 	if (!profile_wants(&c->prof, "systemd.cpu_affinity"))
 		return 0;
@@ -57,20 +56,6 @@ int systemd_plan(const struct tune_cfg *c, struct item_list *l)
 			 "mkdir %s, then apply again", DROPIN_DIR);
 		return 0;
 	}
-	err = tune_read(c, DROPIN, cur, sizeof(cur));
-	if (err == -ENOENT) {
-		it->st = ST_FAIL;
-		snprintf(it->actual, sizeof(it->actual), "(absent)");
-	} else if (err) {
-		it->st = err == -EACCES ? ST_WARN : ST_FAIL;
-		snprintf(it->actual, sizeof(it->actual), "?");
-		snprintf(it->note, sizeof(it->note), "read: %s",
-			 strerror(-err));
-		it->flags |= IT_CHECK_ONLY;
-	} else {
-		it->st = strcmp(cur, it->want) ? ST_FAIL : ST_OK;
-		snprintf(it->actual, sizeof(it->actual), "%s",
-			 it->st == ST_OK ? hk : "differs");
-	}
+	config_file_state(c, it);
 	return 0;
 }

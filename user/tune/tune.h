@@ -186,6 +186,10 @@ int threads_plan(const struct tune_cfg *c, struct item_list *l);
 int irqbalance_plan(const struct tune_cfg *c, struct item_list *l);
 int limits_plan(const struct tune_cfg *c, struct item_list *l);
 int systemd_plan(const struct tune_cfg *c, struct item_list *l);
+/* State of a config file rtbpf writes whole (IT_EXACT | IT_CREATE): OK when
+ * it->path holds exactly it->want (shown as it->want_show), FAIL when absent
+ * or different, WARN (and check only) when unreadable for lack of rights. */
+void config_file_state(const struct tune_cfg *c, struct tune_item *it);
 
 /* threads.c: affinity of a thread named by "/proc/PID/task/TID/affinity".
  * On the host (no --root) the value is read from that task's status

@@ -276,3 +276,24 @@ void tune_fault_point(const char *what)
 		raise(SIGKILL);
 	}
 }
+
+void config_file_state(const struct tune_cfg *c, struct tune_item *it)
+{
+	char cur[TUNE_VAL_MAX];
+	int err = tune_read(c, it->path, cur, sizeof(cur));
+
+	if (err == -ENOENT) {
+		it->st = ST_FAIL;
+		snprintf(it->actual, sizeof(it->actual), "(absent)");
+	} else if (err) {
+		it->st = err == -EACCES ? ST_WARN : ST_FAIL;
+		snprintf(it->actual, sizeof(it->actual), "?");
+		snprintf(it->note, sizeof(it->note), "read: %s",
+			 strerror(-err));
+		it->flags |= IT_CHECK_ONLY;
+	} else {
+		it->st = strcmp(cur, it->want) ? ST_FAIL : ST_OK;
+		snprintf(it->actual, sizeof(it->actual), "%s",
+			 it->st == ST_OK ? it->want_show : "differs");
+	}
+}
