@@ -20,6 +20,18 @@ int xsk_parse_ipport(const char *s, uint32_t *ip, uint16_t *port,
 int xsk_parse_mac(const char *s, uint8_t mac[6]);
 int xsk_parse_mode(const char *s, enum rtbpf_xsk_mode *m);
 int xsk_parse_attach(const char *s, enum rtbpf_xsk_attach *a);
+
+/* Long-only options both send and recv take. */
+enum {
+	XSK_OPT_STRICT = 256,
+	XSK_OPT_BUSY,
+	XSK_OPT_FIRST_OWN, /* a command's own long options start here */
+};
+
+/* Handles -d, -q, -m, --strict and --busy-poll into o. Returns true when
+ * opt was one of them; a bad value leaves a message in err. */
+bool xsk_common_opt(int opt, const char *arg, struct rtbpf_xsk_opts *o,
+		    char *err, size_t errlen);
 /* Exit code for a failed rtbpf_xsk__create (errno err > 0). */
 int xsk_create_failed(const char *cmd, int err, const char *why, bool json,
 		      struct json_w *w);

@@ -260,3 +260,39 @@ int cmd_xsk(int argc, char **argv)
 	log_err("xsk: expected 'send' or 'recv' (see rtbpf xsk --help)");
 	return EXIT_USAGE;
 }
+
+bool xsk_common_opt(int opt, const char *arg, struct rtbpf_xsk_opts *o,
+		    char *err, size_t errlen)
+{
+	char msg[200];
+	uint64_t v;
+
+	switch (opt) {
+	case 'd':
+		o->ifname = arg;
+		return true;
+	case 'q':
+		if (!parse_u64(arg, 0, 1023, &v, msg, sizeof(msg)))
+			o->queue = (uint32_t)v;
+		else
+			snprintf(err, errlen, "--queue: %s", msg);
+		return true;
+	case 'm':
+		if (xsk_parse_mode(arg, &o->mode))
+			snprintf(err, errlen,
+				 "--mode '%s': want auto, zerocopy, copy or "
+				 "socket",
+				 arg);
+		return true;
+	case XSK_OPT_STRICT:
+		o->strict = true;
+		return true;
+	case XSK_OPT_BUSY:
+		if (!parse_u64(arg, 1, 1000000, &v, msg, sizeof(msg)))
+			o->busy_poll_us = (uint32_t)v;
+		else
+			snprintf(err, errlen, "--busy-poll: %s", msg);
+		return true;
+	}
+	return false;
+}

@@ -22,9 +22,7 @@
 #define SEQ_TRACK (1ULL << 24)
 
 enum {
-	OPT_ATTACH = 256,
-	OPT_STRICT,
-	OPT_BUSY,
+	OPT_ATTACH = XSK_OPT_FIRST_OWN,
 	OPT_SPIN,
 };
 
@@ -36,9 +34,9 @@ static const struct cli_opt recv_opts[] = {
 	{ "count", 'n', "N", "stop after N datagrams" },
 	{ "duration", 't', "DUR", "stop after DUR (10s, 5m)" },
 	{ "mode", 'm', "MODE", "auto|zerocopy|copy|socket (default auto)" },
-	{ "strict", OPT_STRICT, NULL, "fail instead of falling back" },
+	{ "strict", XSK_OPT_STRICT, NULL, "fail instead of falling back" },
 	{ "attach", OPT_ATTACH, "HOW", "XDP attach: auto|drv|skb" },
-	{ "busy-poll", OPT_BUSY, "US", "SO_BUSY_POLL microseconds" },
+	{ "busy-poll", XSK_OPT_BUSY, "US", "SO_BUSY_POLL microseconds" },
 	{ "spin", OPT_SPIN, NULL, "spin on the ring instead of poll(2)" },
 	{ "json", 'j', NULL, "NDJSON records on stdout" },
 	{ "verbose", 'v', NULL, "more messages; -vv adds libbpf's" },
@@ -67,9 +65,6 @@ static int parse(struct recv_cfg *c, int argc, char **argv)
 	       -1) {
 		err[0] = '\0';
 		switch (opt) {
-		case 'd':
-			c->o.ifname = optarg;
-			break;
 		case 'p':
 			if (!parse_u64(optarg, 1, 65535, &v, err, sizeof(err)))
 				c->o.rx_ports[0] = (uint16_t)v;
@@ -80,10 +75,6 @@ static int parse(struct recv_cfg *c, int argc, char **argv)
 				snprintf(err, sizeof(err),
 					 "--ip '%s': want IPv4", optarg);
 			break;
-		case 'q':
-			if (!parse_u64(optarg, 0, 1023, &v, err, sizeof(err)))
-				c->o.queue = (uint32_t)v;
-			break;
 		case 'n':
 			parse_u64(optarg, 1, 1ULL << 40, &c->count, err,
 				  sizeof(err));
@@ -92,26 +83,11 @@ static int parse(struct recv_cfg *c, int argc, char **argv)
 			parse_duration(optarg, &c->duration_ns, err,
 				       sizeof(err));
 			break;
-		case 'm':
-			if (xsk_parse_mode(optarg, &c->o.mode))
-				snprintf(err, sizeof(err),
-					 "--mode '%s': want auto, zerocopy, "
-					 "copy or socket",
-					 optarg);
-			break;
-		case OPT_STRICT:
-			c->o.strict = true;
-			break;
 		case OPT_ATTACH:
 			if (xsk_parse_attach(optarg, &c->o.attach))
 				snprintf(err, sizeof(err),
 					 "--attach '%s': want auto, drv or skb",
 					 optarg);
-			break;
-		case OPT_BUSY:
-			if (!parse_u64(optarg, 1, 1000000, &v, err,
-				       sizeof(err)))
-				c->o.busy_poll_us = (uint32_t)v;
 			break;
 		case OPT_SPIN:
 			c->spin = true;
@@ -120,9 +96,14 @@ static int parse(struct recv_cfg *c, int argc, char **argv)
 			c->json = true;
 			break;
 		default: {
-			int r = cli_common(opt, argv, "xsk recv",
-					   "--dev IF --port PORT [options]",
-					   recv_opts);
+			int r;
+
+			if (xsk_common_opt(opt, optarg, &c->o, err,
+					   sizeof(err)))
+				break;
+			r = cli_common(opt, argv, "xsk recv",
+				       "--dev IF --port PORT [options]",
+				       recv_opts);
 
 			if (r)
 				return r == CLI_HELP ? 1 : -EINVAL;

@@ -18,10 +18,8 @@
 #include "xsk/payload.h"
 
 enum {
-	OPT_DST_MAC = 256,
-	OPT_STRICT,
+	OPT_DST_MAC = XSK_OPT_FIRST_OWN,
 	OPT_FRAME,
-	OPT_BUSY,
 	OPT_BUDGET,
 };
 
@@ -39,9 +37,9 @@ static const struct cli_opt send_opts[] = {
 	{ "batch", 'b', "N",
 	  "datagrams per call: 1 = send, more = send_batch (default 1)" },
 	{ "mode", 'm', "MODE", "auto|zerocopy|copy|socket (default auto)" },
-	{ "strict", OPT_STRICT, NULL, "fail instead of falling back" },
+	{ "strict", XSK_OPT_STRICT, NULL, "fail instead of falling back" },
 	{ "frame-size", OPT_FRAME, "BYTES", "UMEM frame size 2048|4096" },
-	{ "busy-poll", OPT_BUSY, "US", "SO_BUSY_POLL microseconds" },
+	{ "busy-poll", XSK_OPT_BUSY, "US", "SO_BUSY_POLL microseconds" },
 	{ "keep-tx-budget", OPT_BUDGET, NULL,
 	  "keep 32 frames per copy-mode kick (test the kick loop)" },
 	{ "json", 'j', NULL, "NDJSON records on stdout" },
@@ -73,9 +71,6 @@ static int parse(struct send_cfg *c, int argc, char **argv)
 	       -1) {
 		err[0] = '\0';
 		switch (opt) {
-		case 'd':
-			c->o.ifname = optarg;
-			break;
 		case 'D':
 			if (xsk_parse_ipport(optarg, &c->o.dst_ip,
 					     &c->o.dst_port, true))
@@ -97,10 +92,6 @@ static int parse(struct send_cfg *c, int argc, char **argv)
 					optarg);
 			c->o.dst_mac_set = true;
 			break;
-		case 'q':
-			if (!parse_u64(optarg, 0, 1023, &v, err, sizeof(err)))
-				c->o.queue = (uint32_t)v;
-			break;
 		case 'n':
 			parse_u64(optarg, 1, 1ULL << 40, &c->count, err,
 				  sizeof(err));
@@ -116,25 +107,10 @@ static int parse(struct send_cfg *c, int argc, char **argv)
 		case 'b':
 			parse_u64(optarg, 1, 1024, &c->batch, err, sizeof(err));
 			break;
-		case 'm':
-			if (xsk_parse_mode(optarg, &c->o.mode))
-				snprintf(err, sizeof(err),
-					 "--mode '%s': want auto, zerocopy, "
-					 "copy or socket",
-					 optarg);
-			break;
-		case OPT_STRICT:
-			c->o.strict = true;
-			break;
 		case OPT_FRAME:
 			if (!parse_u64(optarg, 2048, 4096, &v, err,
 				       sizeof(err)))
 				c->o.frame_size = (uint32_t)v;
-			break;
-		case OPT_BUSY:
-			if (!parse_u64(optarg, 1, 1000000, &v, err,
-				       sizeof(err)))
-				c->o.busy_poll_us = (uint32_t)v;
 			break;
 		case OPT_BUDGET:
 			c->o.keep_tx_budget = true;
@@ -143,9 +119,14 @@ static int parse(struct send_cfg *c, int argc, char **argv)
 			c->json = true;
 			break;
 		default: {
-			int r = cli_common(opt, argv, "xsk send",
-					   "--dev IF --dst IP:PORT [options]",
-					   send_opts);
+			int r;
+
+			if (xsk_common_opt(opt, optarg, &c->o, err,
+					   sizeof(err)))
+				break;
+			r = cli_common(opt, argv, "xsk send",
+				       "--dev IF --dst IP:PORT [options]",
+				       send_opts);
 
 			if (r)
 				return r == CLI_HELP ? 1 : -EINVAL;
