@@ -197,12 +197,13 @@ static __always_inline bool task_filtered(void)
 
 static __always_inline void charge_stolen(struct sched_run_ring *ring,
 					  struct sched_cpu_stats *st,
-					  struct task_struct *prev, __u64 ns)
+					  struct task_struct *prev,
+					  bool prev_watched, __u64 ns)
 {
 	__u32 slot = epoch & 1;
 	struct sched_slot *sl;
 
-	if (task_filtered() ? task_watched(prev) : !(prev->flags & PF_KTHREAD))
+	if (task_filtered() ? prev_watched : !(prev->flags & PF_KTHREAD))
 		return;
 	st->stolen_ns += ns;
 	sl = bpf_map_lookup_elem(&slots, &slot);
@@ -288,10 +289,13 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	struct wait_rec *w;
 	__u32 zero = 0, slot;
 	struct sched_run *r;
+	bool prev_watched;
 	__u64 now;
 
 	if (!cpu_watched(cpu))
 		return 0;
+	/* once: with --comm it reads the name */
+	prev_watched = prev->pid && task_watched(prev);
 	cs = bpf_map_lookup_elem(&cpu_state, &zero);
 	if (!cs)
 		return 0;
@@ -324,10 +328,10 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 			ring->cur_intr = intr;
 		}
 		if (prev->pid && ns)
-			charge_stolen(ring, st, prev, ns);
+			charge_stolen(ring, st, prev, prev_watched, ns);
 	}
 
-	if (prev->pid && task_watched(prev)) {
+	if (prev_watched) {
 		if (preempt || get_task_state(prev) == TASK_RUNNING) {
 			st->invol_switches++;
 			w = bpf_task_storage_get(
