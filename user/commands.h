@@ -10,6 +10,7 @@ int cmd_check(int argc, char **argv);
 int cmd_revert(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_systemd_unit(int argc, char **argv);
+int cmd_hold(int argc, char **argv);
 int cmd_xsk(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 

@@ -21,6 +21,8 @@ static const struct command {
 	{ "run", cmd_run, "run a command with RT policy, CPUs, mlock" },
 	{ "systemd-unit", cmd_systemd_unit,
 	  "print a service unit for a profile" },
+	{ "hold", cmd_hold,
+	  "hold the CPU latency limit and timestamp key open" },
 	{ "xsk", cmd_xsk, "send/receive UDP through AF_XDP (XDP steering)" },
 	{ "bench", cmd_bench, "e2e: event to peer latency per stage, matrix" },
 	{},

@@ -12,9 +12,13 @@
 #include "tune.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int add(struct item_list *l, const char *name, const char *path,
 	       const char *want)
@@ -53,6 +57,52 @@ static int cpuidle_items(const struct tune_cfg *c, struct item_list *l,
 	return err;
 }
 
+/*
+ * The CPU latency PM QoS limit lasts only while a process holds
+ * /dev/cpu_dma_latency open (rtbpf hold), so it is checked, never written.
+ * A read returns the limit in force as a binary s32 (2000000000: none).
+ */
+static int dma_latency_item(const struct tune_cfg *c, struct item_list *l)
+{
+	const char *want = profile_get(&c->prof, "power.dma_latency_us");
+	struct tune_item *it = items_add(l, "power");
+	char path[PATH_MAX];
+	int32_t v = 0;
+	ssize_t n;
+	int fd;
+
+	if (!it)
+		return -ENOMEM;
+	snprintf(it->name, sizeof(it->name), "cpu_dma_latency limit");
+	snprintf(it->path, sizeof(it->path), "/dev/cpu_dma_latency");
+	snprintf(it->want_show, sizeof(it->want_show), "<= %s us", want);
+	it->cmp = CMP_NONE;
+	it->flags = IT_CHECK_ONLY | IT_OPTIONAL;
+	fd = open(tune_path(c, it->path, path), O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, &v, sizeof(v));
+	if (fd >= 0)
+		close(fd);
+	if (n != (ssize_t)sizeof(v)) {
+		bool absent = fd < 0 && errno == ENOENT;
+
+		snprintf(it->actual, sizeof(it->actual), "?");
+		it->st = absent ? ST_SKIP : ST_WARN;
+		snprintf(it->note, sizeof(it->note), "%s",
+			 absent		 ? "not present" :
+			 errno == EACCES ? "reading it needs root" :
+					   "unreadable");
+		return 0;
+	}
+	snprintf(it->actual, sizeof(it->actual), "%d us", (int)v);
+	it->st = v <= atoi(want) ? ST_OK : ST_FAIL;
+	if (it->st != ST_OK)
+		snprintf(it->note, sizeof(it->note),
+			 "nothing holds it: run 'rtbpf hold --dma-latency %s' "
+			 "as a service",
+			 want);
+	return 0;
+}
+
 int power_plan(const struct tune_cfg *c, struct item_list *l)
 {
 	const char *gov = profile_get(&c->prof, "power.governor");
@@ -65,7 +115,9 @@ int power_plan(const struct tune_cfg *c, struct item_list *l)
 		       0;
 	int err = 0;
 
-	if (profile_wants(&c->prof, "power.min_perf_pct"))
+	if (profile_wants(&c->prof, "power.dma_latency_us"))
+		err = dma_latency_item(c, l);
+	if (!err && profile_wants(&c->prof, "power.min_perf_pct"))
 		err = add(l, "intel_pstate min_perf_pct",
 			  "/sys/devices/system/cpu/intel_pstate/min_perf_pct",
 			  profile_get(&c->prof, "power.min_perf_pct"));

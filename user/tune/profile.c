@@ -73,6 +73,8 @@ const struct profile_key profile_keys[] = {
 	  "deeper cpuidle states disabled on latency CPUs" },
 	{ "power.energy_perf_bias", KEY_INT, 0, 15, NULL,
 	  "EPB of latency CPUs (0 performance)" },
+	{ "power.dma_latency_us", KEY_INT, 0, 2000000000, NULL,
+	  "CPU latency PM QoS limit a holder keeps (rtbpf hold); checked" },
 	{ "power.min_perf_pct", KEY_INT, 0, 100, NULL,
 	  "intel_pstate floor, % of the top performance" },
 	{ "power.no_turbo", KEY_INT, 0, 1, NULL,

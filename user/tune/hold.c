@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * rtbpf hold [--dma-latency US] [--timestamp] [--root DIR]
+ *
+ * The two runtime knobs that exist only while a process keeps a file open,
+ * held until SIGINT, SIGTERM or SIGHUP:
+ *
+ *   --dma-latency US  opens /dev/cpu_dma_latency and writes US as a binary
+ *                     s32: the CPU latency PM QoS limit (every CPU stays
+ *                     out of idle states slower to leave than US) lasts
+ *                     as long as the fd is open (tuned: force_latency).
+ *   --timestamp       keeps a UDP socket with SO_TIMESTAMP on, so the
+ *                     kernel's receive-timestamp static key stays enabled.
+ *                     Otherwise every program that turns timestamps on or
+ *                     off flips it, and each flip patches kernel text with
+ *                     IPIs to every CPU, isolated ones included (tuned:
+ *                     [rtentsk]).
+ *
+ * Both end with the process: nothing is journaled and there is nothing to
+ * revert. Run it as a service (README shows a unit). Under --root the
+ * device is ROOT/dev/cpu_dma_latency, a plain file in a test tree.
+ * Prints one line naming what it holds (with the fds) once everything is
+ * in place; on a bad argument or a failed open nothing is held.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "log.h"
+#include "parse.h"
+
+#define DMA_DEV "/dev/cpu_dma_latency"
+
+enum { OPT_DMA = 256, OPT_TS, OPT_ROOT };
+
+static const struct cli_opt hold_opts[] = {
+	{ "dma-latency", OPT_DMA, "US",
+	  "hold the CPU latency PM QoS limit at US microseconds" },
+	{ "timestamp", OPT_TS, NULL,
+	  "hold a SO_TIMESTAMP socket (no timestamp static-key flips)" },
+	{ "root", OPT_ROOT, "DIR", "device path under DIR (tests)" },
+	{ "verbose", 'v', NULL, "more messages" },
+	{ "help", 'h', NULL, "this help" },
+	{},
+};
+
+static int hold_dma(const char *root, int32_t us)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s%s", root, DMA_DEV);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		log_err("hold: open %s: %s%s", path, strerror(errno),
+			errno == EACCES ? " (needs root)" : "");
+		return -1;
+	}
+	/* The device takes the s32 itself (or hex text); one write. */
+	n = write(fd, &us, sizeof(us));
+	if (n != (ssize_t)sizeof(us)) {
+		log_err("hold: write %s: %s", path,
+			n < 0 ? strerror(errno) : "short write");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int hold_timestamp(void)
+{
+	int on = 1, got = 0, fd;
+	socklen_t len = sizeof(got);
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		log_err("hold: socket: %s", strerror(errno));
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof(on)) ||
+	    getsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &got, &len) || !got) {
+		log_err("hold: SO_TIMESTAMP: %s",
+			errno ? strerror(errno) : "not enabled");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Blocks until SIGINT, SIGTERM or SIGHUP; returns the signal. */
+static int wait_signal(void)
+{
+	sigset_t set;
+	int sig = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	while (sigwait(&set, &sig))
+		;
+	return sig;
+}
+
+int cmd_hold(int argc, char **argv)
+{
+	const char *root = "";
+	bool dma = false, ts = false;
+	int32_t us = 0;
+	int ch, dfd = -1, tfd = -1, sig;
+	struct cli_parser p;
+	char err[128];
+	uint64_t v;
+
+	cli_parser_init(&p, hold_opts);
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, p.shortopts, p.longopts, NULL)) !=
+	       -1) {
+		switch (ch) {
+		case OPT_DMA:
+			if (parse_u64(optarg, 0, INT32_MAX, &v, err,
+				      sizeof(err))) {
+				log_err("hold: --dma-latency: %s", err);
+				return EXIT_USAGE;
+			}
+			us = (int32_t)v;
+			dma = true;
+			break;
+		case OPT_TS:
+			ts = true;
+			break;
+		case OPT_ROOT:
+			root = optarg;
+			break;
+		default: {
+			int r = cli_common(ch, argv, "hold",
+					   "[--dma-latency US] [--timestamp] "
+					   "[--root DIR]",
+					   hold_opts);
+
+			if (r)
+				return r == CLI_HELP ? EXIT_OK : EXIT_USAGE;
+			break;
+		}
+		}
+	}
+	if (optind < argc) {
+		log_err("hold: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!dma && !ts) {
+		log_err("hold: nothing to hold: give --dma-latency US, "
+			"--timestamp or both");
+		return EXIT_USAGE;
+	}
+	if (dma && (dfd = hold_dma(root, us)) < 0)
+		return EXIT_FAIL;
+	if (ts && (tfd = hold_timestamp()) < 0) {
+		if (dfd >= 0)
+			close(dfd);
+		return EXIT_FAIL;
+	}
+	printf("rtbpf hold: pid %d", (int)getpid());
+	if (dma)
+		printf(", %s%s at %d us (fd %d)", root, DMA_DEV, (int)us, dfd);
+	if (ts)
+		printf(", SO_TIMESTAMP socket (fd %d)", tfd);
+	printf("; until SIGINT or SIGTERM\n");
+	fflush(stdout);
+	sig = wait_signal();
+	if (dfd >= 0)
+		close(dfd);
+	if (tfd >= 0)
+		close(tfd);
+	printf("rtbpf hold: %s: released\n", strsignal(sig));
+	return EXIT_OK;
+}
