@@ -84,4 +84,17 @@ grep -q "VmLck 0 kB" "$tmp/out" || fail "check lacks VmLck"
 "$RTBPF" revert --root "$root" >/dev/null
 [ "$(policy "$child"):$(status "$child" Cpus_allowed_list)" = "$before" ] ||
 	fail "process stage revert: $(policy "$child"):$(status "$child" Cpus_allowed_list), expected $before"
+
+# FIFO refused (RTBPF_FAULT_FIFO makes the stage's SCHED_FIFO call fail
+# with EPERM): SCHED_RR at the same priority, a WARN in check, revert exact.
+RTBPF_FAULT_FIFO=1 "$RTBPF" apply -P ultra --root "$root" --cpus 1 --pid "$child" \
+	--only process >"$tmp/out" 2>"$tmp/err"
+grep -q "SCHED_FIFO refused.*SCHED_RR 80 instead" "$tmp/err" || fail "no RR fallback warning"
+[ "$(policy "$child")" = 2 ] || fail "fallback: policy $(policy "$child"), want SCHED_RR (2)"
+[ "$(rtprio "$child")" = 80 ] || fail "fallback: priority not 80"
+expect_rc 0 "$RTBPF" check -P ultra --root "$root" --cpus 1 --pid "$child" --only process >"$tmp/out"
+grep -q "^WARN process .*tid $child" "$tmp/out" || fail "check: RR fallback not a WARN"
+"$RTBPF" revert --root "$root" >/dev/null
+[ "$(policy "$child"):$(status "$child" Cpus_allowed_list)" = "$before" ] ||
+	fail "fallback revert: $(policy "$child"):$(status "$child" Cpus_allowed_list), expected $before"
 echo "run: ok"

@@ -128,6 +128,22 @@ bool sched_equal(const char *want, const char *actual)
 	return pa == pb && qa == qb && !memcmp(&a, &b, sizeof(a));
 }
 
+/*
+ * sched_setscheduler(2), except that RTBPF_FAULT_FIFO=1 makes a SCHED_FIFO
+ * request fail with EPERM: no host refuses FIFO to root, so this is how the
+ * tests reach the SCHED_RR fallback.
+ */
+static int set_policy(pid_t tid, int policy, const struct sched_param *sp)
+{
+	const char *f = getenv("RTBPF_FAULT_FIFO");
+
+	if (policy == SCHED_FIFO && f && !strcmp(f, "1")) {
+		errno = EPERM;
+		return -1;
+	}
+	return sched_setscheduler(tid, policy, sp);
+}
+
 int sched_write(pid_t tid, const char *val)
 {
 	struct sched_param sp = { 0 };
@@ -144,7 +160,7 @@ int sched_write(pid_t tid, const char *val)
 	if (sched_setaffinity(tid, sizeof(set), &set))
 		return -errno;
 	sp.sched_priority = is_rt(policy) ? prio : 0;
-	if (sched_setscheduler(tid, policy, &sp)) {
+	if (set_policy(tid, policy, &sp)) {
 		int e = errno;
 
 		if (policy != SCHED_FIFO ||

@@ -12,9 +12,11 @@
  * is found at $RTBPF_MLOCK_PRELOAD, else next to the binary
  * (../lib/librtbpf-mlock.so or ./librtbpf-mlock.so). A statically linked
  * CMD ignores LD_PRELOAD: lock there with rtbpf_rt_setup() instead.
- * RLIMIT_MEMLOCK is raised to infinity first (root or CAP_IPC_LOCK).
- * Syscalls: sched_setaffinity, set_mempolicy, sched_setscheduler,
- * setpriority, setrlimit, execvp.
+ * With --mlock RLIMIT_MEMLOCK is raised to infinity (root or
+ * CAP_SYS_RESOURCE), which exec keeps.
+ * Affinity, NUMA policy, scheduling and nice go through rtbpf_rt_setup()
+ * (<rtbpf/rt.h>), the same steps a program can take in-process; then
+ * setrlimit and execvp.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,7 +27,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
+
+#include <rtbpf/rt.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -34,9 +37,6 @@
 #include "sysinfo.h"
 
 #define MLOCK_LIB "librtbpf-mlock.so"
-#ifndef MPOL_BIND
-#define MPOL_BIND 2
-#endif
 
 enum { OPT_FIFO = 256, OPT_RR, OPT_NICE, OPT_MLOCK, OPT_MEMBIND };
 
@@ -52,12 +52,6 @@ static const struct cli_opt run_opts[] = {
 	{ "help", 'h', NULL, "this help" },
 	{},
 };
-
-static const char *perm_hint(int err)
-{
-	return err == EPERM ? " (needs root, CAP_SYS_NICE or RLIMIT_RTPRIO)" :
-			      "";
-}
 
 static int find_preload(char *out, size_t len)
 {
@@ -95,6 +89,78 @@ static int parse_int(const char *s, long min, long max, int *out)
 		return -EINVAL;
 	*out = (int)v;
 	return 0;
+}
+
+/*
+ * The process properties, through rtbpf_rt_setup() (the library's in-process
+ * setup) so `run` and a program calling it get the same steps. Locking
+ * itself happens in CMD (the preload); here only RLIMIT_MEMLOCK is raised,
+ * which exec keeps. A refused memlock limit is a warning, any other failed
+ * step an error. 0 or -1 (logged).
+ */
+static int apply_rt(const char *cmd, const struct cpuset *cpus,
+		    const struct cpuset *nodes, bool mlock, int policy,
+		    int prio, int nice_v)
+{
+	static const char *const hints[RTBPF_RT_NSTEPS] = {
+		[RTBPF_RT_POLICY] =
+			" (needs root, CAP_SYS_NICE or RLIMIT_RTPRIO)",
+		[RTBPF_RT_NICE] = " (needs root or CAP_SYS_NICE)",
+	};
+	unsigned long mask[CPUSET_MAX / 64];
+	struct rtbpf_rt_result res;
+	struct rtbpf_rt_cfg cfg;
+	cpu_set_t set;
+	int bad = 0;
+
+	rtbpf_rt_cfg__init(&cfg);
+	if (cpus) {
+		CPU_ZERO(&set);
+		for (unsigned int c = 0; c < CPU_SETSIZE && c < CPUSET_MAX; c++)
+			if (cpuset_has(cpus, c))
+				CPU_SET(c, &set);
+		cfg.cpus = &set;
+		cfg.cpus_size = sizeof(set);
+	}
+	if (nodes) {
+		for (size_t i = 0; i < CPUSET_MAX / 64; i++)
+			mask[i] = (unsigned long)nodes->bits[i];
+		cfg.nodes = mask;
+		cfg.max_node = CPUSET_MAX;
+	}
+	if (policy >= 0) {
+		cfg.policy = policy;
+		cfg.priority = prio;
+		cfg.nice = nice_v;
+	}
+	rtbpf_rt_setup(&cfg, &res);
+	if (mlock) {
+		struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+		if (setrlimit(RLIMIT_MEMLOCK, &rl)) {
+			/* Not privileged: use what the hard limit allows. */
+			if (!getrlimit(RLIMIT_MEMLOCK, &rl)) {
+				rl.rlim_cur = rl.rlim_max;
+				setrlimit(RLIMIT_MEMLOCK, &rl);
+			}
+			log_warn("run: RLIMIT_MEMLOCK stays at %llu bytes "
+				 "(raising it needs CAP_SYS_RESOURCE); "
+				 "mlockall may fail",
+				 (unsigned long long)rl.rlim_cur);
+		}
+	}
+	for (int st = 0; st < RTBPF_RT_NSTEPS; st++) {
+		int e = -res.err[st];
+
+		if (!res.attempted[st] || !e)
+			continue;
+		log_err("run: %s of %s: %s%s", rtbpf_rt_step_name(st), cmd,
+			strerror(e),
+			hints[st] && (e == EPERM || e == EACCES) ? hints[st] :
+								   "");
+		bad = -1;
+	}
+	return bad;
 }
 
 int cmd_run(int argc, char **argv)
@@ -207,47 +273,10 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 
-	if (has_cpus) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		for (unsigned int c = 0; c < CPU_SETSIZE && c < CPUSET_MAX; c++)
-			if (cpuset_has(&cpus, c))
-				CPU_SET(c, &set);
-		if (sched_setaffinity(0, sizeof(set), &set)) {
-			log_err("run: sched_setaffinity(%s): %s", argv[optind],
-				strerror(errno));
-			return EXIT_FAIL;
-		}
-	}
-	if (has_nodes) {
-		unsigned long mask[CPUSET_MAX / 64];
-
-		for (size_t i = 0; i < CPUSET_MAX / 64; i++)
-			mask[i] = (unsigned long)nodes.bits[i];
-		if (syscall(SYS_set_mempolicy, MPOL_BIND, mask,
-			    (unsigned long)CPUSET_MAX + 1)) {
-			log_err("run: set_mempolicy(MPOL_BIND): %s",
-				strerror(errno));
-			return EXIT_FAIL;
-		}
-	}
 	if (mlock) {
-		struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 		const char *old = getenv("LD_PRELOAD");
 		char env[2 * PATH_MAX];
 
-		if (setrlimit(RLIMIT_MEMLOCK, &rl)) {
-			/* Not privileged: use what the hard limit allows. */
-			if (!getrlimit(RLIMIT_MEMLOCK, &rl)) {
-				rl.rlim_cur = rl.rlim_max;
-				setrlimit(RLIMIT_MEMLOCK, &rl);
-			}
-			log_warn("run: RLIMIT_MEMLOCK stays at %llu bytes "
-				 "(raising it needs CAP_SYS_RESOURCE); "
-				 "mlockall may fail",
-				 (unsigned long long)rl.rlim_cur);
-		}
 		snprintf(env, sizeof(env), "%s%s%s", preload,
 			 old && *old ? ":" : "", old ? old : "");
 		if (setenv("LD_PRELOAD", env, 1) ||
@@ -256,32 +285,9 @@ int cmd_run(int argc, char **argv)
 			return EXIT_FAIL;
 		}
 	}
-	if (policy >= 0) {
-		struct sched_param sp = {
-			.sched_priority = policy == SCHED_OTHER ? 0 : prio
-		};
-
-		if (sched_setscheduler(0, policy, &sp)) {
-			int e = errno;
-
-			log_err("run: sched_setscheduler(%s, %d): %s%s",
-				policy == SCHED_FIFO ? "SCHED_FIFO" :
-				policy == SCHED_RR   ? "SCHED_RR" :
-						       "SCHED_OTHER",
-				sp.sched_priority, strerror(e), perm_hint(e));
-			return EXIT_FAIL;
-		}
-		if (policy == SCHED_OTHER &&
-		    setpriority(PRIO_PROCESS, 0, nice_v)) {
-			int e = errno;
-
-			log_err("run: setpriority(nice %d): %s%s", nice_v,
-				strerror(e),
-				e == EACCES ? " (needs root or CAP_SYS_NICE)" :
-					      "");
-			return EXIT_FAIL;
-		}
-	}
+	if (apply_rt(argv[optind], has_cpus ? &cpus : NULL,
+		     has_nodes ? &nodes : NULL, mlock, policy, prio, nice_v))
+		return EXIT_FAIL;
 	execvp(argv[optind], argv + optind);
 	ch = errno;
 	log_err("run: exec %s: %s", argv[optind], strerror(ch));
