@@ -44,7 +44,7 @@ line=$(head -n 1 "$tmp/hold")
 [ -n "$line" ] || fail "holder printed nothing: $(cat "$tmp/hold.err")"
 dfd=$(sed -n 's/.*cpu_dma_latency at 20 us (fd \([0-9]*\)).*/\1/p' <<<"$line")
 tfd=$(sed -n 's/.*SO_TIMESTAMP socket (fd \([0-9]*\)).*/\1/p' <<<"$line")
-[ -n "$dfd" ] && [ -n "$tfd" ] || fail "holder line: $line"
+if [ -z "$dfd" ] || [ -z "$tfd" ]; then fail "holder line: $line"; fi
 [ "$(readlink "/proc/$holder/fd/$dfd")" = "$dev" ] || fail "fd $dfd is not the device"
 readlink "/proc/$holder/fd/$tfd" | grep -q '^socket:' || fail "fd $tfd is not a socket"
 [ "$(le32 "$dev")" = 20 ] || fail "device holds $(le32 "$dev"), want 20"
@@ -65,7 +65,7 @@ for args in "" "--dma-latency -1" "--dma-latency 5us" "--dma-latency 2147483648"
 	"--timestamp extra"; do
 	# shellcheck disable=SC2086 # word splitting is the point
 	expect_rc 2 "$RTBPF" hold --root "$root" $args >"$tmp/out" 2>"$tmp/err"
-	[ -s "$tmp/err" ] && [ ! -s "$tmp/out" ] || fail "hold $args: no error, or output"
+	if [ ! -s "$tmp/err" ] || [ -s "$tmp/out" ]; then fail "hold $args: no error, or output"; fi
 done
 expect_rc 1 "$RTBPF" hold --root "$tmp/none" --dma-latency 1 --timestamp >"$tmp/out" 2>"$tmp/err"
 grep -q "open $tmp/none/dev/cpu_dma_latency" "$tmp/err" || fail "missing device not named"
