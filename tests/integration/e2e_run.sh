@@ -3,7 +3,9 @@
 # rtbpf bench e2e, short: all four cells (xsk and udp, tuned and untuned)
 # complete, every event is received exactly once, each event's stages add
 # up to its end-to-end time within the stated tolerance, and nothing is
-# left behind: no namespace, veth, program or child process.
+# left behind: no namespace, veth, program or child process. With a
+# 100 ns spike threshold every wake-up of the worker and of the receiver is
+# a spike report, so both must show up, told apart by thread.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=tests/integration/e2e_common.bash
@@ -13,7 +15,7 @@ need_root
 N=3000
 e2e_progs_before
 start_bg run "$RTBPF" bench e2e --events "$N" --warmup 200 --rate 20000 \
-	--json --plot "$T/cdf.svg"
+	--threshold 100ns --json --plot "$T/cdf.svg"
 pid=$bg_pid
 wait "$pid"
 rc=$?
@@ -40,6 +42,8 @@ for cell in xsk/untuned xsk/tuned udp/untuned udp/tuned; do
 	jq -e '.stages.end_to_end.max_ns >= .stages.end_to_end.p99_ns and
 		.stages.end_to_end.p99_ns > 0' <<<"$rec" >/dev/null ||
 		fail "$cell: end-to-end figures: $rec"
+	jq -e '.spikes_seen > 0 and .rx_spikes_seen > 0' <<<"$rec" >/dev/null ||
+		fail "$cell: monitor spikes of worker and receiver: $rec"
 	ok "$cell: $N sent, $N received once, stages add up ($(jq -r \
 		'.mode + ", e2e p99 " + (.stages.end_to_end.p99_ns / 1000 |
 		tostring) + " us"' <<<"$rec"))"

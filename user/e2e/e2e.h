@@ -34,6 +34,8 @@
 #define E2E_WORST 5 /* worst events kept per cell */
 #define E2E_SPIKES 5 /* worst monitor spikes kept per cell */
 #define E2E_PARTS 6 /* spike parts kept */
+/* Name of the worker thread and the receiver: the monitor watches both. */
+#define E2E_HOT_COMM "e2e-hot"
 
 enum e2e_stage {
 	ST_GEN_ENQ,
@@ -101,6 +103,7 @@ struct e2e_rx {
 struct e2e_spike {
 	uint64_t latency_ns, accounted_ns, at_ns; /* at: our monotonic */
 	int64_t seq; /* event it overlapped, -1 none */
+	bool receiver; /* the receiver waited (else the worker) */
 	unsigned int nparts;
 	struct {
 		char what[40];
@@ -123,8 +126,9 @@ struct e2e_result {
 	unsigned int nworst;
 	struct e2e_spike spikes[E2E_SPIKES];
 	unsigned int nspikes;
-	uint64_t spikes_seen;
-	pid_t worker_tid;
+	uint64_t spikes_seen; /* the worker's */
+	uint64_t rx_spikes_seen; /* the receiver's */
+	pid_t worker_tid, rx_pid;
 	bool ran, failed;
 	char why[128];
 	/* Every measured end-to-end value (ns) for the CDF plot. */
@@ -155,11 +159,14 @@ struct e2e_mon {
 	int out_fd; /* its stdout (a temporary file) */
 	uint64_t start_ns; /* when its header was seen: upper bound */
 };
-int e2e_mon_start(struct e2e_mon *m, const struct e2e_opts *o, pid_t tid,
-		  bool pinned);
-/* Stops it and merges its worst spikes into r, matched to events. */
+/* Watches the threads named E2E_HOT_COMM (worker and receiver); pinned:
+ * only the worker's and receiver's CPUs. */
+int e2e_mon_start(struct e2e_mon *m, const struct e2e_opts *o, bool pinned);
+/* Stops it and merges its worst spikes into r (r->rx_pid tells the
+ * receiver's from the worker's), matched to the events they delayed. */
 void e2e_mon_stop(struct e2e_mon *m, struct e2e_result *r,
-		  const struct e2e_tx *tx, uint64_t first, uint64_t n);
+		  const struct e2e_tx *tx, const struct e2e_rx *rx,
+		  uint64_t first, uint64_t n);
 /* `rtbpf check` read-only, summarized: into the table or JSON. */
 void e2e_report_check(const struct e2e_opts *o, struct json_w *w);
 

@@ -143,6 +143,7 @@ static void worker_fn(void *ctx, unsigned int wi, const struct rtbpf_msg *m,
 					log_warn("bench e2e: worker FIFO: %s",
 						 strerror(-err));
 			}
+			prctl(PR_SET_NAME, E2E_HOT_COMM);
 			atomic_store(&c->worker_tid, (int)gettid());
 			continue;
 		}
@@ -337,6 +338,7 @@ static void receiver_main(struct cell *c, int ready_fd, pid_t parent)
 		_exit(1);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
+	prctl(PR_SET_NAME, E2E_HOT_COMM);
 	if (setns(c->net->fd_b, CLONE_NEWNET))
 		_exit(2);
 	if (c->r->cfg.tuned) {
@@ -457,6 +459,7 @@ int e2e_cell_run(const struct e2e_opts *o, const struct e2e_net *n,
 	}
 	close(fds[1]);
 	fds[1] = -1;
+	r->rx_pid = rx_pid;
 	if (read(fds[0], &ch, 1) != 1) {
 		err = -EIO;
 		snprintf(r->why, sizeof(r->why), "receiver in %s did not start",
@@ -475,7 +478,7 @@ int e2e_cell_run(const struct e2e_opts *o, const struct e2e_net *n,
 	if (atomic_load(&c->state) == 1) {
 		r->worker_tid = atomic_load(&c->worker_tid);
 		if (o->monitor && !e2e_stop)
-			e2e_mon_start(&mon, o, r->worker_tid, r->cfg.tuned);
+			e2e_mon_start(&mon, o, r->cfg.tuned);
 		atomic_store(&c->go, 1);
 	}
 	pthread_join(th, NULL);
@@ -508,7 +511,7 @@ int e2e_cell_run(const struct e2e_opts *o, const struct e2e_net *n,
 	r->bad += c->sh->bad + c->sh->range;
 	e2e_account(r, c->tx, c->sh->rx, o->warmup, c->n_total);
 	if (mon.pid > 0)
-		e2e_mon_stop(&mon, r, c->tx, o->warmup, c->n_total);
+		e2e_mon_stop(&mon, r, c->tx, c->sh->rx, o->warmup, c->n_total);
 	if (e2e_stop)
 		err = -EINTR;
 	r->ran = true;
@@ -516,7 +519,7 @@ cleanup:
 	if (thread)
 		pthread_join(th, NULL);
 	if (mon.pid > 0)
-		e2e_mon_stop(&mon, NULL, NULL, 0, 0);
+		e2e_mon_stop(&mon, NULL, NULL, NULL, 0, 0);
 	if (rx_pid > 0)
 		stop_receiver(c, rx_pid);
 	if (fds[0] >= 0)

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * rtbpf bench e2e: the cause of the tail and the host's state, from our
- * own commands run as children. `rtbpf monitor --tid WORKER --threshold
- * DUR --json` watches the worker during each cell; its spike reports (what
- * ran on the worker's CPU while the worker waited to run) are matched to
- * the events they delayed. `rtbpf check --json` reports system-wide tuning
+ * own commands run as children. `rtbpf monitor --comm e2e-hot --threshold
+ * DUR --json` watches the worker and the receiver (both carry that name)
+ * during each cell; its spike reports (what ran on the thread's CPU while
+ * it waited to run) are matched to the events they delayed: a worker's
+ * wait to the event with the longest queue wait, a receiver's to the one
+ * with the longest wire->recv, near the spike's moment. `rtbpf check --json` reports system-wide tuning
  * read-only: this command never applies any.
  */
 #define _GNU_SOURCE
@@ -42,10 +44,9 @@ static void msleep(long ms)
 	nanosleep(&ts, NULL);
 }
 
-int e2e_mon_start(struct e2e_mon *m, const struct e2e_opts *o, pid_t tid,
-		  bool pinned)
+int e2e_mon_start(struct e2e_mon *m, const struct e2e_opts *o, bool pinned)
 {
-	char tids[16], thr[32], cpus[16], buf[4096];
+	char thr[32], cpus[32], buf[4096];
 	pid_t parent = getpid();
 	int status;
 
@@ -55,10 +56,9 @@ int e2e_mon_start(struct e2e_mon *m, const struct e2e_opts *o, pid_t tid,
 		log_warn("bench e2e: monitor output file: %s", strerror(errno));
 		return -errno;
 	}
-	snprintf(tids, sizeof(tids), "%d", (int)tid);
 	snprintf(thr, sizeof(thr), "%lluns",
 		 (unsigned long long)o->threshold_ns);
-	snprintf(cpus, sizeof(cpus), "%d", o->worker_cpu);
+	snprintf(cpus, sizeof(cpus), "%d,%d", o->worker_cpu, o->rx_cpu);
 	m->pid = fork();
 	if (m->pid < 0) {
 		log_warn("bench e2e: monitor: fork: %s", strerror(errno));
@@ -70,10 +70,11 @@ int e2e_mon_start(struct e2e_mon *m, const struct e2e_opts *o, pid_t tid,
 			_exit(1);
 		dup2(m->out_fd, 1);
 		quiet_stderr();
-		/* Pinned: watch the worker's CPU and keep off it. */
-		execl("/proc/self/exe", "rtbpf", "monitor", "--tid", tids,
-		      "--threshold", thr, "--json", "--spike-rate", "100",
-		      pinned ? "--cpus" : (char *)NULL, cpus, (char *)NULL);
+		/* Pinned: watch the worker's and receiver's CPUs only. */
+		execl("/proc/self/exe", "rtbpf", "monitor", "--comm",
+		      E2E_HOT_COMM, "--threshold", thr, "--json",
+		      "--spike-rate", "100", pinned ? "--cpus" : (char *)NULL,
+		      cpus, (char *)NULL);
 		_exit(127);
 	}
 	/* Its header is printed once every program is attached. */
@@ -183,20 +184,22 @@ static void keep_spike(struct e2e_result *r, const struct e2e_spike *s)
  * is the one with the longest queue wait dequeued within 3 ms before to
  * 1 ms after that moment.
  */
-static int64_t match_event(uint64_t at, const struct e2e_tx *tx, uint64_t first,
-			   uint64_t n)
+static int64_t match_event(uint64_t at, bool receiver, const struct e2e_tx *tx,
+			   const struct e2e_rx *rx, uint64_t first, uint64_t n)
 {
 	uint64_t best_wait = 0;
 	int64_t best = -1;
 
 	for (uint64_t i = first; i < n; i++) {
 		const struct e2e_tx *t = &tx[i];
+		uint64_t when = receiver ? rx[i].t_rx : t->t_deq;
+		uint64_t from = receiver ? t->t_sent : t->t_enq;
 
-		if (!t->t_deq || t->t_deq + 3000000 < at ||
-		    t->t_deq > at + 1000000)
+		if (!when || !from || when < from || when + 3000000 < at ||
+		    when > at + 1000000)
 			continue;
-		if (t->t_deq - t->t_enq > best_wait) {
-			best_wait = t->t_deq - t->t_enq;
+		if (when - from > best_wait) {
+			best_wait = when - from;
 			best = (int64_t)i;
 		}
 	}
@@ -204,7 +207,8 @@ static int64_t match_event(uint64_t at, const struct e2e_tx *tx, uint64_t first,
 }
 
 void e2e_mon_stop(struct e2e_mon *m, struct e2e_result *r,
-		  const struct e2e_tx *tx, uint64_t first, uint64_t n)
+		  const struct e2e_tx *tx, const struct e2e_rx *rx,
+		  uint64_t first, uint64_t n)
 {
 	struct stat st;
 	char *buf = NULL, *line, *next;
@@ -242,12 +246,17 @@ void e2e_mon_stop(struct e2e_mon *m, struct e2e_result *r,
 			*next++ = '\0';
 		if (!strstr(line, "\"type\":\"spike\""))
 			continue;
-		r->spikes_seen++;
+		s.receiver = r->rx_pid > 0 && field_u64(line, NULL, "tid") ==
+						      (uint64_t)r->rx_pid;
+		if (s.receiver)
+			r->rx_spikes_seen++;
+		else
+			r->spikes_seen++;
 		s.latency_ns = field_u64(line, NULL, "latency_ns");
 		s.accounted_ns = field_u64(line, NULL, "accounted_ns");
 		s.at_ns = m->start_ns + field_u64(line, NULL, "elapsed_ns");
 		parse_parts(line, &s);
-		s.seq = match_event(s.at_ns, tx, first, n);
+		s.seq = match_event(s.at_ns, s.receiver, tx, rx, first, n);
 		keep_spike(r, &s);
 	}
 cleanup:

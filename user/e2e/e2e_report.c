@@ -219,12 +219,14 @@ static void cell_json(struct json_w *w, const struct e2e_result *r)
 	}
 	json_arr_end(w);
 	json_kv_u64(w, "spikes_seen", r->spikes_seen);
+	json_kv_u64(w, "rx_spikes_seen", r->rx_spikes_seen);
 	json_key(w, "spikes");
 	json_arr_begin(w);
 	for (unsigned int i = 0; i < r->nspikes; i++) {
 		const struct e2e_spike *s = &r->spikes[i];
 
 		json_obj_begin(w);
+		json_kv_str(w, "thread", s->receiver ? "receiver" : "worker");
 		json_kv_u64(w, "latency_ns", s->latency_ns);
 		json_kv_u64(w, "accounted_ns", s->accounted_ns);
 		json_kv_i64(w, "seq", s->seq);
@@ -363,13 +365,16 @@ static void print_text(const struct e2e_opts *o, struct e2e_result *r,
 			       s[5] / 1e3);
 		}
 		if (o->monitor)
-			printf("  worker wake-ups over the threshold (monitor "
-			       "spike reports): %llu\n",
-			       (unsigned long long)c->spikes_seen);
+			printf("  wake-ups over the threshold (monitor spike "
+			       "reports): worker %llu, receiver %llu\n",
+			       (unsigned long long)c->spikes_seen,
+			       (unsigned long long)c->rx_spikes_seen);
 		for (unsigned int j = 0; j < c->nspikes && j < 3; j++) {
 			const struct e2e_spike *s = &c->spikes[j];
 
-			printf("  waited %.1f us", s->latency_ns / 1e3);
+			printf("  %s waited %.1f us",
+			       s->receiver ? "receiver" : "worker",
+			       s->latency_ns / 1e3);
 			if (s->seq >= 0)
 				printf(" (event #%lld)", (long long)s->seq);
 			printf(":");
