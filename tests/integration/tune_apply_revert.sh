@@ -55,6 +55,8 @@ for profile in ultra low-latency; do
 		want "sys/devices/system/cpu/cpu$cpu/cpufreq/scaling_governor" performance
 	done
 	want proc/sys/kernel/sched_rt_runtime_us 950000 # no profile sets it
+	want sys/firmware/acpi/platform_profile performance
+	want sys/devices/system/cpu/cpufreq/boost 0 # site policy: kept
 	grep -qx 'CPUAffinity=0-1' "$root/etc/systemd/system.conf.d/99-rtbpf.conf" ||
 		fail "systemd drop-in lacks CPUAffinity=0-1"
 	want proc/cmdline 'BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet'

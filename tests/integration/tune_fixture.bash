@@ -93,6 +93,10 @@ make_tree() {
 	mkdir -p "$r/etc/security/limits.d" "$r/etc/systemd/system.conf.d"
 	put "$r/sys/devices/system/cpu/intel_pstate/min_perf_pct" 20
 	put "$r/sys/devices/system/cpu/intel_pstate/no_turbo" 0
+	put "$r/sys/firmware/acpi/platform_profile" balanced
+	put "$r/sys/devices/system/cpu/cpufreq/boost" 0
+	put "$r/sys/devices/system/cpu/cpufreq/policy0/boost" 0
+	put "$r/sys/devices/system/cpu/cpufreq/policy2/boost" 0
 	for cpu in 0 1 2 3; do
 		put "$r/sys/kernel/debug/sched/fair_server/cpu$cpu/runtime" 50000000
 		put "$r/sys/devices/system/machinecheck/machinecheck$cpu/ignore_ce" 0

@@ -140,4 +140,19 @@ for kind in journal write; do
 	done
 done
 [ "$(real_affinities)" = "$host_before" ] || fail "a real thread's affinity changed"
+
+# cpufreq boost (a site policy no built-in profile sets): the global switch
+# and every policy that has one; other power knobs left alone.
+fresh
+printf 'power.boost = 1\n' >"$tmp/boost.conf"
+"$RTBPF" apply -P "$tmp/boost.conf" --root "$root" --cpus 2-3 --only power >"$tmp/out"
+grep -q '^applied 3 changes' "$tmp/out" || fail "boost: $(tail -n 1 "$tmp/out")"
+for f in cpufreq/boost cpufreq/policy0/boost cpufreq/policy2/boost; do
+	[ "$(val "$root/sys/devices/system/cpu/$f")" = 1 ] || fail "boost: $f not 1"
+done
+[ "$(val "$root/sys/firmware/acpi/platform_profile")" = balanced ] ||
+	fail "boost profile changed the platform profile"
+expect_rc 0 "$RTBPF" check -P "$tmp/boost.conf" --root "$root" --cpus 2-3 --only power >/dev/null
+"$RTBPF" revert --root "$root" >/dev/null
+same_tree "$root" "$tmp/orig" || fail "boost: tree differs after revert"
 echo "stages: ok (threads, irqbalance, limits; $n faults x 2)"

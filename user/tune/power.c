@@ -4,7 +4,8 @@
  * only, the per-CPU PM QoS resume latency ("n/a" keeps the CPU out of every
  * C-state without holding /dev/cpu_dma_latency open), cpuidle states deeper
  * than power.cpuidle_max_state disabled, and energy_perf_bias; intel_pstate's
- * min_perf_pct and no_turbo; machine-check corrected-error polling
+ * min_perf_pct and no_turbo; the ACPI platform profile; cpufreq boost
+ * (global and per policy); machine-check corrected-error polling
  * (ignore_ce) on every online CPU. Files the platform lacks (VMs have no
  * cpufreq, AMD has no intel_pstate) are skipped.
  */
@@ -103,6 +104,28 @@ static int dma_latency_item(const struct tune_cfg *c, struct item_list *l)
 	return 0;
 }
 
+/* Boost: the global acpi-cpufreq switch and each policy's own (6.x). */
+static int boost_items(const struct tune_cfg *c, struct item_list *l,
+		       const char *want)
+{
+	int err = add(l, "cpufreq boost",
+		      "/sys/devices/system/cpu/cpufreq/boost", want);
+
+	for (unsigned int cpu = 0; cpu < CPUSET_MAX && !err; cpu++) {
+		char path[160], name[48];
+
+		if (!cpuset_has(&c->online, cpu))
+			continue;
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpufreq/policy%u/boost", cpu);
+		if (!tune_exists(c, path))
+			continue;
+		snprintf(name, sizeof(name), "policy%u boost", cpu);
+		err = add(l, name, path, want);
+	}
+	return err;
+}
+
 int power_plan(const struct tune_cfg *c, struct item_list *l)
 {
 	const char *gov = profile_get(&c->prof, "power.governor");
@@ -121,6 +144,12 @@ int power_plan(const struct tune_cfg *c, struct item_list *l)
 		err = add(l, "intel_pstate min_perf_pct",
 			  "/sys/devices/system/cpu/intel_pstate/min_perf_pct",
 			  profile_get(&c->prof, "power.min_perf_pct"));
+	if (!err && profile_wants(&c->prof, "power.platform_profile"))
+		err = add(l, "ACPI platform profile",
+			  "/sys/firmware/acpi/platform_profile",
+			  profile_get(&c->prof, "power.platform_profile"));
+	if (!err && profile_wants(&c->prof, "power.boost"))
+		err = boost_items(c, l, profile_get(&c->prof, "power.boost"));
 	if (!err && profile_wants(&c->prof, "power.no_turbo"))
 		err = add(l, "intel_pstate no_turbo",
 			  "/sys/devices/system/cpu/intel_pstate/no_turbo",

@@ -73,6 +73,11 @@ const struct profile_key profile_keys[] = {
 	  "deeper cpuidle states disabled on latency CPUs" },
 	{ "power.energy_perf_bias", KEY_INT, 0, 15, NULL,
 	  "EPB of latency CPUs (0 performance)" },
+	{ "power.platform_profile", KEY_ENUM, 0, 0,
+	  "performance|balanced-performance|balanced|low-power|quiet|cool",
+	  "ACPI platform profile (firmware power/thermal policy)" },
+	{ "power.boost", KEY_INT, 0, 1, NULL,
+	  "cpufreq boost (turbo) on or off (site policy)" },
 	{ "power.dma_latency_us", KEY_INT, 0, 2000000000, NULL,
 	  "CPU latency PM QoS limit a holder keeps (rtbpf hold); checked" },
 	{ "power.min_perf_pct", KEY_INT, 0, 100, NULL,
@@ -131,6 +136,7 @@ static const struct builtin {
 		   "power.cpuidle_max_state = 0\n"
 		   "power.energy_perf_bias = 0\n"
 		   "power.min_perf_pct = 100\n"
+		   "power.platform_profile = performance\n"
 		   "power.mce_ignore_ce = 1\n"
 		   "process.policy = fifo\nprocess.priority = 80\n"
 		   "process.busy_poll = off\nprocess.affinity = all\n"
