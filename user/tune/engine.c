@@ -20,6 +20,7 @@
 const struct tune_stage tune_stages[] = {
 	{ "boot", "kernel command line (checked, never applied)", boot_plan },
 	{ "sysctl", "kernel and vm sysctls", sysctl_plan },
+	{ "net", "NIC channel (queue) counts", net_plan },
 	{ "memory", "transparent hugepages, KSM", memory_plan },
 	{ "workqueue", "unbound workqueue and writeback cpumasks",
 	  workqueue_plan },
@@ -134,12 +135,17 @@ static int kind_read(const struct tune_cfg *c, char kind, const char *path,
 		return sched_read(atoi(path + 4), buf, len);
 	if (kind == 'A')
 		return aff_read(c, path, buf, len);
+	if (kind == 'N')
+		return netdev_read(path, buf, len);
 	return tune_read(c, path, buf, len);
 }
 
 static char item_kind(const struct tune_item *it)
 {
-	return it->flags & IT_SCHED ? 'S' : it->flags & IT_AFFINITY ? 'A' : 'F';
+	return it->flags & IT_SCHED    ? 'S' :
+	       it->flags & IT_AFFINITY ? 'A' :
+	       it->flags & IT_NETDEV   ? 'N' :
+					 'F';
 }
 
 static void check_one(const struct tune_cfg *c, struct tune_item *it)
@@ -222,6 +228,11 @@ static void print_cmd(const struct tune_cfg *c, const struct tune_item *it,
 
 	if (it->flags & IT_SCHED) {
 		sched_shell(it->want, atoi(it->path + 4), q, sizeof(q));
+		printf("%s%s\n", prefix, q);
+		return;
+	}
+	if (it->flags & IT_NETDEV) {
+		netdev_shell(it->path, it->want, q, sizeof(q));
 		printf("%s%s\n", prefix, q);
 		return;
 	}
@@ -327,6 +338,8 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 			err = sched_write(atoi(it->path + 4), it->want);
 		else if (r.kind == 'A')
 			err = aff_write(c, it->path, it->want, false);
+		else if (r.kind == 'N')
+			err = netdev_write(it->path, it->want);
 		else if (r.kind == 'C')
 			err = tune_create(c, it->path, it->want);
 		else
@@ -465,7 +478,8 @@ int tune_revert(const struct tune_cfg *c)
 			failed++;
 			continue;
 		}
-		kernel = r->kind == 'S' || (r->kind == 'A' && !c->root[0]) ||
+		kernel = r->kind == 'S' || r->kind == 'N' ||
+			 (r->kind == 'A' && !c->root[0]) ||
 			 (r->kind == 'F' && tune_is_kernel_file(c, r->path));
 		/* Byte-exact on plain files; equal in meaning on kernel ones. */
 		if (kernel ? (r->kind == 'S' ? sched_equal(r->old, cur) :
@@ -485,6 +499,11 @@ int tune_revert(const struct tune_cfg *c)
 			printf("+ %s\n", q);
 			fflush(stdout);
 			err = sched_write(atoi(r->path + 4), r->old);
+		} else if (r->kind == 'N') {
+			netdev_shell(r->path, r->old, q, sizeof(q));
+			printf("+ %s\n", q);
+			fflush(stdout);
+			err = netdev_write(r->path, r->old);
 		} else if (r->kind == 'A' && !c->root[0]) {
 			int pid = 0, tid = 0;
 

@@ -7,8 +7,8 @@
  *   <fnv1a32> <kind> <stage> =<path> =<old> =<restore> =<new>
  *
  * Fields are percent-escaped (space, '%', control and non-ASCII bytes).
- * <kind> is F (file), S (a thread's policy), A (a thread's affinity) or C
- * (a file rtbpf created; revert removes it).
+ * <kind> is F (file), S (a thread's policy), A (a thread's affinity), N (a
+ * NIC's channel counts) or C (a file rtbpf created; revert removes it).
  * <old> is the exact previous content, <restore> what a kernel file takes
  * to get it back, <new> what rtbpf wrote. A last line without its newline
  * is a record torn by a crash; its change was never made (the write only
@@ -99,7 +99,7 @@ static int parse_line(char *line, struct jrec *r)
 	if (n != 6 || strtok_r(NULL, " ", &save))
 		return -EBADMSG;
 	memset(r, 0, sizeof(*r));
-	if (strlen(f[0]) != 1 || !strchr("FSAC", f[0][0]) ||
+	if (strlen(f[0]) != 1 || !strchr("FSACN", f[0][0]) ||
 	    strlen(f[1]) >= sizeof(r->stage))
 		return -EBADMSG;
 	r->kind = f[0][0];

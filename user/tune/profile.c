@@ -34,6 +34,9 @@ const struct profile_key profile_keys[] = {
 	  "run the irqbalance stage" },
 	{ "stage.threads", KEY_ENUM, 0, 0, ONOFF, "run the threads stage" },
 	{ "stage.limits", KEY_ENUM, 0, 0, ONOFF, "run the limits checks" },
+	{ "stage.net", KEY_ENUM, 0, 0, ONOFF, "run the net stage" },
+	{ "net.channels", KEY_INT_OR_ENUM, 1, 4096, "housekeeping",
+	  "channels (queues) of every NIC: N, or one per housekeeping CPU" },
 	{ "stage.systemd", KEY_ENUM, 0, 0, ONOFF, "run the systemd stage" },
 	{ "systemd.cpu_affinity", KEY_ENUM, 0, 0, ONOFF,
 	  "service manager CPUAffinity= to the housekeeping CPUs" },
@@ -117,6 +120,7 @@ static const struct builtin {
 		   "stage.process = on\nstage.boot = on\n"
 		   "stage.irqbalance = on\nstage.threads = on\n"
 		   "stage.limits = on\nlimits.write = off\n"
+		   "stage.net = on\n"
 		   "stage.systemd = on\nsystemd.cpu_affinity = on\n"
 		   "sysctl.kernel.timer_migration = 0\n"
 		   "sysctl.vm.stat_interval = 120\n"

@@ -139,6 +139,7 @@ enum item_status { ST_OK, ST_WARN, ST_FAIL, ST_SKIP, ST_INFO };
 #define IT_AFFINITY 0x20 /* a thread's CPU affinity: see threads.c */
 #define IT_EXACT 0x40 /* write the exact bytes of want (config files) */
 #define IT_CREATE 0x80 /* may not exist yet: created, revert removes it */
+#define IT_NETDEV 0x100 /* a NIC's channel counts (net.c), not a file */
 
 struct tune_item {
 	const char *stage;
@@ -186,6 +187,12 @@ int threads_plan(const struct tune_cfg *c, struct item_list *l);
 int irqbalance_plan(const struct tune_cfg *c, struct item_list *l);
 int limits_plan(const struct tune_cfg *c, struct item_list *l);
 int systemd_plan(const struct tune_cfg *c, struct item_list *l);
+int net_plan(const struct tune_cfg *c, struct item_list *l);
+/* net.c: channel counts of the device in "/sys/class/net/DEV/channels" as
+ * "rx R tx T combined C" (SIOCETHTOOL), and the ethtool command for it. */
+int netdev_read(const char *path, char *buf, size_t len);
+int netdev_write(const char *path, const char *val);
+void netdev_shell(const char *path, const char *val, char *out, size_t len);
 /* State of a config file rtbpf writes whole (IT_EXACT | IT_CREATE): OK when
  * it->path holds exactly it->want (shown as it->want_show), FAIL when absent
  * or different, WARN (and check only) when unreadable for lack of rights. */
