@@ -111,4 +111,21 @@ st='WARN'
 [ "$ml" = unlimited ] && st='OK  '
 "$RTBPF" check -P bp --root "$root" --cpus 1 --pid "$child" --only process |
 	grep -q "^$st process   pid $child memlock limit .* is $ml" || fail "memlock $ml not $st"
+
+# Boot knobs against a command line that has them all: every item OK, and
+# --strict passes; one wrong value is the only WARN.
+boot=$tmp/boot
+make_tree "$boot"
+full='BOOT_IMAGE=/vmlinuz ro isolcpus=managed_irq,domain,2-3 nohz_full=2-3 rcu_nocbs=2-3 irqaffinity=0-1 skew_tick=1 processor.max_cstate=1 intel_idle.max_cstate=0 nosoftlockup rcupdate.rcu_normal_after_boot=1'
+put "$boot/proc/cmdline" "$full"
+put "$boot/sys/devices/system/cpu/isolated" 2-3
+put "$boot/sys/devices/system/cpu/nohz_full" 2-3
+expect_rc 0 "$RTBPF" check -P ultra --root "$boot" --cpus 2-3 --only boot --strict >"$tmp/out"
+[ "$(grep -c '^OK   boot' "$tmp/out")" -eq 8 ] || fail "boot: not 8 OK items: $(cat "$tmp/out")"
+put "$boot/proc/cmdline" "${full/rcu_normal_after_boot=1/rcu_normal_after_boot=0} -- nosoftlockup"
+expect_rc 3 "$RTBPF" check -P ultra --root "$boot" --cpus 2-3 --only boot --strict >"$tmp/out"
+if [ "$(grep -c '^WARN' "$tmp/out")" -ne 1 ] ||
+	! grep -q '^WARN boot      rcupdate.rcu_normal_after_boot .* is 0' "$tmp/out"; then
+	fail "boot: one wrong value: $(cat "$tmp/out")"
+fi
 echo "check: ok"

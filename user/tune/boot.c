@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * boot stage, check only: isolcpus, nohz_full, rcu_nocbs, irqaffinity,
- * skew_tick and the idle cap live on the kernel command line and need a
+ * skew_tick, the idle cap, nosoftlockup, rcupdate.rcu_normal_after_boot
+ * and tsc=reliable live on the kernel command line and need a
  * reboot, so rtbpf never applies them. It reads /proc/cmdline and, where the
  * kernel exports the result, /sys/devices/system/cpu/{isolated,nohz_full},
  * and prints the exact fragment to add for the chosen CPUs. A missing boot
@@ -102,6 +103,46 @@ static bool covers(const struct tune_cfg *c, const char *v, const char *sysfs,
 	if (!*shown)
 		snprintf(shown, len, "(none)");
 	return cpuset_subset(&c->cpus, &s);
+}
+
+/* Parameters that take no CPU list: present with this value, or not. */
+static const struct boot_flag {
+	const char *key, *name, *value, *note;
+} boot_flags[] = {
+	{ "boot.nosoftlockup", "nosoftlockup", NULL,
+	  "boot-only: the soft-lockup watchdog runs on every CPU" },
+	{ "boot.rcu_normal_after_boot", "rcupdate.rcu_normal_after_boot", "1",
+	  "boot-only: expedited RCU grace periods send IPIs to every CPU" },
+	{ "boot.tsc_reliable", "tsc", "reliable",
+	  "boot-only: the clocksource watchdog keeps checking the TSC "
+	  "(only on bare metal with a stable TSC)" },
+};
+
+static int flag_items(const struct tune_cfg *c, struct item_list *l,
+		      const char *cmd, char *frag, size_t fraglen, bool *all)
+{
+	for (size_t i = 0; i < sizeof(boot_flags) / sizeof(boot_flags[0]);
+	     i++) {
+		const struct boot_flag *f = &boot_flags[i];
+		char v[128], want[128];
+		const char *p;
+		bool ok;
+
+		if (!profile_wants(&c->prof, f->key) ||
+		    strcmp(profile_get(&c->prof, f->key), "on"))
+			continue;
+		p = param(cmd, f->name, v, sizeof(v));
+		ok = p && (f->value ? !strcmp(p, f->value) : !*p);
+		*all &= ok;
+		snprintf(want, sizeof(want), "%s%s%s", f->name,
+			 f->value ? "=" : "", f->value ? f->value : "");
+		snprintf(frag + strlen(frag), fraglen - strlen(frag), " %s",
+			 want);
+		if (!add(l, f->name, want, p ? (*p ? p : "set") : "(none)", ok,
+			 f->note))
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 int boot_plan(const struct tune_cfg *c, struct item_list *l)
@@ -219,6 +260,8 @@ int boot_plan(const struct tune_cfg *c, struct item_list *l)
 			 "boot-only: deep C-states allowed at boot"))
 			return -ENOMEM;
 	}
+	if (flag_items(c, l, cmd, frag, sizeof(frag), &all))
+		return -ENOMEM;
 	if (*frag) {
 		struct tune_item *it = add(l, "cmdline fragment", "",
 					   all ? "all present" : "incomplete",

@@ -93,8 +93,8 @@ static int parse_value(const char *val, unsigned int *rx, unsigned int *tx,
 {
 	char tail;
 
-	return sscanf(val, "rx %u tx %u combined %u %c", rx, tx, comb,
-		      &tail) == 3 ?
+	return sscanf(val, "rx %u tx %u combined %u %c", rx, tx, comb, &tail) ==
+			       3 ?
 		       0 :
 		       -EINVAL;
 }
@@ -140,7 +140,8 @@ static bool own_netns(void)
 	if (stat("/proc/self/ns/net", &self))
 		return false;
 	if (!stat("/proc/1/ns/net", &other))
-		return self.st_ino != other.st_ino || self.st_dev != other.st_dev;
+		return self.st_ino != other.st_ino ||
+		       self.st_dev != other.st_dev;
 	dir = opendir("/run/netns");
 	if (!dir)
 		return false;

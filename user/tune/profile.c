@@ -103,6 +103,11 @@ const struct profile_key profile_keys[] = {
 	{ "boot.irqaffinity", KEY_ENUM, 0, 0, ONOFF,
 	  "irqaffinity= housekeeping CPUs" },
 	{ "boot.skew_tick", KEY_ENUM, 0, 0, ONOFF, "skew_tick=1" },
+	{ "boot.nosoftlockup", KEY_ENUM, 0, 0, ONOFF, "nosoftlockup" },
+	{ "boot.rcu_normal_after_boot", KEY_ENUM, 0, 0, ONOFF,
+	  "rcupdate.rcu_normal_after_boot=1" },
+	{ "boot.tsc_reliable", KEY_ENUM, 0, 0, ONOFF,
+	  "tsc=reliable (bare metal with a stable TSC)" },
 	{ "boot.idle", KEY_ENUM, 0, 0, "off|cstate1|poll", "boot C-state cap" },
 };
 const size_t profile_nkeys = sizeof(profile_keys) / sizeof(profile_keys[0]);
@@ -146,7 +151,10 @@ static const struct builtin {
 		   "process.busy_poll = off\nprocess.affinity = all\n"
 		   "boot.isolcpus = on\nboot.nohz_full = on\n"
 		   "boot.rcu_nocbs = on\nboot.irqaffinity = on\n"
-		   "boot.skew_tick = on\nboot.idle = cstate1\n" },
+		   "boot.skew_tick = on\nboot.idle = cstate1\n"
+		   "boot.nosoftlockup = on\n"
+		   "boot.rcu_normal_after_boot = on\n"
+		   "boot.tsc_reliable = off\n" },
 	{ "low-latency",
 	  "# Like tuned network-latency: no C-state or watchdog changes.\n"
 	  "include = ultra\n"
