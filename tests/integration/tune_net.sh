@@ -28,6 +28,8 @@ in_ns() { ip netns exec "$ns" "$@"; }
 queues() {
 	in_ns sh -c "echo \$(ls -d /sys/class/net/$1/queues/rx-* | wc -l) \$(ls -d /sys/class/net/$1/queues/tx-* | wc -l)"
 }
+# both "R T": each end of the pair has R rx and T tx queues.
+both() { [ "$(queues va)" = "$1" ] && [ "$(queues vb)" = "$1" ]; }
 [ "$(queues va)" = "4 4" ] || fail "veth starts with $(queues va) queues"
 printf 'stage.net = on\nnet.channels = housekeeping\n' >"$tmp/hk.conf"
 printf 'stage.net = on\nnet.channels = 3\n' >"$tmp/n3.conf"
@@ -41,14 +43,14 @@ grep -qx 'ethtool -L va rx 2 tx 2 combined 0' "$tmp/out" || fail "dry run: $(cat
 [ "$(queues va)" = "4 4" ] || fail "dry run changed the queues"
 net apply -P "$tmp/hk.conf" >"$tmp/out"
 grep -q '^applied 2 changes' "$tmp/out" || fail "apply: $(tail -n 1 "$tmp/out")"
-[ "$(queues va)" = "2 2" ] && [ "$(queues vb)" = "2 2" ] ||
+both "2 2" ||
 	fail "after apply: va $(queues va), vb $(queues vb)"
 expect_rc 0 net check -P "$tmp/hk.conf" >/dev/null
 # A second apply keeps the first originals.
 net apply -P "$tmp/n3.conf" >/dev/null
 [ "$(queues va)" = "3 3" ] || fail "second apply: $(queues va)"
 in_ns "$RTBPF" revert --root "$root" >/dev/null
-[ "$(queues va)" = "4 4" ] && [ "$(queues vb)" = "4 4" ] ||
+both "4 4" ||
 	fail "after revert: va $(queues va), vb $(queues vb)"
 
 # A SIGKILL after every journal record and every write, then revert.
@@ -59,7 +61,7 @@ for kind in journal write; do
 		[ "$rc" -eq 137 ] || fail "fault $kind:$k: apply exited $rc"
 		in_ns "$RTBPF" revert --root "$root" >/dev/null ||
 			fail "fault $kind:$k: revert failed"
-		[ "$(queues va)" = "4 4" ] && [ "$(queues vb)" = "4 4" ] ||
+		both "4 4" ||
 			fail "fault $kind:$k: va $(queues va), vb $(queues vb)"
 	done
 done
