@@ -158,7 +158,8 @@ static void check_one(const struct tune_cfg *c, struct tune_item *it)
 	if (it->cmp == CMP_NONE)
 		return; /* decided by the stage's plan */
 	if (!it->want_show[0])
-		snprintf(it->want_show, sizeof(it->want_show), "%s", it->want);
+		snprintf(it->want_show, sizeof(it->want_show), "%.*s",
+			 (int)sizeof(it->want_show) - 1, it->want);
 	ret = kind_read(c, item_kind(it), it->path, raw, sizeof(raw));
 	if (ret) {
 		snprintf(it->actual, sizeof(it->actual), "?");

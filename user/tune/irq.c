@@ -123,7 +123,8 @@ static int add_effective(const struct tune_cfg *c, struct item_list *l,
 	it->cmp = CMP_NONE;
 	it->flags = IT_CHECK_ONLY;
 	tune_norm(raw, list, sizeof(list));
-	snprintf(it->actual, sizeof(it->actual), "%s", *list ? list : "(none)");
+	snprintf(it->actual, sizeof(it->actual), "%.*s",
+		 (int)sizeof(it->actual) - 1, *list ? list : "(none)");
 	if (*list && !parse_cpulist(list, &eff, err, sizeof(err)) &&
 	    !cpuset_subset(&eff, &c->housekeeping)) {
 		it->st = ST_WARN;

@@ -22,6 +22,8 @@
 
 /* Large enough for a whole small config file (irqbalance, limits.d). */
 #define TUNE_VAL_MAX 4096
+/* Shown values (expected, actual): long ones are cut for display only. */
+#define TUNE_SHOW_MAX 1024
 #define TUNE_MAX_PIDS 64
 #define TUNE_STATE_DIR "/var/lib/rtbpf"
 #define TUNE_STATE_FILE TUNE_STATE_DIR "/state"
@@ -146,12 +148,12 @@ struct tune_item {
 	char name[80]; /* shown to the user: "kernel.timer_migration" */
 	char path[160]; /* target path; "tid:N" for IT_SCHED */
 	char want[TUNE_VAL_MAX]; /* value written */
-	char want_show[TUNE_VAL_MAX]; /* expected, as shown */
+	char want_show[TUNE_SHOW_MAX]; /* expected, as shown */
 	enum item_cmp cmp;
 	unsigned int flags;
 	/* filled by check */
 	enum item_status st;
-	char actual[TUNE_VAL_MAX];
+	char actual[TUNE_SHOW_MAX];
 	char note[320];
 };
 
