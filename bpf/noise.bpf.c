@@ -332,7 +332,9 @@ static __always_inline int on_fault(bool user)
 		return 0;
 	task = bpf_get_current_task_btf();
 	pid = task->pid;
-	task_tab_add(&ft->t, &ft->hint, &ft->other, pid, task, 0);
+	/* A fault has no duration: the entry's ns field counts the kernel
+	 * faults, its count all of them. */
+	task_tab_add(&ft->t, &ft->hint, &ft->other, pid, task, user ? 0 : 1);
 	return 0;
 }
 

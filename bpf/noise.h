@@ -54,7 +54,8 @@ struct irq_stats {
 	struct noise_acc irq[NOISE_MAX_IRQ];
 };
 
-/* Per CPU and epoch slot: page faults by task. */
+/* Per CPU and epoch slot: page faults by task (an entry's count is all its
+ * faults, its ns field the kernel ones). */
 struct fault_tab {
 	__u32 hint;
 	__u32 pad;

@@ -38,10 +38,12 @@ no_progs_left || fail "programs left after SIGINT"
 cpu1=$(jq -c 'select(.type=="summary") | .cpus[] | select(.cpu==1) | .noise' "$T/mon.out")
 [ -n "$cpu1" ] || fail "no noise figures for CPU 1"
 uf=$(jq .faults_user <<<"$cpu1")
-tf=$(jq --argjson p "$flt_pid" '[.fault_tasks[] | select(.pid==$p) | .count] | add // 0' <<<"$cpu1")
-echo "CPU 1: $uf user faults; the faulting process: $tf; made: $N"
+tf=$(jq --argjson p "$flt_pid" '[.fault_tasks[] | select(.pid==$p) | .user] | add // 0' <<<"$cpu1")
+bad=$(jq '[.fault_tasks[] | select(.user + .kernel != .count)] | length' <<<"$cpu1")
+[ "$bad" = 0 ] || fail "fault_tasks: user + kernel != count: $cpu1"
+echo "CPU 1: $uf user faults; the faulting process: $tf user faults; made: $N"
 [ "$uf" -ge "$N" ] || fail "CPU 1 counted $uf user faults < $N"
-[ "$tf" -ge "$N" ] || fail "process $flt_pid counted $tf faults < $N"
+[ "$tf" -ge "$N" ] || fail "process $flt_pid counted $tf user faults < $N"
 ok "faults: $uf on CPU 1, $tf attributed to the process (>= $N)"
 
 senders=$(jq -c '.ipi_senders' <<<"$cpu1")

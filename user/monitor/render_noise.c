@@ -104,6 +104,32 @@ static void json_tasks(struct json_w *w, const char *key,
 	json_arr_end(w);
 }
 
+/* Faulting tasks: count, and split into user and kernel (the entry's ns
+ * field carries the kernel faults, see bpf/noise.h). */
+static void json_fault_tasks(struct json_w *w, const struct tasklist *l,
+			     unsigned int cpu)
+{
+	const struct task_entry *top[TOP_TASKS];
+	size_t k = tasklist_top(l, cpu, top, TOP_TASKS, true);
+
+	json_key(w, "fault_tasks");
+	json_arr_begin(w);
+	for (size_t i = 0; i < k; i++) {
+		uint64_t kern = top[i]->ns <= top[i]->count ? top[i]->ns :
+							      top[i]->count;
+
+		json_obj_begin(w);
+		json_kv_u64(w, "pid", top[i]->pid);
+		json_key(w, "comm");
+		json_strn(w, top[i]->comm, sizeof(top[i]->comm));
+		json_kv_u64(w, "count", top[i]->count);
+		json_kv_u64(w, "user", top[i]->count - kern);
+		json_kv_u64(w, "kernel", kern);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+}
+
 void render_noise_json(struct monitor *m, const struct sched_snap *s,
 		       const struct noise_snap *n, unsigned int cpu)
 {
@@ -156,7 +182,7 @@ void render_noise_json(struct monitor *m, const struct sched_snap *s,
 	}
 	json_arr_end(w);
 	json_tasks(w, "stolen", &s->stolen, cpu, false, true, false);
-	json_tasks(w, "fault_tasks", &n->faults, cpu, true, false, false);
+	json_fault_tasks(w, &n->faults, cpu);
 	json_tasks(w, "ipi_senders", &n->ipis, cpu, true, false, true);
 	json_obj_end(w);
 }
