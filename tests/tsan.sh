@@ -14,7 +14,7 @@ mkdir -p "$out"
 cd "$top" || exit 1
 
 pass=0 fail=0
-for name in ring pool event dispatch; do
+for name in ring fanin pool event dispatch; do
 	src=tests/unit/test_$name.c bin=$out/test_$name log=$out/test_$name.log
 	# gcc warns that TSan does not model atomic_thread_fence; the futex
 	# hand-off's fences are checked by the dispatch test's outcome.

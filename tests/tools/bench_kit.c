@@ -15,6 +15,7 @@
  *   pool        get+put pairs on one thread, ns per pair, vs malloc+free.
  *
  * Compared: rtbpf ring (SP fast path and MPSC CAS path; 24-byte messages),
+ * rtbpf fan-in (one single-producer lane per producer; two producers only),
  * Concurrency Kit's ck_ring (spsc/mpsc, 8-byte pointers) and a queue under
  * a pthread mutex with two condition variables (blocking consumer).
  * Threads are SCHED_OTHER and spin (pause) while their queue is full or
@@ -40,6 +41,7 @@
 #include <unistd.h>
 
 #include <rtbpf/dispatch.h>
+#include <rtbpf/fanin.h>
 #include <rtbpf/pool.h>
 #include <rtbpf/ring.h>
 
@@ -49,11 +51,12 @@
 #define QSIZE 4096
 #define BATCH 32
 
-enum kind { K_RING_SP, K_RING_MP, K_CK_SPSC, K_CK_MPSC, K_MUTEX };
+enum kind { K_RING_SP, K_RING_MP, K_FANIN, K_CK_SPSC, K_CK_MPSC, K_MUTEX };
 
 static const char *const kind_name[] = {
 	[K_RING_SP] = "rtbpf ring (SP path)",
 	[K_RING_MP] = "rtbpf ring (MPSC path)",
+	[K_FANIN] = "rtbpf fan-in (lane each)",
 	[K_CK_SPSC] = "ck_ring spsc",
 	[K_CK_MPSC] = "ck_ring mpsc",
 	[K_MUTEX] = "mutex+condvar queue",
@@ -69,6 +72,7 @@ struct mutex_q {
 struct queue {
 	enum kind kind;
 	struct rtbpf_ring ring;
+	struct rtbpf_fanin fanin;
 	ck_ring_t ck;
 	ck_ring_buffer_t *ckbuf;
 	pthread_mutex_t ck_lock; /* unused: ck mpsc needs none */
@@ -118,6 +122,8 @@ static int q_init(struct queue *q, enum kind kind)
 	case K_RING_MP:
 		return rtbpf_ring__init(&q->ring, QSIZE,
 					kind == K_RING_SP ? RTBPF_RING_SP : 0);
+	case K_FANIN:
+		return rtbpf_fanin__init(&q->fanin, 2, QSIZE);
 	case K_CK_SPSC:
 	case K_CK_MPSC:
 		q->ckbuf = aligned_alloc(128, sizeof(*q->ckbuf) * QSIZE);
@@ -137,11 +143,13 @@ static int q_init(struct queue *q, enum kind kind)
 static void q_fini(struct queue *q)
 {
 	rtbpf_ring__fini(&q->ring);
+	rtbpf_fanin__fini(&q->fanin);
 	free(q->ckbuf);
 }
 
-/* Non-blocking except for the mutex queue, which waits while full. */
-static inline bool q_push(struct queue *q, uint64_t v)
+/* Non-blocking except for the mutex queue, which waits while full. lane:
+ * the producer's index (fan-in: its own lane). */
+static inline bool q_push(struct queue *q, unsigned int lane, uint64_t v)
 {
 	struct rtbpf_msg m = { .ts_ns = v };
 	struct mutex_q *mq = &q->mq;
@@ -151,6 +159,8 @@ static inline bool q_push(struct queue *q, uint64_t v)
 		return rtbpf_ring__try_push_sp(&q->ring, &m) == 0;
 	case K_RING_MP:
 		return rtbpf_ring__try_push_mp(&q->ring, &m) == 0;
+	case K_FANIN:
+		return rtbpf_fanin__try_push(&q->fanin, lane, &m) == 0;
 	case K_CK_SPSC:
 		return ck_ring_enqueue_spsc(&q->ck, q->ckbuf, (void *)v);
 	case K_CK_MPSC:
@@ -179,6 +189,11 @@ static inline unsigned int q_pop(struct queue *q, uint64_t *out)
 	case K_RING_SP:
 	case K_RING_MP:
 		n = rtbpf_ring__pop_batch(&q->ring, m, BATCH);
+		for (unsigned int i = 0; i < n; i++)
+			out[i] = m[i].ts_ns;
+		return n;
+	case K_FANIN:
+		n = rtbpf_fanin__pop_batch(&q->fanin, m, BATCH);
 		for (unsigned int i = 0; i < n; i++)
 			out[i] = m[i].ts_ns;
 		return n;
@@ -217,6 +232,7 @@ struct run {
 struct prod_arg {
 	struct run *r;
 	int cpu;
+	unsigned int lane;
 };
 
 static void *producer(void *arg)
@@ -239,7 +255,7 @@ static void *producer(void *arg)
 			next += r->gap_ns;
 			v = now_ns();
 		}
-		while (!q_push(r->q, v))
+		while (!q_push(r->q, a->lane, v))
 			backoff(&spins);
 	}
 	return NULL;
@@ -299,7 +315,8 @@ static double run(enum kind kind, unsigned int nprod, uint64_t per,
 	pthread_barrier_init(&r.start, NULL, nprod + 1);
 	for (unsigned int i = 0; i < nprod; i++) {
 		a[i] = (struct prod_arg){ .r = &r,
-					  .cpu = i ? prod2_cpu : cpus[0] };
+					  .cpu = i ? prod2_cpu : cpus[0],
+					  .lane = i };
 		pthread_create(&th[i], NULL, producer, &a[i]);
 	}
 	consume(&r, per * nprod);
@@ -361,8 +378,9 @@ static void bench_throughput(uint64_t n)
 {
 	static const enum kind one[] = { K_RING_SP, K_RING_MP, K_CK_SPSC,
 					 K_MUTEX };
-	static const enum kind two[] = { K_RING_MP, K_CK_MPSC, K_MUTEX };
-	static const enum kind two_one_cpu[] = { K_RING_MP, K_MUTEX };
+	static const enum kind two[] = { K_RING_MP, K_FANIN, K_CK_MPSC,
+					 K_MUTEX };
+	static const enum kind two_one_cpu[] = { K_RING_MP, K_FANIN, K_MUTEX };
 
 	printf("throughput, %" PRIu64 " messages in %d interleaved rounds, "
 	       "queue %d, pop batch %d\n",
@@ -412,7 +430,8 @@ static void bench_hop(uint64_t samples, uint64_t gap)
 {
 	static const enum kind one[] = { K_RING_SP, K_RING_MP, K_CK_SPSC,
 					 K_MUTEX };
-	static const enum kind two[] = { K_RING_MP, K_CK_MPSC, K_MUTEX };
+	static const enum kind two[] = { K_RING_MP, K_FANIN, K_CK_MPSC,
+					 K_MUTEX };
 
 	printf("hop latency, %" PRIu64 " messages in %d interleaved rounds, "
 	       "each producer sends one every %" PRIu64 " ns\n",
