@@ -73,10 +73,9 @@ static void test_turns(void **state)
 		for (uint64_t i = 0; i < 4; i++) {
 			struct rtbpf_msg m = msg(lane, i);
 
-			assert_int_equal(
-				rtbpf_fanin__try_push(&f, (unsigned int)lane,
-						      &m),
-				0);
+			assert_int_equal(rtbpf_fanin__try_push(
+						 &f, (unsigned int)lane, &m),
+					 0);
 		}
 	for (uint64_t lane = 0; lane < 3; lane++) {
 		assert_int_equal(rtbpf_fanin__pop_batch(&f, out, 4), 4);

@@ -101,7 +101,8 @@ struct e2e_rx {
 };
 
 struct e2e_spike {
-	uint64_t latency_ns, accounted_ns, at_ns; /* at: our monotonic */
+	uint64_t latency_ns, accounted_ns;
+	uint64_t at_ns; /* when the thread ran: CLOCK_MONOTONIC, as ours */
 	int64_t seq; /* event it overlapped, -1 none */
 	bool receiver; /* the receiver waited (else the worker) */
 	unsigned int nparts;
@@ -157,7 +158,6 @@ void e2e_account(struct e2e_result *r, const struct e2e_tx *tx,
 struct e2e_mon {
 	pid_t pid;
 	int out_fd; /* its stdout (a temporary file) */
-	uint64_t start_ns; /* when its header was seen: upper bound */
 };
 /* Watches the threads named E2E_HOT_COMM (worker and receiver); pinned:
  * only the worker's and receiver's CPUs. */
@@ -165,8 +165,7 @@ int e2e_mon_start(struct e2e_mon *m, const struct e2e_opts *o, bool pinned);
 /* Stops it and merges its worst spikes into r (r->rx_pid tells the
  * receiver's from the worker's), matched to the events they delayed. */
 void e2e_mon_stop(struct e2e_mon *m, struct e2e_result *r,
-		  const struct e2e_tx *tx, const struct e2e_rx *rx,
-		  uint64_t first, uint64_t n);
+		  const struct e2e_tx *tx, const struct e2e_rx *rx, uint64_t n);
 /* `rtbpf check` read-only, summarized: into the table or JSON. */
 void e2e_report_check(const struct e2e_opts *o, struct json_w *w);
 

@@ -511,7 +511,7 @@ int e2e_cell_run(const struct e2e_opts *o, const struct e2e_net *n,
 	r->bad += c->sh->bad + c->sh->range;
 	e2e_account(r, c->tx, c->sh->rx, o->warmup, c->n_total);
 	if (mon.pid > 0)
-		e2e_mon_stop(&mon, r, c->tx, c->sh->rx, o->warmup, c->n_total);
+		e2e_mon_stop(&mon, r, c->tx, c->sh->rx, c->n_total);
 	if (e2e_stop)
 		err = -EINTR;
 	r->ran = true;
@@ -519,7 +519,7 @@ cleanup:
 	if (thread)
 		pthread_join(th, NULL);
 	if (mon.pid > 0)
-		e2e_mon_stop(&mon, NULL, NULL, NULL, 0, 0);
+		e2e_mon_stop(&mon, NULL, NULL, NULL, 0);
 	if (rx_pid > 0)
 		stop_receiver(c, rx_pid);
 	if (fds[0] >= 0)

@@ -4,9 +4,8 @@
  * own commands run as children. `rtbpf monitor --comm e2e-hot --threshold
  * DUR --json` watches the worker and the receiver (both carry that name)
  * during each cell; its spike reports (what ran on the thread's CPU while
- * it waited to run) are matched to the events they delayed: a worker's
- * wait to the event with the longest queue wait, a receiver's to the one
- * with the longest wire->recv, near the spike's moment. `rtbpf check --json` reports system-wide tuning
+ * it waited to run) are matched to the events they delayed, by the spike's
+ * CLOCK_MONOTONIC stamps (see match_event). `rtbpf check --json` reports system-wide tuning
  * read-only: this command never applies any.
  */
 #define _GNU_SOURCE
@@ -84,7 +83,6 @@ int e2e_mon_start(struct e2e_mon *m, const struct e2e_opts *o, bool pinned)
 		if (len > 0) {
 			buf[len] = '\0';
 			if (strstr(buf, "\"type\":\"header\"")) {
-				m->start_ns = e2e_now_ns();
 				return 0;
 			}
 		}
@@ -179,27 +177,29 @@ static void keep_spike(struct e2e_result *r, const struct e2e_spike *s)
 }
 
 /*
- * The monitor stamps a spike relative to its own start, which we only know
- * to within the time it took us to see its header (about 1 ms): the event
- * is the one with the longest queue wait dequeued within 3 ms before to
- * 1 ms after that moment.
+ * The event a spike delayed. The spike's stamps are CLOCK_MONOTONIC like
+ * ours, so the match is exact: a worker's wait ended at run_at and delayed
+ * the first event it dequeued afterwards, if that event was queued by then;
+ * a receiver's wait delayed the first event it received afterwards, if
+ * that event was serialized by then. Warm-up events count too (the report
+ * marks them). -1: it delayed no event.
+ * The 1 us slack covers the BPF clock's fast accessor.
  */
-static int64_t match_event(uint64_t at, bool receiver, const struct e2e_tx *tx,
-			   const struct e2e_rx *rx, uint64_t first, uint64_t n)
+static int64_t match_event(const struct e2e_spike *s, const struct e2e_tx *tx,
+			   const struct e2e_rx *rx, uint64_t n)
 {
-	uint64_t best_wait = 0;
+	uint64_t best_t = UINT64_MAX, lo = s->at_ns - 1000;
 	int64_t best = -1;
 
-	for (uint64_t i = first; i < n; i++) {
+	for (uint64_t i = 0; i < n; i++) {
 		const struct e2e_tx *t = &tx[i];
-		uint64_t when = receiver ? rx[i].t_rx : t->t_deq;
-		uint64_t from = receiver ? t->t_sent : t->t_enq;
+		uint64_t when = s->receiver ? rx[i].t_rx : t->t_deq;
+		uint64_t from = s->receiver ? t->t_ser : t->t_enq;
 
-		if (!when || !from || when < from || when + 3000000 < at ||
-		    when > at + 1000000)
+		if (!when || !from || from > s->at_ns || when < lo)
 			continue;
-		if (when - from > best_wait) {
-			best_wait = when - from;
+		if (when < best_t) {
+			best_t = when;
 			best = (int64_t)i;
 		}
 	}
@@ -207,8 +207,7 @@ static int64_t match_event(uint64_t at, bool receiver, const struct e2e_tx *tx,
 }
 
 void e2e_mon_stop(struct e2e_mon *m, struct e2e_result *r,
-		  const struct e2e_tx *tx, const struct e2e_rx *rx,
-		  uint64_t first, uint64_t n)
+		  const struct e2e_tx *tx, const struct e2e_rx *rx, uint64_t n)
 {
 	struct stat st;
 	char *buf = NULL, *line, *next;
@@ -254,9 +253,9 @@ void e2e_mon_stop(struct e2e_mon *m, struct e2e_result *r,
 			r->spikes_seen++;
 		s.latency_ns = field_u64(line, NULL, "latency_ns");
 		s.accounted_ns = field_u64(line, NULL, "accounted_ns");
-		s.at_ns = m->start_ns + field_u64(line, NULL, "elapsed_ns");
+		s.at_ns = field_u64(line, NULL, "run_at_ns");
 		parse_parts(line, &s);
-		s.seq = match_event(s.at_ns, s.receiver, tx, rx, first, n);
+		s.seq = s.at_ns ? match_event(&s, tx, rx, n) : -1;
 		keep_spike(r, &s);
 	}
 cleanup:

@@ -376,7 +376,11 @@ static void print_text(const struct e2e_opts *o, struct e2e_result *r,
 			       s->receiver ? "receiver" : "worker",
 			       s->latency_ns / 1e3);
 			if (s->seq >= 0)
-				printf(" (event #%lld)", (long long)s->seq);
+				printf(" (%sevent #%lld)",
+				       (uint64_t)s->seq < o->warmup ?
+					       "warm-up " :
+					       "",
+				       (long long)s->seq);
 			printf(":");
 			for (unsigned int p = 0; p < s->nparts && p < 4; p++)
 				printf(" %s %.1f%s", s->parts[p].what,

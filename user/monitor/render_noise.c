@@ -222,6 +222,9 @@ static void spike_json(struct monitor *m, const struct spike_event *ev,
 	json_kv_str(w, "type", "spike");
 	json_kv_u64(w, "elapsed_ns",
 		    ev->run_at > m->start_ns ? ev->run_at - m->start_ns : 0);
+	/* CLOCK_MONOTONIC (bpf_ktime_get_ns): other programs' stamps match */
+	json_kv_u64(w, "wait_start_ns", ev->wait_start);
+	json_kv_u64(w, "run_at_ns", ev->run_at);
 	json_kv_u64(w, "cpu", ev->cpu);
 	json_kv_u64(w, "tid", ev->pid);
 	json_kv_u64(w, "pid", ev->tgid);
