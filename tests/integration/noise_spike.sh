@@ -14,17 +14,17 @@ start_bg gen "$WAKEGEN" hog --go "$T/go" --sleeper-cpu 1 --seconds 3 --period-us
 gen_pid=$bg_pid
 wait_line "$T/gen.out" '^ready' || fail "wakegen did not start"
 sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")
+# CLOCK_MONOTONIC now, in ns (the kernel's own "now at" line).
+mono() { awk '/^now at/ { print $3; exit }' /proc/timer_list; }
+t0=$(mono)
 start_bg mon "$RTBPF" monitor --tid "$sleeper" --cpus 1 --threshold 100us \
 	--json --interval 500ms
 mon_pid=$bg_pid
 wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
-# CLOCK_MONOTONIC now, in ns (the kernel's own "now at" line).
-mono() { awk '/^now at/ { print $3; exit }' /proc/timer_list; }
-t0=$(mono)
 touch "$T/go"
 wait "$gen_pid" || fail "wakegen failed"
-t1=$(mono)
 stop_bg "$mon_pid" INT
+t1=$(mono)
 [ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc: $(cat "$T/mon.err")"
 no_progs_left || fail "programs left"
 
@@ -41,7 +41,8 @@ bad=$(jq -s '[.[] | select(.type=="spike") |
 	select(.cpu != 1 or .tid != '"$sleeper"' or
 	       .accounted_ns * 10 < .latency_ns * 9)] | length' "$T/mon.out")
 [ "$bad" = 0 ] || fail "$bad of $n spike reports are not of the sleeper on CPU 1 or account for < 90 %"
-# Its CLOCK_MONOTONIC stamps fall inside the run and span the latency.
+# Its CLOCK_MONOTONIC stamps fall inside the monitor's run and span the
+# latency.
 if [ -z "$t0" ] || [ -z "$t1" ]; then fail "no CLOCK_MONOTONIC reading from /proc/timer_list"; fi
 bad=$(jq -s --argjson t0 "$t0" --argjson t1 "$t1" '[.[] | select(.type=="spike") |
 	select(.wait_start_ns < $t0 or .run_at_ns > $t1 or
