@@ -19,6 +19,7 @@
 #include <rtbpf/fanin.h>
 
 #include "alloc_count.h"
+#include "seq_check.h"
 
 static struct rtbpf_msg msg(uint64_t key, uint64_t seq)
 {
@@ -161,17 +162,7 @@ static void test_stress(void **state)
 			sched_yield();
 			continue;
 		}
-		for (unsigned int i = 0; i < n; i++) {
-			uint64_t k = out[i].key;
-
-			assert_true(k < NPROD);
-			if ((uintptr_t)out[i].ptr != next[k])
-				fail_msg("producer %lu: got %lu, want %lu",
-					 (unsigned long)k,
-					 (unsigned long)(uintptr_t)out[i].ptr,
-					 (unsigned long)next[k]);
-			next[k]++;
-		}
+		seq_check(out, n, next, NPROD);
 		total += n;
 	}
 	for (unsigned int k = 0; k < NPROD; k++) {

@@ -18,6 +18,7 @@
 #include <rtbpf/ring.h>
 
 #include "alloc_count.h"
+#include "seq_check.h"
 
 static void test_init_args(void **state)
 {
@@ -198,17 +199,7 @@ static void stress(unsigned int flags, unsigned int nprod, uint64_t per)
 			sched_yield();
 			continue;
 		}
-		for (unsigned int i = 0; i < n; i++) {
-			uint64_t k = out[i].key;
-
-			assert_true(k < nprod);
-			if ((uintptr_t)out[i].ptr != next[k])
-				fail_msg("producer %lu: got %lu, want %lu",
-					 (unsigned long)k,
-					 (unsigned long)(uintptr_t)out[i].ptr,
-					 (unsigned long)next[k]);
-			next[k]++;
-		}
+		seq_check(out, n, next, nprod);
 		total += n;
 	}
 	for (unsigned int k = 0; k < nprod; k++) {
