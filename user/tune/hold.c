@@ -98,20 +98,15 @@ static int hold_timestamp(void)
 	return fd;
 }
 
-/* Blocks until SIGINT, SIGTERM or SIGHUP; returns the signal. */
-static int wait_signal(void)
+/* SIGINT, SIGTERM and SIGHUP, blocked before anything is held so that
+ * one arriving early still ends the hold cleanly. */
+static void block_signals(sigset_t *set)
 {
-	sigset_t set;
-	int sig = 0;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	while (sigwait(&set, &sig))
-		;
-	return sig;
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigprocmask(SIG_BLOCK, set, NULL);
 }
 
 int cmd_hold(int argc, char **argv)
@@ -119,7 +114,8 @@ int cmd_hold(int argc, char **argv)
 	const char *root = "";
 	bool dma = false, ts = false;
 	int32_t us = 0;
-	int ch, dfd = -1, tfd = -1, sig;
+	int ch, dfd = -1, tfd = -1, sig = 0;
+	sigset_t set;
 	struct cli_parser p;
 	char err[128];
 	uint64_t v;
@@ -166,6 +162,7 @@ int cmd_hold(int argc, char **argv)
 			"--timestamp or both");
 		return EXIT_USAGE;
 	}
+	block_signals(&set);
 	if (dma && (dfd = hold_dma(root, us)) < 0)
 		return EXIT_FAIL;
 	if (ts && (tfd = hold_timestamp()) < 0) {
@@ -180,7 +177,8 @@ int cmd_hold(int argc, char **argv)
 		printf(", SO_TIMESTAMP socket (fd %d)", tfd);
 	printf("; until SIGINT or SIGTERM\n");
 	fflush(stdout);
-	sig = wait_signal();
+	while (sigwait(&set, &sig))
+		;
 	if (dfd >= 0)
 		close(dfd);
 	if (tfd >= 0)
