@@ -66,7 +66,7 @@ struct e2e_opts {
 	unsigned int transports; /* bit per enum e2e_transport */
 	unsigned int tunings; /* bit 0 untuned, bit 1 tuned */
 	int gen_cpu, worker_cpu, rx_cpu;
-	int priority; /* worker's FIFO priority; others get one less */
+	int priority; /* worker's FIFO priority: generator -1, receiver +1 */
 	uint64_t threshold_ns; /* monitor spike threshold */
 	bool monitor;
 	bool check;

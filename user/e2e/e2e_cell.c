@@ -8,9 +8,11 @@
  * into namespace B timestamps each arrival into shared memory.
  *
  * Tuned cells apply process-local tuning only, as `rtbpf run` does:
- * SCHED_FIFO for the worker (priority P), generator and receiver (P - 1),
- * each pinned to its CPU, and mlockall(). Untuned cells run SCHED_OTHER,
- * unpinned, unlocked. Nothing system-wide is changed.
+ * SCHED_FIFO for the worker (priority P), the generator (P - 1) and the
+ * receiver (P + 1: it stands for the peer host, so on a shared CPU it must
+ * not wait for the client's own threads; it blocks in recv(2) between
+ * datagrams), each pinned to its CPU, and mlockall(). Untuned cells run
+ * SCHED_OTHER, unpinned, unlocked. Nothing system-wide is changed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -342,7 +344,7 @@ static void receiver_main(struct cell *c, int ready_fd, pid_t parent)
 	if (setns(c->net->fd_b, CLONE_NEWNET))
 		_exit(2);
 	if (c->r->cfg.tuned) {
-		if (tune_thread(c->o->rx_cpu, c->o->priority - 1))
+		if (tune_thread(c->o->rx_cpu, c->o->priority + 1))
 			_exit(3);
 		mlockall(MCL_CURRENT | MCL_FUTURE);
 	}

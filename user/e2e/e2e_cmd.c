@@ -63,7 +63,7 @@ static const struct cli_opt e2e_opts_tbl[] = {
 	  "receiver's CPU, tuned (default: the worker's)" },
 	{ "priority", 'p', "PRIO",
 	  "worker's SCHED_FIFO priority, 2-98; "
-	  "generator and receiver get one less "
+	  "generator one less, receiver one more "
 	  "(default 80)" },
 	{ "threshold", 'T', "DUR", "monitor spike threshold (default 30us)" },
 	{ "no-monitor", OPT_NO_MONITOR, NULL,

@@ -128,9 +128,9 @@ void e2e_report_header(const struct e2e_opts *o, const struct e2e_net *n,
 		       n->ns_a, n->ns_b,
 		       (unsigned long long)(RTBPF_EVENT_HDR + o->size));
 		printf("  tuned: generator CPU %d, worker CPU %d, receiver "
-		       "CPU %d, FIFO %d/%d, mlockall\n",
-		       o->gen_cpu, o->worker_cpu, o->rx_cpu, o->priority,
-		       o->priority - 1);
+		       "CPU %d, FIFO %d/%d/%d, mlockall\n",
+		       o->gen_cpu, o->worker_cpu, o->rx_cpu, o->priority - 1,
+		       o->priority, o->priority + 1);
 		printf("  untuned: SCHED_OTHER, unpinned, not locked; every "
 		       "cell: futex wake-up worker\n");
 		return;
