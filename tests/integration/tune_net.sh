@@ -73,4 +73,15 @@ expect_rc 2 net apply -P "$tmp/bad.conf" 2>/dev/null
 # The host's namespace under --root: the stage plans nothing.
 "$RTBPF" apply -P "$tmp/hk.conf" --root "$root" --cpus 2-3 --only net >"$tmp/out"
 grep -q '^applied 0 changes' "$tmp/out" || fail "host namespace: $(cat "$tmp/out")"
+# A journal of NIC changes is not replayed from the host's namespace (a
+# device there may carry the same name): refused, state file kept.
+net apply -P "$tmp/hk.conf" >/dev/null
+rc=0
+"$RTBPF" revert --root "$root" >/dev/null 2>"$tmp/err" || rc=$?
+[ "$rc" -ne 0 ] || fail "revert from the host namespace succeeded"
+grep -q 'only restored inside a network namespace' "$tmp/err" || fail "host revert: $(cat "$tmp/err")"
+[ -e "$root/var/lib/rtbpf/state" ] || fail "host revert removed the state file"
+both "2 2" || fail "host revert changed the veth: va $(queues va)"
+in_ns "$RTBPF" revert --root "$root" >/dev/null
+both "4 4" || fail "revert in the namespace: va $(queues va), vb $(queues vb)"
 echo "net: ok"

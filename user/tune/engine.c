@@ -467,6 +467,14 @@ int tune_revert(const struct tune_cfg *c)
 			}
 			continue;
 		}
+		if (r->kind == 'N' && !net_allowed(c)) {
+			log_err("%s: %s: %s: under --root NICs are only "
+				"restored inside a network namespace of their "
+				"own; state file kept",
+				c->cmd, r->stage, r->path);
+			failed++;
+			continue;
+		}
 		err = kind_read(c, r->kind, r->path, cur, sizeof(cur));
 		if (err == -ENOENT || err == -ESRCH) {
 			log_warn("%s: %s: %s is gone; nothing to restore",

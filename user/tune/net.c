@@ -157,6 +157,11 @@ static bool own_netns(void)
 	return found;
 }
 
+bool net_allowed(const struct tune_cfg *c)
+{
+	return !c->root[0] || own_netns();
+}
+
 static unsigned int cap(unsigned int want, unsigned int max)
 {
 	return want < max ? want : max;
@@ -172,7 +177,7 @@ int net_plan(const struct tune_cfg *c, struct item_list *l)
 		return 0;
 	n = strcmp(v, "housekeeping") ? (unsigned int)atoi(v) :
 					cpuset_count(&c->housekeeping);
-	if (c->root[0] && !own_netns()) {
+	if (!net_allowed(c)) {
 		log_info("%s: net: under --root, NICs are only touched inside "
 			 "a network namespace of their own; skipped",
 			 c->cmd);

@@ -195,6 +195,9 @@ int net_plan(const struct tune_cfg *c, struct item_list *l);
 int netdev_read(const char *path, char *buf, size_t len);
 int netdev_write(const char *path, const char *val);
 void netdev_shell(const char *path, const char *val, char *out, size_t len);
+/* NICs may be touched: on the host (no --root), or under --root only
+ * inside a network namespace that is not the host's. */
+bool net_allowed(const struct tune_cfg *c);
 /* State of a config file rtbpf writes whole (IT_EXACT | IT_CREATE): OK when
  * it->path holds exactly it->want (shown as it->want_show), FAIL when absent
  * or different, WARN (and check only) when unreadable for lack of rights. */
