@@ -12,10 +12,10 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <bpf/libbpf.h>
 #include <rtbpf/event.h>
 
 #include "e2e.h"
+#include "header.h"
 #include "log.h"
 #include "parse.h"
 #include "sysinfo.h"
@@ -114,7 +114,6 @@ void e2e_report_header(const struct e2e_opts *o, const struct e2e_net *n,
 		       struct json_w *w)
 {
 	struct host_info hi = {};
-	char ver[32];
 
 	if (!o->json) {
 		printf("rtbpf bench e2e: %llu events per cell and round "
@@ -136,21 +135,7 @@ void e2e_report_header(const struct e2e_opts *o, const struct e2e_net *n,
 		return;
 	}
 	sysinfo_load(&hi);
-	snprintf(ver, sizeof(ver), "%u.%u", libbpf_major_version(),
-		 libbpf_minor_version());
-	json_obj_begin(w);
-	json_kv_str(w, "type", "header");
-	json_kv_u64(w, "schema", E2E_SCHEMA);
-	json_kv_str(w, "command", "bench e2e");
-	json_kv_str(w, "rtbpf", RTBPF_VERSION);
-	json_kv_str(w, "libbpf", ver);
-	json_kv_str(w, "kernel", hi.kernel);
-	json_key(w, "isolated");
-	json_arr_begin(w);
-	for (unsigned int c = 0; c < CPUSET_MAX; c++)
-		if (cpuset_has(&hi.isolated, c))
-			json_u64(w, c);
-	json_arr_end(w);
+	json_header_begin(w, E2E_SCHEMA, "bench e2e", &hi);
 	json_kv_u64(w, "rate", o->rate);
 	json_kv_u64(w, "events", o->events);
 	json_kv_u64(w, "warmup", o->warmup);

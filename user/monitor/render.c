@@ -1,27 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Output of rtbpf monitor: live table, plain text, NDJSON. */
 #include <string.h>
-#include <bpf/libbpf.h>
 
+#include "header.h"
 #include "monitor.h"
 
 #define TOP_PREEMPTORS 5
 
-static void json_cpuset(struct json_w *w, const char *key,
-			const struct cpuset *s)
-{
-	json_key(w, key);
-	json_arr_begin(w);
-	for (unsigned int c = 0; c < CPUSET_MAX; c++)
-		if (cpuset_has(s, c))
-			json_u64(w, c);
-	json_arr_end(w);
-}
-
 void render_header(struct monitor *m)
 {
 	const struct sched_filter *f = &m->opts.filter;
-	char libbpf_ver[32];
 	struct json_w *w = &m->jw;
 
 	if (!m->opts.json) {
@@ -36,17 +24,9 @@ void render_header(struct monitor *m)
 				m->opts.interval_ns / 1e9);
 		return;
 	}
-	snprintf(libbpf_ver, sizeof(libbpf_ver), "%u.%u",
-		 libbpf_major_version(), libbpf_minor_version());
-	json_obj_begin(w);
-	json_kv_str(w, "type", "header");
-	json_kv_u64(w, "schema", MONITOR_SCHEMA);
-	json_kv_str(w, "rtbpf", RTBPF_VERSION);
-	json_kv_str(w, "libbpf", libbpf_ver);
-	json_kv_str(w, "kernel", m->host.kernel);
+	json_header_begin(w, MONITOR_SCHEMA, NULL, &m->host);
 	json_kv_u64(w, "interval_ns", m->opts.interval_ns);
 	json_cpuset(w, "cpus", &f->cpus);
-	json_cpuset(w, "isolated", &m->host.isolated);
 	json_cpuset(w, "nohz_full", &m->host.nohz_full);
 	json_cpuset(w, "online", &m->host.online);
 	json_key(w, "filter");

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <bpf/libbpf.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "header.h"
 #include "hist.h"
 #include "log.h"
 #include "parse.h"
@@ -136,26 +136,11 @@ void xsk_json_header(struct json_w *w, const char *cmd,
 		     const struct rtbpf_xsk_opts *o, struct rtbpf_xsk *x)
 {
 	struct host_info hi = {};
-	char ver[32];
 	const char *why;
 	enum rtbpf_xsk_mode m = rtbpf_xsk__mode(x, &why);
 
 	sysinfo_load(&hi);
-	snprintf(ver, sizeof(ver), "%u.%u", libbpf_major_version(),
-		 libbpf_minor_version());
-	json_obj_begin(w);
-	json_kv_str(w, "type", "header");
-	json_kv_u64(w, "schema", XSK_SCHEMA);
-	json_kv_str(w, "command", cmd);
-	json_kv_str(w, "rtbpf", RTBPF_VERSION);
-	json_kv_str(w, "libbpf", ver);
-	json_kv_str(w, "kernel", hi.kernel);
-	json_key(w, "isolated");
-	json_arr_begin(w);
-	for (unsigned int c = 0; c < CPUSET_MAX; c++)
-		if (cpuset_has(&hi.isolated, c))
-			json_u64(w, c);
-	json_arr_end(w);
+	json_header_begin(w, XSK_SCHEMA, cmd, &hi);
 	json_kv_str(w, "dev", o->ifname);
 	json_kv_u64(w, "queue", o->queue);
 	json_kv_str(w, "mode", rtbpf_xsk_mode_str(m));
