@@ -126,11 +126,25 @@ static int boost_items(const struct tune_cfg *c, struct item_list *l,
 	return err;
 }
 
+/* Per-CPU files PRE<cpu>POST, in this order for each online CPU; some on
+ * the latency CPUs only. Shown as "cpuN WHAT". */
+static const struct cpu_knob {
+	const char *key, *pre, *post, *what;
+	bool latency_only;
+} cpu_knobs[] = {
+	{ "power.mce_ignore_ce",
+	  "/sys/devices/system/machinecheck/machinecheck", "/ignore_ce",
+	  "mce ignore_ce", false },
+	{ "power.governor", "/sys/devices/system/cpu/cpu",
+	  "/cpufreq/scaling_governor", "governor", false },
+	{ "power.resume_latency_us", "/sys/devices/system/cpu/cpu",
+	  "/power/pm_qos_resume_latency_us", "resume latency", true },
+	{ "power.energy_perf_bias", "/sys/devices/system/cpu/cpu",
+	  "/power/energy_perf_bias", "energy_perf_bias", true },
+};
+
 int power_plan(const struct tune_cfg *c, struct item_list *l)
 {
-	const char *gov = profile_get(&c->prof, "power.governor");
-	const char *rl = profile_get(&c->prof, "power.resume_latency_us");
-	const char *epb = profile_get(&c->prof, "power.energy_perf_bias");
 	bool idle = profile_wants(&c->prof, "power.cpuidle_max_state");
 	unsigned int max_state =
 		idle ? (unsigned int)atoi(profile_get(
@@ -156,51 +170,25 @@ int power_plan(const struct tune_cfg *c, struct item_list *l)
 			  profile_get(&c->prof, "power.no_turbo"));
 	for (unsigned int cpu = 0; cpu < CPUSET_MAX && !err; cpu++) {
 		bool lat = cpuset_has(&c->cpus, cpu);
-		char path[160], name[48];
 
 		if (!cpuset_has(&c->online, cpu))
 			continue;
-		if (profile_wants(&c->prof, "power.mce_ignore_ce")) {
-			snprintf(path, sizeof(path),
-				 "/sys/devices/system/machinecheck/"
-				 "machinecheck%u/ignore_ce",
-				 cpu);
-			snprintf(name, sizeof(name), "cpu%u mce ignore_ce",
-				 cpu);
+		for (size_t k = 0;
+		     k < sizeof(cpu_knobs) / sizeof(cpu_knobs[0]) && !err;
+		     k++) {
+			const struct cpu_knob *kn = &cpu_knobs[k];
+			char path[160], name[48];
+
+			if ((kn->latency_only && !lat) ||
+			    !profile_wants(&c->prof, kn->key))
+				continue;
+			snprintf(path, sizeof(path), "%s%u%s", kn->pre, cpu,
+				 kn->post);
+			snprintf(name, sizeof(name), "cpu%u %s", cpu, kn->what);
 			err = add(l, name, path,
-				  profile_get(&c->prof, "power.mce_ignore_ce"));
-			if (err)
-				break;
+				  profile_get(&c->prof, kn->key));
 		}
-		if (profile_wants(&c->prof, "power.governor")) {
-			snprintf(path, sizeof(path),
-				 "/sys/devices/system/cpu/cpu%u/cpufreq/"
-				 "scaling_governor",
-				 cpu);
-			snprintf(name, sizeof(name), "cpu%u governor", cpu);
-			err = add(l, name, path, gov);
-		}
-		if (!lat || err)
-			continue;
-		if (profile_wants(&c->prof, "power.resume_latency_us")) {
-			snprintf(path, sizeof(path),
-				 "/sys/devices/system/cpu/cpu%u/power/"
-				 "pm_qos_resume_latency_us",
-				 cpu);
-			snprintf(name, sizeof(name), "cpu%u resume latency",
-				 cpu);
-			err = add(l, name, path, rl);
-		}
-		if (!err && profile_wants(&c->prof, "power.energy_perf_bias")) {
-			snprintf(path, sizeof(path),
-				 "/sys/devices/system/cpu/cpu%u/power/"
-				 "energy_perf_bias",
-				 cpu);
-			snprintf(name, sizeof(name), "cpu%u energy_perf_bias",
-				 cpu);
-			err = add(l, name, path, epb);
-		}
-		if (!err && idle)
+		if (!err && lat && idle)
 			err = cpuidle_items(c, l, cpu, max_state);
 	}
 	return err;
