@@ -32,16 +32,18 @@ pipe_us() { # usecs/op of one perf bench sched pipe run
 tools=(none rtbpf rtbpf-all)
 [ -n "$RUNQLAT" ] && tools+=(runqlat)
 declare -A runs
-echo "perf bench sched pipe -l $LOOPS on CPU $PIN_CPU, $ROUNDS interleaved rounds, stats off"
+# Several pipe runs per attachment: more samples for the same start-up cost.
+PER=${BENCH_PIPE_RUNS:-3}
+echo "perf bench sched pipe -l $LOOPS on CPU $PIN_CPU, $ROUNDS interleaved rounds of $PER runs, stats off"
 sysctl -q -w kernel.bpf_stats_enabled=0
 for ((r = 0; r < ROUNDS; r++)); do
 	for t in "${tools[@]}"; do
 		start_tool "$t" || exit 1
-		runs[$t]+="$(pipe_us) "
+		for ((k = 0; k < PER; k++)); do runs[$t]+="$(pipe_us) "; done
 		stop_tool
 	done
 done
-# Noise on a shared VM only adds time, so the best round is the most
+# Noise on a shared VM only adds time, so the best run is the most
 # repeatable estimate of a tool's cost; the median is shown beside it.
 best() { tr ' ' '\n' | grep . | sort -g | head -n 1; }
 base=$(best <<<"${runs[none]}")
@@ -69,8 +71,8 @@ if [ -n "$RUNQLAT" ] && [ -n "${ns[rtbpf]:-}" ] && [ -n "${ns[runqlat]:-}" ]; th
 		-v ma="${mslow[rtbpf]}" -v mb="${mslow[runqlat]}" -v mf="${mslow[rtbpf-all]}" 'BEGIN {
 		printf "sched_switch cost, rtbpf / runqlat: %.2f (goal <= 0.50)\n", a / b
 		if (sb > 0) {
-			printf "pipe slowdown (best rounds), rtbpf / runqlat: %.2f (goal <= 0.50)\n", sa / sb
-			printf "pipe slowdown (best rounds), rtbpf with every collector / runqlat: %.2f (goal <= 0.50)\n", sf / sb
+			printf "pipe slowdown (best runs), rtbpf / runqlat: %.2f (goal <= 0.50)\n", sa / sb
+			printf "pipe slowdown (best runs), rtbpf with every collector / runqlat: %.2f (goal <= 0.50)\n", sf / sb
 			if (mb > 0 && ma > 0 && mf > 0) printf "  (medians: %.2f and %.2f)\n", ma / mb, mf / mb
 			else print "  (medians too noisy in this run to give a ratio)"
 		} else print "pipe slowdown of runqlat not measurable in this run"
