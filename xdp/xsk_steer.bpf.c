@@ -18,11 +18,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "xsk_steer.h"
-
-#define ETH_HLEN_ 14
-#define ETH_P_IP_ 0x0800
-#define IP_MF_ 0x2000
-#define IP_OFFSET_ 0x1fff
+#include "udp4.bpf.h"
 
 /* Host byte order; 0 ends the list. Set before load. */
 const volatile __u16 cfg_ports[XSK_STEER_MAX_PORTS] = {};
@@ -64,34 +60,9 @@ static __always_inline bool port_match(__u16 port)
 
 static __always_inline bool is_ours(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
-	struct iphdr *ip;
-	struct udphdr *udp;
-	__u32 ihl;
+	int port = udp4_dport(ctx, cfg_dst_ip);
 
-	if ((void *)(eth + 1) > end)
-		return false;
-	if (eth->h_proto != bpf_htons(ETH_P_IP_))
-		return false;
-	ip = (void *)(eth + 1);
-	if ((void *)(ip + 1) > end)
-		return false;
-	ihl = ip->ihl * 4;
-	if (ip->version != 4 || ihl < sizeof(*ip))
-		return false;
-	if (ip->protocol != IPPROTO_UDP)
-		return false;
-	/* A non-first fragment has no UDP header; a first one is incomplete. */
-	if (ip->frag_off & bpf_htons(IP_MF_ | IP_OFFSET_))
-		return false;
-	if (cfg_dst_ip && ip->daddr != cfg_dst_ip)
-		return false;
-	udp = (void *)ip + ihl;
-	if ((void *)(udp + 1) > end)
-		return false;
-	return port_match(bpf_ntohs(udp->dest));
+	return port >= 0 && port_match((__u16)port);
 }
 
 SEC("xdp")

@@ -5,13 +5,16 @@
 # mode while a native XDP program sits on the receiving veth, all arrive
 # at a kernel UDP socket in the peer namespace, intact and unduplicated.
 # Zero-copy on veth falls back to copy and says why; --strict refuses.
+# Flat out (AF_XDP batches, send, sendmmsg) into the benchmark's XDP sink
+# on the peer end, every datagram reaches the peer's device, none twice.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=tests/integration/xsk_netns.bash
 . "$(dirname "$0")/xsk_netns.bash"
 need_root
 PEER=$RTBPF_BUILD/tests/xsk_peer
-[ -x "$PEER" ] || skip "$PEER not built"
+SINK=$RTBPF_BUILD/tests/xdp_sink
+for t in "$PEER" "$SINK"; do [ -x "$t" ] || skip "$t not built"; done
 netns_up
 N=20000
 
@@ -64,5 +67,28 @@ stop_bg "$xrecv" INT
 [ "$stop_rc" = 0 ] || fail "xsk recv exit $stop_rc"
 grep -qE 'xdp_passed +[1-9]' "$T/xsk-recv.out" ||
 	fail "XDP program did not pass the datagrams: $(cat "$T/xsk-recv.out")"
+
+# flat_case NAME PORT SEND-ARGS...: unpaced into the XDP sink (counts and
+# drops datagrams to PORT): it must count exactly N.
+flat_case() {
+	local name=$1 port=$2 res
+	shift 2
+	start_bg "sink-$name" "${IN_B[@]}" "$SINK" veth1 "$port"
+	wait_line "$T/sink-$name.out" '^ready' ||
+		fail "$name: sink: $(cat "$T/sink-$name.err")"
+	in_a "$RTBPF" xsk send --dev veth0 --dst "$IP_B:$port" --count "$N" \
+		"$@" >"$T/send-$name.out" 2>&1 ||
+		fail "$name: send failed: $(cat "$T/send-$name.out")"
+	stop_bg "$bg_pid" TERM
+	res=$(tail -n 1 "$T/sink-$name.out")
+	if [ "$stop_rc" != 0 ] || [ "${res%% *}" != "dropped=$N" ]; then
+		fail "$name: sink exit $stop_rc: $res"
+	fi
+	ok "$name: $res"
+}
+flat_case flat-copy-batch 9010 --mode copy --batch 32
+flat_case flat-send 9011 --mode socket
+flat_case flat-sendmmsg 9012 --mode socket --batch 32
 xsk_nothing_left || fail "XDP program left attached"
+in_b ip link show veth1 | grep -q ' xdp' && fail "sink left XDP on veth1"
 ok "nothing left attached"
