@@ -269,12 +269,9 @@ static __always_inline void record(struct sched_cpu_stats *st,
 		mm->max_ns = delta;
 	if (b < HIST_BUCKETS)
 		st->hist[b]++;
-	st->count++;
 	st->sum_ns += delta;
 	if (preempted)
 		st->preempted++;
-	else
-		st->woken_samples++;
 }
 
 SEC("tp_btf/sched_switch")

@@ -15,9 +15,7 @@
  * boundary.
  */
 struct sched_cpu_stats {
-	__u64 count; /* wait samples: wakeups plus involuntary switch-outs */
-	__u64 sum_ns;
-	__u64 woken_samples; /* samples that started at a wakeup */
+	__u64 sum_ns; /* of the wait samples; their count is the sum of hist */
 	__u64 preempted; /* samples that started at an involuntary switch-out */
 	__u64 woken_running; /* woken, then ran on without a switch-in */
 	__u64 vol_switches; /* watched thread switched out while sleeping */

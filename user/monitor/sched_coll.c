@@ -118,7 +118,7 @@ static void cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
 {
 	int top = -1;
 
-	u->lat.count = k->count - p->count;
+	u->lat.count = 0;
 	u->lat.sum = k->sum_ns - p->sum_ns;
 	u->woken_running = k->woken_running - p->woken_running;
 	u->preempted = k->preempted - p->preempted;
@@ -132,6 +132,7 @@ static void cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
 	u->spikes_lost = k->spikes_lost - p->spikes_lost;
 	for (int b = 0; b < HIST_BUCKETS; b++) {
 		u->lat.b[b] = k->hist[b] - p->hist[b];
+		u->lat.count += u->lat.b[b];
 		if (u->lat.b[b])
 			top = b;
 	}
