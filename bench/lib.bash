@@ -86,3 +86,5 @@ per_event() {
 
 # per_med TOOL PROG: median ns/event of that program, or empty
 per_med() { [ -n "${per["$1 $2"]:-}" ] && median <<<"${per["$1 $2"]}"; }
+# per_best TOOL PROG: its best (lowest) round, or empty
+per_best() { [ -n "${per["$1 $2"]:-}" ] && tr ' ' '\n' <<<"${per["$1 $2"]}" | grep . | sort -g | head -n 1; }

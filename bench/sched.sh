@@ -63,13 +63,17 @@ echo "ns per event (run_time_ns / run_cnt) under the same load, stats on;"
 echo "median of $ROUNDS interleaved rounds"
 per_event pipe_us "${tools[@]:1}"
 declare -A ns
-for t in "${tools[@]:1}"; do ns[$t]=$(per_med "$t" sched_switch); done
+declare -A nsb
+for t in "${tools[@]:1}"; do
+	ns[$t]=$(per_med "$t" sched_switch)
+	nsb[$t]=$(per_best "$t" sched_switch)
+done
 
 if [ -n "$RUNQLAT" ] && [ -n "${ns[rtbpf]:-}" ] && [ -n "${ns[runqlat]:-}" ]; then
 	echo
-	awk -v a="${ns[rtbpf]}" -v b="${ns[runqlat]}" -v sa="${slow[rtbpf]}" -v sb="${slow[runqlat]}" -v sf="${slow[rtbpf-all]}" \
+	awk -v a="${ns[rtbpf]}" -v b="${ns[runqlat]}" -v ab="${nsb[rtbpf]}" -v bb="${nsb[runqlat]}" -v sa="${slow[rtbpf]}" -v sb="${slow[runqlat]}" -v sf="${slow[rtbpf-all]}" \
 		-v ma="${mslow[rtbpf]}" -v mb="${mslow[runqlat]}" -v mf="${mslow[rtbpf-all]}" 'BEGIN {
-		printf "sched_switch cost, rtbpf / runqlat: %.2f (goal <= 0.50)\n", a / b
+		printf "sched_switch cost, rtbpf / runqlat: %.2f (goal <= 0.50; best rounds %.2f)\n", a / b, ab / bb
 		if (sb > 0) {
 			printf "pipe slowdown (best runs), rtbpf / runqlat: %.2f (goal <= 0.50)\n", sa / sb
 			printf "pipe slowdown (best runs), rtbpf with every collector / runqlat: %.2f (goal <= 0.50)\n", sf / sb
