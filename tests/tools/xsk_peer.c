@@ -37,7 +37,7 @@ int main(int argc, char **argv)
 	static struct hist lat;
 	struct pollfd pfd;
 	int fd, idle_ms, sz = 16 << 20, spin;
-	uint64_t idle_from = 0;
+	uint64_t idle_from = 0, at;
 	uint8_t *seen;
 	ssize_t n;
 
@@ -76,6 +76,8 @@ int main(int argc, char **argv)
 				break;
 			continue;
 		}
+		/* arrival time first, as rtbpf xsk recv takes it */
+		at = now_ns();
 		idle_from = 0;
 		rcvd++;
 		if (xsk_payload_check(buf, (size_t)n, &seq, &tx)) {
@@ -88,8 +90,8 @@ int main(int argc, char **argv)
 				dup++;
 			seen[seq / 8] |= (uint8_t)(1u << (seq % 8));
 		}
-		if (tx && now_ns() >= tx)
-			hist_add_value(&lat, now_ns() - tx);
+		if (tx && at >= tx)
+			hist_add_value(&lat, at - tx);
 	}
 	printf("received=%llu intact=%llu bad=%llu dup=%llu p50_ns=%llu "
 	       "p99_ns=%llu max_ns=%llu\n",

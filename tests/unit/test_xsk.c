@@ -117,6 +117,33 @@ static void test_payload(void **state)
 	assert_int_equal(xsk_payload_check(b, sizeof(b), &seq, &ts), -1);
 }
 
+/* The run copies give byte for byte the defining formula, at every size
+ * and sequence tried, and a flipped byte past the first run is caught. */
+static void test_payload_bytes(void **state)
+{
+	static const size_t sizes[] = { 24, 25, 64, 279, 280, 281, 1500, 9000 };
+	static uint8_t b[9000];
+	uint64_t seq, ts;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		for (uint64_t q = 0; q < 600; q += 7) {
+			xsk_payload_fill(b, sizes[k], q);
+			for (size_t i = XSK_PAYLOAD_MIN; i < sizes[k]; i++)
+				if (b[i] != xsk_payload_byte(q, i))
+					fail_msg("size %zu seq %llu byte %zu",
+						 sizes[k],
+						 (unsigned long long)q, i);
+			assert_int_equal(
+				xsk_payload_check(b, sizes[k], &seq, &ts), 0);
+			assert_int_equal(seq, q);
+		}
+	}
+	xsk_payload_fill(b, 9000, 5);
+	b[8999] ^= 0x80;
+	assert_int_equal(xsk_payload_check(b, 9000, &seq, &ts), -1);
+}
+
 static void test_create_rejects(void **state)
 {
 	struct rtbpf_xsk_opts o = { .ifname = "lo" };
@@ -155,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_write_parse),
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_payload),
+		cmocka_unit_test(test_payload_bytes),
 		cmocka_unit_test(test_create_rejects),
 	};
 
