@@ -31,7 +31,7 @@ pipe_us() { # usecs/op of one perf bench sched pipe run
 
 tools=(none rtbpf rtbpf-all)
 [ -n "$RUNQLAT" ] && tools+=(runqlat)
-declare -A runs rbest
+declare -A runs
 # Several pipe runs per attachment: more samples for the same start-up cost.
 PER=${BENCH_PIPE_RUNS:-3}
 echo "perf bench sched pipe -l $LOOPS on CPU $PIN_CPU, $ROUNDS interleaved rounds of $PER runs, stats off"
@@ -39,11 +39,8 @@ sysctl -q -w kernel.bpf_stats_enabled=0
 for ((r = 0; r < ROUNDS; r++)); do
 	for t in "${tools[@]}"; do
 		start_tool "$t" || exit 1
-		one=
-		for ((k = 0; k < PER; k++)); do one+="$(pipe_us) "; done
+		for ((k = 0; k < PER; k++)); do runs[$t]+="$(pipe_us) "; done
 		stop_tool
-		runs[$t]+=$one
-		rbest[$t]+="$(tr ' ' '\n' <<<"$one" | grep . | sort -g | head -n 1) "
 	done
 done
 # Noise on a shared VM only adds time, so the best run is the most
@@ -61,20 +58,6 @@ for t in "${tools[@]}"; do
 	printf '%-10s %10s %8s%% %10s %8s%%\n' "$t" "$b" "${slow[$t]}" "$m" "${mslow[$t]}"
 done
 
-# Paired: per round, each tool's best run against that round's own
-# baseline, so a slow stretch of the host hits both sides of a ratio.
-rounds_of() { # none rtbpf runqlat per round, one round a line
-	paste <(tr ' ' '\n' <<<"${rbest[none]}" | grep .) \
-		<(tr ' ' '\n' <<<"${rbest[rtbpf]}" | grep .) \
-		<(tr ' ' '\n' <<<"${rbest[runqlat]}" | grep .)
-}
-pmed=
-if [ -n "$RUNQLAT" ]; then
-	echo "per round, slowdown % rtbpf/runqlat: $(rounds_of |
-		awk '{ printf "%.1f/%.1f ", ($2 / $1 - 1) * 100, ($3 / $1 - 1) * 100 }')"
-	pmed=$(rounds_of | awk '$3 > $1 { print ($2 / $1 - 1) / ($3 / $1 - 1) }' | median)
-fi
-
 echo
 echo "ns per event (run_time_ns / run_cnt) under the same load, stats on;"
 echo "median of $ROUNDS interleaved rounds"
@@ -88,13 +71,12 @@ done
 
 if [ -n "$RUNQLAT" ] && [ -n "${ns[rtbpf]:-}" ] && [ -n "${ns[runqlat]:-}" ]; then
 	echo
-	awk -v a="${ns[rtbpf]}" -v b="${ns[runqlat]}" -v ab="${nsb[rtbpf]}" -v bb="${nsb[runqlat]}" -v pm="$pmed" -v sa="${slow[rtbpf]}" -v sb="${slow[runqlat]}" -v sf="${slow[rtbpf-all]}" \
+	awk -v a="${ns[rtbpf]}" -v b="${ns[runqlat]}" -v ab="${nsb[rtbpf]}" -v bb="${nsb[runqlat]}" -v sa="${slow[rtbpf]}" -v sb="${slow[runqlat]}" -v sf="${slow[rtbpf-all]}" \
 		-v ma="${mslow[rtbpf]}" -v mb="${mslow[runqlat]}" -v mf="${mslow[rtbpf-all]}" 'BEGIN {
 		printf "sched_switch cost, rtbpf / runqlat: %.2f (goal <= 0.50; best rounds %.2f)\n", a / b, ab / bb
 		if (sb > 0) {
 			printf "pipe slowdown (best runs), rtbpf / runqlat: %.2f (goal <= 0.50)\n", sa / sb
 			printf "pipe slowdown (best runs), rtbpf with every collector / runqlat: %.2f (goal <= 0.50)\n", sf / sb
-			if (pm != "") printf "  (median of the per-round ratios: %.2f)\n", pm
 			if (mb > 0 && ma > 0 && mf > 0) printf "  (medians: %.2f and %.2f)\n", ma / mb, mf / mb
 			else print "  (medians too noisy in this run to give a ratio)"
 		} else print "pipe slowdown of runqlat not measurable in this run"
