@@ -8,7 +8,7 @@
 # delivered and counted and no receive stack is measured).
 # Latency: single datagrams paced at 5000/s, one-way (sender's
 # CLOCK_MONOTONIC stamp to receiver's read; receivers spin), p50/p99
-# (median of 3 interleaved rounds);
+# (median of 5 interleaved rounds);
 # also 64-datagram batches at a steady rate. Sender on CPU 0, receiver on CPU 1 when there
 # are two. Prints figures, asserts nothing.
 # shellcheck source=tests/lib.sh
@@ -29,7 +29,8 @@ rx_cpu=(taskset -c 1)
 port=10000
 
 field() { grep -o "\"$1\":[0-9.]*" | head -n 1 | cut -d: -f2; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# median: of the numbers on stdin, separated by spaces or newlines
+median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # ratio A B: median over rounds of A[r] / B[r] (space-separated lists of
 # the same rounds): paired, so a noisy stretch of the VM hits both sides.
 ratio() { paste <(tr ' ' '\n' <<<"$1" | grep .) <(tr ' ' '\n' <<<"$2" | grep .) |
@@ -69,9 +70,9 @@ done
 
 echo "throughput: $N datagrams of 64 B, flat out, median of $ROUNDS rounds, into an XDP sink on the peer"
 printf '  %-24s %10s %10s %10s %10s   %s\n' path pps ns/pkt "x send()" "not seen" "rounds (kpps)"
-base=$(echo "${pps[2]}" | tr ' ' '\n' | grep . | median)
+base=$(median <<<"${pps[2]}")
 for i in "${!names[@]}"; do
-	m=$(echo "${pps[$i]}" | tr ' ' '\n' | grep . | median)
+	m=$(median <<<"${pps[$i]}")
 	printf '  %-24s %10.0f %10.0f %10.2f %10s  ' "${names[$i]}" "$m" \
 		"$(echo "1000000000 / $m" | bc -l)" "$(echo "$m / $base" | bc -l)" \
 		"${lost[$i]}"
@@ -131,8 +132,8 @@ for ((r = 0; r < LAT_ROUNDS; r++)); do
 done
 lat=()
 for i in "${!lnames[@]}"; do
-	p50=$(echo "${l50[$i]}" | tr ' ' '\n' | grep . | median)
-	p99=$(echo "${l99[$i]}" | tr ' ' '\n' | grep . | median)
+	p50=$(median <<<"${l50[$i]}")
+	p99=$(median <<<"${l99[$i]}")
 	recv=$(echo "${lrecv[$i]}" | tr ' ' '\n' | grep . | sort -n | head -n 1)
 	printf '  %-40s %9s %9s %8s\n' "${lnames[$i]}" "$p50" "$p99" "$recv"
 	lat[i]="$p50 $p99"
