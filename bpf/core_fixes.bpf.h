@@ -40,9 +40,10 @@ static __always_inline __u32 get_task_cpu(struct task_struct *task)
 {
 	struct task_struct___cpu_o *t = (void *)task;
 
+	/* plain loads through the program's BTF pointer: no helper call */
 	if (bpf_core_field_exists(t->cpu))
-		return BPF_CORE_READ(t, cpu);
-	return BPF_CORE_READ(task, thread_info.cpu);
+		return t->cpu;
+	return task->thread_info.cpu;
 }
 
 #endif
