@@ -42,8 +42,10 @@ LDLIBS += $(LIBBPF_LIBS) -lm
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Ibpf -Wall -Werror
 
-# BPF programs: bpf/*.bpf.c (tracing) and xdp/*.bpf.c (XDP); one name space.
-BPF_SRCS := $(wildcard bpf/*.bpf.c) $(wildcard xdp/*.bpf.c)
+# BPF programs: bpf/*.bpf.c (tracing), xdp/*.bpf.c (XDP) and the bench
+# and test tools' own (tests/tools/*.bpf.c); one name space.
+BPF_SRCS := $(wildcard bpf/*.bpf.c) $(wildcard xdp/*.bpf.c) \
+	$(wildcard tests/tools/*.bpf.c)
 BPF_OBJS := $(patsubst %.bpf.c,$(O)/bpf/%.bpf.o,$(notdir $(BPF_SRCS)))
 SKELS := $(patsubst %.bpf.c,$(O)/skel/%.skel.h,$(notdir $(BPF_SRCS)))
 
@@ -74,7 +76,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
 SAN_COMMON_OBJS := $(patsubst %.c,$(O)/san/%.o,$(COMMON_SRCS))
 
 # Test and bench helpers (load generators): tests/tools/X.c -> $(O)/tests/X
-TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(O)/tests/%,$(TOOL_SRCS))
 
 .PHONY: all run test check bench install clean help deps vmlinux static tsan \
@@ -102,6 +104,7 @@ $(O)/bpf/%.bpf.o: $(1)/%.bpf.c $(wildcard bpf/*.h) $(wildcard $(1)/*.h) vmlinux/
 endef
 $(eval $(call bpf_rule,bpf))
 $(eval $(call bpf_rule,xdp))
+$(eval $(call bpf_rule,tests/tools))
 
 $(O)/skel/%.skel.h: $(O)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)
@@ -143,7 +146,7 @@ $(O)/tests/unit/%: tests/unit/%.c $(SAN_COMMON_OBJS) $(SAN_LIB_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) $(filter-out %.h,$^) -lcmocka $(LDLIBS) -lpthread -o $@
 
-$(O)/tests/%: tests/tools/%.c $(LIBRTBPF) $(O)/obj/user/hist.o $(O)/obj/user/json.o $(O)/obj/user/parse.o
+$(O)/tests/%: tests/tools/%.c $(LIBRTBPF) $(O)/obj/user/hist.o $(O)/obj/user/json.o $(O)/obj/user/parse.o | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(filter-out %.h,$^) $(LIBBPF_LIBS) -lpthread -lm -o $@

@@ -6,12 +6,16 @@
 #    run_time_ns / run_cnt), under `perf bench sched pipe`;
 #  - slowdown of `perf bench sched pipe` with the tool attached versus
 #    nothing (stats off for those runs, rounds interleaved, median taken).
+# "floor" (tests/tools/sched_floor) reads the clock once per event on the
+# same tracepoints and does nothing else: the least any tool that times
+# wakeups costs here, shown for scale.
 # Prints figures; asserts nothing.
 # shellcheck source=bench/lib.bash
 . "$(dirname "$0")/lib.bash"
-LOOPS=${BENCH_LOOPS:-100000}
+LOOPS=${BENCH_LOOPS:-50000}
 PIN_CPU=${BENCH_CPU:-0}
 RUNQLAT=$(command -v runqlat || ls /usr/sbin/runqlat 2>/dev/null || true)
+FLOOR=${RTBPF_BUILD:-build}/tests/sched_floor
 command -v perf >/dev/null || { echo "perf missing (linux-perf): skipped"; exit 0; }
 
 tool_cmd() {
@@ -19,6 +23,7 @@ tool_cmd() {
 	rtbpf) exec "$RTBPF" monitor --collectors sched --json --interval 1h ;;
 	rtbpf-all) exec "$RTBPF" monitor --json --interval 1h --threshold 1ms ;;
 	runqlat) exec "$RUNQLAT" 3600 1 ;;
+	floor) exec "$FLOOR" ;;
 	esac
 }
 
@@ -30,10 +35,15 @@ pipe_us() { # usecs/op of one perf bench sched pipe run
 }
 
 tools=(none rtbpf rtbpf-all)
+[ -x "$FLOOR" ] && tools+=(floor)
 [ -n "$RUNQLAT" ] && tools+=(runqlat)
 declare -A runs
-# Several pipe runs per attachment: more samples for the same start-up cost.
-PER=${BENCH_PIPE_RUNS:-3}
+# Several short pipe runs per attachment: more samples for the same
+# start-up cost, and the shorter a run, the likelier one falls wholly in a
+# quiet stretch of a shared VM (with 3 runs of 100000 loops, the floor
+# below came out slower than rtbpf in one run of two; with 6 of 50000 the
+# order held in three of three).
+PER=${BENCH_PIPE_RUNS:-6}
 echo "perf bench sched pipe -l $LOOPS on CPU $PIN_CPU, $ROUNDS interleaved rounds of $PER runs, stats off"
 sysctl -q -w kernel.bpf_stats_enabled=0
 for ((r = 0; r < ROUNDS; r++)); do
@@ -65,8 +75,10 @@ per_event pipe_us "${tools[@]:1}"
 declare -A ns
 declare -A nsb
 for t in "${tools[@]:1}"; do
-	ns[$t]=$(per_med "$t" sched_switch)
-	nsb[$t]=$(per_best "$t" sched_switch)
+	p=sched_switch
+	[ "$t" = floor ] && p=floor_switch
+	ns[$t]=$(per_med "$t" $p)
+	nsb[$t]=$(per_best "$t" $p)
 done
 
 if [ -n "$RUNQLAT" ] && [ -n "${ns[rtbpf]:-}" ] && [ -n "${ns[runqlat]:-}" ]; then
@@ -83,4 +95,11 @@ if [ -n "$RUNQLAT" ] && [ -n "${ns[rtbpf]:-}" ] && [ -n "${ns[runqlat]:-}" ]; th
 	}'
 else
 	echo "runqlat (libbpf-tools) not installed: no comparison"
+fi
+if [ -n "$RUNQLAT" ] && [ -x "$FLOOR" ] && [ -n "${ns[floor]:-}" ] && [ -n "${ns[runqlat]:-}" ]; then
+	awk -v f="${ns[floor]}" -v a="${ns[rtbpf]}" -v b="${ns[runqlat]}" -v sf="${slow[floor]}" -v sa="${slow[rtbpf]}" -v sb="${slow[runqlat]}" 'BEGIN {
+		printf "for scale, one clock read per event and nothing else (floor):\n"
+		printf "  sched_switch %d ns: %.2f of runqlat; above the floor, rtbpf costs %.2f of what runqlat does\n", f, f / b, (b > f) ? (a - f) / (b - f) : 0
+		if (sb > 0) printf "  pipe slowdown %.1f%%: %.2f of runqlat; above the floor, rtbpf %.2f of runqlat\n", sf, sf / sb, (sb > sf) ? (sa - sf) / (sb - sf) : 0
+	}'
 fi
