@@ -57,9 +57,10 @@ void log_debug(const char *fmt, ...)
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
-	if (log_verbosity < 2 || (level == LIBBPF_DEBUG && log_verbosity < 3))
+	(void)level;
+	if (log_verbosity < 2)
 		return 0;
-	fputs("libbpf: ", stderr);
+	/* libbpf starts its lines with "libbpf: " itself */
 	return vfprintf(stderr, fmt, ap);
 }
 

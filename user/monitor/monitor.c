@@ -273,6 +273,11 @@ static int resolve_cpus(struct monitor *m)
 			return -EINVAL;
 		}
 	}
+	cpuset_format(&f->cpus, list, sizeof(list));
+	log_info("monitor: watching CPUs %s (%s)", list,
+		 m->opts.cpus_given		     ? "--cpus" :
+		 cpuset_count(&m->host.isolated) ? "the isolated CPUs" :
+						     "no isolated CPUs: all online");
 	m->norder = 0;
 	for (int pass = 0; pass < 2; pass++)
 		for (unsigned int c = 0; c < CPUSET_MAX; c++)
@@ -304,6 +309,8 @@ static void move_off_watched(struct monitor *m)
 	if (sched_setaffinity(0, sizeof(set), &set))
 		log_warn("monitor: cannot move to housekeeping CPUs: %s",
 			 strerror(errno));
+	else
+		log_info("monitor: runs on %u CPU(s) it does not watch", n);
 }
 
 static int install_signals(void)
@@ -388,9 +395,13 @@ static int run_loop(struct monitor *m, struct sched_coll *sc,
 		wait_until(m, rb, next);
 		if (rb)
 			ring_buffer__consume(rb);
+		now = now_ns();
 		err = read_interval(m, sc);
 		if (err)
 			break;
+		log_debug("monitor: interval %llu: maps read in %llu us",
+			  (unsigned long long)m->seq + 1,
+			  (unsigned long long)(now_ns() - now) / 1000);
 		now = now_ns();
 		m->seq++;
 		render_interval(m, now, now - last);

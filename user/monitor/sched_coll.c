@@ -163,10 +163,20 @@ int coll_load_attach(struct bpf_object_skeleton *s, const char *what)
 		return err;
 	}
 	err = bpf_object__attach_skeleton(s);
-	if (err)
+	if (err) {
 		log_err("monitor: %s: attach tracepoints: %s%s", what,
 			strerror(-err), log_bpf_hint(err));
-	return err;
+		return err;
+	}
+	for (int i = 0; i < s->prog_cnt; i++) {
+		const struct bpf_program *p = *s->progs[i].prog;
+
+		if (*s->progs[i].link)
+			log_info("monitor: %s: %s attached to %s", what,
+				 bpf_program__name(p),
+				 bpf_program__section_name(p));
+	}
+	return 0;
 }
 
 int coll_tab_to_list(const struct task_tab *t, uint32_t cpu, struct tasklist *l)
