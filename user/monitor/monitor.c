@@ -275,9 +275,10 @@ static int resolve_cpus(struct monitor *m)
 	}
 	cpuset_format(&f->cpus, list, sizeof(list));
 	log_info("monitor: watching CPUs %s (%s)", list,
-		 m->opts.cpus_given		     ? "--cpus" :
-		 cpuset_count(&m->host.isolated) ? "the isolated CPUs" :
-						     "no isolated CPUs: all online");
+		 m->opts.cpus_given ? "--cpus" :
+		 cpuset_count(&m->host.isolated) ?
+				      "the isolated CPUs" :
+				      "no isolated CPUs: all online");
 	m->norder = 0;
 	for (int pass = 0; pass < 2; pass++)
 		for (unsigned int c = 0; c < CPUSET_MAX; c++)
