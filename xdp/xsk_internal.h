@@ -29,6 +29,13 @@ struct rtbpf_xsk {
 	struct xsk_ring_cons comp, rx;
 	uint64_t *free_frames; /* LIFO of TX frame addresses */
 	uint32_t n_free, n_tx_frames, n_rx_frames;
+	/* Copy mode: TX ring index up to which a kick let the kernel look
+	 * (frames from here on can be taken back after a failed kick). */
+	uint32_t tx_exposed;
+	/* The frame rtbpf_xsk__send put on the ring, and whether the device
+	 * dropped it (EBUSY) during the kick. */
+	uint32_t tx_mine;
+	bool tx_mine_dropped;
 
 	/* Receive program (bpf_link, gone when the process dies). */
 	struct xsk_steer_bpf *skel;

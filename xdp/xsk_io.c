@@ -61,29 +61,70 @@ static inline uint32_t tx_queued(struct rtbpf_xsk *x)
 }
 
 /*
+ * Copy mode: the kernel reads the TX ring only inside this thread's own
+ * sendto() (or poll()), and a kick that fails with ENETDOWN or ENXIO
+ * returns before it looks at the ring. The frames put on the ring since
+ * the last kick that could look (tx_exposed) are therefore still ours:
+ * take them back, so that the error means "not sent" and a retry cannot
+ * send a datagram twice. Returns how many.
+ */
+static uint32_t withdraw_tx(struct rtbpf_xsk *x)
+{
+	uint32_t cons = __atomic_load_n(x->tx.consumer, __ATOMIC_ACQUIRE);
+	uint32_t from = x->tx_exposed, n;
+
+	if (x->mode != RTBPF_XSK_COPY)
+		return 0;
+	if ((int32_t)(cons - from) > 0)
+		from = cons;
+	n = x->tx.cached_prod - from;
+	for (uint32_t i = 0; i < n; i++)
+		x->free_frames[x->n_free++] =
+			xsk_ring_prod__tx_desc(&x->tx, from + i)->addr;
+	x->tx.cached_prod = from;
+	__atomic_store_n(x->tx.producer, from, __ATOMIC_RELEASE);
+	x->st.withdrawn += n;
+	return n;
+}
+
+/*
  * Wakes the kernel's TX path. In copy mode one sendto() sends at most 32
  * frames (more with XDP_MAX_TX_SKB_BUDGET) and says EAGAIN when more are
  * queued or the completion ring is full: drain completions and kick again,
- * at most queued/32 + KICK_SLACK times. EBUSY means the driver dropped a
- * frame (counted; its frame comes back on the completion ring).
+ * at most queued/32 + KICK_SLACK times. EBUSY means the device dropped the
+ * last frame the kernel took (counted in tx_dropped; the frame comes back
+ * on the completion ring). ENETDOWN and ENXIO take the frames the kernel
+ * has not seen back off the ring (withdraw_tx).
  */
 static int kick(struct rtbpf_xsk *x)
 {
 	uint32_t tries = tx_queued(x) / 32 + KICK_SLACK;
 
 	for (uint32_t i = 0; i < tries; i++) {
+		uint32_t prod = x->tx.cached_prod, cons;
+		int e;
+
 		if (x->mode == RTBPF_XSK_ZEROCOPY &&
 		    !xsk_ring_prod__needs_wakeup(&x->tx))
 			return 0;
 		x->st.kicks++;
-		if (sendto(x->xfd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
+		e = sendto(x->xfd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 ? errno :
+									 0;
+		if (e != ENETDOWN && e != ENXIO)
+			x->tx_exposed = prod;
+		switch (e) {
+		case 0:
 			return 0;
-		switch (errno) {
 		case EAGAIN:
 			x->st.kick_eagain++;
 			break;
 		case EBUSY:
 			x->st.kick_ebusy++;
+			x->st.tx_dropped++;
+			cons = __atomic_load_n(x->tx.consumer,
+					       __ATOMIC_ACQUIRE);
+			if (cons - 1 == x->tx_mine)
+				x->tx_mine_dropped = true;
 			break;
 		case ENOBUFS:
 			x->st.kick_enobufs++;
@@ -92,10 +133,15 @@ static int kick(struct rtbpf_xsk *x)
 			break;
 		case ENETDOWN:
 			x->st.kick_enetdown++;
+			withdraw_tx(x);
 			return -ENETDOWN;
+		case ENXIO:
+			x->st.kick_other++;
+			withdraw_tx(x);
+			return -ENXIO;
 		default:
 			x->st.kick_other++;
-			return -errno;
+			return -e;
 		}
 		reap_comp(x);
 		if (!tx_queued(x))
@@ -197,7 +243,13 @@ int rtbpf_xsk__send(struct rtbpf_xsk *x, const void *payload, size_t len)
 	put_frame(x, idx, payload, len);
 	xsk_ring_prod__submit(&x->tx, 1);
 	x->st.submitted++;
+	if (x->mode != RTBPF_XSK_COPY)
+		x->tx_exposed = x->tx.cached_prod; /* the driver may look now */
+	x->tx_mine = idx;
+	x->tx_mine_dropped = false;
 	err = kick(x);
+	if (!err && x->tx_mine_dropped)
+		err = -EBUSY;
 	reap_comp(x);
 out:
 	hist_add(&x->st.send_ns, now_ns() - t0);
@@ -237,6 +289,7 @@ int rtbpf_xsk__send_batch(struct rtbpf_xsk *x, const struct iovec *iov,
 	uint64_t t0 = now_ns();
 	unsigned int ok = 0, i;
 	uint32_t idx, got;
+	uint64_t before;
 	int err = 0;
 
 	if (!x->can_send) {
@@ -252,6 +305,7 @@ int rtbpf_xsk__send_batch(struct rtbpf_xsk *x, const struct iovec *iov,
 		err = -EMSGSIZE;
 		n = i;
 	}
+	before = x->st.withdrawn;
 	if (x->mode == RTBPF_XSK_SOCKET) {
 		int r = n ? send_batch_sock(x, iov, n) : 0;
 
@@ -274,10 +328,18 @@ int rtbpf_xsk__send_batch(struct rtbpf_xsk *x, const struct iovec *iov,
 				  iov[ok + i].iov_len);
 		xsk_ring_prod__submit(&x->tx, got);
 		x->st.submitted += got;
+		if (x->mode != RTBPF_XSK_COPY)
+			x->tx_exposed = x->tx.cached_prod;
 		ok += got;
+		x->tx_mine = idx + got - 1;
 		err = kick(x);
-		if (err)
+		if (err) {
+			/* what the failed kick took back was not sent */
+			uint32_t back = (uint32_t)(x->st.withdrawn - before);
+
+			ok = back < ok ? ok - back : 0;
 			break;
+		}
 	}
 	reap_comp(x);
 out:

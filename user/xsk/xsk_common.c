@@ -179,6 +179,8 @@ void xsk_print_stats(struct rtbpf_xsk *x, bool json, struct json_w *w)
 	} f[] = {
 		F(submitted),
 		F(completed),
+		F(tx_dropped),
+		F(withdrawn),
 		F(kicks),
 		F(kick_eagain),
 		F(kick_ebusy),

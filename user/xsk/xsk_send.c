@@ -226,6 +226,7 @@ int xsk_send_main(int argc, char **argv)
 	uint8_t *buf = NULL;
 	char why[256];
 	uint64_t sent = 0, ns = 0;
+	struct rtbpf_xsk_stats st;
 	const char *mwhy;
 	int err, rc = EXIT_FAIL;
 
@@ -263,6 +264,12 @@ int xsk_send_main(int argc, char **argv)
 	if (err)
 		log_err("xsk send: after %llu datagrams: %s",
 			(unsigned long long)sent, strerror(-err));
+	if (!rtbpf_xsk__stats(x, &st) && st.tx_dropped) {
+		log_err("xsk send: the device dropped %llu of them (no "
+			"carrier, or its queue stopped)",
+			(unsigned long long)st.tx_dropped);
+		err = err ?: -EBUSY;
+	}
 	if (c.json) {
 		json_obj_begin(&w);
 		json_kv_str(&w, "type", "xsk_send");

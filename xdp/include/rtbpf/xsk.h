@@ -94,7 +94,13 @@ struct rtbpf_xsk_stats {
 	enum rtbpf_xsk_mode mode; /* never AUTO */
 	uint64_t submitted; /* frames put on the TX ring / datagrams handed
 			       to the kernel in socket mode */
-	uint64_t completed; /* frames back from the completion ring */
+	uint64_t completed; /* frames back from the completion ring (sent,
+			       or dropped by the device: tx_dropped) */
+	uint64_t tx_dropped; /* copy mode: frames the device dropped (a kick
+				said EBUSY: no carrier, queue stopped) */
+	uint64_t withdrawn; /* copy mode: frames taken back off the TX ring
+			       after a kick failed (ENETDOWN, ENXIO): never
+			       sent, their send reported the error */
 	uint64_t kicks; /* sendto() wakeups */
 	uint64_t kick_eagain, kick_ebusy, kick_enobufs, kick_enetdown;
 	uint64_t kick_other;
@@ -137,19 +143,25 @@ struct rtbpf_xsk *rtbpf_xsk__create(const struct rtbpf_xsk_opts *opts);
 
 /*
  * Sends one datagram. Returns 0 once it is on the TX ring and the kernel
- * has been kicked (copy mode: transmitted or queued in the driver), or
- * -EMSGSIZE (payload larger than frame or MTU allows), -ENOBUFS (no free
- * frame even after reaping), -EAGAIN (TX ring full), -ENETDOWN/-ENXIO
- * (device gone) or another -errno of send(2) in socket mode. Every error
- * is counted; nothing is dropped silently. Never allocates or blocks
- * (socket mode: a blocking send(2)). System calls: sendto() kicks.
+ * has been kicked (copy mode: handed to the device, or still queued and
+ * sent by the next kick), or -EMSGSIZE (payload larger than frame or MTU
+ * allows), -ENOBUFS (no free frame even after reaping), -EAGAIN (TX ring
+ * full), -ENETDOWN/-ENXIO (device down or gone), -EBUSY (copy mode: the
+ * device dropped it, e.g. no carrier) or another -errno of send(2) in
+ * socket mode. An error means the datagram was not sent and will not be:
+ * after a failed kick the frame is taken back off the TX ring (copy mode),
+ * so a retry cannot send it twice. Every error is counted; nothing is
+ * dropped silently. Never allocates or blocks (socket mode: a blocking
+ * send(2)). System calls: sendto() kicks.
  */
 int rtbpf_xsk__send(struct rtbpf_xsk *x, const void *payload, size_t len);
 
 /*
  * Sends n datagrams with one kick loop (socket mode: sendmmsg(2) of up to
  * 64). Returns how many were accepted (a prefix of iov; fewer than n when
- * frames or ring ran out, counted as above), or -errno when none was.
+ * frames or ring ran out or a kick failed, counted as above; the rest were
+ * not sent), or -errno when none was. A frame of an accepted prefix that
+ * the device then drops (EBUSY: no carrier) is counted in tx_dropped.
  */
 int rtbpf_xsk__send_batch(struct rtbpf_xsk *x, const struct iovec *iov,
 			  unsigned int n);

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# An error from rtbpf_xsk__send means "not sent", so a client may retry:
+# one copy-mode sender process (tests/tools/xsk_retry) sends while its own
+# link is down (ENETDOWN) and while the peer's is down (no carrier: the
+# device drops it, EBUSY), retries each datagram once the link is back,
+# and the peer's UDP socket must get each datagram exactly once.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/integration/xsk_netns.bash
+. "$(dirname "$0")/xsk_netns.bash"
+need_root
+RETRY=$RTBPF_BUILD/tests/xsk_retry
+PEER=$RTBPF_BUILD/tests/xsk_peer
+for t in "$RETRY" "$PEER"; do [ -x "$t" ] || fail "$t not built"; done
+netns_up
+port=9600
+
+start_bg peer "${IN_B[@]}" "$PEER" "$port" 2 3000
+wait_line "$T/peer.out" '^ready' || fail "peer not ready"
+coproc SENDER { in_a "$RETRY" veth0 "$IP_B" "$port" 2>&1; }
+_pids+=("$SENDER_PID")
+ask() { # line -> the sender's answer in $reply
+	echo "$1" >&"${SENDER[1]}"
+	read -r -t 10 reply <&"${SENDER[0]}" || fail "sender did not answer '$1'"
+}
+read -r -t 10 reply <&"${SENDER[0]}" || fail "sender did not start"
+[ "$reply" = ready ] || fail "sender: $reply"
+carrier() { # ns dev: waits until the link has carrier again
+	local i
+	for ((i = 0; i < 50; i++)); do
+		ip -n "$1" link show "$2" | grep -q 'state UP' && return 0
+		sleep 0.1
+	done
+	fail "$2 has no carrier"
+}
+
+# Our own link down: the kick fails before the kernel looks at the ring.
+ip -n "$NS_A" link set veth0 down
+ask "send 1"
+[ "$reply" = "rc=-100" ] || fail "send on a down link: $reply, want rc=-100 (ENETDOWN)"
+ask stats
+grep -q 'withdrawn=1' <<<"$reply" || fail "not taken back: $reply"
+ok "link down: send says ENETDOWN and the frame is taken back ($reply)"
+ip -n "$NS_A" link set veth0 up
+carrier "$NS_A" veth0
+ask "send 1"
+[ "$reply" = "rc=0" ] || fail "retry after link up: $reply"
+
+# The peer down: veth0 has no carrier, the device drops the frame.
+ip -n "$NS_B" link set veth1 down
+ask "send 2"
+[ "$reply" = "rc=-16" ] || fail "send without carrier: $reply, want rc=-16 (EBUSY)"
+ask stats
+grep -q 'tx_dropped=1' <<<"$reply" || fail "drop not counted: $reply"
+ok "no carrier: send says EBUSY, counted as dropped ($reply)"
+ip -n "$NS_B" link set veth1 up
+carrier "$NS_A" veth0
+ask "send 2"
+[ "$reply" = "rc=0" ] || fail "retry after carrier: $reply"
+ask reap
+echo quit >&"${SENDER[1]}"
+wait "$SENDER_PID" || fail "sender exit"
+
+wait "$bg_pid"
+res=$(tail -n 1 "$T/peer.out")
+grep -q 'received=2 intact=2 bad=0 dup=0' <<<"$res" ||
+	fail "peer: $res (want each datagram exactly once)"
+ok "each retried datagram arrived once: $res"
+xsk_nothing_left || fail "left attached"
