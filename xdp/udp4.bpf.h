@@ -14,7 +14,9 @@
 
 /*
  * The destination port (host order) of a complete IPv4 UDP datagram whose
- * destination address is dst_ip (network order; 0: any), else -1.
+ * destination address is dst_ip (network order; 0: any), else -1. Complete:
+ * not a fragment, and every byte its IP and UDP lengths claim is in the
+ * frame.
  */
 static __always_inline int udp4_dport(struct xdp_md *ctx, __u32 dst_ip)
 {
@@ -23,7 +25,7 @@ static __always_inline int udp4_dport(struct xdp_md *ctx, __u32 dst_ip)
 	struct ethhdr *eth = data;
 	struct iphdr *ip;
 	struct udphdr *udp;
-	__u32 ihl;
+	__u32 ihl, tot, ulen;
 
 	if ((void *)(eth + 1) > end)
 		return -1;
@@ -43,6 +45,15 @@ static __always_inline int udp4_dport(struct xdp_md *ctx, __u32 dst_ip)
 		return -1;
 	udp = (void *)ip + ihl;
 	if ((void *)(udp + 1) > end)
+		return -1;
+	/* Complete: the IP datagram fits in the frame (a frame may be longer:
+	 * Ethernet padding) and holds the UDP length, which covers its own
+	 * header. A truncated or inconsistent datagram goes to the kernel. */
+	tot = bpf_ntohs(ip->tot_len);
+	ulen = bpf_ntohs(udp->len);
+	if (tot < ihl + sizeof(*udp) || (void *)ip + tot > end)
+		return -1;
+	if (ulen < sizeof(*udp) || ulen > tot - ihl)
 		return -1;
 	return bpf_ntohs(udp->dest);
 }

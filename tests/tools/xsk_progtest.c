@@ -181,7 +181,24 @@ int main(void)
 		snprintf(name, sizeof(name), "truncated to %zu bytes", cut);
 		run(s, name, f, cut, false);
 	}
-	run(s, "headers only, no payload", f, 14 + 20 + 8, true);
+	/* Headers whole, the payload the lengths claim cut off. */
+	run(s, "payload cut off", f, 14 + 20 + 8, false);
+	run(s, "one payload byte short", f, n - 1, false);
+	n = udp4(f, 9000, ip_b);
+	f[17] = 20 + 8;
+	f[39] = 8;
+	run(s, "empty datagram, lengths agree", f, 14 + 20 + 8, true);
+	n = udp4(f, 9000, ip_b);
+	run(s, "ethernet padding after the datagram", f, n + 6, true);
+	n = udp4(f, 9000, ip_b);
+	f[17] = 20 + 4; /* IP total length shorter than IP + UDP headers */
+	run(s, "ip length below the headers", f, n, false);
+	n = udp4(f, 9000, ip_b);
+	f[39] = 8 + 17; /* UDP length past the IP datagram */
+	run(s, "udp length past the ip datagram", f, n, false);
+	n = udp4(f, 9000, ip_b);
+	f[39] = 7; /* below its own header */
+	run(s, "udp length below 8", f, n, false);
 
 	s_ip = load(ip_b);
 	if (!s_ip) {
