@@ -169,25 +169,35 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 	return on_wakeup(p);
 }
 
-/* Charge every run on this CPU that overlapped the wait [ts, now). */
+/*
+ * Charge every run on this CPU that overlapped the wait [ts, now). Runs
+ * older than the ring keeps (a wait through more than RUN_RING runs) are
+ * named by nobody: their time goes to pre_other_ns, so the preemptors'
+ * total still covers the wait.
+ */
 static __always_inline void charge_wait(struct sched_run_ring *ring,
 					struct sched_cpu_stats *st,
 					struct task_tab *t, __u64 ts)
 {
+	__u64 oldest = 0;
+
 	for (int i = 1; i <= RUN_RING; i++) {
 		const struct sched_run *r =
 			&ring->r[(ring->head - i) % RUN_RING];
 		__u64 from;
 
 		if (r->end <= ts)
-			break;
+			return;
 		from = r->start > ts ? r->start : ts;
 		if (r->pid)
 			task_tab_add(t, &ring->last_slot, &st->pre_other_ns,
 				     r->pid, (void *)r->task, r->end - from);
 		if (r->start <= ts)
-			break;
+			return;
+		oldest = r->start;
 	}
+	if (oldest > ts)
+		st->pre_other_ns += oldest - ts;
 }
 
 static __always_inline bool task_filtered(void)

@@ -20,7 +20,8 @@ struct sched_cpu_stats {
 	__u64 woken_running; /* woken, then ran on without a switch-in */
 	__u64 vol_switches; /* watched thread switched out while sleeping */
 	__u64 invol_switches; /* ... while still runnable */
-	__u64 pre_other_ns; /* preemptor time that found no table slot */
+	__u64 pre_other_ns; /* preemptor time that found no table slot, or
+			       ran before the last SCHED_RUN_RING runs */
 	__u64 stolen_ns; /* run time of unwatched tasks (kernel threads when
 			    no task filter is set), net of the interrupts
 			    in it when the noise collectors run */

@@ -108,6 +108,7 @@ void hist_json_summary(const struct hist *h, struct json_w *w)
 {
 	json_kv_u64(w, "min_ns", h->count ? h->min : 0);
 	json_kv_u64(w, "avg_ns", h->count ? h->sum / h->count : 0);
+	json_kv_u64(w, "sum_ns", h->sum);
 	json_kv_u64(w, "p50_ns", hist_quantile(h, 0.50));
 	json_kv_u64(w, "p99_ns", hist_quantile(h, 0.99));
 	json_kv_u64(w, "p999_ns", hist_quantile(h, 0.999));

@@ -39,3 +39,39 @@ echo "stolen time of rtbpf-hog on CPU 1: $stolen ns"
 [ "$stolen" -ge 1000000000 ] || fail "stolen time of the hog $stolen ns < 1 s"
 [ "$stolen" -le 2200000000 ] || fail "stolen time of the hog $stolen ns > its 2 s of life"
 ok "stolen time: rtbpf-hog ran $stolen ns on CPU 1"
+
+# The preemptors' time must add up to the waits (the CPU is never idle
+# here): with one hog above, and with twelve, whose runs in one wait of the
+# nice-19 sleeper outnumber the 8 runs a CPU's ring keeps (the older part
+# goes to preemptors_other_ns).
+covers() { # summary-json label
+	local sum pre
+	sum=$(jq .sum_ns <<<"$1")
+	pre=$(jq .preemptors_ns <<<"$1")
+	echo "$2: waits $sum ns, preemptors $pre ns (other $(jq .preemptors_other_ns <<<"$1"))"
+	[ "$sum" -gt 0 ] || fail "$2: no wait measured"
+	# 1 %: runs of the idle task inside a wait are charged to nobody
+	[ $((pre * 100)) -ge $((sum * 99)) ] || fail "$2: preemptors $pre ns < waits $sum ns"
+	[ "$pre" -le "$sum" ] || fail "$2: preemptors $pre ns > waits $sum ns"
+	ok "$2: preemptor time covers the waits"
+}
+covers "$sum" "one hog"
+
+rm -f "$T/go"
+start_bg gen "$WAKEGEN" hog --go "$T/go" --sleeper-cpu 1 --seconds 1 --period-us 1000 \
+	--sleeper-nice 19 --hogs 12
+wait_line "$T/gen.out" '^ready' || fail "wakegen did not start"
+gen_pid=$(sed -n 's/^ready pid=\([0-9]*\).*/\1/p' "$T/gen.out")
+sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")
+start_bg mon "$RTBPF" monitor --tid "$sleeper" --cpus 1 --json --interval 500ms
+mon_pid=$bg_pid
+wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
+touch "$T/go"
+wait "$gen_pid" || fail "wakegen failed"
+stop_bg "$mon_pid" TERM
+[ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc after SIGTERM"
+no_progs_left || fail "BPF programs left after SIGTERM"
+sum=$(jq -c 'select(.type=="summary") | .cpus[] | select(.cpu==1)' "$T/mon.out")
+[ "$(jq .preemptors_other_ns <<<"$sum")" -gt 0 ] ||
+	fail "twelve hogs: no wait longer than the ring's 8 runs (nothing in preemptors_other_ns)"
+covers "$sum" "twelve hogs"

@@ -10,8 +10,13 @@
  *   records wake-to-run latency in userspace: waker's clock before write()
  *   to sleeper's clock after read() returns (CLOCK_MONOTONIC, the clock BPF
  *   uses), which contains the kernel's wakeup-to-switch interval.
- * hog: a thread named "rtbpf-hog" spins (SCHED_OTHER, bounded time) on a CPU
- *   where a sleeper thread wakes every period and so must wait for it.
+ *   With --hold-us H (both on one CPU) the sleeper is SCHED_IDLE, so it
+ *   cannot preempt the waker, and the waker keeps the CPU for H us after
+ *   each write() returns: every wait then lasts at least H, a floor the
+ *   kernel's figures must respect.
+ * hog: --hogs N threads named "rtbpf-hog" spin (SCHED_OTHER, bounded time)
+ *   on a CPU where a sleeper thread wakes every period and so must wait
+ *   for them.
  *
  * Protocol: prints "ready pid=P sleeper=T waker=W" and waits until the file
  * given by --go exists (the test attaches the monitor first), then runs and
@@ -45,13 +50,16 @@ struct cfg {
 	double seconds;
 	uint64_t period_us;
 	int sleeper_nice;
+	uint64_t hold_us;
+	int hogs;
 };
 
 static struct cfg cfg = { .count = 1000,
 			  .waker_cpu = 0,
 			  .sleeper_cpu = 1,
 			  .seconds = 2,
-			  .period_us = 1000 };
+			  .period_us = 1000,
+			  .hogs = 1 };
 static int efd;
 static _Atomic uint64_t t0_ns, done, nv_before;
 static _Atomic int sleeper_tid;
@@ -137,6 +145,14 @@ static void *pp_sleeper(void *arg)
 	(void)arg;
 	pin(cfg.sleeper_cpu);
 	prctl(PR_SET_NAME, "rtbpf-sleeper");
+	if (cfg.hold_us) {
+		struct sched_param sp = { 0 };
+
+		if (sched_setscheduler(0, SCHED_IDLE, &sp)) {
+			perror("wakegen: SCHED_IDLE");
+			exit(1);
+		}
+	}
 	atomic_store(&sleeper_tid, (int)syscall(SYS_gettid));
 	for (uint64_t i = 0; i < cfg.count; i++) {
 		atomic_store(&nv_before, thread_nvcsw_self());
@@ -191,6 +207,16 @@ static int pingpong(void)
 			perror("wakegen: write eventfd");
 			return 1;
 		}
+		if (cfg.hold_us) {
+			/* keep the CPU (bounded, SCHED_OTHER), then sleep
+			 * long enough for the sleeper to run and block */
+			struct timespec nap = { .tv_nsec = 1000000 };
+			uint64_t until = now_ns() + cfg.hold_us * 1000;
+
+			while (now_ns() < until)
+				;
+			nanosleep(&nap, NULL);
+		}
 	}
 	pthread_join(th, NULL);
 	printf("{\"mode\":\"pingpong\",\"wakeups\":%" PRIu64
@@ -216,15 +242,18 @@ static void *hog(void *arg)
 	return NULL;
 }
 
+#define MAX_HOGS 32
+
 static int hog_mode(void)
 {
 	struct timespec pause = { .tv_nsec = 20000 };
-	pthread_t th;
+	pthread_t th[MAX_HOGS];
 	uint64_t end, n = 0;
 
 	pin(cfg.sleeper_cpu);
 	prctl(PR_SET_NAME, "rtbpf-sleeper");
-	pthread_create(&th, NULL, hog, NULL);
+	for (int i = 0; i < cfg.hogs && i < MAX_HOGS; i++)
+		pthread_create(&th[i], NULL, hog, NULL);
 	/* A low-weight sleeper cannot preempt the hog on wakeup: it waits
 	 * for the hog's slice, so the hog dominates its waits even when
 	 * other load shares the CPU. */
@@ -243,7 +272,8 @@ static int hog_mode(void)
 		nanosleep(&ts, NULL);
 		n++;
 	}
-	pthread_join(th, NULL);
+	for (int i = 0; i < cfg.hogs && i < MAX_HOGS; i++)
+		pthread_join(th[i], NULL);
 	(void)pause;
 	printf("{\"mode\":\"hog\",\"sleeps\":%" PRIu64 "}\n", n);
 	return 0;
@@ -255,7 +285,8 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"usage: wakegen pingpong|hog --go FILE [--count N] "
 			"[--waker-cpu C] [--sleeper-cpu C] [--seconds S] "
-			"[--period-us US] [--sleeper-nice N]\n");
+			"[--period-us US] [--sleeper-nice N] [--hold-us US] "
+			"[--hogs N]\n");
 		return 2;
 	}
 	cfg.mode = argv[1];
@@ -276,6 +307,10 @@ int main(int argc, char **argv)
 			cfg.sleeper_nice = (int)strtol(v, NULL, 10);
 		else if (!strcmp(k, "--period-us"))
 			cfg.period_us = strtoull(v, NULL, 10);
+		else if (!strcmp(k, "--hold-us"))
+			cfg.hold_us = strtoull(v, NULL, 10);
+		else if (!strcmp(k, "--hogs"))
+			cfg.hogs = (int)strtol(v, NULL, 10);
 		else {
 			fprintf(stderr, "wakegen: unknown option %s\n", k);
 			return 2;

@@ -64,6 +64,7 @@ static void json_cpu(struct monitor *m, const struct sched_snap *s,
 	const struct sched_cpu *c = &s->cpu[cpu];
 	const struct task_entry *top[TOP_PREEMPTORS];
 	struct json_w *w = &m->jw;
+	uint64_t pre_ns;
 	size_t k;
 
 	json_obj_begin(w);
@@ -77,6 +78,11 @@ static void json_cpu(struct monitor *m, const struct sched_snap *s,
 	json_kv_u64(w, "invol_switches", c->invol);
 	hist_json_summary(&c->lat, w);
 	json_kv_u64(w, "preemptors_other_ns", c->pre_other_ns);
+	pre_ns = c->pre_other_ns;
+	for (size_t i = 0; i < s->pre.n; i++)
+		if (s->pre.v[i].cpu == cpu)
+			pre_ns += s->pre.v[i].ns;
+	json_kv_u64(w, "preemptors_ns", pre_ns);
 	json_key(w, "preemptors");
 	json_arr_begin(w);
 	k = tasklist_top(&s->pre, cpu, top, TOP_PREEMPTORS, false);
