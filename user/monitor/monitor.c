@@ -79,6 +79,25 @@ static bool proc_exists(uint64_t id)
 	return access(path, F_OK) == 0;
 }
 
+/* The process a thread belongs to (its Tgid), or 0 when it is gone. */
+static uint64_t proc_tgid(uint64_t id)
+{
+	char path[64], line[128];
+	unsigned long long tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%llu/status",
+		 (unsigned long long)id);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %llu", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
 static int parse_collectors(struct monitor_opts *o, const char *list, char *err,
 			    size_t errlen)
 {
@@ -148,6 +167,13 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 				snprintf(err, sizeof(err),
 					 "%s: no such process", optarg);
 				ret = -ESRCH;
+			} else if (!ret && proc_tgid(v) != v) {
+				snprintf(err, sizeof(err),
+					 "%s is a thread of process %llu, not a "
+					 "process (--tid watches one thread)",
+					 optarg,
+					 (unsigned long long)proc_tgid(v));
+				ret = -EINVAL;
 			}
 			o->filter.has_tgid = true;
 			o->filter.tgid = (uint32_t)v;
