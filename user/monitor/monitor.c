@@ -168,11 +168,12 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 					 "%s: no such process", optarg);
 				ret = -ESRCH;
 			} else if (!ret && proc_tgid(v) != v) {
-				snprintf(err, sizeof(err),
-					 "%s is a thread of process %llu, not a "
-					 "process (--tid watches one thread)",
-					 optarg,
-					 (unsigned long long)proc_tgid(v));
+				snprintf(
+					err, sizeof(err),
+					"%s is a thread of process %llu, not a "
+					"process (--tid watches one thread)",
+					optarg,
+					(unsigned long long)proc_tgid(v));
 				ret = -EINVAL;
 			}
 			o->filter.has_tgid = true;
