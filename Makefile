@@ -194,7 +194,7 @@ tsan:
 vmlinux:
 	$(Q)scripts/gen-vmlinux.sh vmlinux/$(ARCH)/vmlinux.h
 
-# librtbpf is static: its users also link libxdp and libbpf (Requires.private)
+# librtbpf is static: its users also link libxdp and libbpf (Requires)
 install: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO)
 	install -d $(DESTDIR)$(prefix)/bin $(DESTDIR)$(libdir)/pkgconfig \
 		$(DESTDIR)$(includedir)/rtbpf
@@ -204,8 +204,8 @@ install: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO)
 	printf '%s\n' 'prefix=$(prefix)' 'libdir=$(libdir)' \
 		'includedir=$(includedir)' '' 'Name: librtbpf' \
 		'Description: rtbpf low-latency kit: ring, dispatcher, buffer pool, AF_XDP sockets' \
-		'Version: $(VERSION)' 'Requires.private: libxdp libbpf' \
-		'Libs: -L$${libdir} -lrtbpf' 'Libs.private: -lpthread -lm' \
+		'Version: $(VERSION)' 'Requires: libxdp libbpf' \
+		'Libs: -L$${libdir} -lrtbpf -lpthread -lm' \
 		'Cflags: -I$${includedir}' \
 		>$(DESTDIR)$(libdir)/pkgconfig/librtbpf.pc
 	install -m 0644 user/include/rtbpf/*.h xdp/include/rtbpf/*.h \

@@ -42,6 +42,9 @@ int xsk_prog_attach(struct rtbpf_xsk *x)
 	for (unsigned int i = 0; i < o->n_rx_ports; i++)
 		x->skel->rodata->cfg_ports[i] = o->rx_ports[i];
 	x->skel->rodata->cfg_dst_ip = o->rx_ip;
+	/* one slot per queue up to ours: any queue the device has fits */
+	if (o->queue >= XSK_STEER_MAX_QUEUES)
+		bpf_map__set_max_entries(x->skel->maps.xsks, o->queue + 1);
 	err = xsk_steer_bpf__load(x->skel);
 	if (err) {
 		xsk_set_err(x, "load XDP program: %s%s", strerror(-err),

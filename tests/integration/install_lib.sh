@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # make install DESTDIR=...: the binary, librtbpf.a, its headers and a
 # pkg-config file land under the prefix, and a program built only from
-# what was installed (pkg-config --static librtbpf) links and runs.
+# what was installed (pkg-config librtbpf, with and without --static)
+# links and runs, the AF_XDP part (libxdp, libbpf) included.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 command -v pkg-config >/dev/null || skip "pkg-config missing"
@@ -17,25 +18,33 @@ done
 "$dest/usr/bin/rtbpf" --version >/dev/null || fail "installed rtbpf does not run"
 
 cat >"$T/use.c" <<'C'
+#include <errno.h>
 #include <stdio.h>
 #include <rtbpf/ring.h>
+#include <rtbpf/xsk.h>
 
 int main(void)
 {
 	struct rtbpf_ring *r = rtbpf_ring__new(8, 0);
 	struct rtbpf_msg in = { .key = 42 }, out = { 0 };
 
+	struct rtbpf_xsk_opts o = { 0 }; /* no interface: EINVAL */
+
 	if (!r || rtbpf_ring__try_push(r, &in) || rtbpf_ring__pop(r, &out))
+		return 1;
+	if (rtbpf_xsk__create(&o) || errno != EINVAL)
 		return 1;
 	printf("%llu\n", (unsigned long long)out.key);
 	rtbpf_ring__free(r);
 	return 0;
 }
 C
-flags=$(PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_PATH=$dest/usr/lib/pkgconfig \
-	pkg-config --cflags --libs --static librtbpf) || fail "pkg-config librtbpf failed"
-# shellcheck disable=SC2086 # flags are words
-cc -std=gnu11 "$T/use.c" $flags -o "$T/use" 2>"$T/cc.err" ||
-	fail "building against the installed library: $(cat "$T/cc.err")"
-[ "$("$T/use")" = 42 ] || fail "program built from the install gave the wrong answer"
-ok "installed under DESTDIR; a program built with pkg-config librtbpf runs"
+for static in "" --static; do
+	flags=$(PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_PATH=$dest/usr/lib/pkgconfig \
+		pkg-config --cflags --libs $static librtbpf) || fail "pkg-config $static librtbpf failed"
+	# shellcheck disable=SC2086 # flags are words
+	cc -std=gnu11 "$T/use.c" $flags -o "$T/use" 2>"$T/cc.err" ||
+		fail "building against the installed library ($static): $(cat "$T/cc.err")"
+	[ "$("$T/use")" = 42 ] || fail "program built from the install ($static) gave the wrong answer"
+	ok "installed under DESTDIR; a program built with pkg-config $static librtbpf runs"
+done

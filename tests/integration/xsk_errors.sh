@@ -51,3 +51,14 @@ grep -q 'mode socket (zero-copy bind: Operation not permitted; copy bind: Operat
 	"$T/out" || fail "unprivileged fallback: $(head -n 1 "$T/out")"
 ok "unprivileged: $(head -n 1 "$T/out")"
 xsk_nothing_left || fail "left attached"
+
+# A queue beyond the XSKMAP's default 64 slots: the map grows to fit it.
+ip -n "$NS_A" link add qa numrxqueues 128 numtxqueues 128 type veth \
+	peer name qb numrxqueues 128 numtxqueues 128 || fail "128-queue veth"
+ip -n "$NS_A" link set qa up
+ip -n "$NS_A" link set qb up
+in_a "$RTBPF" xsk recv --dev qb --port 9000 --queue 100 --duration 300ms >"$T/out" 2>&1 ||
+	fail "recv on queue 100: $(cat "$T/out")"
+grep -q 'qb queue 100 port 9000, mode copy' "$T/out" || fail "queue 100: $(head -n 1 "$T/out")"
+ok "queue 100 of 128: $(head -n 1 "$T/out")"
+xsk_nothing_left || fail "left attached"
