@@ -6,7 +6,8 @@
 /* Destination UDP ports one program steers (cfg_ports). */
 #define XSK_STEER_MAX_PORTS 8
 /* Queues (XSKMAP keys) one program serves. */
-#define XSK_STEER_MAX_QUEUES 64 /* XSKMAP slots; grown at load for a higher queue */
+#define XSK_STEER_MAX_QUEUES \
+	64 /* XSKMAP slots; grown at load for a higher queue */
 
 /* Index into the per-CPU counters array. */
 enum xsk_steer_counter {
