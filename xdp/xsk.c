@@ -345,6 +345,16 @@ static int open_mode(struct rtbpf_xsk *x)
 			return err;
 		}
 	}
+	if (x->can_recv && o->n_rx_ports > 1) {
+		/* one socket receives one port: refuse rather than lose the
+		 * other ports' datagrams without a word */
+		xsk_set_err(x,
+			    "%s%s%s%sUDP socket mode receives one port, not %u "
+			    "(one object per port)",
+			    zc_why, *zc_why ? "; " : "", cp_why,
+			    *cp_why ? "; " : "", o->n_rx_ports);
+		return -EINVAL;
+	}
 	err = open_udp(x);
 	if (err) {
 		xsk_set_err(x, "%s%s%s%sUDP socket: %s", zc_why,

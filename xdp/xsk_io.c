@@ -209,9 +209,22 @@ static inline void put_frame(struct rtbpf_xsk *x, uint32_t idx,
 	d->options = 0;
 }
 
+/*
+ * The socket is connected: an ICMP port-unreachable for an earlier
+ * datagram fails the next send with ECONNREFUSED, which then sends
+ * nothing. AF_XDP never sees such errors; count it and send again.
+ */
+#define ICMP_RETRIES 2
+
 static int send_sock(struct rtbpf_xsk *x, const void *payload, size_t len)
 {
-	if (send(x->ufd, payload, len, 0) < 0) {
+	for (int i = 0;; i++) {
+		if (send(x->ufd, payload, len, 0) >= 0)
+			break;
+		if (errno == ECONNREFUSED && i < ICMP_RETRIES) {
+			x->st.icmp_refused++;
+			continue;
+		}
 		x->st.send_errors++;
 		return -errno;
 	}
@@ -260,7 +273,7 @@ static int send_batch_sock(struct rtbpf_xsk *x, const struct iovec *iov,
 			   unsigned int n)
 {
 	struct mmsghdr m[BATCH_MAX];
-	unsigned int done = 0, k, i;
+	unsigned int done = 0, k, i, refused = 0;
 	int r;
 
 	while (done < n) {
@@ -271,6 +284,11 @@ static int send_batch_sock(struct rtbpf_xsk *x, const struct iovec *iov,
 			m[i].msg_hdr.msg_iovlen = 1;
 		}
 		r = sendmmsg(x->ufd, m, k, 0);
+		if (r < 0 && errno == ECONNREFUSED &&
+		    refused++ < ICMP_RETRIES) {
+			x->st.icmp_refused++; /* as send_sock */
+			continue;
+		}
 		if (r < 0) {
 			x->st.send_errors++;
 			return done ? (int)done : -errno;

@@ -62,3 +62,16 @@ in_a "$RTBPF" xsk recv --dev qb --port 9000 --queue 100 --duration 300ms >"$T/ou
 grep -q 'qb queue 100 port 9000, mode copy' "$T/out" || fail "queue 100: $(head -n 1 "$T/out")"
 ok "queue 100 of 128: $(head -n 1 "$T/out")"
 xsk_nothing_left || fail "left attached"
+
+# Socket mode to a port nobody listens on: the peer's ICMP port
+# unreachable fails a later send() of the connected socket with
+# ECONNREFUSED; the library counts it and sends again, so all go out.
+in_a "$RTBPF" xsk send --dev veth0 --dst "$IP_B:9999" --mode socket --count 50 \
+	--rate 1000 --json >"$T/out" 2>"$T/err" || fail "socket send to a closed port: $(cat "$T/err")"
+grep -q '"sent":50' "$T/out" || fail "closed port: not all sent: $(cat "$T/out")"
+grep -q '"icmp_refused":[1-9]' "$T/out" || fail "closed port: no ICMP refusal seen: $(cat "$T/out")"
+ok "socket mode to a closed port: 50 sent, $(grep -o '"icmp_refused":[0-9]*' "$T/out")"
+
+# Socket mode receives one port per object: more is refused, not lost.
+expect 2 'UDP socket mode receives one port, not 2' \
+	in_b "$RTBPF" xsk recv --dev veth1 --port 9000 --port 9001 --mode socket --count 1

@@ -191,6 +191,7 @@ void xsk_print_stats(struct rtbpf_xsk *x, bool json, struct json_w *w)
 		F(no_frame),
 		F(too_big),
 		F(send_errors),
+		F(icmp_refused),
 		F(received),
 		F(rx_malformed),
 		F(rx_dropped),

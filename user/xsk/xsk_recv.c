@@ -28,7 +28,8 @@ enum {
 
 static const struct cli_opt recv_opts[] = {
 	{ "dev", 'd', "IF", "interface to receive on (required)" },
-	{ "port", 'p', "PORT", "UDP destination port to steer (required)" },
+	{ "port", 'p', "PORT",
+	  "UDP destination port to steer (required; repeat for up to 8)" },
 	{ "ip", 'i', "IP", "steer only datagrams to this address" },
 	{ "queue", 'q', "Q", "queue to bind (default 0)" },
 	{ "count", 'n', "N", "stop after N datagrams" },
@@ -66,9 +67,13 @@ static int parse(struct recv_cfg *c, int argc, char **argv)
 		err[0] = '\0';
 		switch (opt) {
 		case 'p':
-			if (!parse_u64(optarg, 1, 65535, &v, err, sizeof(err)))
-				c->o.rx_ports[0] = (uint16_t)v;
-			c->o.n_rx_ports = 1;
+			if (c->o.n_rx_ports >= RTBPF_XSK_MAX_PORTS)
+				snprintf(err, sizeof(err),
+					 "--port: at most %d ports",
+					 RTBPF_XSK_MAX_PORTS);
+			else if (!parse_u64(optarg, 1, 65535, &v, err,
+					    sizeof(err)))
+				c->o.rx_ports[c->o.n_rx_ports++] = (uint16_t)v;
 			break;
 		case 'i':
 			if (xsk_parse_ipport(optarg, &c->o.rx_ip, &port, false))

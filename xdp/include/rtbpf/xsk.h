@@ -108,6 +108,9 @@ struct rtbpf_xsk_stats {
 	uint64_t no_frame; /* -ENOBUFS: no free UMEM frame */
 	uint64_t too_big; /* -EMSGSIZE */
 	uint64_t send_errors; /* socket mode: send()/sendmmsg() failures */
+	uint64_t icmp_refused; /* socket mode: ECONNREFUSED from an earlier
+				  datagram's ICMP port unreachable (nothing
+				  was sent by that call; sent again) */
 	uint64_t received; /* datagrams returned by recv */
 	uint64_t rx_malformed; /* frames on the RX ring that were not ours */
 	/* XDP_STATISTICS (zero in socket mode). */
