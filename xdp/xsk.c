@@ -304,7 +304,7 @@ static int open_mode(struct rtbpf_xsk *x)
 	const struct rtbpf_xsk_opts *o = &x->o;
 	enum rtbpf_xsk_mode m = o->mode == RTBPF_XSK_AUTO ? RTBPF_XSK_ZEROCOPY :
 							    o->mode;
-	char zc_why[80] = "", cp_why[80] = "";
+	char zc_why[96] = "", cp_why[128] = "";
 	int err = 0;
 
 	if (m == RTBPF_XSK_ZEROCOPY) {
@@ -339,7 +339,10 @@ static int open_mode(struct rtbpf_xsk *x)
 		}
 		snprintf(cp_why, sizeof(cp_why), "copy bind: %s%s",
 			 strerror(-err),
-			 err == -EPERM ? " (needs CAP_NET_RAW)" : "");
+			 err == -EPERM	 ? " (needs CAP_NET_RAW)" :
+			 err == -ENOBUFS ? " (UMEM over RLIMIT_MEMLOCK: "
+					   "ulimit -l, or CAP_IPC_LOCK)" :
+					   "");
 		if (o->strict) {
 			xsk_set_err(x, "%s", cp_why);
 			return err;

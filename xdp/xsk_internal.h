@@ -13,7 +13,7 @@
 struct rtbpf_xsk {
 	struct rtbpf_xsk_opts o; /* errbuf cleared after create */
 	enum rtbpf_xsk_mode mode;
-	char why[192];
+	char why[320];
 	int ifindex;
 	unsigned int mtu;
 	size_t max_payload;
