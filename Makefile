@@ -66,7 +66,7 @@ libdir ?= $(prefix)/lib
 includedir ?= $(prefix)/include
 
 RTBPF := $(O)/bin/rtbpf
-RTBPF_STATIC := $(O)/bin/rtbpf-static
+RTBPF_STATIC := $(O)/static/rtbpf
 
 # Unit tests: tests/unit/test_X.c, linked with the shared code and cmocka,
 # built with sanitizers into a separate object tree.
@@ -222,7 +222,7 @@ help:
 	@echo '  check    clang-format, shellcheck and unit tests, warnings as errors'
 	@echo '  tsan     the lock-free library tests under ThreadSanitizer'
 	@echo '  bench    install missing packages, build, print benchmark figures'
-	@echo '  static   build $(O)/bin/rtbpf-static, needing no shared library'
+	@echo '  static   build $(O)/static/rtbpf, needing no shared library'
 	@echo '  install  install rtbpf, librtbpf and its headers under $$(DESTDIR)$$(prefix) ($(prefix))'
 	@echo '  e2e      install missing packages, build, run the end-to-end latency matrix'
 	@echo '  vmlinux  regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel'

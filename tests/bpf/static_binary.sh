@@ -5,7 +5,7 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 need_root
-bin=$RTBPF_BUILD/bin/rtbpf-static
+bin=$RTBPF_BUILD/static/rtbpf
 [ -x "$bin" ] || fail "$bin not built (make static)"
 out=$(ldd "$bin" 2>&1)
 case $out in
