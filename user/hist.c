@@ -12,13 +12,7 @@ void hist_reset(struct hist *h)
 
 void hist_add_value(struct hist *h, uint64_t v)
 {
-	h->b[hist_bucket(v)]++;
-	if (!h->count || v < h->min)
-		h->min = v;
-	if (v > h->max)
-		h->max = v;
-	h->count++;
-	h->sum += v;
+	HIST_ADD(h, v);
 }
 
 void hist_merge(struct hist *h, const struct hist *a)

@@ -32,13 +32,7 @@ static inline uint64_t now_ns(void)
 
 static inline void hist_add(struct rtbpf_hist *h, uint64_t v)
 {
-	h->b[hist_bucket(v)]++;
-	if (!h->count || v < h->min)
-		h->min = v;
-	if (v > h->max)
-		h->max = v;
-	h->sum += v;
-	h->count++;
+	HIST_ADD(h, v);
 }
 
 static uint32_t reap_comp(struct rtbpf_xsk *x)

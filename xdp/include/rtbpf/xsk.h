@@ -152,8 +152,10 @@ struct rtbpf_xsk *rtbpf_xsk__create(const struct rtbpf_xsk_opts *opts);
  * full), -ENETDOWN/-ENXIO (device down or gone), -EBUSY (copy mode: the
  * device dropped it, e.g. no carrier) or another -errno of send(2) in
  * socket mode. An error means the datagram was not sent and will not be:
- * after a failed kick the frame is taken back off the TX ring (copy mode),
- * so a retry cannot send it twice. Every error is counted; nothing is
+ * after a failed kick the frame is taken back off the TX ring, so a retry
+ * cannot send it twice. (Zero-copy mode cannot take it back: the driver
+ * reads the ring on its own, so there -ENETDOWN leaves the frame queued,
+ * to leave when the device is up again; do not resend it.) Every error is counted; nothing is
  * dropped silently. Never allocates or blocks (socket mode: a blocking
  * send(2)). System calls: sendto() kicks.
  */
