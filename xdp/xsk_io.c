@@ -250,8 +250,6 @@ int rtbpf_xsk__send(struct rtbpf_xsk *x, const void *payload, size_t len)
 	put_frame(x, idx, payload, len);
 	xsk_ring_prod__submit(&x->tx, 1);
 	x->st.submitted++;
-	if (x->mode != RTBPF_XSK_COPY)
-		x->tx_exposed = x->tx.cached_prod; /* the driver may look now */
 	x->tx_mine = idx;
 	x->tx_mine_dropped = false;
 	err = kick(x);
@@ -340,10 +338,7 @@ int rtbpf_xsk__send_batch(struct rtbpf_xsk *x, const struct iovec *iov,
 				  iov[ok + i].iov_len);
 		xsk_ring_prod__submit(&x->tx, got);
 		x->st.submitted += got;
-		if (x->mode != RTBPF_XSK_COPY)
-			x->tx_exposed = x->tx.cached_prod;
 		ok += got;
-		x->tx_mine = idx + got - 1;
 		err = kick(x);
 		if (err) {
 			/* what the failed kick took back was not sent */
