@@ -139,7 +139,7 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 {
 	struct cli_parser p;
 	char err[256];
-	uint64_t v;
+	uint64_t v, tgid;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -163,17 +163,16 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 		case 'p':
 			ret = parse_u64(optarg, 1, INT32_MAX, &v, err,
 					sizeof(err));
-			if (!ret && !proc_exists(v)) {
+			tgid = ret ? 0 : proc_tgid(v);
+			if (!ret && !tgid) {
 				snprintf(err, sizeof(err),
 					 "%s: no such process", optarg);
 				ret = -ESRCH;
-			} else if (!ret && proc_tgid(v) != v) {
-				snprintf(
-					err, sizeof(err),
-					"%s is a thread of process %llu, not a "
-					"process (--tid watches one thread)",
-					optarg,
-					(unsigned long long)proc_tgid(v));
+			} else if (!ret && tgid != v) {
+				snprintf(err, sizeof(err),
+					 "%s is a thread of process %llu, not "
+					 "a process (--tid watches one thread)",
+					 optarg, (unsigned long long)tgid);
 				ret = -EINVAL;
 			}
 			o->filter.has_tgid = true;
