@@ -140,8 +140,13 @@ static __always_inline int on_wakeup(struct task_struct *p)
 		wk->to_cpu[cpu]++;
 	w = bpf_task_storage_get(&wait_recs, p, 0,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!w)
+	if (!w) {
+		/* counted, so that every wakeup is accounted for */
+		cs = bpf_map_lookup_elem(&cpu_state, &zero);
+		if (cs)
+			cs->st.untimed++;
 		return 0;
+	}
 	if (w->ts) {
 		/* waiting since a preemption: keep the older start */
 		if (w->preempted)

@@ -18,6 +18,9 @@ struct sched_cpu_stats {
 	__u64 sum_ns; /* of the wait samples; their count is the sum of hist */
 	__u64 preempted; /* samples that started at an involuntary switch-out */
 	__u64 woken_running; /* woken, then ran on without a switch-in */
+	__u64 untimed; /* woken, but its start could not be stored: the
+			  task's first storage could not be made then (task
+			  storage busy on this CPU, e.g. a task exiting) */
 	__u64 vol_switches; /* watched thread switched out while sleeping */
 	__u64 invol_switches; /* ... while still runnable */
 	__u64 pre_other_ns; /* preemptor time that found no table slot, or

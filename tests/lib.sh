@@ -48,7 +48,11 @@ bg_pid=
 start_bg() {
 	local name=$1
 	shift
-	"$@" >"$T/$name.out" 2>"$T/$name.err" &
+	# emptied here, before the fork: a wait_line that follows must not
+	# find the previous run's lines before the child opens the files
+	: >"$T/$name.out"
+	: >"$T/$name.err"
+	"$@" >>"$T/$name.out" 2>>"$T/$name.err" &
 	bg_pid=$!
 	_pids+=("$bg_pid")
 }

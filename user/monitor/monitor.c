@@ -414,14 +414,20 @@ static int run_loop(struct monitor *m, struct sched_coll *sc,
 
 	if (m->opts.duration_ns)
 		deadline = m->start_ns + m->opts.duration_ns;
-	while (!stop_signal) {
+	for (;;) {
 		uint64_t next = last + m->opts.interval_ns, now;
+		bool stopping;
 
 		if (deadline && next > deadline)
 			next = deadline;
-		wait_until(m, rb, next);
+		if (!stop_signal)
+			wait_until(m, rb, next);
 		if (rb)
 			ring_buffer__consume(rb);
+		/* Only a read that starts after the signal has everything
+		 * before it: one that arrives during a read or a render
+		 * gets one more round. */
+		stopping = stop_signal;
 		now = now_ns();
 		err = read_interval(m, sc);
 		if (err)
@@ -433,7 +439,7 @@ static int run_loop(struct monitor *m, struct sched_coll *sc,
 		m->seq++;
 		render_interval(m, now, now - last);
 		last = now;
-		if ((deadline && now >= deadline) ||
+		if (stopping || (deadline && now >= deadline) ||
 		    (m->opts.count && m->seq >= m->opts.count))
 			break;
 	}

@@ -73,6 +73,7 @@ static void json_cpu(struct monitor *m, const struct sched_snap *s,
 	json_kv_u64(w, "samples", c->lat.count);
 	json_kv_u64(w, "wakeups", c->wakeups);
 	json_kv_u64(w, "woken_running", c->woken_running);
+	json_kv_u64(w, "untimed_wakeups", c->untimed);
 	json_kv_u64(w, "preempted_waits", c->preempted);
 	json_kv_u64(w, "vol_switches", c->vol);
 	json_kv_u64(w, "invol_switches", c->invol);
@@ -128,6 +129,7 @@ static void json_record(struct monitor *m, const char *type,
 		hist_merge(&all.lat, &c->lat);
 		all.wakeups += c->wakeups;
 		all.woken_running += c->woken_running;
+		all.untimed += c->untimed;
 		all.preempted += c->preempted;
 		all.invol += c->invol;
 		all.vol += c->vol;
@@ -138,6 +140,7 @@ static void json_record(struct monitor *m, const char *type,
 	json_kv_u64(w, "samples", all.lat.count);
 	json_kv_u64(w, "wakeups", all.wakeups);
 	json_kv_u64(w, "woken_running", all.woken_running);
+	json_kv_u64(w, "untimed_wakeups", all.untimed);
 	json_kv_u64(w, "preempted_waits", all.preempted);
 	json_kv_u64(w, "vol_switches", all.vol);
 	json_kv_u64(w, "invol_switches", all.invol);

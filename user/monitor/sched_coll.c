@@ -121,6 +121,7 @@ static void cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
 	u->lat.count = 0;
 	u->lat.sum = k->sum_ns - p->sum_ns;
 	u->woken_running = k->woken_running - p->woken_running;
+	u->untimed = k->untimed - p->untimed;
 	u->preempted = k->preempted - p->preempted;
 	u->vol = k->vol_switches - p->vol_switches;
 	u->invol = k->invol_switches - p->invol_switches;
