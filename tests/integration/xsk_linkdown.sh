@@ -68,3 +68,19 @@ grep -q 'received=2 intact=2 bad=0 dup=0' <<<"$res" ||
 	fail "peer: $res (want each datagram exactly once)"
 ok "each retried datagram arrived once: $res"
 xsk_nothing_left || fail "left attached"
+
+# The CLI reports what the device dropped and fails: a batch of 10 sent
+# without carrier counts as 0 sent.
+ip -n "$NS_B" link set veth1 down
+# taking veth0 down above flushed its neighbours
+ip -n "$NS_A" neigh replace "$IP_B" lladdr "$(in_b cat /sys/class/net/veth1/address)" \
+	dev veth0 nud permanent
+rc=0
+in_a "$RTBPF" xsk send --dev veth0 --dst "$IP_B:$port" --mode copy --count 10 \
+	--batch 4 --json >"$T/cli.out" 2>"$T/cli.err" || rc=$?
+[ "$rc" = 1 ] || fail "send without carrier: exit $rc, want 1"
+grep -q 'the device dropped 10 datagram' "$T/cli.err" || fail "no drop message: $(cat "$T/cli.err")"
+grep -q '"sent":0,' "$T/cli.out" || fail "drops counted as sent: $(grep '"sent"' "$T/cli.out")"
+grep -q '"tx_dropped":10,' "$T/cli.out" || fail "tx_dropped: $(cat "$T/cli.out")"
+ok "CLI without carrier: exit 1, $(cat "$T/cli.err")"
+xsk_nothing_left || fail "left attached"
