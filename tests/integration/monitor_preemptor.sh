@@ -8,22 +8,29 @@
 need_root
 need_cpus 2
 
-start_bg gen "$WAKEGEN" hog --go "$T/go" --sleeper-cpu 1 --seconds 2 --period-us 1000 \
-	--sleeper-nice 19
-wait_line "$T/gen.out" '^ready' || fail "wakegen did not start"
-gen_pid=$(sed -n 's/^ready pid=\([0-9]*\).*/\1/p' "$T/gen.out")
-sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")
-start_bg mon "$RTBPF" monitor --tid "$sleeper" --cpus 1 --json --interval 500ms
-mon_pid=$bg_pid
-wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
-touch "$T/go"
-wait "$gen_pid" || fail "wakegen failed"
-stop_bg "$mon_pid" TERM
-[ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc after SIGTERM"
-no_progs_left || fail "BPF programs left after SIGTERM"
+# hog_run WAKEGEN-ARGS...: the sleeper on CPU 1 beside hogs, watched by
+# --tid; CPU 1's summary record in $sum.
+hog_run() {
+	local gen_pid sleeper mon_pid
+	rm -f "$T/go"
+	start_bg gen "$WAKEGEN" hog --go "$T/go" --sleeper-cpu 1 --period-us 1000 \
+		--sleeper-nice 19 "$@"
+	wait_line "$T/gen.out" '^ready' || fail "wakegen did not start"
+	gen_pid=$(sed -n 's/^ready pid=\([0-9]*\).*/\1/p' "$T/gen.out")
+	sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")
+	start_bg mon "$RTBPF" monitor --tid "$sleeper" --cpus 1 --json --interval 500ms
+	mon_pid=$bg_pid
+	wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
+	touch "$T/go"
+	wait "$gen_pid" || fail "wakegen failed"
+	stop_bg "$mon_pid" TERM
+	[ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc after SIGTERM"
+	no_progs_left || fail "BPF programs left after SIGTERM"
+	sum=$(jq -c 'select(.type=="summary") | .cpus[] | select(.cpu==1)' "$T/mon.out")
+	[ -n "$sum" ] || fail "no summary for CPU 1"
+}
 
-sum=$(jq -c 'select(.type=="summary") | .cpus[] | select(.cpu==1)' "$T/mon.out")
-[ -n "$sum" ] || fail "no summary for CPU 1"
+hog_run --seconds 2
 echo "cpu1: $(jq -c '{wakeups,samples,p50_ns,max_ns,invol_switches,preemptors}' <<<"$sum")"
 top=$(jq -r '.preemptors[0].comm' <<<"$sum")
 top_ns=$(jq -r '.preemptors[0].ns' <<<"$sum")
@@ -57,21 +64,7 @@ covers() { # summary-json label
 }
 covers "$sum" "one hog"
 
-rm -f "$T/go"
-start_bg gen "$WAKEGEN" hog --go "$T/go" --sleeper-cpu 1 --seconds 1 --period-us 1000 \
-	--sleeper-nice 19 --hogs 12
-wait_line "$T/gen.out" '^ready' || fail "wakegen did not start"
-gen_pid=$(sed -n 's/^ready pid=\([0-9]*\).*/\1/p' "$T/gen.out")
-sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")
-start_bg mon "$RTBPF" monitor --tid "$sleeper" --cpus 1 --json --interval 500ms
-mon_pid=$bg_pid
-wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
-touch "$T/go"
-wait "$gen_pid" || fail "wakegen failed"
-stop_bg "$mon_pid" TERM
-[ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc after SIGTERM"
-no_progs_left || fail "BPF programs left after SIGTERM"
-sum=$(jq -c 'select(.type=="summary") | .cpus[] | select(.cpu==1)' "$T/mon.out")
+hog_run --seconds 1 --hogs 12
 [ "$(jq .preemptors_other_ns <<<"$sum")" -gt 0 ] ||
 	fail "twelve hogs: no wait longer than the ring's 8 runs (nothing in preemptors_other_ns)"
 covers "$sum" "twelve hogs"

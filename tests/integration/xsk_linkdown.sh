@@ -35,29 +35,27 @@ carrier() { # ns dev: waits until the link has carrier again
 	fail "$2 has no carrier"
 }
 
-# Our own link down: the kick fails before the kernel looks at the ring.
-ip -n "$NS_A" link set veth0 down
-ask "send 1"
-[ "$reply" = "rc=-100" ] || fail "send on a down link: $reply, want rc=-100 (ENETDOWN)"
-ask stats
-grep -q 'withdrawn=1' <<<"$reply" || fail "not taken back: $reply"
-ok "link down: send says ENETDOWN and the frame is taken back ($reply)"
-ip -n "$NS_A" link set veth0 up
-carrier "$NS_A" veth0
-ask "send 1"
-[ "$reply" = "rc=0" ] || fail "retry after link up: $reply"
-
-# The peer down: veth0 has no carrier, the device drops the frame.
-ip -n "$NS_B" link set veth1 down
-ask "send 2"
-[ "$reply" = "rc=-16" ] || fail "send without carrier: $reply, want rc=-16 (EBUSY)"
-ask stats
-grep -q 'tx_dropped=1' <<<"$reply" || fail "drop not counted: $reply"
-ok "no carrier: send says EBUSY, counted as dropped ($reply)"
-ip -n "$NS_B" link set veth1 up
-carrier "$NS_A" veth0
-ask "send 2"
-[ "$reply" = "rc=0" ] || fail "retry after carrier: $reply"
+# down_retry WHAT NS DEV SEQ RC COUNTER: with DEV of NS down, "send SEQ"
+# must fail with RC and count COUNTER=1; with it up again, the retry of
+# the same datagram must succeed.
+down_retry() {
+	local what=$1 ns=$2 dev=$3 seq=$4 rc=$5 counter=$6
+	ip -n "$ns" link set "$dev" down
+	ask "send $seq"
+	[ "$reply" = "rc=$rc" ] || fail "$what: $reply, want rc=$rc"
+	ask stats
+	grep -q "$counter=1" <<<"$reply" || fail "$what: $counter not counted: $reply"
+	ok "$what: send says rc=$rc, $counter counted ($reply)"
+	ip -n "$ns" link set "$dev" up
+	carrier "$NS_A" veth0
+	ask "send $seq"
+	[ "$reply" = "rc=0" ] || fail "$what: retry once the link is back: $reply"
+}
+# Our own link down: the kick fails (ENETDOWN) before the kernel looks at
+# the ring, and the frame is taken back.
+down_retry "link down" "$NS_A" veth0 1 -100 withdrawn
+# The peer down: veth0 has no carrier, the device drops the frame (EBUSY).
+down_retry "no carrier" "$NS_B" veth1 2 -16 tx_dropped
 ask reap
 echo quit >&"${SENDER[1]}"
 wait "$SENDER_PID" || fail "sender exit"
