@@ -35,7 +35,7 @@
 /* EBUSY backoff: 1, 2, 4 ... 256 ms, then 256 ms steps; about 2.5 s. */
 #define BIND_TRIES 12
 
-void xsk_set_err(struct rtbpf_xsk *x, const char *fmt, ...)
+void rtbpf_xsk_set_err(struct rtbpf_xsk *x, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -79,32 +79,33 @@ static int check_opts(struct rtbpf_xsk *x)
 	if (!o->rx_size)
 		o->rx_size = 2048;
 	if (o->frame_size != 2048 && o->frame_size != 4096) {
-		xsk_set_err(x, "frame size %u: must be 2048 or 4096",
-			    o->frame_size);
+		rtbpf_xsk_set_err(x, "frame size %u: must be 2048 or 4096",
+				  o->frame_size);
 		return -EINVAL;
 	}
 	if (!pow2(o->n_frames) || !pow2(o->tx_size) || !pow2(o->rx_size) ||
 	    o->n_frames < 64 || o->n_frames > (1u << 20) ||
 	    o->tx_size > (1u << 16) || o->rx_size > (1u << 16)) {
-		xsk_set_err(x, "frame count and ring sizes must be powers "
-			       "of two (64..1M frames, rings up to 64K)");
+		rtbpf_xsk_set_err(x,
+				  "frame count and ring sizes must be powers "
+				  "of two (64..1M frames, rings up to 64K)");
 		return -EINVAL;
 	}
 	if (o->mode > RTBPF_XSK_SOCKET || o->attach > RTBPF_XSK_ATTACH_SKB ||
 	    o->n_rx_ports > RTBPF_XSK_MAX_PORTS) {
-		xsk_set_err(x, "bad mode, attach mode or port count");
+		rtbpf_xsk_set_err(x, "bad mode, attach mode or port count");
 		return -EINVAL;
 	}
 	for (unsigned int i = 0; i < o->n_rx_ports; i++)
 		if (!o->rx_ports[i]) {
-			xsk_set_err(x, "receive port 0");
+			rtbpf_xsk_set_err(x, "receive port 0");
 			return -EINVAL;
 		}
 	x->can_send = o->dst_ip && o->dst_port;
 	x->can_recv = o->n_rx_ports > 0;
 	if (!x->can_send && !x->can_recv) {
-		xsk_set_err(x, "nothing to do: no destination and no "
-			       "receive port");
+		rtbpf_xsk_set_err(x, "nothing to do: no destination and no "
+				     "receive port");
 		return -EINVAL;
 	}
 	return 0;
@@ -319,7 +320,7 @@ static int open_mode(struct rtbpf_xsk *x)
 			 strerror(-err),
 			 err == -EOPNOTSUPP ? " (driver lacks zero-copy)" : "");
 		if (o->strict) {
-			xsk_set_err(x, "%s", zc_why);
+			rtbpf_xsk_set_err(x, "%s", zc_why);
 			return err;
 		}
 		m = RTBPF_XSK_COPY;
@@ -344,25 +345,26 @@ static int open_mode(struct rtbpf_xsk *x)
 					   "ulimit -l, or CAP_IPC_LOCK)" :
 					   "");
 		if (o->strict) {
-			xsk_set_err(x, "%s", cp_why);
+			rtbpf_xsk_set_err(x, "%s", cp_why);
 			return err;
 		}
 	}
 	if (x->can_recv && o->n_rx_ports > 1) {
 		/* one socket receives one port: refuse rather than lose the
 		 * other ports' datagrams without a word */
-		xsk_set_err(x,
-			    "%s%s%s%sUDP socket mode receives one port, not %u "
-			    "(one object per port)",
-			    zc_why, *zc_why ? "; " : "", cp_why,
-			    *cp_why ? "; " : "", o->n_rx_ports);
+		rtbpf_xsk_set_err(
+			x,
+			"%s%s%s%sUDP socket mode receives one port, not %u "
+			"(one object per port)",
+			zc_why, *zc_why ? "; " : "", cp_why,
+			*cp_why ? "; " : "", o->n_rx_ports);
 		return -EINVAL;
 	}
 	err = open_udp(x);
 	if (err) {
-		xsk_set_err(x, "%s%s%s%sUDP socket: %s", zc_why,
-			    *zc_why ? "; " : "", cp_why, *cp_why ? "; " : "",
-			    strerror(-err));
+		rtbpf_xsk_set_err(x, "%s%s%s%sUDP socket: %s", zc_why,
+				  *zc_why ? "; " : "", cp_why,
+				  *cp_why ? "; " : "", strerror(-err));
 		return err;
 	}
 	x->mode = RTBPF_XSK_SOCKET;
@@ -394,11 +396,11 @@ struct rtbpf_xsk *rtbpf_xsk__create(const struct rtbpf_xsk_opts *opts)
 	err = check_opts(x);
 	if (err)
 		goto cleanup;
-	err = xsk_net_resolve(x);
+	err = rtbpf_xsk_net_resolve(x);
 	if (err)
 		goto cleanup;
 	x->max_payload = x->mtu > 28 ? x->mtu - 28 : 0;
-	xsk_net_build_template(x);
+	rtbpf_xsk_net_build_template(x);
 	if (x->o.mode != RTBPF_XSK_SOCKET) {
 		if (x->max_payload > x->o.frame_size - XSK_HDR_LEN)
 			x->max_payload = x->o.frame_size - XSK_HDR_LEN;
@@ -410,8 +412,8 @@ struct rtbpf_xsk *rtbpf_xsk__create(const struct rtbpf_xsk_opts *opts)
 		if (x->area == MAP_FAILED || !x->free_frames) {
 			x->area = x->area == MAP_FAILED ? NULL : x->area;
 			err = -ENOMEM;
-			xsk_set_err(x, "UMEM of %zu bytes: out of memory",
-				    x->area_len);
+			rtbpf_xsk_set_err(x, "UMEM of %zu bytes: out of memory",
+					  x->area_len);
 			goto cleanup;
 		}
 	}
@@ -423,12 +425,12 @@ struct rtbpf_xsk *rtbpf_xsk__create(const struct rtbpf_xsk_opts *opts)
 	} else {
 		err = setup_frames(x);
 		if (err) {
-			xsk_set_err(x, "fill ring: %s", strerror(-err));
+			rtbpf_xsk_set_err(x, "fill ring: %s", strerror(-err));
 			goto cleanup;
 		}
 		tune_socket(x);
 		if (x->can_recv) {
-			err = xsk_prog_attach(x);
+			err = rtbpf_xsk_prog_attach(x);
 			if (err)
 				goto cleanup;
 		}
@@ -447,7 +449,7 @@ void rtbpf_xsk__destroy(struct rtbpf_xsk *x)
 {
 	if (!x)
 		return;
-	xsk_prog_detach(x);
+	rtbpf_xsk_prog_detach(x);
 	close_xsk(x);
 	if (x->ufd >= 0)
 		close(x->ufd);
@@ -489,5 +491,5 @@ int rtbpf_xsk__stats(struct rtbpf_xsk *x, struct rtbpf_xsk_stats *s)
 		s->rx_fill_ring_empty_descs = xs.rx_fill_ring_empty_descs;
 		s->tx_ring_empty_descs = xs.tx_ring_empty_descs;
 	}
-	return xsk_prog_counters(x, s);
+	return rtbpf_xsk_prog_counters(x, s);
 }

@@ -53,21 +53,21 @@ struct rtbpf_xsk {
 };
 
 /* xsk_net.c: interface facts and the header template. */
-int xsk_net_resolve(struct rtbpf_xsk *x);
-void xsk_net_build_template(struct rtbpf_xsk *x);
+int rtbpf_xsk_net_resolve(struct rtbpf_xsk *x);
+void rtbpf_xsk_net_build_template(struct rtbpf_xsk *x);
 /* Writes headers + payload into frame; returns the frame length. */
-uint32_t xsk_net_write(const struct rtbpf_xsk *x, uint8_t *frame,
-		       const void *payload, size_t len);
+uint32_t rtbpf_xsk_net_write(const struct rtbpf_xsk *x, uint8_t *frame,
+			     const void *payload, size_t len);
 /* Parses an Ethernet/IPv4/UDP frame; payload offset or -EINVAL. */
-int xsk_net_parse(const uint8_t *frame, uint32_t len,
-		  struct rtbpf_xsk_rx_info *info);
+int rtbpf_xsk_net_parse(const uint8_t *frame, uint32_t len,
+			struct rtbpf_xsk_rx_info *info);
 
 /* xsk_prog.c: the receive program. */
-int xsk_prog_attach(struct rtbpf_xsk *x);
-void xsk_prog_detach(struct rtbpf_xsk *x);
-int xsk_prog_counters(struct rtbpf_xsk *x, struct rtbpf_xsk_stats *s);
+int rtbpf_xsk_prog_attach(struct rtbpf_xsk *x);
+void rtbpf_xsk_prog_detach(struct rtbpf_xsk *x);
+int rtbpf_xsk_prog_counters(struct rtbpf_xsk *x, struct rtbpf_xsk_stats *s);
 
-void xsk_set_err(struct rtbpf_xsk *x, const char *fmt, ...)
+void rtbpf_xsk_set_err(struct rtbpf_xsk *x, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #endif

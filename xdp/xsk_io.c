@@ -199,7 +199,8 @@ static inline void put_frame(struct rtbpf_xsk *x, uint32_t idx,
 	uint64_t addr = x->free_frames[--x->n_free];
 
 	d->addr = addr;
-	d->len = xsk_net_write(x, (uint8_t *)x->area + addr, payload, len);
+	d->len =
+		rtbpf_xsk_net_write(x, (uint8_t *)x->area + addr, payload, len);
 	d->options = 0;
 }
 
@@ -411,7 +412,8 @@ int rtbpf_xsk__recv(struct rtbpf_xsk *x, void *buf, size_t len,
 				return -EAGAIN;
 		}
 		d = xsk_ring_cons__rx_desc(&x->rx, idx);
-		off = xsk_net_parse((uint8_t *)x->area + d->addr, d->len, info);
+		off = rtbpf_xsk_net_parse((uint8_t *)x->area + d->addr, d->len,
+					  info);
 		n = 0;
 		if (off >= 0) {
 			n = info->len < len ? info->len : len;

@@ -3,7 +3,7 @@
  * Interface facts for the AF_XDP sender (index, MAC, MTU, IPv4 address,
  * queue count, the next hop's MAC from the neighbour table) and the
  * Ethernet/IPv4/UDP header template written in front of every payload.
- * Runs at create time only, except xsk_net_write/parse (per packet, no
+ * Runs at create time only, except rtbpf_xsk_net_write/parse (per packet, no
  * system call).
  */
 #define _GNU_SOURCE
@@ -128,7 +128,7 @@ static bool queue_exists(const char *ifname, const char *dir, uint32_t q)
 	return stat(path, &sb) == 0;
 }
 
-int xsk_net_resolve(struct rtbpf_xsk *x)
+int rtbpf_xsk_net_resolve(struct rtbpf_xsk *x)
 {
 	struct rtbpf_xsk_opts *o = &x->o;
 	char ipbuf[INET_ADDRSTRLEN];
@@ -137,32 +137,35 @@ int xsk_net_resolve(struct rtbpf_xsk *x)
 	int err;
 
 	if (!o->ifname || !*o->ifname || strlen(o->ifname) >= IF_NAMESIZE) {
-		xsk_set_err(x, "interface name missing or too long");
+		rtbpf_xsk_set_err(x, "interface name missing or too long");
 		return -EINVAL;
 	}
 	x->ifindex = (int)if_nametoindex(o->ifname);
 	if (!x->ifindex) {
 		err = -errno;
-		xsk_set_err(x, "interface %s: %s", o->ifname, strerror(-err));
+		rtbpf_xsk_set_err(x, "interface %s: %s", o->ifname,
+				  strerror(-err));
 		return err == -ENXIO ? -ENODEV : err;
 	}
 	if ((x->can_send && !queue_exists(o->ifname, "tx", o->queue)) ||
 	    (x->can_recv && !queue_exists(o->ifname, "rx", o->queue))) {
-		xsk_set_err(x, "queue %u out of range for %s (see ethtool -l)",
-			    o->queue, o->ifname);
+		rtbpf_xsk_set_err(
+			x, "queue %u out of range for %s (see ethtool -l)",
+			o->queue, o->ifname);
 		return -EINVAL;
 	}
 	err = ifreq_ioctl(o->ifname, SIOCGIFMTU, &r);
 	if (err) {
-		xsk_set_err(x, "%s: SIOCGIFMTU: %s", o->ifname, strerror(-err));
+		rtbpf_xsk_set_err(x, "%s: SIOCGIFMTU: %s", o->ifname,
+				  strerror(-err));
 		return err;
 	}
 	x->mtu = (unsigned int)r.ifr_mtu;
 	if (!o->src_mac_set) {
 		err = ifreq_ioctl(o->ifname, SIOCGIFHWADDR, &r);
 		if (err) {
-			xsk_set_err(x, "%s: SIOCGIFHWADDR: %s", o->ifname,
-				    strerror(-err));
+			rtbpf_xsk_set_err(x, "%s: SIOCGIFHWADDR: %s", o->ifname,
+					  strerror(-err));
 			return err;
 		}
 		memcpy(o->src_mac, r.ifr_hwaddr.sa_data, 6);
@@ -173,8 +176,9 @@ int xsk_net_resolve(struct rtbpf_xsk *x)
 	if (!o->src_ip) {
 		err = first_ipv4(o->ifname, &o->src_ip);
 		if (err) {
-			xsk_set_err(x, "%s has no IPv4 address: give --src",
-				    o->ifname);
+			rtbpf_xsk_set_err(x,
+					  "%s has no IPv4 address: give --src",
+					  o->ifname);
 			return err;
 		}
 	}
@@ -187,10 +191,11 @@ int xsk_net_resolve(struct rtbpf_xsk *x)
 		err = arp_lookup(o->ifname, hop, o->dst_mac);
 		if (err) {
 			inet_ntop(AF_INET, &hop, ipbuf, sizeof(ipbuf));
-			xsk_set_err(x,
-				    "no neighbour entry for %s on %s: ping it "
-				    "once or give the destination MAC",
-				    ipbuf, o->ifname);
+			rtbpf_xsk_set_err(
+				x,
+				"no neighbour entry for %s on %s: ping it "
+				"once or give the destination MAC",
+				ipbuf, o->ifname);
 			return err;
 		}
 		o->dst_mac_set = true;
@@ -205,7 +210,7 @@ static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
 	return sum;
 }
 
-void xsk_net_build_template(struct rtbpf_xsk *x)
+void rtbpf_xsk_net_build_template(struct rtbpf_xsk *x)
 {
 	const struct rtbpf_xsk_opts *o = &x->o;
 	uint8_t *h = x->hdr;
@@ -229,8 +234,8 @@ void xsk_net_build_template(struct rtbpf_xsk *x)
 	x->ip_sum = sum16(h + 14, 20, 0);
 }
 
-uint32_t xsk_net_write(const struct rtbpf_xsk *x, uint8_t *frame,
-		       const void *payload, size_t len)
+uint32_t rtbpf_xsk_net_write(const struct rtbpf_xsk *x, uint8_t *frame,
+			     const void *payload, size_t len)
 {
 	uint32_t tot = 20 + 8 + (uint32_t)len, sum = x->ip_sum + tot;
 	uint16_t v;
@@ -248,7 +253,8 @@ uint32_t xsk_net_write(const struct rtbpf_xsk *x, uint8_t *frame,
 	return XSK_HDR_LEN + (uint32_t)len;
 }
 
-int xsk_net_parse(const uint8_t *f, uint32_t len, struct rtbpf_xsk_rx_info *i)
+int rtbpf_xsk_net_parse(const uint8_t *f, uint32_t len,
+			struct rtbpf_xsk_rx_info *i)
 {
 	uint32_t ihl, tot, ulen;
 	uint16_t v;

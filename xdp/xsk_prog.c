@@ -28,7 +28,7 @@ static int link_xdp(struct rtbpf_xsk *x, __u32 flags)
 	return fd < 0 ? -errno : fd;
 }
 
-int xsk_prog_attach(struct rtbpf_xsk *x)
+int rtbpf_xsk_prog_attach(struct rtbpf_xsk *x)
 {
 	const struct rtbpf_xsk_opts *o = &x->o;
 	int err, fd = -1, map_fd;
@@ -36,7 +36,7 @@ int xsk_prog_attach(struct rtbpf_xsk *x)
 	x->skel = xsk_steer_bpf__open();
 	if (!x->skel) {
 		err = -errno;
-		xsk_set_err(x, "open XDP program: %s", strerror(-err));
+		rtbpf_xsk_set_err(x, "open XDP program: %s", strerror(-err));
 		return err;
 	}
 	for (unsigned int i = 0; i < o->n_rx_ports; i++)
@@ -47,18 +47,18 @@ int xsk_prog_attach(struct rtbpf_xsk *x)
 		bpf_map__set_max_entries(x->skel->maps.xsks, o->queue + 1);
 	err = xsk_steer_bpf__load(x->skel);
 	if (err) {
-		xsk_set_err(x, "load XDP program: %s%s", strerror(-err),
-			    err == -EPERM ? " (needs root or CAP_BPF+"
-					    "CAP_NET_ADMIN)" :
-					    "");
+		rtbpf_xsk_set_err(x, "load XDP program: %s%s", strerror(-err),
+				  err == -EPERM ? " (needs root or CAP_BPF+"
+						  "CAP_NET_ADMIN)" :
+						  "");
 		return err;
 	}
 	map_fd = bpf_map__fd(x->skel->maps.xsks);
 	if (x->xsk) {
 		err = xsk_socket__update_xskmap(x->xsk, map_fd);
 		if (err) {
-			xsk_set_err(x, "insert socket into XSKMAP: %s",
-				    strerror(-err));
+			rtbpf_xsk_set_err(x, "insert socket into XSKMAP: %s",
+					  strerror(-err));
 			return err;
 		}
 	}
@@ -69,20 +69,21 @@ int xsk_prog_attach(struct rtbpf_xsk *x)
 	     fd == -EINVAL))
 		fd = link_xdp(x, XDP_FLAGS_SKB_MODE);
 	if (fd < 0) {
-		xsk_set_err(x, "attach XDP program to %s: %s%s", o->ifname,
-			    strerror(-fd),
-			    fd == -EBUSY || fd == -EEXIST ?
-				    " (another XDP program is attached; "
-				    "see ip link / bpftool net)" :
-			    fd == -EPERM ? " (needs root or CAP_NET_ADMIN)" :
-					   "");
+		rtbpf_xsk_set_err(x, "attach XDP program to %s: %s%s",
+				  o->ifname, strerror(-fd),
+				  fd == -EBUSY || fd == -EEXIST ?
+					  " (another XDP program is attached; "
+					  "see ip link / bpftool net)" :
+				  fd == -EPERM ?
+					  " (needs root or CAP_NET_ADMIN)" :
+					  "");
 		return fd;
 	}
 	x->link_fd = fd;
 	return 0;
 }
 
-void xsk_prog_detach(struct rtbpf_xsk *x)
+void rtbpf_xsk_prog_detach(struct rtbpf_xsk *x)
 {
 	if (x->link_fd >= 0)
 		close(x->link_fd);
@@ -91,7 +92,7 @@ void xsk_prog_detach(struct rtbpf_xsk *x)
 	x->skel = NULL;
 }
 
-int xsk_prog_counters(struct rtbpf_xsk *x, struct rtbpf_xsk_stats *s)
+int rtbpf_xsk_prog_counters(struct rtbpf_xsk *x, struct rtbpf_xsk_stats *s)
 {
 	uint64_t *out[XSK_STEER_NR] = { &s->xdp_seen, &s->xdp_redirected,
 					&s->xdp_redirect_failed,

@@ -16,6 +16,14 @@ for f in usr/bin/rtbpf usr/lib/librtbpf.a usr/lib/librtbpf-mlock.so \
 	[ -e "$dest/$f" ] || fail "$f not installed"
 done
 "$dest/usr/bin/rtbpf" --version >/dev/null || fail "installed rtbpf does not run"
+# every symbol the library defines for its users is in rtbpf's name space
+# (nothing in libxdp's xsk_ or anyone else's)
+if command -v nm >/dev/null; then
+	stray=$(nm -g --defined-only "$dest/usr/lib/librtbpf.a" |
+		awk 'NF == 3 && $3 !~ /^rtbpf_/ { print $3 }')
+	[ -z "$stray" ] || fail "librtbpf.a defines symbols outside rtbpf_: $stray"
+	ok "librtbpf.a: every global symbol starts with rtbpf_"
+fi
 
 cat >"$T/use.c" <<'C'
 #include <errno.h>

@@ -28,7 +28,7 @@ static struct rtbpf_xsk *fake(void)
 	x->o.dst_ip = inet_addr("198.18.0.2");
 	x->o.src_port = 4000;
 	x->o.dst_port = 9000;
-	xsk_net_build_template(x);
+	rtbpf_xsk_net_build_template(x);
 	return x;
 }
 
@@ -56,11 +56,11 @@ static void test_write_parse(void **state)
 	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
 		for (size_t i = 0; i < sizes[k]; i++)
 			pay[i] = (uint8_t)(i * 3 + k);
-		len = xsk_net_write(x, frame, pay, sizes[k]);
+		len = rtbpf_xsk_net_write(x, frame, pay, sizes[k]);
 		assert_int_equal(len, 42 + sizes[k]);
 		/* A valid IPv4 header sums to 0xffff. */
 		assert_int_equal(csum(frame + 14, 20), 0xffff);
-		off = xsk_net_parse(frame, len, &info);
+		off = rtbpf_xsk_net_parse(frame, len, &info);
 		assert_int_equal(off, 42);
 		assert_int_equal(info.len, sizes[k]);
 		assert_int_equal(info.src_port, 4000);
@@ -79,25 +79,26 @@ static void test_parse_rejects(void **state)
 	uint32_t len;
 
 	(void)state;
-	len = xsk_net_write(x, frame, "0123456789", 10);
+	len = rtbpf_xsk_net_write(x, frame, "0123456789", 10);
 	for (uint32_t cut = 0; cut < len; cut++)
-		assert_int_equal(xsk_net_parse(frame, cut, &info), -EINVAL);
+		assert_int_equal(rtbpf_xsk_net_parse(frame, cut, &info),
+				 -EINVAL);
 	memcpy(bad, frame, len);
 	bad[23] = 6; /* TCP */
-	assert_int_equal(xsk_net_parse(bad, len, &info), -EINVAL);
+	assert_int_equal(rtbpf_xsk_net_parse(bad, len, &info), -EINVAL);
 	memcpy(bad, frame, len);
 	bad[14] = 0x44; /* ihl 4 */
-	assert_int_equal(xsk_net_parse(bad, len, &info), -EINVAL);
+	assert_int_equal(rtbpf_xsk_net_parse(bad, len, &info), -EINVAL);
 	memcpy(bad, frame, len);
 	bad[17] = 0xff; /* IP total length past the frame */
-	assert_int_equal(xsk_net_parse(bad, len, &info), -EINVAL);
+	assert_int_equal(rtbpf_xsk_net_parse(bad, len, &info), -EINVAL);
 	memcpy(bad, frame, len);
 	bad[39] = 0xff; /* UDP length past the IP datagram */
-	assert_int_equal(xsk_net_parse(bad, len, &info), -EINVAL);
+	assert_int_equal(rtbpf_xsk_net_parse(bad, len, &info), -EINVAL);
 	memcpy(bad, frame, len);
 	bad[12] = 0x86; /* IPv6 ethertype */
 	bad[13] = 0xdd;
-	assert_int_equal(xsk_net_parse(bad, len, &info), -EINVAL);
+	assert_int_equal(rtbpf_xsk_net_parse(bad, len, &info), -EINVAL);
 	free(x);
 }
 
