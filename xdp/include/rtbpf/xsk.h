@@ -16,7 +16,7 @@
  * recv). The mode reached and why are reported by rtbpf_xsk__mode(); with
  * opts.strict the ladder is not descended and create fails instead. A
  * bind that gets EBUSY (the queue's previous socket is still being torn
- * down) is retried with bounded backoff (about 2 s in total).
+ * down) is retried with bounded backoff (12 tries over 1.28 s).
  *
  * Copy mode sends at most 32 frames per kick (the kernel's TX budget) and
  * answers EAGAIN when more are queued or the completion ring is full, so
