@@ -55,19 +55,22 @@ static inline uint32_t tx_queued(struct rtbpf_xsk *x)
 }
 
 /*
- * Copy mode: the kernel reads the TX ring only inside this thread's own
- * sendto() (or poll()), and a kick that fails with ENETDOWN or ENXIO
- * returns before it looks at the ring. The frames put on the ring since
- * the last kick that could look (tx_exposed) are therefore still ours:
- * take them back, so that the error means "not sent" and a retry cannot
- * send a datagram twice. Returns how many.
+ * Copy mode: the kernel reads the TX ring only inside a sendto() or poll()
+ * on the socket, and a kick that fails with ENETDOWN or ENXIO returns
+ * before it looks at the ring. On a send-only object only the sending
+ * thread makes those calls, so the frames put on the ring since the last
+ * kick that could look (tx_exposed) are still ours: take them back, so
+ * that the error means "not sent" and a retry cannot send a datagram
+ * twice. (An object that also receives may be polled by its receiving
+ * thread, and poll() drives TX in copy mode: there they stay queued.)
+ * Returns how many.
  */
 static uint32_t withdraw_tx(struct rtbpf_xsk *x)
 {
 	uint32_t cons = __atomic_load_n(x->tx.consumer, __ATOMIC_ACQUIRE);
 	uint32_t from = x->tx_exposed, n;
 
-	if (x->mode != RTBPF_XSK_COPY)
+	if (x->mode != RTBPF_XSK_COPY || x->can_recv)
 		return 0;
 	if ((int32_t)(cons - from) > 0)
 		from = cons;

@@ -151,11 +151,13 @@ struct rtbpf_xsk *rtbpf_xsk__create(const struct rtbpf_xsk_opts *opts);
  * allows), -ENOBUFS (no free frame even after reaping), -EAGAIN (TX ring
  * full), -ENETDOWN/-ENXIO (device down or gone), -EBUSY (copy mode: the
  * device dropped it, e.g. no carrier) or another -errno of send(2) in
- * socket mode. An error means the datagram was not sent and will not be:
- * after a failed kick the frame is taken back off the TX ring, so a retry
- * cannot send it twice. (Zero-copy mode cannot take it back: the driver
- * reads the ring on its own, so there -ENETDOWN leaves the frame queued,
- * to leave when the device is up again; do not resend it.) Every error is counted; nothing is
+ * socket mode. On a send-only object an error means the datagram was not
+ * sent and will not be: after a failed kick the frame is taken back off
+ * the TX ring, so a retry cannot send it twice. (It cannot be taken back
+ * in zero-copy mode, where the driver reads the ring on its own, nor on an
+ * object that also receives, whose socket another thread may poll: there
+ * -ENETDOWN leaves the frame queued, to leave when the device is up
+ * again; do not resend it. Use a send-only object for orders.) Every error is counted; nothing is
  * dropped silently. Never allocates or blocks (socket mode: a blocking
  * send(2)). System calls: sendto() kicks.
  */
