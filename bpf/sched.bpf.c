@@ -51,6 +51,10 @@ volatile __u32 epoch;
 
 struct wait_rec {
 	__u64 ts; /* 0: not waiting */
+	/* the task's run time (se.sum_exec_runtime) when the wait began: if
+	 * it has run since (on a CPU not watched, whose switches are not
+	 * looked at), the start is stale */
+	__u64 ran;
 	__u32 preempted;
 	__u32 pad;
 };
@@ -75,6 +79,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sched_cpu_state);
 } cpu_state SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sched_wake_odd);
+} wake_odd SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -118,7 +129,7 @@ static __always_inline bool task_watched(struct task_struct *p)
 
 static __always_inline int on_wakeup(struct task_struct *p)
 {
-	struct sched_cpu_state *cs;
+	struct sched_wake_odd *odd;
 	struct sched_wakeups *wk;
 	struct wait_rec *w;
 	__u32 cpu, zero = 0;
@@ -142,22 +153,25 @@ static __always_inline int on_wakeup(struct task_struct *p)
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!w) {
 		/* counted, so that every wakeup is accounted for */
-		cs = bpf_map_lookup_elem(&cpu_state, &zero);
-		if (cs)
-			cs->st.untimed++;
+		odd = bpf_map_lookup_elem(&wake_odd, &zero);
+		if (odd && cpu < RTBPF_MAX_CPUS)
+			__sync_fetch_and_add(&odd->untimed[cpu], 1);
 		return 0;
 	}
-	if (w->ts) {
-		/* waiting since a preemption: keep the older start */
-		if (w->preempted)
+	if (w->ts && w->preempted) {
+		/* waiting since a preemption: keep the older start, unless
+		 * the thread has run since (where no switch was looked at) */
+		if (w->ran == p->se.sum_exec_runtime)
 			return 0;
+	} else if (w->ts) {
 		/* an earlier wakeup found it still running and it went on
 		 * to sleep without a switch-in: that wakeup timed nothing */
-		cs = bpf_map_lookup_elem(&cpu_state, &zero);
-		if (cs)
-			cs->st.woken_running++;
+		odd = bpf_map_lookup_elem(&wake_odd, &zero);
+		if (odd && cpu < RTBPF_MAX_CPUS)
+			__sync_fetch_and_add(&odd->running[cpu], 1);
 	}
 	w->ts = bpf_ktime_get_ns();
+	w->ran = p->se.sum_exec_runtime;
 	w->preempted = 0;
 	return 0;
 }
@@ -354,6 +368,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 				if (w->ts && !w->preempted)
 					st->woken_running++;
 				w->ts = now;
+				w->ran = prev->se.sum_exec_runtime;
 				w->preempted = 1;
 			}
 		} else {
@@ -371,6 +386,12 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 		return 0;
 	slot = epoch & 1;
 	sl = bpf_map_lookup_elem(&slots, &slot);
+	/* a start from before a run this program did not see is stale */
+	if (w->ran != next->se.sum_exec_runtime) {
+		st->stale++;
+		w->ts = 0;
+		return 0;
+	}
 	if (sl && now > w->ts) {
 		record(st, &sl->mm, now - w->ts, w->preempted);
 		charge_wait(ring, st, &sl->pre, w->ts);

@@ -18,9 +18,8 @@ struct sched_cpu_stats {
 	__u64 sum_ns; /* of the wait samples; their count is the sum of hist */
 	__u64 preempted; /* samples that started at an involuntary switch-out */
 	__u64 woken_running; /* woken, then ran on without a switch-in */
-	__u64 untimed; /* woken, but its start could not be stored: the
-			  task's first storage could not be made then (task
-			  storage busy on this CPU, e.g. a task exiting) */
+	__u64 stale; /* waits not timed: the thread ran since their start
+			(on a CPU not watched) */
 	__u64 vol_switches; /* watched thread switched out while sleeping */
 	__u64 invol_switches; /* ... while still runnable */
 	__u64 pre_other_ns; /* preemptor time that found no table slot, or
@@ -41,6 +40,19 @@ struct sched_cpu_stats {
  */
 struct sched_wakeups {
 	__u64 to_cpu[RTBPF_MAX_CPUS];
+};
+
+/*
+ * Rare outcomes of a wakeup, by the CPU the woken thread was queued on
+ * (one shared copy, atomic adds): untimed, its start could not be stored
+ * (its first storage could not be made then: task storage busy on the
+ * waking CPU, e.g. an exiting task's being freed); running, an earlier
+ * wakeup had found it still running and it slept again without a
+ * switch-in, so that wakeup timed nothing.
+ */
+struct sched_wake_odd {
+	__u64 untimed[RTBPF_MAX_CPUS];
+	__u64 running[RTBPF_MAX_CPUS];
 };
 
 /* Extremes of one interval (in struct sched_slot). */

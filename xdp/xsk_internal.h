@@ -35,6 +35,7 @@ struct rtbpf_xsk {
 	/* The frame rtbpf_xsk__send put on the ring, and whether the device
 	 * dropped it (EBUSY) during the kick. */
 	uint32_t tx_mine;
+	bool tx_mine_only; /* it was alone on the ring */
 	bool tx_mine_dropped;
 
 	/* Receive program (bpf_link, gone when the process dies). */

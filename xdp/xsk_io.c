@@ -118,9 +118,12 @@ static int kick(struct rtbpf_xsk *x)
 		case EBUSY:
 			x->st.kick_ebusy++;
 			x->st.tx_dropped++;
+			/* the last frame the kernel took was dropped: ours
+			 * if it was alone on the ring, else find it by the
+			 * consumer index (where the kernel published it) */
 			cons = __atomic_load_n(x->tx.consumer,
 					       __ATOMIC_ACQUIRE);
-			if (cons - 1 == x->tx_mine)
+			if (x->tx_mine_only || cons - 1 == x->tx_mine)
 				x->tx_mine_dropped = true;
 			break;
 		case ENOBUFS:
@@ -255,10 +258,16 @@ int rtbpf_xsk__send(struct rtbpf_xsk *x, const void *payload, size_t len)
 	xsk_ring_prod__submit(&x->tx, 1);
 	x->st.submitted++;
 	x->tx_mine = idx;
+	x->tx_mine_only = tx_queued(x) == 1;
 	x->tx_mine_dropped = false;
 	err = kick(x);
-	if (!err && x->tx_mine_dropped)
+	if (x->tx_mine_dropped)
 		err = -EBUSY;
+	else if (err && (int32_t)(x->tx.cached_prod - x->tx_mine) > 0)
+		/* the failed kick could not take it back (an earlier kick let
+		 * the kernel see it): sent, or queued to leave with the next
+		 * kick, so it counts as sent (a retry would send it twice) */
+		err = 0;
 	reap_comp(x);
 out:
 	hist_add(&x->st.send_ns, now_ns() - t0);

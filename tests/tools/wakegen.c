@@ -14,6 +14,11 @@
  *   cannot preempt the waker, and the waker keeps the CPU for H us after
  *   each write() returns: every wait then lasts at least H, a floor the
  *   kernel's figures must respect.
+ * roam: the sleeper spins beside a hog on its CPU (so it is preempted
+ *   there), is moved to --waker-cpu (a CPU the test does not watch),
+ *   spins there for --seconds, comes back on its own and sleeps --count
+ *   times for --period-us: no wait measured on its CPU may include the
+ *   time it ran elsewhere.
  * hog: --hogs N threads named "rtbpf-hog" spin (SCHED_OTHER, bounded time)
  *   on a CPU where a sleeper thread wakes every period and so must wait
  *   for them.
@@ -279,11 +284,81 @@ static int hog_mode(void)
 	return 0;
 }
 
+static _Atomic int roam_away, roam_done;
+
+/* The roaming thread: shares its CPU with a hog (so it is preempted
+ * there), is moved off it by the main thread, spins on the other CPU,
+ * comes back on its own and sleeps. */
+static void *roamer(void *arg)
+{
+	struct timespec ts = { .tv_nsec = (long)cfg.period_us * 1000 };
+	uint64_t end;
+
+	(void)arg;
+	pin(cfg.sleeper_cpu);
+	prctl(PR_SET_NAME, "rtbpf-sleeper");
+	atomic_store(&sleeper_tid, (int)syscall(SYS_gettid));
+	wait_go();
+	end = now_ns() + 5000000000ULL;
+	while (!atomic_load(&roam_away) && now_ns() < end) /* bounded */
+		;
+	end = now_ns() + (uint64_t)(cfg.seconds * 1e9);
+	while (now_ns() < end) /* SCHED_OTHER, bounded, on the other CPU */
+		;
+	pin(cfg.sleeper_cpu);
+	for (uint64_t i = 0; i < cfg.count; i++)
+		nanosleep(&ts, NULL);
+	atomic_store(&roam_done, 1);
+	return NULL;
+}
+
+static void *roam_hog(void *arg)
+{
+	uint64_t end;
+
+	(void)arg;
+	pin(cfg.sleeper_cpu);
+	prctl(PR_SET_NAME, "rtbpf-hog");
+	wait_go();
+	end = now_ns() + 5000000000ULL;
+	while (!atomic_load(&roam_away) && now_ns() < end) /* bounded */
+		;
+	return NULL;
+}
+
+static int roam_mode(void)
+{
+	struct timespec settle = { .tv_nsec = 50000000 };
+	pthread_t th, hg;
+	cpu_set_t s;
+
+	pthread_create(&th, NULL, roamer, NULL);
+	pthread_create(&hg, NULL, roam_hog, NULL);
+	while (!atomic_load(&sleeper_tid))
+		nanosleep(&settle, NULL);
+	printf("ready pid=%d sleeper=%d waker=0\n", getpid(),
+	       atomic_load(&sleeper_tid));
+	fflush(stdout);
+	wait_go();
+	nanosleep(&settle, NULL); /* the hog preempts the roamer meanwhile */
+	CPU_ZERO(&s);
+	CPU_SET(cfg.waker_cpu, &s);
+	if (sched_setaffinity(atomic_load(&sleeper_tid), sizeof(s), &s)) {
+		perror("wakegen: move the roamer");
+		return 1;
+	}
+	atomic_store(&roam_away, 1);
+	pthread_join(th, NULL);
+	pthread_join(hg, NULL);
+	printf("{\"mode\":\"roam\",\"away_ns\":%.0f}\n", cfg.seconds * 1e9);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fprintf(stderr,
-			"usage: wakegen pingpong|hog --go FILE [--count N] "
+			"usage: wakegen pingpong|hog|roam --go FILE [--count N] "
 			"[--waker-cpu C] [--sleeper-cpu C] [--seconds S] "
 			"[--period-us US] [--sleeper-nice N] [--hold-us US] "
 			"[--hogs N]\n");
@@ -324,6 +399,8 @@ int main(int argc, char **argv)
 		return pingpong();
 	if (!strcmp(cfg.mode, "hog"))
 		return hog_mode();
+	if (!strcmp(cfg.mode, "roam"))
+		return roam_mode();
 	fprintf(stderr, "wakegen: unknown mode %s\n", cfg.mode);
 	return 2;
 }

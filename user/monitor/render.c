@@ -74,6 +74,7 @@ static void json_cpu(struct monitor *m, const struct sched_snap *s,
 	json_kv_u64(w, "wakeups", c->wakeups);
 	json_kv_u64(w, "woken_running", c->woken_running);
 	json_kv_u64(w, "untimed_wakeups", c->untimed);
+	json_kv_u64(w, "stale_waits", c->stale);
 	json_kv_u64(w, "preempted_waits", c->preempted);
 	json_kv_u64(w, "vol_switches", c->vol);
 	json_kv_u64(w, "invol_switches", c->invol);
@@ -130,6 +131,7 @@ static void json_record(struct monitor *m, const char *type,
 		all.wakeups += c->wakeups;
 		all.woken_running += c->woken_running;
 		all.untimed += c->untimed;
+		all.stale += c->stale;
 		all.preempted += c->preempted;
 		all.invol += c->invol;
 		all.vol += c->vol;
@@ -141,6 +143,7 @@ static void json_record(struct monitor *m, const char *type,
 	json_kv_u64(w, "wakeups", all.wakeups);
 	json_kv_u64(w, "woken_running", all.woken_running);
 	json_kv_u64(w, "untimed_wakeups", all.untimed);
+	json_kv_u64(w, "stale_waits", all.stale);
 	json_kv_u64(w, "preempted_waits", all.preempted);
 	json_kv_u64(w, "vol_switches", all.vol);
 	json_kv_u64(w, "invol_switches", all.invol);

@@ -18,6 +18,7 @@ struct sched_coll {
 	struct sched_cpu_state *cur, *prev; /* ncpus cumulative values */
 	struct sched_wakeups *wk; /* ncpus wakers' cumulative counts */
 	uint64_t *wk_prev; /* per target CPU, summed over wakers */
+	struct sched_wake_odd odd, odd_prev; /* cumulative, by target CPU */
 	struct sched_slot *slot; /* ncpus values of one slot */
 };
 
@@ -121,7 +122,7 @@ static void cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
 	u->lat.count = 0;
 	u->lat.sum = k->sum_ns - p->sum_ns;
 	u->woken_running = k->woken_running - p->woken_running;
-	u->untimed = k->untimed - p->untimed;
+	u->stale = k->stale - p->stale;
 	u->preempted = k->preempted - p->preempted;
 	u->vol = k->vol_switches - p->vol_switches;
 	u->invol = k->invol_switches - p->invol_switches;
@@ -206,6 +207,7 @@ int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
 	int state_fd = bpf_map__fd(c->skel->maps.cpu_state);
 	int slot_fd = bpf_map__fd(c->skel->maps.slots);
 	int wk_fd = bpf_map__fd(c->skel->maps.wakeups);
+	int odd_fd = bpf_map__fd(c->skel->maps.wake_odd);
 	struct sched_cpu_state *t;
 	int err = 0;
 
@@ -217,7 +219,8 @@ int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
 
 	if (bpf_map_lookup_elem(slot_fd, &old, c->slot) ||
 	    bpf_map_lookup_elem(state_fd, &zero, c->cur) ||
-	    bpf_map_lookup_elem(wk_fd, &zero, c->wk))
+	    bpf_map_lookup_elem(wk_fd, &zero, c->wk) ||
+	    bpf_map_lookup_elem(odd_fd, &zero, &c->odd))
 		return -errno;
 	for (int i = 0; i < c->ncpus && (unsigned int)i < s->ncpus; i++) {
 		uint64_t wk = 0;
@@ -228,6 +231,9 @@ int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
 			wk += c->wk[w].to_cpu[i];
 		s->cpu[i].wakeups = wk - c->wk_prev[i];
 		c->wk_prev[i] = wk;
+		s->cpu[i].untimed = c->odd.untimed[i] - c->odd_prev.untimed[i];
+		s->cpu[i].woken_running +=
+			c->odd.running[i] - c->odd_prev.running[i];
 		if (!err)
 			err = coll_tab_to_list(&c->slot[i].pre, (uint32_t)i,
 					       &s->pre);
@@ -235,6 +241,7 @@ int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
 			err = coll_tab_to_list(&c->slot[i].stolen, (uint32_t)i,
 					       &s->stolen);
 	}
+	c->odd_prev = c->odd;
 	t = c->prev;
 	c->prev = c->cur;
 	c->cur = t;

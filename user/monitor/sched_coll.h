@@ -34,6 +34,7 @@ struct sched_cpu {
 	uint64_t wakeups; /* sched_wakeup(_new) of watched threads to this CPU */
 	uint64_t woken_running; /* of those, woken before they left the CPU */
 	uint64_t untimed; /* of those, whose start could not be stored */
+	uint64_t stale; /* waits not timed: the thread ran elsewhere since */
 	uint64_t preempted; /* samples started by an involuntary switch */
 	uint64_t vol;
 	uint64_t invol;

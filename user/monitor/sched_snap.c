@@ -38,6 +38,7 @@ int sched_snap_merge(struct sched_snap *s, const struct sched_snap *a)
 		s->cpu[i].wakeups += a->cpu[i].wakeups;
 		s->cpu[i].woken_running += a->cpu[i].woken_running;
 		s->cpu[i].untimed += a->cpu[i].untimed;
+		s->cpu[i].stale += a->cpu[i].stale;
 		s->cpu[i].pre_other_ns += a->cpu[i].pre_other_ns;
 		s->cpu[i].preempted += a->cpu[i].preempted;
 		s->cpu[i].vol += a->cpu[i].vol;

@@ -163,7 +163,8 @@ static void wait_until(uint64_t t)
 		__builtin_ia32_pause();
 }
 
-/* Waits up to 1 s for every frame to come back from the kernel. */
+/* Waits up to 1 s for every frame to come back from the kernel (those
+ * taken back after a failed kick never went to it). */
 static void drain(struct rtbpf_xsk *x)
 {
 	struct rtbpf_xsk_stats s;
@@ -172,7 +173,7 @@ static void drain(struct rtbpf_xsk *x)
 	while (xsk_now_ns() < end) {
 		rtbpf_xsk__reap(x);
 		if (rtbpf_xsk__stats(x, &s) || s.mode == RTBPF_XSK_SOCKET ||
-		    s.completed >= s.submitted)
+		    s.completed + s.withdrawn >= s.submitted)
 			return;
 		usleep(100);
 	}

@@ -151,13 +151,16 @@ struct rtbpf_xsk *rtbpf_xsk__create(const struct rtbpf_xsk_opts *opts);
  * allows), -ENOBUFS (no free frame even after reaping), -EAGAIN (TX ring
  * full), -ENETDOWN/-ENXIO (device down or gone), -EBUSY (copy mode: the
  * device dropped it, e.g. no carrier) or another -errno of send(2) in
- * socket mode. On a send-only object an error means the datagram was not
- * sent and will not be: after a failed kick the frame is taken back off
- * the TX ring, so a retry cannot send it twice. (It cannot be taken back
- * in zero-copy mode, where the driver reads the ring on its own, nor on an
- * object that also receives, whose socket another thread may poll: there
- * -ENETDOWN leaves the frame queued, to leave when the device is up
- * again; do not resend it. Use a send-only object for orders.) Every error is counted; nothing is
+ * socket mode. An error means the datagram was not sent and will not be,
+ * so a retry cannot send it twice. On a send-only object in copy mode a
+ * kick that fails (ENETDOWN, ENXIO) takes the frame back off the TX ring
+ * and the error is returned. Where it cannot be taken back (zero-copy
+ * mode, where the driver reads the ring on its own; an object that also
+ * receives, whose socket another thread may poll; or a kick that failed
+ * after an earlier one let the kernel see the frame) the frame stays
+ * queued, leaves when the device is up again, and send returns 0 with the
+ * failure counted in kick_enetdown/kick_other. Use a send-only object for
+ * orders. Every error is counted; nothing is
  * dropped silently. Never allocates or blocks (socket mode: a blocking
  * send(2)). System calls: sendto() kicks.
  */
@@ -190,7 +193,12 @@ int rtbpf_xsk__reap(struct rtbpf_xsk *x);
 int rtbpf_xsk__recv(struct rtbpf_xsk *x, void *buf, size_t len,
 		    struct rtbpf_xsk_rx_info *info);
 
-/* The socket to poll (AF_XDP or the UDP socket). */
+/*
+ * The socket to poll (AF_XDP or the UDP socket). In copy mode a poll()
+ * also drives the kernel's TX path: on a send-only object poll only from
+ * the sending thread, between sends, or a failed kick may no longer take
+ * its frames back safely.
+ */
 int rtbpf_xsk__fd(const struct rtbpf_xsk *x);
 
 /* The mode reached; *why (may be NULL) gets the reason, valid until

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# A wait may only span time the thread was really waiting. wakegen's
+# roamer shares CPU 1 with a hog (it is preempted there: a wait starts),
+# is moved to CPU 0, which the monitor does not watch, runs there for
+# 300 ms, then comes back to CPU 1 and sleeps. The start of that
+# preempted wait is stale once the thread has run elsewhere: no wait
+# measured on CPU 1 may include the 300 ms (it once did: max 301 ms).
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+need_root
+need_cpus 2
+AWAY_S=0.3
+
+start_bg gen "$WAKEGEN" roam --go "$T/go" --sleeper-cpu 1 --waker-cpu 0 \
+	--seconds "$AWAY_S" --count 20 --period-us 1000
+wait_line "$T/gen.out" '^ready' || fail "wakegen did not start"
+gen_pid=$(sed -n 's/^ready pid=\([0-9]*\).*/\1/p' "$T/gen.out")
+sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")
+start_bg mon "$RTBPF" monitor --tid "$sleeper" --cpus 1 --json --interval 1h
+mon_pid=$bg_pid
+wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
+touch "$T/go"
+wait "$gen_pid" || fail "wakegen failed: $(cat "$T/gen.err")"
+stop_bg "$mon_pid" INT
+[ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc"
+no_progs_left || fail "BPF programs left"
+
+sum=$(jq -c 'select(.type=="summary") | .cpus[] | select(.cpu==1) | {samples,wakeups,preempted_waits,max_ns}' "$T/mon.out")
+echo "cpu1: $sum"
+[ "$(jq .preempted_waits <<<"$sum")" -gt 0 ] || fail "the roamer was never preempted on CPU 1: nothing tested"
+[ "$(jq .wakeups <<<"$sum")" -ge 20 ] || fail "fewer wakeups than the 20 sleeps on CPU 1"
+max=$(jq .max_ns <<<"$sum")
+half=$(awk -v s="$AWAY_S" 'BEGIN { printf "%d", s * 1e9 / 2 }')
+[ "$max" -lt "$half" ] || fail "a wait of $max ns includes the $AWAY_S s the thread ran on CPU 0"
+ok "longest wait on CPU 1 $max ns, none spanning the $AWAY_S s run elsewhere"
