@@ -76,3 +76,31 @@ no_progs_left() {
 	bpftool prog show >&2
 	return 1
 }
+
+# gen_ready MODE WAKEGEN-ARGS...: starts tests/tools/wakegen, which waits
+# for $T/go, and its ready line; its pid in $gen_pid, its sleeper thread
+# in $sleeper.
+gen_ready() {
+	rm -f "$T/go"
+	start_bg gen "$WAKEGEN" "$@" --go "$T/go"
+	gen_pid=$bg_pid
+	wait_line "$T/gen.out" '^ready' || fail "wakegen did not start: $(cat "$T/gen.err")"
+	# shellcheck disable=SC2034 # read by the tests that source this
+	sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")
+}
+
+# watch_gen SIG MONITOR-ARGS...: starts rtbpf monitor, lets wakegen go once
+# the monitor is attached, waits for wakegen, then stops the monitor with
+# SIG: it must end with 0 and leave no program loaded.
+watch_gen() {
+	local sig=$1 mon_pid
+	shift
+	start_bg mon "$RTBPF" monitor "$@"
+	mon_pid=$bg_pid
+	wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
+	touch "$T/go"
+	wait "$gen_pid" || fail "wakegen failed: $(cat "$T/gen.err")"
+	stop_bg "$mon_pid" "$sig"
+	[ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc after SIG$sig: $(cat "$T/mon.err")"
+	no_progs_left || fail "BPF programs left after SIG$sig"
+}

@@ -11,21 +11,8 @@ need_cpus 2
 # hog_run WAKEGEN-ARGS...: the sleeper on CPU 1 beside hogs, watched by
 # --tid; CPU 1's summary record in $sum.
 hog_run() {
-	local gen_pid sleeper mon_pid
-	rm -f "$T/go"
-	start_bg gen "$WAKEGEN" hog --go "$T/go" --sleeper-cpu 1 --period-us 1000 \
-		--sleeper-nice 19 "$@"
-	wait_line "$T/gen.out" '^ready' || fail "wakegen did not start"
-	gen_pid=$(sed -n 's/^ready pid=\([0-9]*\).*/\1/p' "$T/gen.out")
-	sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")
-	start_bg mon "$RTBPF" monitor --tid "$sleeper" --cpus 1 --json --interval 500ms
-	mon_pid=$bg_pid
-	wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
-	touch "$T/go"
-	wait "$gen_pid" || fail "wakegen failed"
-	stop_bg "$mon_pid" TERM
-	[ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc after SIGTERM"
-	no_progs_left || fail "BPF programs left after SIGTERM"
+	gen_ready hog --sleeper-cpu 1 --period-us 1000 --sleeper-nice 19 "$@"
+	watch_gen TERM --tid "$sleeper" --cpus 1 --json --interval 500ms
 	sum=$(jq -c 'select(.type=="summary") | .cpus[] | select(.cpu==1)' "$T/mon.out")
 	[ -n "$sum" ] || fail "no summary for CPU 1"
 }

@@ -12,19 +12,9 @@ need_root
 need_cpus 2
 AWAY_S=0.3
 
-start_bg gen "$WAKEGEN" roam --go "$T/go" --sleeper-cpu 1 --waker-cpu 0 \
-	--seconds "$AWAY_S" --count 20 --period-us 1000
-wait_line "$T/gen.out" '^ready' || fail "wakegen did not start"
-gen_pid=$(sed -n 's/^ready pid=\([0-9]*\).*/\1/p' "$T/gen.out")
-sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")
-start_bg mon "$RTBPF" monitor --tid "$sleeper" --cpus 1 --json --interval 1h
-mon_pid=$bg_pid
-wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
-touch "$T/go"
-wait "$gen_pid" || fail "wakegen failed: $(cat "$T/gen.err")"
-stop_bg "$mon_pid" INT
-[ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc"
-no_progs_left || fail "BPF programs left"
+gen_ready roam --sleeper-cpu 1 --waker-cpu 0 --seconds "$AWAY_S" --count 20 \
+	--period-us 1000
+watch_gen INT --tid "$sleeper" --cpus 1 --json --interval 1h
 
 sum=$(jq -c 'select(.type=="summary") | .cpus[] | select(.cpu==1) | {samples,wakeups,preempted_waits,max_ns}' "$T/mon.out")
 echo "cpu1: $sum"

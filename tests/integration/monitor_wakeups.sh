@@ -20,30 +20,18 @@ N=2000
 HOLD_US=200
 
 run_case() { # filter-kind
-	local kind=$1 gen_pid sleeper filter mon_pid n=$N extra=()
-	rm -f "$T/go"
+	local kind=$1 filter n=$N extra=()
 	if [ "$kind" = hold ]; then
 		n=500
 		extra=(--waker-cpu 1 --hold-us "$HOLD_US")
 	fi
-	start_bg gen "$WAKEGEN" pingpong --go "$T/go" --count "$n" \
-		--waker-cpu 0 --sleeper-cpu 1 "${extra[@]}"
-	wait_line "$T/gen.out" '^ready' || fail "wakegen did not start"
-	gen_pid=$(sed -n 's/^ready pid=\([0-9]*\).*/\1/p' "$T/gen.out")
-	sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")
+	gen_ready pingpong --count "$n" --waker-cpu 0 --sleeper-cpu 1 "${extra[@]}"
 	case $kind in
 	tid | hold) filter=(--tid "$sleeper") ;;
 	pid) filter=(--pid "$gen_pid") ;;
 	comm) filter=(--comm rtbpf-sleeper) ;;
 	esac
-	start_bg mon "$RTBPF" monitor "${filter[@]}" --json --interval 250ms
-mon_pid=$bg_pid
-	wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
-	touch "$T/go"
-	wait "$gen_pid" || fail "wakegen failed"
-	stop_bg "$mon_pid" INT
-	[ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc after SIGINT: $(cat "$T/mon.err")"
-	no_progs_left || fail "BPF programs left after SIGINT"
+	watch_gen INT "${filter[@]}" --json --interval 250ms
 
 	local user bpf all
 	user=$(tail -n 1 "$T/gen.out")

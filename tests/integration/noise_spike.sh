@@ -9,24 +9,12 @@
 need_root
 need_cpus 2
 
-start_bg gen "$WAKEGEN" hog --go "$T/go" --sleeper-cpu 1 --seconds 3 --period-us 1000 \
-	--sleeper-nice 19
-gen_pid=$bg_pid
-wait_line "$T/gen.out" '^ready' || fail "wakegen did not start"
-sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")
+gen_ready hog --sleeper-cpu 1 --seconds 3 --period-us 1000 --sleeper-nice 19
 # CLOCK_MONOTONIC now, in ns (the kernel's own "now at" line).
 mono() { awk '/^now at/ { print $3; exit }' /proc/timer_list; }
 t0=$(mono)
-start_bg mon "$RTBPF" monitor --tid "$sleeper" --cpus 1 --threshold 100us \
-	--json --interval 500ms
-mon_pid=$bg_pid
-wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
-touch "$T/go"
-wait "$gen_pid" || fail "wakegen failed"
-stop_bg "$mon_pid" INT
+watch_gen INT --tid "$sleeper" --cpus 1 --threshold 100us --json --interval 500ms
 t1=$(mono)
-[ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc: $(cat "$T/mon.err")"
-no_progs_left || fail "programs left"
 
 n=$(jq -s 'map(select(.type=="spike")) | length' "$T/mon.out")
 sent=$(jq -s '[.[] | select(.type=="summary") | .cpus[] | .spikes] | add' "$T/mon.out")
