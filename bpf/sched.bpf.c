@@ -11,8 +11,10 @@
  *
  * Hooks: tp_btf/sched_wakeup, tp_btf/sched_wakeup_new, tp_btf/sched_switch.
  * Cost per event: one task-local-storage lookup per wakeup; per switch one
- * for next, and one for prev only when it was preempted, plus writes to this CPU's own per-CPU maps. No atomics, no shared hash,
- * no cacheline written by two CPUs.
+ * for next, and one for prev only when it was preempted, plus writes to
+ * this CPU's own per-CPU maps. No shared hash; on the common paths no
+ * atomics and no cacheline written by two CPUs (the rare outcomes of a
+ * wakeup, wake_odd, are atomic adds to one shared array).
  * Minimum kernel: 5.11 (tp_btf, task storage from tracing programs).
  */
 #include "vmlinux.h"
@@ -163,6 +165,9 @@ static __always_inline int on_wakeup(struct task_struct *p)
 		 * the thread has run since (where no switch was looked at) */
 		if (w->ran == p->se.sum_exec_runtime)
 			return 0;
+		odd = bpf_map_lookup_elem(&wake_odd, &zero);
+		if (odd && cpu < RTBPF_MAX_CPUS)
+			__sync_fetch_and_add(&odd->stale[cpu], 1);
 	} else if (w->ts) {
 		/* an earlier wakeup found it still running and it went on
 		 * to sleep without a switch-in: that wakeup timed nothing */

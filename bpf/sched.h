@@ -48,11 +48,14 @@ struct sched_wakeups {
  * (its first storage could not be made then: task storage busy on the
  * waking CPU, e.g. an exiting task's being freed); running, an earlier
  * wakeup had found it still running and it slept again without a
- * switch-in, so that wakeup timed nothing.
+ * switch-in, so that wakeup timed nothing; stale, a wait that began with
+ * a preemption was dropped because the thread has run since.
  */
 struct sched_wake_odd {
 	__u64 untimed[RTBPF_MAX_CPUS];
 	__u64 running[RTBPF_MAX_CPUS];
+	__u64 stale[RTBPF_MAX_CPUS]; /* a preemption's wait dropped at the
+					wakeup: the thread ran since */
 };
 
 /* Extremes of one interval (in struct sched_slot). */

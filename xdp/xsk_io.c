@@ -263,10 +263,14 @@ int rtbpf_xsk__send(struct rtbpf_xsk *x, const void *payload, size_t len)
 	err = kick(x);
 	if (x->tx_mine_dropped)
 		err = -EBUSY;
-	else if (err && (int32_t)(x->tx.cached_prod - x->tx_mine) > 0)
-		/* the failed kick could not take it back (an earlier kick let
-		 * the kernel see it): sent, or queued to leave with the next
-		 * kick, so it counts as sent (a retry would send it twice) */
+	else if (err && (int32_t)(x->tx.cached_prod - x->tx_mine) > 0 &&
+		 (err == -ENETDOWN ||
+		  (int32_t)(__atomic_load_n(x->tx.consumer, __ATOMIC_ACQUIRE) -
+			    x->tx_mine) > 0))
+		/* not taken back, and the kernel took it or will once the
+		 * device is up: it counts as sent (a retry would send it
+		 * twice). ENXIO (unbound for good) or another error with the
+		 * frame still queued: it will not leave, the error stands. */
 		err = 0;
 	reap_comp(x);
 out:

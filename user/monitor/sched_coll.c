@@ -222,7 +222,9 @@ int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
 	    bpf_map_lookup_elem(wk_fd, &zero, c->wk) ||
 	    bpf_map_lookup_elem(odd_fd, &zero, &c->odd))
 		return -errno;
-	for (int i = 0; i < c->ncpus && (unsigned int)i < s->ncpus; i++) {
+	for (int i = 0;
+	     i < c->ncpus && i < RTBPF_MAX_CPUS && (unsigned int)i < s->ncpus;
+	     i++) {
 		uint64_t wk = 0;
 
 		cpu_delta(&s->cpu[i], &c->cur[i].st, &c->prev[i].st,
@@ -234,6 +236,7 @@ int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
 		s->cpu[i].untimed = c->odd.untimed[i] - c->odd_prev.untimed[i];
 		s->cpu[i].woken_running +=
 			c->odd.running[i] - c->odd_prev.running[i];
+		s->cpu[i].stale += c->odd.stale[i] - c->odd_prev.stale[i];
 		if (!err)
 			err = coll_tab_to_list(&c->slot[i].pre, (uint32_t)i,
 					       &s->pre);
