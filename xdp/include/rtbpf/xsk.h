@@ -157,10 +157,12 @@ struct rtbpf_xsk *rtbpf_xsk__create(const struct rtbpf_xsk_opts *opts);
  * and the error is returned. Where it cannot be taken back (zero-copy
  * mode, where the driver reads the ring on its own; an object that also
  * receives, whose socket another thread may poll; or a kick that failed
- * after an earlier one let the kernel see the frame) the frame stays
- * queued, leaves when the device is up again, and send returns 0 with the
- * failure counted in kick_enetdown/kick_other. Use a send-only object for
- * orders. Every error is counted; nothing is
+ * after an earlier one let the kernel see the frame) a frame the kernel
+ * already took, or one queued while the device is down (it leaves when
+ * the device is up again), makes send return 0, the failure counted in
+ * kick_enetdown/kick_other; after ENXIO (socket unbound for good) or
+ * another error it cannot leave and the error is returned. Use a
+ * send-only object for orders. Every error is counted; nothing is
  * dropped silently. Never allocates or blocks (socket mode: a blocking
  * send(2)). System calls: sendto() kicks.
  */
