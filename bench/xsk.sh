@@ -3,9 +3,13 @@
 # AF_XDP send path versus the kernel's UDP stack, one run, one namespace
 # pair (veth, copy mode: veth has no zero-copy). Throughput: 64-byte
 # datagrams flat out, pps and ns/datagram, median of 5 interleaved rounds,
-# into tests/tools/xdp_sink on the peer end (a native XDP program that
-# counts and drops them: a stand-in for the wire, so every datagram is
-# delivered and counted and no receive stack is measured).
+# into tests/tools/xdp_sink on the peer end (a BPF program at tc ingress
+# that counts and drops them: a stand-in for the wire, so every datagram is
+# delivered and counted and no receive stack is measured). The same rows
+# into a native XDP sink follow for comparison: veth copies every frame
+# into a page of its own before an XDP program sees it (the senders' skbs
+# have 64 bytes of headroom, XDP wants 256), some 110 ns a datagram that
+# every path pays and a NIC's wire does not, so it dilutes the ratios.
 # Latency: single datagrams paced at 5000/s, one-way (sender's
 # CLOCK_MONOTONIC stamp to receiver's read; receivers spin), p50/p99
 # (median of 5 interleaved rounds);
@@ -36,13 +40,15 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR
 ratio() { paste <(tr ' ' '\n' <<<"$1" | grep .) <(tr ' ' '\n' <<<"$2" | grep .) |
 	awk '{ print $1 / $2 }' | median; }
 
-# tput ARGS...: one flat-out run into the XDP sink; prints "pps delivered".
-# The sink runs in the sender's softirq (veth NAPI), as a NIC's transmit
-# completion would, and costs every path the same.
+# tput SINK ARGS...: one flat-out run into the sink (tc or xdp); prints
+# "pps delivered". The sink runs in the sender's softirq, as a NIC's
+# transmit completion would, and costs every path the same.
 tput() {
-	local got
+	local got sink=()
+	[ "$1" = tc ] && sink=(tc)
+	shift
 	port=$((port + 1))
-	start_bg sink "${IN_B[@]}" "$SINK" veth1 "$port"
+	start_bg sink "${IN_B[@]}" "$SINK" veth1 "$port" "${sink[@]}"
 	wait_line "$T/sink.out" '^ready' || fail "sink not ready: $(cat "$T/sink.out")"
 	in_a "${tx_cpu[@]}" "$RTBPF" xsk send --dev veth0 \
 		--dst "$IP_B:$port" --count "$N" --json "$@" >"$T/tput.json" ||
@@ -53,12 +59,16 @@ tput() {
 	echo "$(field pps <"$T/tput.json") ${got:-0}"
 }
 names=("AF_XDP copy, batch 32" "AF_XDP copy, batch 1" "send()" "sendmmsg(32)"
-	"AF_XDP copy, batch 64")
-args=("--mode copy --batch 32" "--mode copy --batch 1" "--mode socket --batch 1"
-	"--mode socket --batch 32" "--mode copy --batch 64")
+	"AF_XDP copy, batch 64" "XDP sink: AF_XDP batch 32" "XDP sink: send()"
+	"XDP sink: sendmmsg(32)")
+args=("tc --mode copy --batch 32" "tc --mode copy --batch 1" "tc --mode socket --batch 1"
+	"tc --mode socket --batch 32" "tc --mode copy --batch 64"
+	"xdp --mode copy --batch 32" "xdp --mode socket --batch 1"
+	"xdp --mode socket --batch 32")
 declare -A pps lost
 # Warm-up: the first native attach / first run on a fresh veth stalls.
-tput --mode copy --count 20000 >/dev/null
+tput xdp --mode copy --count 20000 >/dev/null
+tput tc --mode copy --count 20000 >/dev/null
 for ((r = 0; r < ROUNDS; r++)); do
 	for i in "${!names[@]}"; do
 		# shellcheck disable=SC2086 # word splitting of args wanted
@@ -68,12 +78,14 @@ for ((r = 0; r < ROUNDS; r++)); do
 	done
 done
 
-echo "throughput: $N datagrams of 64 B, flat out, median of $ROUNDS rounds, into an XDP sink on the peer"
-printf '  %-24s %10s %10s %10s %10s   %s\n' path pps ns/pkt "x send()" "not seen" "rounds (kpps)"
-base=$(median <<<"${pps[2]}")
+echo "throughput: $N datagrams of 64 B, flat out, median of $ROUNDS rounds, into a tc sink on the peer"
+echo "(last rows: into a native XDP sink; x send() is against send() into the same sink)"
+printf '  %-26s %10s %10s %10s %10s   %s\n' path pps ns/pkt "x send()" "not seen" "rounds (kpps)"
 for i in "${!names[@]}"; do
 	m=$(median <<<"${pps[$i]}")
-	printf '  %-24s %10.0f %10.0f %10.2f %10s  ' "${names[$i]}" "$m" \
+	base=$(median <<<"${pps[2]}")
+	[ "$i" -ge 5 ] && base=$(median <<<"${pps[6]}")
+	printf '  %-26s %10.0f %10.0f %10.2f %10s  ' "${names[$i]}" "$m" \
 		"$(echo "1000000000 / $m" | bc -l)" "$(echo "$m / $base" | bc -l)" \
 		"${lost[$i]}"
 	for p in ${pps[$i]}; do printf ' %.0f' "$(echo "$p / 1000" | bc -l)"; done
@@ -149,6 +161,9 @@ printf '  AF_XDP batch 32 pps / send() = %.2f [%.2f] (>= 1.8), / sendmmsg(32) = 
 printf '  AF_XDP batch 64 pps / send() = %.2f [%.2f], / sendmmsg(32) = %.2f [%.2f]\n' \
 	"$(ratio "${pps[4]}" "${pps[2]}")" "$(echo "${med[4]} / ${med[2]}" | bc -l)" \
 	"$(ratio "${pps[4]}" "${pps[3]}")" "$(echo "${med[4]} / ${med[3]}" | bc -l)"
+printf '  into the XDP sink: AF_XDP batch 32 pps / send() = %.2f [%.2f], / sendmmsg(32) = %.2f [%.2f]\n' \
+	"$(ratio "${pps[5]}" "${pps[6]}")" "$(echo "${med[5]} / ${med[6]}" | bc -l)" \
+	"$(ratio "${pps[5]}" "${pps[7]}")" "$(echo "${med[5]} / ${med[7]}" | bc -l)"
 printf '  one-way p50 AF_XDP / UDP = %.2f [%.2f] (<= 0.6); p99 AF_XDP / UDP = %.2f [%s vs %s ns] (<= 1)\n' \
 	"$(ratio "${l50[0]}" "${l50[3]}")" "$(echo "${lat[0]%% *} / ${lat[3]%% *}" | bc -l)" \
 	"$(ratio "${l99[0]}" "${l99[3]}")" "$xp99" "$up99"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Bounds-checked parse of an untagged Ethernet + IPv4 + UDP frame, shared
- * by the XDP programs: reads at most 14 + 60 + 8 bytes and never past
+ * by the XDP and tc programs: reads at most 14 + 60 + 8 bytes and never past
  * data_end. Fragments (a non-first one has no UDP header, a first one is
  * incomplete), options-bearing headers are handled; VLAN tags are not.
  */
@@ -18,10 +18,9 @@
  * not a fragment, and every byte its IP and UDP lengths claim is in the
  * frame.
  */
-static __always_inline int udp4_dport(struct xdp_md *ctx, __u32 dst_ip)
+static __always_inline int udp4_dport_in(void *data, void *end,
+					 __u32 dst_ip)
 {
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
 	struct iphdr *ip;
 	struct udphdr *udp;
@@ -56,6 +55,12 @@ static __always_inline int udp4_dport(struct xdp_md *ctx, __u32 dst_ip)
 	if (ulen < sizeof(*udp) || ulen > tot - ihl)
 		return -1;
 	return bpf_ntohs(udp->dest);
+}
+
+static __always_inline int udp4_dport(struct xdp_md *ctx, __u32 dst_ip)
+{
+	return udp4_dport_in((void *)(long)ctx->data,
+			     (void *)(long)ctx->data_end, dst_ip);
 }
 
 #endif

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * xdp_sink IFACE PORT: the benchmark's stand-in for the wire. Attaches
- * xdp/xdp_sink.bpf.c to IFACE in driver mode through a bpf_link (gone when
- * this process ends, however it ends), prints "ready", and on SIGINT or
- * SIGTERM prints "dropped=N passed=M": the IPv4 UDP datagrams to PORT it
- * counted and dropped, and the other frames it passed to the kernel.
+ * xdp_sink IFACE PORT [tc]: the benchmark's stand-in for the wire.
+ * Attaches xdp/xdp_sink.bpf.c to IFACE in driver mode through a bpf_link
+ * (gone when this process ends, however it ends), or with "tc" at tc
+ * ingress (a clsact filter: detached when this process ends on a signal,
+ * else when the interface goes; the benchmark's namespaces are deleted on
+ * exit), prints "ready", and on SIGINT or SIGTERM prints
+ * "dropped=N passed=M": the IPv4 UDP datagrams to PORT it counted and
+ * dropped, and the other frames it passed to the kernel.
  * Needs root. Exit 0, 1 on failure, 2 on bad arguments.
  */
 #include <errno.h>
 #include <net/if.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,18 +34,38 @@ static int sum(int fd, __u32 idx, int ncpus, unsigned long long *out)
 	return 0;
 }
 
+static void detach(struct bpf_link *link, struct bpf_tc_hook *hook,
+		   struct bpf_tc_opts *opts, bool hook_made)
+{
+	bpf_link__destroy(link);
+	if (opts->prog_id) {
+		/* detach matches on handle and priority alone */
+		opts->prog_fd = opts->prog_id = opts->flags = 0;
+		bpf_tc_detach(hook, opts);
+	}
+	if (hook_made) {
+		/* both points: the clsact qdisc made here goes too */
+		hook->attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(hook);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, tc_opts, .handle = 1, .priority = 1);
 	unsigned long long dropped = 0, passed = 0;
 	struct xdp_sink_bpf *s;
-	struct bpf_link *link;
-	int ifindex, ncpus, fd, sig;
+	struct bpf_link *link = NULL;
+	int ifindex, ncpus, fd, sig, err;
+	bool tc, hook_made = false;
 	unsigned long port;
 	sigset_t set;
 	char *end;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: xdp_sink IFACE PORT\n");
+	tc = argc == 4 && !strcmp(argv[3], "tc");
+	if (argc != 3 && !tc) {
+		fprintf(stderr, "usage: xdp_sink IFACE PORT [tc]\n");
 		return 2;
 	}
 	ifindex = (int)if_nametoindex(argv[1]);
@@ -67,16 +91,36 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	link = bpf_program__attach_xdp(s->progs.xdp_sink, ifindex);
-	if (!link) {
-		fprintf(stderr, "xdp_sink: attach to %s (driver mode): %s\n",
-			argv[1], strerror(errno));
-		goto fail;
+	if (tc) {
+		hook.ifindex = ifindex;
+		hook.attach_point = BPF_TC_INGRESS;
+		err = bpf_tc_hook_create(&hook);
+		hook_made = !err;
+		if (err && err != -EEXIST) {
+			fprintf(stderr, "xdp_sink: clsact on %s: %s\n",
+				argv[1], strerror(-err));
+			goto fail;
+		}
+		tc_opts.prog_fd = bpf_program__fd(s->progs.tc_sink);
+		err = bpf_tc_attach(&hook, &tc_opts);
+		if (err) {
+			fprintf(stderr, "xdp_sink: attach to %s (tc): %s\n",
+				argv[1], strerror(-err));
+			goto fail;
+		}
+	} else {
+		link = bpf_program__attach_xdp(s->progs.xdp_sink, ifindex);
+		if (!link) {
+			fprintf(stderr,
+				"xdp_sink: attach to %s (driver mode): %s\n",
+				argv[1], strerror(errno));
+			goto fail;
+		}
 	}
 	printf("ready\n");
 	fflush(stdout);
 	sigwait(&set, &sig);
-	bpf_link__destroy(link);
+	detach(link, &hook, &tc_opts, hook_made);
 	fd = bpf_map__fd(s->maps.sink_counts);
 	if (sum(fd, 0, ncpus, &dropped) || sum(fd, 1, ncpus, &passed)) {
 		fprintf(stderr, "xdp_sink: read counters: %s\n",
@@ -87,6 +131,7 @@ int main(int argc, char **argv)
 	xdp_sink_bpf__destroy(s);
 	return 0;
 fail:
+	detach(link, &hook, &tc_opts, hook_made);
 	xdp_sink_bpf__destroy(s);
 	return 1;
 }
