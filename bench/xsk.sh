@@ -12,7 +12,8 @@
 # every path pays and a NIC's wire does not, so it dilutes the ratios.
 # Latency: single datagrams paced at 5000/s, one-way (sender's
 # CLOCK_MONOTONIC stamp to receiver's read; receivers spin), p50/p99
-# (median of 5 interleaved rounds);
+# (median of 5 interleaved rounds); and to the wire alone (the tc sink
+# stamps the arrival at the peer's ingress: no receive stack);
 # also 64-datagram batches at a steady rate. Sender on CPU 0, receiver on CPU 1 when there
 # are two. Prints figures, asserts nothing.
 # shellcheck source=tests/lib.sh
@@ -120,6 +121,20 @@ lat_udp() {
 	tail -n 1 "$T/lrx.out" | sed -E 's/.*received=([0-9]+).*p50_ns=([0-9]+) p99_ns=([0-9]+).*/\2 \3 \1/'
 }
 
+# lat_wire SEND-ARGS...: no receiver: the tc sink times each datagram's
+# arrival at the peer's ingress (the far side of the wire), so the figure
+# is the send path's alone.
+lat_wire() {
+	port=$((port + 1))
+	start_bg lrx "${IN_B[@]}" "$SINK" veth1 "$port" tc stamp
+	wait_line "$T/lrx.out" '^ready' || fail "sink not ready: $(cat "$T/lrx.out")"
+	in_a "${tx_cpu[@]}" "$RTBPF" xsk send --dev veth0 --dst "$IP_B:$port" \
+		--count "$LAT_N" "$@" >/dev/null || fail "send $*"
+	kill -TERM "$bg_pid"
+	wait "$bg_pid"
+	tail -n 1 "$T/lrx.out" | sed -E 's/.*stamped=([0-9]+) p50_ns=([0-9]+) p99_ns=([0-9]+).*/\2 \3 \1/'
+}
+
 LAT_ROUNDS=${XSK_BENCH_LAT_ROUNDS:-5}
 echo
 echo "one-way latency: $LAT_N datagrams of 64 B (ns), median of $LAT_ROUNDS interleaved rounds"
@@ -129,11 +144,13 @@ printf '  %-40s %9s %9s %8s\n' path p50 p99 received
 # here, so the AF_XDP figures use it (the native row is for comparison).
 lnames=("AF_XDP -> AF_XDP (generic), 5000/s" "AF_XDP -> AF_XDP (native), 5000/s"
 	"AF_XDP -> UDP socket, 5000/s" "send() -> UDP socket, 5000/s"
-	"AF_XDP batch 64 -> AF_XDP, 1000 batch/s" "sendmmsg(64) -> UDP, 1000 batch/s")
+	"AF_XDP batch 64 -> AF_XDP, 1000 batch/s" "sendmmsg(64) -> UDP, 1000 batch/s"
+	"AF_XDP -> wire (tc sink), 5000/s" "send() -> wire (tc sink), 5000/s")
 lruns=("lat_xsk skb --mode copy --rate 5000" "lat_xsk drv --mode copy --rate 5000"
 	"lat_udp --mode copy --rate 5000" "lat_udp --mode socket --rate 5000"
 	"lat_xsk skb --mode copy --batch 64 --rate 64000"
-	"lat_udp --mode socket --batch 64 --rate 64000")
+	"lat_udp --mode socket --batch 64 --rate 64000"
+	"lat_wire --mode copy --rate 5000" "lat_wire --mode socket --rate 5000")
 declare -A l50 l99 lrecv
 for ((r = 0; r < LAT_ROUNDS; r++)); do
 	for i in "${!lruns[@]}"; do
@@ -167,4 +184,7 @@ printf '  into the XDP sink: AF_XDP batch 32 pps / send() = %.2f [%.2f], / sendm
 printf '  one-way p50 AF_XDP / UDP = %.2f [%.2f] (<= 0.6); p99 AF_XDP / UDP = %.2f [%s vs %s ns] (<= 1)\n' \
 	"$(ratio "${l50[0]}" "${l50[3]}")" "$(echo "${lat[0]%% *} / ${lat[3]%% *}" | bc -l)" \
 	"$(ratio "${l99[0]}" "${l99[3]}")" "$xp99" "$up99"
+printf '  send path alone (to the wire), p50 AF_XDP / send() = %.2f [%.2f], p99 = %.2f\n' \
+	"$(ratio "${l50[6]}" "${l50[7]}")" "$(echo "${lat[6]%% *} / ${lat[7]%% *}" | bc -l)" \
+	"$(ratio "${l99[6]}" "${l99[7]}")"
 xsk_nothing_left || echo "warning: XDP program left attached"

@@ -18,8 +18,7 @@
  * not a fragment, and every byte its IP and UDP lengths claim is in the
  * frame.
  */
-static __always_inline int udp4_dport_in(void *data, void *end,
-					 __u32 dst_ip)
+static __always_inline int udp4_dport_in(void *data, void *end, __u32 dst_ip)
 {
 	struct ethhdr *eth = data;
 	struct iphdr *ip;

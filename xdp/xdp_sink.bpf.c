@@ -11,6 +11,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "udp4.bpf.h"
+#include "hist.h"
 
 /* Host byte order. Set before load. */
 const volatile __u16 cfg_port = 0;
@@ -23,6 +24,62 @@ struct {
 	__type(value, __u64);
 } sink_counts SEC(".maps");
 
+/*
+ * With cfg_stamp, the arrival of each of ours at this end (the wire's far
+ * side) is timed against the CLOCK_MONOTONIC send time `rtbpf xsk send`
+ * wrote in its payload (user/xsk/payload.h: magic at 0, send time at 16):
+ * the one-way time of the send path alone, no receive stack in it. Per CPU,
+ * the layout of userspace's struct hist.
+ */
+const volatile bool cfg_stamp = false;
+
+struct sink_hist {
+	__u64 count;
+	__u64 sum;
+	__u64 min;
+	__u64 max;
+	__u64 b[HIST_BUCKETS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sink_hist);
+} sink_lat SEC(".maps");
+
+#define PAYLOAD_MAGIC_ 0x58425452u
+
+static __always_inline void stamp(void *data, void *end)
+{
+	struct iphdr *ip = data + sizeof(struct ethhdr);
+	struct sink_hist *h;
+	__u64 now, tx, v;
+	__u32 zero = 0, b;
+	__u8 *pl;
+
+	if ((void *)(ip + 1) > end)
+		return;
+	pl = (void *)ip + ip->ihl * 4 + sizeof(struct udphdr);
+	if ((void *)(pl + 24) > end || *(__u32 *)pl != PAYLOAD_MAGIC_)
+		return;
+	tx = *(__u64 *)(pl + 16);
+	now = bpf_ktime_get_ns();
+	h = bpf_map_lookup_elem(&sink_lat, &zero);
+	if (!h || now < tx)
+		return;
+	v = now - tx;
+	b = hist_bucket(v);
+	if (b < HIST_BUCKETS)
+		h->b[b]++;
+	if (!h->count || v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+	h->sum += v;
+	h->count++;
+}
+
 /* counts the frame; true: it is one of ours, drop it */
 static __always_inline bool sink(void *data, void *end)
 {
@@ -31,6 +88,8 @@ static __always_inline bool sink(void *data, void *end)
 
 	if (c)
 		*c += 1;
+	if (!idx && cfg_stamp)
+		stamp(data, end);
 	return !idx;
 }
 

@@ -69,11 +69,13 @@ grep -qE 'xdp_passed +[1-9]' "$T/xsk-recv.out" ||
 	fail "XDP program did not pass the datagrams: $(cat "$T/xsk-recv.out")"
 
 # flat_case NAME PORT SEND-ARGS...: unpaced into the XDP sink (counts and
-# drops datagrams to PORT): it must count exactly N.
+# drops datagrams to PORT; at tc ingress, timing each, with SINK_ARGS
+# "tc stamp"): it must count exactly N, and time N when it stamps.
+SINK_ARGS=()
 flat_case() {
 	local name=$1 port=$2 res
 	shift 2
-	start_bg "sink-$name" "${IN_B[@]}" "$SINK" veth1 "$port"
+	start_bg "sink-$name" "${IN_B[@]}" "$SINK" veth1 "$port" "${SINK_ARGS[@]}"
 	wait_line "$T/sink-$name.out" '^ready' ||
 		fail "$name: sink: $(cat "$T/sink-$name.err")"
 	in_a "$RTBPF" xsk send --dev veth0 --dst "$IP_B:$port" --count "$N" \
@@ -84,11 +86,19 @@ flat_case() {
 	if [ "$stop_rc" != 0 ] || [ "${res%% *}" != "dropped=$N" ]; then
 		fail "$name: sink exit $stop_rc: $res"
 	fi
+	if [ ${#SINK_ARGS[@]} -gt 0 ] && [[ $res != *" stamped=$N "* ]]; then
+		fail "$name: sink timed other than $N: $res"
+	fi
 	ok "$name: $res"
 }
 flat_case flat-copy-batch 9010 --mode copy --batch 32
 flat_case flat-send 9011 --mode socket
 flat_case flat-sendmmsg 9012 --mode socket --batch 32
+SINK_ARGS=(tc stamp)
+flat_case tc-copy-batch 9013 --mode copy --batch 32
+flat_case tc-send 9014 --mode socket
+[ -z "$(in_b tc filter show dev veth1 ingress)" ] || fail "tc sink left a filter"
+in_b tc qdisc show dev veth1 | grep -q clsact && fail "tc sink left clsact"
 xsk_nothing_left || fail "XDP program left attached"
 in_b ip link show veth1 | grep -q ' xdp' && fail "sink left XDP on veth1"
 ok "nothing left attached"
