@@ -2,9 +2,9 @@
 /*
  * Benchmark sink (tests/tools/xdp_sink): drops and counts the IPv4 UDP
  * datagrams to cfg_port at the receiving end of a veth pair (at XDP or at
- * tc ingress), a stand-in for the wire, so a sender's throughput is measured with every frame
- * delivered and counted and no receive stack or socket in the way.
- * Everything else is passed to the kernel.
+ * tc ingress), a stand-in for the wire, so a sender's throughput is
+ * measured with every frame delivered and counted and no receive stack or
+ * socket in the way. Everything else is passed to the kernel.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
