@@ -5,8 +5,9 @@
 # mode while a native XDP program sits on the receiving veth, all arrive
 # at a kernel UDP socket in the peer namespace, intact and unduplicated.
 # Zero-copy on veth falls back to copy and says why; --strict refuses.
-# Flat out (AF_XDP batches, send, sendmmsg) into the benchmark's XDP sink
-# on the peer end, every datagram reaches the peer's device, none twice.
+# Flat out (AF_XDP batches, send, sendmmsg) into the benchmark's sinks on
+# the peer end (XDP, and tc ingress timing each arrival), every datagram
+# reaches the peer's device, none twice, and the tc sink leaves nothing.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=tests/integration/xsk_netns.bash
