@@ -8,7 +8,7 @@
 # delivered and counted and no receive stack is measured). The same rows
 # into a native XDP sink follow for comparison: veth copies every frame
 # into a page of its own before an XDP program sees it (the senders' skbs
-# have 64 bytes of headroom, XDP wants 256), some 110 ns a datagram that
+# have 64 bytes of headroom, XDP wants 256), some 100 ns a datagram that
 # every path pays and a NIC's wire does not, so it dilutes the ratios.
 # Latency: single datagrams paced at 5000/s, one-way (sender's
 # CLOCK_MONOTONIC stamp to receiver's read; receivers spin), p50/p99
