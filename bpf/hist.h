@@ -71,17 +71,19 @@ static inline __u64 hist_bucket_hi(__u32 b)
 	return hist_bucket_lo(b + 1) - 1;
 }
 
-#ifndef __bpf__
 /*
- * Userspace: adds v to a histogram with fields count, sum, min, max and
- * b[HIST_BUCKETS] (struct hist, struct rtbpf_hist), owned by one thread.
- * The one add; the dispatcher's, read by another thread while written,
- * does the same with relaxed atomics.
+ * Adds v to a histogram with fields count, sum, min, max and
+ * b[HIST_BUCKETS] (struct hist, struct rtbpf_hist, a BPF program's copy of
+ * that layout), owned by one thread or one CPU. The bucket index is
+ * checked, which is what the verifier needs. The dispatcher's, read by
+ * another thread while written, does the same with relaxed atomics.
  */
 #define HIST_ADD(h, v)                            \
 	do {                                      \
 		__typeof__(v) v_ = (v);           \
-		(h)->b[hist_bucket(v_)]++;        \
+		__u32 b_ = hist_bucket(v_);       \
+		if (b_ < HIST_BUCKETS)            \
+			(h)->b[b_]++;             \
 		if (!(h)->count || v_ < (h)->min) \
 			(h)->min = v_;            \
 		if (v_ > (h)->max)                \
@@ -89,6 +91,5 @@ static inline __u64 hist_bucket_hi(__u32 b)
 		(h)->sum += v_;                   \
 		(h)->count++;                     \
 	} while (0)
-#endif
 
 #endif

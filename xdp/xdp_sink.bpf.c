@@ -54,8 +54,8 @@ static __always_inline void stamp(void *data, void *end)
 {
 	struct iphdr *ip = data + sizeof(struct ethhdr);
 	struct sink_hist *h;
-	__u64 now, tx, v;
-	__u32 zero = 0, b;
+	__u32 zero = 0;
+	__u64 now, tx;
 	__u8 *pl;
 
 	if ((void *)(ip + 1) > end)
@@ -68,16 +68,7 @@ static __always_inline void stamp(void *data, void *end)
 	h = bpf_map_lookup_elem(&sink_lat, &zero);
 	if (!h || now < tx)
 		return;
-	v = now - tx;
-	b = hist_bucket(v);
-	if (b < HIST_BUCKETS)
-		h->b[b]++;
-	if (!h->count || v < h->min)
-		h->min = v;
-	if (v > h->max)
-		h->max = v;
-	h->sum += v;
-	h->count++;
+	HIST_ADD(h, now - tx);
 }
 
 /* counts the frame; true: it is one of ours, drop it */
