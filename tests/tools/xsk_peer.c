@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "hist.h"
+#include "samples.h"
 #include "xsk/payload.h"
 
 #define SEQ_TRACK (1u << 24)
@@ -35,6 +36,7 @@ int main(int argc, char **argv)
 	uint64_t count, rcvd = 0, intact = 0, bad = 0, dup = 0, seq, tx;
 	static uint8_t buf[65536];
 	static struct hist lat;
+	struct samples exact = { 0 };
 	struct pollfd pfd;
 	int fd, idle_ms, sz = 16 << 20, spin;
 	uint64_t idle_from = 0, at;
@@ -50,6 +52,10 @@ int main(int argc, char **argv)
 	idle_ms = atoi(argv[3]);
 	spin = argc == 5 && !strcmp(argv[4], "spin");
 	seen = calloc(SEQ_TRACK / 8, 1);
+	if (count && count <= SAMPLES_MAX && samples_init(&exact, count)) {
+		fprintf(stderr, "xsk_peer: out of memory\n");
+		return 1;
+	}
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (!seen || fd < 0 ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -90,16 +96,24 @@ int main(int argc, char **argv)
 				dup++;
 			seen[seq / 8] |= (uint8_t)(1u << (seq % 8));
 		}
-		if (tx && at >= tx)
+		if (tx && at >= tx) {
 			hist_add_value(&lat, at - tx);
+			if (exact.cap)
+				samples_add(&exact, at - tx);
+		}
 	}
 	printf("received=%llu intact=%llu bad=%llu dup=%llu p50_ns=%llu "
 	       "p99_ns=%llu max_ns=%llu\n",
 	       (unsigned long long)rcvd, (unsigned long long)intact,
 	       (unsigned long long)bad, (unsigned long long)dup,
-	       (unsigned long long)hist_quantile(&lat, 0.5),
-	       (unsigned long long)hist_quantile(&lat, 0.99),
+	       (unsigned long long)(samples_exact(&exact) ?
+				    samples_quantile(&exact, 0.5) :
+				    hist_quantile(&lat, 0.5)),
+	       (unsigned long long)(samples_exact(&exact) ?
+				    samples_quantile(&exact, 0.99) :
+				    hist_quantile(&lat, 0.99)),
 	       (unsigned long long)lat.max);
+	samples_free(&exact);
 	free(seen);
 	return 0;
 }

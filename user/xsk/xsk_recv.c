@@ -15,6 +15,7 @@
 #include "hist.h"
 #include "log.h"
 #include "parse.h"
+#include "samples.h"
 #include "xsk_cmd.h"
 #include "xsk/payload.h"
 
@@ -132,6 +133,9 @@ static int parse(struct recv_cfg *c, int argc, char **argv)
 struct recv_tally {
 	uint64_t received, intact, bad, dup, truncated;
 	struct hist lat;
+	/* every one-way figure, for exact percentiles, with --count up to
+	 * SAMPLES_MAX (cap 0: none kept) */
+	struct samples exact;
 	uint8_t *seen; /* SEQ_TRACK bits */
 };
 
@@ -155,8 +159,19 @@ static void tally(struct recv_tally *t, const uint8_t *buf, int n,
 			t->dup++;
 		t->seen[seq / 8] |= (uint8_t)(1u << (seq % 8));
 	}
-	if (tx && now >= tx)
+	if (tx && now >= tx) {
 		hist_add_value(&t->lat, now - tx);
+		if (t->exact.cap)
+			samples_add(&t->exact, now - tx);
+	}
+}
+
+/* One-way q-quantile: exact when every figure was kept. */
+static uint64_t one_way(struct recv_tally *t, double q)
+{
+	if (samples_exact(&t->exact))
+		return samples_quantile(&t->exact, q);
+	return hist_quantile(&t->lat, q);
 }
 
 static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
@@ -166,10 +181,14 @@ static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
 	uint64_t end = c->duration_ns ? xsk_now_ns() + c->duration_ns : 0;
 	struct pollfd pfd = { .fd = rtbpf_xsk__fd(x), .events = POLLIN };
 	static uint8_t buf[65536];
+	unsigned int iter = 0;
 	int n;
 
 	while (!xsk_stop && (!c->count || t->received < c->count)) {
-		if (end && xsk_now_ns() >= end)
+		/* the clock only now and then while spinning: a read of it
+		 * before each look would delay noticing a datagram */
+		if (end && (!c->spin || !(++iter % 1024)) &&
+		    xsk_now_ns() >= end)
 			break;
 		n = rtbpf_xsk__recv(x, buf, sizeof(buf), &info);
 		if (n >= 0) {
@@ -199,8 +218,9 @@ static void report(struct recv_cfg *c, struct recv_tally *t, struct json_w *w)
 		json_key(w, "one_way");
 		json_obj_begin(w);
 		json_kv_u64(w, "count", t->lat.count);
-		json_kv_u64(w, "p50_ns", hist_quantile(&t->lat, 0.5));
-		json_kv_u64(w, "p99_ns", hist_quantile(&t->lat, 0.99));
+		json_kv_bool(w, "exact", samples_exact(&t->exact));
+		json_kv_u64(w, "p50_ns", one_way(t, 0.5));
+		json_kv_u64(w, "p99_ns", one_way(t, 0.99));
 		json_kv_u64(w, "max_ns", t->lat.max);
 		json_obj_end(w);
 		json_obj_end(w);
@@ -214,8 +234,8 @@ static void report(struct recv_cfg *c, struct recv_tally *t, struct json_w *w)
 	       (unsigned long long)t->dup);
 	if (t->lat.count)
 		printf("one-way latency: p50 %.1f us, p99 %.1f us, max %.1f us\n",
-		       hist_quantile(&t->lat, 0.5) / 1e3,
-		       hist_quantile(&t->lat, 0.99) / 1e3, t->lat.max / 1e3);
+		       one_way(t, 0.5) / 1e3, one_way(t, 0.99) / 1e3,
+		       t->lat.max / 1e3);
 }
 
 int xsk_recv_main(int argc, char **argv)
@@ -235,7 +255,8 @@ int xsk_recv_main(int argc, char **argv)
 	json_init(&w, stdout);
 	hist_reset(&t.lat);
 	t.seen = calloc(SEQ_TRACK / 8, 1);
-	if (!t.seen) {
+	if (!t.seen || (c.count && c.count <= SAMPLES_MAX &&
+			samples_init(&t.exact, c.count))) {
 		log_err("xsk recv: out of memory");
 		goto cleanup;
 	}
@@ -265,5 +286,6 @@ int xsk_recv_main(int argc, char **argv)
 cleanup:
 	rtbpf_xsk__destroy(x);
 	free(t.seen);
+	samples_free(&t.exact);
 	return rc;
 }
