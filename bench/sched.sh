@@ -46,13 +46,28 @@ declare -A runs
 PER=${BENCH_PIPE_RUNS:-6}
 echo "perf bench sched pipe -l $LOOPS on CPU $PIN_CPU, $ROUNDS interleaved rounds of $PER runs, stats off"
 sysctl -q -w kernel.bpf_stats_enabled=0
+# rbest[tool]: the best run of each round, space-separated, in round order
+declare -A rbest
 for ((r = 0; r < ROUNDS; r++)); do
 	for t in "${tools[@]}"; do
 		start_tool "$t" || exit 1
-		for ((k = 0; k < PER; k++)); do runs[$t]+="$(pipe_us) "; done
+		one=""
+		for ((k = 0; k < PER; k++)); do one+="$(pipe_us) "; done
 		stop_tool
+		runs[$t]+=$one
+		rbest[$t]+="$(tr ' ' '\n' <<<"$one" | grep . | sort -g | head -n 1) "
 	done
 done
+# paired A: median over rounds of (A's slowdown / runqlat's), each
+# slowdown against the same round's unattached runs, so a slow stretch
+# of the VM moves both sides of a ratio together.
+paired() {
+	paste <(tr ' ' '\n' <<<"${rbest[none]}" | grep .) \
+		<(tr ' ' '\n' <<<"${rbest[$1]}" | grep .) \
+		<(tr ' ' '\n' <<<"${rbest[runqlat]}" | grep .) |
+		awk '$3 > $1 { print ($2 - $1) / ($3 - $1) }' | median |
+		awk '{ printf "%.2f", $1 } END { if (!NR) printf "n/a" }'
+}
 # Noise on a shared VM only adds time, so the best run is the most
 # repeatable estimate of a tool's cost; the median is shown beside it.
 best() { tr ' ' '\n' | grep . | sort -g | head -n 1; }
@@ -84,11 +99,13 @@ done
 if [ -n "$RUNQLAT" ] && [ -n "${ns[rtbpf]:-}" ] && [ -n "${ns[runqlat]:-}" ]; then
 	echo
 	awk -v a="${ns[rtbpf]}" -v b="${ns[runqlat]}" -v ab="${nsb[rtbpf]}" -v bb="${nsb[runqlat]}" -v sa="${slow[rtbpf]}" -v sb="${slow[runqlat]}" -v sf="${slow[rtbpf-all]}" \
-		-v ma="${mslow[rtbpf]}" -v mb="${mslow[runqlat]}" -v mf="${mslow[rtbpf-all]}" 'BEGIN {
+		-v ma="${mslow[rtbpf]}" -v mb="${mslow[runqlat]}" -v mf="${mslow[rtbpf-all]}" \
+		-v pa="$(paired rtbpf)" -v pf="$(paired rtbpf-all)" 'BEGIN {
 		printf "sched_switch cost, rtbpf / runqlat: %.2f (goal <= 0.50; best rounds %.2f)\n", a / b, ab / bb
 		if (sb > 0) {
 			printf "pipe slowdown (best runs), rtbpf / runqlat: %.2f (goal <= 0.50)\n", sa / sb
 			printf "pipe slowdown (best runs), rtbpf with every collector / runqlat: %.2f (goal <= 0.50)\n", sf / sb
+			printf "  paired by round (median of the rounds'"'"' ratios): %s and %s\n", pa, pf
 			if (mb > 0 && ma > 0 && mf > 0) printf "  (medians: %.2f and %.2f)\n", ma / mb, mf / mb
 			else print "  (medians too noisy in this run to give a ratio)"
 		} else print "pipe slowdown of runqlat not measurable in this run"
