@@ -35,6 +35,15 @@ static inline bool cpuset_has(const struct cpuset *s, unsigned int cpu)
 	return cpu < CPUSET_MAX && (s->bits[cpu / 64] >> (cpu % 64)) & 1;
 }
 
+/* Every CPU below ncpus is in s. */
+static inline bool cpuset_covers(const struct cpuset *s, int ncpus)
+{
+	for (int i = 0; i < ncpus; i++)
+		if (!cpuset_has(s, (unsigned int)i))
+			return false;
+	return ncpus > 0;
+}
+
 unsigned int cpuset_count(const struct cpuset *s);
 bool cpuset_subset(const struct cpuset *a, const struct cpuset *b);
 /* First CPU of a not in b, or -1. */

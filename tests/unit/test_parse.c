@@ -76,6 +76,13 @@ static void test_cpuset_ops(void **state)
 	assert_false(cpuset_subset(&a, &b));
 	assert_int_equal(cpuset_first_missing(&a, &b), 2);
 	assert_int_equal(cpuset_format(&a, small, sizeof(small)), -ERANGE);
+	/* covers: every CPU below n (the BPF side then skips its mask) */
+	assert_true(cpuset_covers(&a, 4));
+	assert_true(cpuset_covers(&a, 3));
+	assert_false(cpuset_covers(&a, 5));
+	assert_false(cpuset_covers(&b, 4)); /* 2 missing */
+	assert_true(cpuset_covers(&b, 2));
+	assert_false(cpuset_covers(&b, 0));
 }
 
 static void duration_ok(const char *in, uint64_t ns)

@@ -193,6 +193,7 @@ int noise_coll_open(struct noise_coll **out, const struct noise_opts *o,
 			top = i + 1;
 	}
 	c->skel->rodata->cfg_cpu_words = (__u32)top;
+	c->skel->rodata->cfg_all_cpus = cpuset_covers(&o->cpus, c->ncpus);
 	err = choose_programs(c, o, loaded);
 	if (err) {
 		if (err != -ENOENT)

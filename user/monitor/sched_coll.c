@@ -67,6 +67,9 @@ int sched_coll_open(struct sched_coll **out, const struct sched_filter *f)
 	}
 	for (int i = 0; i < RTBPF_MAX_CPUS / 64; i++)
 		c->skel->rodata->cfg_cpu_mask[i] = f->cpus.bits[i];
+	c->skel->rodata->cfg_all_cpus = cpuset_covers(&f->cpus, c->ncpus);
+	c->skel->rodata->cfg_filter_any = f->has_tgid || f->has_tid ||
+					  f->has_comm;
 	c->skel->rodata->cfg_filter_tgid = f->has_tgid;
 	c->skel->rodata->cfg_tgid = f->tgid;
 	c->skel->rodata->cfg_filter_tid = f->has_tid;
