@@ -12,6 +12,10 @@
 # Prints figures; asserts nothing.
 # shellcheck source=bench/lib.bash
 . "$(dirname "$0")/lib.bash"
+# 15 rounds, not lib.bash's 7: the slowdown ratio divides two small
+# differences of noisy times; with 7 it moved between 0.26 and 0.52 over
+# five runs of one build, with 15 it stayed within 0.43-0.49.
+ROUNDS=${BENCH_ROUNDS:-15}
 LOOPS=${BENCH_LOOPS:-50000}
 PIN_CPU=${BENCH_CPU:-0}
 RUNQLAT=$(command -v runqlat || ls /usr/sbin/runqlat 2>/dev/null || true)
