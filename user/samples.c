@@ -5,6 +5,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "hist.h"
+
 int samples_init(struct samples *s, size_t cap)
 {
 	*s = (struct samples){ 0 };
@@ -56,6 +58,12 @@ uint64_t samples_quantile(struct samples *s, double q)
 	if (rank > s->n)
 		rank = s->n;
 	return s->v[rank - 1];
+}
+
+uint64_t samples_or_hist_quantile(struct samples *s, const struct hist *h,
+				  double q)
+{
+	return samples_exact(s) ? samples_quantile(s, q) : hist_quantile(h, q);
 }
 
 void samples_free(struct samples *s)

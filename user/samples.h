@@ -16,6 +16,8 @@
 /* Capacity samples_init accepts: 32 MiB of values. */
 #define SAMPLES_MAX (4u << 20)
 
+struct hist;
+
 struct samples {
 	uint64_t *v;
 	size_t n, cap;
@@ -31,6 +33,9 @@ bool samples_exact(const struct samples *s);
 /* The q-quantile (0 < q <= 1) by nearest rank: the ceil(q * n)-th
  * smallest kept value. 0 when empty. Sorts on first use. */
 uint64_t samples_quantile(struct samples *s, double q);
+/* samples_quantile when every value fitted, else h's (bucket midpoint). */
+uint64_t samples_or_hist_quantile(struct samples *s, const struct hist *h,
+				  double q);
 void samples_free(struct samples *s);
 
 #endif

@@ -31,12 +31,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* Exact when every figure was kept, else from the histogram. */
-static uint64_t quantile(struct samples *s, const struct hist *h, double q)
-{
-	return samples_exact(s) ? samples_quantile(s, q) : hist_quantile(h, q);
-}
-
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
@@ -113,8 +107,8 @@ int main(int argc, char **argv)
 	       "p99_ns=%llu max_ns=%llu\n",
 	       (unsigned long long)rcvd, (unsigned long long)intact,
 	       (unsigned long long)bad, (unsigned long long)dup,
-	       (unsigned long long)quantile(&exact, &lat, 0.5),
-	       (unsigned long long)quantile(&exact, &lat, 0.99),
+	       (unsigned long long)samples_or_hist_quantile(&exact, &lat, 0.5),
+	       (unsigned long long)samples_or_hist_quantile(&exact, &lat, 0.99),
 	       (unsigned long long)lat.max);
 	samples_free(&exact);
 	free(seen);

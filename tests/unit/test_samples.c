@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "hist.h"
 #include "samples.h"
 
 /* How many of v[0..n) are <= x. */
@@ -48,6 +49,7 @@ static void test_nearest_rank(void **state)
 static void test_small(void **state)
 {
 	struct samples s;
+	struct hist h;
 
 	(void)state;
 	assert_int_equal(samples_init(&s, 10), 0);
@@ -59,11 +61,17 @@ static void test_small(void **state)
 	assert_int_equal(samples_quantile(&s, 0.5), 500);
 	assert_int_equal(samples_quantile(&s, 0.99), 1000);
 	assert_int_equal(samples_quantile(&s, 0.1), 100);
-	/* added after a sort: sorted again */
+	/* exact: the kept values answer, not the histogram */
+	hist_reset(&h);
+	hist_add_value(&h, 7777);
+	assert_int_equal(samples_or_hist_quantile(&s, &h, 0.5), 500);
 	samples_add(&s, 1); /* over cap: not kept, no longer exact */
 	assert_false(samples_exact(&s));
 	assert_int_equal(s.over, 1);
 	assert_int_equal(samples_quantile(&s, 0.1), 100);
+	/* not exact: the histogram answers */
+	assert_int_equal(samples_or_hist_quantile(&s, &h, 0.5),
+			 hist_quantile(&h, 0.5));
 	samples_free(&s);
 	assert_int_equal(samples_init(&s, 2), 0);
 	samples_add(&s, 9);

@@ -169,9 +169,7 @@ static void tally(struct recv_tally *t, const uint8_t *buf, int n,
 /* One-way q-quantile: exact when every figure was kept. */
 static uint64_t one_way(struct recv_tally *t, double q)
 {
-	if (samples_exact(&t->exact))
-		return samples_quantile(&t->exact, q);
-	return hist_quantile(&t->lat, q);
+	return samples_or_hist_quantile(&t->exact, &t->lat, q);
 }
 
 static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
