@@ -13,9 +13,9 @@
 # shellcheck source=bench/lib.bash
 . "$(dirname "$0")/lib.bash"
 # 15 rounds, not lib.bash's 7: the slowdown ratio divides two small
-# differences of noisy times; over five runs of one build it moved
-# between 0.26 and 0.52 with 7 rounds, between 0.43 and 0.51 with 15
-# (paired by round: 0.40-0.56 with 7, 0.46-0.48 with 15).
+# differences of noisy times; over five or six runs of one build it
+# moved between 0.26 and 0.52 with 7 rounds, between 0.43 and 0.51 with
+# 15 (paired by round: 0.40-0.56 with 7, 0.46-0.49 with 15).
 ROUNDS=${BENCH_ROUNDS:-15}
 LOOPS=${BENCH_LOOPS:-50000}
 PIN_CPU=${BENCH_CPU:-0}
