@@ -51,6 +51,9 @@ declare -A runs
 PER=${BENCH_PIPE_RUNS:-6}
 echo "perf bench sched pipe -l $LOOPS on CPU $PIN_CPU, $ROUNDS interleaved rounds of $PER runs, stats off"
 sysctl -q -w kernel.bpf_stats_enabled=0
+# Noise on a shared VM only adds time, so the best run is the most
+# repeatable estimate of a tool's cost; the median is shown beside it.
+best() { tr ' ' '\n' | grep . | sort -g | head -n 1; }
 # rbest[tool]: the best run of each round, space-separated, in round order
 declare -A rbest
 for ((r = 0; r < ROUNDS; r++)); do
@@ -60,7 +63,7 @@ for ((r = 0; r < ROUNDS; r++)); do
 		for ((k = 0; k < PER; k++)); do one+="$(pipe_us) "; done
 		stop_tool
 		runs[$t]+=$one
-		rbest[$t]+="$(tr ' ' '\n' <<<"$one" | grep . | sort -g | head -n 1) "
+		rbest[$t]+="$(best <<<"$one") "
 	done
 done
 # paired A: median over rounds of (A's slowdown / runqlat's), each
@@ -73,9 +76,6 @@ paired() {
 		awk '$3 > $1 { print ($2 - $1) / ($3 - $1) }' | median |
 		awk '{ printf "%.2f", $1 } END { if (!NR) printf "n/a" }'
 }
-# Noise on a shared VM only adds time, so the best run is the most
-# repeatable estimate of a tool's cost; the median is shown beside it.
-best() { tr ' ' '\n' | grep . | sort -g | head -n 1; }
 base=$(best <<<"${runs[none]}")
 mbase=$(median <<<"${runs[none]}")
 printf '%-10s %10s %9s %10s %9s\n' tool "best us/op" slowdown "median" slowdown

@@ -27,6 +27,7 @@ struct samples {
 
 /* 0, -EINVAL for cap 0 or over SAMPLES_MAX, -ENOMEM. */
 int samples_init(struct samples *s, size_t cap);
+/* Keeps v, or counts it in over when full (always, with no capacity). */
 void samples_add(struct samples *s, uint64_t v);
 /* All values fitted (none over cap) and there is at least one. */
 bool samples_exact(const struct samples *s);

@@ -99,8 +99,7 @@ int main(int argc, char **argv)
 		}
 		if (tx && at >= tx) {
 			hist_add_value(&lat, at - tx);
-			if (exact.cap)
-				samples_add(&exact, at - tx);
+			samples_add(&exact, at - tx);
 		}
 	}
 	printf("received=%llu intact=%llu bad=%llu dup=%llu p50_ns=%llu "

@@ -161,8 +161,7 @@ static void tally(struct recv_tally *t, const uint8_t *buf, int n,
 	}
 	if (tx && now >= tx) {
 		hist_add_value(&t->lat, now - tx);
-		if (t->exact.cap)
-			samples_add(&t->exact, now - tx);
+		samples_add(&t->exact, now - tx);
 	}
 }
 
