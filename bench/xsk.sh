@@ -96,14 +96,16 @@ for i in "${!names[@]}"; do
 	med[i]=$m
 done
 
-# lat_xsk ATTACH SEND-ARGS...: AF_XDP receiver with its XDP program
-# attached ATTACH (drv or skb); prints "p50 p99" in ns.
+# lat_xsk ATTACH WAIT SEND-ARGS...: AF_XDP receiver with its XDP program
+# attached ATTACH (drv or skb), waiting by WAIT (spin: on the ring; sleep:
+# in poll(2)); prints "p50 p99 received", p50 and p99 in ns.
 lat_xsk() {
-	local attach=$1
-	shift
+	local attach=$1 spin=()
+	[ "$2" = spin ] && spin=(--spin)
+	shift 2
 	port=$((port + 1))
 	start_bg lrx "${IN_B[@]}" "${rx_cpu[@]}" "$RTBPF" xsk recv --dev veth1 --attach "$attach" \
-		--port "$port" --count "$LAT_N" --duration 60s --json --spin
+		--port "$port" --count "$LAT_N" --duration 60s --json "${spin[@]}"
 	wait_line "$T/lrx.out" '"type":"header"' || fail "xsk recv not ready"
 	in_a "${tx_cpu[@]}" "$RTBPF" xsk send --dev veth0 --dst "$IP_B:$port" \
 		--count "$LAT_N" "$@" >/dev/null || fail "send $*"
@@ -112,10 +114,14 @@ lat_xsk() {
 	echo "$(field p50_ns <"$T/lrx.rec") $(field p99_ns <"$T/lrx.rec") $(field received <"$T/lrx.rec")"
 }
 
-# lat_udp SEND-ARGS...: kernel UDP receiver.
+# lat_udp WAIT SEND-ARGS...: kernel UDP receiver, waiting by WAIT (spin:
+# on recv(MSG_DONTWAIT); sleep: in poll(2)).
 lat_udp() {
+	local spin=
+	[ "$1" = spin ] && spin=spin
+	shift
 	port=$((port + 1))
-	start_bg lrx "${IN_B[@]}" "${rx_cpu[@]}" "$PEER" "$port" "$LAT_N" 2000 spin
+	start_bg lrx "${IN_B[@]}" "${rx_cpu[@]}" "$PEER" "$port" "$LAT_N" 2000 $spin
 	wait_line "$T/lrx.out" '^ready' || fail "peer not ready"
 	in_a "${tx_cpu[@]}" "$RTBPF" xsk send --dev veth0 --dst "$IP_B:$port" \
 		--count "$LAT_N" "$@" >/dev/null || fail "send $*"
@@ -147,12 +153,16 @@ printf '  %-40s %9s %9s %8s\n' path p50 p99 received
 lnames=("AF_XDP -> AF_XDP (generic), 5000/s" "AF_XDP -> AF_XDP (native), 5000/s"
 	"AF_XDP -> UDP socket, 5000/s" "send() -> UDP socket, 5000/s"
 	"AF_XDP batch 64 -> AF_XDP, 1000 batch/s" "sendmmsg(64) -> UDP, 1000 batch/s"
-	"AF_XDP -> wire (tc sink), 5000/s" "send() -> wire (tc sink), 5000/s")
-lruns=("lat_xsk skb --mode copy --rate 5000" "lat_xsk drv --mode copy --rate 5000"
-	"lat_udp --mode copy --rate 5000" "lat_udp --mode socket --rate 5000"
-	"lat_xsk skb --mode copy --batch 64 --rate 64000"
-	"lat_udp --mode socket --batch 64 --rate 64000"
-	"lat_wire --mode copy --rate 5000" "lat_wire --mode socket --rate 5000")
+	"AF_XDP -> wire (tc sink), 5000/s" "send() -> wire (tc sink), 5000/s"
+	"AF_XDP -> AF_XDP, receiver in poll(2)" "send() -> UDP, receiver in poll(2)")
+# Receivers spin (a low-latency client's usual way) except in the last two
+# rows: a sleeping receiver pays a wakeup, about the same on either path.
+lruns=("lat_xsk skb spin --mode copy --rate 5000" "lat_xsk drv spin --mode copy --rate 5000"
+	"lat_udp spin --mode copy --rate 5000" "lat_udp spin --mode socket --rate 5000"
+	"lat_xsk skb spin --mode copy --batch 64 --rate 64000"
+	"lat_udp spin --mode socket --batch 64 --rate 64000"
+	"lat_wire --mode copy --rate 5000" "lat_wire --mode socket --rate 5000"
+	"lat_xsk skb sleep --mode copy --rate 5000" "lat_udp sleep --mode socket --rate 5000")
 declare -A l50 l99 lrecv
 for ((r = 0; r < LAT_ROUNDS; r++)); do
 	for i in "${!lruns[@]}"; do
@@ -189,4 +199,7 @@ printf '  one-way p50 AF_XDP / UDP = %.2f [%.2f] (<= 0.6); p99 AF_XDP / UDP = %.
 printf '  send path alone (to the wire), p50 AF_XDP / send() = %.2f [%.2f], p99 = %.2f\n' \
 	"$(ratio "${l50[6]}" "${l50[7]}")" "$(echo "${lat[6]%% *} / ${lat[7]%% *}" | bc -l)" \
 	"$(ratio "${l99[6]}" "${l99[7]}")"
+printf '  receivers in poll(2), p50 AF_XDP / UDP = %.2f [%.2f], p99 = %.2f\n' \
+	"$(ratio "${l50[8]}" "${l50[9]}")" "$(echo "${lat[8]%% *} / ${lat[9]%% *}" | bc -l)" \
+	"$(ratio "${l99[8]}" "${l99[9]}")"
 xsk_nothing_left || echo "warning: XDP program left attached"
