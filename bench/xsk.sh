@@ -117,11 +117,11 @@ lat_xsk() {
 # lat_udp WAIT SEND-ARGS...: kernel UDP receiver, waiting by WAIT (spin:
 # on recv(MSG_DONTWAIT); sleep: in poll(2)).
 lat_udp() {
-	local spin=
-	[ "$1" = spin ] && spin=spin
+	local wait_arg=()
+	[ "$1" = spin ] && wait_arg=(spin)
 	shift
 	port=$((port + 1))
-	start_bg lrx "${IN_B[@]}" "${rx_cpu[@]}" "$PEER" "$port" "$LAT_N" 2000 $spin
+	start_bg lrx "${IN_B[@]}" "${rx_cpu[@]}" "$PEER" "$port" "$LAT_N" 2000 "${wait_arg[@]}"
 	wait_line "$T/lrx.out" '^ready' || fail "peer not ready"
 	in_a "${tx_cpu[@]}" "$RTBPF" xsk send --dev veth0 --dst "$IP_B:$port" \
 		--count "$LAT_N" "$@" >/dev/null || fail "send $*"
