@@ -405,12 +405,8 @@ struct rtbpf_xsk *rtbpf_xsk__create(const struct rtbpf_xsk_opts *opts)
 		if (x->max_payload > x->o.frame_size - XSK_HDR_LEN)
 			x->max_payload = x->o.frame_size - XSK_HDR_LEN;
 		x->area_len = (size_t)x->o.n_frames * x->o.frame_size;
-		x->area = mmap(NULL, x->area_len, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1,
-			       0);
 		x->free_frames = calloc(x->o.n_frames, sizeof(uint64_t));
-		if (x->area == MAP_FAILED || !x->free_frames) {
-			x->area = x->area == MAP_FAILED ? NULL : x->area;
+		if (!x->free_frames || rtbpf_xsk_mem_alloc(x)) {
 			err = -ENOMEM;
 			rtbpf_xsk_set_err(x, "UMEM of %zu bytes: out of memory",
 					  x->area_len);
@@ -422,6 +418,9 @@ struct rtbpf_xsk *rtbpf_xsk__create(const struct rtbpf_xsk_opts *opts)
 		goto cleanup;
 	if (x->mode == RTBPF_XSK_SOCKET) {
 		x->max_payload = x->mtu > 28 ? x->mtu - 28 : 0;
+		/* the ladder came down to a socket: no UMEM is registered */
+		rtbpf_xsk_mem_free(x);
+		x->st.umem_bytes = x->st.umem_huge_bytes = 0;
 	} else {
 		err = setup_frames(x);
 		if (err) {
@@ -455,8 +454,7 @@ void rtbpf_xsk__destroy(struct rtbpf_xsk *x)
 		close(x->ufd);
 	if (x->urfd >= 0)
 		close(x->urfd);
-	if (x->area)
-		munmap(x->area, x->area_len);
+	rtbpf_xsk_mem_free(x);
 	free(x->free_frames);
 	free(x);
 }

@@ -19,9 +19,9 @@ struct rtbpf_xsk {
 	size_t max_payload;
 	bool can_send, can_recv;
 
-	/* AF_XDP */
-	void *area;
-	size_t area_len;
+	/* AF_XDP: the UMEM (area) inside its mapping (map), see xsk_mem.c */
+	void *area, *map;
+	size_t area_len, map_len;
 	struct xsk_umem *umem;
 	struct xsk_socket *xsk;
 	int xfd;
@@ -62,6 +62,12 @@ uint32_t rtbpf_xsk_net_write(const struct rtbpf_xsk *x, uint8_t *frame,
 /* Parses an Ethernet/IPv4/UDP frame; payload offset or -EINVAL. */
 int rtbpf_xsk_net_parse(const uint8_t *frame, uint32_t len,
 			struct rtbpf_xsk_rx_info *info);
+
+/* xsk_mem.c: maps x->area_len bytes of UMEM at x->area (huge pages where
+ * the host has them) and fills st.umem_bytes, st.umem_huge_bytes; 0 or
+ * -errno. */
+int rtbpf_xsk_mem_alloc(struct rtbpf_xsk *x);
+void rtbpf_xsk_mem_free(struct rtbpf_xsk *x);
 
 /* xsk_prog.c: the receive program. */
 int rtbpf_xsk_prog_attach(struct rtbpf_xsk *x);

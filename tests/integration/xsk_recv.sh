@@ -37,6 +37,25 @@ case $rec in
 esac
 grep -q "\"xdp_redirected\":$N," "$T/xrecv.out" ||
 	fail "redirect count: $(grep xsk_stats "$T/xrecv.out")"
+# The UMEM (4096 frames of 2 KiB: 8 MiB) sits in huge pages where the
+# host has transparent ones (with reserved hugetlbfs pages, in those).
+stats=$(grep '"type":"xsk_stats"' "$T/xrecv.out")
+umem=$(jq .umem_bytes <<<"$stats")
+huge=$(jq .umem_huge_bytes <<<"$stats")
+[ "$umem" = 8388608 ] || fail "umem_bytes $umem, want 8388608"
+thp=$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo none)
+if [ "$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)" -ge 4 ]; then
+	[ "$huge" = "$umem" ] || fail "umem_huge_bytes $huge with 4+ hugetlbfs pages free"
+	ok "UMEM in reserved huge pages: $huge of $umem bytes"
+elif [[ $thp == *"[always]"* || $thp == *"[madvise]"* ]]; then
+	# THP may come short of all four under memory fragmentation
+	((huge > 0 && huge <= umem && huge % 2097152 == 0)) ||
+		fail "umem_huge_bytes $huge of $umem with THP $thp"
+	ok "UMEM in transparent huge pages: $huge of $umem bytes"
+else
+	[ "$huge" = 0 ] || fail "umem_huge_bytes $huge without huge pages"
+	ok "no huge pages on this host (THP: $thp): umem_huge_bytes 0"
+fi
 res=$(tail -n 1 "$T/peer.out")
 case $res in
 "received=$N intact=$N bad=0 dup=0 "*) ok "kernel socket, other port: $res" ;;
@@ -55,5 +74,6 @@ wait "$srecv" || fail "socket recv failed"
 grep -q 'received 1000 datagrams: 1000 intact, 0 bad, 0 truncated, 0 duplicates' \
 	"$T/srecv.out" || fail "socket recv: $(cat "$T/srecv.out")"
 ok "socket mode recv: $(grep received "$T/srecv.out" | head -n 1)"
+! grep -q umem_bytes "$T/srecv.out" || fail "socket mode reports a UMEM"
 xsk_nothing_left || fail "XDP program left attached"
 ok "nothing left attached"

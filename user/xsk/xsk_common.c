@@ -204,6 +204,8 @@ void xsk_print_stats(struct rtbpf_xsk *x, bool json, struct json_w *w)
 		F(xdp_redirected),
 		F(xdp_redirect_failed),
 		F(xdp_passed),
+		F(umem_bytes),
+		F(umem_huge_bytes),
 	};
 #undef F
 	if (json) {

@@ -4,7 +4,9 @@
  * kernel-UDP fallback.
  *
  * Background. The object owns one UMEM (frame_size * n_frames bytes,
- * mmap'ed, MAP_POPULATE), one AF_XDP socket created through libxdp with
+ * mmap'ed and populated; in huge pages when it spans one or more and the
+ * host has them: reserved hugetlbfs pages, else transparent huge pages;
+ * umem_huge_bytes in the stats says how much is), one AF_XDP socket created through libxdp with
  * XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD, and for receiving our own XDP
  * program (xdp/xsk_steer.bpf.c) attached through a bpf_link, so a killed
  * process leaves nothing attached. TX frames come from a LIFO free stack
@@ -92,6 +94,8 @@ struct rtbpf_xsk_opts {
 
 struct rtbpf_xsk_stats {
 	enum rtbpf_xsk_mode mode; /* never AUTO */
+	uint64_t umem_bytes; /* UMEM size (0 in socket mode) */
+	uint64_t umem_huge_bytes; /* of it, backed by huge pages */
 	uint64_t submitted; /* frames put on the TX ring / datagrams handed
 			       to the kernel in socket mode */
 	uint64_t completed; /* frames back from the completion ring (sent,
