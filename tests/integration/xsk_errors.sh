@@ -37,6 +37,10 @@ expect 2 "mode 'fast'" \
 	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst "$IP_B:9000" --mode fast
 expect 2 'no neighbour entry for 198.18.0.3' \
 	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst 198.18.0.3:9000
+expect 2 "--ring '3': want a power of two" \
+	in_b "$RTBPF" xsk recv --dev veth1 --port 9000 --ring 3
+expect 2 "--frames '100': want a power of two" \
+	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst "$IP_B:9000" --frames 100
 expect 2 'unknown option' in_a "$RTBPF" xsk recv --bogus
 expect 2 "expected 'send' or 'recv'" "$RTBPF" xsk frobnicate
 

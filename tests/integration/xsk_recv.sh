@@ -62,6 +62,22 @@ case $res in
 *) fail "kernel socket, other port: $res" ;;
 esac
 
+# Smaller rings and UMEM (--ring, --frames): paced, all arrive; a UMEM
+# under one huge page stays in small pages.
+start_bg rsmall "${IN_B[@]}" "$RTBPF" xsk recv --dev veth1 --port 9203 --count 1000 \
+	--duration 30s --ring 256 --frames 512 --json
+rsmall=$bg_pid
+wait_line "$T/rsmall.out" '"type":"header"' || fail "small-ring recv not ready"
+in_a "$RTBPF" xsk send --dev veth0 --dst "$IP_B:9203" --count 1000 \
+	--rate 5000 --mode copy --ring 64 --frames 64 >"$T/s4.out" 2>&1 ||
+	fail "send with small rings: $(cat "$T/s4.out")"
+wait "$rsmall" || fail "small-ring recv failed: $(cat "$T/rsmall.err")"
+grep -q '"received":1000,"intact":1000,"bad":0,"truncated":0,"duplicates":0' \
+	"$T/rsmall.out" || fail "small rings: $(grep xsk_recv "$T/rsmall.out")"
+grep -q '"umem_bytes":1048576,"umem_huge_bytes":0' "$T/rsmall.out" ||
+	fail "small UMEM: $(grep xsk_stats "$T/rsmall.out")"
+ok "--ring 256 --frames 512: 1000 of 1000 intact, 1 MiB UMEM in small pages"
+
 # Forced socket mode: a UDP socket, no XDP program.
 start_bg srecv "${IN_B[@]}" "$RTBPF" xsk recv --dev veth1 --port 9202 --count 1000 \
 	--duration 30s --mode socket

@@ -25,10 +25,12 @@ int xsk_parse_attach(const char *s, enum rtbpf_xsk_attach *a);
 enum {
 	XSK_OPT_STRICT = 256,
 	XSK_OPT_BUSY,
+	XSK_OPT_FRAMES,
+	XSK_OPT_RING,
 	XSK_OPT_FIRST_OWN, /* a command's own long options start here */
 };
 
-/* Handles -d, -q, -m, --strict and --busy-poll into o. Returns true when
+/* Handles -d, -q, -m, --strict, --busy-poll, --frames and --ring into o. Returns true when
  * opt was one of them; a bad value leaves a message in err. */
 bool xsk_common_opt(int opt, const char *arg, struct rtbpf_xsk_opts *o,
 		    char *err, size_t errlen);

@@ -277,6 +277,25 @@ bool xsk_common_opt(int opt, const char *arg, struct rtbpf_xsk_opts *o,
 	case XSK_OPT_STRICT:
 		o->strict = true;
 		return true;
+	case XSK_OPT_FRAMES:
+		if (!parse_u64(arg, 64, 1u << 20, &v, msg, sizeof(msg)) &&
+		    !(v & (v - 1)))
+			o->n_frames = (uint32_t)v;
+		else
+			snprintf(err, errlen,
+				 "--frames '%s': want a power of two, "
+				 "64..1048576",
+				 arg);
+		return true;
+	case XSK_OPT_RING:
+		if (!parse_u64(arg, 1, 1u << 16, &v, msg, sizeof(msg)) &&
+		    !(v & (v - 1)))
+			o->rx_size = o->tx_size = (uint32_t)v;
+		else
+			snprintf(err, errlen,
+				 "--ring '%s': want a power of two, 1..65536",
+				 arg);
+		return true;
 	case XSK_OPT_BUSY:
 		if (!parse_u64(arg, 1, 1000000, &v, msg, sizeof(msg)))
 			o->busy_poll_us = (uint32_t)v;
