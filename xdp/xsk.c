@@ -139,7 +139,14 @@ static int open_xsk_once(struct rtbpf_xsk *x, __u16 bind_flags)
 {
 	const struct rtbpf_xsk_opts *o = &x->o;
 	struct xsk_umem_config uc = {
-		.fill_size = o->rx_size,
+		/*
+		 * Twice the RX frames, so the fill ring is never full: when
+		 * it is, the receiving thread refills the very slot the
+		 * kernel takes the next frame from, and every datagram costs
+		 * the kernel a cacheline from the receiver's CPU (~85 ns of
+		 * one-way p50 on veth).
+		 */
+		.fill_size = o->rx_size * 2,
 		.comp_size = o->tx_size,
 		.frame_size = o->frame_size,
 	};

@@ -396,7 +396,7 @@ static void refill(struct rtbpf_xsk *x, uint64_t addr)
 {
 	uint32_t idx;
 
-	/* Cannot fail: the fill ring is as large as the RX frame count. */
+	/* Cannot fail: the fill ring is twice the RX frame count. */
 	if (xsk_ring_prod__reserve(&x->fill, 1, &idx) == 1) {
 		*xsk_ring_prod__fill_addr(&x->fill, idx) = addr;
 		xsk_ring_prod__submit(&x->fill, 1);

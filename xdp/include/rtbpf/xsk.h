@@ -82,7 +82,9 @@ struct rtbpf_xsk_opts {
 	uint32_t frame_size; /* 2048 or 4096; 0 = 2048 */
 	uint32_t n_frames; /* UMEM frames, power of two; 0 = 4096 */
 	uint32_t tx_size; /* TX and completion ring; power of two; 0 = 2048 */
-	uint32_t rx_size; /* RX and fill ring; power of two; 0 = 2048 */
+	/* RX ring, power of two, 0 = 2048; the fill ring has twice as many
+	 * entries, and the RX frames are at most this many */
+	uint32_t rx_size;
 	uint32_t busy_poll_us; /* SO_BUSY_POLL + SO_PREFER_BUSY_POLL; 0 off */
 	/* Keep the kernel's 32-frame copy-mode budget per kick (as before
 	 * 6.17) instead of raising it: exercises the kick loop. */
