@@ -206,7 +206,7 @@ static bool bound_zerocopy(struct rtbpf_xsk *x)
 static int setup_frames(struct rtbpf_xsk *x)
 {
 	const struct rtbpf_xsk_opts *o = &x->o;
-	uint32_t i, idx, n;
+	uint32_t i, idx = 0, n;
 
 	x->n_rx_frames = 0;
 	if (x->can_recv) {
@@ -224,9 +224,12 @@ static int setup_frames(struct rtbpf_xsk *x)
 	n = xsk_ring_prod__reserve(&x->fill, x->n_rx_frames, &idx);
 	if (n != x->n_rx_frames)
 		return -ENOMEM;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		*xsk_ring_prod__fill_addr(&x->fill, idx + i) =
 			(uint64_t)i * o->frame_size;
+		x->fill_pos[i] = idx + i;
+	}
+	x->rx_next = idx;
 	xsk_ring_prod__submit(&x->fill, n);
 	return 0;
 }
@@ -413,7 +416,9 @@ struct rtbpf_xsk *rtbpf_xsk__create(const struct rtbpf_xsk_opts *opts)
 			x->max_payload = x->o.frame_size - XSK_HDR_LEN;
 		x->area_len = (size_t)x->o.n_frames * x->o.frame_size;
 		x->free_frames = calloc(x->o.n_frames, sizeof(uint64_t));
-		if (!x->free_frames || rtbpf_xsk_mem_alloc(x)) {
+		x->fill_pos = calloc(x->o.n_frames, sizeof(uint32_t));
+		x->frame_shift = x->o.frame_size == 4096 ? 12 : 11;
+		if (!x->free_frames || !x->fill_pos || rtbpf_xsk_mem_alloc(x)) {
 			err = -ENOMEM;
 			rtbpf_xsk_set_err(x, "UMEM of %zu bytes: out of memory",
 					  x->area_len);
@@ -463,6 +468,7 @@ void rtbpf_xsk__destroy(struct rtbpf_xsk *x)
 		close(x->urfd);
 	rtbpf_xsk_mem_free(x);
 	free(x->free_frames);
+	free(x->fill_pos);
 	free(x);
 }
 

@@ -29,6 +29,12 @@ struct rtbpf_xsk {
 	struct xsk_ring_cons comp, rx;
 	uint64_t *free_frames; /* LIFO of TX frame addresses */
 	uint32_t n_free, n_tx_frames, n_rx_frames;
+	uint32_t frame_shift; /* log2(frame_size) */
+	/* Receive prefetch: fill_pos[i] is the fill ring index RX frame i
+	 * was last put at; the kernel takes frames in that order, so the
+	 * next datagram lands in the frame at fill ring index rx_next. */
+	uint32_t *fill_pos;
+	uint32_t rx_next;
 	/* Copy mode: TX ring index up to which a kick let the kernel look
 	 * (frames from here on can be taken back after a failed kick). */
 	uint32_t tx_exposed;

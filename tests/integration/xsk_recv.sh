@@ -37,6 +37,11 @@ case $rec in
 esac
 grep -q "\"xdp_redirected\":$N," "$T/xrecv.out" ||
 	fail "redirect count: $(grep xsk_stats "$T/xrecv.out")"
+# recv prefetches the frame it expects the kernel to fill next: with
+# nothing dropped, the guess is right for every datagram
+grep -q "\"rx_guessed\":$N," "$T/xrecv.out" ||
+	fail "prefetch guess: $(grep xsk_stats "$T/xrecv.out")"
+ok "frame guessed right for $N of $N datagrams"
 # The UMEM (4096 frames of 2 KiB: 8 MiB) sits in huge pages where the
 # host has transparent ones (with reserved hugetlbfs pages, in those).
 stats=$(grep '"type":"xsk_stats"' "$T/xrecv.out")
@@ -76,7 +81,11 @@ grep -q '"received":1000,"intact":1000,"bad":0,"truncated":0,"duplicates":0' \
 	"$T/rsmall.out" || fail "small rings: $(grep xsk_recv "$T/rsmall.out")"
 grep -q '"umem_bytes":1048576,"umem_huge_bytes":0' "$T/rsmall.out" ||
 	fail "small UMEM: $(grep xsk_stats "$T/rsmall.out")"
-ok "--ring 256 --frames 512: 1000 of 1000 intact, 1 MiB UMEM in small pages"
+# 1000 datagrams wrap 256 RX frames and the 512-entry fill ring: the
+# guess follows
+grep -q '"rx_guessed":1000,' "$T/rsmall.out" ||
+	fail "small rings, prefetch guess: $(grep xsk_stats "$T/rsmall.out")"
+ok "--ring 256 --frames 512: 1000 of 1000 intact and guessed, 1 MiB UMEM in small pages"
 
 # Forced socket mode: a UDP socket, no XDP program.
 start_bg srecv "${IN_B[@]}" "$RTBPF" xsk recv --dev veth1 --port 9202 --count 1000 \

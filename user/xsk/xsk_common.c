@@ -194,6 +194,7 @@ void xsk_print_stats(struct rtbpf_xsk *x, bool json, struct json_w *w)
 		F(icmp_refused),
 		F(received),
 		F(rx_malformed),
+		F(rx_guessed),
 		F(rx_dropped),
 		F(rx_invalid_descs),
 		F(tx_invalid_descs),

@@ -119,6 +119,7 @@ struct rtbpf_xsk_stats {
 				  was sent by that call; sent again) */
 	uint64_t received; /* datagrams returned by recv */
 	uint64_t rx_malformed; /* frames on the RX ring that were not ours */
+	uint64_t rx_guessed; /* frames recv guessed (and prefetched) right */
 	/* XDP_STATISTICS (zero in socket mode). */
 	uint64_t rx_dropped, rx_invalid_descs, tx_invalid_descs;
 	uint64_t rx_ring_full, rx_fill_ring_empty_descs, tx_ring_empty_descs;
