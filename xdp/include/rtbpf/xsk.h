@@ -11,7 +11,9 @@
  * program (xdp/xsk_steer.bpf.c) attached through a bpf_link, so a killed
  * process leaves nothing attached. TX frames come from a LIFO free stack
  * refilled from the completion ring; RX frames cycle between the fill and
- * RX rings; no frame is ever in two rings.
+ * RX rings (the fill ring has room for twice the RX frames, so it is never
+ * full); no frame is ever in two rings. recv prefetches the frame the
+ * kernel fills next, known from the fill ring's order (rx_guessed).
  *
  * Mode ladder, starting at opts.mode: zero-copy bind, then copy bind (on
  * any zero-copy bind error), then an ordinary UDP socket (send/sendmmsg,
