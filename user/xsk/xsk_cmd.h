@@ -30,8 +30,9 @@ enum {
 	XSK_OPT_FIRST_OWN, /* a command's own long options start here */
 };
 
-/* Handles -d, -q, -m, --strict, --busy-poll, --frames and --ring into o. Returns true when
- * opt was one of them; a bad value leaves a message in err. */
+/* Handles -d, -q, -m, --strict, --busy-poll, --frames and --ring into o.
+ * Returns true when opt was one of them; a bad value leaves a message in
+ * err. */
 bool xsk_common_opt(int opt, const char *arg, struct rtbpf_xsk_opts *o,
 		    char *err, size_t errlen);
 /* Exit code for a failed rtbpf_xsk__create (errno err > 0). */

@@ -6,10 +6,10 @@
  * Background. The object owns one UMEM (frame_size * n_frames bytes,
  * mmap'ed and populated; in huge pages when it spans one or more and the
  * host has them: reserved hugetlbfs pages, else transparent huge pages;
- * umem_huge_bytes in the stats says how much is), one AF_XDP socket created through libxdp with
- * XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD, and for receiving our own XDP
- * program (xdp/xsk_steer.bpf.c) attached through a bpf_link, so a killed
- * process leaves nothing attached. TX frames come from a LIFO free stack
+ * umem_huge_bytes in the stats says how much is), one AF_XDP socket
+ * created through libxdp with XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD, and for
+ * receiving our own XDP program (xdp/xsk_steer.bpf.c) attached through a
+ * bpf_link, so a killed process leaves nothing attached. TX frames come from a LIFO free stack
  * refilled from the completion ring; RX frames cycle between the fill and
  * RX rings (the fill ring has room for twice the RX frames, so it is never
  * full); no frame is ever in two rings. recv prefetches the frame the
