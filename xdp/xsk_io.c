@@ -392,15 +392,16 @@ static int recv_sock(struct rtbpf_xsk *x, void *buf, size_t len,
 	return (int)((size_t)r < len ? (size_t)r : len);
 }
 
-static void refill(struct rtbpf_xsk *x, uint64_t addr)
+/* Puts frame f (an index, < n_rx_frames) back on the fill ring. */
+static void refill(struct rtbpf_xsk *x, uint32_t f)
 {
-	uint32_t idx, f = (uint32_t)(addr >> x->frame_shift);
+	uint32_t idx;
 
 	/* Cannot fail: the fill ring is twice the RX frame count. */
 	if (xsk_ring_prod__reserve(&x->fill, 1, &idx) == 1) {
-		*xsk_ring_prod__fill_addr(&x->fill, idx) = addr;
-		if (f < x->n_rx_frames)
-			x->fill_pos[f] = idx;
+		*xsk_ring_prod__fill_addr(&x->fill, idx) = (uint64_t)f
+							   << x->frame_shift;
+		x->fill_pos[f] = idx;
 		xsk_ring_prod__submit(&x->fill, 1);
 	}
 }
@@ -421,12 +422,10 @@ static inline const uint8_t *rx_guess(const struct rtbpf_xsk *x)
 	return (const uint8_t *)x->area + a + XDP_PACKET_HEADROOM;
 }
 
-/* The next guess: the fill ring entry after the frame that just came. */
-static inline void rx_advance(struct rtbpf_xsk *x, uint64_t addr)
+/* The next guess: the fill ring entry after frame f, which just came. */
+static inline void rx_advance(struct rtbpf_xsk *x, uint32_t f)
 {
-	uint32_t f = (uint32_t)(addr >> x->frame_shift);
-
-	x->rx_next = (f < x->n_rx_frames ? x->fill_pos[f] : x->rx_next) + 1;
+	x->rx_next = x->fill_pos[f] + 1;
 }
 
 int rtbpf_xsk__recv(struct rtbpf_xsk *x, void *buf, size_t len,
@@ -435,7 +434,7 @@ int rtbpf_xsk__recv(struct rtbpf_xsk *x, void *buf, size_t len,
 	struct rtbpf_xsk_rx_info tmp;
 	const struct xdp_desc *d;
 	const uint8_t *guess;
-	uint32_t idx;
+	uint32_t idx, f;
 	size_t n;
 	int off;
 
@@ -462,7 +461,15 @@ int rtbpf_xsk__recv(struct rtbpf_xsk *x, void *buf, size_t len,
 		d = xsk_ring_cons__rx_desc(&x->rx, idx);
 		if (guess == (const uint8_t *)x->area + d->addr)
 			x->st.rx_guessed++;
-		rx_advance(x, d->addr);
+		/* RX frames are the UMEM's first n_rx_frames; the kernel
+		 * hands back only what the fill ring gave it */
+		f = (uint32_t)(d->addr >> x->frame_shift);
+		if (f >= x->n_rx_frames) {
+			xsk_ring_cons__release(&x->rx, 1);
+			x->st.rx_malformed++;
+			continue;
+		}
+		rx_advance(x, f);
 		off = rtbpf_xsk_net_parse((uint8_t *)x->area + d->addr, d->len,
 					  info);
 		n = 0;
@@ -470,7 +477,7 @@ int rtbpf_xsk__recv(struct rtbpf_xsk *x, void *buf, size_t len,
 			n = info->len < len ? info->len : len;
 			memcpy(buf, (uint8_t *)x->area + d->addr + off, n);
 		}
-		refill(x, d->addr & ~((uint64_t)x->o.frame_size - 1));
+		refill(x, f);
 		xsk_ring_cons__release(&x->rx, 1);
 		if (off >= 0) {
 			x->st.received++;
