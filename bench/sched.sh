@@ -5,7 +5,10 @@
 #  - ns per event of each BPF program (kernel.bpf_stats_enabled:
 #    run_time_ns / run_cnt), under `perf bench sched pipe`;
 #  - slowdown of `perf bench sched pipe` with the tool attached versus
-#    nothing (stats off for those runs, rounds interleaved, median taken).
+#    nothing (stats off for those runs, rounds interleaved, median taken);
+#  - the same pipe round trip timed in short batches by
+#    tests/tools/pipe_pingpong (fastest batch and 10th percentile against
+#    nothing attached in the same round): a steadier second figure.
 # "floor" (tests/tools/sched_floor) reads the clock once per event on the
 # same tracepoints and does nothing else: the least any tool that times
 # wakeups costs here, shown for scale.
@@ -88,6 +91,35 @@ for t in "${tools[@]}"; do
 	printf '%-10s %10s %8s%% %10s %8s%%\n' "$t" "$b" "${slow[$t]}" "$m" "${mslow[$t]}"
 done
 
+# The same round trip timed by tests/tools/pipe_pingpong in short batches:
+# the fastest batch and the 10th percentile of each run, against nothing
+# attached in the same round, the tools in alternating order from round to
+# round. Steadier than best-of-perf-bench on a shared VM (A/A: +-10 ns).
+PINGPONG=${RTBPF_BUILD:-build}/tests/pipe_pingpong
+declare -A pp_min pp_p10 # tool -> per-round added ns per round trip
+if [ -x "$PINGPONG" ]; then
+	pingpong() { "$PINGPONG" --cpu "$PIN_CPU" | jq -r '"\(.min_ns) \(.p10_ns)"'; }
+	for ((r = 0; r < ROUNDS; r++)); do
+		read -r bmin bp10 < <(pingpong)
+		order=("${tools[@]:1}")
+		((r % 2)) && mapfile -t order < <(printf '%s\n' "${order[@]}" | tac)
+		for t in "${order[@]}"; do
+			start_tool "$t" || exit 1
+			read -r tmin tp10 < <(pingpong)
+			stop_tool
+			pp_min[$t]+="$(awk -v a="$tmin" -v b="$bmin" 'BEGIN { print a - b }') "
+			pp_p10[$t]+="$(awk -v a="$tp10" -v b="$bp10" 'BEGIN { print a - b }') "
+		done
+	done
+	echo
+	echo "pipe round trips on CPU $PIN_CPU (pipe_pingpong, 400 batches of 500),"
+	echo "$ROUNDS rounds, order alternating; added ns per round trip, median of rounds"
+	printf '%-10s %12s %12s\n' tool "fastest" "10th pct"
+	for t in "${tools[@]:1}"; do
+		printf '%-10s %12s %12s\n' "$t" "$(median <<<"${pp_min[$t]}")" "$(median <<<"${pp_p10[$t]}")"
+	done
+fi
+
 echo
 echo "ns per event (run_time_ns / run_cnt) under the same load, stats on;"
 echo "median of $ROUNDS interleaved rounds"
@@ -117,6 +149,14 @@ if [ -n "$RUNQLAT" ] && [ -n "${ns[rtbpf]:-}" ] && [ -n "${ns[runqlat]:-}" ]; th
 	}'
 else
 	echo "runqlat (libbpf-tools) not installed: no comparison"
+fi
+if [ -n "$RUNQLAT" ] && [ -n "${pp_min[runqlat]:-}" ]; then
+	for t in rtbpf rtbpf-all; do
+		awk -v t="$t" -v a="$(median <<<"${pp_min[$t]}")" -v b="$(median <<<"${pp_min[runqlat]}")" \
+			-v pa="$(median <<<"${pp_p10[$t]}")" -v pb="$(median <<<"${pp_p10[runqlat]}")" 'BEGIN {
+			if (b > 0 && pb > 0) printf "pipe round trip cost (pipe_pingpong), %s / runqlat: %.2f fastest, %.2f 10th pct (goal <= 0.50)\n", t, a / b, pa / pb
+		}'
+	done
 fi
 if [ -n "$RUNQLAT" ] && [ -x "$FLOOR" ] && [ -n "${ns[floor]:-}" ] && [ -n "${ns[runqlat]:-}" ]; then
 	awk -v f="${ns[floor]}" -v a="${ns[rtbpf]}" -v b="${ns[runqlat]}" -v sf="${slow[floor]}" -v sa="${slow[rtbpf]}" -v sb="${slow[runqlat]}" 'BEGIN {

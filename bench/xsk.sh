@@ -96,17 +96,15 @@ for i in "${!names[@]}"; do
 	med[i]=$m
 done
 
-# lat_xsk ATTACH WAIT SEND-ARGS...: AF_XDP receiver with its XDP program
-# attached ATTACH (drv or skb), waiting by WAIT (spin: on the ring; sleep:
-# in poll(2); spin64: spinning, with 64-entry rings); prints
-# "p50 p99 received", p50 and p99 in ns.
+# lat_xsk ATTACH WAIT RING SEND-ARGS...: AF_XDP receiver with its XDP
+# program attached ATTACH (drv or skb), waiting by WAIT (spin: on the ring;
+# sleep: in poll(2)), with RING entries per ring (default: the default);
+# prints "p50 p99 received", p50 and p99 in ns.
 lat_xsk() {
 	local attach=$1 rx=()
-	case $2 in
-	spin) rx=(--spin) ;;
-	spin64) rx=(--spin --ring 64) ;;
-	esac
-	shift 2
+	[ "$2" = spin ] && rx+=(--spin)
+	[ "$3" != default ] && rx+=(--ring "$3")
+	shift 3
 	port=$((port + 1))
 	start_bg lrx "${IN_B[@]}" "${rx_cpu[@]}" "$RTBPF" xsk recv --dev veth1 --attach "$attach" \
 		--port "$port" --count "$LAT_N" --duration 60s --json "${rx[@]}"
@@ -164,13 +162,13 @@ lnames=("AF_XDP -> AF_XDP (generic), 5000/s" "AF_XDP -> AF_XDP (native), 5000/s"
 # poll(2) rows: a sleeping receiver pays a wakeup, about the same on either
 # path. The --ring 64 row keeps only 64 RX frames cycling, so they stay in
 # cache, at the cost of absorbing shorter stalls of the receiver.
-lruns=("lat_xsk skb spin --mode copy --rate 5000" "lat_xsk drv spin --mode copy --rate 5000"
+lruns=("lat_xsk skb spin default --mode copy --rate 5000" "lat_xsk drv spin default --mode copy --rate 5000"
 	"lat_udp spin --mode copy --rate 5000" "lat_udp spin --mode socket --rate 5000"
-	"lat_xsk skb spin --mode copy --batch 64 --rate 64000"
+	"lat_xsk skb spin default --mode copy --batch 64 --rate 64000"
 	"lat_udp spin --mode socket --batch 64 --rate 64000"
 	"lat_wire --mode copy --rate 5000" "lat_wire --mode socket --rate 5000"
-	"lat_xsk skb sleep --mode copy --rate 5000" "lat_udp sleep --mode socket --rate 5000"
-	"lat_xsk skb spin64 --mode copy --rate 5000")
+	"lat_xsk skb sleep default --mode copy --rate 5000" "lat_udp sleep --mode socket --rate 5000"
+	"lat_xsk skb spin 64 --mode copy --rate 5000")
 declare -A l50 l99 lrecv
 for ((r = 0; r < LAT_ROUNDS; r++)); do
 	for i in "${!lruns[@]}"; do

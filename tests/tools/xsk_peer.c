@@ -3,10 +3,10 @@
  * xsk_peer PORT COUNT IDLE_MS [spin]: an ordinary kernel UDP receiver for
  * the xsk tests and benchmark. Binds 0.0.0.0:PORT, prints "ready", then
  * receives (spinning on recv with "spin", else sleeping in poll) until
- * COUNT datagrams or IDLE_MS without one, checking every payload
- * (user/xsk/payload.h) and tracking duplicates and one-way latency. Ends
- * with one line: received= intact= bad= dup= p50_ns= p99_ns= max_ns= (the
- * percentiles exact: every one-way figure is kept).
+ * COUNT datagrams or IDLE_MS without one, tallying them as `rtbpf xsk
+ * recv` does (user/xsk/rx_tally.h: payload checks, duplicates, one-way
+ * latency). Ends with one line: received= intact= bad= dup= p50_ns=
+ * p99_ns= max_ns= (the percentiles exact: every one-way figure is kept).
  */
 #define _GNU_SOURCE
 #include <netinet/in.h>
@@ -16,12 +16,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "hist.h"
-#include "samples.h"
-#include "xsk/payload.h"
-
-#define SEQ_TRACK (1u << 24)
+#include "parse.h"
+#include "xsk/rx_tally.h"
 
 static uint64_t now_ns(void)
 {
@@ -34,82 +32,67 @@ static uint64_t now_ns(void)
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	uint64_t count, rcvd = 0, intact = 0, bad = 0, dup = 0, seq, tx;
+	uint64_t count, port, idle_ms, idle_from = 0, at;
 	static uint8_t buf[65536];
-	static struct hist lat;
-	struct samples exact = { 0 };
+	struct xsk_rx_tally t;
 	struct pollfd pfd;
-	int fd, idle_ms, sz = 16 << 20, spin;
-	uint64_t idle_from = 0, at;
-	uint8_t *seen;
+	int fd, sz = 16 << 20, spin;
+	char err[128];
 	ssize_t n;
 
 	if (argc != 4 && argc != 5) {
 		fprintf(stderr, "usage: xsk_peer PORT COUNT IDLE_MS [spin]\n");
 		return 2;
 	}
-	sa.sin_port = htons((uint16_t)atoi(argv[1]));
-	count = strtoull(argv[2], NULL, 10);
-	idle_ms = atoi(argv[3]);
+	if (parse_u64(argv[1], 1, 65535, &port, err, sizeof(err)) ||
+	    parse_u64(argv[2], 1, 1ULL << 40, &count, err, sizeof(err)) ||
+	    parse_u64(argv[3], 1, 3600000, &idle_ms, err, sizeof(err))) {
+		fprintf(stderr, "xsk_peer: %s\n", err);
+		return 2;
+	}
+	sa.sin_port = htons((uint16_t)port);
 	spin = argc == 5 && !strcmp(argv[4], "spin");
-	seen = calloc(SEQ_TRACK / 8, 1);
-	if (count && count <= SAMPLES_MAX && samples_init(&exact, count)) {
+	if (xsk_rx_tally__init(&t, count)) {
 		fprintf(stderr, "xsk_peer: out of memory\n");
 		return 1;
 	}
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (!seen || fd < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		perror("xsk_peer: socket");
+		xsk_rx_tally__fini(&t);
 		return 1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
-	hist_reset(&lat);
 	printf("ready\n");
 	fflush(stdout);
 	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
-	while (rcvd < count) {
+	while (t.received < count) {
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0 && spin) {
 			if (!idle_from)
 				idle_from = now_ns();
-			else if (now_ns() - idle_from >
-				 (uint64_t)idle_ms * 1000000ULL)
+			else if (now_ns() - idle_from > idle_ms * 1000000ULL)
 				break;
 			continue;
 		}
 		if (n < 0) {
-			if (poll(&pfd, 1, idle_ms) <= 0)
+			if (poll(&pfd, 1, (int)idle_ms) <= 0)
 				break;
 			continue;
 		}
 		/* arrival time first, as rtbpf xsk recv takes it */
 		at = now_ns();
 		idle_from = 0;
-		rcvd++;
-		if (xsk_payload_check(buf, (size_t)n, &seq, &tx)) {
-			bad++;
-			continue;
-		}
-		intact++;
-		if (seq < SEQ_TRACK) {
-			if (seen[seq / 8] & (1u << (seq % 8)))
-				dup++;
-			seen[seq / 8] |= (uint8_t)(1u << (seq % 8));
-		}
-		if (tx && at >= tx) {
-			hist_add_value(&lat, at - tx);
-			samples_add(&exact, at - tx);
-		}
+		xsk_rx_tally__add(&t, buf, (size_t)n, (size_t)n, at);
 	}
 	printf("received=%llu intact=%llu bad=%llu dup=%llu p50_ns=%llu "
 	       "p99_ns=%llu max_ns=%llu\n",
-	       (unsigned long long)rcvd, (unsigned long long)intact,
-	       (unsigned long long)bad, (unsigned long long)dup,
-	       (unsigned long long)samples_or_hist_quantile(&exact, &lat, 0.5),
-	       (unsigned long long)samples_or_hist_quantile(&exact, &lat, 0.99),
-	       (unsigned long long)lat.max);
-	samples_free(&exact);
-	free(seen);
+	       (unsigned long long)t.received, (unsigned long long)t.intact,
+	       (unsigned long long)t.bad, (unsigned long long)t.dup,
+	       (unsigned long long)xsk_rx_tally__one_way(&t, 0.5),
+	       (unsigned long long)xsk_rx_tally__one_way(&t, 0.99),
+	       (unsigned long long)t.lat.max);
+	close(fd);
+	xsk_rx_tally__fini(&t);
 	return 0;
 }

@@ -12,15 +12,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "hist.h"
 #include "log.h"
 #include "parse.h"
-#include "samples.h"
 #include "xsk_cmd.h"
-#include "xsk/payload.h"
-
-/* Sequence numbers tracked for duplicates (2 MiB bitmap). */
-#define SEQ_TRACK (1ULL << 24)
+#include "xsk/rx_tally.h"
 
 enum {
 	OPT_ATTACH = XSK_OPT_FIRST_OWN,
@@ -134,49 +129,8 @@ static int parse(struct recv_cfg *c, int argc, char **argv)
 	return 0;
 }
 
-struct recv_tally {
-	uint64_t received, intact, bad, dup, truncated;
-	struct hist lat;
-	/* every one-way figure, for exact percentiles, with --count up to
-	 * SAMPLES_MAX (cap 0: none kept) */
-	struct samples exact;
-	uint8_t *seen; /* SEQ_TRACK bits */
-};
-
-static void tally(struct recv_tally *t, const uint8_t *buf, int n,
-		  const struct rtbpf_xsk_rx_info *info)
-{
-	uint64_t seq, tx, now = xsk_now_ns();
-
-	t->received++;
-	if ((size_t)n < info->len) {
-		t->truncated++;
-		return;
-	}
-	if (xsk_payload_check(buf, (size_t)n, &seq, &tx)) {
-		t->bad++;
-		return;
-	}
-	t->intact++;
-	if (seq < SEQ_TRACK) {
-		if (t->seen[seq / 8] & (1u << (seq % 8)))
-			t->dup++;
-		t->seen[seq / 8] |= (uint8_t)(1u << (seq % 8));
-	}
-	if (tx && now >= tx) {
-		hist_add_value(&t->lat, now - tx);
-		samples_add(&t->exact, now - tx);
-	}
-}
-
-/* One-way q-quantile: exact when every figure was kept. */
-static uint64_t one_way(struct recv_tally *t, double q)
-{
-	return samples_or_hist_quantile(&t->exact, &t->lat, q);
-}
-
 static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
-		     struct recv_tally *t)
+		     struct xsk_rx_tally *t)
 {
 	struct rtbpf_xsk_rx_info info;
 	uint64_t end = c->duration_ns ? xsk_now_ns() + c->duration_ns : 0;
@@ -193,7 +147,8 @@ static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
 			break;
 		n = rtbpf_xsk__recv(x, buf, sizeof(buf), &info);
 		if (n >= 0) {
-			tally(t, buf, n, &info);
+			xsk_rx_tally__add(t, buf, (size_t)n, info.len,
+					  xsk_now_ns());
 			continue;
 		}
 		if (n != -EAGAIN)
@@ -206,7 +161,7 @@ static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
 	return 0;
 }
 
-static void report(struct recv_cfg *c, struct recv_tally *t, struct json_w *w)
+static void report(struct recv_cfg *c, struct xsk_rx_tally *t, struct json_w *w)
 {
 	if (c->json) {
 		json_obj_begin(w);
@@ -220,8 +175,8 @@ static void report(struct recv_cfg *c, struct recv_tally *t, struct json_w *w)
 		json_obj_begin(w);
 		json_kv_u64(w, "count", t->lat.count);
 		json_kv_bool(w, "exact", samples_exact(&t->exact));
-		json_kv_u64(w, "p50_ns", one_way(t, 0.5));
-		json_kv_u64(w, "p99_ns", one_way(t, 0.99));
+		json_kv_u64(w, "p50_ns", xsk_rx_tally__one_way(t, 0.5));
+		json_kv_u64(w, "p99_ns", xsk_rx_tally__one_way(t, 0.99));
 		json_kv_u64(w, "max_ns", t->lat.max);
 		json_obj_end(w);
 		json_obj_end(w);
@@ -235,14 +190,14 @@ static void report(struct recv_cfg *c, struct recv_tally *t, struct json_w *w)
 	       (unsigned long long)t->dup);
 	if (t->lat.count)
 		printf("one-way latency: p50 %.1f us, p99 %.1f us, max %.1f us\n",
-		       one_way(t, 0.5) / 1e3, one_way(t, 0.99) / 1e3,
-		       t->lat.max / 1e3);
+		       xsk_rx_tally__one_way(t, 0.5) / 1e3,
+		       xsk_rx_tally__one_way(t, 0.99) / 1e3, t->lat.max / 1e3);
 }
 
 int xsk_recv_main(int argc, char **argv)
 {
 	struct recv_cfg c = {};
-	struct recv_tally t = {};
+	struct xsk_rx_tally t = {};
 	struct rtbpf_xsk *x = NULL;
 	struct json_w w;
 	const char *mwhy;
@@ -254,10 +209,7 @@ int xsk_recv_main(int argc, char **argv)
 		return err > 0 ? EXIT_OK : EXIT_USAGE;
 	log_setup_libbpf();
 	json_init(&w, stdout);
-	hist_reset(&t.lat);
-	t.seen = calloc(SEQ_TRACK / 8, 1);
-	if (!t.seen || (c.count && c.count <= SAMPLES_MAX &&
-			samples_init(&t.exact, c.count))) {
+	if (xsk_rx_tally__init(&t, c.count)) {
 		log_err("xsk recv: out of memory");
 		goto cleanup;
 	}
@@ -286,7 +238,6 @@ int xsk_recv_main(int argc, char **argv)
 	rc = err ? EXIT_FAIL : EXIT_OK;
 cleanup:
 	rtbpf_xsk__destroy(x);
-	free(t.seen);
-	samples_free(&t.exact);
+	xsk_rx_tally__fini(&t);
 	return rc;
 }

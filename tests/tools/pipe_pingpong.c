@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Benchmark load (bench/sched.sh): the round trip of `perf bench sched
+ * pipe`, timed in short batches so that a quiet stretch of a shared VM can
+ * be picked out.
+ *
+ * Two processes pinned to one CPU pass a byte back and forth through two
+ * pipes; every round trip is two wakeups and two context switches, the
+ * events a scheduling-latency tool hooks. The parent times --batches
+ * batches of --per round trips each (CLOCK_MONOTONIC) and prints, in ns
+ * per round trip, the fastest batch, the 10th percentile and the median.
+ * Noise on a shared machine only adds time, so the low end of the
+ * distribution is the steadiest estimate of what an attached tool costs;
+ * bench/sched.sh compares it with the same figure taken with nothing
+ * attached in the same round.
+ *
+ * Output: one JSON line {"round_trips":N,"min_ns":..,"p10_ns":..,
+ * "median_ns":..}. Exit 0 ok, 1 failure, 2 usage.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "parse.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The child: echo every byte back until the parent closes its end. */
+static void echo_loop(int in, int out)
+{
+	char c;
+
+	while (read(in, &c, 1) == 1)
+		if (write(out, &c, 1) != 1)
+			break;
+	_exit(0);
+}
+
+static int usage(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "pipe_pingpong: %s\n", msg);
+	fprintf(stderr, "usage: pipe_pingpong [--cpu N] [--batches N] "
+			"[--per N]\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cpu", required_argument, NULL, 'c' },
+		{ "batches", required_argument, NULL, 'b' },
+		{ "per", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	uint64_t cpu = 0, batches = 400, per = 500, *times = NULL;
+	int to_child[2] = { -1, -1 }, to_parent[2] = { -1, -1 };
+	int opt, err = 1, status;
+	char msg[128];
+	cpu_set_t set;
+	pid_t child;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		uint64_t *dst = opt == 'c' ? &cpu : opt == 'b' ? &batches : &per;
+
+		if (opt == 'h') {
+			usage(NULL);
+			return 0;
+		}
+		if (opt == '?')
+			return usage(NULL);
+		if (parse_u64(optarg, opt == 'c' ? 0 : 1,
+			      opt == 'c' ? CPU_SETSIZE - 1 : 1000000, dst, msg,
+			      sizeof(msg)))
+			return usage(msg);
+	}
+	if (optind < argc)
+		return usage("unexpected argument");
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	/* the child inherits the affinity */
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		fprintf(stderr, "pipe_pingpong: pin to CPU %" PRIu64 ": %s\n",
+			cpu, strerror(errno));
+		return 1;
+	}
+	times = calloc(batches, sizeof(*times));
+	if (!times || pipe(to_child) || pipe(to_parent)) {
+		fprintf(stderr, "pipe_pingpong: set-up: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	child = fork();
+	if (child < 0) {
+		fprintf(stderr, "pipe_pingpong: fork: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	if (!child) {
+		close(to_child[1]);
+		close(to_parent[0]);
+		echo_loop(to_child[0], to_parent[1]);
+	}
+	close(to_child[0]);
+	close(to_parent[1]);
+	to_child[0] = to_parent[1] = -1;
+
+	for (uint64_t i = 0; i < batches; i++) {
+		uint64_t t0 = now_ns();
+		char c = 'x';
+
+		for (uint64_t k = 0; k < per; k++) {
+			if (write(to_child[1], &c, 1) != 1 ||
+			    read(to_parent[0], &c, 1) != 1) {
+				fprintf(stderr, "pipe_pingpong: round trip: %s\n",
+					strerror(errno));
+				kill(child, SIGKILL);
+				goto reap;
+			}
+		}
+		times[i] = now_ns() - t0;
+	}
+	err = 0;
+reap:
+	/* EOF ends the child's loop */
+	close(to_child[1]);
+	to_child[1] = -1;
+	if (waitpid(child, &status, 0) < 0)
+		err = 1;
+	if (err)
+		goto cleanup;
+	qsort(times, batches, sizeof(*times), cmp_u64);
+	printf("{\"round_trips\":%" PRIu64 ",\"min_ns\":%.1f,\"p10_ns\":%.1f,"
+	       "\"median_ns\":%.1f}\n",
+	       batches * per, (double)times[0] / (double)per,
+	       (double)times[batches / 10] / (double)per,
+	       (double)times[batches / 2] / (double)per);
+cleanup:
+	for (int i = 0; i < 2; i++) {
+		if (to_child[i] >= 0)
+			close(to_child[i]);
+		if (to_parent[i] >= 0)
+			close(to_parent[i]);
+	}
+	free(times);
+	return err;
+}
