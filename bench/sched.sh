@@ -94,19 +94,23 @@ done
 # The same round trip timed by tests/tools/pipe_pingpong in short batches:
 # the fastest batch and the 10th percentile of each run, against nothing
 # attached in the same round, the tools in alternating order from round to
-# round. Steadier than best-of-perf-bench on a shared VM (A/A: +-10 ns).
+# round. Steadier than best-of-perf-bench on a shared VM, though a run's
+# figures still move by about +-30 ns per round trip from one run to the
+# next (A/A within one run: about +-10 ns).
 PINGPONG=${RTBPF_BUILD:-build}/tests/pipe_pingpong
 declare -A pp_min pp_p10 # tool -> per-round added ns per round trip
 if [ -x "$PINGPONG" ]; then
 	pingpong() { "$PINGPONG" --cpu "$PIN_CPU" | jq -r '"\(.min_ns) \(.p10_ns)"'; }
 	for ((r = 0; r < ROUNDS; r++)); do
 		read -r bmin bp10 < <(pingpong)
+		[ -n "${bp10:-}" ] || { echo "pipe_pingpong failed" >&2; exit 1; }
 		order=("${tools[@]:1}")
 		((r % 2)) && mapfile -t order < <(printf '%s\n' "${order[@]}" | tac)
 		for t in "${order[@]}"; do
 			start_tool "$t" || exit 1
 			read -r tmin tp10 < <(pingpong)
 			stop_tool
+			[ -n "${tp10:-}" ] || { echo "pipe_pingpong failed under $t" >&2; exit 1; }
 			pp_min[$t]+="$(awk -v a="$tmin" -v b="$bmin" 'BEGIN { print a - b }') "
 			pp_p10[$t]+="$(awk -v a="$tp10" -v b="$bp10" 'BEGIN { print a - b }') "
 		done

@@ -5,8 +5,9 @@
  * be picked out.
  *
  * Two processes pinned to one CPU pass a byte back and forth through two
- * pipes; every round trip is two wakeups and two context switches, the
- * events a scheduling-latency tool hooks. The parent times --batches
+ * pipes; every round trip is two context switches and one or two wakeups
+ * (a side preempted by the one it woke is switched back in, not woken),
+ * the events a scheduling-latency tool hooks. The parent times --batches
  * batches of --per round trips each (CLOCK_MONOTONIC) and prints, in ns
  * per round trip, the fastest batch, the 10th percentile and the median.
  * Noise on a shared machine only adds time, so the low end of the
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 #include "parse.h"
+#include "samples.h"
 
 static uint64_t now_ns(void)
 {
@@ -38,13 +40,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* The child: echo every byte back until the parent closes its end. */
@@ -76,7 +71,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	uint64_t cpu = 0, batches = 400, per = 500, *times = NULL;
+	uint64_t cpu = 0, batches = 400, per = 500;
+	struct samples times = { 0 };
 	int to_child[2] = { -1, -1 }, to_parent[2] = { -1, -1 };
 	int opt, err = 1, status;
 	char msg[128];
@@ -84,7 +80,9 @@ int main(int argc, char **argv)
 	pid_t child;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		uint64_t *dst = opt == 'c' ? &cpu : opt == 'b' ? &batches : &per;
+		uint64_t *dst = opt == 'c' ? &cpu :
+				opt == 'b' ? &batches :
+					     &per;
 
 		if (opt == 'h') {
 			usage(NULL);
@@ -108,8 +106,9 @@ int main(int argc, char **argv)
 			cpu, strerror(errno));
 		return 1;
 	}
-	times = calloc(batches, sizeof(*times));
-	if (!times || pipe(to_child) || pipe(to_parent)) {
+	/* batches <= 1000000 < SAMPLES_MAX */
+	if (samples_init(&times, batches) || pipe(to_child) ||
+	    pipe(to_parent)) {
 		fprintf(stderr, "pipe_pingpong: set-up: %s\n", strerror(errno));
 		goto cleanup;
 	}
@@ -134,13 +133,14 @@ int main(int argc, char **argv)
 		for (uint64_t k = 0; k < per; k++) {
 			if (write(to_child[1], &c, 1) != 1 ||
 			    read(to_parent[0], &c, 1) != 1) {
-				fprintf(stderr, "pipe_pingpong: round trip: %s\n",
+				fprintf(stderr,
+					"pipe_pingpong: round trip: %s\n",
 					strerror(errno));
 				kill(child, SIGKILL);
 				goto reap;
 			}
 		}
-		times[i] = now_ns() - t0;
+		samples_add(&times, now_ns() - t0);
 	}
 	err = 0;
 reap:
@@ -151,12 +151,14 @@ reap:
 		err = 1;
 	if (err)
 		goto cleanup;
-	qsort(times, batches, sizeof(*times), cmp_u64);
+	/* batch times in ns; rank 1 of batches is the fastest */
 	printf("{\"round_trips\":%" PRIu64 ",\"min_ns\":%.1f,\"p10_ns\":%.1f,"
 	       "\"median_ns\":%.1f}\n",
-	       batches * per, (double)times[0] / (double)per,
-	       (double)times[batches / 10] / (double)per,
-	       (double)times[batches / 2] / (double)per);
+	       batches * per,
+	       (double)samples_quantile(&times, 1.0 / (double)batches) /
+		       (double)per,
+	       (double)samples_quantile(&times, 0.1) / (double)per,
+	       (double)samples_quantile(&times, 0.5) / (double)per);
 cleanup:
 	for (int i = 0; i < 2; i++) {
 		if (to_child[i] >= 0)
@@ -164,6 +166,6 @@ cleanup:
 		if (to_parent[i] >= 0)
 			close(to_parent[i]);
 	}
-	free(times);
+	samples_free(&times);
 	return err;
 }
