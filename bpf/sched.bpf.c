@@ -10,11 +10,14 @@
  * preemptor.
  *
  * Hooks: tp_btf/sched_wakeup, tp_btf/sched_wakeup_new, tp_btf/sched_switch.
- * Cost per event: one task-local-storage lookup per wakeup; per switch one
- * for next, and one for prev only when it was preempted, plus writes to
- * this CPU's own per-CPU maps. No shared hash; on the common paths no
- * atomics and no cacheline written by two CPUs (the rare outcomes of a
- * wakeup, wake_odd, are atomic adds to one shared array).
+ * Cost per event: one clock read; one lookup of the pending-wait table
+ * per wakeup, per switch one for next and one for prev only when it was
+ * preempted (array lookups the verifier inlines: no helper call), plus
+ * writes to this CPU's own per-CPU maps. No shared hash; on the common
+ * paths no atomics and no cacheline written by two CPUs but a thread's
+ * own table entry (the rare outcomes of a wakeup, wake_odd, are atomic
+ * adds to one shared array). On a CPU not watched, a switch costs one
+ * table lookup (drop_wait).
  * Minimum kernel: 5.11 (tp_btf, task storage from tracing programs).
  */
 #include "vmlinux.h"
@@ -51,22 +54,84 @@ const volatile bool cfg_noise = false;
  * extremes and preemptors into slot epoch & 1. */
 volatile __u32 epoch;
 
-struct wait_rec {
-	__u64 ts; /* 0: not waiting */
-	/* the task's run time (se.sum_exec_runtime) when the wait began: if
-	 * it has run since (on a CPU not watched, whose switches are not
-	 * looked at), the start is stale */
-	__u64 ran;
-	__u32 preempted;
-	__u32 pad;
-};
+/*
+ * A thread's pending wait, one __u64 (0: none): when it began (bits 0-52:
+ * CLOCK_MONOTONIC ns modulo 2^53, about 104 days; ages are taken modulo
+ * the same, so the wrap is harmless), the CPU it began on (bits 53-62)
+ * and whether a preemption began it (bit 63).
+ *
+ * Every switch-in clears it, on every CPU (on a CPU not watched the wait
+ * is dropped as stale: the thread ran where nothing is timed), so a
+ * pending wait always started after the thread's last run.
+ */
+#define WAIT_TS_BITS 53
+#define WAIT_TS_MASK ((1ULL << WAIT_TS_BITS) - 1)
+#define WAIT_CPU_MASK 0x3ffULL
+#define WAIT_PREEMPTED (1ULL << 63)
+_Static_assert(RTBPF_MAX_CPUS <= WAIT_CPU_MASK + 1, "CPU field too narrow");
+
+static __always_inline __u64 wait_make(__u64 now, __u32 cpu, bool preempted)
+{
+	__u64 v = (now & WAIT_TS_MASK) |
+		  ((cpu & WAIT_CPU_MASK) << WAIT_TS_BITS);
+
+	if (preempted)
+		v |= WAIT_PREEMPTED;
+	return v ? v : 1;
+}
+
+static __always_inline __u32 wait_cpu(__u64 v)
+{
+	return (v >> WAIT_TS_BITS) & WAIT_CPU_MASK;
+}
+
+/* ns since the wait began; at least 2^52 means a start in the future */
+static __always_inline __u64 wait_age(__u64 v, __u64 now)
+{
+	return (now - (v & WAIT_TS_MASK)) & WAIT_TS_MASK;
+}
+
+/*
+ * Pending waits, by pid: an array lookup the verifier inlines, no helper
+ * call on the hot path. Userspace sizes it to kernel.pid_max rounded up to
+ * WAIT_COLS (8 bytes per pid) and sets cfg_wait_rows to entries /
+ * WAIT_COLS; a pid beyond it (pid_max raised after the start) falls back
+ * to task-local storage. Entry of pid: (pid % WAIT_COLS) * rows + pid /
+ * WAIT_COLS, so that pids sharing a cacheline are WAIT_COLS apart: the
+ * threads of one process (neighbouring pids), pinned to different CPUs,
+ * do not all write one line.
+ */
+#define WAIT_COLS SCHED_WAIT_COLS
+const volatile __u32 cfg_wait_rows = 32768 / WAIT_COLS;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 32768);
+	__type(key, __u32);
+	__type(value, __u64);
+} wait_tab SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct wait_rec);
+	__type(value, __u64);
 } wait_recs SEC(".maps");
+
+static __always_inline __u64 *wait_of(struct task_struct *p, bool create)
+{
+	__u32 pid = p->pid, idx;
+	__u64 *w;
+
+	if (pid / WAIT_COLS < cfg_wait_rows) {
+		idx = pid % WAIT_COLS * cfg_wait_rows + pid / WAIT_COLS;
+		w = bpf_map_lookup_elem(&wait_tab, &idx);
+		if (w)
+			return w;
+	}
+	return bpf_task_storage_get(
+		&wait_recs, p, 0, create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -134,12 +199,23 @@ static __always_inline bool task_watched(struct task_struct *p)
 	return true;
 }
 
-static __always_inline int on_wakeup(struct task_struct *p)
+/* one more rare outcome (a member of struct sched_wake_odd) on cpu */
+#define ODD_ADD(member, cpu)                                          \
+	do {                                                          \
+		__u32 zero_ = 0, cpu_ = (cpu);                        \
+		struct sched_wake_odd *odd_ =                         \
+			bpf_map_lookup_elem(&wake_odd, &zero_);       \
+		if (odd_ && cpu_ < RTBPF_MAX_CPUS)                    \
+			__sync_fetch_and_add(&odd_->member[cpu_], 1); \
+	} while (0)
+
+/* fresh: a new task, whose pid may have left a wait behind (a thread
+ * woken while it still ran, then gone without a switch-in) */
+static __always_inline int on_wakeup(struct task_struct *p, bool fresh)
 {
-	struct sched_wake_odd *odd;
 	struct sched_wakeups *wk;
-	struct wait_rec *w;
 	__u32 cpu, zero = 0;
+	__u64 *w;
 
 	/*
 	 * Not filtered on p->on_cpu: a thread can be woken after its
@@ -148,54 +224,47 @@ static __always_inline int on_wakeup(struct task_struct *p)
 	 * running starts a wait that is voided by its next involuntary
 	 * switch-out or its next wakeup (counted as woken_running).
 	 */
-	if (!task_watched(p))
-		return 0;
 	cpu = get_task_cpu(p);
-	if (!cpu_watched(cpu))
+	if (!task_watched(p) || !cpu_watched(cpu)) {
+		if (fresh) {
+			w = wait_of(p, false);
+			if (w)
+				*w = 0;
+		}
 		return 0;
+	}
 	wk = bpf_map_lookup_elem(&wakeups, &zero);
 	if (wk && cpu < RTBPF_MAX_CPUS)
 		wk->to_cpu[cpu]++;
-	w = bpf_task_storage_get(&wait_recs, p, 0,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	w = wait_of(p, true);
 	if (!w) {
 		/* counted, so that every wakeup is accounted for */
-		odd = bpf_map_lookup_elem(&wake_odd, &zero);
-		if (odd && cpu < RTBPF_MAX_CPUS)
-			__sync_fetch_and_add(&odd->untimed[cpu], 1);
+		ODD_ADD(untimed, cpu);
 		return 0;
 	}
-	if (w->ts && w->preempted) {
-		/* waiting since a preemption: keep the older start, unless
-		 * the thread has run since (where no switch was looked at) */
-		if (w->ran == p->se.sum_exec_runtime)
+	if (*w && !fresh) {
+		/* waiting since a preemption: keep the older start (it has
+		 * not run since, or the switch-in would have cleared it) */
+		if (*w & WAIT_PREEMPTED)
 			return 0;
-		odd = bpf_map_lookup_elem(&wake_odd, &zero);
-		if (odd && cpu < RTBPF_MAX_CPUS)
-			__sync_fetch_and_add(&odd->stale[cpu], 1);
-	} else if (w->ts) {
 		/* an earlier wakeup found it still running and it went on
 		 * to sleep without a switch-in: that wakeup timed nothing */
-		odd = bpf_map_lookup_elem(&wake_odd, &zero);
-		if (odd && cpu < RTBPF_MAX_CPUS)
-			__sync_fetch_and_add(&odd->running[cpu], 1);
+		ODD_ADD(running, cpu);
 	}
-	w->ts = bpf_ktime_get_ns();
-	w->ran = p->se.sum_exec_runtime;
-	w->preempted = 0;
+	*w = wait_make(bpf_ktime_get_ns(), cpu, false);
 	return 0;
 }
 
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p)
 {
-	return on_wakeup(p);
+	return on_wakeup(p, false);
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
-	return on_wakeup(p);
+	return on_wakeup(p, true);
 }
 
 /*
@@ -237,16 +306,23 @@ static __always_inline bool task_filtered(void)
 	return cfg_filter_tgid || cfg_filter_tid || cfg_filter_comm;
 }
 
+/* prev's run is stolen time: it is not watched (with no task filter: it
+ * is a kernel thread) */
+static __always_inline bool run_stolen(struct task_struct *prev,
+				       bool prev_watched)
+{
+	if (!prev->pid)
+		return false;
+	return task_filtered() ? !prev_watched : prev->flags & PF_KTHREAD;
+}
+
 static __always_inline void charge_stolen(struct sched_run_ring *ring,
 					  struct sched_cpu_stats *st,
-					  struct task_struct *prev,
-					  bool prev_watched, __u64 ns)
+					  struct task_struct *prev, __u64 ns)
 {
 	__u32 slot = epoch & 1;
 	struct sched_slot *sl;
 
-	if (task_filtered() ? prev_watched : !(prev->flags & PF_KTHREAD))
-		return;
 	st->stolen_ns += ns;
 	sl = bpf_map_lookup_elem(&slots, &slot);
 	if (sl)
@@ -256,7 +332,7 @@ static __always_inline void charge_stolen(struct sched_run_ring *ring,
 
 static __noinline void send_spike(struct sched_run_ring *ring,
 				  struct sched_cpu_stats *st,
-				  struct task_struct *next, struct wait_rec *w,
+				  struct task_struct *next, __u64 wait,
 				  __u64 now)
 {
 	struct noise_ring *nr;
@@ -278,12 +354,12 @@ static __noinline void send_spike(struct sched_run_ring *ring,
 	}
 	ring->spikes_in_window++;
 	st->spikes++;
-	ev->wait_start = w->ts;
+	ev->wait_start = now - wait_age(wait, now);
 	ev->run_at = now;
 	ev->cpu = bpf_get_smp_processor_id();
 	ev->pid = next->pid;
 	ev->tgid = next->tgid;
-	ev->preempted = w->preempted;
+	ev->preempted = !!(wait & WAIT_PREEMPTED);
 	bpf_probe_read_kernel_str(ev->comm, sizeof(ev->comm), next->comm);
 	ev->run_head = ring->head;
 	bpf_probe_read_kernel(ev->runs, sizeof(ev->runs), ring->r);
@@ -301,7 +377,7 @@ static __noinline void send_spike(struct sched_run_ring *ring,
 
 static __always_inline void record(struct sched_cpu_stats *st,
 				   struct sched_minmax *mm, __u64 delta,
-				   __u32 preempted)
+				   bool preempted)
 {
 	__u32 b = hist_bucket(delta);
 
@@ -316,6 +392,21 @@ static __always_inline void record(struct sched_cpu_stats *st,
 		st->preempted++;
 }
 
+/* A switch-in on a CPU not watched: a wait the thread had pending began
+ * on a watched CPU and is void, since the thread runs here untimed. */
+static __always_inline void drop_wait(struct task_struct *next)
+{
+	__u64 *w;
+
+	if (!next->pid)
+		return;
+	w = wait_of(next, false);
+	if (w && *w) {
+		ODD_ADD(stale, wait_cpu(*w));
+		*w = 0;
+	}
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
@@ -325,14 +416,16 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	struct sched_cpu_stats *st;
 	struct sched_run_ring *ring;
 	struct sched_slot *sl;
-	struct wait_rec *w;
 	__u32 zero = 0, slot;
 	struct sched_run *r;
-	bool prev_watched;
-	__u64 now;
+	bool prev_watched, preempted;
+	__u64 now, v, age;
+	__u64 *w;
 
-	if (!cpu_watched(cpu))
+	if (!cpu_watched(cpu)) {
+		drop_wait(next);
 		return 0;
+	}
 	/* once: with --comm it reads the name */
 	prev_watched = prev->pid && task_watched(prev);
 	cs = bpf_map_lookup_elem(&cpu_state, &zero);
@@ -351,38 +444,34 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	ring->head++;
 	ring->cur_start = now;
 	if (cfg_stolen) {
-		__u64 ns = r->end - r->start, intr = 0;
+		bool stolen = run_stolen(prev, prev_watched);
+		__u64 ns = now - r->start;
 
 		/* without the interrupts inside it, counted as noise already */
 		if (cfg_noise) {
 			struct noise_ring *nr =
 				bpf_map_lookup_elem(&noise_rings, &zero);
+			__u64 intr = nr ? nr->intr_ns : 0;
 
-			if (nr)
-				intr = nr->intr_ns;
-			if (intr - ring->cur_intr < ns)
-				ns -= intr - ring->cur_intr;
-			else
-				ns = 0;
+			if (stolen)
+				ns -= intr - ring->cur_intr < ns ?
+					      intr - ring->cur_intr :
+					      ns;
 			ring->cur_intr = intr;
 		}
-		if (prev->pid && ns)
-			charge_stolen(ring, st, prev, prev_watched, ns);
+		if (stolen && ns)
+			charge_stolen(ring, st, prev, ns);
 	}
 
 	if (prev_watched) {
 		if (preempt || get_task_state(prev) == TASK_RUNNING) {
 			st->invol_switches++;
-			w = bpf_task_storage_get(
-				&wait_recs, prev, 0,
-				BPF_LOCAL_STORAGE_GET_F_CREATE);
+			w = wait_of(prev, true);
 			if (w) {
 				/* woken while it still ran: no wait to time */
-				if (w->ts && !w->preempted)
+				if (*w && !(*w & WAIT_PREEMPTED))
 					st->woken_running++;
-				w->ts = now;
-				w->ran = prev->se.sum_exec_runtime;
-				w->preempted = 1;
+				*w = wait_make(now, cpu, true);
 			}
 		} else {
 			/* A wakeup that found prev still running left a stale
@@ -394,23 +483,20 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 
 	if (!next->pid)
 		return 0;
-	w = bpf_task_storage_get(&wait_recs, next, 0, 0);
-	if (!w || !w->ts)
+	w = wait_of(next, false);
+	if (!w || !*w)
 		return 0;
+	v = *w;
+	*w = 0;
+	age = wait_age(v, now);
 	slot = epoch & 1;
 	sl = bpf_map_lookup_elem(&slots, &slot);
-	/* a start from before a run this program did not see is stale */
-	if (w->ran != next->se.sum_exec_runtime) {
-		st->stale++;
-		w->ts = 0;
-		return 0;
+	preempted = v & WAIT_PREEMPTED;
+	if (sl && age < 1ULL << (WAIT_TS_BITS - 1)) {
+		record(st, &sl->mm, age, preempted);
+		charge_wait(ring, st, &sl->pre, now - age);
+		if (cfg_spike_ns && age >= cfg_spike_ns)
+			send_spike(ring, st, next, v, now);
 	}
-	if (sl && now > w->ts) {
-		record(st, &sl->mm, now - w->ts, w->preempted);
-		charge_wait(ring, st, &sl->pre, w->ts);
-		if (cfg_spike_ns && now - w->ts >= cfg_spike_ns)
-			send_spike(ring, st, next, w, now);
-	}
-	w->ts = 0;
 	return 0;
 }

@@ -7,6 +7,9 @@
 
 #define RTBPF_MAX_CPUS 1024
 #define RTBPF_COMM_LEN 16
+/* Columns of the pending-wait table (bpf/sched.bpf.c, wait_tab): its size
+ * is a whole number of rows of this many pids. */
+#define SCHED_WAIT_COLS 64
 
 /*
  * Per CPU, cumulative since load: what watched threads waited on this CPU.
@@ -18,8 +21,6 @@ struct sched_cpu_stats {
 	__u64 sum_ns; /* of the wait samples; their count is the sum of hist */
 	__u64 preempted; /* samples that started at an involuntary switch-out */
 	__u64 woken_running; /* woken, then ran on without a switch-in */
-	__u64 stale; /* waits not timed: the thread ran since their start
-			(on a CPU not watched) */
 	__u64 vol_switches; /* watched thread switched out while sleeping */
 	__u64 invol_switches; /* ... while still runnable */
 	__u64 pre_other_ns; /* preemptor time that found no table slot, or
@@ -43,19 +44,19 @@ struct sched_wakeups {
 };
 
 /*
- * Rare outcomes of a wakeup, by the CPU the woken thread was queued on
- * (one shared copy, atomic adds): untimed, its start could not be stored
- * (its first storage could not be made then: task storage busy on the
- * waking CPU, e.g. an exiting task's being freed); running, an earlier
- * wakeup had found it still running and it slept again without a
- * switch-in, so that wakeup timed nothing; stale, a wait that began with
- * a preemption was dropped because the thread has run since.
+ * Rare outcomes, by CPU (one shared copy, atomic adds). untimed: a wakeup
+ * onto the CPU whose start could not be stored (a pid beyond the
+ * pending-wait table, whose task storage could not be made: task storage
+ * busy on the waking CPU, e.g. an exiting task's being freed); running: a
+ * wakeup onto the CPU of a thread an earlier wakeup had found still
+ * running, which slept again without a switch-in, so that wakeup timed
+ * nothing; stale: a wait that began on the CPU and was dropped because
+ * the thread ran first on a CPU not watched.
  */
 struct sched_wake_odd {
 	__u64 untimed[RTBPF_MAX_CPUS];
 	__u64 running[RTBPF_MAX_CPUS];
-	__u64 stale[RTBPF_MAX_CPUS]; /* a preemption's wait dropped at the
-					wakeup: the thread ran since */
+	__u64 stale[RTBPF_MAX_CPUS];
 };
 
 /* Extremes of one interval (in struct sched_slot). */

@@ -35,6 +35,21 @@ int sysinfo_read_cpulist(const char *path, struct cpuset *out)
 	return parse_cpulist(buf, out, err, sizeof(err));
 }
 
+unsigned int sysinfo_pid_max(void)
+{
+	unsigned long v = 0;
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
+
+	if (f) {
+		if (fscanf(f, "%lu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	if (!v)
+		return 32768;
+	return v > 4194304 ? 4194304 : (unsigned int)v;
+}
+
 const char *sysinfo_btf_path(void)
 {
 	const char *p = getenv("RTBPF_BTF_PATH");

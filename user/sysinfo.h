@@ -25,6 +25,9 @@ const char *sysinfo_btf_path(void);
 
 /* Reads a kernel CPU-list file ("0-3,5\n"); an empty file is an empty set. */
 int sysinfo_read_cpulist(const char *path, struct cpuset *out);
+/* kernel.pid_max (/proc/sys/kernel/pid_max), clamped to 4194304 (the
+ * kernel's own limit); 32768 (its default) when unreadable. */
+unsigned int sysinfo_pid_max(void);
 /* Fills hi from /sys and uname(); 0 or -errno (possible/online unreadable). */
 int sysinfo_load(struct host_info *hi);
 /* True when this process may load tracing BPF (root, or CAP_BPF+CAP_PERFMON,

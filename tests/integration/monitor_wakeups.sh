@@ -11,7 +11,10 @@
 # too, so the sleeper's CPU is checked on its own. The "hold" case bounds
 # the p50 from below as well: the sleeper (SCHED_IDLE, sharing a CPU with
 # the waker) cannot run until the waker has kept the CPU HOLD_US after each
-# wakeup, so every kernel wait is at least that long.
+# wakeup, so every kernel wait is at least that long. The "storage" case
+# repeats "tid" with a pending-wait table of one entry, so that every
+# thread's waits go through the task-storage fallback (a pid beyond
+# kernel.pid_max as it was at the start).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 need_root
@@ -27,11 +30,15 @@ run_case() { # filter-kind
 	fi
 	gen_ready pingpong --count "$n" --waker-cpu 0 --sleeper-cpu 1 "${extra[@]}"
 	case $kind in
-	tid | hold) filter=(--tid "$sleeper") ;;
+	tid | hold | storage) filter=(--tid "$sleeper") ;;
 	pid) filter=(--pid "$gen_pid") ;;
 	comm) filter=(--comm rtbpf-sleeper) ;;
 	esac
-	watch_gen INT "${filter[@]}" --json --interval 250ms
+	if [ "$kind" = storage ]; then
+		RTBPF_WAIT_TABLE=1 watch_gen INT "${filter[@]}" --json --interval 250ms
+	else
+		watch_gen INT "${filter[@]}" --json --interval 250ms
+	fi
 
 	local user bpf all
 	user=$(tail -n 1 "$T/gen.out")
@@ -84,6 +91,7 @@ run_case() { # filter-kind
 }
 
 run_case tid
+run_case storage
 run_case pid
 run_case comm
 run_case hold

@@ -63,7 +63,11 @@ start_bg xsk-recv "${IN_B[@]}" "$RTBPF" xsk recv --dev veth1 --port 9100 \
 xrecv=$bg_pid
 wait_line "$T/xsk-recv.out" 'mode' || fail "xsk recv: $(cat "$T/xsk-recv.err")"
 in_b ip link show veth1 | grep -q 'xdp' || fail "no native XDP on veth1"
-run_case copy-native-xdp 9007 200000 --mode copy
+# 50000/s, not 200000: with native XDP on veth1 its frames queue in a ring
+# of 256 drained by veth1's NAPI, and on a loaded 2-CPU VM a stall of the
+# receiving CPU past 1.3 ms once made veth drop one at 200000/s (the
+# sender reported it and failed, as it must).
+run_case copy-native-xdp 9007 50000 --mode copy
 stop_bg "$xrecv" INT
 [ "$stop_rc" = 0 ] || fail "xsk recv exit $stop_rc"
 grep -qE 'xdp_passed +[1-9]' "$T/xsk-recv.out" ||

@@ -10,7 +10,9 @@
 
 #include "bpf/sched.h"
 #include "log.h"
+#include "parse.h"
 #include "sched.skel.h"
+#include "sysinfo.h"
 
 struct sched_coll {
 	struct sched_bpf *skel;
@@ -35,9 +37,30 @@ const char *const *sched_coll_prog_names(void)
 	return prog_names;
 }
 
+/* Entries of the pending-wait table: one per pid, or $RTBPF_WAIT_TABLE
+ * (tests set 1 to send every thread through the task-storage fallback). */
+static int wait_table_size(uint32_t *n)
+{
+	const char *env = getenv("RTBPF_WAIT_TABLE");
+	char err[128];
+	uint64_t v;
+
+	if (!env) {
+		*n = sysinfo_pid_max();
+		return 0;
+	}
+	if (parse_u64(env, 1, 4194304, &v, err, sizeof(err))) {
+		log_err("monitor: RTBPF_WAIT_TABLE: %s", err);
+		return -EINVAL;
+	}
+	*n = (uint32_t)v;
+	return 0;
+}
+
 int sched_coll_open(struct sched_coll **out, const struct sched_filter *f)
 {
 	struct sched_coll *c;
+	uint32_t tab;
 	int err;
 
 	c = calloc(1, sizeof(*c));
@@ -90,6 +113,19 @@ int sched_coll_open(struct sched_coll **out, const struct sched_filter *f)
 	}
 	memcpy((char *)c->skel->rodata->cfg_comm, f->comm,
 	       sizeof(c->skel->rodata->cfg_comm));
+	/* one entry per pid: larger pids fall back to task storage */
+	err = wait_table_size(&tab);
+	if (err)
+		goto cleanup;
+	/* whole rows */
+	tab = (tab + SCHED_WAIT_COLS - 1) / SCHED_WAIT_COLS * SCHED_WAIT_COLS;
+	c->skel->rodata->cfg_wait_rows = tab / SCHED_WAIT_COLS;
+	err = bpf_map__set_max_entries(c->skel->maps.wait_tab, tab);
+	if (err) {
+		log_err("monitor: sched: size the wait table: %s",
+			strerror(-err));
+		goto cleanup;
+	}
 
 	err = coll_load_attach(c->skel->skeleton, "sched");
 	if (err)
@@ -125,7 +161,7 @@ static void cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
 	u->lat.count = 0;
 	u->lat.sum = k->sum_ns - p->sum_ns;
 	u->woken_running = k->woken_running - p->woken_running;
-	u->stale = k->stale - p->stale;
+	u->stale = 0; /* from wake_odd, added by the caller */
 	u->preempted = k->preempted - p->preempted;
 	u->vol = k->vol_switches - p->vol_switches;
 	u->invol = k->invol_switches - p->invol_switches;
