@@ -90,17 +90,29 @@ for t in "${tools[@]}"; do
 	mslow[$t]=$(awk -v m="$m" -v b="$mbase" 'BEGIN { printf "%.1f", (m / b - 1) * 100 }')
 	printf '%-10s %10s %8s%% %10s %8s%%\n' "$t" "$b" "${slow[$t]}" "$m" "${mslow[$t]}"
 done
+# noise of this run: how much the unattached best moves from a round to
+# the next, against the slowdowns above
+tr ' ' '\n' <<<"${rbest[none]}" | grep . |
+	awk 'NR > 1 { d = ($1 - p) / p * 100; print d < 0 ? -d : d } { p = $1 }' |
+	median | awk '{ printf "noise (A/A): the unattached best moves %.1f%% from a round to the next (median)\n", $1 }'
 
 # The same round trip timed by tests/tools/pipe_pingpong in short batches:
-# the fastest batch and the 10th percentile of each run, against nothing
-# attached in the same round, the tools in alternating order from round to
-# round. Steadier than best-of-perf-bench on a shared VM, though a run's
-# figures still move by about +-30 ns per round trip from one run to the
-# next (A/A within one run: about +-10 ns).
+# the fastest batch and the 10th percentile of each run. Every tool's run
+# is bracketed by runs with nothing attached and compared with their mean,
+# so a drift of the VM's speed within a round cancels; the tools go in
+# alternating order from round to round. The two unattached runs around a
+# tool also give the noise of this run (A/A: how far two runs of the same
+# thing differ), printed beside the figures: a difference smaller than it
+# says nothing. On a quiet VM the A/A is about 10-30 ns per round trip; on
+# a busy one it reached 1000 ns and more, and then only the ns/event
+# figures below compare the tools.
 PINGPONG=${RTBPF_BUILD:-build}/tests/pipe_pingpong
 declare -A pp_min pp_p10 # tool -> per-round added ns per round trip
+pp_aa="" # |difference| of the unattached runs around each tool run
 if [ -x "$PINGPONG" ]; then
-	pingpong() { "$PINGPONG" --cpu "$PIN_CPU" | jq -r '"\(.min_ns) \(.p10_ns)"'; }
+	pingpong() {
+		"$PINGPONG" --cpu "$PIN_CPU" | jq -r '"\(.min_ns) \(.p10_ns)"'
+	}
 	for ((r = 0; r < ROUNDS; r++)); do
 		read -r bmin bp10 < <(pingpong)
 		[ -n "${bp10:-}" ] || { echo "pipe_pingpong failed" >&2; exit 1; }
@@ -110,18 +122,26 @@ if [ -x "$PINGPONG" ]; then
 			start_tool "$t" || exit 1
 			read -r tmin tp10 < <(pingpong)
 			stop_tool
-			[ -n "${tp10:-}" ] || { echo "pipe_pingpong failed under $t" >&2; exit 1; }
-			pp_min[$t]+="$(awk -v a="$tmin" -v b="$bmin" 'BEGIN { print a - b }') "
-			pp_p10[$t]+="$(awk -v a="$tp10" -v b="$bp10" 'BEGIN { print a - b }') "
+			read -r amin ap10 < <(pingpong)
+			if [ -z "${tp10:-}" ] || [ -z "${ap10:-}" ]; then
+				echo "pipe_pingpong failed under or after $t" >&2
+				exit 1
+			fi
+			pp_min[$t]+="$(awk -v a="$tmin" -v b="$bmin" -v c="$amin" 'BEGIN { print a - (b + c) / 2 }') "
+			pp_p10[$t]+="$(awk -v a="$tp10" -v b="$bp10" -v c="$ap10" 'BEGIN { print a - (b + c) / 2 }') "
+			pp_aa+="$(awk -v b="$bmin" -v c="$amin" 'BEGIN { d = c - b; print d < 0 ? -d : d }') "
+			bmin=$amin bp10=$ap10
 		done
 	done
 	echo
 	echo "pipe round trips on CPU $PIN_CPU (pipe_pingpong, 400 batches of 500),"
-	echo "$ROUNDS rounds, order alternating; added ns per round trip, median of rounds"
+	echo "$ROUNDS rounds, order alternating; added ns per round trip against the"
+	echo "unattached runs just before and after, median of rounds"
 	printf '%-10s %12s %12s\n' tool "fastest" "10th pct"
 	for t in "${tools[@]:1}"; do
 		printf '%-10s %12s %12s\n' "$t" "$(median <<<"${pp_min[$t]}")" "$(median <<<"${pp_p10[$t]}")"
 	done
+	echo "noise (A/A): two unattached runs in a row differ by $(median <<<"$pp_aa") ns (median)"
 fi
 
 echo
