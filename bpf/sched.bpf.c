@@ -452,11 +452,10 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 			struct noise_ring *nr =
 				bpf_map_lookup_elem(&noise_rings, &zero);
 			__u64 intr = nr ? nr->intr_ns : 0;
+			__u64 in_run = intr - ring->cur_intr;
 
 			if (stolen)
-				ns -= intr - ring->cur_intr < ns ?
-					      intr - ring->cur_intr :
-					      ns;
+				ns = in_run < ns ? ns - in_run : 0;
 			ring->cur_intr = intr;
 		}
 		if (stolen && ns)
