@@ -94,15 +94,14 @@ static __always_inline __u64 wait_age(__u64 v, __u64 now)
 /*
  * Pending waits, by pid: an array lookup the verifier inlines, no helper
  * call on the hot path. Userspace sizes it to kernel.pid_max rounded up to
- * WAIT_COLS (8 bytes per pid) and sets cfg_wait_rows to entries /
- * WAIT_COLS; a pid beyond it (pid_max raised after the start) falls back
- * to task-local storage. Entry of pid: (pid % WAIT_COLS) * rows + pid /
- * WAIT_COLS, so that pids sharing a cacheline are WAIT_COLS apart: the
- * threads of one process (neighbouring pids), pinned to different CPUs,
- * do not all write one line.
+ * whole rows of SCHED_WAIT_COLS pids (8 bytes per pid) and sets
+ * cfg_wait_rows; a pid beyond it (pid_max raised after the start) falls
+ * back to task-local storage. Entry of pid: (pid % cols) * rows +
+ * pid / cols, so that pids sharing a cacheline are SCHED_WAIT_COLS apart:
+ * the threads of one process (neighbouring pids), pinned to different
+ * CPUs, do not all write one line.
  */
-#define WAIT_COLS SCHED_WAIT_COLS
-const volatile __u32 cfg_wait_rows = 32768 / WAIT_COLS;
+const volatile __u32 cfg_wait_rows = 32768 / SCHED_WAIT_COLS;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -123,8 +122,9 @@ static __always_inline __u64 *wait_of(struct task_struct *p, bool create)
 	__u32 pid = p->pid, idx;
 	__u64 *w;
 
-	if (pid / WAIT_COLS < cfg_wait_rows) {
-		idx = pid % WAIT_COLS * cfg_wait_rows + pid / WAIT_COLS;
+	if (pid / SCHED_WAIT_COLS < cfg_wait_rows) {
+		idx = pid % SCHED_WAIT_COLS * cfg_wait_rows +
+		      pid / SCHED_WAIT_COLS;
 		w = bpf_map_lookup_elem(&wait_tab, &idx);
 		if (w)
 			return w;

@@ -161,7 +161,6 @@ static void cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
 	u->lat.count = 0;
 	u->lat.sum = k->sum_ns - p->sum_ns;
 	u->woken_running = k->woken_running - p->woken_running;
-	u->stale = 0; /* from wake_odd, added by the caller */
 	u->preempted = k->preempted - p->preempted;
 	u->vol = k->vol_switches - p->vol_switches;
 	u->invol = k->invol_switches - p->invol_switches;
@@ -275,7 +274,7 @@ int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
 		s->cpu[i].untimed = c->odd.untimed[i] - c->odd_prev.untimed[i];
 		s->cpu[i].woken_running +=
 			c->odd.running[i] - c->odd_prev.running[i];
-		s->cpu[i].stale += c->odd.stale[i] - c->odd_prev.stale[i];
+		s->cpu[i].stale = c->odd.stale[i] - c->odd_prev.stale[i];
 		if (!err)
 			err = coll_tab_to_list(&c->slot[i].pre, (uint32_t)i,
 					       &s->pre);
