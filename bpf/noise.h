@@ -94,16 +94,20 @@ struct ipi_val {
 
 /*
  * A spike report: a watched thread waited longer than the threshold. The
- * CPU's last runs and noise events are copied as they were; userspace
- * clips them to [wait_start, run_at] and breaks the wait down.
+ * delivery of its wakeup ([wait_start, wake_at), on the waker's side) is
+ * one part; the CPU's last runs and noise events are copied as they were,
+ * and userspace clips them to [wake_at, run_at] and breaks the rest down.
  */
 struct spike_event {
-	__u64 wait_start;
+	__u64 wait_start; /* sched_waking, sched_wakeup_new or preemption */
+	__u64 wake_at; /* sched_wakeup (wait_start for the other two) */
 	__u64 run_at;
 	__u32 cpu;
 	__u32 pid;
 	__u32 tgid;
 	__u32 preempted; /* the wait began at an involuntary switch-out */
+	__u32 waker_cpu; /* with wake_at > wait_start: who woke it */
+	__u32 waker_pid;
 	char comm[RTBPF_COMM_LEN];
 	__u32 run_head; /* runs[(run_head - 1) % SCHED_RUN_RING] is newest */
 	__u32 noise_head;

@@ -2,23 +2,31 @@
 /*
  * Scheduling latency of watched threads on watched CPUs.
  *
- * Measures, in ns, the time from the moment a thread becomes runnable
- * (sched_wakeup, sched_wakeup_new, or an involuntary switch-out: the preempt
- * argument or a prev still in TASK_RUNNING) to the sched_switch that puts it
- * on a CPU. The sample belongs to the CPU the thread runs on. Every task
- * that ran on that CPU during the wait is charged the overlap, as a
+ * Measures, in ns, the time from the moment a thread becomes runnable to
+ * the sched_switch that puts it on a CPU. A woken thread's wait starts at
+ * sched_waking, in the waker's try_to_wake_up on the waker's CPU, and is
+ * split at sched_wakeup (the thread queued on its target CPU) into
+ * delivery (target selection, remote queueing, the wake-up IPI, the target
+ * leaving idle) and queue (waiting on the target's run queue). A new
+ * task's wait starts at sched_wakeup_new, a preempted thread's at its
+ * involuntary switch-out (the preempt argument or a prev still in
+ * TASK_RUNNING). The sample belongs to the CPU the thread runs on. Every
+ * task that ran on that CPU during the wait is charged the overlap, as a
  * preemptor.
  *
- * Hooks: tp_btf/sched_wakeup, tp_btf/sched_wakeup_new, tp_btf/sched_switch.
+ * Hooks: tp_btf/sched_waking, tp_btf/sched_wakeup, tp_btf/sched_wakeup_new,
+ * tp_btf/sched_switch, tp_btf/sched_wake_idle_without_ipi (rare: an idle
+ * CPU that polls is kicked without an IPI).
  * Cost per event: one clock read; one lookup of the pending-wait table
- * per wakeup, per switch one for next and one for prev only when it was
- * preempted (array lookups the verifier inlines: no helper call), plus
- * writes to this CPU's own per-CPU maps. No shared hash; on the common
- * paths no atomics and no cacheline written by two CPUs but a thread's
- * own table entry (the rare outcomes of a wakeup, wake_odd, are atomic
- * adds to one shared array). On a CPU not watched, a switch costs one
- * table lookup (drop_wait).
- * Minimum kernel: 5.11 (tp_btf, task storage from tracing programs).
+ * per waking and wakeup, per switch one for next and one for prev only
+ * when it was preempted (array lookups the verifier inlines: no helper
+ * call), plus writes to this CPU's own per-CPU maps. No shared hash; on
+ * the common paths no atomics and no cacheline written by two CPUs but a
+ * thread's own table entry (the rare outcomes of a wakeup, wake_odd, are
+ * atomic adds to one shared array). On a CPU not watched, a switch costs
+ * one table lookup (drop_wait).
+ * Minimum kernel: 5.19 (tp_btf, task storage from tracing programs,
+ * bpf_map_lookup_percpu_elem).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -55,28 +63,19 @@ const volatile bool cfg_noise = false;
 volatile __u32 epoch;
 
 /*
- * A thread's pending wait, one __u64 (0: none): when it began (bits 0-52:
- * CLOCK_MONOTONIC ns modulo 2^53, about 104 days; ages are taken modulo
- * the same, so the wrap is harmless), the CPU it began on (bits 53-62)
- * and whether a preemption began it (bit 63).
- *
- * Every switch-in clears it, on every CPU (on a CPU not watched the wait
- * is dropped as stale: the thread ran where nothing is timed), so a
- * pending wait always started after the thread's last run.
+ * A thread's pending wait: struct sched_wait (bpf/sched.h). Every
+ * switch-in clears it, on every CPU (on a CPU not watched the wait is
+ * dropped as stale: the thread ran where nothing is timed), so a pending
+ * wait always started after the thread's last run.
  */
-#define WAIT_TS_BITS 53
-#define WAIT_TS_MASK ((1ULL << WAIT_TS_BITS) - 1)
-#define WAIT_CPU_MASK 0x3ffULL
-#define WAIT_PREEMPTED (1ULL << 63)
 _Static_assert(RTBPF_MAX_CPUS <= WAIT_CPU_MASK + 1, "CPU field too narrow");
 
-static __always_inline __u64 wait_make(__u64 now, __u32 cpu, bool preempted)
+/* flags: WAIT_WAKING or WAIT_PREEMPTED, or 0 */
+static __always_inline __u64 wait_make(__u64 now, __u32 cpu, __u64 flags)
 {
 	__u64 v = (now & WAIT_TS_MASK) |
-		  ((cpu & WAIT_CPU_MASK) << WAIT_TS_BITS);
+		  ((cpu & WAIT_CPU_MASK) << WAIT_TS_BITS) | flags;
 
-	if (preempted)
-		v |= WAIT_PREEMPTED;
 	return v ? v : 1;
 }
 
@@ -85,7 +84,7 @@ static __always_inline __u32 wait_cpu(__u64 v)
 	return (v >> WAIT_TS_BITS) & WAIT_CPU_MASK;
 }
 
-/* ns since the wait began; at least 2^52 means a start in the future */
+/* ns since the wait began; at least 2^51 means a start in the future */
 static __always_inline __u64 wait_age(__u64 v, __u64 now)
 {
 	return (now - (v & WAIT_TS_MASK)) & WAIT_TS_MASK;
@@ -107,20 +106,21 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 32768);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct sched_wait);
 } wait_tab SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, __u64);
+	__type(value, struct sched_wait);
 } wait_recs SEC(".maps");
 
-static __always_inline __u64 *wait_of(struct task_struct *p, bool create)
+static __always_inline struct sched_wait *wait_of(struct task_struct *p,
+						  bool create)
 {
 	__u32 pid = p->pid, idx;
-	__u64 *w;
+	struct sched_wait *w;
 
 	if (pid / SCHED_WAIT_COLS < cfg_wait_rows) {
 		idx = pid % SCHED_WAIT_COLS * cfg_wait_rows +
@@ -174,6 +174,15 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } spikes SEC(".maps");
 
+/* Per CPU: 1 when the CPU was kicked out of idle without an IPI (written
+ * by the kicking CPU) and has not left idle since. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} idle_kick SEC(".maps");
+
 /* any of the three above: the unfiltered path tests one flag */
 const volatile bool cfg_filter_any = false;
 
@@ -209,28 +218,99 @@ static __always_inline bool task_watched(struct task_struct *p)
 			__sync_fetch_and_add(&odd_->member[cpu_], 1); \
 	} while (0)
 
-/* fresh: a new task, whose pid may have left a wait behind (a thread
- * woken while it still ran, then gone without a switch-in) */
-static __always_inline int on_wakeup(struct task_struct *p, bool fresh)
+/*
+ * The wait of a woken thread starts here, on the waker's CPU, before the
+ * kernel picks the CPU it will run on: every watched thread's start is
+ * kept, and sched_wakeup drops it when the target is not watched.
+ */
+SEC("tp_btf/sched_waking")
+int BPF_PROG(sched_waking, struct task_struct *p)
 {
-	struct sched_wakeups *wk;
-	__u32 cpu, zero = 0;
-	__u64 *w;
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct sched_wait *w;
+	__u64 v;
 
-	/*
-	 * Not filtered on p->on_cpu: a thread can be woken after its
-	 * switch-out tracepoint but before it is fully off the CPU, and that
-	 * wakeup starts a real wait. A wakeup of a thread that is still
-	 * running starts a wait that is voided by its next involuntary
-	 * switch-out or its next wakeup (counted as woken_running).
-	 */
-	cpu = get_task_cpu(p);
+	if (!task_watched(p))
+		return 0;
+	w = wait_of(p, true);
+	if (!w)
+		return 0; /* sched_wakeup counts it untimed */
+	v = w->start;
+	/* runnable since a preemption: keep the older start (it has not run
+	 * since, or the switch-in would have cleared it) */
+	if (v & WAIT_PREEMPTED)
+		return 0;
+	/* an earlier wakeup found it still running and it went on to sleep
+	 * without a switch-in: that wakeup timed nothing */
+	if (v && cpu_watched(wait_cpu(v)))
+		ODD_ADD(running, wait_cpu(v));
+	w->start = wait_make(bpf_ktime_get_ns(), cpu, WAIT_WAKING);
+	w->waker = (cpu & WAIT_CPU_MASK) << WAKER_PID_BITS;
+	if (cfg_spike_ns)
+		w->waker |= (__u32)bpf_get_current_pid_tgid() & WAKER_PID_MASK;
+	return 0;
+}
+
+/*
+ * The thread is queued on its target CPU (on the waker's CPU, or on the
+ * target after the wake-up IPI): the delivery part of the wait ends.
+ */
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sched_wakeup, struct task_struct *p)
+{
+	__u32 cpu = get_task_cpu(p), zero = 0;
+	struct sched_wakeups *wk;
+	struct sched_wait *w;
+	__u64 v, dlv;
+
+	if (!task_watched(p))
+		return 0;
+	if (!cpu_watched(cpu)) {
+		/* the start sched_waking kept: no wait to time here */
+		w = wait_of(p, false);
+		if (w && (w->start & WAIT_WAKING))
+			w->start = 0;
+		return 0;
+	}
+	wk = bpf_map_lookup_elem(&wakeups, &zero);
+	if (wk && cpu < RTBPF_MAX_CPUS)
+		wk->to_cpu[cpu]++;
+	w = wait_of(p, false);
+	if (!w) {
+		/* counted, so that every wakeup is accounted for */
+		ODD_ADD(untimed, cpu);
+		return 0;
+	}
+	v = w->start;
+	if (v & WAIT_PREEMPTED)
+		return 0;
+	if (!(v & WAIT_WAKING)) {
+		/* its sched_waking came before the programs were attached:
+		 * counted, never timed from a later start */
+		ODD_ADD(unseen, cpu);
+		w->start = 0;
+		return 0;
+	}
+	dlv = wait_age(v, bpf_ktime_get_ns());
+	w->dlv_ns = dlv < WAIT_NO_DLV ? dlv : WAIT_NO_DLV - 1;
+	w->start = wait_make(v & WAIT_TS_MASK, cpu, 0);
+	return 0;
+}
+
+/* A new task: its wait starts here, with no delivery part. fresh: its pid
+ * may have left a wait behind (a thread woken while it still ran, then
+ * gone without a switch-in). */
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+{
+	__u32 cpu = get_task_cpu(p), zero = 0;
+	struct sched_wakeups *wk;
+	struct sched_wait *w;
+
 	if (!task_watched(p) || !cpu_watched(cpu)) {
-		if (fresh) {
-			w = wait_of(p, false);
-			if (w)
-				*w = 0;
-		}
+		w = wait_of(p, false);
+		if (w)
+			w->start = 0;
 		return 0;
 	}
 	wk = bpf_map_lookup_elem(&wakeups, &zero);
@@ -238,33 +318,29 @@ static __always_inline int on_wakeup(struct task_struct *p, bool fresh)
 		wk->to_cpu[cpu]++;
 	w = wait_of(p, true);
 	if (!w) {
-		/* counted, so that every wakeup is accounted for */
 		ODD_ADD(untimed, cpu);
 		return 0;
 	}
-	if (*w && !fresh) {
-		/* waiting since a preemption: keep the older start (it has
-		 * not run since, or the switch-in would have cleared it) */
-		if (*w & WAIT_PREEMPTED)
-			return 0;
-		/* an earlier wakeup found it still running and it went on
-		 * to sleep without a switch-in: that wakeup timed nothing */
-		ODD_ADD(running, cpu);
-	}
-	*w = wait_make(bpf_ktime_get_ns(), cpu, false);
+	w->start = wait_make(bpf_ktime_get_ns(), cpu, 0);
+	w->dlv_ns = WAIT_NO_DLV;
+	w->waker = (cpu & WAIT_CPU_MASK) << WAKER_PID_BITS;
 	return 0;
 }
 
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(sched_wakeup, struct task_struct *p)
+/* An idle CPU that polls its need-resched flag was kicked without an IPI
+ * (fires on the kicking CPU). */
+SEC("tp_btf/sched_wake_idle_without_ipi")
+int BPF_PROG(sched_wake_idle_without_ipi, int cpu)
 {
-	return on_wakeup(p, false);
-}
+	__u32 zero = 0;
+	__u64 *k;
 
-SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(sched_wakeup_new, struct task_struct *p)
-{
-	return on_wakeup(p, true);
+	if (!cpu_watched((__u32)cpu))
+		return 0;
+	k = bpf_map_lookup_percpu_elem(&idle_kick, &zero, (__u32)cpu);
+	if (k)
+		*k = 1;
+	return 0;
 }
 
 /*
@@ -330,10 +406,11 @@ static __always_inline void charge_stolen(struct sched_run_ring *ring,
 			     &st->stolen_other_ns, prev->pid, prev, ns);
 }
 
+/* wt: a copy of the wait that ended now */
 static __noinline void send_spike(struct sched_run_ring *ring,
 				  struct sched_cpu_stats *st,
-				  struct task_struct *next, __u64 wait,
-				  __u64 now)
+				  struct task_struct *next,
+				  const struct sched_wait *wt, __u64 now)
 {
 	struct noise_ring *nr;
 	struct spike_event *ev;
@@ -354,12 +431,17 @@ static __noinline void send_spike(struct sched_run_ring *ring,
 	}
 	ring->spikes_in_window++;
 	st->spikes++;
-	ev->wait_start = now - wait_age(wait, now);
+	ev->wait_start = now - wait_age(wt->start, now);
+	ev->wake_at = ev->wait_start;
 	ev->run_at = now;
 	ev->cpu = bpf_get_smp_processor_id();
 	ev->pid = next->pid;
 	ev->tgid = next->tgid;
-	ev->preempted = !!(wait & WAIT_PREEMPTED);
+	ev->preempted = !!(wt->start & WAIT_PREEMPTED);
+	ev->waker_cpu = wt->waker >> WAKER_PID_BITS;
+	ev->waker_pid = wt->waker & WAKER_PID_MASK;
+	if (!ev->preempted && wt->dlv_ns != WAIT_NO_DLV)
+		ev->wake_at += wt->dlv_ns;
 	bpf_probe_read_kernel_str(ev->comm, sizeof(ev->comm), next->comm);
 	ev->run_head = ring->head;
 	bpf_probe_read_kernel(ev->runs, sizeof(ev->runs), ring->r);
@@ -375,35 +457,65 @@ static __noinline void send_spike(struct sched_run_ring *ring,
 	bpf_ringbuf_submit(ev, 0);
 }
 
-static __always_inline void record(struct sched_cpu_stats *st,
-				   struct sched_minmax *mm, __u64 delta,
-				   bool preempted)
+/* One value into an interval's extremes and a histogram's bucket. */
+static __always_inline void hist_put(__u64 *hist, struct sched_minmax *mm,
+				     __u64 d)
 {
-	__u32 b = hist_bucket(delta);
+	__u32 b = hist_bucket(d);
 
-	if (!mm->min_ns || delta < mm->min_ns)
-		mm->min_ns = delta ? delta : 1;
-	if (delta > mm->max_ns)
-		mm->max_ns = delta;
+	if (!mm->min_ns || d < mm->min_ns)
+		mm->min_ns = d ? d : 1;
+	if (d > mm->max_ns)
+		mm->max_ns = d;
 	if (b < HIST_BUCKETS)
-		st->hist[b]++;
-	st->sum_ns += delta;
-	if (preempted)
+		hist[b]++;
+}
+
+/*
+ * A wait of age ns ended now, on this CPU. A wakeup's also goes into the
+ * delivery and queue histograms, with where its waker ran and whether it
+ * ended an idle period (kicked: without an IPI).
+ */
+static __always_inline void record(struct sched_cpu_stats *st,
+				   struct sched_slot *sl,
+				   const struct sched_wait *wt, __u64 age,
+				   __u32 cpu, bool from_idle, bool kicked)
+{
+	__u64 dlv = wt->dlv_ns, queue;
+
+	hist_put(st->hist, &sl->mm, age);
+	st->sum_ns += age;
+	if (wt->start & WAIT_PREEMPTED) {
 		st->preempted++;
+		return;
+	}
+	if (dlv == WAIT_NO_DLV)
+		return; /* a new task's: no delivery part */
+	queue = age > dlv ? age - dlv : 0;
+	hist_put(st->hist_dlv, &sl->mm_dlv, dlv);
+	hist_put(st->hist_queue, &sl->mm_queue, queue);
+	st->dlv_sum_ns += dlv;
+	st->queue_sum_ns += queue;
+	if (wt->waker >> WAKER_PID_BITS != cpu)
+		st->remote++;
+	if (from_idle) {
+		st->idle++;
+		st->idle_no_ipi += kicked;
+	}
 }
 
 /* A switch-in on a CPU not watched: a wait the thread had pending began
  * on a watched CPU and is void, since the thread runs here untimed. */
 static __always_inline void drop_wait(struct task_struct *next)
 {
-	__u64 *w;
+	struct sched_wait *w;
 
 	if (!next->pid)
 		return;
 	w = wait_of(next, false);
-	if (w && *w) {
-		ODD_ADD(stale, wait_cpu(*w));
-		*w = 0;
+	if (w && w->start) {
+		ODD_ADD(stale, wait_cpu(w->start));
+		w->start = 0;
 	}
 }
 
@@ -415,12 +527,12 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	struct sched_cpu_state *cs;
 	struct sched_cpu_stats *st;
 	struct sched_run_ring *ring;
+	bool prev_watched, kicked = false;
+	struct sched_wait *w, wt;
 	struct sched_slot *sl;
 	__u32 zero = 0, slot;
 	struct sched_run *r;
-	bool prev_watched, preempted;
-	__u64 now, v, age;
-	__u64 *w;
+	__u64 now, age;
 
 	if (!cpu_watched(cpu)) {
 		drop_wait(next);
@@ -468,34 +580,46 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 			w = wait_of(prev, true);
 			if (w) {
 				/* woken while it still ran: no wait to time */
-				if (*w && !(*w & WAIT_PREEMPTED))
+				if (w->start && !(w->start & WAIT_PREEMPTED))
 					st->woken_running++;
-				*w = wait_make(now, cpu, true);
+				w->start = wait_make(now, cpu, WAIT_PREEMPTED);
 			}
 		} else {
 			/* A wakeup that found prev still running left a stale
-			 * start; its next wakeup replaces it (on_wakeup), so
-			 * no lookup is needed here. */
+			 * start; its next sched_waking replaces it, so no
+			 * lookup is needed here. */
 			st->vol_switches++;
+		}
+	} else if (!prev->pid) {
+		/* the CPU leaves idle: was it kicked without an IPI? */
+		__u64 *k = bpf_map_lookup_elem(&idle_kick, &zero);
+
+		if (k && *k) {
+			kicked = true;
+			*k = 0;
 		}
 	}
 
 	if (!next->pid)
 		return 0;
 	w = wait_of(next, false);
-	if (!w || !*w)
+	if (!w || !w->start)
 		return 0;
-	v = *w;
-	*w = 0;
-	age = wait_age(v, now);
+	wt = *w;
+	w->start = 0;
+	if (wt.start & WAIT_WAKING) {
+		/* ran before its sched_wakeup was seen: the split is unknown */
+		ODD_ADD(untimed, cpu);
+		return 0;
+	}
+	age = wait_age(wt.start, now);
 	slot = epoch & 1;
 	sl = bpf_map_lookup_elem(&slots, &slot);
-	preempted = v & WAIT_PREEMPTED;
 	if (sl && age < 1ULL << (WAIT_TS_BITS - 1)) {
-		record(st, &sl->mm, age, preempted);
+		record(st, sl, &wt, age, cpu, !prev->pid, kicked);
 		charge_wait(ring, st, &sl->pre, now - age);
 		if (cfg_spike_ns && age >= cfg_spike_ns)
-			send_spike(ring, st, next, v, now);
+			send_spike(ring, st, next, &wt, now);
 	}
 	return 0;
 }

@@ -12,6 +12,32 @@
 #define SCHED_WAIT_COLS 64
 
 /*
+ * A thread's pending wait (16 bytes; start 0: none). start: when the wait
+ * began (bits 0-51: CLOCK_MONOTONIC ns modulo 2^52, about 52 days; ages
+ * are taken modulo the same, so the wrap is harmless), the CPU it is
+ * queued on (bits 52-61; the waker's CPU until sched_wakeup), WAIT_WAKING
+ * (sched_waking seen, sched_wakeup not yet) and WAIT_PREEMPTED (began at
+ * an involuntary switch-out). dlv_ns: sched_waking -> sched_wakeup
+ * (saturates at 2^32 - 2; WAIT_NO_DLV for a new task's wait). waker: the waking CPU (bits 22-31) and, with
+ * spike reports on, the waking thread's pid (bits 0-21; pids are below
+ * 2^22, the kernel's PID_MAX_LIMIT).
+ */
+struct sched_wait {
+	__u64 start;
+	__u32 dlv_ns;
+	__u32 waker;
+};
+
+#define WAIT_TS_BITS 52
+#define WAIT_TS_MASK ((1ULL << WAIT_TS_BITS) - 1)
+#define WAIT_CPU_MASK 0x3ffULL
+#define WAIT_WAKING (1ULL << 62)
+#define WAIT_PREEMPTED (1ULL << 63)
+#define WAIT_NO_DLV 0xffffffffU
+#define WAKER_PID_BITS 22
+#define WAKER_PID_MASK ((1U << WAKER_PID_BITS) - 1)
+
+/*
  * Per CPU, cumulative since load: what watched threads waited on this CPU.
  * Only the CPU itself writes it (no atomics); userspace never writes it and
  * takes differences between reads, so no sample is lost at an interval
@@ -19,6 +45,11 @@
  */
 struct sched_cpu_stats {
 	__u64 sum_ns; /* of the wait samples; their count is the sum of hist */
+	__u64 dlv_sum_ns; /* of the delivery parts of wakeup waits */
+	__u64 queue_sum_ns; /* of their queue parts */
+	__u64 remote; /* wakeup waits whose waker ran on another CPU */
+	__u64 idle; /* wakeup waits that ended an idle period of the CPU */
+	__u64 idle_no_ipi; /* ... whose CPU was kicked without an IPI */
 	__u64 preempted; /* samples that started at an involuntary switch-out */
 	__u64 woken_running; /* woken, then ran on without a switch-in */
 	__u64 vol_switches; /* watched thread switched out while sleeping */
@@ -32,7 +63,11 @@ struct sched_cpu_stats {
 	__u64 spikes; /* spike reports sent */
 	__u64 spikes_ratelimited; /* over --spike-rate, not sent */
 	__u64 spikes_lost; /* ring buffer full, not sent */
-	__u64 hist[HIST_BUCKETS];
+	__u64 hist[HIST_BUCKETS]; /* whole waits */
+	/* wakeup waits only: sched_waking -> sched_wakeup (delivery) and
+	 * sched_wakeup -> switch-in (queue); the two add up to the wait */
+	__u64 hist_dlv[HIST_BUCKETS];
+	__u64 hist_queue[HIST_BUCKETS];
 };
 
 /*
@@ -47,16 +82,19 @@ struct sched_wakeups {
  * Rare outcomes, by CPU (one shared copy, atomic adds). untimed: a wakeup
  * onto the CPU whose start could not be stored (a pid beyond the
  * pending-wait table, whose task storage could not be made: task storage
- * busy on the waking CPU, e.g. an exiting task's being freed); running: a
- * wakeup onto the CPU of a thread an earlier wakeup had found still
- * running, which slept again without a switch-in, so that wakeup timed
- * nothing; stale: a wait that began on the CPU and was dropped because
- * the thread ran first on a CPU not watched.
+ * busy on the waking CPU, e.g. an exiting task's being freed), or whose
+ * thread ran before its sched_wakeup was seen; running: a wakeup onto the
+ * CPU of a thread an earlier wakeup had found still running, which slept
+ * again without a switch-in, so that wakeup timed nothing; stale: a wait
+ * that began on the CPU and was dropped because the thread ran first on a
+ * CPU not watched; unseen: a sched_wakeup onto the CPU whose sched_waking
+ * was not seen (the monitor started between the two): counted, not timed.
  */
 struct sched_wake_odd {
 	__u64 untimed[RTBPF_MAX_CPUS];
 	__u64 running[RTBPF_MAX_CPUS];
 	__u64 stale[RTBPF_MAX_CPUS];
+	__u64 unseen[RTBPF_MAX_CPUS];
 };
 
 /* Extremes of one interval (in struct sched_slot). */
@@ -121,6 +159,8 @@ struct sched_cpu_state {
  * preemptors and stolen time. Userspace reads a slot, then zeroes it. */
 struct sched_slot {
 	struct sched_minmax mm;
+	struct sched_minmax mm_dlv;
+	struct sched_minmax mm_queue;
 	struct task_tab pre;
 	struct task_tab stolen;
 };

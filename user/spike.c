@@ -30,19 +30,19 @@ static uint64_t noise_in(const struct noise_event *e, uint64_t lo, uint64_t hi)
 	return (uint64_t)((double)e->net_ns * (double)o / (double)len);
 }
 
-static void add_part(struct spike_report *r, uint32_t kind, uint32_t id,
-		     const char *comm, uint64_t ns)
+static struct spike_part *add_part(struct spike_report *r, uint32_t kind,
+				   uint32_t id, const char *comm, uint64_t ns)
 {
 	struct spike_part *p = NULL;
 
 	if (!ns)
-		return;
+		return NULL;
 	for (unsigned int i = 0; i < r->nparts; i++)
 		if (r->parts[i].kind == kind && r->parts[i].id == id)
 			p = &r->parts[i];
 	if (!p) {
 		if (r->nparts == SPIKE_MAX_PARTS)
-			return;
+			return NULL;
 		p = &r->parts[r->nparts++];
 		memset(p, 0, sizeof(*p));
 		p->kind = kind;
@@ -52,6 +52,7 @@ static void add_part(struct spike_report *r, uint32_t kind, uint32_t id,
 	}
 	p->ns += ns;
 	r->accounted_ns += ns;
+	return p;
 }
 
 static int by_ns_desc(const void *a, const void *b)
@@ -70,16 +71,29 @@ static bool valid_noise(const struct spike_event *ev, unsigned int i)
 
 void spike_analyze(const struct spike_event *ev, struct spike_report *r)
 {
-	uint64_t lo = ev->wait_start, hi = ev->run_at;
+	uint64_t start = ev->wait_start, lo = ev->wake_at, hi = ev->run_at;
+	struct spike_part *dlv;
 
 	memset(r, 0, sizeof(*r));
-	r->latency_ns = hi > lo ? hi - lo : 0;
+	r->latency_ns = hi > start ? hi - start : 0;
+	/* the delivery, then what ran on the CPU from the wakeup on */
+	if (lo < start || ev->preempted)
+		lo = start;
+	if (lo > hi)
+		lo = hi;
+	dlv = add_part(r, SPIKE_DELIVERY, ev->waker_pid, NULL, lo - start);
+	if (dlv)
+		dlv->cpu = ev->waker_cpu;
 	for (unsigned int i = 0; i < NOISE_RING; i++) {
 		const struct noise_event *e = &ev->noise[i];
 		uint64_t ns;
 
 		if (!valid_noise(ev, i))
 			continue;
+		if (e->kind == NOISE_VECTOR && noise_in(e, start, hi) &&
+		    (e->id == VEC_RESCHEDULE || e->id == VEC_CALL_FUNCTION ||
+		     e->id == VEC_CALL_FUNCTION_SINGLE))
+			r->ipis++;
 		ns = noise_in(e, lo, hi);
 		if (!ns)
 			continue;
@@ -89,10 +103,6 @@ void spike_analyze(const struct spike_event *ev, struct spike_report *r)
 			add_part(r, SPIKE_SOFTIRQ, e->id, NULL, ns);
 		else if (e->kind == NOISE_VECTOR)
 			add_part(r, SPIKE_VECTOR, e->id, NULL, ns);
-		if (e->kind == NOISE_VECTOR &&
-		    (e->id == VEC_RESCHEDULE || e->id == VEC_CALL_FUNCTION ||
-		     e->id == VEC_CALL_FUNCTION_SINGLE))
-			r->ipis++;
 	}
 	for (unsigned int i = 0; i < SCHED_RUN_RING; i++) {
 		const struct sched_run *run = &ev->runs[i];

@@ -18,14 +18,16 @@ enum spike_part_kind {
 	SPIKE_HARDIRQ, /* id: IRQ number */
 	SPIKE_VECTOR, /* id: enum noise_vector */
 	SPIKE_SOFTIRQ, /* id: softirq vector */
+	SPIKE_DELIVERY, /* id: waker's pid (0: unknown), cpu: waker's CPU */
 };
 
-#define SPIKE_MAX_PARTS (SCHED_RUN_RING + NOISE_RING)
+#define SPIKE_MAX_PARTS (1 + SCHED_RUN_RING + NOISE_RING)
 
 struct spike_part {
 	uint32_t kind;
 	uint32_t id;
-	char comm[16]; /* SPIKE_TASK */
+	uint32_t cpu; /* SPIKE_DELIVERY */
+	char comm[16]; /* SPIKE_TASK (SPIKE_DELIVERY: the caller's to fill) */
 	uint64_t ns;
 };
 
@@ -37,8 +39,10 @@ struct spike_report {
 	struct spike_part parts[SPIKE_MAX_PARTS]; /* largest first */
 };
 
-/* Fills r from ev. The parts add up to the wait when the CPU's last
- * SCHED_RUN_RING runs reach back to its start; what they do not reach is
+/* Fills r from ev. A wakeup's delivery (sched_waking -> sched_wakeup) is
+ * one part; the rest of the wait is broken down by what ran on the CPU.
+ * The parts add up to the wait when the CPU's last SCHED_RUN_RING runs
+ * reach back to the end of the delivery; what they do not reach is
  * latency_ns - accounted_ns. */
 void spike_analyze(const struct spike_event *ev, struct spike_report *r);
 

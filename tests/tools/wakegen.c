@@ -10,6 +10,8 @@
  *   records wake-to-run latency in userspace: waker's clock before write()
  *   to sleeper's clock after read() returns (CLOCK_MONOTONIC, the clock BPF
  *   uses), which contains the kernel's wakeup-to-switch interval.
+ *   With --via futex the sleeper waits in FUTEX_WAIT on a word and the
+ *   waker calls FUTEX_WAKE instead (the same stamps around the calls).
  *   With --hold-us H (both on one CPU) the sleeper is SCHED_IDLE, so it
  *   cannot preempt the waker, and the waker keeps the CPU for H us after
  *   each write() returns: every wait then lasts at least H, a floor the
@@ -37,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -57,6 +60,7 @@ struct cfg {
 	int sleeper_nice;
 	uint64_t hold_us;
 	int hogs;
+	bool futex; /* --via futex (default: eventfd) */
 };
 
 static struct cfg cfg = { .count = 1000,
@@ -66,6 +70,7 @@ static struct cfg cfg = { .count = 1000,
 			  .period_us = 1000,
 			  .hogs = 1 };
 static int efd;
+static _Atomic uint32_t futex_word; /* round number the waker released */
 static _Atomic uint64_t t0_ns, done, nv_before;
 static _Atomic int sleeper_tid;
 static struct hist lat;
@@ -162,7 +167,17 @@ static void *pp_sleeper(void *arg)
 	for (uint64_t i = 0; i < cfg.count; i++) {
 		atomic_store(&nv_before, thread_nvcsw_self());
 		atomic_store(&done, i); /* publishes nv_before for round i */
-		if (read(efd, &v, sizeof(v)) != sizeof(v)) {
+		if (cfg.futex) {
+			/* asleep until the waker bumps the word past i */
+			while (atomic_load(&futex_word) == (uint32_t)i)
+				if (syscall(SYS_futex, &futex_word,
+					    FUTEX_WAIT_PRIVATE, (uint32_t)i,
+					    NULL, NULL, 0) &&
+				    errno != EAGAIN && errno != EINTR) {
+					perror("wakegen: FUTEX_WAIT");
+					exit(1);
+				}
+		} else if (read(efd, &v, sizeof(v)) != sizeof(v)) {
 			perror("wakegen: read eventfd");
 			exit(1);
 		}
@@ -208,7 +223,17 @@ static int pingpong(void)
 		       !thread_blocked(atomic_load(&sleeper_tid)))
 			nanosleep(&pause, NULL);
 		atomic_store(&t0_ns, now_ns());
-		if (write(efd, &one, sizeof(one)) != sizeof(one)) {
+		if (cfg.futex) {
+			atomic_store(&futex_word, (uint32_t)i + 1);
+			if (syscall(SYS_futex, &futex_word, FUTEX_WAKE_PRIVATE,
+				    1, NULL, NULL, 0) != 1) {
+				fprintf(stderr,
+					"wakegen: FUTEX_WAKE woke nobody in "
+					"round %" PRIu64 "\n",
+					i);
+				return 1;
+			}
+		} else if (write(efd, &one, sizeof(one)) != sizeof(one)) {
 			perror("wakegen: write eventfd");
 			return 1;
 		}
@@ -224,13 +249,16 @@ static int pingpong(void)
 		}
 	}
 	pthread_join(th, NULL);
-	printf("{\"mode\":\"pingpong\",\"wakeups\":%" PRIu64
+	printf("{\"mode\":\"pingpong\",\"via\":\"%s\",\"wakeups\":%" PRIu64
 	       ",\"p50_ns\":%" PRIu64 ",\"p99_ns\":%" PRIu64
 	       ",\"min_ns\":%" PRIu64 ",\"max_ns\":%" PRIu64 "}\n",
-	       lat.count, hist_quantile(&lat, 0.5), hist_quantile(&lat, 0.99),
-	       lat.min, lat.max);
+	       cfg.futex ? "futex" : "eventfd", lat.count,
+	       hist_quantile(&lat, 0.5), hist_quantile(&lat, 0.99), lat.min,
+	       lat.max);
 	return 0;
 }
+
+static _Atomic int hogs_running, hogs_stop;
 
 static void *hog(void *arg)
 {
@@ -241,8 +269,11 @@ static void *hog(void *arg)
 	pin(cfg.sleeper_cpu);
 	prctl(PR_SET_NAME, "rtbpf-hog");
 	wait_go();
-	end = now_ns() + (uint64_t)(cfg.seconds * 1e9);
-	while (now_ns() < end) /* SCHED_OTHER, bounded */
+	atomic_fetch_add(&hogs_running, 1);
+	/* until the sleeper's last wait is over, so the CPU is never idle
+	 * in one; SCHED_OTHER, bounded */
+	end = now_ns() + (uint64_t)(cfg.seconds * 1e9) + 2000000000ULL;
+	while (!atomic_load(&hogs_stop) && now_ns() < end)
 		spins++;
 	return NULL;
 }
@@ -270,6 +301,10 @@ static int hog_mode(void)
 	       (int)syscall(SYS_gettid));
 	fflush(stdout);
 	wait_go();
+	/* every hog spins before the first sleep */
+	end = now_ns() + 2000000000ULL;
+	while (atomic_load(&hogs_running) < cfg.hogs && now_ns() < end)
+		nanosleep(&pause, NULL);
 	end = now_ns() + (uint64_t)(cfg.seconds * 1e9);
 	while (now_ns() < end) {
 		struct timespec ts = { .tv_nsec = (long)cfg.period_us * 1000 };
@@ -277,9 +312,9 @@ static int hog_mode(void)
 		nanosleep(&ts, NULL);
 		n++;
 	}
+	atomic_store(&hogs_stop, 1);
 	for (int i = 0; i < cfg.hogs && i < MAX_HOGS; i++)
 		pthread_join(th[i], NULL);
-	(void)pause;
 	printf("{\"mode\":\"hog\",\"sleeps\":%" PRIu64 "}\n", n);
 	return 0;
 }
@@ -361,7 +396,7 @@ int main(int argc, char **argv)
 			"usage: wakegen pingpong|hog|roam --go FILE [--count N] "
 			"[--waker-cpu C] [--sleeper-cpu C] [--seconds S] "
 			"[--period-us US] [--sleeper-nice N] [--hold-us US] "
-			"[--hogs N]\n");
+			"[--hogs N] [--via eventfd|futex]\n");
 		return 2;
 	}
 	cfg.mode = argv[1];
@@ -386,6 +421,9 @@ int main(int argc, char **argv)
 			cfg.hold_us = strtoull(v, NULL, 10);
 		else if (!strcmp(k, "--hogs"))
 			cfg.hogs = (int)strtol(v, NULL, 10);
+		else if (!strcmp(k, "--via") &&
+			 (!strcmp(v, "futex") || !strcmp(v, "eventfd")))
+			cfg.futex = !strcmp(v, "futex");
 		else {
 			fprintf(stderr, "wakegen: unknown option %s\n", k);
 			return 2;

@@ -117,11 +117,55 @@ static void test_clipping_and_missing_history(void **state)
 	free(r);
 }
 
+/* A remote wakeup: its delivery is one part, named by the waker; what ran
+ * on the CPU is counted from sched_wakeup on; the parts add up. */
+static void test_delivery_part(void **state)
+{
+	struct spike_event *ev = calloc(1, sizeof(*ev));
+	struct spike_report *r = calloc(1, sizeof(*r));
+	const struct spike_part *p;
+
+	(void)state;
+	ev->wait_start = 1000;
+	ev->wake_at = 4000;
+	ev->run_at = 6000;
+	ev->waker_cpu = 0;
+	ev->waker_pid = 77;
+	ev->have_noise = 1;
+	run(ev, 0, 0, "swapper/1", 0, 4500);
+	run(ev, 1, 8, "other", 4500, 6000);
+	/* the wake-up IPI lands inside the delivery: an IPI, not a part */
+	noise(ev, 0, NOISE_VECTOR, VEC_CALL_FUNCTION_SINGLE, 3500, 3900, 400);
+	noise(ev, 1, NOISE_VECTOR, VEC_LOCAL_TIMER, 5000, 5100, 100);
+	spike_analyze(ev, r);
+	assert_int_equal(r->latency_ns, 5000);
+	assert_int_equal(r->accounted_ns, 5000);
+	p = find(r, SPIKE_DELIVERY, 77);
+	assert_non_null(p);
+	assert_int_equal(p->ns, 3000);
+	assert_int_equal(p->cpu, 0);
+	expect(r, SPIKE_IDLE, 0, 500);
+	expect(r, SPIKE_TASK, 8, 1400);
+	expect(r, SPIKE_VECTOR, VEC_LOCAL_TIMER, 100);
+	assert_null(find(r, SPIKE_VECTOR, VEC_CALL_FUNCTION_SINGLE));
+	assert_int_equal(r->ipis, 1);
+	assert_int_equal(r->parts[0].kind, SPIKE_DELIVERY);
+	/* a preempted thread's wait has no delivery part */
+	ev->preempted = 1;
+	ev->wake_at = ev->wait_start;
+	spike_analyze(ev, r);
+	assert_null(find(r, SPIKE_DELIVERY, 77));
+	assert_int_equal(r->accounted_ns, 5000);
+	free(ev);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_breakdown_adds_up),
 		cmocka_unit_test(test_clipping_and_missing_history),
+		cmocka_unit_test(test_delivery_part),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,7 +12,7 @@
 #include "sched_coll.h"
 #include "sysinfo.h"
 
-#define MONITOR_SCHEMA 1
+#define MONITOR_SCHEMA 2
 
 struct monitor_opts {
 	struct sched_filter filter;

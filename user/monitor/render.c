@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Output of rtbpf monitor: live table, plain text, NDJSON. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "header.h"
@@ -53,8 +54,36 @@ void render_header(struct monitor *m)
 		json_str(w, "stolen");
 	json_arr_end(w);
 	json_kv_u64(w, "threshold_ns", m->opts.threshold_ns);
+	/* where waits start: a wakeup's at sched_waking (split at
+	 * sched_wakeup into delivery and queue) */
+	json_kv_str(w, "wait_start", "sched_waking");
 	json_obj_end(w);
 	json_end_record(w);
+}
+
+/* "name": {"samples", the summary, and with_hist the buckets} */
+static void json_part(struct json_w *w, const char *name, const struct hist *h,
+		      bool with_hist)
+{
+	json_key(w, name);
+	json_obj_begin(w);
+	json_kv_u64(w, "samples", h->count);
+	hist_json_summary(h, w);
+	if (with_hist)
+		hist_json(h, w);
+	json_obj_end(w);
+}
+
+/* The wakeup figures a CPU record and the total share. */
+static void json_wake_fields(struct json_w *w, const struct sched_cpu *c,
+			     bool with_hist)
+{
+	json_kv_u64(w, "remote_wakeups", c->remote);
+	json_kv_u64(w, "idle_wakeups", c->idle);
+	json_kv_u64(w, "idle_wakeups_no_ipi", c->idle_no_ipi);
+	json_kv_u64(w, "unseen_wakings", c->unseen);
+	json_part(w, "delivery", &c->dlv, with_hist);
+	json_part(w, "queue", &c->queue, with_hist);
 }
 
 static void json_cpu(struct monitor *m, const struct sched_snap *s,
@@ -79,6 +108,7 @@ static void json_cpu(struct monitor *m, const struct sched_snap *s,
 	json_kv_u64(w, "vol_switches", c->vol);
 	json_kv_u64(w, "invol_switches", c->invol);
 	hist_json_summary(&c->lat, w);
+	json_wake_fields(w, c, with_hist);
 	json_kv_u64(w, "preemptors_other_ns", c->pre_other_ns);
 	pre_ns = c->pre_other_ns;
 	for (size_t i = 0; i < s->pre.n; i++)
@@ -113,13 +143,14 @@ static void json_record(struct monitor *m, const char *type,
 			uint64_t now_ns, uint64_t dur_ns)
 {
 	struct json_w *w = &m->jw;
-	struct sched_cpu all = {};
+	static struct sched_cpu all; /* three histograms: off the stack */
 
 	json_obj_begin(w);
 	json_kv_str(w, "type", type);
 	json_kv_u64(w, "seq", m->seq);
 	json_kv_u64(w, "elapsed_ns", now_ns - m->start_ns);
 	json_kv_u64(w, "dur_ns", dur_ns);
+	memset(&all, 0, sizeof(all));
 	json_key(w, "cpus");
 	json_arr_begin(w);
 	for (unsigned int i = 0; i < m->norder; i++) {
@@ -127,14 +158,7 @@ static void json_record(struct monitor *m, const char *type,
 		const struct sched_cpu *c = &s->cpu[cpu];
 
 		json_cpu(m, s, n, cpu, true);
-		hist_merge(&all.lat, &c->lat);
-		all.wakeups += c->wakeups;
-		all.woken_running += c->woken_running;
-		all.untimed += c->untimed;
-		all.stale += c->stale;
-		all.preempted += c->preempted;
-		all.invol += c->invol;
-		all.vol += c->vol;
+		sched_cpu_add(&all, c);
 	}
 	json_arr_end(w);
 	json_key(w, "total");
@@ -148,6 +172,7 @@ static void json_record(struct monitor *m, const char *type,
 	json_kv_u64(w, "vol_switches", all.vol);
 	json_kv_u64(w, "invol_switches", all.invol);
 	hist_json_summary(&all.lat, w);
+	json_wake_fields(w, &all, false);
 	json_obj_end(w);
 	json_obj_end(w);
 	json_end_record(w);
@@ -157,8 +182,8 @@ static void fmt_us(char *buf, size_t len, uint64_t ns, bool have)
 {
 	if (!have)
 		snprintf(buf, len, "-");
-	else if (ns >= 10000000000ULL)
-		snprintf(buf, len, "%.0fs", ns / 1e9);
+	else if (ns >= 100000000ULL) /* 0.1 s on: seconds, in 7 columns */
+		snprintf(buf, len, "%.2fs", ns / 1e9);
 	else
 		snprintf(buf, len, "%.1f", ns / 1e3);
 }
@@ -181,26 +206,31 @@ static void fmt_preemptor(char *buf, size_t len, const struct task_entry *p)
 static void table_row(FILE *f, const char *label, const struct sched_cpu *c,
 		      const struct task_entry *top)
 {
-	char p50[16], p99[16], p999[16], max[16], pre[40];
+	char p50[16], p99[16], p999[16], max[16], dlv[16], pre[40];
 	bool have = c->lat.count > 0;
 
 	fmt_us(p50, sizeof(p50), hist_quantile(&c->lat, 0.50), have);
 	fmt_us(p99, sizeof(p99), hist_quantile(&c->lat, 0.99), have);
 	fmt_us(p999, sizeof(p999), hist_quantile(&c->lat, 0.999), have);
 	fmt_us(max, sizeof(max), c->lat.max, have);
+	fmt_us(dlv, sizeof(dlv), hist_quantile(&c->dlv, 0.99),
+	       c->dlv.count > 0);
 	fmt_preemptor(pre, sizeof(pre), top);
-	fprintf(f, "%-5s %8llu %7s %7s %7s %8s %6llu  %.26s\n", label,
-		(unsigned long long)c->wakeups, p50, p99, p999, max,
+	fprintf(f, "%-5s %7llu %7s %7s %7s %7s %7s %5llu %.19s\n", label,
+		(unsigned long long)c->wakeups, p50, p99, p999, max, dlv,
 		(unsigned long long)c->invol, pre);
 }
 
 static void table(struct monitor *m, const struct sched_snap *s)
 {
-	struct sched_cpu all = {};
+	struct sched_cpu *all = calloc(1, sizeof(*all));
 	const struct task_entry *best = NULL;
 
-	fprintf(m->out, "%-5s %8s %7s %7s %7s %8s %6s  %s\n", "CPU", "wakeups",
-		"p50us", "p99us", "p99.9us", "maxus", "invol", "top preemptor");
+	if (!all)
+		return;
+	fprintf(m->out, "%-5s %7s %7s %7s %7s %7s %7s %5s %s\n", "CPU",
+		"wakeups", "p50us", "p99us", "p99.9us", "maxus", "dlv99us",
+		"invol", "top preemptor");
 	for (unsigned int i = 0; i < m->norder; i++) {
 		unsigned int cpu = m->order[i];
 		const struct task_entry *top = NULL;
@@ -211,13 +241,43 @@ static void table(struct monitor *m, const struct sched_snap *s)
 		snprintf(label, sizeof(label), "%u%s", cpu,
 			 cpuset_has(&m->host.isolated, cpu) ? "*" : "");
 		table_row(m->out, label, &s->cpu[cpu], top);
-		hist_merge(&all.lat, &s->cpu[cpu].lat);
-		all.wakeups += s->cpu[cpu].wakeups;
-		all.invol += s->cpu[cpu].invol;
+		sched_cpu_add(all, &s->cpu[cpu]);
 		if (top && (!best || top->ns > best->ns))
 			best = top;
 	}
-	table_row(m->out, "all", &all, best);
+	table_row(m->out, "all", all, best);
+	free(all);
+}
+
+/* Where wakeup waits went, per CPU: the summary's second table. */
+static void wake_table(struct monitor *m, const struct sched_snap *s)
+{
+	fprintf(m->out,
+		"\nwakeup waits: delivery (sched_waking -> sched_wakeup: "
+		"IPI, idle exit)\nand queue (sched_wakeup -> run)\n");
+	fprintf(m->out, "%-5s %7s %6s %6s %6s %7s %7s %7s %7s\n", "CPU",
+		"waits", "remote", "idle", "no-IPI", "dlv50us", "dlv99us",
+		"dlvmax", "que99us");
+	for (unsigned int i = 0; i < m->norder; i++) {
+		unsigned int cpu = m->order[i];
+		const struct sched_cpu *c = &s->cpu[cpu];
+		char d50[16], d99[16], dmax[16], q99[16], label[16];
+		bool have = c->dlv.count > 0;
+
+		snprintf(label, sizeof(label), "%u%s", cpu,
+			 cpuset_has(&m->host.isolated, cpu) ? "*" : "");
+		fmt_us(d50, sizeof(d50), hist_quantile(&c->dlv, 0.50), have);
+		fmt_us(d99, sizeof(d99), hist_quantile(&c->dlv, 0.99), have);
+		fmt_us(dmax, sizeof(dmax), c->dlv.max, have);
+		fmt_us(q99, sizeof(q99), hist_quantile(&c->queue, 0.99), have);
+		fprintf(m->out,
+			"%-5s %7llu %6llu %6llu %6llu %7s %7s %7s %7s\n", label,
+			(unsigned long long)c->dlv.count,
+			(unsigned long long)c->remote,
+			(unsigned long long)c->idle,
+			(unsigned long long)c->idle_no_ipi, d50, d99, dmax,
+			q99);
+	}
 }
 
 void render_interval(struct monitor *m, uint64_t now_ns, uint64_t dur_ns)
@@ -239,8 +299,8 @@ void render_interval(struct monitor *m, uint64_t now_ns, uint64_t dur_ns)
 			"rtbpf monitor  kernel %.30s  cpus %.20s  %.0fs  "
 			"(Ctrl-C stops)\n",
 			m->host.kernel, cpus, elapsed);
-		fprintf(m->out, "wait from wakeup or preemption to run; * = "
-				"isolated\n\n");
+		fprintf(m->out, "wait from sched_waking or preemption to run; "
+				"dlv99: p99 of its delivery; * = isolated\n\n");
 	} else {
 		fprintf(m->out, "\n[%.1fs] interval %llu\n", elapsed,
 			(unsigned long long)m->seq);
@@ -284,6 +344,7 @@ void render_summary(struct monitor *m, uint64_t now_ns)
 	}
 	fprintf(m->out, "\nSummary over %.1fs\n", (now_ns - m->start_ns) / 1e9);
 	table(m, &m->total);
+	wake_table(m, &m->total);
 	if (m->nc || m->opts.stolen)
 		render_noise_table(m, &m->total, &m->ntotal,
 				   now_ns - m->start_ns);

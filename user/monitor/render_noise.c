@@ -187,6 +187,30 @@ void render_noise_json(struct monitor *m, const struct sched_snap *s,
 	json_obj_end(w);
 }
 
+/* The waker of a delivery part, named now (the event carries its pid). */
+static void waker_comm(struct spike_report *r)
+{
+	for (unsigned int i = 0; i < r->nparts; i++) {
+		struct spike_part *p = &r->parts[i];
+		char path[64];
+		FILE *f;
+
+		if (p->kind != SPIKE_DELIVERY || !p->id)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%u/comm", p->id);
+		f = fopen(path, "re");
+		if (!f || !fgets(p->comm, sizeof(p->comm), f))
+			snprintf(p->comm, sizeof(p->comm), "?");
+		if (f)
+			fclose(f);
+		p->comm[strcspn(p->comm, "\n")] = '\0';
+		/* another user's name: no control byte reaches a terminal */
+		for (char *c = p->comm; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+	}
+}
+
 static void part_label(struct monitor *m, const struct spike_part *p, char *buf,
 		       size_t len)
 {
@@ -196,6 +220,13 @@ static void part_label(struct monitor *m, const struct spike_part *p, char *buf,
 		break;
 	case SPIKE_IDLE:
 		snprintf(buf, len, "idle (CPU wake-up)");
+		break;
+	case SPIKE_DELIVERY:
+		if (p->id)
+			snprintf(buf, len, "delivery from CPU %u %.15s/%u",
+				 p->cpu, p->comm, p->id);
+		else
+			snprintf(buf, len, "delivery from CPU %u", p->cpu);
 		break;
 	case SPIKE_HARDIRQ:
 		snprintf(buf, len, "irq %u %.16s", p->id,
@@ -224,6 +255,7 @@ static void spike_json(struct monitor *m, const struct spike_event *ev,
 		    ev->run_at > m->start_ns ? ev->run_at - m->start_ns : 0);
 	/* CLOCK_MONOTONIC (bpf_ktime_get_ns): other programs' stamps match */
 	json_kv_u64(w, "wait_start_ns", ev->wait_start);
+	json_kv_u64(w, "wakeup_ns", ev->wake_at);
 	json_kv_u64(w, "run_at_ns", ev->run_at);
 	json_kv_u64(w, "cpu", ev->cpu);
 	json_kv_u64(w, "tid", ev->pid);
@@ -238,13 +270,21 @@ static void spike_json(struct monitor *m, const struct spike_event *ev,
 	json_arr_begin(w);
 	for (unsigned int i = 0; i < r->nparts; i++) {
 		const struct spike_part *p = &r->parts[i];
-		static const char *const kinds[] = { "",       "task",
-						     "idle",   "hardirq",
-						     "vector", "softirq" };
+		static const char *const kinds[] = { "",	"task",
+						     "idle",	"hardirq",
+						     "vector",	"softirq",
+						     "delivery" };
 
 		json_obj_begin(w);
-		json_kv_str(w, "kind", p->kind < 6 ? kinds[p->kind] : "?");
-		if (p->kind == SPIKE_TASK) {
+		json_kv_str(w, "kind", p->kind < 7 ? kinds[p->kind] : "?");
+		if (p->kind == SPIKE_DELIVERY) {
+			json_kv_u64(w, "cpu", p->cpu);
+			if (p->id) {
+				json_kv_u64(w, "pid", p->id);
+				json_key(w, "comm");
+				json_strn(w, p->comm, sizeof(p->comm));
+			}
+		} else if (p->kind == SPIKE_TASK) {
 			json_kv_u64(w, "pid", p->id);
 			json_key(w, "comm");
 			json_strn(w, p->comm, sizeof(p->comm));
@@ -274,6 +314,7 @@ void render_spike(struct monitor *m, const struct spike_event *ev)
 	if (!r)
 		return;
 	spike_analyze(ev, r);
+	waker_comm(r);
 	m->spikes_shown++;
 	if (m->opts.json) {
 		spike_json(m, ev, r);

@@ -29,8 +29,12 @@ int sched_coll_spike_fd(struct sched_coll *c)
 	return c ? bpf_map__fd(c->skel->maps.spikes) : -1;
 }
 
-static const char *const prog_names[] = { "sched_wakeup", "sched_wakeup_new",
-					  "sched_switch", NULL };
+static const char *const prog_names[] = { "sched_waking",
+					  "sched_wakeup",
+					  "sched_wakeup_new",
+					  "sched_switch",
+					  "sched_wake_idle_without_ipi",
+					  NULL };
 
 const char *const *sched_coll_prog_names(void)
 {
@@ -150,16 +154,54 @@ void sched_coll_free(struct sched_coll *c)
 	free(c);
 }
 
+/* One interval's histogram: differences of cumulative buckets k and p,
+ * sum, and the slot's extremes kept consistent with the buckets (a sample
+ * recorded just after the slot was read counts in the buckets but not in
+ * the extremes). */
+static void hist_delta(struct hist *h, const __u64 *k, const __u64 *p,
+		       uint64_t sum, const struct sched_minmax *mm)
+{
+	int top = -1;
+
+	h->count = 0;
+	h->sum = sum;
+	for (int b = 0; b < HIST_BUCKETS; b++) {
+		h->b[b] = k[b] - p[b];
+		h->count += h->b[b];
+		if (h->b[b])
+			top = b;
+	}
+	if (!h->count)
+		return;
+	h->min = mm->min_ns;
+	h->max = mm->max_ns;
+	for (int b = 0; b < HIST_BUCKETS; b++) {
+		if (!h->b[b])
+			continue;
+		if (!h->min || h->min > hist_bucket_hi((uint32_t)b))
+			h->min = hist_bucket_lo((uint32_t)b);
+		if (h->min < hist_bucket_lo((uint32_t)b))
+			h->min = hist_bucket_lo((uint32_t)b);
+		break;
+	}
+	if (top >= 0 && h->max < hist_bucket_lo((uint32_t)top))
+		h->max = hist_bucket_lo((uint32_t)top);
+}
+
 /* Interval figures of one CPU: differences of the cumulative counters,
  * extremes from the interval's slot. */
 static void cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
 		      const struct sched_cpu_stats *p,
-		      const struct sched_minmax *mm)
+		      const struct sched_slot *sl)
 {
-	int top = -1;
-
-	u->lat.count = 0;
-	u->lat.sum = k->sum_ns - p->sum_ns;
+	hist_delta(&u->lat, k->hist, p->hist, k->sum_ns - p->sum_ns, &sl->mm);
+	hist_delta(&u->dlv, k->hist_dlv, p->hist_dlv,
+		   k->dlv_sum_ns - p->dlv_sum_ns, &sl->mm_dlv);
+	hist_delta(&u->queue, k->hist_queue, p->hist_queue,
+		   k->queue_sum_ns - p->queue_sum_ns, &sl->mm_queue);
+	u->remote = k->remote - p->remote;
+	u->idle = k->idle - p->idle;
+	u->idle_no_ipi = k->idle_no_ipi - p->idle_no_ipi;
 	u->woken_running = k->woken_running - p->woken_running;
 	u->preempted = k->preempted - p->preempted;
 	u->vol = k->vol_switches - p->vol_switches;
@@ -170,27 +212,6 @@ static void cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
 	u->spikes = k->spikes - p->spikes;
 	u->spikes_ratelimited = k->spikes_ratelimited - p->spikes_ratelimited;
 	u->spikes_lost = k->spikes_lost - p->spikes_lost;
-	for (int b = 0; b < HIST_BUCKETS; b++) {
-		u->lat.b[b] = k->hist[b] - p->hist[b];
-		u->lat.count += u->lat.b[b];
-		if (u->lat.b[b])
-			top = b;
-	}
-	if (!u->lat.count)
-		return;
-	u->lat.min = mm->min_ns;
-	u->lat.max = mm->max_ns;
-	/* A sample recorded just after the slot was read counts in the
-	 * buckets but not in the extremes: keep them consistent. */
-	for (int b = 0; b < HIST_BUCKETS; b++) {
-		if (!u->lat.b[b])
-			continue;
-		if (!u->lat.min || u->lat.min > hist_bucket_hi((uint32_t)b))
-			u->lat.min = hist_bucket_lo((uint32_t)b);
-		break;
-	}
-	if (top >= 0 && u->lat.max < hist_bucket_lo((uint32_t)top))
-		u->lat.max = hist_bucket_lo((uint32_t)top);
 }
 
 int coll_load_attach(struct bpf_object_skeleton *s, const char *what)
@@ -266,7 +287,7 @@ int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
 		uint64_t wk = 0;
 
 		cpu_delta(&s->cpu[i], &c->cur[i].st, &c->prev[i].st,
-			  &c->slot[i].mm);
+			  &c->slot[i]);
 		for (int w = 0; w < c->ncpus; w++)
 			wk += c->wk[w].to_cpu[i];
 		s->cpu[i].wakeups = wk - c->wk_prev[i];
@@ -275,6 +296,7 @@ int sched_coll_read(struct sched_coll *c, struct sched_snap *s)
 		s->cpu[i].woken_running +=
 			c->odd.running[i] - c->odd_prev.running[i];
 		s->cpu[i].stale = c->odd.stale[i] - c->odd_prev.stale[i];
+		s->cpu[i].unseen = c->odd.unseen[i] - c->odd_prev.unseen[i];
 		if (!err)
 			err = coll_tab_to_list(&c->slot[i].pre, (uint32_t)i,
 					       &s->pre);

@@ -31,9 +31,18 @@ struct sched_filter {
 
 struct sched_cpu {
 	struct hist lat; /* wait samples, ns */
+	/* wakeup waits only, split at sched_wakeup: sched_waking ->
+	 * sched_wakeup (delivery) and sched_wakeup -> switch-in (queue) */
+	struct hist dlv;
+	struct hist queue;
+	uint64_t remote; /* wakeup waits whose waker ran on another CPU */
+	uint64_t idle; /* wakeup waits that ended an idle period */
+	uint64_t idle_no_ipi; /* ... of a CPU kicked without an IPI */
 	uint64_t wakeups; /* sched_wakeup(_new) of watched threads to this CPU */
 	uint64_t woken_running; /* of those, woken before they left the CPU */
-	uint64_t untimed; /* of those, whose start could not be stored */
+	uint64_t untimed; /* of those, whose start could not be stored, or
+			     that ran before their sched_wakeup was seen */
+	uint64_t unseen; /* of those, whose sched_waking was not seen */
 	uint64_t stale; /* waits not timed: the thread ran elsewhere since */
 	uint64_t preempted; /* samples started by an involuntary switch */
 	uint64_t vol;
@@ -62,6 +71,8 @@ const char *const *sched_coll_prog_names(void);
 int sched_snap_init(struct sched_snap *s, unsigned int ncpus);
 void sched_snap_fini(struct sched_snap *s);
 void sched_snap_clear(struct sched_snap *s);
+/* Adds a's figures into d (a CPU's, or all CPUs' together). */
+void sched_cpu_add(struct sched_cpu *d, const struct sched_cpu *a);
 /* Adds a's figures into s (for totals over the run). */
 int sched_snap_merge(struct sched_snap *s, const struct sched_snap *a);
 

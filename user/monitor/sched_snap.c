@@ -31,24 +31,34 @@ void sched_snap_clear(struct sched_snap *s)
 	tasklist_clear(&s->stolen);
 }
 
+void sched_cpu_add(struct sched_cpu *d, const struct sched_cpu *a)
+{
+	hist_merge(&d->lat, &a->lat);
+	hist_merge(&d->dlv, &a->dlv);
+	hist_merge(&d->queue, &a->queue);
+	d->remote += a->remote;
+	d->idle += a->idle;
+	d->idle_no_ipi += a->idle_no_ipi;
+	d->wakeups += a->wakeups;
+	d->woken_running += a->woken_running;
+	d->untimed += a->untimed;
+	d->unseen += a->unseen;
+	d->stale += a->stale;
+	d->pre_other_ns += a->pre_other_ns;
+	d->preempted += a->preempted;
+	d->vol += a->vol;
+	d->invol += a->invol;
+	d->stolen_ns += a->stolen_ns;
+	d->stolen_other_ns += a->stolen_other_ns;
+	d->spikes += a->spikes;
+	d->spikes_ratelimited += a->spikes_ratelimited;
+	d->spikes_lost += a->spikes_lost;
+}
+
 int sched_snap_merge(struct sched_snap *s, const struct sched_snap *a)
 {
-	for (unsigned int i = 0; i < s->ncpus && i < a->ncpus; i++) {
-		hist_merge(&s->cpu[i].lat, &a->cpu[i].lat);
-		s->cpu[i].wakeups += a->cpu[i].wakeups;
-		s->cpu[i].woken_running += a->cpu[i].woken_running;
-		s->cpu[i].untimed += a->cpu[i].untimed;
-		s->cpu[i].stale += a->cpu[i].stale;
-		s->cpu[i].pre_other_ns += a->cpu[i].pre_other_ns;
-		s->cpu[i].preempted += a->cpu[i].preempted;
-		s->cpu[i].vol += a->cpu[i].vol;
-		s->cpu[i].invol += a->cpu[i].invol;
-		s->cpu[i].stolen_ns += a->cpu[i].stolen_ns;
-		s->cpu[i].stolen_other_ns += a->cpu[i].stolen_other_ns;
-		s->cpu[i].spikes += a->cpu[i].spikes;
-		s->cpu[i].spikes_ratelimited += a->cpu[i].spikes_ratelimited;
-		s->cpu[i].spikes_lost += a->cpu[i].spikes_lost;
-	}
+	for (unsigned int i = 0; i < s->ncpus && i < a->ncpus; i++)
+		sched_cpu_add(&s->cpu[i], &a->cpu[i]);
 	if (tasklist_merge(&s->pre, &a->pre) ||
 	    tasklist_merge(&s->stolen, &a->stolen))
 		return -ENOMEM;
