@@ -7,13 +7,19 @@
  * ipi: a thread pinned to one CPU keeps touching memory of the process
  *   while another, pinned to a second CPU, maps, touches and unmaps a
  *   region K times: each unmap flushes the TLB of the first CPU through an
- *   IPI sent by the unmapping thread.
+ *   IPI sent by the unmapping thread, on hosts whose hypervisor does not
+ *   flush remote TLBs itself. With --via membarrier the second thread
+ *   calls membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) K times instead:
+ *   each sends an IPI to every CPU running a thread of the process, on
+ *   every host.
  *
  * Protocol: prints "ready pid=P tid=T" (T: the thread whose work is
  * measured), waits until the --go file exists, runs, prints a JSON line.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/membarrier.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -29,6 +35,7 @@
 static const char *go;
 static long pages = 1000, rounds = 2000;
 static int cpu_a = 0, cpu_b = 1;
+static bool via_membarrier;
 static atomic_int stop_toucher;
 
 static void pin(int cpu)
@@ -101,9 +108,22 @@ static int ipi(void)
 	printf("ready pid=%d tid=%d\n", getpid(), (int)syscall(SYS_gettid));
 	fflush(stdout);
 	wait_go();
+	if (via_membarrier &&
+	    syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+		    0, 0)) {
+		perror("noisegen: membarrier register");
+		return 1;
+	}
 	pthread_create(&th, NULL, toucher, NULL);
 	usleep(20000); /* the toucher runs on its CPU, in this mm */
-	for (long i = 0; i < rounds; i++) {
+	for (long i = 0; via_membarrier && i < rounds; i++) {
+		if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0,
+			    0)) {
+			perror("noisegen: membarrier");
+			return 1;
+		}
+	}
+	for (long i = 0; !via_membarrier && i < rounds; i++) {
 		char *p = mmap(NULL, (size_t)(4 * psz), PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -117,9 +137,9 @@ static int ipi(void)
 	}
 	atomic_store(&stop_toucher, 1);
 	pthread_join(th, NULL);
-	printf("{\"mode\":\"ipi\",\"unmaps\":%ld,\"sender_cpu\":%d,"
-	       "\"target_cpu\":%d}\n",
-	       rounds, cpu_a, cpu_b);
+	printf("{\"mode\":\"ipi\",\"via\":\"%s\",\"rounds\":%ld,"
+	       "\"sender_cpu\":%d,\"target_cpu\":%d}\n",
+	       via_membarrier ? "membarrier" : "munmap", rounds, cpu_a, cpu_b);
 	return 0;
 }
 
@@ -128,7 +148,7 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		fprintf(stderr, "usage: noisegen faults|ipi --go FILE "
 				"[--pages N] [--rounds K] [--cpu-a C] "
-				"[--cpu-b C]\n");
+				"[--cpu-b C] [--via munmap|membarrier]\n");
 		return 2;
 	}
 	for (int i = 2; i + 1 < argc; i += 2) {
@@ -144,6 +164,9 @@ int main(int argc, char **argv)
 			cpu_a = (int)strtol(v, NULL, 10);
 		else if (!strcmp(k, "--cpu-b"))
 			cpu_b = (int)strtol(v, NULL, 10);
+		else if (!strcmp(k, "--via") &&
+			 (!strcmp(v, "munmap") || !strcmp(v, "membarrier")))
+			via_membarrier = !strcmp(v, "membarrier");
 		else {
 			fprintf(stderr, "noisegen: unknown option %s\n", k);
 			return 2;
