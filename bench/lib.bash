@@ -32,7 +32,7 @@ tool_progs() {
 }
 
 start_tool() { # name
-	local before i
+	local before i k now
 	[ "$1" = none ] && { tool_pid=; tool_ids=; return 0; }
 	before=$(prog_ids)
 	tool_cmd "$1" >/dev/null 2>&1 &
@@ -40,16 +40,26 @@ start_tool() { # name
 	for ((i = 0; i < 100; i++)); do
 		sleep 0.05
 		tool_ids=$(comm -13 <(echo "$before") <(prog_ids))
-		# loaded and attached: give the last programs time to appear
-		[ -n "$tool_ids" ] && sleep 0.3 &&
-			tool_ids=$(comm -13 <(echo "$before") <(prog_ids)) && return 0
+		[ -n "$tool_ids" ] || continue
+		# loaded and attached: wait until no program appears for 0.3 s
+		# (a tool of several processes loads them one after another)
+		for ((k = 0; k < 20; k++)); do
+			sleep 0.3
+			now=$(comm -13 <(echo "$before") <(prog_ids))
+			[ "$now" = "$tool_ids" ] && return 0
+			tool_ids=$now
+		done
+		return 0
 	done
 	echo "$1 did not load" >&2
 	return 1
 }
 
+# SIGINT to the tool and, for a tool of several processes started from a
+# subshell, to that shell's children
 stop_tool() {
 	[ -n "$tool_pid" ] || return 0
+	pkill -INT -P "$tool_pid" 2>/dev/null
 	kill -INT "$tool_pid" 2>/dev/null
 	wait "$tool_pid" 2>/dev/null
 	tool_pid=

@@ -9,9 +9,18 @@
 #  - the same pipe round trip timed in short batches by
 #    tests/tools/pipe_pingpong (fastest batch and 10th percentile against
 #    nothing attached in the same round): a steadier second figure.
+#  - BPF time per pipe round trip: the run_time_ns of every program of a
+#    tool, summed over one perf bench sched pipe run and divided by its
+#    round trips (kernel.bpf_stats_enabled), with the two ends unpinned
+#    (on two CPUs: cross-CPU wakeups, wake-up IPIs, as a trading app's
+#    threads) and pinned to one CPU. Noise on the VM moves wall-clock
+#    slowdowns by tens of %; this figure it hardly moves. Against bcc's
+#    runqlat and runqlat + hardirqs + softirqs together ("trio": the
+#    bcc tools that cover what the default monitor does).
 # "floor" (tests/tools/sched_floor) reads the clock once per event on the
 # same tracepoints and does nothing else: the least any tool that times
-# wakeups costs here, shown for scale.
+# wakeups costs here, shown for scale ("floor-rq": on runqlat's hooks,
+# without sched_waking).
 # Prints figures; asserts nothing.
 # shellcheck source=bench/lib.bash
 . "$(dirname "$0")/lib.bash"
@@ -23,6 +32,8 @@ ROUNDS=${BENCH_ROUNDS:-15}
 LOOPS=${BENCH_LOOPS:-50000}
 PIN_CPU=${BENCH_CPU:-0}
 RUNQLAT=$(command -v runqlat || ls /usr/sbin/runqlat 2>/dev/null || true)
+HARDIRQS=$(command -v hardirqs || ls /usr/sbin/hardirqs 2>/dev/null || true)
+SOFTIRQS=$(command -v softirqs || ls /usr/sbin/softirqs 2>/dev/null || true)
 FLOOR=${RTBPF_BUILD:-build}/tests/sched_floor
 command -v perf >/dev/null || { echo "perf missing (linux-perf): skipped"; exit 0; }
 
@@ -31,9 +42,70 @@ tool_cmd() {
 	rtbpf) exec "$RTBPF" monitor --collectors sched --json --interval 1h ;;
 	rtbpf-all) exec "$RTBPF" monitor --json --interval 1h --threshold 1ms ;;
 	runqlat) exec "$RUNQLAT" 3600 1 ;;
+	trio) "$RUNQLAT" 3600 1 & "$HARDIRQS" 3600 1 & "$SOFTIRQS" 3600 1 & wait ;;
 	floor) exec "$FLOOR" ;;
+	floor-rq) exec "$FLOOR" --no-waking ;;
 	esac
 }
+
+# bpf_per_rt PLACEMENT TOOL: "ns runs" of BPF time and program runs per
+# round trip of one pipe run with TOOL attached (stats on)
+sum_progs() { tool_progs | awk '{ c += $2; r += $3 } END { print c + 0, r + 0 }'; }
+bpf_per_rt() {
+	local c0 r0 c1 r1 pin=()
+	[ "$1" = pinned ] && pin=(taskset -c "$PIN_CPU")
+	start_tool "$2" || return 1
+	read -r c0 r0 < <(sum_progs)
+	"${pin[@]}" perf bench sched pipe -l "$LOOPS" >/dev/null 2>&1
+	read -r c1 r1 < <(sum_progs)
+	stop_tool
+	awk -v c="$((c1 - c0))" -v r="$((r1 - r0))" -v n="$LOOPS" \
+		'BEGIN { printf "%.0f %.2f\n", r / n, c / n }'
+}
+
+# The BPF time per round trip, first: the figure noise moves least.
+RT_ROUNDS=${BENCH_RT_ROUNDS:-5}
+rt_tools=(floor floor-rq rtbpf rtbpf-all)
+[ -n "$RUNQLAT" ] && rt_tools+=(runqlat)
+[ -n "$RUNQLAT" ] && [ -n "$HARDIRQS" ] && [ -n "$SOFTIRQS" ] && rt_tools+=(trio)
+declare -A rt_ns rt_runs
+sysctl -q -w kernel.bpf_stats_enabled=1
+for place in unpinned pinned; do
+	for ((r = 0; r < RT_ROUNDS; r++)); do
+		for t in "${rt_tools[@]}"; do
+			read -r n k < <(bpf_per_rt "$place" "$t") ||
+				{ echo "$t failed" >&2; exit 1; }
+			rt_ns[$place $t]+="$n "
+			rt_runs[$place $t]+="$k "
+		done
+	done
+done
+sysctl -q -w kernel.bpf_stats_enabled=0
+range() { tr ' ' '\n' | grep . | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }'; }
+echo "BPF time per pipe round trip (perf bench sched pipe -l $LOOPS; sum of"
+echo "run_time_ns of the tool's programs / round trips), median of $RT_ROUNDS rounds"
+printf '%-10s %-9s %8s %13s %9s\n' tool placement "ns/rt" "range" "runs/rt"
+declare -A rt_med
+for place in unpinned pinned; do
+	for t in "${rt_tools[@]}"; do
+		rt_med[$place $t]=$(median <<<"${rt_ns[$place $t]}")
+		printf '%-10s %-9s %8s %13s %9s\n' "$t" "$place" "${rt_med[$place $t]}" \
+			"$(range <<<"${rt_ns[$place $t]}")" "$(median <<<"${rt_runs[$place $t]}")"
+	done
+done
+for place in unpinned pinned; do
+	awk -v p="$place" -v f="${rt_med[$place floor]}" -v a="${rt_med[$place rtbpf]}" \
+		-v d="${rt_med[$place rtbpf-all]}" -v q="${rt_med[$place runqlat]:-0}" \
+		-v t="${rt_med[$place trio]:-0}" 'BEGIN {
+		printf "%s: rtbpf sched collector / its floor: %.2f (goal <= 1.2)", p, a / f
+		if (q > 0) printf "; / runqlat: %.2f (goal <= 0.75)", a / q
+		if (t > 0) printf "; default monitor / runqlat+hardirqs+softirqs: %.2f (goal <= 0.75)", d / t
+		printf "\n"
+	}'
+done
+# `bench/sched.sh rt`: this part only
+[ "${1:-}" = rt ] && exit 0
+echo
 
 pipe_us() { # usecs/op of one perf bench sched pipe run
 	# both ends on one CPU: every op is two context switches, no IPI, so

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Benchmark reference (tests/tools/sched_floor): the cheapest thing a
- * wakeup-latency tool can attach. The same three tracepoints as
- * bpf/sched.bpf.c, each reading the clock once and storing it in a per-CPU
- * slot, and nothing else: no task lookup, no filter, no histogram. What
- * rtbpf and runqlat cost above this is what their bookkeeping costs.
+ * wakeup-latency tool can attach. The same tracepoints as bpf/sched.bpf.c
+ * (sched_waking, sched_wakeup, sched_wakeup_new, sched_switch,
+ * sched_wake_idle_without_ipi), each reading the clock once and storing it
+ * in a per-CPU slot, and nothing else: no task lookup, no filter, no
+ * histogram. What rtbpf and runqlat cost above this is what their
+ * bookkeeping costs. sched_floor --no-waking leaves
+ * sched_waking and sched_wake_idle_without_ipi out: runqlat's hooks.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -27,6 +30,18 @@ static __always_inline int stamp(void)
 	if (v)
 		*v = bpf_ktime_get_ns();
 	return 0;
+}
+
+SEC("tp_btf/sched_waking")
+int BPF_PROG(floor_waking, struct task_struct *p)
+{
+	return stamp();
+}
+
+SEC("tp_btf/sched_wake_idle_without_ipi")
+int BPF_PROG(floor_wake_idle, int cpu)
+{
+	return stamp();
 }
 
 SEC("tp_btf/sched_wakeup")
