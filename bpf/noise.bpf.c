@@ -13,7 +13,11 @@
  * which spike reports (sched.bpf.c) copy.
  *
  * Hooks: tp_btf only. Cost per event: per-CPU array writes and one
- * bpf_ktime_get_ns(); IPIs and new fault tasks add one hash or table update.
+ * bpf_ktime_get_ns(); a system vector that interrupts the idle task (no
+ * task loses time: for a wake-up IPI the time is in the wakeup's delivery,
+ * timed by sched.bpf.c) is counted without a clock read. An IPI adds a
+ * probe of this CPU's sender table (the ipis hash only when that is full),
+ * a new fault task a table insert.
  * Minimum kernel: 5.5 (tp_btf); ipi_send_cpu: 6.6; irq_vectors: x86.
  */
 #include "vmlinux.h"
@@ -50,6 +54,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct noise_ring);
 } noise_rings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct ipi_tab);
+} ipi_tabs SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -139,12 +150,20 @@ int BPF_PROG(irq_handler_exit, int irq, struct irqaction *action, int ret)
 	return 0;
 }
 
+/* The interrupted task is the idle task, outside a softirq (whose time
+ * the vector would otherwise hide in the softirq's net time). */
+static __always_inline bool in_idle(struct noise_cpu_stats *st)
+{
+	return !bpf_get_current_task_btf()->pid && !st->soft_entry_ts;
+}
+
 static __always_inline int vec_entry(void)
 {
 	struct noise_cpu_stats *st = this_stats();
 
 	if (st) {
-		st->vec_entry_ts[st->vec_depth & 1] = bpf_ktime_get_ns();
+		st->vec_entry_ts[st->vec_depth & 1] =
+			in_idle(st) ? VEC_IDLE : bpf_ktime_get_ns();
 		st->vec_depth++;
 	}
 	return 0;
@@ -161,6 +180,13 @@ static __always_inline int vec_exit(__u32 id)
 	start = st->vec_entry_ts[st->vec_depth & 1];
 	if (!start)
 		return 0;
+	if (start == VEC_IDLE) {
+		if (id < NOISE_VECTORS) {
+			st->vector[id].count++;
+			st->vector_idle[id]++;
+		}
+		return 0;
+	}
 	now = bpf_ktime_get_ns();
 	d = now - start;
 	st->irq_ns_total += d;
@@ -261,7 +287,8 @@ int BPF_PROG(softirq_exit, unsigned int vec)
 	return 0;
 }
 
-static __always_inline void ipi_count(__u32 target, __u32 slot)
+/* The slow path: this CPU's sender table is full. */
+static __noinline void ipi_count_hash(__u32 target, __u32 slot)
 {
 	struct ipi_key key = {
 		.target_cpu = target,
@@ -282,6 +309,51 @@ static __always_inline void ipi_count(__u32 target, __u32 slot)
 		if (v)
 			__sync_fetch_and_add(&v->count, 1);
 	}
+}
+
+static __always_inline bool ipi_is(const struct ipi_acc *e, __u32 target,
+				   __u32 pid)
+{
+	return e->count && e->target_cpu == target && e->sender_pid == pid;
+}
+
+/* One IPI from this CPU's current thread to target. Per-CPU: no atomics;
+ * a program on the other send tracepoint that interrupts this one may
+ * lose one count. */
+static __always_inline void ipi_count(__u32 target, __u32 slot)
+{
+	__u32 pid = (__u32)bpf_get_current_pid_tgid();
+	struct ipi_tab *t = bpf_map_lookup_elem(&ipi_tabs, &slot);
+	struct ipi_acc *e;
+	__u32 h;
+
+	if (!t)
+		return;
+	e = &t->e[t->hint % IPI_TAB_SLOTS];
+	if (ipi_is(e, target, pid)) {
+		e->count++;
+		return;
+	}
+	h = ((target << 22) ^ pid) * 2654435761U;
+	for (int i = 0; i < IPI_TAB_PROBES; i++) {
+		__u32 k = (h + i) % IPI_TAB_SLOTS;
+
+		e = &t->e[k];
+		if (ipi_is(e, target, pid)) {
+			e->count++;
+			t->hint = k;
+			return;
+		}
+		if (!e->count) {
+			e->target_cpu = target;
+			e->sender_pid = pid;
+			e->count = 1;
+			bpf_get_current_comm(e->comm, sizeof(e->comm));
+			t->hint = k;
+			return;
+		}
+	}
+	ipi_count_hash(target, slot);
 }
 
 SEC("tp_btf/ipi_send_cpu")

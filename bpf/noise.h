@@ -35,7 +35,11 @@ struct noise_acc {
 /* Per CPU, cumulative since load (userspace takes differences). */
 struct noise_cpu_stats {
 	struct noise_acc softirq[NOISE_SOFTIRQS];
+	/* system vectors: count is all of them; ns and max_ns only those
+	 * that interrupted a task (vector_idle counts those that hit the
+	 * idle task: no task lost time, the clock is not read) */
 	struct noise_acc vector[NOISE_VECTORS];
+	__u64 vector_idle[NOISE_VECTORS];
 	__u64 faults_user;
 	__u64 faults_kernel;
 	/* bookkeeping of the programs */
@@ -43,7 +47,8 @@ struct noise_cpu_stats {
 	__u64 irq_entry_ts;
 	__u32 irq_entry_nr;
 	__u32 vec_depth;
-	__u64 vec_entry_ts[2]; /* a vector may interrupt another's exit path */
+	__u64 vec_entry_ts[2]; /* a vector may interrupt another's exit path;
+				  0: entry not seen, VEC_IDLE: in idle */
 	__u64 soft_entry_ts;
 	__u64 soft_irq_ns_at_entry;
 };
@@ -77,6 +82,30 @@ struct noise_ring {
 	__u32 pad;
 	__u64 intr_ns; /* cumulative hard IRQ + vector + net softirq time */
 	struct noise_event e[NOISE_RING];
+};
+
+#define VEC_IDLE 1 /* vec_entry_ts of a vector that hit the idle task */
+
+/*
+ * IPI senders, per CPU (the sending one: a per-CPU value) and epoch slot:
+ * open addressing by (receiving CPU, sending thread), a few probes, with
+ * a hint at the entry used last; an entry is free while its count is 0.
+ * What finds no entry goes to the ipis hash below.
+ */
+#define IPI_TAB_SLOTS 128
+#define IPI_TAB_PROBES 4
+
+struct ipi_acc {
+	__u32 target_cpu;
+	__u32 sender_pid;
+	__u64 count;
+	char comm[RTBPF_COMM_LEN];
+};
+
+struct ipi_tab {
+	__u32 hint;
+	__u32 pad;
+	struct ipi_acc e[IPI_TAB_SLOTS];
 };
 
 /* IPI sender, per receiving CPU; in a hash keyed by this, slotted. */

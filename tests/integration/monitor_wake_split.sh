@@ -13,7 +13,10 @@
 #    to the histogram's midpoint error, 1/16). Every wake is counted as
 #    remote, and the delivery part (sched_waking -> sched_wakeup) is
 #    non-zero in most of them. The parts add up: with no preempted wait,
-#    delivery + queue sums equal the waits' sum, to the nanosecond.
+#    delivery + queue sums equal the waits' sum, to the nanosecond. Each
+#    wake of the idle CPU that needed an IPI (idle_wakeups less those
+#    woken without one) shows as a reschedule or call-function vector
+#    that hit the idle task: counted, not timed (vectors[].idle).
 #  - local: both on CPU 1: no remote wake, and the delivery part (waking
 #    and wakeup in the same call, on the same CPU: no IPI, no idle exit)
 #    is near zero: its p50 under 5 us and under the remote case's.
@@ -73,6 +76,13 @@ run_case() { # remote|local
 		[ $((zero * 10)) -le "$dn" ] || fail "remote: $zero of $dn deliveries under 8 ns"
 		[ "$d50" -gt 0 ] || fail "remote: delivery p50 is 0"
 		[ "$q50" -gt 0 ] || fail "remote: queue p50 is 0"
+		local idle noipi vidle
+		idle=$(f .idle_wakeups "$bpf"); noipi=$(f .idle_wakeups_no_ipi "$bpf")
+		vidle=$(jq '[.noise.vectors[] | select(.name == "RES" or .name == "CAL1") | .idle] | add // 0' <<<"$bpf")
+		echo "remote: $idle wakes of the idle CPU, $noipi without an IPI; $vidle IPI vectors in idle"
+		[ "$idle" -ge $((dn * 9 / 10)) ] || fail "remote: $idle of $dn wakeups found the CPU idle"
+		[ $((vidle * 10)) -ge $(((idle - noipi) * 9)) ] ||
+			fail "remote: $vidle IPI vectors hit the idle CPU for $((idle - noipi)) wakes that needed one"
 		remote_d50=$d50
 		ok "remote: $bw wakeups; p50 $bp50 ns in [0.7, 1] x userspace $up50 ns; delivery p50 $d50 ns, queue p50 $q50 ns"
 	else

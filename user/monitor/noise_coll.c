@@ -32,6 +32,7 @@ struct noise_coll {
 	struct noise_cpu_stats *cur, *prev;
 	struct irq_stats *icur, *iprev;
 	struct fault_tab *ftab;
+	struct ipi_tab *itab;
 	char (*irq_names)[IRQ_NAME_LEN];
 };
 
@@ -175,9 +176,10 @@ int noise_coll_open(struct noise_coll **out, const struct noise_opts *o,
 	c->icur = calloc(n, sizeof(*c->icur));
 	c->iprev = calloc(n, sizeof(*c->iprev));
 	c->ftab = calloc(n, sizeof(*c->ftab));
+	c->itab = calloc(n, sizeof(*c->itab));
 	c->irq_names = calloc(NOISE_MAX_IRQ, sizeof(*c->irq_names));
 	if (!c->cur || !c->prev || !c->icur || !c->iprev || !c->ftab ||
-	    !c->irq_names) {
+	    !c->itab || !c->irq_names) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
@@ -222,6 +224,7 @@ void noise_coll_free(struct noise_coll *c)
 	free(c->icur);
 	free(c->iprev);
 	free(c->ftab);
+	free(c->itab);
 	free(c->irq_names);
 	free(c);
 }
@@ -255,6 +258,45 @@ static int read_faults(struct noise_coll *c, __u32 slot, struct noise_snap *s)
 	return 0;
 }
 
+/* One sender's IPIs to one CPU, into the snapshot. */
+static int ipi_add(struct noise_snap *s, uint32_t target, uint32_t sender_cpu,
+		   uint32_t pid, uint64_t count, const char *comm)
+{
+	struct task_entry t = {
+		.cpu = target, .pid = pid, .aux = sender_cpu, .count = count
+	};
+
+	if (target >= s->ncpus)
+		return 0;
+	memcpy(t.comm, comm, sizeof(t.comm));
+	t.comm[sizeof(t.comm) - 1] = '\0';
+	s->cpu[target].ipis += count;
+	return tasklist_add(&s->ipis, &t) ? -ENOMEM : 0;
+}
+
+/* The senders' per-CPU tables of slot, then zeroed. */
+static int read_ipi_tabs(struct noise_coll *c, __u32 slot, struct noise_snap *s)
+{
+	int fd = bpf_map__fd(c->skel->maps.ipi_tabs);
+
+	if (bpf_map_lookup_elem(fd, &slot, c->itab))
+		return -errno;
+	for (int cpu = 0; cpu < c->ncpus; cpu++)
+		for (int i = 0; i < IPI_TAB_SLOTS; i++) {
+			const struct ipi_acc *e = &c->itab[cpu].e[i];
+
+			if (e->count &&
+			    ipi_add(s, e->target_cpu, (uint32_t)cpu,
+				    e->sender_pid, e->count, e->comm))
+				return -ENOMEM;
+		}
+	memset(c->itab, 0, (size_t)c->ncpus * sizeof(*c->itab));
+	if (bpf_map_update_elem(fd, &slot, c->itab, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/* What overflowed the tables: the ipis hash, entries of slot. */
 static int read_ipis(struct noise_coll *c, __u32 slot, struct noise_snap *s)
 {
 	int fd = bpf_map__fd(c->skel->maps.ipis);
@@ -268,18 +310,9 @@ static int read_ipis(struct noise_coll *c, __u32 slot, struct noise_snap *s)
 		prev = &key;
 		if (key.slot != slot || bpf_map_lookup_elem(fd, &key, &val))
 			continue;
-		if (key.target_cpu < s->ncpus) {
-			struct task_entry t = { .cpu = key.target_cpu,
-						.pid = key.sender_pid,
-						.aux = key.sender_cpu,
-						.count = val.count };
-
-			memcpy(t.comm, val.comm, sizeof(t.comm));
-			t.comm[sizeof(t.comm) - 1] = '\0';
-			if (tasklist_add(&s->ipis, &t))
-				return -ENOMEM;
-			s->cpu[key.target_cpu].ipis += val.count;
-		}
+		if (ipi_add(s, key.target_cpu, key.sender_cpu, key.sender_pid,
+			    val.count, val.comm))
+			return -ENOMEM;
 		if (ndel < sizeof(del) / sizeof(del[0]))
 			del[ndel++] = key;
 	}
@@ -319,8 +352,11 @@ int noise_coll_read(struct noise_coll *c, struct noise_snap *s)
 		for (int v = 0; v < NOISE_SOFTIRQS; v++)
 			fig_delta(&u->softirq[v], &k->softirq[v],
 				  &p->softirq[v]);
-		for (int v = 0; v < NOISE_VECTORS; v++)
+		for (int v = 0; v < NOISE_VECTORS; v++) {
 			fig_delta(&u->vector[v], &k->vector[v], &p->vector[v]);
+			u->vector[v].idle =
+				k->vector_idle[v] - p->vector_idle[v];
+		}
 		for (int q = 0; q < NOISE_MAX_IRQ; q++)
 			fig_delta(&u->irq[q], &c->icur[i].irq[q],
 				  &c->iprev[i].irq[q]);
@@ -334,6 +370,8 @@ int noise_coll_read(struct noise_coll *c, struct noise_snap *s)
 	c->iprev = c->icur;
 	c->icur = t;
 	err = read_faults(c, old, s);
+	if (!err)
+		err = read_ipi_tabs(c, old, s);
 	if (!err)
 		err = read_ipis(c, old, s);
 	return err;
@@ -361,6 +399,7 @@ static void fig_merge(struct noise_fig *a, const struct noise_fig *b)
 {
 	a->count += b->count;
 	a->ns += b->ns;
+	a->idle += b->idle;
 	if (b->max_ns > a->max_ns)
 		a->max_ns = b->max_ns;
 }

@@ -28,6 +28,8 @@ struct noise_fig {
 	uint64_t count;
 	uint64_t ns;
 	uint64_t max_ns; /* since the monitor started */
+	uint64_t idle; /* vectors: of count, those that hit the idle task
+			  (counted, not timed) */
 };
 
 struct noise_cpu {

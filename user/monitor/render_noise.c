@@ -167,6 +167,7 @@ void render_noise_json(struct monitor *m, const struct sched_snap *s,
 		json_obj_begin(w);
 		json_kv_str(w, "name", vec_short[v]);
 		json_fig(w, &c->vector[v]);
+		json_kv_u64(w, "idle", c->vector[v].idle);
 		json_obj_end(w);
 	}
 	json_arr_end(w);
