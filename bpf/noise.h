@@ -34,15 +34,8 @@ struct noise_acc {
 
 /* Per CPU, cumulative since load (userspace takes differences). */
 struct noise_cpu_stats {
-	struct noise_acc softirq[NOISE_SOFTIRQS];
-	/* system vectors: count is all of them; ns and max_ns only those
-	 * that interrupted a task (vector_idle counts those that hit the
-	 * idle task: no task lost time, the clock is not read) */
-	struct noise_acc vector[NOISE_VECTORS];
-	__u64 vector_idle[NOISE_VECTORS];
-	__u64 faults_user;
-	__u64 faults_kernel;
-	/* bookkeeping of the programs */
+	/* bookkeeping of the programs first: one cacheline that every
+	 * entry and exit touches */
 	__u64 irq_ns_total; /* hard IRQ + vector time, for softirq nesting */
 	__u64 irq_entry_ts;
 	__u32 irq_entry_nr;
@@ -51,6 +44,14 @@ struct noise_cpu_stats {
 				  0: entry not seen, VEC_IDLE: in idle */
 	__u64 soft_entry_ts;
 	__u64 soft_irq_ns_at_entry;
+	struct noise_acc softirq[NOISE_SOFTIRQS];
+	/* system vectors: count is all of them; ns and max_ns only those
+	 * that interrupted a task (vector_idle counts those that hit the
+	 * idle task: no task lost time, the clock is not read) */
+	struct noise_acc vector[NOISE_VECTORS];
+	__u64 vector_idle[NOISE_VECTORS];
+	__u64 faults_user;
+	__u64 faults_kernel;
 };
 
 /* Per CPU, cumulative: hard IRQs by number (the last also counts any

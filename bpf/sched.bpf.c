@@ -174,15 +174,6 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } spikes SEC(".maps");
 
-/* Per CPU: 1 when the CPU was kicked out of idle without an IPI (written
- * by the kicking CPU) and has not left idle since. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} idle_kick SEC(".maps");
-
 /* any of the three above: the unfiltered path tests one flag */
 const volatile bool cfg_filter_any = false;
 
@@ -332,14 +323,14 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 SEC("tp_btf/sched_wake_idle_without_ipi")
 int BPF_PROG(sched_wake_idle_without_ipi, int cpu)
 {
+	struct sched_cpu_state *cs;
 	__u32 zero = 0;
-	__u64 *k;
 
 	if (!cpu_watched((__u32)cpu))
 		return 0;
-	k = bpf_map_lookup_percpu_elem(&idle_kick, &zero, (__u32)cpu);
-	if (k)
-		*k = 1;
+	cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, (__u32)cpu);
+	if (cs)
+		cs->ring.idle_kicked = 1;
 	return 0;
 }
 
@@ -592,11 +583,9 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 		}
 	} else if (!prev->pid) {
 		/* the CPU leaves idle: was it kicked without an IPI? */
-		__u64 *k = bpf_map_lookup_elem(&idle_kick, &zero);
-
-		if (k && *k) {
+		if (ring->idle_kicked) {
 			kicked = true;
-			*k = 0;
+			ring->idle_kicked = 0;
 		}
 	}
 
