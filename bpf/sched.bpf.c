@@ -25,8 +25,7 @@
  * thread's own table entry (the rare outcomes of a wakeup, wake_odd, are
  * atomic adds to one shared array). On a CPU not watched, a switch costs
  * one table lookup (drop_wait).
- * Minimum kernel: 5.19 (tp_btf, task storage from tracing programs,
- * bpf_map_lookup_percpu_elem).
+ * Minimum kernel: 5.11 (tp_btf, task storage from tracing programs).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -173,6 +172,13 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
 } spikes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RTBPF_MAX_CPUS);
+	__type(key, __u32);
+	__type(value, struct sched_idle_kick);
+} idle_kicks SEC(".maps");
 
 /* any of the three above: the unfiltered path tests one flag */
 const volatile bool cfg_filter_any = false;
@@ -323,14 +329,14 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 SEC("tp_btf/sched_wake_idle_without_ipi")
 int BPF_PROG(sched_wake_idle_without_ipi, int cpu)
 {
-	struct sched_cpu_state *cs;
-	__u32 zero = 0;
+	struct sched_idle_kick *k;
+	__u32 c = (__u32)cpu;
 
-	if (!cpu_watched((__u32)cpu))
+	if (!cpu_watched(c))
 		return 0;
-	cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, (__u32)cpu);
-	if (cs)
-		cs->ring.idle_kicked = 1;
+	k = bpf_map_lookup_elem(&idle_kicks, &c);
+	if (k)
+		k->kicked = 1;
 	return 0;
 }
 
@@ -583,9 +589,12 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 		}
 	} else if (!prev->pid) {
 		/* the CPU leaves idle: was it kicked without an IPI? */
-		if (ring->idle_kicked) {
+		struct sched_idle_kick *k =
+			bpf_map_lookup_elem(&idle_kicks, &cpu);
+
+		if (k && k->kicked) {
 			kicked = true;
-			ring->idle_kicked = 0;
+			k->kicked = 0;
 		}
 	}
 

@@ -146,9 +146,14 @@ struct sched_run_ring {
 	__u32 spikes_in_window;
 	__u64 spike_window; /* start of the current rate-limit second */
 	__u64 cur_intr; /* noise ring's intr_ns when the current task began */
-	__u64 idle_kicked; /* left idle since kicked without an IPI: written
-			      by the kicking CPU while this one is idle */
 	struct sched_run r[SCHED_RUN_RING];
+};
+
+/* A CPU kicked out of idle without an IPI (written by the kicking CPU,
+ * cleared when the CPU leaves idle): one cacheline per CPU. */
+struct sched_idle_kick {
+	__u64 kicked;
+	__u64 pad[7];
 };
 
 /* Value of the per-CPU cpu_state map: one lookup per switch. */
