@@ -72,7 +72,11 @@ declare -A rt_ns rt_runs
 sysctl -q -w kernel.bpf_stats_enabled=1
 for place in unpinned pinned; do
 	for ((r = 0; r < RT_ROUNDS; r++)); do
-		for t in "${rt_tools[@]}"; do
+		# the order alternates, so a drift of the VM within a round
+		# does not always favour the same tools
+		order=("${rt_tools[@]}")
+		((r % 2)) && mapfile -t order < <(printf '%s\n' "${rt_tools[@]}" | tac)
+		for t in "${order[@]}"; do
 			read -r n k < <(bpf_per_rt "$place" "$t") ||
 				{ echo "$t failed" >&2; exit 1; }
 			rt_ns[$place $t]+="$n "
@@ -93,15 +97,26 @@ for place in unpinned pinned; do
 			"$(range <<<"${rt_ns[$place $t]}")" "$(median <<<"${rt_runs[$place $t]}")"
 	done
 done
-for place in unpinned pinned; do
-	awk -v p="$place" -v f="${rt_med[$place floor]}" -v a="${rt_med[$place rtbpf]}" \
-		-v d="${rt_med[$place rtbpf-all]}" -v q="${rt_med[$place runqlat]:-0}" \
-		-v t="${rt_med[$place trio]:-0}" 'BEGIN {
-		printf "%s: rtbpf sched collector / its floor: %.2f (goal <= 1.2)", p, a / f
-		if (q > 0) printf "; / runqlat: %.2f (goal <= 0.75)", a / q
-		if (t > 0) printf "; default monitor / runqlat+hardirqs+softirqs: %.2f (goal <= 0.75)", d / t
-		printf "\n"
-	}'
+# rt_ratio PLACE A B: A / B of the medians, and in brackets the median
+# of the rounds' own ratios (A and B measured in the same round)
+rt_ratio() {
+	local m p
+	if [ -z "${rt_ns[$1 $2]:-}" ] || [ -z "${rt_ns[$1 $3]:-}" ]; then
+		printf '%13s' n/a
+		return
+	fi
+	m=$(awk -v a="${rt_med[$1 $2]}" -v b="${rt_med[$1 $3]}" 'BEGIN { printf "%.2f", a / b }')
+	p=$(paste <(tr ' ' '\n' <<<"${rt_ns[$1 $2]}" | grep .) <(tr ' ' '\n' <<<"${rt_ns[$1 $3]}" | grep .) |
+		awk '$2 > 0 { print $1 / $2 }' | median)
+	printf '%13s' "$m ($(awk -v p="$p" 'BEGIN { printf "%.2f", p }'))"
+}
+echo "ratios of the medians (in brackets: median of the rounds' own ratios)"
+printf '%-44s %13s %13s  %s\n' "" unpinned pinned goal
+for row in "sched collector / its floor|rtbpf|floor|<= 1.2" \
+	"sched collector / runqlat|rtbpf|runqlat|<= 0.75" \
+	"default monitor / runqlat+hardirqs+softirqs|rtbpf-all|trio|<= 0.75"; do
+	IFS='|' read -r label a b goal <<<"$row"
+	printf '%-44s %s %s  %s\n' "$label" "$(rt_ratio unpinned "$a" "$b")" "$(rt_ratio pinned "$a" "$b")" "$goal"
 done
 # `bench/sched.sh rt`: this part only
 [ "${1:-}" = rt ] && exit 0

@@ -476,7 +476,7 @@ static __always_inline void hist_put(__u64 *hist, struct sched_minmax *mm,
 static __always_inline void record(struct sched_cpu_stats *st,
 				   struct sched_slot *sl,
 				   const struct sched_wait *wt, __u64 age,
-				   __u32 cpu, bool from_idle, bool kicked)
+				   bool from_idle, bool kicked)
 {
 	__u64 dlv = wt->dlv_ns, queue;
 
@@ -493,7 +493,9 @@ static __always_inline void record(struct sched_cpu_stats *st,
 	hist_put(st->hist_queue, &sl->mm_queue, queue);
 	st->dlv_sum_ns += dlv;
 	st->queue_sum_ns += queue;
-	if (wt->waker >> WAKER_PID_BITS != cpu)
+	/* the waker's CPU against the target's (where sched_wakeup queued
+	 * it; the thread may have been pulled here since) */
+	if (wt->waker >> WAKER_PID_BITS != wait_cpu(wt->start))
 		st->remote++;
 	if (from_idle) {
 		st->idle++;
@@ -614,7 +616,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	slot = epoch & 1;
 	sl = bpf_map_lookup_elem(&slots, &slot);
 	if (sl && age < 1ULL << (WAIT_TS_BITS - 1)) {
-		record(st, sl, &wt, age, cpu, !prev->pid, kicked);
+		record(st, sl, &wt, age, !prev->pid, kicked);
 		charge_wait(ring, st, &sl->pre, now - age);
 		if (cfg_spike_ns && age >= cfg_spike_ns)
 			send_spike(ring, st, next, &wt, now);

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Output of rtbpf monitor: live table, plain text, NDJSON. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "header.h"
@@ -143,14 +142,14 @@ static void json_record(struct monitor *m, const char *type,
 			uint64_t now_ns, uint64_t dur_ns)
 {
 	struct json_w *w = &m->jw;
-	static struct sched_cpu all; /* three histograms: off the stack */
+	struct sched_cpu all = {}; /* 12 KiB: three histograms */
+	const struct sched_cpu *t = &all;
 
 	json_obj_begin(w);
 	json_kv_str(w, "type", type);
 	json_kv_u64(w, "seq", m->seq);
 	json_kv_u64(w, "elapsed_ns", now_ns - m->start_ns);
 	json_kv_u64(w, "dur_ns", dur_ns);
-	memset(&all, 0, sizeof(all));
 	json_key(w, "cpus");
 	json_arr_begin(w);
 	for (unsigned int i = 0; i < m->norder; i++) {
@@ -163,16 +162,16 @@ static void json_record(struct monitor *m, const char *type,
 	json_arr_end(w);
 	json_key(w, "total");
 	json_obj_begin(w);
-	json_kv_u64(w, "samples", all.lat.count);
-	json_kv_u64(w, "wakeups", all.wakeups);
-	json_kv_u64(w, "woken_running", all.woken_running);
-	json_kv_u64(w, "untimed_wakeups", all.untimed);
-	json_kv_u64(w, "stale_waits", all.stale);
-	json_kv_u64(w, "preempted_waits", all.preempted);
-	json_kv_u64(w, "vol_switches", all.vol);
-	json_kv_u64(w, "invol_switches", all.invol);
-	hist_json_summary(&all.lat, w);
-	json_wake_fields(w, &all, false);
+	json_kv_u64(w, "samples", t->lat.count);
+	json_kv_u64(w, "wakeups", t->wakeups);
+	json_kv_u64(w, "woken_running", t->woken_running);
+	json_kv_u64(w, "untimed_wakeups", t->untimed);
+	json_kv_u64(w, "stale_waits", t->stale);
+	json_kv_u64(w, "preempted_waits", t->preempted);
+	json_kv_u64(w, "vol_switches", t->vol);
+	json_kv_u64(w, "invol_switches", t->invol);
+	hist_json_summary(&t->lat, w);
+	json_wake_fields(w, t, false);
 	json_obj_end(w);
 	json_obj_end(w);
 	json_end_record(w);
@@ -188,25 +187,31 @@ static void fmt_us(char *buf, size_t len, uint64_t ns, bool have)
 		snprintf(buf, len, "%.1f", ns / 1e3);
 }
 
-static void fmt_preemptor(char *buf, size_t len, const struct task_entry *p)
+/* "comm/pid time" in at most width columns: the name gives way first */
+static void fmt_preemptor(char *buf, size_t len, const struct task_entry *p,
+			  int width)
 {
+	char tail[32];
+	int room;
+
 	if (!p) {
 		snprintf(buf, len, "-");
 		return;
 	}
 	if (p->ns >= 1000000)
-		snprintf(buf, len, "%.15s/%u %.1fms", p->comm, p->pid,
-			 p->ns / 1e6);
+		snprintf(tail, sizeof(tail), "/%u %.1fms", p->pid, p->ns / 1e6);
 	else
-		snprintf(buf, len, "%.15s/%u %.0fus", p->comm, p->pid,
-			 p->ns / 1e3);
+		snprintf(tail, sizeof(tail), "/%u %.0fus", p->pid, p->ns / 1e3);
+	room = width - (int)strlen(tail);
+	snprintf(buf, len, "%.*s%s", room > 1 ? (room < 15 ? room : 15) : 1,
+		 p->comm, tail);
 }
 
 /* One table row: under 80 columns. */
 static void table_row(FILE *f, const char *label, const struct sched_cpu *c,
 		      const struct task_entry *top)
 {
-	char p50[16], p99[16], p999[16], max[16], dlv[16], pre[40];
+	char p50[16], p99[16], p999[16], max[16], dlv[16], pre[64];
 	bool have = c->lat.count > 0;
 
 	fmt_us(p50, sizeof(p50), hist_quantile(&c->lat, 0.50), have);
@@ -215,19 +220,17 @@ static void table_row(FILE *f, const char *label, const struct sched_cpu *c,
 	fmt_us(max, sizeof(max), c->lat.max, have);
 	fmt_us(dlv, sizeof(dlv), hist_quantile(&c->dlv, 0.99),
 	       c->dlv.count > 0);
-	fmt_preemptor(pre, sizeof(pre), top);
-	fprintf(f, "%-5s %7llu %7s %7s %7s %7s %7s %5llu %.19s\n", label,
+	fmt_preemptor(pre, sizeof(pre), top, 19);
+	fprintf(f, "%-5s %7llu %7s %7s %7s %7s %7s %5llu %s\n", label,
 		(unsigned long long)c->wakeups, p50, p99, p999, max, dlv,
 		(unsigned long long)c->invol, pre);
 }
 
 static void table(struct monitor *m, const struct sched_snap *s)
 {
-	struct sched_cpu *all = calloc(1, sizeof(*all));
+	struct sched_cpu all = {};
 	const struct task_entry *best = NULL;
 
-	if (!all)
-		return;
 	fprintf(m->out, "%-5s %7s %7s %7s %7s %7s %7s %5s %s\n", "CPU",
 		"wakeups", "p50us", "p99us", "p99.9us", "maxus", "dlv99us",
 		"invol", "top preemptor");
@@ -241,12 +244,11 @@ static void table(struct monitor *m, const struct sched_snap *s)
 		snprintf(label, sizeof(label), "%u%s", cpu,
 			 cpuset_has(&m->host.isolated, cpu) ? "*" : "");
 		table_row(m->out, label, &s->cpu[cpu], top);
-		sched_cpu_add(all, &s->cpu[cpu]);
+		sched_cpu_add(&all, &s->cpu[cpu]);
 		if (top && (!best || top->ns > best->ns))
 			best = top;
 	}
-	table_row(m->out, "all", all, best);
-	free(all);
+	table_row(m->out, "all", &all, best);
 }
 
 /* Where wakeup waits went, per CPU: the summary's second table. */
