@@ -48,27 +48,34 @@ tool_cmd() {
 	esac
 }
 
-# bpf_per_rt PLACEMENT TOOL: "ns runs" of BPF time and program runs per
-# round trip of one pipe run with TOOL attached (stats on)
+# bpf_per_rt PLACEMENT TOOL: "ns runs us" of BPF time and program runs
+# per round trip of one pipe run with TOOL attached (stats on), and the
+# usecs/op of a second run (stats off: the wall clock). TOOL none: "0 0 us".
 sum_progs() { tool_progs | awk '{ c += $2; r += $3 } END { print c + 0, r + 0 }'; }
 bpf_per_rt() {
-	local c0 r0 c1 r1 pin=()
+	local c0=0 r0=0 c1=0 r1=0 us pin=()
 	[ "$1" = pinned ] && pin=(taskset -c "$PIN_CPU")
 	start_tool "$2" || return 1
-	read -r c0 r0 < <(sum_progs)
-	"${pin[@]}" perf bench sched pipe -l "$LOOPS" >/dev/null 2>&1
-	read -r c1 r1 < <(sum_progs)
+	if [ "$2" != none ]; then
+		read -r c0 r0 < <(sum_progs)
+		"${pin[@]}" perf bench sched pipe -l "$LOOPS" >/dev/null 2>&1
+		read -r c1 r1 < <(sum_progs)
+	fi
+	sysctl -q -w kernel.bpf_stats_enabled=0
+	us=$("${pin[@]}" perf bench sched pipe -l "$LOOPS" 2>/dev/null |
+		awk '/usecs\/op/ { print $1 }')
+	sysctl -q -w kernel.bpf_stats_enabled=1
 	stop_tool
-	awk -v c="$((c1 - c0))" -v r="$((r1 - r0))" -v n="$LOOPS" \
-		'BEGIN { printf "%.0f %.2f\n", r / n, c / n }'
+	awk -v c="$((c1 - c0))" -v r="$((r1 - r0))" -v n="$LOOPS" -v us="$us" \
+		'BEGIN { printf "%.0f %.2f %s\n", r / n, c / n, us }'
 }
 
 # The BPF time per round trip, first: the figure noise moves least.
 RT_ROUNDS=${BENCH_RT_ROUNDS:-5}
-rt_tools=(floor floor-rq rtbpf rtbpf-all)
+rt_tools=(none floor floor-rq rtbpf rtbpf-all)
 [ -n "$RUNQLAT" ] && rt_tools+=(runqlat)
 [ -n "$RUNQLAT" ] && [ -n "$HARDIRQS" ] && [ -n "$SOFTIRQS" ] && rt_tools+=(trio)
-declare -A rt_ns rt_runs
+declare -A rt_ns rt_runs rt_us rt_slow round_us
 sysctl -q -w kernel.bpf_stats_enabled=1
 for place in unpinned pinned; do
 	for ((r = 0; r < RT_ROUNDS; r++)); do
@@ -77,24 +84,36 @@ for place in unpinned pinned; do
 		order=("${rt_tools[@]}")
 		((r % 2)) && mapfile -t order < <(printf '%s\n' "${rt_tools[@]}" | tac)
 		for t in "${order[@]}"; do
-			read -r n k < <(bpf_per_rt "$place" "$t") ||
-				{ echo "$t failed" >&2; exit 1; }
+			read -r n k us < <(bpf_per_rt "$place" "$t")
+			[ -n "${us:-}" ] || { echo "$t failed" >&2; exit 1; }
 			rt_ns[$place $t]+="$n "
 			rt_runs[$place $t]+="$k "
+			rt_us[$place $t]+="$us "
+			round_us[$t]=$us
+		done
+		# this round's wall-clock slowdown of each tool, in %
+		for t in "${rt_tools[@]:1}"; do
+			rt_slow[$place $t]+="$(awk -v a="${round_us[$t]}" -v b="${round_us[none]}" \
+				'BEGIN { printf "%.1f", (a / b - 1) * 100 }') "
 		done
 	done
 done
 sysctl -q -w kernel.bpf_stats_enabled=0
 range() { tr ' ' '\n' | grep . | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }'; }
 echo "BPF time per pipe round trip (perf bench sched pipe -l $LOOPS; sum of"
-echo "run_time_ns of the tool's programs / round trips), median of $RT_ROUNDS rounds"
-printf '%-10s %-9s %8s %13s %9s\n' tool placement "ns/rt" "range" "runs/rt"
+echo "run_time_ns of the tool's programs / round trips), median of $RT_ROUNDS rounds;"
+echo "beside it the wall clock of a second run with stats off: the slowdown"
+echo "against the run with nothing attached in the same round (median, range)"
+printf '%-10s %-9s %7s %11s %8s %7s %16s\n' tool placement "ns/rt" "range" "runs/rt" "us/op" "slowdown %"
 declare -A rt_med
 for place in unpinned pinned; do
 	for t in "${rt_tools[@]}"; do
 		rt_med[$place $t]=$(median <<<"${rt_ns[$place $t]}")
-		printf '%-10s %-9s %8s %13s %9s\n' "$t" "$place" "${rt_med[$place $t]}" \
-			"$(range <<<"${rt_ns[$place $t]}")" "$(median <<<"${rt_runs[$place $t]}")"
+		sl="-"
+		[ "$t" != none ] && sl="$(median <<<"${rt_slow[$place $t]}") ($(range <<<"${rt_slow[$place $t]}"))"
+		printf '%-10s %-9s %7s %11s %8s %7s %16s\n' "$t" "$place" "${rt_med[$place $t]}" \
+			"$(range <<<"${rt_ns[$place $t]}")" "$(median <<<"${rt_runs[$place $t]}")" \
+			"$(median <<<"${rt_us[$place $t]}")" "$sl"
 	done
 done
 # rt_ratio PLACE A B: A / B of the medians, and in brackets the median

@@ -13,9 +13,10 @@
  * which spike reports (sched.bpf.c) copy.
  *
  * Hooks: tp_btf only. Cost per event: per-CPU array writes and one
- * bpf_ktime_get_ns(); a system vector that interrupts the idle task (no
- * task loses time: for a wake-up IPI the time is in the wakeup's delivery,
- * timed by sched.bpf.c) is counted without a clock read. An IPI adds a
+ * bpf_ktime_get_ns(); an IPI vector (reschedule, call function) that
+ * interrupts the idle task (no task loses time: for a wake-up IPI the time
+ * is in the wakeup's delivery, timed by sched.bpf.c) is counted without a
+ * clock read. An IPI adds a
  * probe of this CPU's sender table (the ipis hash only when that is full),
  * a new fault task a table insert.
  * Minimum kernel: 5.5 (tp_btf); ipi_send_cpu: 6.6; irq_vectors: x86.
@@ -157,13 +158,16 @@ static __always_inline bool in_idle(struct noise_cpu_stats *st)
 	return !bpf_get_current_task_btf()->pid && !st->soft_entry_ts;
 }
 
-static __always_inline int vec_entry(void)
+/* ipi: a reschedule or call-function vector, which is counted untimed
+ * when it hits the idle task (a timer or irq-work vector is always timed:
+ * what else it runs after waking a thread shows in spike reports) */
+static __always_inline int vec_entry(bool ipi)
 {
 	struct noise_cpu_stats *st = this_stats();
 
 	if (st) {
 		st->vec_entry_ts[st->vec_depth & 1] =
-			in_idle(st) ? VEC_IDLE : bpf_ktime_get_ns();
+			ipi && in_idle(st) ? VEC_IDLE : bpf_ktime_get_ns();
 		st->vec_depth++;
 	}
 	return 0;
@@ -199,7 +203,7 @@ static __always_inline int vec_exit(__u32 id)
 SEC("tp_btf/local_timer_entry")
 int BPF_PROG(local_timer_entry, int vector)
 {
-	return vec_entry();
+	return vec_entry(false);
 }
 
 SEC("tp_btf/local_timer_exit")
@@ -211,7 +215,7 @@ int BPF_PROG(local_timer_exit, int vector)
 SEC("tp_btf/reschedule_entry")
 int BPF_PROG(reschedule_entry, int vector)
 {
-	return vec_entry();
+	return vec_entry(true);
 }
 
 SEC("tp_btf/reschedule_exit")
@@ -223,7 +227,7 @@ int BPF_PROG(reschedule_exit, int vector)
 SEC("tp_btf/call_function_entry")
 int BPF_PROG(call_function_entry, int vector)
 {
-	return vec_entry();
+	return vec_entry(true);
 }
 
 SEC("tp_btf/call_function_exit")
@@ -235,7 +239,7 @@ int BPF_PROG(call_function_exit, int vector)
 SEC("tp_btf/call_function_single_entry")
 int BPF_PROG(call_function_single_entry, int vector)
 {
-	return vec_entry();
+	return vec_entry(true);
 }
 
 SEC("tp_btf/call_function_single_exit")
@@ -247,7 +251,7 @@ int BPF_PROG(call_function_single_exit, int vector)
 SEC("tp_btf/irq_work_entry")
 int BPF_PROG(irq_work_entry, int vector)
 {
-	return vec_entry();
+	return vec_entry(false);
 }
 
 SEC("tp_btf/irq_work_exit")
@@ -334,7 +338,9 @@ static __always_inline void ipi_count(__u32 target, __u32 slot)
 		e->count++;
 		return;
 	}
-	h = ((target << 22) ^ pid) * 2654435761U;
+	/* the product's top bits: its low ones depend on the low bits of
+	 * the key only, which would leave the target out */
+	h = (((target << 22) ^ pid) * 2654435761U) >> 25;
 	for (int i = 0; i < IPI_TAB_PROBES; i++) {
 		__u32 k = (h + i) % IPI_TAB_SLOTS;
 

@@ -46,8 +46,8 @@ struct noise_cpu_stats {
 	__u64 soft_irq_ns_at_entry;
 	struct noise_acc softirq[NOISE_SOFTIRQS];
 	/* system vectors: count is all of them; ns and max_ns only those
-	 * that interrupted a task (vector_idle counts those that hit the
-	 * idle task: no task lost time, the clock is not read) */
+	 * timed: IPI vectors that hit the idle task (no task lost time) are
+	 * counted in vector_idle instead, without a clock read */
 	struct noise_acc vector[NOISE_VECTORS];
 	__u64 vector_idle[NOISE_VECTORS];
 	__u64 faults_user;

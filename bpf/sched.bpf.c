@@ -216,39 +216,6 @@ static __always_inline bool task_watched(struct task_struct *p)
 	} while (0)
 
 /*
- * The wait of a woken thread starts here, on the waker's CPU, before the
- * kernel picks the CPU it will run on: every watched thread's start is
- * kept, and sched_wakeup drops it when the target is not watched.
- */
-SEC("tp_btf/sched_waking")
-int BPF_PROG(sched_waking, struct task_struct *p)
-{
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct sched_wait *w;
-	__u64 v;
-
-	if (!task_watched(p))
-		return 0;
-	w = wait_of(p, true);
-	if (!w)
-		return 0; /* sched_wakeup counts it untimed */
-	v = w->start;
-	/* runnable since a preemption: keep the older start (it has not run
-	 * since, or the switch-in would have cleared it) */
-	if (v & WAIT_PREEMPTED)
-		return 0;
-	/* an earlier wakeup found it still running and it went on to sleep
-	 * without a switch-in: that wakeup timed nothing */
-	if (v && cpu_watched(wait_cpu(v)))
-		ODD_ADD(running, wait_cpu(v));
-	w->start = wait_make(bpf_ktime_get_ns(), cpu, WAIT_WAKING);
-	w->waker = (cpu & WAIT_CPU_MASK) << WAKER_PID_BITS;
-	if (cfg_spike_ns)
-		w->waker |= (__u32)bpf_get_current_pid_tgid() & WAKER_PID_MASK;
-	return 0;
-}
-
-/*
  * The thread is queued on its target CPU (on the waker's CPU, or on the
  * target after the wake-up IPI): the delivery part of the wait ends.
  */
@@ -289,6 +256,8 @@ int BPF_PROG(sched_wakeup, struct task_struct *p)
 		return 0;
 	}
 	dlv = wait_age(v, bpf_ktime_get_ns());
+	if (dlv >= 1ULL << (WAIT_TS_BITS - 1))
+		dlv = 0; /* a waking stamp ahead of this CPU's clock */
 	w->dlv_ns = dlv < WAIT_NO_DLV ? dlv : WAIT_NO_DLV - 1;
 	w->start = wait_make(v & WAIT_TS_MASK, cpu, 0);
 	return 0;
@@ -336,7 +305,7 @@ int BPF_PROG(sched_wake_idle_without_ipi, int cpu)
 		return 0;
 	k = bpf_map_lookup_elem(&idle_kicks, &c);
 	if (k)
-		k->kicked = 1;
+		k->kicked_at = bpf_ktime_get_ns();
 	return 0;
 }
 
@@ -471,13 +440,15 @@ static __always_inline void hist_put(__u64 *hist, struct sched_minmax *mm,
 /*
  * A wait of age ns ended now, on this CPU. A wakeup's also goes into the
  * delivery and queue histograms, with where its waker ran and whether it
- * ended an idle period (kicked: without an IPI).
+ * ended an idle period (from another CPU: kicked with or without an IPI).
  */
 static __always_inline void record(struct sched_cpu_stats *st,
 				   struct sched_slot *sl,
 				   const struct sched_wait *wt, __u64 age,
-				   bool from_idle, bool kicked)
+				   __u64 now, bool from_idle)
 {
+	__u32 cpu = bpf_get_smp_processor_id();
+	bool remote;
 	__u64 dlv = wt->dlv_ns, queue;
 
 	hist_put(st->hist, &sl->mm, age);
@@ -495,11 +466,20 @@ static __always_inline void record(struct sched_cpu_stats *st,
 	st->queue_sum_ns += queue;
 	/* the waker's CPU against the target's (where sched_wakeup queued
 	 * it; the thread may have been pulled here since) */
-	if (wt->waker >> WAKER_PID_BITS != wait_cpu(wt->start))
-		st->remote++;
-	if (from_idle) {
-		st->idle++;
-		st->idle_no_ipi += kicked;
+	remote = wt->waker >> WAKER_PID_BITS != wait_cpu(wt->start);
+	st->remote += remote;
+	if (!from_idle)
+		return;
+	st->idle++;
+	if (remote) {
+		/* kicked without an IPI since the waking: a kick before it
+		 * woke the CPU for something else */
+		struct sched_idle_kick *k =
+			bpf_map_lookup_elem(&idle_kicks, &cpu);
+
+		st->idle_remote++;
+		if (k && k->kicked_at >= now - age)
+			st->idle_remote_no_ipi++;
 	}
 }
 
@@ -526,7 +506,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	struct sched_cpu_state *cs;
 	struct sched_cpu_stats *st;
 	struct sched_run_ring *ring;
-	bool prev_watched, kicked = false;
+	bool prev_watched;
 	struct sched_wait *w, wt;
 	struct sched_slot *sl;
 	__u32 zero = 0, slot;
@@ -578,25 +558,25 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 			st->invol_switches++;
 			w = wait_of(prev, true);
 			if (w) {
-				/* woken while it still ran: no wait to time */
-				if (w->start && !(w->start & WAIT_PREEMPTED))
+				/* woken while it still ran: no wait to time
+				 * (a waking still in flight is not that: the
+				 * preemption starts the wait) */
+				if (w->start && !(w->start & (WAIT_PREEMPTED |
+							      WAIT_WAKING)))
 					st->woken_running++;
 				w->start = wait_make(now, cpu, WAIT_PREEMPTED);
 			}
 		} else {
-			/* A wakeup that found prev still running left a stale
-			 * start; its next sched_waking replaces it, so no
-			 * lookup is needed here. */
 			st->vol_switches++;
-		}
-	} else if (!prev->pid) {
-		/* the CPU leaves idle: was it kicked without an IPI? */
-		struct sched_idle_kick *k =
-			bpf_map_lookup_elem(&idle_kicks, &cpu);
-
-		if (k && k->kicked) {
-			kicked = true;
-			k->kicked = 0;
+			/* Woken while still on this CPU (its waker stamped
+			 * the waking before this switch): its wait starts now,
+			 * not while it ran. A wakeup that found prev still
+			 * running left a stale start; its next sched_waking
+			 * replaces it. */
+			w = wait_of(prev, false);
+			if (w && (w->start & WAIT_WAKING))
+				w->start = wait_make(now, wait_cpu(w->start),
+						     WAIT_WAKING);
 		}
 	}
 
@@ -616,10 +596,48 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	slot = epoch & 1;
 	sl = bpf_map_lookup_elem(&slots, &slot);
 	if (sl && age < 1ULL << (WAIT_TS_BITS - 1)) {
-		record(st, sl, &wt, age, !prev->pid, kicked);
+		record(st, sl, &wt, age, now, !prev->pid);
 		charge_wait(ring, st, &sl->pre, now - age);
 		if (cfg_spike_ns && age >= cfg_spike_ns)
 			send_spike(ring, st, next, &wt, now);
 	}
+	return 0;
+}
+
+/*
+ * The wait of a woken thread starts here, on the waker's CPU, before the
+ * kernel picks the CPU it will run on: every watched thread's start is
+ * kept, and sched_wakeup drops it when the target is not watched. Last in
+ * the file, so attached last: a start it keeps always finds
+ * sched_wakeup and sched_switch attached (a wakeup whose waking came
+ * before is counted unseen).
+ */
+SEC("tp_btf/sched_waking")
+int BPF_PROG(sched_waking, struct task_struct *p)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct sched_wait *w;
+	__u64 v;
+
+	if (!task_watched(p))
+		return 0;
+	w = wait_of(p, true);
+	if (!w)
+		return 0; /* sched_wakeup counts it untimed */
+	v = w->start;
+	/* runnable since a preemption: keep the older start (it has not run
+	 * since, or the switch-in would have cleared it) */
+	if (v & WAIT_PREEMPTED)
+		return 0;
+	/* an earlier wakeup found it still running and it went on to sleep
+	 * without a switch-in: that wakeup timed nothing */
+	if (v && cpu_watched(wait_cpu(v)))
+		ODD_ADD(running, wait_cpu(v));
+	w->start = wait_make(bpf_ktime_get_ns(), cpu, WAIT_WAKING);
+	w->waker = (cpu & WAIT_CPU_MASK) << WAKER_PID_BITS;
+	/* the thread on this CPU: the waker, or, for a wakeup from an
+	 * interrupt (a timer, a packet), the thread it interrupted */
+	if (cfg_spike_ns)
+		w->waker |= (__u32)bpf_get_current_pid_tgid() & WAKER_PID_MASK;
 	return 0;
 }

@@ -49,7 +49,9 @@ struct sched_cpu_stats {
 	__u64 queue_sum_ns; /* of their queue parts */
 	__u64 remote; /* wakeup waits whose waker ran on another CPU */
 	__u64 idle; /* wakeup waits that ended an idle period of the CPU */
-	__u64 idle_no_ipi; /* ... whose CPU was kicked without an IPI */
+	__u64 idle_remote; /* ... of those, woken from another CPU: each
+			      needed the CPU kicked out of idle */
+	__u64 idle_remote_no_ipi; /* ... of those, kicked without an IPI */
 	__u64 preempted; /* samples that started at an involuntary switch-out */
 	__u64 woken_running; /* woken, then ran on without a switch-in */
 	__u64 vol_switches; /* watched thread switched out while sleeping */
@@ -149,10 +151,10 @@ struct sched_run_ring {
 	struct sched_run r[SCHED_RUN_RING];
 };
 
-/* A CPU kicked out of idle without an IPI (written by the kicking CPU,
- * cleared when the CPU leaves idle): one cacheline per CPU. */
+/* When a CPU was last kicked out of idle without an IPI (written by the
+ * kicking CPU; CLOCK_MONOTONIC ns): one cacheline per CPU. */
 struct sched_idle_kick {
-	__u64 kicked;
+	__u64 kicked_at;
 	__u64 pad[7];
 };
 

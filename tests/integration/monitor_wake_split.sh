@@ -3,38 +3,42 @@
 # Ground truth: wakegen's waker stamps CLOCK_MONOTONIC, then FUTEX_WAKEs its
 # sleeper (pinned, blocked off every runqueue before each wake); the
 # sleeper stamps as soon as FUTEX_WAIT returns: N wakeups, each timed in
-# userspace from before the wake call to after the wait.
+# userspace from before the wake call to after the wait. The wait the
+# kernel sees (sched_waking, inside the wake call, to the switch-in) lies
+# within that interval and misses only its two syscall edges.
+#  - local: waker and sleeper on CPU 1: no remote wake, and the delivery
+#    part (waking and wakeup in the same call, on the same CPU: no IPI,
+#    no idle exit) is near zero: its p50 under 5 us. Its userspace -
+#    kernel p50 is the two syscall edges, which the remote case shares.
 #  - remote: waker on CPU 0, sleeper on CPU 1 (idle between rounds, so
-#    every wake crosses CPUs and has to wake an idle CPU). The wait starts
-#    at sched_waking, inside the wake call, so the kernel's interval lies
-#    within the userspace one and covers all of it but the two syscall
-#    edges: the monitor counts N wakeups, its p50 lies within [0.7, 1.0] of
-#    the userspace p50 and its p99 is not above the userspace p99 (each up
-#    to the histogram's midpoint error, 1/16). Every wake is counted as
-#    remote, and the delivery part (sched_waking -> sched_wakeup) is
-#    non-zero in most of them. The parts add up: with no preempted wait,
-#    delivery + queue sums equal the waits' sum, to the nanosecond. Each
-#    wake of the idle CPU that needed an IPI (idle_wakeups less those
-#    woken without one) shows as a reschedule or call-function vector
-#    that hit the idle task: counted, not timed (vectors[].idle), and
-#    the two counts agree.
-#  - local: both on CPU 1: no remote wake, and the delivery part (waking
-#    and wakeup in the same call, on the same CPU: no IPI, no idle exit)
-#    is near zero: its p50 under 5 us and under the remote case's.
+#    every wake crosses CPUs and wakes an idle CPU). The monitor counts N
+#    wakeups; its p50 lies within [0.7, 1.0] of the userspace p50 (where
+#    idle CPUs poll, the wake takes a few us and the syscall edges alone
+#    can be over 0.3 of it: then userspace - kernel must be no more than
+#    the local case's plus 1 us) and its p99 is not above the userspace
+#    p99 (each up to the histogram's midpoint error, 1/16). Every wake is
+#    remote and its delivery part non-zero. Each wake of the idle CPU from
+#    CPU 0 that needed an IPI (remote_idle_wakeups less those kicked
+#    without one) shows as a reschedule or call-function vector that hit
+#    the idle task, counted untimed (vectors[].idle): the counts agree.
+# Also checked, as plumbing (the BPF side splits each wait itself): as
+# many delivery and queue parts as wakeup waits, their sums adding up to
+# the waits' sum to the nanosecond.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cpus 2
 N=2000
-remote_d50=
+local_gap=
 # jq FIELD of a JSON text
 f() { jq -r "$1" <<<"$2"; }
 
-run_case() { # remote|local
+run_case() { # local|remote
 	local kind=$1 waker=0
 	[ "$kind" = local ] && waker=1
 	gen_ready pingpong --via futex --count "$N" --waker-cpu "$waker" --sleeper-cpu 1
-	watch_gen INT --tid "$sleeper" --json --interval 250ms
+	# the monitor itself stays off the sleeper's CPU
+	watch_gen INT --tid "$sleeper" --housekeeping-cpu 0 --json --interval 250ms
 	jq -e -s 'map(select(.type=="header"))[0] | .schema == 2 and .wait_start == "sched_waking"' \
 		"$T/mon.out" >/dev/null || fail "$kind: header lacks schema 2 / wait_start"
 	local user bpf
@@ -42,7 +46,7 @@ run_case() { # remote|local
 	bpf=$(jq -c 'select(.type=="summary") | .cpus[] | select(.cpu==1)' "$T/mon.out")
 	[ -n "$bpf" ] || fail "$kind: no summary record for CPU 1"
 	echo "$kind: user $user"
-	echo "$kind: bpf  $(jq -c 'del(.hist, .delivery.hist, .queue.hist, .preemptors)' <<<"$bpf")"
+	echo "$kind: bpf  $(jq -c 'del(.hist, .delivery.hist, .queue.hist, .preemptors, .noise)' <<<"$bpf")"
 	local uw bw bs up50 up99 bp50 bp99 dn d50 q50 rem pre
 	uw=$(f .wakeups "$user"); bw=$(f .wakeups "$bpf"); bs=$(f .samples "$bpf")
 	up50=$(f .p50_ns "$user"); up99=$(f .p99_ns "$user")
@@ -55,8 +59,6 @@ run_case() { # remote|local
 	[ "$bw" -le $((N + 2)) ] || fail "$kind: counted $bw wakeups on CPU 1 > $N made + 2"
 	[ "$(f .unseen_wakings "$bpf")" -le 1 ] || fail "$kind: wakings unseen"
 	[ "$bs" -ge $((N * 98 / 100)) ] || fail "$kind: $bs samples for $N wakeups"
-	# every wakeup wait is split: as many delivery samples as waits,
-	# less the preempted ones (which have no delivery part)
 	[ "$dn" = $((bs - pre)) ] || fail "$kind: $dn delivery parts for $bs waits ($pre preempted)"
 	[ "$(f .queue.samples "$bpf")" = "$dn" ] || fail "$kind: queue parts != delivery parts"
 	if [ "$pre" = 0 ]; then
@@ -66,38 +68,39 @@ run_case() { # remote|local
 	fi
 	[ $((bp50 * 16)) -le $((up50 * 17)) ] || fail "$kind: kernel p50 $bp50 > userspace p50 $up50 (+1/16)"
 	[ $((bp99 * 16)) -le $((up99 * 17)) ] || fail "$kind: kernel p99 $bp99 > userspace p99 $up99 (+1/16)"
-	if [ "$kind" = remote ]; then
-		# 0.7 x userspace, less the bucket's 1/16: bp50 * 160 >= up50 * 105
-		[ $((bp50 * 160)) -ge $((up50 * 105)) ] ||
-			fail "remote: kernel p50 $bp50 < 0.7 x userspace p50 $up50 (-1/16): the wait misses its start"
-		[ "$rem" -ge $((dn * 95 / 100)) ] || fail "remote: $rem of $dn wakeups counted remote"
-		# non-zero delivery in most: the lowest buckets ([0, 7] ns) hold few
-		local zero
-		zero=$(jq '[.delivery.hist[] | select(.[1] < 8) | .[2]] | add // 0' <<<"$bpf")
-		[ $((zero * 10)) -le "$dn" ] || fail "remote: $zero of $dn deliveries under 8 ns"
-		[ "$d50" -gt 0 ] || fail "remote: delivery p50 is 0"
-		[ "$q50" -gt 0 ] || fail "remote: queue p50 is 0"
-		local idle noipi vidle
-		idle=$(f .idle_wakeups "$bpf"); noipi=$(f .idle_wakeups_no_ipi "$bpf")
-		vidle=$(jq '[.noise.vectors[] | select(.name == "RES" or .name == "CAL1") | .idle] | add // 0' <<<"$bpf")
-		echo "remote: $idle wakes of the idle CPU, $noipi without an IPI; $vidle IPI vectors in idle"
-		[ "$idle" -ge $((dn * 9 / 10)) ] || fail "remote: $idle of $dn wakeups found the CPU idle"
-		[ $((vidle * 10)) -ge $(((idle - noipi) * 9)) ] ||
-			fail "remote: $vidle IPI vectors hit the idle CPU for $((idle - noipi)) wakes that needed one"
-		# and not many more (other IPIs to CPU 1 meanwhile are few): a
-		# wake taken for one without an IPI would leave its vector over
-		[ "$vidle" -le $((idle - noipi + N / 10)) ] ||
-			fail "remote: $vidle IPI vectors in idle, but only $((idle - noipi)) wakes needed an IPI"
-		remote_d50=$d50
-		ok "remote: $bw wakeups; p50 $bp50 ns in [0.7, 1] x userspace $up50 ns; delivery p50 $d50 ns, queue p50 $q50 ns"
-	else
+	if [ "$kind" = local ]; then
 		[ "$rem" = 0 ] || fail "local: $rem wakeups counted remote with waker and sleeper on CPU 1"
-		[ "$d50" -le 5000 ] || fail "local: delivery p50 $d50 ns above 5 us"
-		[ "$d50" -lt "$remote_d50" ] ||
-			fail "local: delivery p50 $d50 ns not below the remote case's $remote_d50 ns"
-		ok "local: $bw wakeups; delivery p50 $d50 ns of a $bp50 ns wait; p50 <= userspace $up50 ns"
+		[ "$d50" -le 5000 ] || fail "local: delivery p50 $d50 ns is not near zero (> 5 us)"
+		local_gap=$((up50 - bp50))
+		ok "local: $bw wakeups; delivery p50 $d50 ns of a $bp50 ns wait; userspace p50 $up50 ns"
+		return
 	fi
+	# 0.7 x userspace, less the bucket's 1/16: bp50 * 160 >= up50 * 105
+	if [ $((bp50 * 160)) -lt $((up50 * 105)) ]; then
+		[ $((up50 - bp50)) -le $((local_gap + 1000)) ] ||
+			fail "remote: kernel p50 $bp50 < 0.7 x userspace p50 $up50 (-1/16), and the $((up50 - bp50)) ns between them is more than the syscall edges ($local_gap ns in the local case) + 1 us: the wait misses its start"
+		echo "remote: kernel p50 $bp50 below 0.7 x userspace $up50, by no more than the syscall edges"
+	fi
+	[ "$rem" -ge $((dn * 95 / 100)) ] || fail "remote: $rem of $dn wakeups counted remote"
+	# non-zero delivery in most: the lowest buckets ([0, 7] ns) hold few
+	local zero
+	zero=$(jq '[.delivery.hist[] | select(.[1] < 8) | .[2]] | add // 0' <<<"$bpf")
+	[ $((zero * 10)) -le "$dn" ] || fail "remote: $zero of $dn deliveries under 8 ns"
+	[ "$d50" -gt 0 ] || fail "remote: delivery p50 is 0"
+	[ "$q50" -gt 0 ] || fail "remote: queue p50 is 0"
+	local ridle noipi vidle
+	ridle=$(f .remote_idle_wakeups "$bpf"); noipi=$(f .remote_idle_wakeups_no_ipi "$bpf")
+	vidle=$(jq '[(.noise.vectors // [])[] | select(.name == "RES" or .name == "CAL1") | .idle] | add // 0' <<<"$bpf")
+	echo "remote: $ridle wakes of the idle CPU from CPU 0, $noipi without an IPI; $vidle IPI vectors in idle"
+	[ "$ridle" -ge $((dn * 8 / 10)) ] || fail "remote: only $ridle of $dn wakeups found CPU 1 idle"
+	[ $((vidle * 10)) -ge $(((ridle - noipi) * 9)) ] ||
+		fail "remote: $vidle IPI vectors hit the idle CPU for $((ridle - noipi)) wakes that needed one"
+	# and not many more (other IPIs to CPU 1 meanwhile are few): a wake
+	# taken for one without an IPI would leave its vector over
+	[ "$vidle" -le $((ridle - noipi + N / 10)) ] ||
+		fail "remote: $vidle IPI vectors in idle, but only $((ridle - noipi)) wakes needed an IPI"
+	ok "remote: $bw wakeups; p50 $bp50 ns against userspace $up50 ns; delivery p50 $d50 ns, queue p50 $q50 ns"
 }
 
-run_case remote
 run_case local
+run_case remote

@@ -71,13 +71,17 @@ got=$(from "${sender[membarrier]}")
 	fail "IPIs to CPU 1 from thread ${sender[membarrier]} on CPU 0: $got > $K membarrier calls + 5"
 ok "IPIs: $got to CPU 1 from the membarrier thread on CPU 0 ($K calls)"
 # they interrupted a busy thread: timed, not counted as idle
-cal=$(jq -c '[.vectors[] | select(.name == "CAL1" or .name == "CAL")] |
-	{count: (map(.count) | add // 0), idle: (map(.idle) | add // 0), ns: (map(.ns) | add // 0)}' <<<"$cpu1")
-echo "CPU 1 call-function vectors: $cal"
-[ "$(jq .count <<<"$cal")" -ge "$got" ] || fail "CPU 1 counted fewer call-function vectors than IPIs sent to it"
-[ "$(jq '.count - .idle' <<<"$cal")" -ge $((got / 2)) ] || fail "membarrier IPIs to a busy CPU not timed: $cal"
-[ "$(jq .ns <<<"$cal")" -gt 0 ] || fail "no call-function vector time on CPU 1"
-ok "call-function vectors on CPU 1: $cal"
+if [ "$(jq '(.vectors // []) | length' <<<"$cpu1")" = 0 ]; then
+	echo "SKIP (vector check): no system vector figures (irq_vectors tracepoints missing)"
+else
+	cal=$(jq -c '[.vectors[] | select(.name == "CAL1" or .name == "CAL")] |
+		{count: (map(.count) | add // 0), idle: (map(.idle) | add // 0), ns: (map(.ns) | add // 0)}' <<<"$cpu1")
+	echo "CPU 1 call-function vectors: $cal"
+	[ "$(jq .count <<<"$cal")" -ge "$got" ] || fail "CPU 1 counted fewer call-function vectors than IPIs sent to it"
+	[ "$(jq '.count - .idle' <<<"$cal")" -ge $((got / 2)) ] || fail "membarrier IPIs to a busy CPU not timed: $cal"
+	[ "$(jq .ns <<<"$cal")" -gt 0 ] || fail "no call-function vector time on CPU 1"
+	ok "call-function vectors on CPU 1: $cal"
+fi
 
 echo "munmap: CPU 1's TLB shootdowns (/proc/interrupts) moved by $tlb_delta"
 if [ "$tlb_delta" -lt $((K / 2)) ]; then

@@ -132,9 +132,10 @@ static void test_delivery_part(void **state)
 	ev->waker_cpu = 0;
 	ev->waker_pid = 77;
 	ev->have_noise = 1;
-	run(ev, 0, 0, "swapper/1", 0, 4500);
+	run(ev, 0, 9, "busy", 0, 4500);
 	run(ev, 1, 8, "other", 4500, 6000);
-	/* the wake-up IPI lands inside the delivery: an IPI, not a part */
+	/* an IPI that hit the busy task inside the delivery: counted, but
+	 * its time is the delivery's, not a part of its own */
 	noise(ev, 0, NOISE_VECTOR, VEC_CALL_FUNCTION_SINGLE, 3500, 3900, 400);
 	noise(ev, 1, NOISE_VECTOR, VEC_LOCAL_TIMER, 5000, 5100, 100);
 	spike_analyze(ev, r);
@@ -144,18 +145,20 @@ static void test_delivery_part(void **state)
 	assert_non_null(p);
 	assert_int_equal(p->ns, 3000);
 	assert_int_equal(p->cpu, 0);
-	expect(r, SPIKE_IDLE, 0, 500);
+	expect(r, SPIKE_TASK, 9, 500);
 	expect(r, SPIKE_TASK, 8, 1400);
 	expect(r, SPIKE_VECTOR, VEC_LOCAL_TIMER, 100);
 	assert_null(find(r, SPIKE_VECTOR, VEC_CALL_FUNCTION_SINGLE));
 	assert_int_equal(r->ipis, 1);
 	assert_int_equal(r->parts[0].kind, SPIKE_DELIVERY);
-	/* a preempted thread's wait has no delivery part */
+	/* a preempted thread's wait has no delivery part, whatever wake_at
+	 * says: all of it is what ran on the CPU */
 	ev->preempted = 1;
-	ev->wake_at = ev->wait_start;
 	spike_analyze(ev, r);
 	assert_null(find(r, SPIKE_DELIVERY, 77));
 	assert_int_equal(r->accounted_ns, 5000);
+	expect(r, SPIKE_TASK, 9, 3500 - 400);
+	expect(r, SPIKE_VECTOR, VEC_CALL_FUNCTION_SINGLE, 400);
 	free(ev);
 	free(r);
 }

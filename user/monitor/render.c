@@ -79,7 +79,8 @@ static void json_wake_fields(struct json_w *w, const struct sched_cpu *c,
 {
 	json_kv_u64(w, "remote_wakeups", c->remote);
 	json_kv_u64(w, "idle_wakeups", c->idle);
-	json_kv_u64(w, "idle_wakeups_no_ipi", c->idle_no_ipi);
+	json_kv_u64(w, "remote_idle_wakeups", c->idle_remote);
+	json_kv_u64(w, "remote_idle_wakeups_no_ipi", c->idle_remote_no_ipi);
 	json_kv_u64(w, "unseen_wakings", c->unseen);
 	json_part(w, "delivery", &c->dlv, with_hist);
 	json_part(w, "queue", &c->queue, with_hist);
@@ -256,10 +257,12 @@ static void wake_table(struct monitor *m, const struct sched_snap *s)
 {
 	fprintf(m->out,
 		"\nwakeup waits: delivery (sched_waking -> sched_wakeup: "
-		"IPI, idle exit)\nand queue (sched_wakeup -> run)\n");
-	fprintf(m->out, "%-5s %7s %6s %6s %6s %7s %7s %7s %7s\n", "CPU",
-		"waits", "remote", "idle", "no-IPI", "dlv50us", "dlv99us",
-		"dlvmax", "que99us");
+		"IPI, idle exit)\nand queue (sched_wakeup -> run); idle: ended an "
+		"idle period, rm-idle: of\nthose woken from another CPU, "
+		"no-IPI: of those kicked without an IPI\n");
+	fprintf(m->out, "%-5s %7s %6s %6s %6s %6s %7s %7s %7s %7s\n", "CPU",
+		"waits", "remote", "idle", "rm-idle", "no-IPI", "dlv50us",
+		"dlv99us", "dlvmax", "que99us");
 	for (unsigned int i = 0; i < m->norder; i++) {
 		unsigned int cpu = m->order[i];
 		const struct sched_cpu *c = &s->cpu[cpu];
@@ -273,12 +276,13 @@ static void wake_table(struct monitor *m, const struct sched_snap *s)
 		fmt_us(dmax, sizeof(dmax), c->dlv.max, have);
 		fmt_us(q99, sizeof(q99), hist_quantile(&c->queue, 0.99), have);
 		fprintf(m->out,
-			"%-5s %7llu %6llu %6llu %6llu %7s %7s %7s %7s\n", label,
-			(unsigned long long)c->dlv.count,
+			"%-5s %7llu %6llu %6llu %6llu %6llu %7s %7s %7s %7s\n",
+			label, (unsigned long long)c->dlv.count,
 			(unsigned long long)c->remote,
 			(unsigned long long)c->idle,
-			(unsigned long long)c->idle_no_ipi, d50, d99, dmax,
-			q99);
+			(unsigned long long)c->idle_remote,
+			(unsigned long long)c->idle_remote_no_ipi, d50, d99,
+			dmax, q99);
 	}
 }
 
@@ -301,8 +305,8 @@ void render_interval(struct monitor *m, uint64_t now_ns, uint64_t dur_ns)
 			"rtbpf monitor  kernel %.30s  cpus %.20s  %.0fs  "
 			"(Ctrl-C stops)\n",
 			m->host.kernel, cpus, elapsed);
-		fprintf(m->out, "wait from sched_waking or preemption to run; "
-				"dlv99: p99 of its delivery; * = isolated\n\n");
+		fprintf(m->out, "wait: sched_waking or preemption -> run; "
+				"dlv99: its delivery's p99; * isolated\n\n");
 	} else {
 		fprintf(m->out, "\n[%.1fs] interval %llu\n", elapsed,
 			(unsigned long long)m->seq);

@@ -227,7 +227,8 @@ static void part_label(struct monitor *m, const struct spike_part *p, char *buf,
 			snprintf(buf, len, "delivery from CPU %u %.15s/%u",
 				 p->cpu, p->comm, p->id);
 		else
-			snprintf(buf, len, "delivery from CPU %u", p->cpu);
+			snprintf(buf, len, "delivery from CPU %u (idle)",
+				 p->cpu);
 		break;
 	case SPIKE_HARDIRQ:
 		snprintf(buf, len, "irq %u %.16s", p->id,

@@ -186,6 +186,8 @@ static void hist_delta(struct hist *h, const __u64 *k, const __u64 *p,
 	}
 	if (top >= 0 && h->max < hist_bucket_lo((uint32_t)top))
 		h->max = hist_bucket_lo((uint32_t)top);
+	if (top >= 0 && h->max > hist_bucket_hi((uint32_t)top))
+		h->max = hist_bucket_hi((uint32_t)top);
 }
 
 /* Interval figures of one CPU: differences of the cumulative counters,
@@ -201,7 +203,8 @@ static void cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
 		   k->queue_sum_ns - p->queue_sum_ns, &sl->mm_queue);
 	u->remote = k->remote - p->remote;
 	u->idle = k->idle - p->idle;
-	u->idle_no_ipi = k->idle_no_ipi - p->idle_no_ipi;
+	u->idle_remote = k->idle_remote - p->idle_remote;
+	u->idle_remote_no_ipi = k->idle_remote_no_ipi - p->idle_remote_no_ipi;
 	u->woken_running = k->woken_running - p->woken_running;
 	u->preempted = k->preempted - p->preempted;
 	u->vol = k->vol_switches - p->vol_switches;

@@ -37,7 +37,8 @@ struct sched_cpu {
 	struct hist queue;
 	uint64_t remote; /* wakeup waits whose waker ran on another CPU */
 	uint64_t idle; /* wakeup waits that ended an idle period */
-	uint64_t idle_no_ipi; /* ... of a CPU kicked without an IPI */
+	uint64_t idle_remote; /* ... woken from another CPU */
+	uint64_t idle_remote_no_ipi; /* ... of a CPU kicked without an IPI */
 	uint64_t wakeups; /* sched_wakeup(_new) of watched threads to this CPU */
 	uint64_t woken_running; /* of those, woken before they left the CPU */
 	uint64_t untimed; /* of those, whose start could not be stored, or

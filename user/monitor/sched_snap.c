@@ -38,7 +38,8 @@ void sched_cpu_add(struct sched_cpu *d, const struct sched_cpu *a)
 	hist_merge(&d->queue, &a->queue);
 	d->remote += a->remote;
 	d->idle += a->idle;
-	d->idle_no_ipi += a->idle_no_ipi;
+	d->idle_remote += a->idle_remote;
+	d->idle_remote_no_ipi += a->idle_remote_no_ipi;
 	d->wakeups += a->wakeups;
 	d->woken_running += a->woken_running;
 	d->untimed += a->untimed;
