@@ -215,6 +215,18 @@ static __always_inline bool task_watched(struct task_struct *p)
 			__sync_fetch_and_add(&odd_->member[cpu_], 1); \
 	} while (0)
 
+/* One more wakeup of a watched thread onto cpu (counted by the CPU that
+ * sees it: userspace sums over them). */
+static __always_inline void count_wakeup(__u32 cpu)
+{
+	struct sched_wakeups *wk;
+	__u32 zero = 0;
+
+	wk = bpf_map_lookup_elem(&wakeups, &zero);
+	if (wk && cpu < RTBPF_MAX_CPUS)
+		wk->to_cpu[cpu]++;
+}
+
 /*
  * The thread is queued on its target CPU (on the waker's CPU, or on the
  * target after the wake-up IPI): the delivery part of the wait ends.
@@ -222,8 +234,7 @@ static __always_inline bool task_watched(struct task_struct *p)
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p)
 {
-	__u32 cpu = get_task_cpu(p), zero = 0;
-	struct sched_wakeups *wk;
+	__u32 cpu = get_task_cpu(p);
 	struct sched_wait *w;
 	__u64 v, dlv;
 
@@ -236,9 +247,7 @@ int BPF_PROG(sched_wakeup, struct task_struct *p)
 			w->start = 0;
 		return 0;
 	}
-	wk = bpf_map_lookup_elem(&wakeups, &zero);
-	if (wk && cpu < RTBPF_MAX_CPUS)
-		wk->to_cpu[cpu]++;
+	count_wakeup(cpu);
 	w = wait_of(p, false);
 	if (!w) {
 		/* counted, so that every wakeup is accounted for */
@@ -263,14 +272,13 @@ int BPF_PROG(sched_wakeup, struct task_struct *p)
 	return 0;
 }
 
-/* A new task: its wait starts here, with no delivery part. fresh: its pid
- * may have left a wait behind (a thread woken while it still ran, then
- * gone without a switch-in). */
+/* A new task: its wait starts here, with no delivery part. Its pid may
+ * have left a wait behind (a thread woken while it still ran, then gone
+ * without a switch-in): replaced, or cleared when it is not watched. */
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
-	__u32 cpu = get_task_cpu(p), zero = 0;
-	struct sched_wakeups *wk;
+	__u32 cpu = get_task_cpu(p);
 	struct sched_wait *w;
 
 	if (!task_watched(p) || !cpu_watched(cpu)) {
@@ -279,9 +287,7 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 			w->start = 0;
 		return 0;
 	}
-	wk = bpf_map_lookup_elem(&wakeups, &zero);
-	if (wk && cpu < RTBPF_MAX_CPUS)
-		wk->to_cpu[cpu]++;
+	count_wakeup(cpu);
 	w = wait_of(p, true);
 	if (!w) {
 		ODD_ADD(untimed, cpu);

@@ -73,10 +73,19 @@ static void json_part(struct json_w *w, const char *name, const struct hist *h,
 	json_obj_end(w);
 }
 
-/* The wakeup figures a CPU record and the total share. */
-static void json_wake_fields(struct json_w *w, const struct sched_cpu *c,
+/* The wait figures a CPU record and the total share. */
+static void json_wait_fields(struct json_w *w, const struct sched_cpu *c,
 			     bool with_hist)
 {
+	json_kv_u64(w, "samples", c->lat.count);
+	json_kv_u64(w, "wakeups", c->wakeups);
+	json_kv_u64(w, "woken_running", c->woken_running);
+	json_kv_u64(w, "untimed_wakeups", c->untimed);
+	json_kv_u64(w, "stale_waits", c->stale);
+	json_kv_u64(w, "preempted_waits", c->preempted);
+	json_kv_u64(w, "vol_switches", c->vol);
+	json_kv_u64(w, "invol_switches", c->invol);
+	hist_json_summary(&c->lat, w);
 	json_kv_u64(w, "remote_wakeups", c->remote);
 	json_kv_u64(w, "idle_wakeups", c->idle);
 	json_kv_u64(w, "remote_idle_wakeups", c->idle_remote);
@@ -99,16 +108,7 @@ static void json_cpu(struct monitor *m, const struct sched_snap *s,
 	json_obj_begin(w);
 	json_kv_u64(w, "cpu", cpu);
 	json_kv_bool(w, "isolated", cpuset_has(&m->host.isolated, cpu));
-	json_kv_u64(w, "samples", c->lat.count);
-	json_kv_u64(w, "wakeups", c->wakeups);
-	json_kv_u64(w, "woken_running", c->woken_running);
-	json_kv_u64(w, "untimed_wakeups", c->untimed);
-	json_kv_u64(w, "stale_waits", c->stale);
-	json_kv_u64(w, "preempted_waits", c->preempted);
-	json_kv_u64(w, "vol_switches", c->vol);
-	json_kv_u64(w, "invol_switches", c->invol);
-	hist_json_summary(&c->lat, w);
-	json_wake_fields(w, c, with_hist);
+	json_wait_fields(w, c, with_hist);
 	json_kv_u64(w, "preemptors_other_ns", c->pre_other_ns);
 	pre_ns = c->pre_other_ns;
 	for (size_t i = 0; i < s->pre.n; i++)
@@ -144,7 +144,6 @@ static void json_record(struct monitor *m, const char *type,
 {
 	struct json_w *w = &m->jw;
 	struct sched_cpu all = {}; /* 12 KiB: three histograms */
-	const struct sched_cpu *t = &all;
 
 	json_obj_begin(w);
 	json_kv_str(w, "type", type);
@@ -163,16 +162,7 @@ static void json_record(struct monitor *m, const char *type,
 	json_arr_end(w);
 	json_key(w, "total");
 	json_obj_begin(w);
-	json_kv_u64(w, "samples", t->lat.count);
-	json_kv_u64(w, "wakeups", t->wakeups);
-	json_kv_u64(w, "woken_running", t->woken_running);
-	json_kv_u64(w, "untimed_wakeups", t->untimed);
-	json_kv_u64(w, "stale_waits", t->stale);
-	json_kv_u64(w, "preempted_waits", t->preempted);
-	json_kv_u64(w, "vol_switches", t->vol);
-	json_kv_u64(w, "invol_switches", t->invol);
-	hist_json_summary(&t->lat, w);
-	json_wake_fields(w, t, false);
+	json_wait_fields(w, &all, false);
 	json_obj_end(w);
 	json_obj_end(w);
 	json_end_record(w);
