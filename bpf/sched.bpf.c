@@ -443,6 +443,15 @@ static __always_inline void hist_put(__u64 *hist, struct sched_minmax *mm,
 		hist[b]++;
 }
 
+/* ns from the start of a wait to its thread's queueing: the delivery of
+ * a wakeup, 0 for the other waits */
+static __always_inline __u64 queued_after(const struct sched_wait *wt)
+{
+	if ((wt->start & WAIT_PREEMPTED) || wt->dlv_ns == WAIT_NO_DLV)
+		return 0;
+	return wt->dlv_ns;
+}
+
 /*
  * A wait of age ns ended now, on this CPU. A wakeup's also goes into the
  * delivery and queue histograms, with where its waker ran and whether it
@@ -583,6 +592,10 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 			if (w && (w->start & WAIT_WAKING))
 				w->start = wait_make(now, wait_cpu(w->start),
 						     WAIT_WAKING);
+			/* a preemption's wait still pending in a thread that
+			 * ran: its switch-in was not seen (a skipped event) */
+			else if (w && (w->start & WAIT_PREEMPTED))
+				w->start = 0;
 		}
 	}
 
@@ -603,7 +616,9 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	sl = bpf_map_lookup_elem(&slots, &slot);
 	if (sl && age < 1ULL << (WAIT_TS_BITS - 1)) {
 		record(st, sl, &wt, age, now, !prev->pid);
-		charge_wait(ring, st, &sl->pre, now - age);
+		/* preemptors: what ran here while the thread was queued (its
+		 * delivery is the waker's side) */
+		charge_wait(ring, st, &sl->pre, now - age + queued_after(&wt));
 		if (cfg_spike_ns && age >= cfg_spike_ns)
 			send_spike(ring, st, next, &wt, now);
 	}

@@ -35,4 +35,11 @@ void tasklist_fini(struct tasklist *l);
 size_t tasklist_top(const struct tasklist *l, unsigned int cpu,
 		    const struct task_entry **out, size_t n, bool by_count);
 
+/*
+ * A thread name (at most n bytes of comm, up to its NUL) fit for a
+ * terminal: bytes outside printable ASCII become '?', so a name another
+ * user chose cannot carry escape sequences. dst gets at most len - 1.
+ */
+void task_name_text(char *dst, size_t len, const char *comm, size_t n);
+
 #endif

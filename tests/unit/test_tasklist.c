@@ -62,10 +62,30 @@ static void test_merge_and_top(void **state)
 	tasklist_fini(&l);
 }
 
+/* A name another user chose never carries a control byte to a terminal,
+ * and a name without a NUL in its 16 bytes stays within them. */
+static void test_name_text(void **state)
+{
+	const char evil[16] = "\033[2J\033]0;x\a\x9b\xff";
+	const char full[16] = "abcdefghijklmnop";
+	char out[32];
+
+	(void)state;
+	task_name_text(out, sizeof(out), evil, sizeof(evil));
+	assert_string_equal(out, "?[2J?]0;x???");
+	task_name_text(out, sizeof(out), full, sizeof(full));
+	assert_string_equal(out, "abcdefghijklmnop");
+	task_name_text(out, 5, full, sizeof(full));
+	assert_string_equal(out, "abcd");
+	task_name_text(out, sizeof(out), "kworker/1:0", 16);
+	assert_string_equal(out, "kworker/1:0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_and_top),
+		cmocka_unit_test(test_name_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

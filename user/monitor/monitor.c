@@ -550,6 +550,12 @@ int cmd_monitor(int argc, char **argv)
 	render_header(&m);
 	err = run_loop(&m, sc, rb);
 	rc = err ? EXIT_FAIL : EXIT_OK;
+	/* a full disk or a closed reader: the figures did not arrive */
+	if (fflush(m.out) || ferror(m.out)) {
+		log_err("monitor: write the output: %s",
+			strerror(errno ? errno : EIO));
+		rc = EXIT_FAIL;
+	}
 cleanup:
 	ring_buffer__free(rb);
 	sched_coll_free(sc);

@@ -53,6 +53,12 @@ struct monitor {
 };
 
 struct spike_event;
+struct task_entry;
+
+/* "comm/pid" (with_ns: and its time) in at most width columns, the name
+ * made safe for a terminal and shortened first; "-" for no task. */
+void fmt_task(char *buf, size_t len, const struct task_entry *p, int width,
+	      bool with_ns);
 
 void render_header(struct monitor *m);
 void render_interval(struct monitor *m, uint64_t now_ns, uint64_t dur_ns);

@@ -178,24 +178,26 @@ static void fmt_us(char *buf, size_t len, uint64_t ns, bool have)
 		snprintf(buf, len, "%.1f", ns / 1e3);
 }
 
-/* "comm/pid time" in at most width columns: the name gives way first */
-static void fmt_preemptor(char *buf, size_t len, const struct task_entry *p,
-			  int width)
+void fmt_task(char *buf, size_t len, const struct task_entry *p, int width,
+	      bool with_ns)
 {
-	char tail[32];
+	char tail[32], name[16];
 	int room;
 
 	if (!p) {
 		snprintf(buf, len, "-");
 		return;
 	}
-	if (p->ns >= 1000000)
+	if (!with_ns)
+		snprintf(tail, sizeof(tail), "/%u", p->pid);
+	else if (p->ns >= 1000000)
 		snprintf(tail, sizeof(tail), "/%u %.1fms", p->pid, p->ns / 1e6);
 	else
 		snprintf(tail, sizeof(tail), "/%u %.0fus", p->pid, p->ns / 1e3);
 	room = width - (int)strlen(tail);
-	snprintf(buf, len, "%.*s%s", room > 1 ? (room < 15 ? room : 15) : 1,
-		 p->comm, tail);
+	task_name_text(name, room > 1 ? (size_t)room + 1 : 2, p->comm,
+		       sizeof(p->comm));
+	snprintf(buf, len, "%s%s", name, tail);
 }
 
 /* One table row: under 80 columns. */
@@ -211,7 +213,7 @@ static void table_row(FILE *f, const char *label, const struct sched_cpu *c,
 	fmt_us(max, sizeof(max), c->lat.max, have);
 	fmt_us(dlv, sizeof(dlv), hist_quantile(&c->dlv, 0.99),
 	       c->dlv.count > 0);
-	fmt_preemptor(pre, sizeof(pre), top, 19);
+	fmt_task(pre, sizeof(pre), top, 19, true);
 	fprintf(f, "%-5s %7llu %7s %7s %7s %7s %7s %5llu %s\n", label,
 		(unsigned long long)c->wakeups, p50, p99, p999, max, dlv,
 		(unsigned long long)c->invol, pre);
@@ -252,15 +254,23 @@ static void wake_table(struct monitor *m, const struct sched_snap *s)
 		"no-IPI: of those kicked without an IPI\n");
 	fprintf(m->out, "%-5s %7s %6s %6s %6s %6s %7s %7s %7s %7s\n", "CPU",
 		"waits", "remote", "idle", "rm-idle", "no-IPI", "dlv50us",
-		"dlv99us", "dlvmax", "que99us");
-	for (unsigned int i = 0; i < m->norder; i++) {
-		unsigned int cpu = m->order[i];
-		const struct sched_cpu *c = &s->cpu[cpu];
-		char d50[16], d99[16], dmax[16], q99[16], label[16];
-		bool have = c->dlv.count > 0;
+		"dlv99us", "dlvmxus", "que99us");
+	struct sched_cpu all = {};
 
-		snprintf(label, sizeof(label), "%u%s", cpu,
-			 cpuset_has(&m->host.isolated, cpu) ? "*" : "");
+	for (unsigned int i = 0; i <= m->norder; i++) {
+		const struct sched_cpu *c = &all;
+		char d50[16], d99[16], dmax[16], q99[16], label[16] = "all";
+		bool have;
+
+		if (i < m->norder) {
+			unsigned int cpu = m->order[i];
+
+			c = &s->cpu[cpu];
+			sched_cpu_add(&all, c);
+			snprintf(label, sizeof(label), "%u%s", cpu,
+				 cpuset_has(&m->host.isolated, cpu) ? "*" : "");
+		}
+		have = c->dlv.count > 0;
 		fmt_us(d50, sizeof(d50), hist_quantile(&c->dlv, 0.50), have);
 		fmt_us(d99, sizeof(d99), hist_quantile(&c->dlv, 0.99), have);
 		fmt_us(dmax, sizeof(dmax), c->dlv.max, have);

@@ -41,7 +41,7 @@ static void top_source(struct monitor *m, const struct sched_snap *s,
 	}
 	tasklist_top(&s->stolen, cpu, &st, 1, false);
 	if (st && st->ns > best)
-		snprintf(buf, len, "%.15s/%u", st->comm, st->pid);
+		fmt_task(buf, len, st, 16, false);
 }
 
 void render_noise_table(struct monitor *m, const struct sched_snap *s,
@@ -204,28 +204,28 @@ static void waker_comm(struct spike_report *r)
 			snprintf(p->comm, sizeof(p->comm), "?");
 		if (f)
 			fclose(f);
+		/* raw: task_name_text() makes it safe for a terminal */
 		p->comm[strcspn(p->comm, "\n")] = '\0';
-		/* another user's name: no control byte reaches a terminal */
-		for (char *c = p->comm; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				*c = '?';
 	}
 }
 
 static void part_label(struct monitor *m, const struct spike_part *p, char *buf,
 		       size_t len)
 {
+	char name[16];
+
+	task_name_text(name, sizeof(name), p->comm, sizeof(p->comm));
 	switch (p->kind) {
 	case SPIKE_TASK:
-		snprintf(buf, len, "task %.15s/%u", p->comm, p->id);
+		snprintf(buf, len, "task %s/%u", name, p->id);
 		break;
 	case SPIKE_IDLE:
 		snprintf(buf, len, "idle (CPU wake-up)");
 		break;
 	case SPIKE_DELIVERY:
 		if (p->id)
-			snprintf(buf, len, "delivery from CPU %u %.15s/%u",
-				 p->cpu, p->comm, p->id);
+			snprintf(buf, len, "delivery from CPU %u %s/%u", p->cpu,
+				 name, p->id);
 		else
 			snprintf(buf, len, "delivery from CPU %u (idle)",
 				 p->cpu);
@@ -309,7 +309,7 @@ static void spike_json(struct monitor *m, const struct spike_event *ev,
 void render_spike(struct monitor *m, const struct spike_event *ev)
 {
 	struct spike_report *r = calloc(1, sizeof(*r));
-	char *text = NULL;
+	char *text = NULL, name[16];
 	size_t len = 0;
 	FILE *f;
 
@@ -328,8 +328,9 @@ void render_spike(struct monitor *m, const struct spike_event *ev)
 		free(r);
 		return;
 	}
-	fprintf(f, "spike: CPU %u, %.16s tid %u waited %.1f us (%s) at %.1fs\n",
-		ev->cpu, ev->comm, ev->pid, r->latency_ns / 1e3,
+	task_name_text(name, sizeof(name), ev->comm, sizeof(ev->comm));
+	fprintf(f, "spike: CPU %u, %s tid %u waited %.1f us (%s) at %.1fs\n",
+		ev->cpu, name, ev->pid, r->latency_ns / 1e3,
 		ev->preempted ? "preempted" : "woken",
 		(ev->run_at - m->start_ns) / 1e9);
 	for (unsigned int i = 0; i < r->nparts && i < (m->live ? 4u : 8u);
@@ -337,7 +338,7 @@ void render_spike(struct monitor *m, const struct spike_event *ev)
 		char label[48];
 
 		part_label(m, &r->parts[i], label, sizeof(label));
-		fprintf(f, "  %-36s %10.1f us %5.1f%%\n", label,
+		fprintf(f, "  %-42.42s %10.1f us %5.1f%%\n", label,
 			r->parts[i].ns / 1e3,
 			r->latency_ns ? 100.0 * r->parts[i].ns / r->latency_ns :
 					0);
