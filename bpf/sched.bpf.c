@@ -18,9 +18,10 @@
  * tp_btf/sched_switch, tp_btf/sched_wake_idle_without_ipi (rare: an idle
  * CPU that polls is kicked without an IPI).
  * Cost per event: one clock read; one lookup of the pending-wait table
- * per waking and wakeup, per switch one for next and one for prev only
- * when it was preempted (array lookups the verifier inlines: no helper
- * call), plus writes to this CPU's own per-CPU maps. No shared hash; on
+ * per waking and wakeup, per switch one for next and one for a watched
+ * prev (array lookups the verifier inlines: no helper call), plus writes
+ * to this CPU's own per-CPU maps; a wait that ends adds three histogram
+ * buckets (whole, delivery, queue). No shared hash; on
  * the common paths no atomics and no cacheline written by two CPUs but a
  * thread's own table entry (the rare outcomes of a wakeup, wake_odd, are
  * atomic adds to one shared array). On a CPU not watched, a switch costs
