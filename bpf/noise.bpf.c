@@ -16,9 +16,8 @@
  * bpf_ktime_get_ns(); an IPI vector (reschedule, call function) that
  * interrupts the idle task (no task loses time: for a wake-up IPI the time
  * is in the wakeup's delivery, timed by sched.bpf.c) is counted without a
- * clock read. An IPI adds a
- * probe of this CPU's sender table (the ipis hash only when that is full),
- * a new fault task a table insert.
+ * clock read. An IPI adds a probe of this CPU's sender table (the ipis
+ * hash only when that is full), a new fault task a table insert.
  * Minimum kernel: 5.5 (tp_btf); ipi_send_cpu: 6.6; irq_vectors: x86.
  */
 #include "vmlinux.h"

@@ -461,9 +461,8 @@ static __always_inline __u64 queued_after(const struct sched_wait *wt)
 static __always_inline void record(struct sched_cpu_stats *st,
 				   struct sched_slot *sl,
 				   const struct sched_wait *wt, __u64 age,
-				   __u64 now, bool from_idle)
+				   __u64 now, __u32 cpu, bool from_idle)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
 	bool remote;
 	__u64 dlv = wt->dlv_ns, queue;
 
@@ -616,7 +615,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	slot = epoch & 1;
 	sl = bpf_map_lookup_elem(&slots, &slot);
 	if (sl && age < 1ULL << (WAIT_TS_BITS - 1)) {
-		record(st, sl, &wt, age, now, !prev->pid);
+		record(st, sl, &wt, age, now, cpu, !prev->pid);
 		/* preemptors: what ran here while the thread was queued (its
 		 * delivery is the waker's side) */
 		charge_wait(ring, st, &sl->pre, now - age + queued_after(&wt));

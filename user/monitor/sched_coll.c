@@ -158,36 +158,33 @@ void sched_coll_free(struct sched_coll *c)
  * sum, and the slot's extremes kept consistent with the buckets (a sample
  * recorded just after the slot was read counts in the buckets but not in
  * the extremes). */
+static uint64_t clamp_to_bucket(uint64_t v, uint32_t b)
+{
+	if (v < hist_bucket_lo(b))
+		return hist_bucket_lo(b);
+	return v > hist_bucket_hi(b) ? hist_bucket_hi(b) : v;
+}
+
 static void hist_delta(struct hist *h, const __u64 *k, const __u64 *p,
 		       uint64_t sum, const struct sched_minmax *mm)
 {
-	int top = -1;
+	int first = -1, top = -1;
 
 	h->count = 0;
 	h->sum = sum;
 	for (int b = 0; b < HIST_BUCKETS; b++) {
 		h->b[b] = k[b] - p[b];
 		h->count += h->b[b];
-		if (h->b[b])
-			top = b;
+		if (!h->b[b])
+			continue;
+		if (first < 0)
+			first = b;
+		top = b;
 	}
 	if (!h->count)
 		return;
-	h->min = mm->min_ns;
-	h->max = mm->max_ns;
-	for (int b = 0; b < HIST_BUCKETS; b++) {
-		if (!h->b[b])
-			continue;
-		if (!h->min || h->min > hist_bucket_hi((uint32_t)b))
-			h->min = hist_bucket_lo((uint32_t)b);
-		if (h->min < hist_bucket_lo((uint32_t)b))
-			h->min = hist_bucket_lo((uint32_t)b);
-		break;
-	}
-	if (top >= 0 && h->max < hist_bucket_lo((uint32_t)top))
-		h->max = hist_bucket_lo((uint32_t)top);
-	if (top >= 0 && h->max > hist_bucket_hi((uint32_t)top))
-		h->max = hist_bucket_hi((uint32_t)top);
+	h->min = clamp_to_bucket(mm->min_ns, (uint32_t)first);
+	h->max = clamp_to_bucket(mm->max_ns, (uint32_t)top);
 }
 
 /* Interval figures of one CPU: differences of the cumulative counters,
