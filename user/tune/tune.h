@@ -90,16 +90,28 @@ struct tune_cfg {
 
 /* ROOT + path into buf (PATH_MAX). */
 const char *tune_path(const struct tune_cfg *c, const char *path, char *buf);
-/* Creates a file that did not exist with exactly val (mode 0644, fsynced);
- * -EEXIST when it does. */
+/* open(2) of a target path; under --root resolved inside ROOT (openat2
+ * RESOLVE_IN_ROOT: "..", absolute and magic symlinks never lead out; before
+ * 5.6 no symlink or ".." is followed at all). fd or -1 + errno. */
+int tune_open(const struct tune_cfg *c, const char *path, int flags,
+	      mode_t mode);
+/* Creates a file that did not exist with exactly val (mode 0644): written
+ * to a temp file, fsynced, renamed with RENAME_NOREPLACE, dir fsynced;
+ * -EEXIST when it exists. */
 int tune_create(const struct tune_cfg *c, const char *path, const char *val);
 int tune_unlink(const struct tune_cfg *c, const char *path);
+/* The temp file of a plain-file write: ".NAME.rtbpf-tmp" beside NAME. */
+#define TUNE_TMP_FMT "%s.rtbpf-tmp"
+/* Removes the temp file a write of path killed midway left: 1 removed,
+ * 0 none, -errno. */
+int tune_tmp_remove(const struct tune_cfg *c, const char *path);
 /* Reads a whole small file; 0 or -errno. buf is NUL-terminated. */
 int tune_read(const struct tune_cfg *c, const char *path, char *buf,
 	      size_t len);
 bool tune_exists(const struct tune_cfg *c, const char *path);
-/* Writes val; for procfs/sysfs one write(2) without O_TRUNC, for regular
- * files (fake trees, config files) the exact bytes with O_TRUNC+fsync.
+/* Writes val; for procfs/sysfs one write(2) without O_TRUNC; a regular
+ * file (fake trees, config files) is replaced whole, crash-safe (as
+ * tune_create, keeping its mode and owner); anything else is -EINVAL.
  * RTBPF_FAULT_EIO=path[,path] makes the write of that target path fail with
  * EIO (tests model unmovable IRQs with it). 0 or -errno. */
 int tune_write(const struct tune_cfg *c, const char *path, const char *val,
@@ -115,8 +127,9 @@ int tune_mask_parse(const char *s, struct cpuset *out);
 void tune_mask_format(const struct cpuset *s, char *buf, size_t len);
 /* Value quoted for a POSIX shell when it needs it. */
 void tune_shell_quote(const char *in, char *out, size_t len);
-/* RTBPF_FAULT=journal:N|write:N kills the process (SIGKILL) right after the
- * N-th journal record or knob write of this run; for tests. */
+/* RTBPF_FAULT=journal:N|write:N|partial:N|staged:N kills the process
+ * (SIGKILL) right after the N-th journal record, knob write, half-written
+ * temp file, or temp file complete but not yet renamed; for tests. */
 void tune_fault_point(const char *what);
 
 /* ---- items and stages ---------------------------------------------------- */
