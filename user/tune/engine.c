@@ -262,7 +262,7 @@ static void print_cmd(const struct tune_cfg *c, const struct tune_item *it,
 
 int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 {
-	struct journal j = { .lock_fd = -1, .fd = -1 };
+	struct journal j = { .dir_fd = -1, .lock_fd = -1, .fd = -1 };
 	unsigned int changed = 0, unmovable = 0, pending = 0, gone = 0;
 	bool irqbalance = false;
 	int err = 0;
@@ -270,9 +270,13 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 	for (size_t i = 0; i < l->n; i++) {
 		const struct tune_item *it = &l->v[i];
 
-		if (!(it->flags & IT_CHECK_ONLY) && it->st != ST_OK &&
-		    it->st != ST_SKIP)
-			pending++;
+		if (it->flags & IT_CHECK_ONLY || it->st == ST_OK ||
+		    it->st == ST_SKIP)
+			continue;
+		pending++;
+		err = thread_session_check(c, it);
+		if (err)
+			return err;
 	}
 	if (c->dry_run) {
 		for (size_t i = 0; i < l->n; i++) {
@@ -327,6 +331,20 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 		else
 			tune_norm(raw, r.restore, sizeof(r.restore));
 		snprintf(r.new_, sizeof(r.new_), "%s", it->want);
+		if (r.kind == 'S' || r.kind == 'A') {
+			/* Its start time: revert re-identifies the thread. */
+			err = thread_start(c, &r);
+			if (err == -ESRCH && r.kind == 'A') {
+				gone++;
+				err = 0;
+				continue;
+			}
+			if (err) {
+				log_err("%s: %s: %s: start time: %s", c->cmd,
+					it->stage, it->path, strerror(-err));
+				goto cleanup;
+			}
+		}
 		err = journal_record(&j, &r);
 		if (err) {
 			log_err("%s: state file %s: append: %s; %s not changed",
@@ -454,6 +472,20 @@ int tune_revert(const struct tune_cfg *c)
 		char cur[TUNE_VAL_MAX], q[2 * TUNE_VAL_MAX], full[PATH_MAX];
 		bool kernel;
 
+		/* What a write killed midway left beside the file. */
+		if (r->kind != 'S' && r->kind != 'N' &&
+		    tune_tmp_remove(c, r->path) > 0)
+			printf("+ rm -f %s (temp file of an unfinished write)\n",
+			       tune_path(c, r->path, full));
+		if (r->kind == 'S' || r->kind == 'A') {
+			err = thread_reidentify(c, r);
+			if (err == -ESRCH)
+				continue; /* gone, or another thread now */
+			if (err) {
+				failed++;
+				continue;
+			}
+		}
 		if (r->kind == 'C') {
 			unsigned int before = conflicts;
 

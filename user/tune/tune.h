@@ -225,6 +225,20 @@ int aff_read(const struct tune_cfg *c, const char *path, char *buf, size_t len);
 int aff_write(const struct tune_cfg *c, const char *path, const char *val,
 	      bool exact);
 bool cpulist_equal(const char *a, const char *b);
+struct jrec;
+/* Sets r->start (and has_start) from the stat of the thread an S or A
+ * record names; 0, -ESRCH (gone) or -errno. */
+int thread_start(const struct tune_cfg *c, struct jrec *r);
+/* Before revert touches an S or A record: 0 when its thread is still the
+ * one apply changed (same start time); -ESRCH (warned) when gone or
+ * another thread with that TID, or no start time was recorded; -EPERM
+ * (error logged) for an S record under --root naming a thread outside
+ * this session; -errno otherwise. */
+int thread_reidentify(const struct tune_cfg *c, const struct jrec *r);
+/* apply under --root changes only threads of the caller's session (a
+ * test's children), never the host's: 0, or -EPERM with a message. */
+struct tune_item;
+int thread_session_check(const struct tune_cfg *c, const struct tune_item *it);
 
 /* irqbalance.c: `systemctl try-restart irqbalance` after its configuration
  * changed; only on the host (printed, or run unless dry_run). */
@@ -254,9 +268,13 @@ struct jrec {
 	char old[TUNE_VAL_MAX]; /* exact previous content */
 	char restore[TUNE_VAL_MAX]; /* what to write to a kernel file */
 	char new_[TUNE_VAL_MAX]; /* what rtbpf wrote */
+	/* S and A: the thread's start time (stat field 22) at apply */
+	unsigned long long start;
+	bool has_start;
 };
 
 struct journal {
+	int dir_fd; /* ROOT/var/lib/rtbpf */
 	int lock_fd;
 	int fd; /* state file, append */
 	struct jrec *r;
@@ -265,8 +283,20 @@ struct journal {
 };
 
 /* Takes the lock (refused with -EBUSY when held), loads an existing state
- * file (-EBADMSG when corrupt or foreign; nothing changed). */
+ * file (-EBADMSG when corrupt or foreign, -EPERM when the state directory,
+ * state or lock file is not a regular file (directory) owned by the
+ * effective user and closed to group and others; nothing changed). Without
+ * create, a missing state file leaves j->fd at -1. */
 int journal_open(struct journal *j, const struct tune_cfg *c, bool create);
+/* Parses a state file's bytes (buf[len] must be '\0'; lines are cut in
+ * place) into j->r; j->path names it in messages. *valid_len: the bytes
+ * before a torn last record. 0, -EBADMSG (message logged) or -ENOMEM. */
+int journal_parse(struct journal *j, char *buf, size_t len, size_t *valid_len);
+/* jpath.c: 0 when r's stage makes records of r's kind for r's path (and
+ * the path is canonical); else -EBADMSG and the reason in why. */
+int jpath_check(const struct jrec *r, char *why, size_t len);
+/* The TID an S or A record names, or -1. */
+pid_t jrec_tid(const struct jrec *r);
 /* Record before a change: appended, fsynced. Keeps the first original. */
 int journal_record(struct journal *j, const struct jrec *r);
 const struct jrec *journal_find(const struct journal *j, char kind,
