@@ -247,9 +247,9 @@ int journal_parse(struct journal *j, char *buf, size_t len, size_t *valid_len)
 		}
 		*nl = '\0';
 		if (parse_line(line, &r, why, sizeof(why))) {
-			log_err("state file %s: line %d (offset %zu) is "
-				"corrupt: %s; nothing changed (fix or move the "
-				"file by hand)",
+			log_err("state file %s: line %d is corrupt (offset "
+				"%zu): %s; nothing changed (fix or move the file "
+				"by hand)",
 				j->path, lineno, (size_t)(line - buf), why);
 			return -EBADMSG;
 		}
