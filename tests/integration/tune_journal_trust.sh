@@ -75,10 +75,10 @@ refused() {
 
 # A NUL, a control byte, DEL and a non-ASCII byte inside line 3: today's
 # parser stopped at a NUL and restored only what came before it.
-for byte in '\000' '\001' '\011' '\177' '\377'; do
+for byte in '\0000' '\0001' '\0011' '\0177' '\0377'; do
 	fresh
 	off=$(($(head -n 2 "$st" | wc -c) + 12))
-	printf "$byte" | dd of="$st" bs=1 seek="$off" conv=notrunc status=none
+	printf '%b' "$byte" | dd of="$st" bs=1 seek="$off" conv=notrunc status=none
 	refused "byte $byte" "byte 0x[0-9a-f]{2} at offset $off \\(line 3\\) cannot be in a journal"
 done
 
