@@ -472,11 +472,8 @@ int tune_revert(const struct tune_cfg *c)
 		char cur[TUNE_VAL_MAX], q[2 * TUNE_VAL_MAX], full[PATH_MAX];
 		bool kernel;
 
-		/* What a write killed midway left beside the file. */
-		if (r->kind != 'S' && r->kind != 'N' &&
-		    tune_tmp_remove(c, r->path) > 0)
-			printf("+ rm -f %s (temp file of an unfinished write)\n",
-			       tune_path(c, r->path, full));
+		if (r->kind != 'S' && r->kind != 'N')
+			tune_tmp_remove(c, r->path); /* of a killed write */
 		if (r->kind == 'S' || r->kind == 'A') {
 			err = thread_reidentify(c, r);
 			if (err == -ESRCH)

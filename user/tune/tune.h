@@ -102,8 +102,8 @@ int tune_create(const struct tune_cfg *c, const char *path, const char *val);
 int tune_unlink(const struct tune_cfg *c, const char *path);
 /* The temp file of a plain-file write: ".NAME.rtbpf-tmp" beside NAME. */
 #define TUNE_TMP_FMT "%s.rtbpf-tmp"
-/* Removes the temp file a write of path killed midway left: 1 removed,
- * 0 none, -errno. */
+/* Removes the temp file a write of path killed midway left, printing the
+ * rm command first: 1 removed, 0 none, -errno. */
 int tune_tmp_remove(const struct tune_cfg *c, const char *path);
 /* Reads a whole small file; 0 or -errno. buf is NUL-terminated. */
 int tune_read(const struct tune_cfg *c, const char *path, char *buf,

@@ -340,16 +340,21 @@ int tune_unlink(const struct tune_cfg *c, const char *path)
 int tune_tmp_remove(const struct tune_cfg *c, const char *path)
 {
 	char tmp[NAME_MAX + 1];
+	struct stat st;
 	const char *base;
 	int dfd = open_parent(c, path, &base), err;
 
 	if (dfd < 0)
 		return dfd == -ENOENT || dfd == -ENOTDIR ? 0 : dfd;
 	err = tmp_name(base, tmp, sizeof(tmp));
-	if (!err && !unlinkat(dfd, tmp, 0))
-		err = fsync(dfd) ? -errno : 1;
-	else if (!err && errno != ENOENT)
+	if (!err && !fstatat(dfd, tmp, &st, AT_SYMLINK_NOFOLLOW)) {
+		printf("+ rm -f %s%.*s/%s\n", c->root, (int)(base - 1 - path),
+		       path, tmp);
+		fflush(stdout);
+		err = unlinkat(dfd, tmp, 0) || fsync(dfd) ? -errno : 1;
+	} else if (!err && errno != ENOENT) {
 		err = -errno;
+	}
 	close(dfd);
 	return err;
 }
