@@ -154,5 +154,36 @@ diff -r "$tmp/outside" "$tmp/outside.orig" >/dev/null || fail "revert wrote outs
 ln -sfn ../../../../../../../../"$tmp/outside" "$root/etc/default"
 "$RTBPF" revert --root "$root" >"$tmp/out" 2>"$tmp/err" || true
 diff -r "$tmp/outside" "$tmp/outside.orig" >/dev/null || fail "revert wrote outside the root through a ../ symlink"
+
+# Without openat2 (a kernel before 5.6, made so by a seccomp filter) the
+# fallback walk follows no symlink at all under the root: apply and revert
+# work on a plain tree, and a symlinked directory is refused even when it
+# points inside the root (openat2 would follow that one).
+noat2=${RTBPF_BUILD:-build}/tests/no_openat2
+if [ -x "$noat2" ]; then
+	rm -rf "$root" && cp -a "$tmp/orig" "$root"
+	"$noat2" "$RTBPF" apply -P ultra --root "$root" --cpus 2-3 >/dev/null
+	"$noat2" "$RTBPF" revert --root "$root" >/dev/null
+	same_tree "$root" "$tmp/orig" || fail "without openat2: apply + revert: tree differs"
+	for target in default.real "$tmp/outside"; do
+		fresh
+		cp -a "$tmp/outside.orig/." "$tmp/outside/"
+		mv "$root/etc/default" "$root/etc/default.real"
+		cp -a "$root/etc/default.real" "$tmp/default.applied"
+		ln -s "$target" "$root/etc/default"
+		rc=0
+		"$noat2" "$RTBPF" revert --root "$root" >/dev/null 2>"$tmp/err" || rc=$?
+		[ "$rc" -eq 1 ] || fail "without openat2: symlink to $target: revert exited $rc"
+		grep -q 'irqbalance: Not a directory' "$tmp/err" ||
+			fail "without openat2: symlink to $target: $(cat "$tmp/err")"
+		diff -r "$root/etc/default.real" "$tmp/default.applied" >/dev/null ||
+			fail "without openat2: followed the symlink to $target"
+		diff -r "$tmp/outside" "$tmp/outside.orig" >/dev/null ||
+			fail "without openat2: wrote outside the root"
+		rm -rf "$tmp/default.applied"
+	done
+else
+	echo "note: $noat2 not built; fallback walk not tested"
+fi
 [ "$bad" -eq 0 ] || fail "$bad refusals missing"
 echo "journal trust: ok"
