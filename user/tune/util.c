@@ -468,22 +468,22 @@ void tune_shell_quote(const char *in, char *out, size_t len)
 	out[o] = '\0';
 }
 
+/* Counters of the fault points inside a file write (replace_file). */
+static unsigned int partial_n, staged_n;
+
 void tune_fault_point(const char *what)
 {
-	static const char *const names[] = { "journal", "write", "partial",
-					     "staged" };
-	static unsigned int count[sizeof(names) / sizeof(names[0])];
+	static unsigned int journal_n, write_n;
 	const char *f = getenv("RTBPF_FAULT");
-	unsigned int *cnt = NULL;
+	unsigned int *cnt;
 	size_t wl = strlen(what);
 
 	if (!f || strncmp(f, what, wl) || f[wl] != ':')
 		return;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(names[i], what))
-			cnt = &count[i];
-	if (!cnt)
-		return;
+	cnt = !strcmp(what, "journal") ? &journal_n :
+	      !strcmp(what, "write")   ? &write_n :
+	      !strcmp(what, "partial") ? &partial_n :
+					 &staged_n;
 	if (++*cnt == (unsigned int)strtoul(f + wl + 1, NULL, 10)) {
 		fprintf(stderr, "rtbpf: RTBPF_FAULT=%s: killing myself\n", f);
 		raise(SIGKILL);
