@@ -15,7 +15,9 @@ set -eu
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (chown)"; exit 77; }
 hooked=${RTBPF_HOOKED:-$RTBPF}
-tmp=$(mktemp -d)
+# tmpfs when there is one: fsync costs nothing there, and a SIGKILL tests
+# the same window on any file system.
+tmp=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
 make_tree "$tmp/orig"
@@ -40,8 +42,16 @@ sums() {
 
 fresh
 tree "$root" >"$tmp/orig.tree"
-n=$(apply "$RTBPF" | sed -n 's/^applied \([0-9]*\) changes.*/\1/p')
+apply "$RTBPF" >"$tmp/apply.out"
+n=$(sed -n 's/^applied \([0-9]*\) changes.*/\1/p' "$tmp/apply.out")
 [ "${n:-0}" -gt 30 ] || fail "expected more than 30 changes, got '$n'"
+# The K-th write of apply is its K-th command: re-apply after the kill in
+# the first and last write, the first thread's and those of the config
+# files (replaced and created); a plain revert after every kill.
+mapfile -t reapply < <(grep '^+ ' "$tmp/apply.out" |
+	awk -v n="$n" 'NR == 1 || NR == n || /irqbalance|systemd stage|limits stage/ ||
+		(/\/affinity$/ && !aff++) { print NR }')
+[ "${#reapply[@]}" -ge 4 ] || fail "config file writes not found in: $(cat "$tmp/apply.out")"
 sums "$root" >"$tmp/applied.sums"
 # apply replaced the file, keeping its mode and owner.
 [ "$(stat -c '%a %U:%G' "$root/etc/default/irqbalance")" = "640 nobody:nogroup" ] ||
@@ -63,7 +73,9 @@ not_cut() {
 
 for point in partial staged; do
 	for ((k = 1; k <= n; k++)); do
-		for after in revert reapply; do
+		afters=revert
+		[[ " ${reapply[*]} " == *" $k "* ]] && afters="revert reapply"
+		for after in $afters; do
 			fresh
 			rc=0
 			RTBPF_FAULT=$point:$k apply "$hooked" >/dev/null 2>&1 || rc=$?
@@ -72,8 +84,6 @@ for point in partial staged; do
 			if [ "$after" = reapply ]; then
 				apply "$RTBPF" >/dev/null 2>"$tmp/err" ||
 					fail "$point:$k: apply after the kill failed: $(cat "$tmp/err")"
-				"$RTBPF" check -P ultra --root "$root" --cpus 2-3 >/dev/null ||
-					fail "$point:$k: check after re-apply not clean"
 				sums "$root" | diff -q "$tmp/applied.sums" - >/dev/null ||
 					fail "$point:$k: re-applied tree differs from a clean apply"
 			fi
@@ -84,4 +94,4 @@ for point in partial staged; do
 		done
 	done
 done
-echo "crash: ok ($n writes x 2 points x 2)"
+echo "crash: ok ($n writes x 2 points; re-applied after writes ${reapply[*]})"
