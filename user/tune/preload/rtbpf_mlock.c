@@ -130,7 +130,7 @@ __attribute__((constructor)) static void rtbpf_mlock_init(void)
 		    (unsigned char)name[i] >= 0x7f)
 			name[i] = '?';
 	fprintf(stderr,
-		"rtbpf run: --mlock: pid %d (%s): mlockall(MCL_CURRENT|"
+		"rtbpf: run: --mlock: pid %d (%s): mlockall(MCL_CURRENT|"
 		"MCL_FUTURE): %s%s; not started\n",
 		(int)getpid(), name, strerror(e),
 		e == ENOMEM || e == EPERM ?
