@@ -56,7 +56,7 @@ static const struct cli_opt run_opts[] = {
 	  "lock all of CMD's memory (preloads " MLOCK_LIB ")" },
 	{ "membind", OPT_MEMBIND, "NODES", "allocate only on NUMA NODES" },
 	{ "user", OPT_USER, "USER[:GROUP]",
-	  "run CMD as USER (and GROUP), from /etc/passwd and /etc/group" },
+	  "run CMD as USER (names from /etc/passwd, group)" },
 	{ "verbose", 'v', NULL, "more messages" },
 	{ "help", 'h', NULL, "this help" },
 	{},
@@ -193,7 +193,7 @@ int cmd_run(int argc, char **argv)
 {
 	struct cpuset cpus, nodes;
 	bool has_cpus = false, mlock = false, has_nodes = false;
-	int policy = -1, prio = 0, nice_v = 0, ch;
+	int policy = -1, prio = 0, nice_v = 0, ch, rc = EXIT_FAIL;
 	char shortopts[sizeof(((struct cli_parser *)0)->shortopts) + 1];
 	char err[256], preload[PATH_MAX];
 	const char *user = NULL;
@@ -314,7 +314,6 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 
-	ch = EXIT_FAIL;
 	if (mlock) {
 		int ret = run_mlock_env(preload);
 
@@ -345,8 +344,8 @@ int cmd_run(int argc, char **argv)
 	execvp(argv[optind], argv + optind);
 	ch = errno;
 	log_err("run: exec %s: %s", argv[optind], strerror(ch));
-	ch = ch == ENOENT ? 127 : 126;
+	rc = ch == ENOENT ? 127 : 126;
 cleanup:
 	account_fini(&acct);
-	return ch;
+	return rc;
 }

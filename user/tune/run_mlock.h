@@ -22,8 +22,9 @@ int run_mlock_env(const char *preload);
  * without locked memory (VmLck 0 kB) RUN_MLOCK_SETTLE_MS after its exec
  * gets a warning naming the pid, the executable and the reason. It stops
  * when the process exits (pidfd, so a reused pid is never read). Call
- * before the scheduling setup, so the watcher keeps the caller's policy
- * and affinity. 0, or -errno when no watcher could be started (warned).
+ * before the scheduling setup and the --user switch: the watcher keeps
+ * the caller's policy, affinity and credentials (it reads /proc/PID/exe
+ * and maps of a process that may have become another user). 0, or -errno when no watcher could be started (warned).
  */
 #define RUN_MLOCK_SETTLE_MS 1000
 #define RUN_MLOCK_WATCH_MS 10000

@@ -74,8 +74,8 @@ static int is_target(const char *want)
 	if (errno || *end)
 		return 0;
 	mine = self_start();
-	/* no /proc: the pid alone decides */
-	return !mine || mine == start;
+	/* /proc unreadable here or for run: the pid alone decides */
+	return !mine || !start || mine == start;
 }
 
 static void forget(const char *self)
