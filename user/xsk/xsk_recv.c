@@ -133,7 +133,8 @@ static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
 		     struct xsk_rx_tally *t)
 {
 	struct rtbpf_xsk_rx_info info;
-	uint64_t end = c->duration_ns ? xsk_now_ns() + c->duration_ns : 0;
+	uint64_t end =
+		c->duration_ns ? ns_add_sat(xsk_now_ns(), c->duration_ns) : 0;
 	struct pollfd pfd = { .fd = rtbpf_xsk__fd(x), .events = POLLIN };
 	static uint8_t buf[65536];
 	unsigned int iter = 0;
