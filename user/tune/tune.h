@@ -113,8 +113,11 @@ void tune_selected(const char *in, char *out, size_t len);
 /* Kernel hex cpumask "00000000,0000000f" <-> cpuset. */
 int tune_mask_parse(const char *s, struct cpuset *out);
 void tune_mask_format(const struct cpuset *s, char *buf, size_t len);
-/* Value quoted for a POSIX shell when it needs it. */
-void tune_shell_quote(const char *in, char *out, size_t len);
+/* Value quoted for a POSIX shell when it needs it; control bytes (all
+ * but '\n') and bytes from 0x7f through printf octal escapes, so the
+ * command is exact and safe to show on a terminal. -ENOSPC (and a
+ * placeholder) when out is too small. */
+int tune_shell_quote(const char *in, char *out, size_t len);
 /* RTBPF_FAULT=journal:N|write:N kills the process (SIGKILL) right after the
  * N-th journal record or knob write of this run; for tests. */
 void tune_fault_point(const char *what);
