@@ -37,7 +37,7 @@
 /* ---- profile.c ---------------------------------------------------------- */
 
 enum key_type {
-	KEY_INT, /* signed decimal within [min, max] */
+	KEY_INT, /* -?(0|[1-9][0-9]*) within [min, max] */
 	KEY_ENUM, /* one of the words in choices, "|" separated */
 	KEY_INT_OR_ENUM, /* a KEY_INT or one of choices */
 	KEY_CPUS, /* "@housekeeping", "@latency" or a CPU list */
