@@ -139,8 +139,8 @@ static void test_root_lookup(void **state)
 	char cmd[256];
 
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/etc/rtbpf/profiles.d/site.conf'",
-		 dir);
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p '%s/etc/rtbpf/profiles.d/site.conf'", dir);
 	assert_int_equal(system(cmd), 0);
 	put("etc/rtbpf/profiles.d/site", "include = ultra\n", 16);
 	assert_int_equal(profile_load(&prof, dir, "site"), -EINVAL);
@@ -196,9 +196,12 @@ static void test_integers(void **state)
 	static const struct {
 		const char *v, *why;
 	} bad[] = {
-		{ "010", "no leading zero" }, { "00", "no leading zero" },
-		{ "-01", "no leading zero" }, { "+10", "no '+' sign" },
-		{ "-0", "write 0" },	      { "0x10", "expected an integer" },
+		{ "010", "no leading zero" },
+		{ "00", "no leading zero" },
+		{ "-01", "no leading zero" },
+		{ "+10", "no '+' sign" },
+		{ "-0", "write 0" },
+		{ "0x10", "expected an integer" },
 		{ "1_0", "expected an integer" },
 		{ "10a", "expected an integer" },
 		{ "201", "expected an integer in [0, 200]" },
