@@ -10,7 +10,12 @@ set -eu
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+ns=rtbpf-tesc-$$
+cleanup() {
+	ip netns del "$ns" 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 root=$tmp/root
 make_tree "$root"
 esc=$'\e'
@@ -62,4 +67,23 @@ grep -qF $'\e[31mred\e[0m\r' "$root/etc/default/irqbalance" ||
 	fail "apply lost the file's own bytes"
 "$RTBPF" revert --root "$root" >"$tmp/revert"
 clean_text "$tmp/revert" revert
+
+# an interface name (any byte but '/', ':' and blanks) in a namespace of
+# the test's own: escaped in check, quoted in the ethtool command
+if command -v ip >/dev/null && ip netns add "$ns" 2>/dev/null &&
+	ip -n "$ns" link add "v${esc}]0;nic${bel}" numrxqueues 4 numtxqueues 4 \
+		type veth peer name vb numrxqueues 4 numtxqueues 4 2>/dev/null; then
+	printf 'stage.net = on\nnet.channels = 3\n' >"$tmp/n3.conf"
+	expect_rc 3 ip netns exec "$ns" "$RTBPF" check -P "$tmp/n3.conf" \
+		--root "$root" --cpus 2-3 --only net >"$tmp/net"
+	clean_text "$tmp/net" "check (net)"
+	grep -qF 'v\x1b]0;nic\x07 channels' "$tmp/net" || fail "net: $(cat -v "$tmp/net")"
+	ip netns exec "$ns" "$RTBPF" apply -n -P "$tmp/n3.conf" --root "$root" \
+		--cpus 2-3 --only net >"$tmp/net"
+	clean_text "$tmp/net" "apply --dry-run (net)"
+	grep -qF "ethtool -L \"\$(printf 'v\\033]0;nic\\007')\" rx 3" "$tmp/net" ||
+		fail "net dry run: $(cat -v "$tmp/net")"
+else
+	echo "note: no veth in a namespace here; interface names not checked"
+fi
 echo "tune escapes: ok"
