@@ -13,7 +13,8 @@ int log_verbosity;
 
 /* One line: the names, paths and file contents a message quotes come
  * from others, so the whole message goes through text_escape(). */
-static void vlog(const char *level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void
+vlog(const char *level, const char *fmt, va_list ap)
 {
 	char *msg = NULL, *safe = NULL;
 

@@ -63,3 +63,18 @@ for v in 1. .5 1e3 -1s 1s2 1.5ns; do
 done
 [ "$bad" = 0 ] || fail "malformed durations accepted"
 ok "1. .5 1e3 -1s 1s2 1.5ns refused"
+
+# the other duration options: the same refusal, naming the option
+# refused WANT-MESSAGE CMD...: exit 2 and WANT-MESSAGE on stderr
+refused() {
+	local want=$1 rc=0
+	shift
+	"$RTBPF" "$@" >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" = 2 ] || fail "$*: exit $rc, want 2"
+	grep -qF -- "$want" "$T/err" || fail "$*: '$(cat "$T/err")'"
+}
+refused "xsk recv: --duration: duration '18446744074s' is too large (the limit is" \
+	xsk recv --dev lo --port 9 --duration 18446744074s
+refused "bench e2e: --threshold: duration '213504d' is too large (the limit is" \
+	bench e2e -T 213504d
+ok "xsk recv --duration and bench e2e --threshold refuse past the limit"

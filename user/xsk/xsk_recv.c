@@ -84,10 +84,15 @@ static int parse(struct recv_cfg *c, int argc, char **argv)
 			parse_u64(optarg, 1, 1ULL << 40, &c->count, err,
 				  sizeof(err));
 			break;
-		case 't':
-			parse_duration(optarg, &c->duration_ns, err,
-				       sizeof(err));
+		case 't': {
+			char why[192];
+
+			if (parse_duration(optarg, &c->duration_ns, why,
+					   sizeof(why)))
+				snprintf(err, sizeof(err), "--duration: %s",
+					 why);
 			break;
+		}
 		case OPT_ATTACH:
 			if (xsk_parse_attach(optarg, &c->o.attach))
 				snprintf(err, sizeof(err),
