@@ -366,8 +366,9 @@ static const char *kind_name(mode_t mode)
 }
 
 /*
- * Opens a profile file for reading; -ENOENT when there is none, -EINVAL
- * (logged, naming it) when path is a directory, FIFO, device or socket.
+ * Opens a profile file for reading; -ENOENT when there is none, else 0 or
+ * -errno logged naming path: -EINVAL for a directory, FIFO, device or
+ * socket.
  * The kind is checked on an O_PATH descriptor before the file is opened
  * for reading, so a device is never opened (a watchdog would start) and a
  * FIFO never blocks, also when path is swapped meanwhile.
@@ -379,10 +380,15 @@ static int open_profile(const char *path, int *fd_out)
 	int fd, err;
 
 	fd = open(path, O_PATH | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		err = -errno;
+		if (err != -ENOENT)
+			log_err("profile %s: open: %s", path, strerror(-err));
+		return err;
+	}
 	if (fstat(fd, &st)) {
 		err = -errno;
+		log_err("profile %s: stat: %s", path, strerror(-err));
 		close(fd);
 		return err;
 	}
@@ -409,6 +415,8 @@ static int open_profile(const char *path, int *fd_out)
 		}
 	}
 	err = *fd_out < 0 ? -errno : 0;
+	if (err)
+		log_err("profile %s: open: %s", path, strerror(-err));
 	close(fd);
 	return err;
 }
@@ -453,12 +461,8 @@ static int load_any(struct profile *p, const char *root, const char *name,
 			name, root, TUNE_PROFILE_DIR);
 		return -ENOENT;
 	}
-	if (err == -EINVAL)
-		return err;
-	if (err) {
-		log_err("profile %s: open: %s", path, strerror(-err));
-		return err;
-	}
+	if (err)
+		return err; /* logged */
 	/* one byte more than fits: a larger file is refused, never cut */
 	while (n < sizeof(text) &&
 	       (r = read(fd, text + n, sizeof(text) - n)) != 0) {
