@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "text.h"
 
-#include <stdio.h>
+#include <stdbool.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,12 +57,4 @@ char *text_escape_dup(const char *s)
 	if (out)
 		text_escape(out, TEXT_ESC_SIZE(n), s, n);
 	return out;
-}
-
-bool text_is_plain(const char *s)
-{
-	for (; *s; s++)
-		if (!plain_byte((unsigned char)*s))
-			return false;
-	return true;
 }

@@ -10,7 +10,6 @@
 #ifndef RTBPF_TEXT_H
 #define RTBPF_TEXT_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 /* Room for the escape of n bytes, its NUL included: never cut. */
@@ -25,7 +24,5 @@
 size_t text_escape(char *dst, size_t len, const char *src, size_t n);
 /* The escape of the string s on the heap; NULL + errno (ENOMEM). */
 char *text_escape_dup(const char *s);
-/* True when text_escape() would change nothing in s. */
-bool text_is_plain(const char *s);
 
 #endif

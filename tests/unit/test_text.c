@@ -54,9 +54,6 @@ static void test_every_byte(void **state)
 	assert_non_null(strstr(out, "[\\\\]"));
 	assert_non_null(strstr(out, "\\x1f !"));
 	assert_non_null(strstr(out, "}~\\x7f\\x80"));
-	assert_true(text_is_plain("kworker/1:0 a-b"));
-	assert_false(text_is_plain("a\\b"));
-	assert_false(text_is_plain("a\nb"));
 }
 
 static void test_hostile_names(void **state)
