@@ -17,7 +17,6 @@
 #include <sys/wait.h>
 
 #include "log.h"
-#include "tasklist.h"
 
 /*
  * Fields 22 (start time, ticks) and 28 (start of the stack: a new address
@@ -133,15 +132,12 @@ static bool exited(int pidfd, int timeout_ms)
 	return poll(&p, 1, timeout_ms) != 0;
 }
 
+/* exe is anyone's choice of file name: log_warn escapes the message */
 static void warn_unlocked(pid_t pid, const char *exe, const char *preload)
 {
-	char name[PATH_MAX];
-
-	/* a file name is anyone's choice: no raw control bytes to stderr */
-	task_name_text(name, sizeof(name), exe, strlen(exe));
 	log_warn("run: --mlock: pid %d (%s) runs with no memory locked "
 		 "(VmLck 0 kB %d ms after its exec): %s",
-		 (int)pid, name, RUN_MLOCK_SETTLE_MS,
+		 (int)pid, exe, RUN_MLOCK_SETTLE_MS,
 		 mapped(pid, preload) ?
 			 "it unlocked itself (munlockall/munlock)" :
 			 "librtbpf-mlock.so did not run in it (statically "

@@ -110,8 +110,8 @@ __attribute__((constructor)) static void rtbpf_mlock_init(void)
 {
 	const char *self = getenv("RTBPF_MLOCK");
 	const char *want = getenv("RTBPF_MLOCK_PID");
-	char name[64];
-	size_t i;
+	char name[4 * 16 + 1];
+	size_t i, off = 0;
 
 	if (!self)
 		return; /* loaded some other way: do nothing */
@@ -123,12 +123,22 @@ __attribute__((constructor)) static void rtbpf_mlock_init(void)
 		return;
 	int e = errno;
 
-	/* the name is argv[0]: bytes a terminal would act on become '?' */
-	snprintf(name, sizeof(name), "%s", program_invocation_short_name);
-	for (i = 0; name[i]; i++)
-		if ((unsigned char)name[i] < 0x20 ||
-		    (unsigned char)name[i] >= 0x7f)
-			name[i] = '?';
+	/* argv[0] is anyone's choice: bytes a terminal would act on as \xNN,
+	 * as rtbpf's own text_escape() writes them */
+	for (i = 0; program_invocation_short_name[i] && i < 16; i++) {
+		unsigned char c =
+			(unsigned char)program_invocation_short_name[i];
+
+		if (c < 0x20 || c >= 0x7f)
+			off += (size_t)snprintf(name + off, sizeof(name) - off,
+						"\\x%02x", c);
+		else if (c == '\\')
+			off += (size_t)snprintf(name + off, sizeof(name) - off,
+						"\\\\");
+		else
+			name[off++] = (char)c;
+	}
+	name[off] = '\0';
 	fprintf(stderr,
 		"rtbpf: run: --mlock: pid %d (%s): mlockall(MCL_CURRENT|"
 		"MCL_FUTURE): %s%s; not started\n",
