@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "log.h"
+#include "privs.h"
 #include "spike.h"
 
 enum {
@@ -497,6 +498,7 @@ int cmd_monitor(int argc, char **argv)
 	struct sched_coll *sc = NULL;
 	struct ring_buffer *rb = NULL;
 	unsigned int ncpus;
+	uint64_t kept;
 	int err, rc = EXIT_FAIL;
 
 	err = parse_opts(&m.opts, argc, argv);
@@ -553,6 +555,12 @@ int cmd_monitor(int argc, char **argv)
 				strerror(-err));
 			goto cleanup;
 		}
+	}
+	/* attached, every fd open: the loop needs no capability (privs.h) */
+	err = monitor_drop_privs(sched_coll_spike_fd(sc), &kept);
+	if (err) {
+		log_err("monitor: drop capabilities: %s", strerror(-err));
+		goto cleanup;
 	}
 	m.start_ns = now_ns();
 	render_header(&m);
