@@ -307,7 +307,10 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 		    it->st == ST_SKIP)
 			continue;
 		r.kind = item_kind(it);
+		snprintf(r.path, sizeof(r.path), "%s", it->path);
 		err = kind_read(c, r.kind, it->path, raw, sizeof(raw));
+		if (!err && (r.kind == 'S' || r.kind == 'A'))
+			err = thread_start(c, &r); /* revert re-identifies it */
 		if (err == -ENOENT && (it->flags & IT_CREATE)) {
 			r.kind = 'C'; /* revert removes what rtbpf created */
 			raw[0] = '\0';
@@ -325,27 +328,12 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 			goto cleanup;
 		}
 		snprintf(r.stage, sizeof(r.stage), "%s", it->stage);
-		snprintf(r.path, sizeof(r.path), "%s", it->path);
 		snprintf(r.old, sizeof(r.old), "%s", raw);
 		if (it->cmp == CMP_SELECT)
 			tune_selected(raw, r.restore, sizeof(r.restore));
 		else
 			tune_norm(raw, r.restore, sizeof(r.restore));
 		snprintf(r.new_, sizeof(r.new_), "%s", it->want);
-		if (r.kind == 'S' || r.kind == 'A') {
-			/* Its start time: revert re-identifies the thread. */
-			err = thread_start(c, &r);
-			if (err == -ESRCH && r.kind == 'A') {
-				gone++;
-				err = 0;
-				continue;
-			}
-			if (err) {
-				log_err("%s: %s: %s: start time: %s", c->cmd,
-					it->stage, it->path, strerror(-err));
-				goto cleanup;
-			}
-		}
 		err = journal_record(&j, &r);
 		if (err) {
 			log_err("%s: state file %s: append: %s; %s not changed",

@@ -350,10 +350,12 @@ int tune_tmp_remove(const struct tune_cfg *c, const char *path)
 	if (!err && !fstatat(dfd, tmp, &st, AT_SYMLINK_NOFOLLOW)) {
 		char full[PATH_MAX], q[2 * PATH_MAX];
 
-		snprintf(full, sizeof(full), "%s%.*s/%s", c->root,
-			 (int)(base - 1 - path), path, tmp);
-		tune_shell_quote(full, q, sizeof(q));
-		printf("+ rm -f %s\n", q);
+		int n = snprintf(full, sizeof(full), "%s%.*s/%s", c->root,
+				 (int)(base - 1 - path), path, tmp);
+
+		if (n > 0 && (size_t)n < sizeof(full) &&
+		    !tune_shell_quote(full, q, sizeof(q)))
+			printf("+ rm -f %s\n", q);
 		fflush(stdout);
 		err = unlinkat(dfd, tmp, 0) || fsync(dfd) ? -errno : 1;
 	} else if (!err && errno != ENOENT) {
