@@ -77,8 +77,12 @@ rc=0
 echo "rc=$rc pid=$new policy=$(policy "$new") cpus=$(awk '$1 == "Cpus_allowed_list:" { print $2 }' "/proc/$new/status")" >"$out"
 kill "$new"
 EOF
-unshare --pid --fork --mount-proc bash "$tmp/reuse.sh" "$RTBPF" "$root" "$tmp/reuse.out" ||
-	fail "TID reuse: $(cat "$tmp/reuse.out" 2>/dev/null)"
+if ! unshare --pid --fork --mount-proc true 2>/dev/null; then
+	echo "skip: no PID namespace here" >"$tmp/reuse.out"
+else
+	unshare --pid --fork --mount-proc bash "$tmp/reuse.sh" "$RTBPF" "$root" "$tmp/reuse.out" ||
+		fail "TID reuse: $(cat "$tmp/reuse.out" 2>/dev/null)"
+fi
 if grep -q '^skip' "$tmp/reuse.out"; then
 	echo "note: TID reuse not reproduced ($(cat "$tmp/reuse.out")); part 2 skipped"
 else
