@@ -97,9 +97,8 @@ static int add_mask_item(const struct tune_cfg *c, struct item_list *l,
 	}
 	if (!cpuset_count(&keep))
 		keep = c->housekeeping;
-	tune_mask_format(&keep, it->want, sizeof(it->want));
-	cpuset_format(&c->housekeeping, it->want_show, sizeof(it->want_show));
-	return 0;
+	item_set_mask(it, &it->want, &keep);
+	return item_set_list(it, &it->want_show, &c->housekeeping);
 }
 
 /* Check-only: where the IRQ is delivered now. */
@@ -119,12 +118,11 @@ static int add_effective(const struct tune_cfg *c, struct item_list *l,
 		return -ENOMEM;
 	snprintf(it->name, sizeof(it->name), "irq %u effective", irq);
 	snprintf(it->path, sizeof(it->path), "%s", path);
-	cpuset_format(&c->housekeeping, it->want_show, sizeof(it->want_show));
+	item_set_list(it, &it->want_show, &c->housekeeping);
 	it->cmp = CMP_NONE;
 	it->flags = IT_CHECK_ONLY;
 	tune_norm(raw, list, sizeof(list));
-	snprintf(it->actual, sizeof(it->actual), "%.*s",
-		 (int)sizeof(it->actual) - 1, *list ? list : "(none)");
+	item_setf(it, &it->actual, "%s", *list ? list : "(none)");
 	if (*list && !parse_cpulist(list, &eff, err, sizeof(err)) &&
 	    !cpuset_subset(&eff, &c->housekeeping)) {
 		it->st = ST_WARN;

@@ -108,7 +108,7 @@ static struct tune_item *check_item(struct item_list *l, const char *name,
 		return NULL;
 	snprintf(it->name, sizeof(it->name), "%s", name);
 	snprintf(it->path, sizeof(it->path), "%s", path);
-	snprintf(it->want_show, sizeof(it->want_show), "%s", want);
+	item_setf(it, &it->want_show, "%s", want);
 	it->cmp = CMP_NONE;
 	it->flags = IT_CHECK_ONLY;
 	it->st = ok ? ST_OK : ST_WARN;
@@ -136,10 +136,10 @@ static int group_item(const struct tune_cfg *c, struct item_list *l)
 		line[strcspn(line, "\n")] = '\0';
 		for (int i = 0; i < 3 && m; i++)
 			m = strchr(m, ':'), m = m ? m + 1 : NULL;
-		snprintf(it->actual, sizeof(it->actual), "members: %s",
-			 m && *m ? m : "(none)");
+		item_setf(it, &it->actual, "members: %s",
+			  m && *m ? m : "(none)");
 	} else {
-		snprintf(it->actual, sizeof(it->actual), "missing");
+		item_setf(it, &it->actual, "missing");
 		snprintf(it->note, sizeof(it->note),
 			 "groupadd realtime && usermod -aG realtime USER");
 	}
@@ -167,21 +167,20 @@ int limits_plan(const struct tune_cfg *c, struct item_list *l)
 	if (!it)
 		return -ENOMEM;
 	if (g.rtprio >= 0)
-		snprintf(it->actual, sizeof(it->actual), "%ld", g.rtprio);
+		item_setf(it, &it->actual, "%ld", g.rtprio);
 	else
-		snprintf(it->actual, sizeof(it->actual), "(none)");
+		item_setf(it, &it->actual, "(none)");
 	it = check_item(l, "limits memlock @realtime",
 			g.ml_src[0] ? g.ml_src : LIMITS_DIR, "unlimited",
 			g.memlock_unlimited);
 	if (!it)
 		return -ENOMEM;
 	if (g.memlock_unlimited)
-		snprintf(it->actual, sizeof(it->actual), "unlimited");
+		item_setf(it, &it->actual, "unlimited");
 	else if (g.memlock_kb >= 0)
-		snprintf(it->actual, sizeof(it->actual), "%lld kB",
-			 g.memlock_kb);
+		item_setf(it, &it->actual, "%lld kB", g.memlock_kb);
 	else
-		snprintf(it->actual, sizeof(it->actual), "(none)");
+		item_setf(it, &it->actual, "(none)");
 	if (!w || strcmp(w, "on"))
 		return 0;
 
@@ -191,17 +190,17 @@ int limits_plan(const struct tune_cfg *c, struct item_list *l)
 		return -ENOMEM;
 	snprintf(it->name, sizeof(it->name), "99-rtbpf.conf");
 	snprintf(it->path, sizeof(it->path), "%s", LIMITS_FILE);
-	snprintf(it->want, sizeof(it->want),
-		 "# Written by rtbpf apply (limits stage); rtbpf revert "
-		 "removes it.\n@realtime - rtprio 99\n"
-		 "@realtime - memlock unlimited\n");
-	snprintf(it->want_show, sizeof(it->want_show), "rtprio 99, memlock");
+	item_setf(it, &it->want,
+		  "# Written by rtbpf apply (limits stage); rtbpf revert "
+		  "removes it.\n@realtime - rtprio 99\n"
+		  "@realtime - memlock unlimited\n");
+	item_setf(it, &it->want_show, "rtprio 99, memlock");
 	it->cmp = CMP_NONE;
 	it->flags = IT_EXACT | IT_CREATE;
 	if (!tune_exists(c, LIMITS_DIR)) {
 		it->flags |= IT_CHECK_ONLY;
 		it->st = ST_FAIL;
-		snprintf(it->actual, sizeof(it->actual), "no %s", LIMITS_DIR);
+		item_setf(it, &it->actual, "no %s", LIMITS_DIR);
 		snprintf(it->note, sizeof(it->note),
 			 "pam_limits is not installed: install libpam-modules");
 		return 0;

@@ -194,7 +194,7 @@ static int parse_opts(struct tune_cfg *c, struct raw_opts *ro,
 /* Profile, CPU split, PIDs and stages: everything checked, nothing written. */
 static int resolve(struct tune_cfg *c, const struct raw_opts *ro)
 {
-	char err[256], path[PATH_MAX], list[512];
+	char err[256], path[PATH_MAX], *list;
 	struct cpuset isolated;
 	unsigned int mask = 0;
 	int ret, bad;
@@ -232,6 +232,12 @@ static int resolve(struct tune_cfg *c, const struct raw_opts *ro)
 		ret = sysinfo_read_cpulist(
 			tune_path(c, "/sys/devices/system/cpu/online", path),
 			&c->online);
+	if (ret == -ERANGE) {
+		log_err("%s: %s lists a CPU past %d, the most rtbpf handles "
+			"(CPUSET_MAX)",
+			c->cmd, path, CPUSET_MAX - 1);
+		return -EINVAL;
+	}
 	if (ret) {
 		log_err("%s: read %s: %s", c->cmd, path, strerror(-ret));
 		return -EINVAL;
@@ -256,9 +262,10 @@ static int resolve(struct tune_cfg *c, const struct raw_opts *ro)
 	}
 	bad = cpuset_first_missing(&c->cpus, &c->possible);
 	if (bad >= 0) {
-		cpuset_format(&c->possible, list, sizeof(list));
+		list = cpuset_str(&c->possible);
 		log_err("%s: --cpus: CPU %d does not exist (this host has %s)",
-			c->cmd, bad, list);
+			c->cmd, bad, list ? list : "?");
+		free(list);
 		return -EINVAL;
 	}
 	bad = cpuset_first_missing(&c->cpus, &c->online);
@@ -322,7 +329,8 @@ static void print_table(const struct tune_cfg *c, const struct item_list *l)
 
 		if (it->st == ST_INFO) {
 			printf("%-4s %-9s %s:\n     %s\n", st_name(it->st),
-			       it->stage, it->name, it->note);
+			       it->stage, it->name,
+			       *it->want_show ? it->want_show : it->note);
 			continue;
 		}
 		printf("%-4s %-9s %-28s want %-10s is %s\n", st_name(it->st),
@@ -338,13 +346,17 @@ static void print_json(const struct tune_cfg *c, const struct item_list *l,
 		       const unsigned int *count)
 {
 	struct host_info hi;
-	char lat[512], hk[512], iso[512];
+	char *lat, *hk, *iso;
 	struct json_w w;
 
 	sysinfo_load(&hi);
-	cpuset_format(&c->cpus, lat, sizeof(lat));
-	cpuset_format(&c->housekeeping, hk, sizeof(hk));
-	cpuset_format(&hi.isolated, iso, sizeof(iso));
+	lat = cpuset_str(&c->cpus);
+	hk = cpuset_str(&c->housekeeping);
+	iso = cpuset_str(&hi.isolated);
+	if (!lat || !hk || !iso) {
+		log_err("%s: out of memory", c->cmd);
+		goto cleanup;
+	}
 	json_init(&w, stdout);
 	json_obj_begin(&w);
 	json_kv_str(&w, "type", "header");
@@ -382,6 +394,10 @@ static void print_json(const struct tune_cfg *c, const struct item_list *l,
 	json_kv_u64(&w, "skip", count[ST_SKIP]);
 	json_obj_end(&w);
 	json_end_record(&w);
+cleanup:
+	free(lat);
+	free(hk);
+	free(iso);
 }
 
 static int run_tune(const char *cmd, const struct cli_opt *opts, int argc,
