@@ -100,7 +100,21 @@ int item_setf(struct tune_item *it, const char **field, const char *fmt, ...)
 int item_set_list(struct tune_item *it, const char **field,
 		  const struct cpuset *s)
 {
-	return item_take(it, field, cpuset_str(s));
+	/* Most items of a big host show the same set (the housekeeping CPUs
+	 * of every IRQ and thread): format it once, copy it after. */
+	static struct cpuset last;
+	static char *last_str;
+
+	if (!last_str || memcmp(&last, s, sizeof(last))) {
+		char *str = cpuset_str(s);
+
+		if (!str)
+			return item_take(it, field, NULL);
+		free(last_str);
+		last_str = str;
+		last = *s;
+	}
+	return item_take(it, field, strdup(last_str));
 }
 
 int item_set_mask(struct tune_item *it, const char **field,
