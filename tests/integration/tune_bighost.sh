@@ -182,4 +182,14 @@ EOF
 
 "$RTBPF" revert --root "$root" >"$tmp/revert.out" 2>&1 || fail "revert: $(tail -n 3 "$tmp/revert.out")"
 same_tree "$root" "$tmp/orig" >/dev/null || fail "tree differs after revert"
+# A profile's CPU list as long as a big host makes it (beyond the 63
+# bytes a profile value once held), written whole.
+wd=$(seq -s, 0 4 200)
+printf 'include = ultra\nsysctl.kernel.watchdog_cpumask = %s\n' "$wd" >"$tmp/big.conf"
+"$RTBPF" apply -P "$tmp/big.conf" --root "$root" --cpus "$LAT" --only sysctl >"$tmp/apply2.out" 2>&1 ||
+	fail "apply with a ${#wd}-byte CPU list in the profile: $(tail -n 2 "$tmp/apply2.out")"
+[ "$(val "$root/proc/sys/kernel/watchdog_cpumask")" = "$wd" ] ||
+	fail "watchdog_cpumask: $(val "$root/proc/sys/kernel/watchdog_cpumask")"
+"$RTBPF" revert --root "$root" >/dev/null 2>&1 || fail "revert after the profile list"
+same_tree "$root" "$tmp/orig" >/dev/null || fail "tree differs after the second revert"
 echo "ok: $NCPUS CPUs, $NIRQS IRQs, $NTHREADS threads: every written list complete, revert exact"

@@ -34,17 +34,20 @@ static int cmp_irq(const void *a, const void *b)
 
 bool irq_unmovable(const struct tune_cfg *c, const char *path)
 {
-	char full[PATH_MAX], line[256];
+	char full[PATH_MAX], *line = NULL;
 	bool found = false;
+	size_t cap = 0;
 	FILE *f;
 
 	f = fopen(tune_path(c, TUNE_UNMOVABLE_FILE, full), "re");
 	if (!f)
 		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
+	/* whole lines: a piece of a long one must not match */
+	while (!found && getline(&line, &cap, f) >= 0) {
 		line[strcspn(line, "\n")] = '\0';
 		found = !strcmp(line, path);
 	}
+	free(line);
 	fclose(f);
 	return found;
 }

@@ -52,10 +52,13 @@ struct profile_key {
 extern const struct profile_key profile_keys[];
 extern const size_t profile_nkeys;
 
+/* A value as long as a profile line may be: a CPU list of a big host. */
+#define PROFILE_VAL_MAX TUNE_VAL_MAX
+
 struct profile {
 	char name[64];
 	bool set[128];
-	char val[128][64];
+	char val[128][PROFILE_VAL_MAX];
 };
 
 /* Loads a built-in profile, ROOT/etc/rtbpf/profiles.d/NAME[.conf], or a path
