@@ -33,12 +33,14 @@ struct grants {
 static void scan_file(const struct tune_cfg *c, const char *path,
 		      struct grants *g)
 {
-	char full[PATH_MAX], line[512];
+	char full[PATH_MAX], *line = NULL;
 	FILE *f = fopen(tune_path(c, path, full), "re");
+	size_t cap = 0;
 
 	if (!f)
 		return;
-	while (fgets(line, sizeof(line), f)) {
+	/* whole lines: the tail of a long comment is no directive */
+	while (getline(&line, &cap, f) >= 0) {
 		char dom[64], type[16], item[32], val[64];
 
 		line[strcspn(line, "#")] = '\0';
@@ -61,6 +63,7 @@ static void scan_file(const struct tune_cfg *c, const char *path,
 			snprintf(g->ml_src, sizeof(g->ml_src), "%s", path);
 		}
 	}
+	free(line);
 	fclose(f);
 }
 
@@ -117,18 +120,22 @@ static struct tune_item *check_item(struct item_list *l, const char *name,
 
 static int group_item(const struct tune_cfg *c, struct item_list *l)
 {
-	char full[PATH_MAX], line[1024];
+	char full[PATH_MAX], *line = NULL;
 	struct tune_item *it;
 	bool found = false;
+	size_t cap = 0;
 	FILE *f = fopen(tune_path(c, "/etc/group", full), "re");
 
-	while (f && !found && fgets(line, sizeof(line), f))
+	/* whole lines: a group with a long member list is one line */
+	while (f && !found && getline(&line, &cap, f) >= 0)
 		found = !strncmp(line, "realtime:", 9);
 	if (f)
 		fclose(f);
 	it = check_item(l, "realtime group", "/etc/group", "exists", found);
-	if (!it)
+	if (!it) {
+		free(line);
 		return -ENOMEM;
+	}
 	if (found) {
 		/* realtime:x:GID:members */
 		char *m = line;
@@ -143,6 +150,7 @@ static int group_item(const struct tune_cfg *c, struct item_list *l)
 		snprintf(it->note, sizeof(it->note),
 			 "groupadd realtime && usermod -aG realtime USER");
 	}
+	free(line);
 	return 0;
 }
 
