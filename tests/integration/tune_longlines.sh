@@ -3,7 +3,8 @@
 # Config lines longer than a fixed read buffer are read whole: the tail of
 # a long limits.conf comment is no grant, and a long /etc/group line whose
 # text at byte 1023 reads "realtime:" is no realtime group. (Read in 512-
-# and 1024-byte pieces, check reported all three limits items OK.)
+# and 1024-byte pieces, check reported all three limits items OK.) And a
+# --only list over 255 bytes keeps its last stage.
 set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
@@ -33,4 +34,8 @@ printf 'realtime:x:1001:%s\n' "$members" >>"$root/etc/group"
 expect_rc 0 "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only limits >"$tmp/out"
 [ "$(grep -c '^OK   limits' "$tmp/out")" = 3 ] || fail "grants on their own lines: $(cat "$tmp/out")"
 grep -q "members: ${members:0:40}" "$tmp/out" || fail "realtime members"
-echo "ok: long config lines read whole"
+# A long --only list is read whole: its last stage is not dropped.
+only=$(printf 'boot,%.0s' $(seq 60))irq
+expect_rc 3 "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only "$only" >"$tmp/out"
+grep -q '^FAIL irq ' "$tmp/out" || fail "--only of ${#only} bytes: irq stage dropped"
+echo "ok: long config lines and option lists read whole"

@@ -72,9 +72,13 @@ static const struct cli_opt revert_opts[] = {
 
 static int parse_stages(const char *cmd, const char *list, unsigned int *mask)
 {
-	char buf[256], *save = NULL, *tok;
+	char *buf = strdup(list), *save = NULL, *tok;
+	int err = 0;
 
-	snprintf(buf, sizeof(buf), "%s", list);
+	if (!buf) {
+		log_err("%s: out of memory", cmd);
+		return -ENOMEM;
+	}
 	*mask = 0;
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
@@ -87,15 +91,18 @@ static int parse_stages(const char *cmd, const char *list, unsigned int *mask)
 			for (size_t k = 0; k < tune_nstages; k++)
 				fprintf(stderr, " %s", tune_stages[k].name);
 			fputc('\n', stderr);
-			return -EINVAL;
+			err = -EINVAL;
+			goto cleanup;
 		}
 		*mask |= 1u << i;
 	}
 	if (!*mask) {
 		log_err("%s: empty stage list", cmd);
-		return -EINVAL;
+		err = -EINVAL;
 	}
-	return 0;
+cleanup:
+	free(buf);
+	return err;
 }
 
 struct raw_opts {
