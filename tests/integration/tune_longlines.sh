@@ -4,7 +4,8 @@
 # a long limits.conf comment is no grant, and a long /etc/group line whose
 # text at byte 1023 reads "realtime:" is no realtime group. (Read in 512-
 # and 1024-byte pieces, check reported all three limits items OK.) And a
-# --only list over 255 bytes keeps its last stage.
+# --only list over 255 bytes keeps its last stage; a thread CPU list over
+# the value limit is an error, not a thread that exited.
 set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
@@ -38,4 +39,10 @@ grep -q "members: ${members:0:40}" "$tmp/out" || fail "realtime members"
 only=$(printf 'boot,%.0s' $(seq 60))irq
 expect_rc 3 "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only "$only" >"$tmp/out"
 grep -q '^FAIL irq ' "$tmp/out" || fail "--only of ${#only} bytes: irq stage dropped"
-echo "ok: long config lines and option lists read whole"
+# A thread's CPU list longer than a value may be (8192-CPU host) fails the
+# plan by name; it was counted as a thread that exited.
+seq -s, 0 2 8190 >"$root/proc/600/task/600/affinity"
+expect_rc 1 "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only threads >"$tmp/out" 2>"$tmp/err"
+grep -q '600/affinity: the CPU list is over the 4095-byte value limit' "$tmp/err" ||
+	fail "long thread CPU list: $(cat "$tmp/err")"
+echo "ok: long config lines, option lists and CPU lists read whole or refused"

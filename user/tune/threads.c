@@ -168,6 +168,7 @@ static int plan_task(const struct tune_cfg *c, struct item_list *l, pid_t pid,
 	struct tune_item *it;
 	unsigned long flags;
 	bool kthread, on_latency;
+	int ret;
 
 	snprintf(base, sizeof(base), "/proc/%d/task/%d", pid, tid);
 	snprintf(path, sizeof(path), "%s/stat", base);
@@ -182,7 +183,15 @@ static int plan_task(const struct tune_cfg *c, struct item_list *l, pid_t pid,
 		return 0;
 	}
 	snprintf(path, sizeof(path), "%s/affinity", base);
-	if (aff_read(c, path, cur, sizeof(cur))) {
+	ret = aff_read(c, path, cur, sizeof(cur));
+	if (ret == -EFBIG) {
+		/* never act on a list cut short */
+		log_err("%s: threads: %s: the CPU list is over the %d-byte "
+			"value limit (TUNE_VAL_MAX)",
+			c->cmd, path, TUNE_VAL_MAX - 1);
+		return ret;
+	}
+	if (ret) {
 		n->gone++;
 		return 0;
 	}
