@@ -192,6 +192,8 @@ int tune_mask_parse(const char *s, struct cpuset *out)
 
 	/* Read in place from the last digit: no copy that could cut it. */
 	cpuset_zero(out);
+	while (isspace((unsigned char)*s))
+		s++, n--;
 	while (n && isspace((unsigned char)s[n - 1]))
 		n--;
 	while (n--) {
