@@ -27,25 +27,31 @@ make_tree "$tmp/root"
 lat=1-$((ncpus - 1)):2
 echo "$(uname -r), $(nproc) CPUs; fake root: $ncpus CPUs, $nirqs IRQs, $nthreads threads; --cpus $lat"
 
-# run_check NAME ARGS...: ROUNDS timed runs (after one to warm the cache)
+# run_check NAME ARGS...: ROUNDS timed runs (after one to warm the cache):
+# wall time, and CPU time (user + sys), which a busy shared VM skews less
 run_check() {
-	local name=$1 i t0 t1 times=()
+	local name=$1 i
 	shift
 	"$RTBPF" check -P ultra --root "$tmp/root" --cpus "$lat" "$@" >"$tmp/out" 2>/dev/null
+	: >"$tmp/times"
 	for ((i = 0; i < rounds; i++)); do
-		t0=$(date +%s%N)
-		"$RTBPF" check -P ultra --root "$tmp/root" --cpus "$lat" "$@" >"$tmp/out" 2>/dev/null
-		t1=$(date +%s%N)
-		times+=($(((t1 - t0) / 1000000)))
+		{ TIMEFORMAT='%R %U %S' && time "$RTBPF" check -P ultra --root "$tmp/root" \
+			--cpus "$lat" "$@" >"$tmp/out" 2>/dev/null; } 2>>"$tmp/times"
 	done
-	printf '%s\n' "${times[@]}" | sort -n | awk -v name="$name" \
-		-v lines="$(wc -l <"$tmp/out")" -v bytes="$(wc -c <"$tmp/out")" '
-		{ t[NR] = $1 }
+	awk -v name="$name" -v lines="$(wc -l <"$tmp/out")" -v bytes="$(wc -c <"$tmp/out")" '
+		{ w[NR] = $1 * 1000; c[NR] = ($2 + $3) * 1000 }
+		function sort(a, n,   i, j, t) {
+			for (i = 2; i <= n; i++)
+				for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+					t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+				}
+		}
 		END {
-			printf "check %-4s %d runs: median %d ms, spread %d-%d ms " \
-				"(%d lines, %.1f MB of output)\n", name, NR,
-				t[int((NR + 1) / 2)], t[1], t[NR], lines, bytes / 1e6
-		}'
+			sort(w, NR); sort(c, NR); m = int((NR + 1) / 2)
+			printf "check %-4s %d runs: wall median %d ms (%d-%d), CPU median %d ms " \
+				"(%d-%d); %d lines, %.1f MB out\n", name, NR, w[m], w[1], w[NR],
+				c[m], c[1], c[NR], lines, bytes / 1e6
+		}' "$tmp/times"
 }
 run_check text
 run_check json --json
