@@ -25,7 +25,7 @@ expect() { # code regex args...
 
 expect 2 'reversed' monitor --cpus 3-1
 expect 2 "bad CPU list 'abc'" monitor --cpus abc
-expect 2 'too large' monitor --cpus 4096
+expect 2 'too large' monitor --cpus 8192
 expect 2 "CPU $ncpu does not exist" monitor --cpus "$ncpu"
 expect 2 'no such process' monitor --pid 2147483646
 expect 2 'no such thread' monitor --tid 2147483646

@@ -11,6 +11,7 @@
 #include "tune.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,9 @@ int tune_stage_index(const char *name)
 	return -1;
 }
 
+/* The value of every field not set: never freed. */
+static const char no_value[] = "";
+
 struct tune_item *items_add(struct item_list *l, const char *stage)
 {
 	struct tune_item *it;
@@ -66,11 +70,77 @@ struct tune_item *items_add(struct item_list *l, const char *stage)
 	it = &l->v[l->n++];
 	memset(it, 0, sizeof(*it));
 	it->stage = stage;
+	it->want = it->want_show = it->actual = no_value;
 	return it;
+}
+
+int item_take(struct tune_item *it, const char **field, char *str)
+{
+	if (*field != no_value)
+		free((char *)*field);
+	*field = str ? str : no_value;
+	if (!str) {
+		it->nomem = true;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int item_setf(struct tune_item *it, const char **field, const char *fmt, ...)
+{
+	va_list ap;
+	char *str;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&str, fmt, ap);
+	va_end(ap);
+	return item_take(it, field, n < 0 ? NULL : str);
+}
+
+int item_set_list(struct tune_item *it, const char **field,
+		  const struct cpuset *s)
+{
+	/* Most items of a big host show the same set (the housekeeping CPUs
+	 * of every IRQ and thread): format it once, copy it after. */
+	static struct cpuset last;
+	static char *last_str;
+
+	if (!last_str || memcmp(&last, s, sizeof(last))) {
+		char *str = cpuset_str(s);
+
+		if (!str)
+			return item_take(it, field, NULL);
+		free(last_str);
+		last_str = str;
+		last = *s;
+	}
+	return item_take(it, field, strdup(last_str));
+}
+
+int item_set_mask(struct tune_item *it, const char **field,
+		  const struct cpuset *s)
+{
+	/* 9 bytes per 32-bit group ("%08x,") and the NUL */
+	size_t len = (size_t)(cpuset_last(s) / 32 + 1) * 9 + 1;
+	char *str = malloc(len);
+
+	if (str && tune_mask_format(s, str, len) < 0) {
+		free(str);
+		str = NULL;
+	}
+	return item_take(it, field, str);
 }
 
 void items_free(struct item_list *l)
 {
+	for (size_t i = 0; i < l->n; i++) {
+		struct tune_item *it = &l->v[i];
+
+		item_take(it, &it->want, (char *)no_value);
+		item_take(it, &it->want_show, (char *)no_value);
+		item_take(it, &it->actual, (char *)no_value);
+	}
 	free(l->v);
 	l->v = NULL;
 	l->n = l->cap = 0;
@@ -87,6 +157,9 @@ int tune_plan(const struct tune_cfg *c, struct item_list *l)
 		if (err)
 			return err;
 	}
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].nomem)
+			return -ENOMEM;
 	return 0;
 }
 
@@ -110,21 +183,24 @@ static bool values_equal(const char *a, const char *b)
 	return false;
 }
 
-static void show_value(const struct tune_item *it, const char *raw, char *out,
-		       size_t len)
+static void show_value(struct tune_item *it, const char *raw)
 {
+	char out[TUNE_VAL_MAX];
 	struct cpuset s;
 
 	if ((it->cmp == CMP_MASK || it->cmp == CMP_SUBSET) &&
 	    !tune_mask_parse(raw, &s)) {
-		cpuset_format(&s, out, len);
-		if (!*out)
-			snprintf(out, len, "(none)");
-	} else if (it->cmp == CMP_SELECT) {
-		tune_selected(raw, out, len);
-	} else {
-		tune_norm(raw, out, len);
+		if (cpuset_count(&s))
+			item_set_list(it, &it->actual, &s);
+		else
+			item_setf(it, &it->actual, "(none)");
+		return;
 	}
+	if (it->cmp == CMP_SELECT)
+		tune_selected(raw, out, sizeof(out));
+	else
+		tune_norm(raw, out, sizeof(out));
+	item_setf(it, &it->actual, "%s", out);
 }
 
 /* The value behind a journal kind: a file, a thread's policy or a
@@ -159,11 +235,10 @@ static void check_one(const struct tune_cfg *c, struct tune_item *it)
 	if (it->cmp == CMP_NONE)
 		return; /* decided by the stage's plan */
 	if (!it->want_show[0])
-		snprintf(it->want_show, sizeof(it->want_show), "%.*s",
-			 (int)sizeof(it->want_show) - 1, it->want);
+		item_setf(it, &it->want_show, "%s", it->want);
 	ret = kind_read(c, item_kind(it), it->path, raw, sizeof(raw));
 	if (ret) {
-		snprintf(it->actual, sizeof(it->actual), "?");
+		item_setf(it, &it->actual, "?");
 		if (ret == -ENOENT && (it->flags & IT_OPTIONAL)) {
 			it->st = ST_SKIP;
 			snprintf(it->note, sizeof(it->note), "not present");
@@ -196,16 +271,19 @@ static void check_one(const struct tune_cfg *c, struct tune_item *it)
 		       !memcmp(&a, &b, sizeof(a));
 		break;
 	}
-	case CMP_SELECT:
-		tune_selected(raw, it->actual, sizeof(it->actual));
-		same = !strcmp(it->actual, it->want);
+	case CMP_SELECT: {
+		char sel[TUNE_VAL_MAX];
+
+		tune_selected(raw, sel, sizeof(sel));
+		same = !strcmp(sel, it->want);
 		break;
+	}
 	default:
 		same = it->flags & IT_SCHED ? sched_equal(it->want, raw) :
 					      values_equal(raw, it->want);
 		break;
 	}
-	show_value(it, raw, it->actual, sizeof(it->actual));
+	show_value(it, raw);
 	if (same) {
 		it->st = ST_OK;
 	} else if ((it->flags & IT_SCHED) && sched_equal_rr(it->want, raw)) {
@@ -271,10 +349,19 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 	for (size_t i = 0; i < l->n; i++) {
 		const struct tune_item *it = &l->v[i];
 
-		if (it->flags & IT_CHECK_ONLY || it->st == ST_OK ||
+		if ((it->flags & IT_CHECK_ONLY) || it->st == ST_OK ||
 		    it->st == ST_SKIP)
 			continue;
 		pending++;
+		/* The journal holds values up to TUNE_VAL_MAX: refuse before
+		 * the first change, never cut one short. */
+		if (strlen(it->want) >= TUNE_VAL_MAX) {
+			log_err("%s: %s: %s: the value is %zu bytes, over the "
+				"journal's limit of %d; nothing changed",
+				c->cmd, it->stage, it->name, strlen(it->want),
+				TUNE_VAL_MAX - 1);
+			return -E2BIG;
+		}
 		err = thread_session_check(c, it);
 		if (err)
 			return err;

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "affinity.h"
 #include "log.h"
 
 #define PF_KTHREAD 0x00200000UL
@@ -39,13 +40,11 @@
 
 bool cpulist_equal(const char *a, const char *b)
 {
-	char x[TUNE_VAL_MAX], y[TUNE_VAL_MAX], err[64];
+	char err[64];
 	struct cpuset sa, sb;
 
-	tune_norm(a, x, sizeof(x));
-	tune_norm(b, y, sizeof(y));
-	return !parse_cpulist(x, &sa, err, sizeof(err)) &&
-	       !parse_cpulist(y, &sb, err, sizeof(err)) &&
+	return !parse_cpulist_text(a, &sa, err, sizeof(err)) &&
+	       !parse_cpulist_text(b, &sb, err, sizeof(err)) &&
 	       !memcmp(&sa, &sb, sizeof(sa));
 }
 
@@ -60,30 +59,36 @@ static pid_t path_tid(const char *path)
 	return (pid_t)tid;
 }
 
-/* Value of "Key:" in a status file under the target tree. */
+/* Value of "Key:" in a status file under the target tree, read line by
+ * line whatever their length; -EFBIG when it does not fit in out. */
 static int status_field(const struct tune_cfg *c, const char *status,
 			const char *key, char *out, size_t len)
 {
-	char buf[TUNE_VAL_MAX];
-	size_t kl = strlen(key);
-	const char *p;
-	int err;
+	char full[PATH_MAX], *line = NULL;
+	size_t kl = strlen(key), cap = 0;
+	int err = -ENODATA;
+	ssize_t n;
+	FILE *f;
 
-	err = tune_read(c, status, buf, sizeof(buf));
-	if (err == -EFBIG)
-		err = 0; /* Cpus_allowed_list sits in the first 4 KiB */
-	if (err)
-		return err;
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (!strncmp(p, key, kl) && p[kl] == ':') {
-			p += kl + 1;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			snprintf(out, len, "%.*s", (int)strcspn(p, "\n"), p);
-			return 0;
-		}
+	f = fopen(tune_path(c, status, full), "re");
+	if (!f)
+		return -errno;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		const char *p = line;
+
+		if (strncmp(p, key, kl) || p[kl] != ':')
+			continue;
+		p += kl + 1;
+		p += strspn(p, " \t");
+		n = (ssize_t)strcspn(p, "\n");
+		err = (size_t)n < len ? 0 : -EFBIG;
+		if (!err)
+			snprintf(out, len, "%.*s", (int)n, p);
+		break;
 	}
-	return -ENODATA;
+	free(line);
+	fclose(f);
+	return err;
 }
 
 int aff_read(const struct tune_cfg *c, const char *path, char *buf, size_t len)
@@ -104,22 +109,16 @@ int aff_read(const struct tune_cfg *c, const char *path, char *buf, size_t len)
 int aff_write(const struct tune_cfg *c, const char *path, const char *val,
 	      bool exact)
 {
-	char norm[TUNE_VAL_MAX], err[64];
+	char err[64];
 	struct cpuset s;
-	cpu_set_t set;
 	pid_t tid;
 
 	if (c->root[0])
 		return tune_write(c, path, val, exact);
 	tid = path_tid(path);
-	tune_norm(val, norm, sizeof(norm));
-	if (tid < 0 || parse_cpulist(norm, &s, err, sizeof(err)))
+	if (tid < 0 || parse_cpulist_text(val, &s, err, sizeof(err)))
 		return -EINVAL;
-	CPU_ZERO(&set);
-	for (unsigned int cpu = 0; cpu < CPU_SETSIZE && cpu < CPUSET_MAX; cpu++)
-		if (cpuset_has(&s, cpu))
-			CPU_SET(cpu, &set);
-	return sched_setaffinity(tid, sizeof(set), &set) ? -errno : 0;
+	return affinity_set(tid, &s);
 }
 
 /* comm and flags from a stat line: "TID (comm) S ppid ... flags ...". */
@@ -163,12 +162,14 @@ struct counts {
 static int plan_task(const struct tune_cfg *c, struct item_list *l, pid_t pid,
 		     pid_t tid, struct counts *n)
 {
-	char base[96], path[128], stat[1024], comm[64], cur[TUNE_VAL_MAX];
+	char base[96], path[128], stat[TUNE_VAL_MAX], comm[64];
+	char cur[TUNE_VAL_MAX];
 	char err[64];
 	struct cpuset allowed, want;
 	struct tune_item *it;
 	unsigned long flags;
 	bool kthread, on_latency;
+	int ret;
 
 	snprintf(base, sizeof(base), "/proc/%d/task/%d", pid, tid);
 	snprintf(path, sizeof(path), "%s/stat", base);
@@ -183,14 +184,20 @@ static int plan_task(const struct tune_cfg *c, struct item_list *l, pid_t pid,
 		return 0;
 	}
 	snprintf(path, sizeof(path), "%s/affinity", base);
-	if (aff_read(c, path, cur, sizeof(cur))) {
+	ret = aff_read(c, path, cur, sizeof(cur));
+	if (ret == -EFBIG) {
+		/* never act on a list cut short */
+		log_err("%s: threads: %s: the CPU list is over the %d-byte "
+			"value limit (TUNE_VAL_MAX)",
+			c->cmd, path, TUNE_VAL_MAX - 1);
+		return ret;
+	}
+	if (ret) {
 		n->gone++;
 		return 0;
 	}
-	tune_norm(cur, stat, sizeof(stat));
-	if (parse_cpulist(stat, &allowed, err, sizeof(err))) {
-		log_warn("%s: threads: %s: bad CPU list '%s'", c->cmd, path,
-			 stat);
+	if (parse_cpulist_text(cur, &allowed, err, sizeof(err))) {
+		log_warn("%s: threads: %s: %s", c->cmd, path, err);
 		return 0;
 	}
 	if (kthread && cpuset_count(&allowed) == 1) {
@@ -214,8 +221,8 @@ static int plan_task(const struct tune_cfg *c, struct item_list *l, pid_t pid,
 	snprintf(it->name, sizeof(it->name), "%s %d %s",
 		 kthread ? "kthread" : "tid", tid, comm);
 	snprintf(it->path, sizeof(it->path), "%s", path);
-	cpuset_format(&want, it->want, sizeof(it->want));
-	cpuset_format(&c->housekeeping, it->want_show, sizeof(it->want_show));
+	item_set_list(it, &it->want, &want);
+	item_set_list(it, &it->want_show, &c->housekeeping);
 	it->cmp = CMP_LIST;
 	it->flags = IT_AFFINITY;
 	return 0;
@@ -276,12 +283,11 @@ int threads_plan(const struct tune_cfg *c, struct item_list *l)
 		return -ENOMEM;
 	snprintf(it->name, sizeof(it->name), "threads");
 	snprintf(it->path, sizeof(it->path), "/proc");
-	snprintf(it->want_show, sizeof(it->want_show), "movable off");
+	item_setf(it, &it->want_show, "movable off");
 	it->cmp = CMP_NONE;
 	it->flags = IT_CHECK_ONLY;
 	it->st = l->n - 1 > first ? ST_FAIL : ST_OK;
-	snprintf(it->actual, sizeof(it->actual), "%zu on latency CPUs",
-		 l->n - 1 - first);
+	item_setf(it, &it->actual, "%zu on latency CPUs", l->n - 1 - first);
 	snprintf(it->note, sizeof(it->note),
 		 "%u off the latency CPUs; skipped: %u PF_NO_SETAFFINITY, %u "
 		 "per-CPU kthreads, %u threads of --pid",

@@ -22,8 +22,6 @@
 
 /* Large enough for a whole small config file (irqbalance, limits.d). */
 #define TUNE_VAL_MAX 4096
-/* Shown values (expected, actual): long ones are cut for display only. */
-#define TUNE_SHOW_MAX 1024
 #define TUNE_MAX_PIDS 64
 #define TUNE_STATE_DIR "/var/lib/rtbpf"
 #define TUNE_STATE_FILE TUNE_STATE_DIR "/state"
@@ -54,10 +52,13 @@ struct profile_key {
 extern const struct profile_key profile_keys[];
 extern const size_t profile_nkeys;
 
+/* A value as long as a profile line may be: a CPU list of a big host. */
+#define PROFILE_VAL_MAX TUNE_VAL_MAX
+
 struct profile {
 	char name[64];
 	bool set[128];
-	char val[128][64];
+	char val[128][PROFILE_VAL_MAX];
 };
 
 /* Loads a built-in profile, ROOT/etc/rtbpf/profiles.d/NAME[.conf], or a path
@@ -122,9 +123,11 @@ bool tune_is_kernel_file(const struct tune_cfg *c, const char *path);
 void tune_norm(const char *in, char *out, size_t len);
 /* The selected word of "always [madvise] never", or the text itself. */
 void tune_selected(const char *in, char *out, size_t len);
-/* Kernel hex cpumask "00000000,0000000f" <-> cpuset. */
+/* Kernel hex cpumask "00000000,0000000f" <-> cpuset. parse: -EINVAL, or
+ * -ERANGE for a CPU at or past CPUSET_MAX. format: length, or -ERANGE
+ * (buf emptied) when it does not fit. */
 int tune_mask_parse(const char *s, struct cpuset *out);
-void tune_mask_format(const struct cpuset *s, char *buf, size_t len);
+int tune_mask_format(const struct cpuset *s, char *buf, size_t len);
 /* Value quoted for a POSIX shell when it needs it; control bytes (all
  * but '\n') and bytes from 0x7f through printf octal escapes, so the
  * command is exact and safe to show on a terminal. -ENOSPC (and a
@@ -159,17 +162,21 @@ enum item_status { ST_OK, ST_WARN, ST_FAIL, ST_SKIP, ST_INFO };
 #define IT_CREATE 0x80 /* may not exist yet: created, revert removes it */
 #define IT_NETDEV 0x100 /* a NIC's channel counts (net.c), not a file */
 
+/* Values grow with the host (a CPU list of 1024 CPUs, a mask of 8192): they
+ * live on the heap, set with item_setf() and friends, never NULL ("" until
+ * set), freed by items_free(). */
 struct tune_item {
 	const char *stage;
 	char name[80]; /* shown to the user: "kernel.timer_migration" */
 	char path[160]; /* target path; "tid:N" for IT_SCHED */
-	char want[TUNE_VAL_MAX]; /* value written */
-	char want_show[TUNE_SHOW_MAX]; /* expected, as shown */
+	const char *want; /* value written */
+	const char *want_show; /* expected, as shown */
 	enum item_cmp cmp;
 	unsigned int flags;
+	bool nomem; /* a value could not be allocated: tune_plan fails */
 	/* filled by check */
 	enum item_status st;
-	char actual[TUNE_SHOW_MAX];
+	const char *actual;
 	char note[320];
 };
 
@@ -181,6 +188,18 @@ struct item_list {
 /* Appends a zeroed item; NULL + errno on ENOMEM. */
 struct tune_item *items_add(struct item_list *l, const char *stage);
 void items_free(struct item_list *l);
+/* Sets one of it's values (&it->want, &it->want_show, &it->actual) to the
+ * formatted text, whatever its length; 0, or -ENOMEM with it->nomem set
+ * (the value then reads "", and tune_plan fails). */
+int item_setf(struct tune_item *it, const char **field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The field takes a heap string (NULL: -ENOMEM as above). */
+int item_take(struct tune_item *it, const char **field, char *str);
+/* The field as a CPU list / a kernel hex cpumask of s. */
+int item_set_list(struct tune_item *it, const char **field,
+		  const struct cpuset *s);
+int item_set_mask(struct tune_item *it, const char **field,
+		  const struct cpuset *s);
 
 struct tune_stage {
 	const char *name;

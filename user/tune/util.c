@@ -400,17 +400,17 @@ void tune_selected(const char *in, char *out, size_t len)
 
 int tune_mask_parse(const char *s, struct cpuset *out)
 {
-	char norm[TUNE_VAL_MAX];
+	size_t n = strlen(s), digits = 0;
 	unsigned int bit = 0;
-	size_t n;
 
-	tune_norm(s, norm, sizeof(norm));
-	n = strlen(norm);
+	/* Read in place from the last digit: no copy that could cut it. */
 	cpuset_zero(out);
-	if (!n)
-		return -EINVAL;
+	while (isspace((unsigned char)*s))
+		s++, n--;
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
 	while (n--) {
-		char ch = norm[n];
+		char ch = s[n];
 		int v;
 
 		if (ch == ',')
@@ -420,32 +420,41 @@ int tune_mask_parse(const char *s, struct cpuset *out)
 		v = isdigit((unsigned char)ch) ?
 			    ch - '0' :
 			    tolower((unsigned char)ch) - 'a' + 10;
-		for (int b = 0; b < 4; b++, bit++)
-			if (v >> b & 1)
-				cpuset_add(out, bit);
+		for (int b = 0; b < 4; b++, bit++) {
+			if (!(v >> b & 1))
+				continue;
+			if (bit >= CPUSET_MAX)
+				return -ERANGE;
+			cpuset_add(out, bit);
+		}
+		digits++;
+		if (bit >= CPUSET_MAX + 4)
+			bit = CPUSET_MAX + 4; /* leading zeros: no overflow */
 	}
-	return 0;
+	return digits ? 0 : -EINVAL;
 }
 
-void tune_mask_format(const struct cpuset *s, char *buf, size_t len)
+int tune_mask_format(const struct cpuset *s, char *buf, size_t len)
 {
-	int top = -1;
+	int top = cpuset_last(s);
 	size_t off = 0;
 
-	for (int c = 0; c < CPUSET_MAX; c++)
-		if (cpuset_has(s, (unsigned int)c))
-			top = c;
+	if (!len)
+		return -ERANGE;
 	/* Like the kernel: comma-separated 32-bit groups, the first without
 	 * leading zeros. */
 	buf[0] = '\0';
-	for (int g = top < 0 ? 0 : top / 32; g >= 0 && off < len; g--) {
+	for (int g = top < 0 ? 0 : top / 32; g >= 0; g--) {
 		uint32_t w = (uint32_t)(s->bits[g / 2] >> (g % 2 * 32));
 		int n = snprintf(buf + off, len - off, off ? ",%08x" : "%x", w);
 
-		if (n < 0)
-			return;
+		if (n < 0 || (size_t)n >= len - off) {
+			buf[0] = '\0'; /* never a mask cut short */
+			return -ERANGE;
+		}
 		off += (size_t)n;
 	}
+	return (int)off;
 }
 
 /* A byte a terminal would act on; '\n' stays raw inside quotes (multi-line
@@ -560,16 +569,16 @@ void config_file_state(const struct tune_cfg *c, struct tune_item *it)
 
 	if (err == -ENOENT) {
 		it->st = ST_FAIL;
-		snprintf(it->actual, sizeof(it->actual), "(absent)");
+		item_setf(it, &it->actual, "(absent)");
 	} else if (err) {
 		it->st = err == -EACCES ? ST_WARN : ST_FAIL;
-		snprintf(it->actual, sizeof(it->actual), "?");
+		item_setf(it, &it->actual, "?");
 		snprintf(it->note, sizeof(it->note), "read: %s",
 			 strerror(-err));
 		it->flags |= IT_CHECK_ONLY;
 	} else {
 		it->st = strcmp(cur, it->want) ? ST_FAIL : ST_OK;
-		snprintf(it->actual, sizeof(it->actual), "%s",
-			 it->st == ST_OK ? it->want_show : "differs");
+		item_setf(it, &it->actual, "%s",
+			  it->st == ST_OK ? it->want_show : "differs");
 	}
 }
