@@ -330,9 +330,17 @@ void journal_close(struct journal *j);
 /* ---- engine.c ----------------------------------------------------------- */
 
 int tune_plan(const struct tune_cfg *c, struct item_list *l);
+/* Two readings of one knob mean the same thing: same text, same bracketed
+ * selection, or the same hex cpumask however many groups it prints. */
+bool tune_values_equal(const char *a, const char *b);
+/* The value behind a journal kind: a file ('F', 'C'), a thread's policy
+ * ('S'), a thread's affinity ('A') or a NIC's channels ('N'). 0 or -errno. */
+int tune_kind_read(const struct tune_cfg *c, char kind, const char *path,
+		   char *buf, size_t len);
 /* Fills st/actual/note of every item. */
 void tune_check_items(const struct tune_cfg *c, struct item_list *l);
 int tune_apply_items(const struct tune_cfg *c, struct item_list *l);
+/* revert.c */
 int tune_revert(const struct tune_cfg *c);
 
 #endif
