@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The stage engine: plan every item of the selected stages (reads only),
- * check them, apply the deviating ones (journal first, then the write) and
- * revert from the journal in reverse order. A revert restores a knob only
- * when it still holds what rtbpf wrote (or already holds the original);
- * anything else was changed by someone else and is left, with a warning,
- * unless --force.
+ * check them, apply the deviating ones (journal first, then the write).
+ * revert.c replays the journal backwards.
  */
 #define _GNU_SOURCE
 #include "tune.h"
@@ -163,9 +160,7 @@ int tune_plan(const struct tune_cfg *c, struct item_list *l)
 	return 0;
 }
 
-/* Two readings of one knob mean the same thing: same text, same bracketed
- * selection, or the same hex cpumask however many groups it prints. */
-static bool values_equal(const char *a, const char *b)
+bool tune_values_equal(const char *a, const char *b)
 {
 	char x[TUNE_VAL_MAX], y[TUNE_VAL_MAX];
 	struct cpuset ma, mb;
@@ -203,10 +198,8 @@ static void show_value(struct tune_item *it, const char *raw)
 	item_setf(it, &it->actual, "%s", out);
 }
 
-/* The value behind a journal kind: a file, a thread's policy or a
- * thread's affinity. */
-static int kind_read(const struct tune_cfg *c, char kind, const char *path,
-		     char *buf, size_t len)
+int tune_kind_read(const struct tune_cfg *c, char kind, const char *path,
+		   char *buf, size_t len)
 {
 	if (kind == 'S')
 		return sched_read(atoi(path + 4), buf, len);
@@ -236,7 +229,7 @@ static void check_one(const struct tune_cfg *c, struct tune_item *it)
 		return; /* decided by the stage's plan */
 	if (!it->want_show[0])
 		item_setf(it, &it->want_show, "%s", it->want);
-	ret = kind_read(c, item_kind(it), it->path, raw, sizeof(raw));
+	ret = tune_kind_read(c, item_kind(it), it->path, raw, sizeof(raw));
 	if (ret) {
 		item_setf(it, &it->actual, "?");
 		if (ret == -ENOENT && (it->flags & IT_OPTIONAL)) {
@@ -280,7 +273,7 @@ static void check_one(const struct tune_cfg *c, struct tune_item *it)
 	}
 	default:
 		same = it->flags & IT_SCHED ? sched_equal(it->want, raw) :
-					      values_equal(raw, it->want);
+					      tune_values_equal(raw, it->want);
 		break;
 	}
 	show_value(it, raw);
@@ -341,7 +334,7 @@ static void print_cmd(const struct tune_cfg *c, const struct tune_item *it,
 
 int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 {
-	struct journal j = { .lock_fd = -1, .fd = -1 };
+	struct journal j = { .dir_fd = -1, .lock_fd = -1, .fd = -1 };
 	unsigned int changed = 0, unmovable = 0, pending = 0, gone = 0;
 	bool irqbalance = false;
 	int err = 0;
@@ -362,6 +355,9 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 				TUNE_VAL_MAX - 1);
 			return -E2BIG;
 		}
+		err = thread_session_check(c, it);
+		if (err)
+			return err;
 	}
 	if (c->dry_run) {
 		for (size_t i = 0; i < l->n; i++) {
@@ -391,7 +387,10 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 		    it->st == ST_SKIP)
 			continue;
 		r.kind = item_kind(it);
-		err = kind_read(c, r.kind, it->path, raw, sizeof(raw));
+		snprintf(r.path, sizeof(r.path), "%s", it->path);
+		err = tune_kind_read(c, r.kind, it->path, raw, sizeof(raw));
+		if (!err && (r.kind == 'S' || r.kind == 'A'))
+			err = thread_start(c, &r); /* revert re-identifies it */
 		if (err == -ENOENT && (it->flags & IT_CREATE)) {
 			r.kind = 'C'; /* revert removes what rtbpf created */
 			raw[0] = '\0';
@@ -409,7 +408,6 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 			goto cleanup;
 		}
 		snprintf(r.stage, sizeof(r.stage), "%s", it->stage);
-		snprintf(r.path, sizeof(r.path), "%s", it->path);
 		snprintf(r.old, sizeof(r.old), "%s", raw);
 		if (it->cmp == CMP_SELECT)
 			tune_selected(raw, r.restore, sizeof(r.restore));
@@ -487,175 +485,6 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 		       gone == 1 ? "" : "s");
 	printf("; journal %s (undo: rtbpf revert%s%s)\n", j.path,
 	       c->root[0] ? " --root " : "", c->root);
-cleanup:
-	journal_close(&j);
-	return err;
-}
-
-/* Do a and b mean the same value of this record's knob? */
-static bool rec_equal(const struct tune_cfg *c, const struct jrec *r,
-		      const char *a, const char *b)
-{
-	if (r->kind == 'S')
-		return sched_equal(a, b) || sched_equal_rr(a, b);
-	if (r->kind == 'A' && !c->root[0])
-		return cpulist_equal(a, b);
-	return values_equal(a, b);
-}
-
-/* 'C': the file rtbpf created goes, unless someone changed it. */
-static int revert_created(const struct tune_cfg *c, const struct jrec *r,
-			  unsigned int *conflicts)
-{
-	char cur[TUNE_VAL_MAX], full[PATH_MAX];
-	int err = tune_read(c, r->path, cur, sizeof(cur));
-
-	if (err == -ENOENT)
-		return 0;
-	if (err)
-		return err;
-	if (strcmp(cur, r->new_) && !c->force) {
-		log_warn("%s: %s: %s (created by rtbpf) changed by someone "
-			 "else since apply; left alone, 'revert --force' "
-			 "removes it",
-			 c->cmd, r->stage, r->path);
-		(*conflicts)++;
-		return 0;
-	}
-	printf("+ rm -f %s\n", tune_path(c, r->path, full));
-	fflush(stdout);
-	return tune_unlink(c, r->path);
-}
-
-int tune_revert(const struct tune_cfg *c)
-{
-	struct journal j;
-	unsigned int restored = 0, conflicts = 0, failed = 0;
-	bool irqbalance = false;
-	int err;
-
-	err = journal_open(&j, c, false);
-	if (err)
-		return err;
-	if (j.fd < 0) {
-		printf("nothing to revert: no state file %s%s\n", c->root,
-		       TUNE_STATE_FILE);
-		goto cleanup;
-	}
-	for (size_t k = j.n; k-- > 0;) {
-		const struct jrec *r = &j.r[k];
-		char cur[TUNE_VAL_MAX], q[2 * TUNE_VAL_MAX], full[PATH_MAX];
-		bool kernel;
-
-		if (r->kind == 'C') {
-			unsigned int before = conflicts;
-
-			err = revert_created(c, r, &conflicts);
-			if (err) {
-				log_err("%s: %s: remove %s: %s", c->cmd,
-					r->stage, r->path, strerror(-err));
-				failed++;
-			} else if (before == conflicts) {
-				restored++;
-			}
-			continue;
-		}
-		if (r->kind == 'N' && !net_allowed(c)) {
-			log_err("%s: %s: %s: under --root NICs are only "
-				"restored inside a network namespace of their "
-				"own; state file kept",
-				c->cmd, r->stage, r->path);
-			failed++;
-			continue;
-		}
-		err = kind_read(c, r->kind, r->path, cur, sizeof(cur));
-		if (err == -ENOENT || err == -ESRCH) {
-			log_warn("%s: %s: %s is gone; nothing to restore",
-				 c->cmd, r->stage, r->path);
-			continue;
-		}
-		if (err) {
-			log_err("%s: %s: read %s: %s", c->cmd, r->stage,
-				r->path, strerror(-err));
-			failed++;
-			continue;
-		}
-		kernel = r->kind == 'S' || r->kind == 'N' ||
-			 (r->kind == 'A' && !c->root[0]) ||
-			 (r->kind == 'F' && tune_is_kernel_file(c, r->path));
-		/* Byte-exact on plain files; equal in meaning on kernel ones. */
-		if (kernel ? (r->kind == 'S' ? sched_equal(r->old, cur) :
-					       rec_equal(c, r, cur, r->old)) :
-			     !strcmp(cur, r->old))
-			continue;
-		if (!rec_equal(c, r, r->new_, cur) && !c->force) {
-			log_warn("%s: %s: %s changed by someone else since "
-				 "apply (rtbpf wrote '%s'); left alone, "
-				 "'revert --force' restores it",
-				 c->cmd, r->stage, r->path, r->new_);
-			conflicts++;
-			continue;
-		}
-		if (r->kind == 'S') {
-			sched_shell(r->old, atoi(r->path + 4), q, sizeof(q));
-			printf("+ %s\n", q);
-			fflush(stdout);
-			err = sched_write(atoi(r->path + 4), r->old);
-		} else if (r->kind == 'N') {
-			netdev_shell(r->path, r->old, q, sizeof(q));
-			printf("+ %s\n", q);
-			fflush(stdout);
-			err = netdev_write(r->path, r->old);
-		} else if (r->kind == 'A' && !c->root[0]) {
-			int pid = 0, tid = 0;
-
-			sscanf(r->path, "/proc/%d/task/%d", &pid, &tid);
-			printf("+ taskset -pc %s %d\n", r->old, tid);
-			fflush(stdout);
-			err = aff_write(c, r->path, r->old, false);
-		} else {
-			/* The shell form; a plain file gets its exact bytes. */
-			size_t ol = strlen(r->old);
-			bool multi = !kernel && ol &&
-				     memchr(r->old, '\n', ol - 1);
-
-			tune_shell_quote(multi ? r->old : r->restore, q,
-					 sizeof(q));
-			printf(multi ? "+ printf '%%s' %s > %s\n" :
-				       "+ echo %s > %s\n",
-			       q, tune_path(c, r->path, full));
-			fflush(stdout);
-			err = kernel ? tune_write(c, r->path, r->restore,
-						  false) :
-				       tune_write(c, r->path, r->old, true);
-		}
-		if (err) {
-			log_err("%s: %s: restore %s: %s", c->cmd, r->stage,
-				r->path, strerror(-err));
-			failed++;
-			continue;
-		}
-		restored++;
-		irqbalance |= !strcmp(r->stage, "irqbalance");
-	}
-	if (irqbalance)
-		irqbalance_restart(c, false);
-	err = 0;
-	if (failed || conflicts) {
-		log_err("%s: %u restored, %u failed, %u changed by others; "
-			"state file %s kept",
-			c->cmd, restored, failed, conflicts, j.path);
-		err = -EAGAIN;
-		goto cleanup;
-	}
-	err = journal_remove(&j);
-	if (err) {
-		log_err("%s: state file %s: unlink: %s", c->cmd, j.path,
-			strerror(-err));
-		goto cleanup;
-	}
-	printf("reverted: %u restored, %zu recorded; state file removed\n",
-	       restored, j.n);
 cleanup:
 	journal_close(&j);
 	return err;

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "affinity.h"
 #include "log.h"
@@ -292,4 +293,121 @@ int threads_plan(const struct tune_cfg *c, struct item_list *l)
 		 "per-CPU kthreads, %u threads of --pid",
 		 n.off, n.nomove, n.percpu, n.excluded);
 	return 0;
+}
+
+/*
+ * Thread identity for the journal. A TID is reused once its thread exits,
+ * so S and A records carry the thread's start time (field 22 of its stat,
+ * clock ticks after boot) and revert acts only on the thread that still
+ * has it. An A record's stat is the one beside its affinity file (under
+ * --root the fixture's); an S record's thread is always the host's, and
+ * under --root only a thread of the caller's own session (what a test
+ * starts) is ever touched: a journal under --root never reaches the
+ * host's other threads.
+ */
+static int read_ident(const struct tune_cfg *c, const struct jrec *r,
+		      unsigned long long *start, pid_t *sid)
+{
+	char path[192], buf[1024];
+	const char *p;
+	unsigned long long v = 0;
+	pid_t tid = jrec_tid(r);
+	int err;
+
+	if (tid < 0)
+		return -EINVAL;
+	if (r->kind == 'A') {
+		snprintf(path, sizeof(path), "%.*s/stat",
+			 (int)(strrchr(r->path, '/') - r->path), r->path);
+		err = tune_read(c, path, buf, sizeof(buf));
+	} else {
+		static const struct tune_cfg host = { .cmd = "" };
+
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", tid, tid);
+		err = tune_read(&host, path, buf, sizeof(buf));
+	}
+	if (err)
+		return err == -ENOENT ? -ESRCH : err;
+	/* After "TID (comm) ": field 3 (state) ... field 22 (starttime). */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EBADMSG;
+	p++;
+	for (int field = 3; field <= 22; field++) {
+		char *end;
+
+		while (*p == ' ')
+			p++;
+		if (field == 6 || field == 22) {
+			v = strtoull(p, &end, 10);
+			if (end == p)
+				return -EBADMSG;
+			if (field == 6)
+				*sid = (pid_t)v;
+		}
+		p += strcspn(p, " ");
+	}
+	*start = v;
+	return 0;
+}
+
+int thread_start(const struct tune_cfg *c, struct jrec *r)
+{
+	pid_t sid;
+	int err = read_ident(c, r, &r->start, &sid);
+
+	r->has_start = !err;
+	return err;
+}
+
+int thread_reidentify(const struct tune_cfg *c, const struct jrec *r)
+{
+	unsigned long long start = 0;
+	pid_t tid = jrec_tid(r), sid = -1;
+	int err = read_ident(c, r, &start, &sid);
+
+	if (err == -ESRCH) {
+		log_warn("%s: %s: tid %d has exited; nothing to restore",
+			 c->cmd, r->stage, tid);
+		return -ESRCH;
+	}
+	if (err) {
+		log_err("%s: %s: tid %d: reading its stat: %s", c->cmd,
+			r->stage, tid, strerror(-err));
+		return err;
+	}
+	if (r->kind == 'S' && c->root[0] && sid != getsid(0)) {
+		log_err("%s: %s: tid %d is not a thread of this session: under "
+			"--root rtbpf never changes the host's threads; left "
+			"alone",
+			c->cmd, r->stage, tid);
+		return -EPERM;
+	}
+	if (!r->has_start) {
+		log_warn("%s: %s: tid %d: no start time recorded (a state "
+			 "file of an older rtbpf), so it cannot be told from a "
+			 "later thread with the same TID; left alone",
+			 c->cmd, r->stage, tid);
+		return -ESRCH;
+	}
+	if (start != r->start) {
+		log_warn("%s: %s: tid %d is another thread now (started at "
+			 "tick %llu, the one rtbpf changed at %llu): its TID "
+			 "was reused; left alone",
+			 c->cmd, r->stage, tid, start, r->start);
+		return -ESRCH;
+	}
+	return 0;
+}
+
+int thread_session_check(const struct tune_cfg *c, const struct tune_item *it)
+{
+	pid_t tid = (pid_t)atoi(it->path + 4);
+
+	if (!(it->flags & IT_SCHED) || !c->root[0] || getsid(tid) == getsid(0))
+		return 0;
+	log_err("%s: %s: %s: not a thread of this session: under --root rtbpf "
+		"never changes the host's threads; nothing changed",
+		c->cmd, it->stage, it->name);
+	return -EPERM;
 }
