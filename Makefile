@@ -66,6 +66,10 @@ libdir ?= $(prefix)/lib
 includedir ?= $(prefix)/include
 
 RTBPF := $(O)/bin/rtbpf
+# The test build: the same sources with the test hooks compiled in
+# (user/testhook.h). Only the tests run it; install and static take $(RTBPF).
+RTBPF_HOOKED := $(O)/tests/rtbpf
+HOOKED_OBJS := $(patsubst %.c,$(O)/hooked/%.o,$(RTBPF_SRCS))
 RTBPF_STATIC := $(O)/static/rtbpf
 
 # Unit tests: tests/unit/test_X.c, linked with the shared code and cmocka,
@@ -92,7 +96,7 @@ $(MLOCK_SO): user/tune/preload/rtbpf_mlock.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -shared -fPIC $< -o $@
 
-tools: $(TOOL_BINS)
+tools: $(TOOL_BINS) $(RTBPF_HOOKED)
 
 define bpf_rule
 $(O)/bpf/%.bpf.o: $(1)/%.bpf.c $(wildcard bpf/*.h) $(wildcard $(1)/*.h) vmlinux/$(ARCH)/vmlinux.h
@@ -123,6 +127,16 @@ $(O)/san/%.o: %.c | $(SKELS)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
 
 $(RTBPF): $(RTBPF_OBJS) $(LIBRTBPF)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
+
+$(O)/hooked/%.o: %.c | $(SKELS)
+	$(call msg,CC-HOOK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) -DRTBPF_TEST_HOOKS -c $< -o $@
+
+$(RTBPF_HOOKED): $(HOOKED_OBJS) $(LIBRTBPF)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
@@ -231,5 +245,6 @@ help:
 	@echo '  deps     install missing Debian packages, mount tracefs and bpffs'
 	@echo '  clean    remove $(O)'
 
+-include $(HOOKED_OBJS:.o=.d)
 -include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
 -include $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)

@@ -9,6 +9,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${RTBPF_BUILD:-build}
 case $build in /*) ;; *) build=$top/$build ;; esac
 export RTBPF_BUILD=$build RTBPF=$build/bin/rtbpf RTBPF_TOP=$top
+# the test build: tests that set a test hook (RTBPF_FAULT...) run it
+export RTBPF_HOOKED=$build/tests/rtbpf
 what=${1:-all}
 per_test_timeout=${RTBPF_TEST_TIMEOUT:-180}
 

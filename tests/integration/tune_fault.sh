@@ -32,7 +32,7 @@ for kind in journal write; do
 	for ((k = 1; k <= n; k++)); do
 		fresh
 		rc=0
-		RTBPF_FAULT=$kind:$k apply >/dev/null 2>&1 || rc=$?
+		RTBPF=$RTBPF_HOOKED RTBPF_FAULT=$kind:$k apply >/dev/null 2>&1 || rc=$?
 		[ "$rc" -eq 137 ] || fail "fault $kind:$k: apply exited $rc, expected 137 (SIGKILL)"
 		"$RTBPF" revert --root "$root" >/dev/null 2>"$tmp/err" ||
 			{ cat "$tmp/err"; fail "fault $kind:$k: revert failed"; }
@@ -42,7 +42,7 @@ done
 
 # Killed, then applied again to completion: the originals are the first ones.
 fresh
-RTBPF_FAULT=write:5 apply >/dev/null 2>&1 || true
+RTBPF=$RTBPF_HOOKED RTBPF_FAULT=write:5 apply >/dev/null 2>&1 || true
 apply >/dev/null
 "$RTBPF" revert --root "$root" >/dev/null
 same_tree "$root" "$tmp/orig" || fail "kill + re-apply + revert: tree differs"
@@ -93,7 +93,7 @@ same_tree "$root" "$tmp/orig" || fail "refused apply changed the tree"
 
 # An unmovable IRQ (the kernel answers EIO) is reported and skipped.
 fresh
-RTBPF_FAULT_EIO=/proc/irq/8/smp_affinity apply >"$tmp/out"
+RTBPF=$RTBPF_HOOKED RTBPF_FAULT_EIO=/proc/irq/8/smp_affinity apply >"$tmp/out"
 grep -q 'irq 8: unmovable' "$tmp/out" || fail "EIO irq not reported"
 grep -q '1 unmovable IRQ left' "$tmp/out" || fail "EIO irq not counted"
 [ "$(val "$root/proc/irq/8/smp_affinity")" = f ] || fail "EIO irq written"

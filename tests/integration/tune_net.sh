@@ -57,7 +57,7 @@ both "4 4" ||
 for kind in journal write; do
 	for k in 1 2; do
 		rc=0
-		RTBPF_FAULT=$kind:$k net apply -P "$tmp/hk.conf" >/dev/null 2>&1 || rc=$?
+		RTBPF=$RTBPF_HOOKED RTBPF_FAULT=$kind:$k net apply -P "$tmp/hk.conf" >/dev/null 2>&1 || rc=$?
 		[ "$rc" -eq 137 ] || fail "fault $kind:$k: apply exited $rc"
 		in_ns "$RTBPF" revert --root "$root" >/dev/null ||
 			fail "fault $kind:$k: revert failed"

@@ -132,7 +132,7 @@ for kind in journal write; do
 	for ((k = 1; k <= n; k++)); do
 		rm -rf "$root" && cp -a "$tmp/lim" "$root"
 		rc=0
-		RTBPF_FAULT=$kind:$k apply >/dev/null 2>&1 || rc=$?
+		RTBPF=$RTBPF_HOOKED RTBPF_FAULT=$kind:$k apply >/dev/null 2>&1 || rc=$?
 		[ "$rc" -eq 137 ] || fail "fault $kind:$k: apply exited $rc"
 		"$RTBPF" revert --root "$root" >/dev/null 2>"$tmp/err" ||
 			{ cat "$tmp/err"; fail "fault $kind:$k: revert failed"; }
