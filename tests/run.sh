@@ -18,6 +18,7 @@ per_test_timeout=${RTBPF_TEST_TIMEOUT:-180}
 # into this directory; a test during which any program reported fails,
 # even where the test ignored that program's exit code or stderr.
 san_logs=${RTBPF_SAN_LOGS:-}
+san_re='(ERROR|WARNING|SUMMARY): [A-Za-z]*Sanitizer|Sanitizer has encountered a fatal error'
 [ -n "$san_logs" ] && mkdir -p "$san_logs"
 
 pass=0 fail=0 skip=0
@@ -31,10 +32,10 @@ run_one() {
 	[ -n "$san_logs" ] && rm -f "$san_logs"/*
 	timeout --kill-after=10 "$per_test_timeout" "$@" >"$log" 2>&1
 	rc=$?
-	if [ -n "$san_logs" ] && grep -qs 'SUMMARY: [A-Za-z]*Sanitizer' "$san_logs"/*; then
+	if [ -n "$san_logs" ] && grep -Eqs "$san_re" "$san_logs"/*; then
 		rc=1
 		echo "sanitizer reports:" >>"$log"
-		grep -ls 'SUMMARY: [A-Za-z]*Sanitizer' "$san_logs"/* | xargs cat >>"$log"
+		grep -Els "$san_re" "$san_logs"/* | xargs cat >>"$log"
 	fi
 	local took=$(( $(date +%s) - start ))
 	case $rc in
