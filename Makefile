@@ -85,7 +85,7 @@ RTBPF_STATIC := $(O)/static/rtbpf
 
 # Unit tests: tests/unit/test_X.c, linked with the shared code and cmocka,
 # built with sanitizers into a separate object tree.
-SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
 SAN_COMMON_OBJS := $(patsubst %.c,$(O)/san/%.o,$(COMMON_SRCS))
