@@ -17,6 +17,8 @@ for f in usr/bin/rtbpf usr/lib/librtbpf.a usr/lib/librtbpf-mlock.so \
 	[ -e "$dest/$f" ] || fail "$f not installed"
 done
 "$dest/usr/bin/rtbpf" --version >/dev/null || fail "installed rtbpf does not run"
+# the release binary, never the test build with its hooks
+cmp -s "$dest/usr/bin/rtbpf" "$RTBPF" || fail "installed rtbpf is not $RTBPF"
 # every symbol the library defines for its users is in rtbpf's name space
 # (nothing in libxdp's xsk_ or anyone else's)
 if command -v nm >/dev/null; then
