@@ -20,7 +20,8 @@ trap cleanup EXIT
 root=$tmp/root
 make_tree "$tmp/orig"
 st=$root/var/lib/rtbpf/state
-apply() { "$RTBPF" apply -P ultra --root "$root" --cpus 2-3; }
+# the test build: the fault runs set RTBPF_FAULT*
+apply() { "${RTBPF_HOOKED:-$RTBPF}" apply -P ultra --root "$root" --cpus 2-3; }
 fresh() { rm -rf "$root" && cp -a "$tmp/orig" "$root"; }
 
 fresh
@@ -32,7 +33,7 @@ for kind in journal write; do
 	for ((k = 1; k <= n; k++)); do
 		fresh
 		rc=0
-		RTBPF=$RTBPF_HOOKED RTBPF_FAULT=$kind:$k apply >/dev/null 2>&1 || rc=$?
+		RTBPF_FAULT=$kind:$k apply >/dev/null 2>&1 || rc=$?
 		[ "$rc" -eq 137 ] || fail "fault $kind:$k: apply exited $rc, expected 137 (SIGKILL)"
 		"$RTBPF" revert --root "$root" >/dev/null 2>"$tmp/err" ||
 			{ cat "$tmp/err"; fail "fault $kind:$k: revert failed"; }
@@ -42,7 +43,7 @@ done
 
 # Killed, then applied again to completion: the originals are the first ones.
 fresh
-RTBPF=$RTBPF_HOOKED RTBPF_FAULT=write:5 apply >/dev/null 2>&1 || true
+RTBPF_FAULT=write:5 apply >/dev/null 2>&1 || true
 apply >/dev/null
 "$RTBPF" revert --root "$root" >/dev/null
 same_tree "$root" "$tmp/orig" || fail "kill + re-apply + revert: tree differs"
@@ -93,7 +94,7 @@ same_tree "$root" "$tmp/orig" || fail "refused apply changed the tree"
 
 # An unmovable IRQ (the kernel answers EIO) is reported and skipped.
 fresh
-RTBPF=$RTBPF_HOOKED RTBPF_FAULT_EIO=/proc/irq/8/smp_affinity apply >"$tmp/out"
+RTBPF_FAULT_EIO=/proc/irq/8/smp_affinity apply >"$tmp/out"
 grep -q 'irq 8: unmovable' "$tmp/out" || fail "EIO irq not reported"
 grep -q '1 unmovable IRQ left' "$tmp/out" || fail "EIO irq not counted"
 [ "$(val "$root/proc/irq/8/smp_affinity")" = f ] || fail "EIO irq written"

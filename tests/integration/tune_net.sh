@@ -33,7 +33,8 @@ both() { [ "$(queues va)" = "$1" ] && [ "$(queues vb)" = "$1" ]; }
 [ "$(queues va)" = "4 4" ] || fail "veth starts with $(queues va) queues"
 printf 'stage.net = on\nnet.channels = housekeeping\n' >"$tmp/hk.conf"
 printf 'stage.net = on\nnet.channels = 3\n' >"$tmp/n3.conf"
-net() { in_ns "$RTBPF" "$@" --root "$root" --cpus 2-3 --only net; }
+# the test build: the fault runs set RTBPF_FAULT
+net() { in_ns "${RTBPF_HOOKED:-$RTBPF}" "$@" --root "$root" --cpus 2-3 --only net; }
 
 expect_rc 3 net check -P "$tmp/hk.conf" >"$tmp/out"
 grep -q '^FAIL net .*va channels .*want rx 2 tx 2 combined 0 .*is rx 4 tx 4 combined 0' "$tmp/out" ||
@@ -57,7 +58,7 @@ both "4 4" ||
 for kind in journal write; do
 	for k in 1 2; do
 		rc=0
-		RTBPF=$RTBPF_HOOKED RTBPF_FAULT=$kind:$k net apply -P "$tmp/hk.conf" >/dev/null 2>&1 || rc=$?
+		RTBPF_FAULT=$kind:$k net apply -P "$tmp/hk.conf" >/dev/null 2>&1 || rc=$?
 		[ "$rc" -eq 137 ] || fail "fault $kind:$k: apply exited $rc"
 		in_ns "$RTBPF" revert --root "$root" >/dev/null ||
 			fail "fault $kind:$k: revert failed"
