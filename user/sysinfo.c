@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "sysinfo.h"
+#include "testhook.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -64,7 +65,7 @@ unsigned int sysinfo_pid_max(void)
 
 const char *sysinfo_btf_path(void)
 {
-	const char *p = getenv("RTBPF_BTF_PATH");
+	const char *p = test_getenv("RTBPF_BTF_PATH");
 
 	return p && *p ? p : SYSINFO_BTF_PATH;
 }

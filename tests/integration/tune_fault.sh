@@ -20,7 +20,8 @@ trap cleanup EXIT
 root=$tmp/root
 make_tree "$tmp/orig"
 st=$root/var/lib/rtbpf/state
-apply() { "$RTBPF" apply -P ultra --root "$root" --cpus 2-3; }
+# the test build: the fault runs set RTBPF_FAULT*
+apply() { "${RTBPF_HOOKED:-$RTBPF}" apply -P ultra --root "$root" --cpus 2-3; }
 fresh() { rm -rf "$root" && cp -a "$tmp/orig" "$root"; }
 
 fresh

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "noise.skel.h"
 #include "sched_coll.h"
+#include "testhook.h"
 
 const char *const noise_softirq_names[NOISE_SOFTIRQS] = {
 	"HI",	    "TIMER",   "NET_TX", "NET_RX",  "BLOCK",
@@ -56,7 +57,7 @@ static const struct {
 /* RTBPF_HIDE_TP=a,b makes tracepoints look missing (tests). */
 static bool tp_exists(const struct btf *btf, const char *tp)
 {
-	const char *hide = getenv("RTBPF_HIDE_TP");
+	const char *hide = test_getenv("RTBPF_HIDE_TP");
 	char name[96];
 
 	if (hide) {

@@ -30,6 +30,7 @@
 
 #include "affinity.h"
 #include "log.h"
+#include "testhook.h"
 
 static const struct {
 	const char *name;
@@ -135,7 +136,7 @@ bool sched_equal(const char *want, const char *actual)
  */
 static int set_policy(pid_t tid, int policy, const struct sched_param *sp)
 {
-	const char *f = getenv("RTBPF_FAULT_FIFO");
+	const char *f = test_getenv("RTBPF_FAULT_FIFO");
 
 	if (policy == SCHED_FIFO && f && !strcmp(f, "1")) {
 		errno = EPERM;

@@ -3,6 +3,7 @@
  * selection formats, shell quoting, fault injection for tests. */
 #define _GNU_SOURCE
 #include "tune.h"
+#include "testhook.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -148,7 +149,7 @@ bool tune_is_kernel_file(const struct tune_cfg *c, const char *path)
 
 static bool fault_eio(const char *path)
 {
-	const char *list = getenv("RTBPF_FAULT_EIO");
+	const char *list = test_getenv("RTBPF_FAULT_EIO");
 	size_t n = strlen(path);
 
 	while (list && *list) {
@@ -546,7 +547,7 @@ static unsigned int partial_n, staged_n;
 void tune_fault_point(const char *what)
 {
 	static unsigned int journal_n, write_n;
-	const char *f = getenv("RTBPF_FAULT");
+	const char *f = test_getenv("RTBPF_FAULT");
 	unsigned int *cnt;
 	size_t wl = strlen(what);
 
