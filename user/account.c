@@ -182,17 +182,32 @@ void account_fini(struct account *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static bool caps_left(void)
+static int caps_read(struct __user_cap_data_struct d[2])
 {
 	struct __user_cap_header_struct h = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
+
+	return syscall(SYS_capget, &h, d) ? -errno : 0;
+}
+
+static bool caps_left(void)
+{
 	struct __user_cap_data_struct d[2] = {};
 
-	if (syscall(SYS_capget, &h, d))
+	if (caps_read(d))
 		return true;
 	return d[0].effective || d[1].effective || d[0].permitted ||
 	       d[1].permitted;
+}
+
+bool account_has_cap(int cap)
+{
+	struct __user_cap_data_struct d[2] = {};
+
+	if (cap < 0 || cap >= 64 || caps_read(d))
+		return false;
+	return d[cap / 32].effective >> (cap % 32) & 1;
 }
 
 int account_become(const struct account *a, char *err, size_t errlen)

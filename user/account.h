@@ -11,6 +11,7 @@
 #ifndef RTBPF_ACCOUNT_H
 #define RTBPF_ACCOUNT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -32,6 +33,8 @@ struct account {
 int account_lookup(struct account *a, const char *spec, const char *root,
 		   char *err, size_t errlen);
 void account_fini(struct account *a);
+/* Is capability cap (CAP_*) in this process's effective set? */
+bool account_has_cap(int cap);
 
 /*
  * Becomes a->uid: setgroups, setresgid, setresuid, in that order (needs

@@ -32,15 +32,20 @@ N=2000
 local_gap=
 # jq FIELD of a JSON text
 f() { jq -r "$1" <<<"$2"; }
+# jiffies CPU 1 spent busy and in all, from /proc/stat: "busy total"
+cpu1_ticks() { awk '$1 == "cpu1" { t = 0; for (i = 2; i <= 9; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
 
 run_case() { # local|remote
 	local kind=$1 waker=0
 	[ "$kind" = local ] && waker=1
+	local t0 t1
+	t0=$(cpu1_ticks)
 	gen_ready pingpong --via futex --count "$N" --waker-cpu "$waker" --sleeper-cpu 1
 	# the monitor itself stays off the sleeper's CPU
 	watch_gen INT --tid "$sleeper" --housekeeping-cpu 0 --json --interval 250ms
 	jq -e -s 'map(select(.type=="header"))[0] | .schema == 2 and .wait_start == "sched_waking"' \
 		"$T/mon.out" >/dev/null || fail "$kind: header lacks schema 2 / wait_start"
+	t1=$(cpu1_ticks)
 	local user bpf
 	user=$(tail -n 1 "$T/gen.out")
 	bpf=$(jq -c 'select(.type=="summary") | .cpus[] | select(.cpu==1)' "$T/mon.out")
@@ -92,7 +97,16 @@ run_case() { # local|remote
 	ridle=$(f .remote_idle_wakeups "$bpf"); noipi=$(f .remote_idle_wakeups_no_ipi "$bpf")
 	vidle=$(jq '[(.noise.vectors // [])[] | select(.name == "RES" or .name == "CAL1") | .idle] | add // 0' <<<"$bpf")
 	echo "remote: $ridle wakes of the idle CPU from CPU 0, $noipi without an IPI; $vidle IPI vectors in idle"
-	[ "$ridle" -ge $((dn * 8 / 10)) ] || fail "remote: only $ridle of $dn wakeups found CPU 1 idle"
+	# CPU 1 idles between rounds unless other load shares it: the count of
+	# wakes that found it idle is checked only when it was mostly idle
+	local busy
+	busy=$(awk -v a="$t0" -v b="$t1" 'BEGIN { split(a, x, " "); split(b, y, " "); d = y[2] - x[2]; print (d > 0 ? int(100 * (y[1] - x[1]) / d) : 100) }')
+	echo "remote: CPU 1 busy $busy % of the run"
+	if [ "$busy" -le 30 ]; then
+		[ "$ridle" -ge $((dn * 8 / 10)) ] || fail "remote: only $ridle of $dn wakeups found CPU 1 idle (busy $busy % of the run)"
+	else
+		echo "remote: (other load): the share of wakes that found CPU 1 idle is not checked"
+	fi
 	[ $((vidle * 10)) -ge $(((ridle - noipi) * 9)) ] ||
 		fail "remote: $vidle IPI vectors hit the idle CPU for $((ridle - noipi)) wakes that needed one"
 	# and not many more (other IPIs to CPU 1 meanwhile are few): a wake

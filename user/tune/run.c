@@ -32,6 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <linux/capability.h>
 
 #include <rtbpf/rt.h>
 
@@ -125,8 +126,8 @@ static int parse_int(const char *s, long min, long max, int *out)
  * step an error. 0 or -1 (logged).
  */
 static int apply_rt(const char *cmd, const struct cpuset *cpus,
-		    const struct cpuset *nodes, bool mlock, int policy,
-		    int prio, int nice_v)
+		    const struct cpuset *nodes, bool mlock, bool as_user,
+		    int policy, int prio, int nice_v)
 {
 	static const char *const hints[RTBPF_RT_NSTEPS] = {
 		[RTBPF_RT_POLICY] =
@@ -178,10 +179,14 @@ static int apply_rt(const char *cmd, const struct cpuset *cpus,
 				rl.rlim_cur = rl.rlim_max;
 				setrlimit(RLIMIT_MEMLOCK, &rl);
 			}
-			log_warn("run: RLIMIT_MEMLOCK stays at %llu bytes "
-				 "(raising it needs CAP_SYS_RESOURCE); "
-				 "mlockall may fail",
-				 (unsigned long long)rl.rlim_cur);
+			/* it binds only without CAP_IPC_LOCK, which
+			 * --user gives up */
+			if (as_user || !account_has_cap(CAP_IPC_LOCK))
+				log_warn(
+					"run: RLIMIT_MEMLOCK stays at %llu bytes "
+					"(raising it needs CAP_SYS_RESOURCE); "
+					"mlockall may fail",
+					(unsigned long long)rl.rlim_cur);
 		}
 	}
 	for (int st = 0; st < RTBPF_RT_NSTEPS; st++) {
@@ -334,7 +339,8 @@ int cmd_run(int argc, char **argv)
 		run_mlock_watch(preload);
 	}
 	if (apply_rt(argv[optind], has_cpus ? &cpus : NULL,
-		     has_nodes ? &nodes : NULL, mlock, policy, prio, nice_v))
+		     has_nodes ? &nodes : NULL, mlock, user != NULL, policy,
+		     prio, nice_v))
 		goto cleanup;
 	if (user) {
 		if (account_become(&acct, err, sizeof(err))) {
