@@ -19,18 +19,21 @@
  * lock as an unprivileged user too.
  * Affinity, NUMA policy, scheduling and nice go through rtbpf_rt_setup()
  * (<rtbpf/rt.h>), the same steps a program can take in-process; then
- * setrlimit; then --user switches to the account (account.h: setgroups,
- * setresgid, setresuid, checked) while the steps that need root are done;
- * then execvp.
+ * setrlimit; then --user gives up the controlling terminal (CMD could
+ * otherwise type into root's shell with TIOCSTI) and switches to the
+ * account (account.h: setgroups, setresgid, setresuid, checked) once the
+ * steps that need root are done; then execvp.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <linux/capability.h>
 
@@ -116,6 +119,43 @@ static int parse_int(const char *s, long min, long max, int *out)
 		return -EINVAL;
 	*out = (int)v;
 	return 0;
+}
+
+/*
+ * Before --user: give up the controlling terminal. CMD keeps fds 0-2 on
+ * root's terminal, and with it as its controlling terminal it could push
+ * input into root's shell (TIOCSTI, where dev.tty.legacy_tiocsti allows
+ * it); without, that needs CAP_SYS_ADMIN, and the terminal, owned by the
+ * session that holds it, cannot become CMD's own. The foreground process
+ * group, Ctrl-C included, is unchanged. A session leader cannot give it up
+ * without hanging up its session: refused. 0 or -errno (err set).
+ */
+static int drop_ctty(char *err, size_t errlen)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int ret = 0;
+
+	if (fd < 0)
+		return 0; /* none */
+	if (getsid(0) == getpid()) {
+		snprintf(err, errlen,
+			 "rtbpf leads the session of its terminal, which "
+			 "CMD could type into; start it from a shell or "
+			 "under setsid -w");
+		ret = -EPERM;
+	} else if (ioctl(fd, TIOCNOTTY)) {
+		ret = -errno;
+		snprintf(err, errlen, "giving up the terminal (TIOCNOTTY): %s",
+			 strerror(errno));
+	}
+	close(fd);
+	if (!ret &&
+	    (fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) >= 0) {
+		close(fd);
+		snprintf(err, errlen, "the terminal is still controlling");
+		ret = -EPERM;
+	}
+	return ret;
 }
 
 /*
@@ -343,7 +383,8 @@ int cmd_run(int argc, char **argv)
 		     prio, nice_v))
 		goto cleanup;
 	if (user) {
-		if (account_become(&acct, err, sizeof(err))) {
+		if (drop_ctty(err, sizeof(err)) ||
+		    account_become(&acct, err, sizeof(err))) {
 			log_err("run: --user %s: %s; CMD not started", user,
 				err);
 			goto cleanup;
