@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Once attached, the monitor runs with no capability (privs.h): while it
 # runs, /proc/PID/status of the monitor shows CapEff, CapPrm, CapInh,
-# CapAmb and CapBnd empty and NoNewPrivs 1. (On kernels before 6.5 with
+# CapAmb and CapBnd empty, NoNewPrivs 1, and every uid and gid nobody's,
+# with no supplementary group (root without capabilities still owns
+# root's files). (On kernels before 6.5 with
 # kernel.unprivileged_bpf_disabled set, bpf() on a map fd may need CAP_BPF:
 # there CAP_BPF alone is accepted in CapEff and CapPrm.) The monitor must
 # still work without them: wakegen, run as nobody, wakes its sleeper N
@@ -57,8 +59,14 @@ esac
 [ "$(status "$mon_pid" CapAmb)" = 0000000000000000 ] || fail "CapAmb $(status "$mon_pid" CapAmb)"
 [ "$(status "$mon_pid" CapBnd)" = "$eff" ] || fail "CapBnd $(status "$mon_pid" CapBnd), want $eff"
 [ "$(status "$mon_pid" NoNewPrivs)" = 1 ] || fail "NoNewPrivs $(status "$mon_pid" NoNewPrivs)"
+# all_ids PID KEY: the four ids of a Uid:/Gid: line if equal, else the line
+all_ids() { awk -v k="$2:" '$1 == k { print ($2 == $3 && $3 == $4 && $4 == $5) ? $2 : $0 }' "/proc/$1/status"; }
+[ "$(all_ids "$mon_pid" Uid)" = "$(id -u nobody)" ] || fail "monitor uids: $(all_ids "$mon_pid" Uid), want all nobody's"
+[ "$(all_ids "$mon_pid" Gid)" = "$(id -g nobody)" ] || fail "monitor gids: $(all_ids "$mon_pid" Gid), want all nobody's"
+[ "$(awk '$1 == "Groups:" { print NF - 1 }' "/proc/$mon_pid/status")" = 0 ] ||
+	fail "monitor keeps supplementary groups: $(grep Groups: "/proc/$mon_pid/status")"
 grep -q "capabilities dropped; kept: " "$T/mon.err" || fail "no message on what was kept"
-ok "monitor after attach: CapEff=CapPrm=CapBnd=$eff, NoNewPrivs 1 ($(grep -o 'kept: .*' "$T/mon.err"))"
+ok "monitor after attach: uid/gid nobody, CapEff=CapPrm=CapBnd=$eff, NoNewPrivs 1 ($(grep -o 'kept: .*' "$T/mon.err"))"
 
 touch "$T/go"
 wait "$gen_pid" || fail "wakegen failed: $(cat "$T/gen.err")"

@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <grp.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
+#include "account.h"
 #include "log.h"
 
 #define BIT(cap) (1ULL << (cap))
@@ -72,6 +74,36 @@ static int probe_needs_cap(int map_fd, uint64_t prm, bool *need)
 	return 0;
 }
 
+/*
+ * Root without capabilities still owns root's files and may signal root's
+ * processes: become nobody (from /etc/passwd, else 65534), keeping the
+ * permitted set through the switch (PR_SET_KEEPCAPS) for what follows.
+ * Only when running as root: another user has nothing to give up here.
+ */
+static int become_nobody(void)
+{
+	struct account a;
+	uid_t uid = 65534, ru, eu, su;
+	gid_t gid = 65534;
+	char why[256];
+
+	if (geteuid())
+		return 0;
+	if (!account_lookup(&a, "nobody", "/", why, sizeof(why))) {
+		uid = a.uid;
+		gid = a.gid;
+		account_fini(&a);
+	}
+	if (!uid)
+		return -EINVAL;
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) || setgroups(0, NULL) ||
+	    setresgid(gid, gid, gid) || setresuid(uid, uid, uid))
+		return -errno;
+	if (getresuid(&ru, &eu, &su) || ru != uid || eu != uid || su != uid)
+		return -EPERM;
+	return prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) ? -errno : 0;
+}
+
 int monitor_drop_privs(int map_fd, uint64_t *kept)
 {
 	uint64_t eff, prm;
@@ -103,14 +135,20 @@ int monitor_drop_privs(int map_fd, uint64_t *kept)
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) &&
 	    errno != EINVAL)
 		return -errno;
-	err = caps_set(*kept, *kept);
+	/* the switch needs CAP_SETUID and CAP_SETGID effective again */
+	err = caps_set(prm, prm);
+	if (!err)
+		err = become_nobody();
+	if (!err)
+		err = caps_set(*kept, *kept);
 	if (!err)
 		err = caps_get(&eff, &prm);
 	if (err)
 		return err;
 	if (eff != *kept || prm != *kept)
 		return -EPERM;
-	log_info("monitor: capabilities dropped; kept: %s",
+	log_info("monitor: now uid %u, capabilities dropped; kept: %s",
+		 (unsigned int)geteuid(),
 		 !*kept		       ? "none" :
 		 *kept == BIT(CAP_BPF) ? "CAP_BPF (bpf() on map fds needs it "
 					 "on this kernel)" :

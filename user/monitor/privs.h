@@ -20,7 +20,9 @@
 #include <stdint.h>
 
 /*
- * Sets PR_SET_NO_NEW_PRIVS, then drops every capability from the
+ * Sets PR_SET_NO_NEW_PRIVS, becomes nobody when it runs as root (uids,
+ * gids, no supplementary groups: root without capabilities still owns
+ * root's files), then drops every capability from the
  * effective, permitted, inheritable, ambient and bounding sets but those
  * the loop needs: none, or CAP_BPF (else CAP_SYS_ADMIN) when a map
  * lookup on map_fd, tried with the effective set emptied, is refused with
