@@ -146,11 +146,11 @@ static void warn_unlocked(pid_t pid, const char *exe, const char *preload)
 
 static void watch(int pidfd, int sync, pid_t pid, const char *preload)
 {
-	char exe[PATH_MAX] = "", cur[PATH_MAX] = "", link[64];
-	unsigned long long start, stack, cur_stack = 0;
+	char exe[PATH_MAX] = "", cur[PATH_MAX] = "", again[PATH_MAX], link[64];
+	unsigned long long start, stack, stack2, cur_stack = 0;
 	long long t0, since = 0, kb;
 	bool judged = true;
-	ssize_t n;
+	ssize_t n, n2;
 	char c;
 
 	/* EOF when run execs CMD (the write end is close-on-exec) */
@@ -161,20 +161,30 @@ static void watch(int pidfd, int sync, pid_t pid, const char *preload)
 	for (;;) {
 		if (exited(pidfd, 20))
 			return;
-		kb = vmlck_kb(pid);
+		/* the image, its VmLck, the image again: a sample taken
+		 * across an exec would judge the new image by the old one's
+		 * lock, so it is dropped */
 		snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
 		n = readlink(link, cur, sizeof(cur) - 1);
-		if (kb < 0 || n < 0 || proc_stat_fields(pid, &start, &stack))
+		if (n < 0 || proc_stat_fields(pid, &start, &stack))
 			continue; /* exiting: the pidfd says so next */
 		cur[n] = '\0';
+		kb = vmlck_kb(pid);
+		n2 = readlink(link, again, sizeof(again) - 1);
+		if (kb < 0 || n2 != n || proc_stat_fields(pid, &start, &stack2))
+			continue;
+		again[n2] = '\0';
+		if (stack2 != stack || strcmp(again, cur))
+			continue;
 		/* all read while pid was still ours */
 		if (exited(pidfd, 0))
 			return;
 		if (stack != cur_stack || strcmp(cur, exe)) {
-			/* a new image: judged RUN_MLOCK_SETTLE_MS after */
+			/* a new image: judged RUN_MLOCK_SETTLE_MS after, and
+			 * watched RUN_MLOCK_WATCH_MS from its exec */
 			cur_stack = stack;
 			memcpy(exe, cur, (size_t)n + 1);
-			since = now_ms();
+			since = t0 = now_ms();
 			judged = false;
 		}
 		if (!judged && kb > 0) {

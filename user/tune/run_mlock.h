@@ -18,7 +18,7 @@ int run_mlock_env(const char *preload);
 /*
  * Forks a watcher (double fork: it is not CMD's child and holds none of
  * CMD's fds but stderr) that waits for this process to exec, then checks
- * every image it runs during the first RUN_MLOCK_WATCH_MS: one still
+ * every image it runs until RUN_MLOCK_WATCH_MS pass without an exec: one still
  * without locked memory (VmLck 0 kB) RUN_MLOCK_SETTLE_MS after its exec
  * gets a warning naming the pid, the executable and the reason. It stops
  * when the process exits (pidfd, so a reused pid is never read). Call
