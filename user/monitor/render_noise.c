@@ -202,23 +202,30 @@ static void waker_comm(struct spike_report *r)
 
 		if (p->kind != SPIKE_DELIVERY || !p->id)
 			continue;
+		size_t n = 0;
+
 		snprintf(path, sizeof(path), "/proc/%u/comm", p->id);
 		f = fopen(path, "re");
-		if (!f || !fgets(p->comm, sizeof(p->comm), f))
-			snprintf(p->comm, sizeof(p->comm), "?");
-		if (f)
+		memset(p->comm, 0, sizeof(p->comm));
+		if (f) {
+			n = fread(p->comm, 1, sizeof(p->comm) - 1, f);
 			fclose(f);
-		/* raw: task_name_text() makes it safe for a terminal */
-		p->comm[strcspn(p->comm, "\n")] = '\0';
+		}
+		/* the kernel ends it with one '\n'; a name may hold others.
+		 * Raw: task_name_text() makes it safe for a terminal */
+		if (n && p->comm[n - 1] == '\n')
+			p->comm[--n] = '\0';
+		if (!n)
+			snprintf(p->comm, sizeof(p->comm), "?");
 	}
 }
 
 static void part_label(struct monitor *m, const struct spike_part *p, char *buf,
 		       size_t len)
 {
-	char name[16], irq[17];
+	char name[TEXT_ESC_SIZE(16)], irq[17];
 
-	/* escaped and cut to the width of a plain name */
+	/* escaped whole: two names never look the same */
 	task_name_text(name, sizeof(name), p->comm, sizeof(p->comm));
 	switch (p->kind) {
 	case SPIKE_TASK:
@@ -341,10 +348,11 @@ void render_spike(struct monitor *m, const struct spike_event *ev)
 		(ev->run_at - m->start_ns) / 1e9);
 	for (unsigned int i = 0; i < r->nparts && i < (m->live ? 4u : 8u);
 	     i++) {
-		char label[48];
+		char label[160];
 
+		/* never cut: a name escaped long widens its line */
 		part_label(m, &r->parts[i], label, sizeof(label));
-		fprintf(f, "  %-42.42s %10.1f us %5.1f%%\n", label,
+		fprintf(f, "  %-42s %10.1f us %5.1f%%\n", label,
 			r->parts[i].ns / 1e3,
 			r->latency_ns ? 100.0 * r->parts[i].ns / r->latency_ns :
 					0);
