@@ -92,8 +92,10 @@ struct tune_cfg {
 /* ROOT + path into buf (PATH_MAX). */
 const char *tune_path(const struct tune_cfg *c, const char *path, char *buf);
 /* open(2) of a target path; under --root resolved inside ROOT (openat2
- * RESOLVE_IN_ROOT: "..", absolute and magic symlinks never lead out; before
- * 5.6 no symlink or ".." is followed at all). fd or -1 + errno. */
+ * RESOLVE_IN_ROOT: "..", absolute and magic symlinks never lead out; where
+ * openat2 fails with ENOSYS, EPERM or EINVAL a walk resolves the same way:
+ * links followed re-rooted, ".." clamped, 40 links at most). fd or -1 +
+ * errno. */
 int tune_open(const struct tune_cfg *c, const char *path, int flags,
 	      mode_t mode);
 /* Creates a file that did not exist with exactly val (mode 0644): written
