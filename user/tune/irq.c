@@ -141,7 +141,6 @@ static int add_effective(const struct tune_cfg *c, struct item_list *l,
 int irq_plan(const struct tune_cfg *c, struct item_list *l)
 {
 	unsigned int *irqs = NULL, n = 0, cap = 0;
-	char full[PATH_MAX];
 	struct dirent *de;
 	DIR *d = NULL;
 	int err = 0;
@@ -155,10 +154,10 @@ int irq_plan(const struct tune_cfg *c, struct item_list *l)
 			    "/proc/irq/default_smp_affinity", false);
 	if (err)
 		goto cleanup;
-	d = opendir(tune_path(c, "/proc/irq", full));
+	d = tune_opendir(c, "/proc/irq");
 	if (!d) {
 		err = -errno;
-		log_err("%s: irq: opendir %s: %s", c->cmd, full,
+		log_err("%s: irq: opendir %s/proc/irq: %s", c->cmd, c->root,
 			strerror(-err));
 		goto cleanup;
 	}

@@ -251,9 +251,41 @@ int tune_read(const struct tune_cfg *c, const char *path, char *buf, size_t len)
 
 bool tune_exists(const struct tune_cfg *c, const char *path)
 {
-	char full[PATH_MAX];
+	int fd;
 
-	return access(tune_path(c, path, full), F_OK) == 0;
+	if (!c->root[0])
+		return access(path, F_OK) == 0;
+	fd = tune_open(c, path, O_PATH, 0);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+FILE *tune_fopen(const struct tune_cfg *c, const char *path)
+{
+	int fd = tune_open(c, path, O_RDONLY, 0);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "re");
+	if (!f)
+		close_keep_errno(fd);
+	return f;
+}
+
+DIR *tune_opendir(const struct tune_cfg *c, const char *path)
+{
+	int fd = tune_open(c, path, O_RDONLY | O_DIRECTORY, 0);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d)
+		close_keep_errno(fd);
+	return d;
 }
 
 static bool fd_is_kernel(int fd)
