@@ -189,6 +189,52 @@ for mode in $modes; do
 	done
 done
 
+# The unmovable-IRQ list lives beside the journal, in the state directory
+# as resolved inside the root: with ROOT/var/lib a symlink out of the root
+# (to a host directory that has an rtbpf/ of its own), an IRQ the kernel
+# refuses (EIO) is listed inside the root, never outside, check reads that
+# list, and revert removes it. Then a list rtbpf cannot have written (a
+# FIFO, group-writable) is ignored, with a warning; check never blocks.
+for mode in $modes; do
+	what="$mode: var/lib -> $tmp/outside"
+	rm -rf "$root" "$tmp/outside" && cp -a "$tmp/orig" "$root"
+	mkdir -p "$tmp/outside/rtbpf" "$root$tmp/outside"
+	rmdir "$root/var/lib"
+	ln -s "$tmp/outside" "$root/var/lib"
+	rc=0
+	RTBPF_FAULT_EIO=/proc/irq/0/smp_affinity under "$mode" "$RTBPF_HOOKED" apply -P ultra \
+		--root "$root" --cpus 2-3 >"$tmp/out" 2>"$tmp/err" || rc=$?
+	[ "$rc" -eq 0 ] || fail "$what: apply exited $rc: $(cat "$tmp/err")"
+	[ ! -s "$tmp/err" ] || fail "$what: apply said: $(cat "$tmp/err")"
+	[ -z "$(ls -A "$tmp/outside/rtbpf")" ] || fail "$what: apply wrote outside the root: $(ls "$tmp/outside/rtbpf")"
+	[ "$(cat "$root$tmp/outside/rtbpf/unmovable")" = /proc/irq/0/smp_affinity ] ||
+		fail "$what: no unmovable list inside the root"
+	rc=0
+	under "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only irq >"$tmp/out" 2>&1 || rc=$?
+	[ "$rc" -eq 0 ] || fail "$what: check exited $rc: $(cat "$tmp/out")"
+	grep -Eq '^WARN +irq +irq 0 ' "$tmp/out" || fail "$what: irq 0 not unmovable: $(cat "$tmp/out")"
+	for kind in fifo mode; do
+		mv "$root$tmp/outside/rtbpf/unmovable" "$tmp/unmovable"
+		if [ "$kind" = fifo ]; then
+			mkfifo -m 0644 "$root$tmp/outside/rtbpf/unmovable"
+		else
+			cp -p "$tmp/unmovable" "$root$tmp/outside/rtbpf/unmovable"
+			chmod 0664 "$root$tmp/outside/rtbpf/unmovable"
+		fi
+		rc=0
+		timeout 20 "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only irq >"$tmp/out" 2>"$tmp/err" || rc=$?
+		[ "$rc" -eq 3 ] || fail "$what: $kind list: check exited $rc"
+		grep -Eq '^FAIL +irq +irq 0 ' "$tmp/out" || fail "$what: $kind list was believed"
+		grep -q "unmovable is not a regular file owned by root and closed to group and others; unmovable list ignored" "$tmp/err" ||
+			fail "$what: $kind list: $(cat "$tmp/err")"
+		rm "$root$tmp/outside/rtbpf/unmovable"
+		mv "$tmp/unmovable" "$root$tmp/outside/rtbpf/unmovable"
+	done
+	under "$mode" "$RTBPF" revert --root "$root" >/dev/null || fail "$what: revert failed"
+	[ ! -e "$root$tmp/outside/rtbpf/unmovable" ] || fail "$what: revert left the unmovable list"
+	[ -z "$(ls -A "$tmp/outside/rtbpf")" ] || fail "$what: revert wrote outside the root"
+done
+
 # Without openat2 a plain tree applies and reverts as with it.
 for mode in $modes; do
 	[ "$mode" != openat2 ] || continue
