@@ -5,7 +5,8 @@
 # host path (absolute, or up through ../) reads the copy under ROOT, never
 # the host's file, so no plan is based on host files. The same with openat2
 # refused (a kernel before 5.6: ENOSYS; a container's seccomp filter: EPERM
-# or ENOSYS): the fallback walk follows in-root links like RESOLVE_IN_ROOT.
+# or ENOSYS): the fallback walk follows in-root links like RESOLVE_IN_ROOT,
+# up to the same 40 links.
 # Fake root only.
 set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
@@ -110,6 +111,25 @@ for mode in $modes; do
 	run "$mode" "$RTBPF" apply -P ultra --root "$root" --cpus 2-3 --only sysctl >/dev/null ||
 		fail "$mode: apply beside a link loop failed"
 	run "$mode" "$RTBPF" revert --root "$root" >/dev/null || fail "$mode: revert failed"
+
+	# The kernel's limit: 40 links in one resolution resolve, 41 are ELOOP.
+	for n in 40 41; do
+		rm -rf "$root" && make_tree "$root"
+		mv "$root/proc/irq" "$root/proc/l0"
+		for ((i = 1; i < n; i++)); do
+			ln -s "l$((i - 1))" "$root/proc/l$i"
+		done
+		ln -s "/proc/l$((n - 1))" "$root/proc/irq"
+		rc=0
+		run "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only irq \
+			>"$tmp/out" 2>"$tmp/err" || rc=$?
+		if [ "$n" = 40 ]; then
+			grep -Eq 'irq 25 +want' "$tmp/out" || fail "$mode: 40 links: rc $rc: $(cat "$tmp/err")"
+		else
+			grep -q 'irq: .*/proc/irq missing; stage skipped' "$tmp/err" ||
+				fail "$mode: 41 links: rc $rc: $(cat "$tmp/err")"
+		fi
+	done
 
 	# apply + revert through in-root links of every kind: relative, absolute,
 	# with "..", and a chain; the tree comes back byte for byte.
