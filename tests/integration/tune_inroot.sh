@@ -52,7 +52,9 @@ link_out() {
 }
 
 # The host side holds what a plan must never see.
-mkdir -p "$host/limits.d" "$host/task/999" "$host/irq/77"
+mkdir -p "$host/limits.d" "$host/task/999" "$host/irq/77" "$host/cpu"
+printf '0-1\n' >"$host/cpu/possible" # --cpus 2-3 would not exist
+cp "$host/cpu/possible" "$host/cpu/online"
 printf '@realtime - rtprio 99\n@realtime - memlock unlimited\n' >"$host/limits.d/50-host.conf"
 printf 'root:x:0:\nrealtime:x:999:hostuser\n' >"$host/group"
 cp -a "$host/irq/77" "$host/irq/78" # a directory listing differs
@@ -69,6 +71,7 @@ for mode in $modes; do
 		link_out /etc/group "$host/group" "$how"
 		link_out /proc/irq "$host/irq" "$how"
 		link_out /proc/500/task "$host/task" "$how"
+		link_out /sys/devices/system/cpu "$host/cpu" "$how"
 		rc=0
 		run "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 \
 			--only limits,irq,threads >"$tmp/out" 2>"$tmp/err" || rc=$?

@@ -104,6 +104,9 @@ int tune_open(const struct tune_cfg *c, const char *path, int flags,
 /* fopen(path, "re") / opendir(path) through tune_open(); NULL + errno. */
 FILE *tune_fopen(const struct tune_cfg *c, const char *path);
 DIR *tune_opendir(const struct tune_cfg *c, const char *path);
+/* sysinfo_read_cpulist() of a target path; 0 or -errno. */
+int tune_read_cpulist(const struct tune_cfg *c, const char *path,
+		      struct cpuset *out);
 /* Creates a file that did not exist with exactly val (mode 0644): written
  * to a temp file, fsynced, renamed with RENAME_NOREPLACE, dir fsynced;
  * -EEXIST when it exists. */

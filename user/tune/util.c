@@ -3,6 +3,7 @@
  * selection formats, shell quoting, fault injection for tests. */
 #define _GNU_SOURCE
 #include "tune.h"
+#include "sysinfo.h"
 #include "testhook.h"
 
 #include <ctype.h>
@@ -260,6 +261,14 @@ bool tune_exists(const struct tune_cfg *c, const char *path)
 		return false;
 	close(fd);
 	return true;
+}
+
+int tune_read_cpulist(const struct tune_cfg *c, const char *path,
+		      struct cpuset *out)
+{
+	FILE *f = tune_fopen(c, path);
+
+	return f ? sysinfo_fread_cpulist(f, out) : -errno;
 }
 
 FILE *tune_fopen(const struct tune_cfg *c, const char *path)
