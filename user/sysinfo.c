@@ -17,16 +17,19 @@
 
 int sysinfo_read_cpulist(const char *path, struct cpuset *out)
 {
+	FILE *f = fopen(path, "re");
+
+	return f ? sysinfo_fread_cpulist(f, out) : -errno;
+}
+
+int sysinfo_fread_cpulist(FILE *f, struct cpuset *out)
+{
 	char *buf = NULL, err[128];
 	size_t cap = 0;
 	ssize_t n;
 	int ret;
-	FILE *f;
 
 	/* the whole file, however long the list (8192 CPUs: ~20 KiB) */
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
 	n = getdelim(&buf, &cap, '\0', f);
 	ret = n < 0 && ferror(f) ? -EIO : 0;
 	fclose(f);

@@ -4,6 +4,7 @@
 #define RTBPF_SYSINFO_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "parse.h"
 
@@ -25,6 +26,8 @@ const char *sysinfo_btf_path(void);
 
 /* Reads a kernel CPU-list file ("0-3,5\n"); an empty file is an empty set. */
 int sysinfo_read_cpulist(const char *path, struct cpuset *out);
+/* The same from an open file, which it closes. */
+int sysinfo_fread_cpulist(FILE *f, struct cpuset *out);
 /* kernel.pid_max (/proc/sys/kernel/pid_max), clamped to 4194304 (the
  * kernel's own limit); 32768 (its default) when unreadable. */
 unsigned int sysinfo_pid_max(void);

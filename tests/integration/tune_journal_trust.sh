@@ -8,7 +8,7 @@
 # Each time revert (and apply) must exit 1 naming the reason, and the
 # whole tree, state file included, must be byte-identical afterwards (mode
 # and owner too). Then a symlink in a record's directories that points out
-# of the root: revert stays inside it.
+# of the root: revert stays inside it, with openat2 and without.
 set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
@@ -140,50 +140,109 @@ mv "$sd" "$tmp/rtbpf.real"
 ln -s "$tmp/rtbpf.real" "$sd"
 refused "symlinked state dir" "state directory $sd is a symlink"
 
-# A symlink in a recorded file's directories that leads out of the root:
-# resolved inside the root, so the file outside is never written.
-fresh
-mkdir -p "$tmp/outside"
-cp "$root/etc/default/irqbalance" "$tmp/outside/irqbalance"
-echo 'outside: keep' >>"$tmp/outside/irqbalance"
-cp -a "$tmp/outside" "$tmp/outside.orig"
-mv "$root/etc/default" "$root/etc/default.real"
-ln -s "$tmp/outside" "$root/etc/default"
-"$RTBPF" revert --root "$root" >"$tmp/out" 2>"$tmp/err" || true
-diff -r "$tmp/outside" "$tmp/outside.orig" >/dev/null || fail "revert wrote outside the root through an absolute symlink"
-ln -sfn ../../../../../../../../"$tmp/outside" "$root/etc/default"
-"$RTBPF" revert --root "$root" >"$tmp/out" 2>"$tmp/err" || true
-diff -r "$tmp/outside" "$tmp/outside.orig" >/dev/null || fail "revert wrote outside the root through a ../ symlink"
-
-# Without openat2 (a kernel before 5.6, made so by a seccomp filter) the
-# fallback walk follows no symlink at all under the root: apply and revert
-# work on a plain tree, and a symlinked directory is refused even when it
-# points inside the root (openat2 would follow that one).
 noat2=${RTBPF_BUILD:-build}/tests/no_openat2
+modes=openat2
 if [ -x "$noat2" ]; then
-	rm -rf "$root" && cp -a "$tmp/orig" "$root"
-	"$noat2" "$RTBPF" apply -P ultra --root "$root" --cpus 2-3 >/dev/null
-	"$noat2" "$RTBPF" revert --root "$root" >/dev/null
-	same_tree "$root" "$tmp/orig" || fail "without openat2: apply + revert: tree differs"
-	for target in default.real "$tmp/outside"; do
-		fresh
-		cp -a "$tmp/outside.orig/." "$tmp/outside/"
-		mv "$root/etc/default" "$root/etc/default.real"
-		cp -a "$root/etc/default.real" "$tmp/default.applied"
-		ln -s "$target" "$root/etc/default"
-		rc=0
-		"$noat2" "$RTBPF" revert --root "$root" >/dev/null 2>"$tmp/err" || rc=$?
-		[ "$rc" -eq 1 ] || fail "without openat2: symlink to $target: revert exited $rc"
-		grep -q 'irqbalance: Not a directory' "$tmp/err" ||
-			fail "without openat2: symlink to $target: $(cat "$tmp/err")"
-		diff -r "$root/etc/default.real" "$tmp/default.applied" >/dev/null ||
-			fail "without openat2: followed the symlink to $target"
-		diff -r "$tmp/outside" "$tmp/outside.orig" >/dev/null ||
-			fail "without openat2: wrote outside the root"
-		rm -rf "$tmp/default.applied"
-	done
+	modes="openat2 ENOSYS EPERM"
 else
 	echo "note: $noat2 not built; fallback walk not tested"
 fi
+# under MODE CMD...: CMD with openat2, or with openat2 refused with MODE
+# (a kernel before 5.6: ENOSYS; a container's seccomp filter: EPERM).
+under() {
+	local mode=$1
+	shift
+	if [ "$mode" = openat2 ]; then
+		"$@"
+	else
+		"$noat2" -e "$mode" "$@"
+	fi
+}
+
+# A symlink in a recorded file's directories that leads out of the root,
+# absolute or up through ../: resolved inside the root (re-rooted, ".."
+# clamped), by openat2 and by the fallback walk alike. The file outside
+# holds exactly what apply wrote, what revert checks before restoring, so
+# a resolver that escaped the root WOULD restore it there; the copy at the
+# link's re-rooted target is the one revert must restore.
+up=$(printf '../%.0s' 1 2 3 4 5 6 7 8 9 10 11 12)
+for mode in $modes; do
+	for target in "$tmp/outside" "$up${tmp#/}/outside"; do
+		what="$mode: etc/default -> $target"
+		fresh
+		rm -rf "$tmp/outside" "$tmp/outside.orig"
+		mkdir -p "$tmp/outside" "$root$tmp/outside"
+		cp "$root/etc/default/irqbalance" "$tmp/outside/irqbalance"
+		cp "$root/etc/default/irqbalance" "$root$tmp/outside/irqbalance"
+		cp -a "$tmp/outside" "$tmp/outside.orig"
+		mv "$root/etc/default" "$root/etc/default.real"
+		ln -s "$target" "$root/etc/default"
+		rc=0
+		under "$mode" "$RTBPF" revert --root "$root" >"$tmp/out" 2>"$tmp/err" || rc=$?
+		[ "$rc" -eq 0 ] || fail "$what: revert exited $rc: $(cat "$tmp/err")"
+		! grep -q 'changed by someone else' "$tmp/err" || fail "$what: $(cat "$tmp/err")"
+		diff -r "$tmp/outside" "$tmp/outside.orig" >/dev/null ||
+			fail "$what: revert wrote outside the root"
+		cmp -s "$root$tmp/outside/irqbalance" "$tmp/orig/etc/default/irqbalance" ||
+			fail "$what: revert did not restore the file inside the root"
+		[ ! -e "$st" ] || fail "$what: revert kept the state file"
+	done
+done
+
+# The unmovable-IRQ list lives beside the journal, in the state directory
+# as resolved inside the root: with ROOT/var/lib a symlink out of the root
+# (to a host directory that has an rtbpf/ of its own), an IRQ the kernel
+# refuses (EIO) is listed inside the root, never outside, check reads that
+# list, and revert removes it. Then a list rtbpf cannot have written (a
+# FIFO, group-writable) is ignored, with a warning; check never blocks.
+for mode in $modes; do
+	what="$mode: var/lib -> $tmp/outside"
+	rm -rf "$root" "$tmp/outside" && cp -a "$tmp/orig" "$root"
+	mkdir -p "$tmp/outside/rtbpf" "$root$tmp/outside"
+	rmdir "$root/var/lib"
+	ln -s "$tmp/outside" "$root/var/lib"
+	rc=0
+	RTBPF_FAULT_EIO=/proc/irq/0/smp_affinity under "$mode" "$RTBPF_HOOKED" apply -P ultra \
+		--root "$root" --cpus 2-3 >"$tmp/out" 2>"$tmp/err" || rc=$?
+	[ "$rc" -eq 0 ] || fail "$what: apply exited $rc: $(cat "$tmp/err")"
+	[ ! -s "$tmp/err" ] || fail "$what: apply said: $(cat "$tmp/err")"
+	[ -z "$(ls -A "$tmp/outside/rtbpf")" ] || fail "$what: apply wrote outside the root: $(ls "$tmp/outside/rtbpf")"
+	[ "$(cat "$root$tmp/outside/rtbpf/unmovable")" = /proc/irq/0/smp_affinity ] ||
+		fail "$what: no unmovable list inside the root"
+	rc=0
+	under "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only irq >"$tmp/out" 2>&1 || rc=$?
+	[ "$rc" -eq 0 ] || fail "$what: check exited $rc: $(cat "$tmp/out")"
+	grep -Eq '^WARN +irq +irq 0 ' "$tmp/out" || fail "$what: irq 0 not unmovable: $(cat "$tmp/out")"
+	for kind in fifo mode; do
+		mv "$root$tmp/outside/rtbpf/unmovable" "$tmp/unmovable"
+		if [ "$kind" = fifo ]; then
+			mkfifo -m 0644 "$root$tmp/outside/rtbpf/unmovable"
+		else
+			cp -p "$tmp/unmovable" "$root$tmp/outside/rtbpf/unmovable"
+			chmod 0664 "$root$tmp/outside/rtbpf/unmovable"
+		fi
+		rc=0
+		timeout 20 "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only irq >"$tmp/out" 2>"$tmp/err" || rc=$?
+		[ "$rc" -eq 3 ] || fail "$what: $kind list: check exited $rc"
+		grep -Eq '^FAIL +irq +irq 0 ' "$tmp/out" || fail "$what: $kind list was believed"
+		grep -q "unmovable is not a regular file owned by root and closed to group and others; unmovable list ignored" "$tmp/err" ||
+			fail "$what: $kind list: $(cat "$tmp/err")"
+		rm "$root$tmp/outside/rtbpf/unmovable"
+		mv "$tmp/unmovable" "$root$tmp/outside/rtbpf/unmovable"
+	done
+	under "$mode" "$RTBPF" revert --root "$root" >/dev/null || fail "$what: revert failed"
+	[ ! -e "$root$tmp/outside/rtbpf/unmovable" ] || fail "$what: revert left the unmovable list"
+	[ -z "$(ls -A "$tmp/outside/rtbpf")" ] || fail "$what: revert wrote outside the root"
+done
+
+# Without openat2 a plain tree applies and reverts as with it.
+for mode in $modes; do
+	[ "$mode" != openat2 ] || continue
+	rm -rf "$root" && cp -a "$tmp/orig" "$root"
+	under "$mode" "$RTBPF" apply -P ultra --root "$root" --cpus 2-3 >/dev/null
+	under "$mode" "$RTBPF" revert --root "$root" >/dev/null
+	same_tree "$root" "$tmp/orig" || fail "openat2 refused ($mode): apply + revert: tree differs"
+done
+
 [ "$bad" -eq 0 ] || fail "$bad refusals missing"
 echo "journal trust: ok"

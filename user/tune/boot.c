@@ -89,11 +89,11 @@ static bool covers(const struct tune_cfg *c, const char *v, const char *sysfs,
 		   char **shown, bool *nomem)
 {
 	struct cpuset s;
-	char err[64], path[PATH_MAX];
+	char err[64];
 
 	cpuset_zero(&s);
 	if (sysfs && tune_exists(c, sysfs) &&
-	    !sysinfo_read_cpulist(tune_path(c, sysfs, path), &s)) {
+	    !tune_read_cpulist(c, sysfs, &s)) {
 		*shown = cpuset_count(&s) ? cpuset_str(&s) : strdup("(none)");
 	} else if (v) {
 		if (parse_cpulist(v, &s, err, sizeof(err)))

@@ -33,8 +33,8 @@ struct grants {
 static void scan_file(const struct tune_cfg *c, const char *path,
 		      struct grants *g)
 {
-	char full[PATH_MAX], *line = NULL;
-	FILE *f = fopen(tune_path(c, path, full), "re");
+	FILE *f = tune_fopen(c, path);
+	char *line = NULL;
 	size_t cap = 0;
 
 	if (!f)
@@ -75,13 +75,13 @@ static int cmp_str(const void *a, const void *b)
 /* limits.conf, then limits.d/ *.conf in name order: later lines win. */
 static void scan_all(const struct tune_cfg *c, struct grants *g)
 {
-	char full[PATH_MAX], *names[256];
+	char *names[256];
 	struct dirent *de;
 	size_t n = 0;
 	DIR *d;
 
 	scan_file(c, "/etc/security/limits.conf", g);
-	d = opendir(tune_path(c, LIMITS_DIR, full));
+	d = tune_opendir(c, LIMITS_DIR);
 	if (!d)
 		return;
 	while ((de = readdir(d)) && n < 256) {
@@ -120,11 +120,11 @@ static struct tune_item *check_item(struct item_list *l, const char *name,
 
 static int group_item(const struct tune_cfg *c, struct item_list *l)
 {
-	char full[PATH_MAX], *line = NULL;
+	FILE *f = tune_fopen(c, "/etc/group");
+	char *line = NULL;
 	struct tune_item *it;
 	bool found = false;
 	size_t cap = 0;
-	FILE *f = fopen(tune_path(c, "/etc/group", full), "re");
 
 	/* whole lines: a group with a long member list is one line */
 	while (f && !found && getline(&line, &cap, f) >= 0)

@@ -67,7 +67,6 @@ static int dma_latency_item(const struct tune_cfg *c, struct item_list *l)
 {
 	const char *want = profile_get(&c->prof, "power.dma_latency_us");
 	struct tune_item *it = items_add(l, "power");
-	char path[PATH_MAX];
 	int32_t v = 0;
 	ssize_t n;
 	int fd;
@@ -79,7 +78,7 @@ static int dma_latency_item(const struct tune_cfg *c, struct item_list *l)
 	item_setf(it, &it->want_show, "<= %s us", want);
 	it->cmp = CMP_NONE;
 	it->flags = IT_CHECK_ONLY | IT_OPTIONAL;
-	fd = open(tune_path(c, it->path, path), O_RDONLY | O_CLOEXEC);
+	fd = tune_open(c, it->path, O_RDONLY, 0);
 	n = fd < 0 ? -1 : read(fd, &v, sizeof(v));
 	if (fd >= 0)
 		close(fd);

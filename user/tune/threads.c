@@ -64,13 +64,13 @@ static pid_t path_tid(const char *path)
 static int status_field(const struct tune_cfg *c, const char *status,
 			const char *key, char *out, size_t len)
 {
-	char full[PATH_MAX], *line = NULL;
+	char *line = NULL;
 	size_t kl = strlen(key), cap = 0;
 	int err = -ENODATA;
 	ssize_t n;
 	FILE *f;
 
-	f = fopen(tune_path(c, status, full), "re");
+	f = tune_fopen(c, status);
 	if (!f)
 		return -errno;
 	while ((n = getline(&line, &cap, f)) > 0) {
@@ -231,13 +231,13 @@ static int plan_task(const struct tune_cfg *c, struct item_list *l, pid_t pid,
 static int plan_process(const struct tune_cfg *c, struct item_list *l,
 			pid_t pid, struct counts *n)
 {
-	char dir[64], full[PATH_MAX];
+	char dir[64];
 	struct dirent *de;
 	DIR *d;
 	int err = 0;
 
 	snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
-	d = opendir(tune_path(c, dir, full));
+	d = tune_opendir(c, dir);
 	if (!d)
 		return 0; /* exited, or not ours to read */
 	while ((de = readdir(d)) && !err) {
@@ -256,17 +256,16 @@ static int plan_process(const struct tune_cfg *c, struct item_list *l,
 int threads_plan(const struct tune_cfg *c, struct item_list *l)
 {
 	struct counts n = { 0 };
-	char full[PATH_MAX];
 	struct tune_item *it;
 	struct dirent *de;
 	size_t first = l->n;
 	DIR *d;
 	int err = 0;
 
-	d = opendir(tune_path(c, "/proc", full));
+	d = tune_opendir(c, "/proc");
 	if (!d) {
-		log_warn("%s: threads: opendir %s: %s; stage skipped", c->cmd,
-			 full, strerror(errno));
+		log_warn("%s: threads: opendir %s/proc: %s; stage skipped",
+			 c->cmd, c->root, strerror(errno));
 		return 0;
 	}
 	while ((de = readdir(d)) && !err) {

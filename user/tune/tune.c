@@ -233,13 +233,14 @@ static int resolve(struct tune_cfg *c, const struct raw_opts *ro)
 	}
 	c->stages = mask;
 
-	ret = sysinfo_read_cpulist(
-		tune_path(c, "/sys/devices/system/cpu/possible", path),
-		&c->possible);
-	if (!ret)
-		ret = sysinfo_read_cpulist(
-			tune_path(c, "/sys/devices/system/cpu/online", path),
-			&c->online);
+	tune_path(c, "/sys/devices/system/cpu/possible", path);
+	ret = tune_read_cpulist(c, "/sys/devices/system/cpu/possible",
+				&c->possible);
+	if (!ret) {
+		tune_path(c, "/sys/devices/system/cpu/online", path);
+		ret = tune_read_cpulist(c, "/sys/devices/system/cpu/online",
+					&c->online);
+	}
 	if (ret == -ERANGE) {
 		log_err("%s: %s lists a CPU past %d, the most rtbpf handles "
 			"(CPUSET_MAX)",
@@ -257,9 +258,8 @@ static int resolve(struct tune_cfg *c, const struct raw_opts *ro)
 		}
 	} else {
 		cpuset_zero(&isolated);
-		sysinfo_read_cpulist(
-			tune_path(c, "/sys/devices/system/cpu/isolated", path),
-			&isolated);
+		tune_read_cpulist(c, "/sys/devices/system/cpu/isolated",
+				  &isolated);
 		if (!cpuset_count(&isolated)) {
 			log_err("%s: no isolated CPUs on this host: name the "
 				"latency CPUs with --cpus LIST",

@@ -13,9 +13,11 @@
 #ifndef RTBPF_TUNE_H
 #define RTBPF_TUNE_H
 
+#include <dirent.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "parse.h"
@@ -92,10 +94,19 @@ struct tune_cfg {
 /* ROOT + path into buf (PATH_MAX). */
 const char *tune_path(const struct tune_cfg *c, const char *path, char *buf);
 /* open(2) of a target path; under --root resolved inside ROOT (openat2
- * RESOLVE_IN_ROOT: "..", absolute and magic symlinks never lead out; before
- * 5.6 no symlink or ".." is followed at all). fd or -1 + errno. */
+ * RESOLVE_IN_ROOT: "..", absolute and magic symlinks never lead out; where
+ * openat2 fails with ENOSYS, EPERM or EINVAL a walk resolves the same way:
+ * links followed re-rooted, ".." clamped, 40 links at most). Every read,
+ * stat, opendir and exists test of the target tree goes through it. fd or
+ * -1 + errno. */
 int tune_open(const struct tune_cfg *c, const char *path, int flags,
 	      mode_t mode);
+/* fopen(path, "re") / opendir(path) through tune_open(); NULL + errno. */
+FILE *tune_fopen(const struct tune_cfg *c, const char *path);
+DIR *tune_opendir(const struct tune_cfg *c, const char *path);
+/* sysinfo_read_cpulist() of a target path; 0 or -errno. */
+int tune_read_cpulist(const struct tune_cfg *c, const char *path,
+		      struct cpuset *out);
 /* Creates a file that did not exist with exactly val (mode 0644): written
  * to a temp file, fsynced, renamed with RENAME_NOREPLACE, dir fsynced;
  * -EEXIST when it exists. */

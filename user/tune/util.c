@@ -3,6 +3,7 @@
  * selection formats, shell quoting, fault injection for tests. */
 #define _GNU_SOURCE
 #include "tune.h"
+#include "sysinfo.h"
 #include "testhook.h"
 
 #include <ctype.h>
@@ -25,39 +26,168 @@ const char *tune_path(const struct tune_cfg *c, const char *path, char *buf)
 	return buf;
 }
 
-/* Without openat2 (before 5.6): one component at a time, no symlink and
- * no ".." at all, so nothing leads out of the root either. */
-static int open_walk(int dfd, const char *path, int flags, mode_t mode)
+/* Symlinks one resolution follows at most, as the kernel's MAXSYMLINKS. */
+#define TUNE_MAXSYMLINKS 40
+
+static void close_keep_errno(int fd)
+{
+	int e = errno;
+
+	close(fd);
+	errno = e;
+}
+
+/* The canonical in-root directory cur ("" is the root itself) opened from
+ * rfd one name at a time, following nothing: cur holds only names the walk
+ * below opened as directories. fd or -1 + errno. */
+static int open_dirs(int rfd, const char *cur)
 {
 	char name[NAME_MAX + 1];
-	int fd = dfd, next;
+	int fd = fcntl(rfd, F_DUPFD_CLOEXEC, 0), next;
 
-	for (;;) {
-		size_t n = strcspn(path, "/");
+	while (fd >= 0 && *cur) {
+		size_t n = strcspn(cur, "/");
 
-		if (n > NAME_MAX || (n == 2 && !strncmp(path, "..", 2))) {
-			errno = n > NAME_MAX ? ENAMETOOLONG : EXDEV;
-			next = -1;
-		} else if (!path[n]) {
-			next = openat(fd, n ? path : ".", flags | O_NOFOLLOW,
-				      mode);
-		} else {
-			snprintf(name, sizeof(name), "%.*s", (int)n, path);
-			next = openat(fd, n ? name : ".",
-				      O_PATH | O_DIRECTORY | O_NOFOLLOW |
-					      O_CLOEXEC);
-		}
-		if (fd != dfd) {
-			int e = errno;
-
-			close(fd);
-			errno = e;
-		}
-		if (next < 0 || !path[n])
-			return next;
+		snprintf(name, sizeof(name), "%.*s", (int)n, cur);
+		next = openat(fd, name,
+			      O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close_keep_errno(fd);
 		fd = next;
-		path += n + 1;
+		cur += n + (cur[n] == '/');
 	}
+	return fd;
+}
+
+/*
+ * Without openat2 (before 5.6, or a container's seccomp filter refusing it
+ * with ENOSYS or EPERM): RESOLVE_IN_ROOT by hand, one name at a time from
+ * the root. A symlink is read and its target walked in its place, an
+ * absolute one from the root; ".." at the root stays there; at most 40
+ * links (ELOOP), like the kernel. A magic link (/proc/PID/fd/N) is read as
+ * the path it shows, so it stays in the root too. Every step opens with
+ * O_NOFOLLOW: a symlink swapped in meanwhile fails (ELOOP, ENOTDIR), it
+ * never leads out. The last name is followed unless flags has O_NOFOLLOW.
+ */
+static int open_walk(int rfd, const char *path, int flags, mode_t mode)
+{
+	char todo[PATH_MAX], link[PATH_MAX], cur[PATH_MAX] = "";
+	char name[NAME_MAX + 1];
+	const char *p = todo;
+	int dfd, fd = -1, links = 0, err = 0;
+
+	if (snprintf(todo, sizeof(todo), "%s", path) >= (int)sizeof(todo)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	dfd = open_dirs(rfd, cur);
+	if (dfd < 0)
+		return -1;
+	for (;;) {
+		size_t n, cl;
+		const char *next;
+		struct stat st;
+		bool last;
+		int nfd;
+
+		p += strspn(p, "/");
+		n = strcspn(p, "/");
+		next = p + n + strspn(p + n, "/");
+		last = !*next;
+		if (!n) {
+			/* the directory reached itself ("", ".", "a/..") */
+			fd = openat(dfd, ".", flags | O_NOFOLLOW, mode);
+			err = fd < 0 ? -errno : 0;
+			break;
+		}
+		if (n > NAME_MAX) {
+			err = -ENAMETOOLONG;
+			break;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		if (!strcmp(name, ".")) {
+			p = next;
+			continue;
+		}
+		if (!strcmp(name, "..")) {
+			char *slash = strrchr(cur, '/');
+
+			p = next;
+			if (!*cur)
+				continue; /* clamped at the root */
+			*(slash ? slash : cur) = '\0';
+			close(dfd);
+			dfd = open_dirs(rfd, cur);
+			if (dfd < 0) {
+				err = -errno;
+				break;
+			}
+			continue;
+		}
+		if ((!last || !(flags & O_NOFOLLOW)) &&
+		    !fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) &&
+		    S_ISLNK(st.st_mode)) {
+			ssize_t ln;
+
+			if (++links > TUNE_MAXSYMLINKS) {
+				err = -ELOOP;
+				break;
+			}
+			ln = readlinkat(dfd, name, link, sizeof(link) - 1);
+			if (ln < 0) {
+				err = -errno;
+				break;
+			}
+			link[ln] = '\0';
+			/* the link's target, then what followed it */
+			if ((size_t)ln + 1 + strlen(next) >= sizeof(todo)) {
+				err = -ENAMETOOLONG;
+				break;
+			}
+			memmove(todo + ln + 1, next, strlen(next) + 1);
+			memcpy(todo, link, (size_t)ln);
+			todo[ln] = '/';
+			p = todo;
+			if (link[0] == '/') {
+				cur[0] = '\0';
+				close(dfd);
+				dfd = open_dirs(rfd, cur);
+				if (dfd < 0) {
+					err = -errno;
+					break;
+				}
+			}
+			continue;
+		}
+		if (last) {
+			fd = openat(dfd, name, flags | O_NOFOLLOW, mode);
+			err = fd < 0 ? -errno : 0;
+			break;
+		}
+		nfd = openat(dfd, name,
+			     O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		cl = strlen(cur);
+		if (nfd >= 0 && cl + 1 + n >= sizeof(cur)) {
+			close(nfd);
+			errno = ENAMETOOLONG;
+			nfd = -1;
+		}
+		if (nfd < 0) {
+			err = -errno;
+			break;
+		}
+		snprintf(cur + cl, sizeof(cur) - cl, "%s%s", cl ? "/" : "",
+			 name);
+		close(dfd);
+		dfd = nfd;
+		p = next;
+	}
+	if (dfd >= 0)
+		close(dfd);
+	if (err) {
+		errno = -err;
+		return -1;
+	}
+	return fd;
 }
 
 int tune_open(const struct tune_cfg *c, const char *path, int flags,
@@ -68,7 +198,7 @@ int tune_open(const struct tune_cfg *c, const char *path, int flags,
 		.mode = flags & O_CREAT ? mode : 0,
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
-	int rfd, fd, e;
+	int rfd, fd;
 
 	if (!c->root[0])
 		return open(path, flags | O_CLOEXEC, mode);
@@ -79,11 +209,12 @@ int tune_open(const struct tune_cfg *c, const char *path, int flags,
 		path++;
 	fd = (int)syscall(SYS_openat2, rfd, *path ? path : ".", &how,
 			  sizeof(how));
-	if (fd < 0 && errno == ENOSYS)
+	/* ENOSYS before 5.6; EPERM or ENOSYS from a container's seccomp
+	 * filter; EINVAL for a flag this kernel's openat2 does not know
+	 * (open(2) ignores those). The walk resolves the same way. */
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM || errno == EINVAL))
 		fd = open_walk(rfd, path, flags | O_CLOEXEC, mode);
-	e = errno;
-	close(rfd);
-	errno = e;
+	close_keep_errno(rfd);
 	return fd;
 }
 
@@ -121,9 +252,49 @@ int tune_read(const struct tune_cfg *c, const char *path, char *buf, size_t len)
 
 bool tune_exists(const struct tune_cfg *c, const char *path)
 {
-	char full[PATH_MAX];
+	int fd;
 
-	return access(tune_path(c, path, full), F_OK) == 0;
+	if (!c->root[0])
+		return access(path, F_OK) == 0;
+	fd = tune_open(c, path, O_PATH, 0);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+int tune_read_cpulist(const struct tune_cfg *c, const char *path,
+		      struct cpuset *out)
+{
+	FILE *f = tune_fopen(c, path);
+
+	return f ? sysinfo_fread_cpulist(f, out) : -errno;
+}
+
+FILE *tune_fopen(const struct tune_cfg *c, const char *path)
+{
+	int fd = tune_open(c, path, O_RDONLY, 0);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "re");
+	if (!f)
+		close_keep_errno(fd);
+	return f;
+}
+
+DIR *tune_opendir(const struct tune_cfg *c, const char *path)
+{
+	int fd = tune_open(c, path, O_RDONLY | O_DIRECTORY, 0);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d)
+		close_keep_errno(fd);
+	return d;
 }
 
 static bool fd_is_kernel(int fd)
