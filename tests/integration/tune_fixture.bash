@@ -123,6 +123,8 @@ val() {
 	cat "$1"
 }
 
+ok() { echo "ok: $*"; }
+
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 
 #include "cli.h"
@@ -60,11 +61,25 @@ static int hold_dma(const char *root, int32_t us)
 	ssize_t n;
 	int fd;
 
+	struct stat st;
+
 	snprintf(path, sizeof(path), "%s%s", root, DMA_DEV);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* never blocks on a FIFO (ENXIO without a reader) */
+	fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		log_err("hold: open %s: %s%s", path, strerror(errno),
-			errno == EACCES ? " (needs root)" : "");
+			errno == EACCES ? " (needs root)" :
+			errno == ENXIO	? " (a FIFO, not the PM QoS device)" :
+					  "");
+		return -1;
+	}
+	/* the PM QoS device; a plain file only in a --root test tree */
+	if (fstat(fd, &st) ||
+	    !(S_ISCHR(st.st_mode) || (root[0] && S_ISREG(st.st_mode)))) {
+		log_err("hold: %s is not the PM QoS character device; not "
+			"written",
+			path);
+		close(fd);
 		return -1;
 	}
 	/* The device takes the s32 itself (or hex text); one write. */

@@ -101,7 +101,12 @@ const char *tune_path(const struct tune_cfg *c, const char *path, char *buf);
  * -1 + errno. */
 int tune_open(const struct tune_cfg *c, const char *path, int flags,
 	      mode_t mode);
-/* fopen(path, "re") / opendir(path) through tune_open(); NULL + errno. */
+/* A regular file for reading through tune_open(), never blocking on a FIFO
+ * or opening a device: anything else is refused (EISDIR for a directory,
+ * else EINVAL with a warning naming it). fd or -1 + errno. */
+int tune_open_file(const struct tune_cfg *c, const char *path);
+/* fopen(path, "re") of tune_open_file() / opendir(path) through
+ * tune_open(); NULL + errno. */
 FILE *tune_fopen(const struct tune_cfg *c, const char *path);
 DIR *tune_opendir(const struct tune_cfg *c, const char *path);
 /* sysinfo_read_cpulist() of a target path; 0 or -errno. */

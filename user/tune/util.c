@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "tune.h"
 #include "sysinfo.h"
+#include "log.h"
 #include "testhook.h"
 
 #include <ctype.h>
@@ -218,12 +219,36 @@ int tune_open(const struct tune_cfg *c, const char *path, int flags,
 	return fd;
 }
 
+int tune_open_file(const struct tune_cfg *c, const char *path)
+{
+	struct stat st;
+	int fd = tune_open(c, path, O_RDONLY | O_NONBLOCK, 0), e;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st)) {
+		e = errno;
+	} else if (S_ISREG(st.st_mode)) {
+		return fd;
+	} else if (S_ISDIR(st.st_mode)) {
+		e = EISDIR;
+	} else {
+		e = EINVAL;
+		log_warn("%s: %s%s is not a regular file (a FIFO, socket or "
+			 "device): not read",
+			 c->cmd, c->root, path);
+	}
+	close(fd);
+	errno = e;
+	return -1;
+}
+
 int tune_read(const struct tune_cfg *c, const char *path, char *buf, size_t len)
 {
 	size_t off = 0;
 	int fd, err = 0;
 
-	fd = tune_open(c, path, O_RDONLY, 0);
+	fd = tune_open_file(c, path);
 	if (fd < 0)
 		return -errno;
 	while (off + 1 < len) {
@@ -273,7 +298,7 @@ int tune_read_cpulist(const struct tune_cfg *c, const char *path,
 
 FILE *tune_fopen(const struct tune_cfg *c, const char *path)
 {
-	int fd = tune_open(c, path, O_RDONLY, 0);
+	int fd = tune_open_file(c, path);
 	FILE *f;
 
 	if (fd < 0)
