@@ -64,7 +64,8 @@ expect_rc 2 "$RTBPF" run --fifo 10 --rr 10 -- true 2>/dev/null
 expect_rc 2 "$RTBPF" run --cpus 4096 -- true 2>/dev/null
 expect_rc 2 "$RTBPF" run --cpus 999 -- true 2>/dev/null
 expect_rc 2 "$RTBPF" run --fifo 10 2>/dev/null
-RTBPF_MLOCK_PRELOAD=$tmp/none.so expect_rc 4 "$RTBPF" run --mlock -- true 2>/dev/null
+# a preload named by RTBPF_MLOCK_PRELOAD that is missing: exit 1 (run_preload.sh)
+RTBPF_MLOCK_PRELOAD=$tmp/none.so expect_rc 1 "$RTBPF" run --mlock -- true 2>/dev/null
 
 # process stage: a sleeping child gets FIFO 80 on CPU 1, revert restores.
 root=$tmp/root

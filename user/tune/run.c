@@ -35,6 +35,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <linux/capability.h>
 
 #include <rtbpf/rt.h>
@@ -66,46 +67,82 @@ static const struct cli_opt run_opts[] = {
 	{},
 };
 
-static int find_preload_at(char *out, size_t len);
-
-/* The preload's canonical path: CMD may change directory before an exec. */
-static int find_preload(char *out, size_t len)
+/*
+ * The preload must be what root may load into CMD: a regular file, an ELF
+ * shared object, owned by root (or this user) and writable by no one else.
+ * A FIFO would hang the dynamic loader; an archive or a directory would
+ * leave CMD unlocked without a word. 0 or -errno, *why set.
+ */
+static int preload_trusted(const char *path, const char **why)
 {
-	char real[PATH_MAX];
-	int ret = find_preload_at(out, len);
+	unsigned char h[18];
+	struct stat st;
+	int fd, ret = 0;
 
-	if (ret)
-		return ret;
-	if (!realpath(out, real))
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		*why = strerror(errno);
 		return -errno;
-	if (snprintf(out, len, "%s", real) >= (int)len)
-		return -ENAMETOOLONG;
-	return 0;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		*why = "not a regular file";
+		ret = -EINVAL;
+	} else if (st.st_uid && st.st_uid != geteuid()) {
+		*why = "owned by another user";
+		ret = -EPERM;
+	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		*why = "writable by group or others";
+		ret = -EPERM;
+	} else if (read(fd, h, sizeof(h)) != (ssize_t)sizeof(h) ||
+		   memcmp(h, "\177ELF", 4) || h[16] != 3 || h[17] != 0) {
+		/* e_type ET_DYN (little-endian) */
+		*why = "not an ELF shared object";
+		ret = -EINVAL;
+	}
+	close(fd);
+	return ret;
 }
 
-static int find_preload_at(char *out, size_t len)
+/*
+ * The preload's canonical path (CMD may change directory before an exec)
+ * into out: $RTBPF_MLOCK_PRELOAD, else next to the binary. 0; -ENOENT when
+ * none is installed; another -errno with *why when the one found is not
+ * to be trusted (out names it).
+ */
+static int find_preload(char *out, size_t len, const char **why)
 {
 	const char *env = getenv("RTBPF_MLOCK_PRELOAD");
-	char exe[PATH_MAX], *slash;
+	char exe[PATH_MAX], real[PATH_MAX], *slash;
 	ssize_t n;
 
+	*why = NULL;
 	if (env && *env) {
 		snprintf(out, len, "%s", env);
-		return access(out, R_OK) ? -errno : 0;
+	} else {
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n < 0)
+			return -errno;
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		if (snprintf(out, len, "%s/../lib/%s", exe, MLOCK_LIB) >=
+			    (int)len ||
+		    access(out, F_OK)) {
+			if (snprintf(out, len, "%s/%s", exe, MLOCK_LIB) >=
+			    (int)len)
+				return -ENAMETOOLONG;
+			if (access(out, F_OK))
+				return -ENOENT;
+		}
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0)
+	if (!realpath(out, real)) {
+		*why = strerror(errno);
 		return -errno;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (slash)
-		*slash = '\0';
-	if (snprintf(out, len, "%s/../lib/%s", exe, MLOCK_LIB) < (int)len &&
-	    !access(out, R_OK))
-		return 0;
-	if (snprintf(out, len, "%s/%s", exe, MLOCK_LIB) >= (int)len)
+	}
+	if (snprintf(out, len, "%s", real) >= (int)len)
 		return -ENAMETOOLONG;
-	return access(out, R_OK) ? -ENOENT : 0;
+	return preload_trusted(out, why);
 }
 
 static int parse_int(const char *s, long min, long max, int *out)
@@ -347,14 +384,20 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	if (mlock) {
-		int ret = find_preload(preload, sizeof(preload));
+		const char *why;
+		int ret = find_preload(preload, sizeof(preload), &why);
 
-		if (ret) {
+		if (ret && !why) {
 			log_err("run: --mlock: %s not found (set "
 				"RTBPF_MLOCK_PRELOAD or install it next to "
 				"rtbpf): %s",
 				MLOCK_LIB, strerror(-ret));
 			return EXIT_UNSUPPORTED;
+		}
+		if (ret) {
+			log_err("run: --mlock: preload %s: %s; CMD not started",
+				preload, why);
+			return EXIT_FAIL;
 		}
 	}
 
