@@ -93,3 +93,20 @@ ref_unit "$tmp/b/x.service" "${args[@]:1}" 'x'
 parsed "$tmp/b/x.service" >"$tmp/b.cmd"
 cmp -s "$tmp/a.cmd" "$tmp/b.cmd" && fail "the round trip cannot see a difference"
 echo "ok: systemd parses the exact argv back: $(cat "$tmp/a.cmd")"
+
+# The unit file name said in the header: a valid unit name whatever the
+# executable is called; a path to a directory is refused.
+unit_name() { "$RTBPF" systemd-unit -P ultra --cpus 1 -- "$1" 2>/dev/null | sed -n 's|^# install as /etc/systemd/system/||p'; }
+for c in "/usr/bin/a b:a\\x20b.service" "/opt/x%n:x\\x25n.service" "/opt/a.service:a.service" \
+	"/opt/trade-app.v2:trade-app.v2.service" "/opt/.hidden:\\x2ehidden.service"; do
+	got=$(unit_name "${c%%:*}")
+	[ "$got" = "${c#*:}" ] || fail "unit name of ${c%%:*}: '$got', want '${c#*:}'"
+	[[ $got =~ ^[A-Za-z0-9:_.\\-]+\.service$ ]] || fail "'$got' is no unit name"
+done
+for c in /opt/ /opt/.. /opt/.; do
+	rc=0
+	"$RTBPF" systemd-unit -P ultra --cpus 1 -- "$c" >/dev/null 2>"$tmp/err" || rc=$?
+	[ "$rc" = 2 ] || fail "CMD $c: exit $rc, want 2"
+	grep -q 'names a directory' "$tmp/err" || fail "CMD $c: $(cat "$tmp/err")"
+done
+echo "ok: unit file names escaped as systemd-escape does; a directory as CMD refused"
