@@ -109,6 +109,11 @@ static int parse_collectors(struct monitor_opts *o, const char *list, char *err,
 		snprintf(err, errlen, "list too long");
 		return -EINVAL;
 	}
+	if (!*list || *list == ',' || list[strlen(list) - 1] == ',' ||
+	    strstr(list, ",,")) {
+		snprintf(err, errlen, "'%s': an empty collector name", list);
+		return -EINVAL;
+	}
 	snprintf(buf, sizeof(buf), "%s", list);
 	o->noise.irq = o->noise.softirq = o->noise.ipi = false;
 	o->noise.fault = o->stolen = false;
@@ -264,6 +269,14 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 	}
 	if (optind < argc) {
 		log_err("monitor: unexpected argument '%s'", argv[optind]);
+		return -EINVAL;
+	}
+	/* the filters combine: a thread outside the process matches none */
+	if (o->filter.has_tgid && o->filter.has_tid &&
+	    proc_tgid(o->filter.tid) != o->filter.tgid) {
+		log_err("monitor: --tid %u is not a thread of --pid %u: "
+			"nothing would be watched",
+			o->filter.tid, o->filter.tgid);
 		return -EINVAL;
 	}
 	return 0;
