@@ -52,6 +52,7 @@ bad -P ultra --cpus 0-3 'cover every online CPU'
 bad -P ultra --cpus 2-3 --housekeeping 1-2 'CPU 2 is both a latency and a housekeeping CPU'
 bad -P ultra 'no isolated CPUs on this host'
 bad -P ultra --cpus 2-3 --only sysctl,nosuch "unknown stage 'nosuch'"
+bad -P ultra --cpus 2-3 --only sysctl --skip sysctl 'leave no stage to run'
 bad -P ultra --cpus 2-3 --skip '' 'empty stage list|needs an argument'
 bad -P ultra --cpus 2-3 --pid 0 'out of range'
 bad -P ultra --cpus 2-3 --bogus "unknown option '--bogus'"

@@ -456,9 +456,15 @@ static int load_any(struct profile *p, const char *root, const char *name,
 		}
 	}
 	if (err == -ENOENT) {
+		/* "-P my.conf" for the file here: a name has no '/' */
+		bool here = !strchr(name, '/') && !access(name, F_OK);
+
 		log_err("unknown profile '%s' (built-in: ultra, low-latency; "
-			"files: %s%s/NAME.conf or a path)",
-			name, root, TUNE_PROFILE_DIR);
+			"files: %s%s/NAME.conf or a path)%s%s",
+			name, root, TUNE_PROFILE_DIR,
+			here ? "; for the file in this directory, write ./" :
+			       "",
+			here ? name : "");
 		return -ENOENT;
 	}
 	if (err)

@@ -231,6 +231,10 @@ static int resolve(struct tune_cfg *c, const struct raw_opts *ro)
 			return -EINVAL;
 		mask &= ~skip;
 	}
+	if ((ro->only || ro->skip) && !mask) {
+		log_err("%s: --only/--skip leave no stage to run", c->cmd);
+		return -EINVAL;
+	}
 	c->stages = mask;
 
 	tune_path(c, "/sys/devices/system/cpu/possible", path);
