@@ -192,6 +192,49 @@ check:
 tsan:
 	$(Q)RTBPF_BUILD=$(O) tests/tsan.sh
 
+# libFuzzer harnesses: tests/fuzz/fuzz_X.c with the production sources
+# FUZZ_SRCS_X they fuzz, built with clang -fsanitize=fuzzer,address,undefined.
+# `make fuzz` runs each for FUZZ_TIME seconds over its seed corpus
+# (tests/fuzz/corpus/X); `make fuzz-smoke` for FUZZ_SMOKE_TIME (CI).
+.PHONY: fuzz fuzz-build fuzz-smoke
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+FUZZ_SMOKE_TIME ?= 10
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) $(FUZZ_SAN)
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_NAMES:%=$(O)/fuzz/fuzz_%)
+FUZZ_SRCS_cpulist := user/parse.c
+FUZZ_SRCS_duration := user/parse.c
+FUZZ_SRCS_json_escape := user/json.c
+FUZZ_SRCS_event := user/lib/event.c
+FUZZ_LIBS_json_escape := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c)
+
+$(O)/fuzz/obj/%.o: %.c | $(SKELS)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link -c $< -o $@
+
+define fuzz_rule
+$(O)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz.h \
+		$(patsubst %.c,$(O)/fuzz/obj/%.o,$(FUZZ_SRCS_$(1)))
+	$$(call msg,LINK,$$@)
+	$(Q)mkdir -p $$(@D)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer $$(filter %.c %.o,$$^) $(FUZZ_LIBS_$(1)) -o $$@
+endef
+$(foreach f,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(f))))
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	$(Q)RTBPF_BUILD=$(O) tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_NAMES)
+
+fuzz-smoke: fuzz-build
+	$(Q)RTBPF_BUILD=$(O) tests/fuzz/run.sh $(FUZZ_SMOKE_TIME) $(FUZZ_NAMES)
+
 vmlinux:
 	$(Q)scripts/gen-vmlinux.sh vmlinux/$(ARCH)/vmlinux.h
 
@@ -222,6 +265,7 @@ help:
 	@echo '  test     install missing packages, build, run every test'
 	@echo '  check    clang-format, shellcheck and unit tests, warnings as errors'
 	@echo '  tsan     the lock-free library tests under ThreadSanitizer'
+	@echo '  fuzz     run each libFuzzer harness for FUZZ_TIME s (default 60; fuzz-smoke: 10)'
 	@echo '  bench    install missing packages, build, print benchmark figures'
 	@echo '  static   build $(O)/static/rtbpf, needing no shared library'
 	@echo '  install  install rtbpf, librtbpf and its headers under $$(DESTDIR)$$(prefix) ($(prefix))'
@@ -233,3 +277,4 @@ help:
 
 -include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
 -include $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
+-include $(wildcard $(O)/fuzz/obj/*/*.d $(O)/fuzz/obj/*/*/*.d)
