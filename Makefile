@@ -192,24 +192,24 @@ check:
 tsan:
 	$(Q)RTBPF_BUILD=$(O) tests/tsan.sh
 
-# libFuzzer harnesses: tests/fuzz/fuzz_X.c with the production sources
-# FUZZ_SRCS_X they fuzz, built with clang -fsanitize=fuzzer,address,undefined.
-# `make fuzz` runs each for FUZZ_TIME seconds over its seed corpus
-# (tests/fuzz/corpus/X); `make fuzz-smoke` for FUZZ_SMOKE_TIME (CI).
+# libFuzzer harnesses: tests/fuzz/fuzz_X.c, linked with the production code
+# built with clang -fsanitize=fuzzer,address,undefined into an archive (a
+# harness pulls in only the objects it calls). `make fuzz` runs each for
+# FUZZ_TIME seconds over its seed corpus (tests/fuzz/corpus/X); `make
+# fuzz-smoke` for FUZZ_SMOKE_TIME (CI).
 .PHONY: fuzz fuzz-build fuzz-smoke
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
 FUZZ_SMOKE_TIME ?= 10
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
-FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) $(FUZZ_SAN)
+FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) $(FUZZ_SAN) -DRTBPF_VERSION='"$(VERSION)"'
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_NAMES:%=$(O)/fuzz/fuzz_%)
-FUZZ_SRCS_cpulist := user/parse.c
-FUZZ_SRCS_duration := user/parse.c
-FUZZ_SRCS_json_escape := user/json.c
-FUZZ_SRCS_event := user/lib/event.c
-FUZZ_LIBS_json_escape := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c)
+FUZZ_OBJS := $(patsubst %.c,$(O)/fuzz/obj/%.o,$(COMMON_SRCS) $(MONITOR_SRCS) $(LIB_SRCS))
+FUZZ_LIB := $(O)/fuzz/librtbpf-fuzz.a
+FUZZ_LIBS := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c) \
+	$(LDLIBS) -lpthread
 
 $(O)/fuzz/obj/%.o: %.c | $(SKELS)
 	$(call msg,CC-FUZZ,$@)
@@ -217,15 +217,15 @@ $(O)/fuzz/obj/%.o: %.c | $(SKELS)
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(FUZZ_CFLAGS) \
 		-fsanitize=fuzzer-no-link -c $< -o $@
 
-define fuzz_rule
-$(O)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz.h \
-		$(patsubst %.c,$(O)/fuzz/obj/%.o,$(FUZZ_SRCS_$(1)))
-	$$(call msg,LINK,$$@)
-	$(Q)mkdir -p $$(@D)
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
+	$(call msg,LINK,$@)
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(FUZZ_CFLAGS) \
-		-fsanitize=fuzzer $$(filter %.c %.o,$$^) $(FUZZ_LIBS_$(1)) -o $$@
-endef
-$(foreach f,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(f))))
+		-fsanitize=fuzzer $< $(FUZZ_LIB) $(FUZZ_LIBS) -o $@
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -277,4 +277,4 @@ help:
 
 -include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
 -include $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
--include $(wildcard $(O)/fuzz/obj/*/*.d $(O)/fuzz/obj/*/*/*.d)
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
