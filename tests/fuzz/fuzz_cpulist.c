@@ -5,6 +5,7 @@
  * in; a list that parses must format (cpuset_format) to a canonical list
  * that parses back to the same set, and an error must come with a reason.
  */
+#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

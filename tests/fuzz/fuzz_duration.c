@@ -6,6 +6,7 @@
  * -ERANGE with a reason; nothing negative passes; a number that
  * parse_u64 takes prints back as the same digits.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

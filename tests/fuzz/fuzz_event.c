@@ -13,6 +13,7 @@
  *         any byte changed outside the length prefix it is refused.
  * Every buffer is an exact-size heap copy, so ASan catches an overread.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>

@@ -8,6 +8,7 @@
  * start one becomes U+FFFD. Validity is judged by glibc's UTF-8 decoder
  * (mbrtowc in C.UTF-8, capped at U+10FFFF), not by the code under test.
  */
+#define _GNU_SOURCE
 #include <locale.h>
 #include <stdbool.h>
 #include <stdint.h>

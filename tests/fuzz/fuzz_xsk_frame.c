@@ -11,6 +11,7 @@
  * is accepted with the same port and payload; the tally counts each
  * datagram exactly once.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
