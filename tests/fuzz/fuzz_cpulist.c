@@ -16,7 +16,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char canon[16384];
+	/* room for the longest list: every other CPU, 4 digits and a comma */
+	static char canon[CPUSET_MAX / 2 * 6 + 1];
 	struct cpuset a, b;
 	char err[256];
 	char *s;
