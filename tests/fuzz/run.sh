@@ -19,10 +19,12 @@ mkdir -p "$build/fuzz/artifacts"
 for name in "$@"; do
 	bin=$build/fuzz/fuzz_$name seeds=$top/tests/fuzz/corpus/$name
 	work=$build/fuzz/corpus/$name log=$build/fuzz/$name.log
-	dict=$top/tests/fuzz/$name.dict
+	dict=$top/tests/fuzz/$name.dict flags=$top/tests/fuzz/$name.flags
 	args=(-max_total_time="$secs" -print_final_stats=1 -timeout=10
 		-rss_limit_mb=2048 -artifact_prefix="$build/fuzz/artifacts/$name-")
 	[ -f "$dict" ] && args+=(-dict="$dict")
+	# NAME.flags: libFuzzer flags of that harness, e.g. -max_len=N
+	[ -f "$flags" ] && read -ra more <"$flags" && args+=("${more[@]}")
 	mkdir -p "$work" "$seeds"
 	# shellcheck disable=SC2086 # FUZZ_ARGS is a list of flags
 	if nice -n 10 "$bin" "${args[@]}" ${FUZZ_ARGS:-} "$work" "$seeds" \
