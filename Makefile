@@ -146,6 +146,9 @@ $(O)/tests/unit/%: tests/unit/%.c $(SAN_COMMON_OBJS) $(SAN_LIB_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) $(filter-out %.h,$^) -lcmocka $(LDLIBS) -lpthread -o $@
 
+# The profile parser's unit test links the parser itself.
+$(O)/tests/unit/test_profile: $(O)/san/user/tune/profile.o
+
 TOOL_OBJS := $(patsubst %,$(O)/obj/user/%.o,hist json parse samples xsk/rx_tally)
 $(O)/tests/%: tests/tools/%.c $(LIBRTBPF) $(TOOL_OBJS) | $(SKELS)
 	$(call msg,CC,$@)

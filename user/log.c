@@ -1,17 +1,29 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#define _GNU_SOURCE
 #include "log.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <bpf/libbpf.h>
+
+#include "text.h"
 
 int log_verbosity;
 
-static void vlog(const char *level, const char *fmt, va_list ap)
+/* One line: the names, paths and file contents a message quotes come
+ * from others, so the whole message goes through text_escape(). */
+__attribute__((format(printf, 2, 0))) static void
+vlog(const char *level, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "rtbpf: %s", level);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char *msg = NULL, *safe = NULL;
+
+	if (vasprintf(&msg, fmt, ap) >= 0)
+		safe = text_escape_dup(msg);
+	fprintf(stderr, "rtbpf: %s%s\n", level,
+		safe ? safe : "(no memory to format a message)");
+	free(safe);
+	free(msg);
 }
 
 void log_err(const char *fmt, ...)

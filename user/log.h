@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Messages on stderr, prefixed "rtbpf: "; verbosity set by -v/-vv. */
+/* Messages on stderr, prefixed "rtbpf: ", one line each: control bytes and
+ * backslashes in the formatted text are escaped (text.h); verbosity set by
+ * -v/-vv. */
 #ifndef RTBPF_LOG_H
 #define RTBPF_LOG_H
 

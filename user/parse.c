@@ -192,35 +192,78 @@ static const struct {
 	{ "d", 86400000000000ULL },
 };
 
+/*
+ * "1.5s", "0.25ms", "10": a whole part, an optional fraction (at least one
+ * digit each side of the point) and a unit. Exact: the value in ns is an
+ * integer computed in 128 bits, so "0.1s" is 100000000 and never rounds;
+ * a value that is no whole number of ns ("1.5ns") is refused, as is one
+ * past UINT64_MAX ns (about 584 years).
+ */
 int parse_duration(const char *str, uint64_t *ns, char *err, size_t errlen)
 {
-	uint64_t v = 0;
+	/* A fraction with more than 16 significant places is never a
+	 * whole number of ns (the largest unit, 86400e9 ns, holds only 2^16
+	 * and 5^11); scanning stops being exact past 10^20. */
+	const unsigned __int128 frac_limit =
+		(unsigned __int128)100000000000ULL * 1000000000ULL;
+	unsigned __int128 whole = 0, frac = 0, scale = 1, total;
+	size_t zeros = 0;
+	bool inexact = false;
 	const char *s = str;
 
 	if (!s || !isdigit((unsigned char)*s))
 		goto bad;
 	for (; isdigit((unsigned char)*s); s++) {
-		unsigned d = (unsigned)(*s - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
+		whole = whole * 10 + (unsigned)(*s - '0');
+		if (whole > UINT64_MAX)
 			goto range;
-		v = v * 10 + d;
+	}
+	if (*s == '.') {
+		s++;
+		if (!isdigit((unsigned char)*s))
+			goto bad;
+		/* trailing zeros change nothing: counted, applied before
+		 * the next non-zero digit */
+		for (; isdigit((unsigned char)*s); s++) {
+			if (*s == '0') {
+				zeros++;
+				continue;
+			}
+			for (size_t z = 0; z <= zeros && !inexact; z++) {
+				inexact = scale >= frac_limit;
+				frac *= 10;
+				scale *= 10;
+			}
+			zeros = 0;
+			frac += (unsigned)(*s - '0');
+		}
 	}
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(s, units[i].suffix))
 			continue;
-		if (v > UINT64_MAX / units[i].ns)
+		if (inexact || (frac * units[i].ns) % scale) {
+			snprintf(err, errlen,
+				 "duration '%s' is not a whole number of "
+				 "nanoseconds",
+				 str);
+			return -EINVAL;
+		}
+		total = whole * units[i].ns + frac * units[i].ns / scale;
+		if (total > UINT64_MAX)
 			goto range;
-		*ns = v * units[i].ns;
+		*ns = (uint64_t)total;
 		return 0;
 	}
 bad:
-	snprintf(
-		err, errlen,
-		"bad duration '%s' (expected a number with ns, us, ms, s, m, h or d)",
-		str ? str : "");
+	snprintf(err, errlen,
+		 "bad duration '%s' (expected a number, e.g. 10, 1.5 or 250, "
+		 "with ns, us, ms, s, m, h or d)",
+		 str ? str : "");
 	return -EINVAL;
 range:
-	snprintf(err, errlen, "duration '%s' is too large", str);
+	snprintf(err, errlen,
+		 "duration '%s' is too large (the limit is "
+		 "18446744073.709551615s, about 584 years)",
+		 str);
 	return -ERANGE;
 }

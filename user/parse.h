@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Parsing of the values users type: CPU lists in cyclictest/taskset syntax
- * ("0,2-3", "1-7:2"), durations ("250us", "10s", "5m", "1h"; a bare number is
- * seconds) and bounded integers. All return 0 or -EINVAL/-ERANGE and, on
+ * ("0,2-3", "1-7:2"), durations ("250us", "10s", "1.5s", "5m", "1h"; a bare
+ * number is seconds; exact in ns, at most UINT64_MAX ns) and bounded
+ * integers. All return 0 or -EINVAL/-ERANGE and, on
  * error, a one-line reason in err (naming the bad part); no allocation.
  */
 #ifndef RTBPF_PARSE_H
@@ -55,6 +56,12 @@ int parse_cpulist(const char *str, struct cpuset *out, char *err,
 		  size_t errlen);
 /* Duration to nanoseconds. */
 int parse_duration(const char *str, uint64_t *ns, char *err, size_t errlen);
+/* a + b, or UINT64_MAX when that does not fit: a deadline "now + a
+ * duration" never wraps into the past. */
+static inline uint64_t ns_add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
 int parse_u64(const char *str, uint64_t min, uint64_t max, uint64_t *out,
 	      char *err, size_t errlen);
 

@@ -80,11 +80,5 @@ size_t tasklist_top(const struct tasklist *l, unsigned int cpu,
 
 void task_name_text(char *dst, size_t len, const char *comm, size_t n)
 {
-	size_t i;
-
-	if (!len)
-		return;
-	for (i = 0; i < n && i + 1 < len && comm[i]; i++)
-		dst[i] = comm[i] >= 0x20 && comm[i] < 0x7f ? comm[i] : '?';
-	dst[i] = '\0';
+	text_escape(dst, len, comm, n);
 }

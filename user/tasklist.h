@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "text.h"
+
 struct task_entry {
 	uint32_t cpu;
 	uint32_t pid;
@@ -37,8 +39,9 @@ size_t tasklist_top(const struct tasklist *l, unsigned int cpu,
 
 /*
  * A thread name (at most n bytes of comm, up to its NUL) fit for a
- * terminal: bytes outside printable ASCII become '?', so a name another
- * user chose cannot carry escape sequences. dst gets at most len - 1.
+ * terminal: text_escape() (text.h), so a name another user chose cannot
+ * carry escape sequences. dst gets at most len - 1 bytes, cut between
+ * whole escapes; TEXT_ESC_SIZE(n) bytes never cut.
  */
 void task_name_text(char *dst, size_t len, const char *comm, size_t n);
 

@@ -111,7 +111,7 @@ static void test_duration(void **state)
 	assert_non_null(strstr(err, "10x"));
 	assert_int_equal(parse_duration("s", &v, err, sizeof(err)), -EINVAL);
 	assert_int_equal(parse_duration("-1s", &v, err, sizeof(err)), -EINVAL);
-	assert_int_equal(parse_duration("1.5s", &v, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse_duration("1.5x", &v, err, sizeof(err)), -EINVAL);
 	assert_int_equal(parse_duration("", &v, err, sizeof(err)), -EINVAL);
 	/* 2^64 / 1e9 is about 1.8e10 seconds */
 	assert_int_equal(parse_duration("18446744074s", &v, err, sizeof(err)),
@@ -120,6 +120,70 @@ static void test_duration(void **state)
 					sizeof(err)),
 			 -ERANGE);
 	assert_int_equal(v, 42);
+}
+
+static void duration_bad(const char *in, int want, const char *needle)
+{
+	uint64_t v = 42;
+
+	assert_int_equal(parse_duration(in, &v, err, sizeof(err)), want);
+	assert_non_null(strstr(err, needle));
+	assert_int_equal(v, 42);
+}
+
+/* Decimal durations as cyclictest and rtla users type them: exact ns. */
+static void test_duration_decimal(void **state)
+{
+	(void)state;
+	duration_ok("1.5s", 1500000000ULL);
+	duration_ok("0.5ms", 500000ULL);
+	duration_ok("1.5", 1500000000ULL);
+	duration_ok("0.1s", 100000000ULL);
+	duration_ok("0.000000001s", 1ULL);
+	duration_ok("2.25us", 2250ULL);
+	duration_ok("1.50000000000000000000000000s", 1500000000ULL);
+	duration_ok("0.5m", 30000000000ULL);
+	duration_ok("0.00000000005m", 3ULL);
+	duration_ok("1.25d", 108000000000000ULL);
+	duration_ok("0.0ns", 0);
+	duration_bad("1.", -EINVAL, "bad duration '1.'");
+	duration_bad(".5", -EINVAL, "bad duration");
+	duration_bad("1e3", -EINVAL, "bad duration");
+	duration_bad("-1s", -EINVAL, "bad duration");
+	duration_bad("+1s", -EINVAL, "bad duration");
+	duration_bad("1s2", -EINVAL, "bad duration");
+	duration_bad("1.5.2s", -EINVAL, "bad duration");
+	duration_bad("1 s", -EINVAL, "bad duration");
+	duration_bad(" 1s", -EINVAL, "bad duration");
+	duration_bad("1.5ns", -EINVAL, "not a whole number of nanoseconds");
+	duration_bad("0.0000000001s", -EINVAL, "not a whole number");
+	duration_bad("0.000000000000000000000001d", -EINVAL,
+		     "not a whole number");
+}
+
+/* The largest value that fits in u64 ns, and the first past it: named
+ * with the limit, never wrapped into a small one. */
+static void test_duration_limit(void **state)
+{
+	(void)state;
+	duration_ok("18446744073709551615ns", UINT64_MAX);
+	duration_ok("18446744073.709551615s", UINT64_MAX);
+	duration_ok("18446744073s", 18446744073000000000ULL);
+	duration_ok("213503d", 18446659200000000000ULL);
+	duration_bad("18446744073709551616ns", -ERANGE,
+		     "the limit is 18446744073.709551615s");
+	duration_bad("18446744073.709551616s", -ERANGE, "too large");
+	duration_bad("213504d", -ERANGE, "too large");
+	duration_bad("5124096h", -ERANGE, "too large");
+	duration_bad("307445735m", -ERANGE, "too large");
+	duration_bad("99999999999999999999999999999999999999999", -ERANGE,
+		     "too large");
+	assert_true(ns_add_sat(UINT64_MAX - 5, 5) == UINT64_MAX);
+	assert_true(ns_add_sat(UINT64_MAX - 5, 6) == UINT64_MAX);
+	assert_true(ns_add_sat(1000, 18446744073000000000ULL) ==
+		    18446744073000001000ULL);
+	assert_true(ns_add_sat(1000000000000ULL, 18446744073000000000ULL) ==
+		    UINT64_MAX);
 }
 
 static void test_u64(void **state)
@@ -151,6 +215,8 @@ int main(void)
 		cmocka_unit_test(test_cpuset_ops),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_u64),
+		cmocka_unit_test(test_duration_decimal),
+		cmocka_unit_test(test_duration_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

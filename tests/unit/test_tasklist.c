@@ -68,11 +68,11 @@ static void test_name_text(void **state)
 {
 	const char evil[16] = "\033[2J\033]0;x\a\x9b\xff";
 	const char full[16] = "abcdefghijklmnop";
-	char out[32];
+	char out[TEXT_ESC_SIZE(16)];
 
 	(void)state;
 	task_name_text(out, sizeof(out), evil, sizeof(evil));
-	assert_string_equal(out, "?[2J?]0;x???");
+	assert_string_equal(out, "\\x1b[2J\\x1b]0;x\\x07\\x9b\\xff");
 	task_name_text(out, sizeof(out), full, sizeof(full));
 	assert_string_equal(out, "abcdefghijklmnop");
 	task_name_text(out, 5, full, sizeof(full));

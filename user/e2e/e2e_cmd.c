@@ -193,10 +193,15 @@ static int parse(struct e2e_opts *o, int argc, char **argv)
 			if (!parse_u64(optarg, 2, 98, &v, err, sizeof(err)))
 				o->priority = (int)v;
 			break;
-		case 'T':
-			parse_duration(optarg, &o->threshold_ns, err,
-				       sizeof(err));
+		case 'T': {
+			char why[192];
+
+			if (parse_duration(optarg, &o->threshold_ns, why,
+					   sizeof(why)))
+				snprintf(err, sizeof(err), "--threshold: %s",
+					 why);
 			break;
+		}
 		case OPT_NO_MONITOR:
 			o->monitor = false;
 			break;

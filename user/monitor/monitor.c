@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "log.h"
+#include "privs.h"
 #include "spike.h"
 
 enum {
@@ -357,6 +358,9 @@ static int on_spike(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* Longest single ring_buffer__poll() wait, ms (its timeout is an int). */
+#define WAIT_CHUNK_MS 60000
+
 /* Sleeps until next (CLOCK_MONOTONIC ns), handing spike reports over as
  * they come. Returns early on a signal. */
 static void wait_until(struct monitor *m, struct ring_buffer *rb, uint64_t next)
@@ -370,13 +374,18 @@ static void wait_until(struct monitor *m, struct ring_buffer *rb, uint64_t next)
 		return;
 	}
 	while (!stop_signal) {
-		uint64_t now = now_ns();
-		int ms;
+		uint64_t now = now_ns(), left, ms;
 
 		if (now >= next)
 			break;
-		ms = (int)((next - now + 999999) / 1000000);
-		if (ring_buffer__poll(rb, ms) < 0)
+		/* in chunks: an interval or duration of years (next can be
+		 * UINT64_MAX) is waited out, never cast into a negative or
+		 * small poll timeout */
+		left = next - now;
+		ms = left / 1000000 + (left % 1000000 != 0);
+		if (ms > WAIT_CHUNK_MS)
+			ms = WAIT_CHUNK_MS;
+		if (ring_buffer__poll(rb, (int)ms) < 0)
 			break;
 	}
 	(void)m;
@@ -413,9 +422,9 @@ static int run_loop(struct monitor *m, struct sched_coll *sc,
 	int err = 0;
 
 	if (m->opts.duration_ns)
-		deadline = m->start_ns + m->opts.duration_ns;
+		deadline = ns_add_sat(m->start_ns, m->opts.duration_ns);
 	for (;;) {
-		uint64_t next = last + m->opts.interval_ns, now;
+		uint64_t next = ns_add_sat(last, m->opts.interval_ns), now;
 		bool stopping;
 
 		if (deadline && next > deadline)
@@ -489,6 +498,7 @@ int cmd_monitor(int argc, char **argv)
 	struct sched_coll *sc = NULL;
 	struct ring_buffer *rb = NULL;
 	unsigned int ncpus;
+	uint64_t kept;
 	int err, rc = EXIT_FAIL;
 
 	err = parse_opts(&m.opts, argc, argv);
@@ -545,6 +555,12 @@ int cmd_monitor(int argc, char **argv)
 				strerror(-err));
 			goto cleanup;
 		}
+	}
+	/* attached, every fd open: the loop needs no capability (privs.h) */
+	err = monitor_drop_privs(sched_coll_spike_fd(sc), &kept);
+	if (err) {
+		log_err("monitor: drop capabilities: %s", strerror(-err));
+		goto cleanup;
 	}
 	m.start_ns = now_ns();
 	render_header(&m);

@@ -181,8 +181,8 @@ static void fmt_us(char *buf, size_t len, uint64_t ns, bool have)
 void fmt_task(char *buf, size_t len, const struct task_entry *p, int width,
 	      bool with_ns)
 {
-	char tail[32], name[16];
-	int room;
+	char tail[32], name[TEXT_ESC_SIZE(16)];
+	size_t room;
 
 	if (!p) {
 		snprintf(buf, len, "-");
@@ -194,8 +194,10 @@ void fmt_task(char *buf, size_t len, const struct task_entry *p, int width,
 		snprintf(tail, sizeof(tail), "/%u %.1fms", p->pid, p->ns / 1e6);
 	else
 		snprintf(tail, sizeof(tail), "/%u %.0fus", p->pid, p->ns / 1e3);
-	room = width - (int)strlen(tail);
-	task_name_text(name, room > 1 ? (size_t)room + 1 : 2, p->comm,
+	room = width > (int)strlen(tail) + 1 ?
+		       (size_t)width - strlen(tail) + 1 :
+		       2;
+	task_name_text(name, room < sizeof(name) ? room : sizeof(name), p->comm,
 		       sizeof(p->comm));
 	snprintf(buf, len, "%s%s", name, tail);
 }

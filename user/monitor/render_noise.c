@@ -22,10 +22,14 @@ static void top_source(struct monitor *m, const struct sched_snap *s,
 
 	snprintf(buf, len, "-");
 	for (unsigned int q = 0; m->nc && q < NOISE_MAX_IRQ; q++) {
+		char name[15];
+
 		if (c->irq[q].ns <= best)
 			continue;
 		best = c->irq[q].ns;
-		snprintf(buf, len, "irq %u %.14s", q, noise_irq_name(m->nc, q));
+		text_escape(name, sizeof(name), noise_irq_name(m->nc, q),
+			    sizeof(name) - 1);
+		snprintf(buf, len, "irq %u %s", q, name);
 	}
 	for (int v = 0; v < NOISE_VECTORS; v++) {
 		if (c->vector[v].ns <= best)
@@ -212,8 +216,9 @@ static void waker_comm(struct spike_report *r)
 static void part_label(struct monitor *m, const struct spike_part *p, char *buf,
 		       size_t len)
 {
-	char name[16];
+	char name[16], irq[17];
 
+	/* escaped and cut to the width of a plain name */
 	task_name_text(name, sizeof(name), p->comm, sizeof(p->comm));
 	switch (p->kind) {
 	case SPIKE_TASK:
@@ -231,8 +236,9 @@ static void part_label(struct monitor *m, const struct spike_part *p, char *buf,
 				 p->cpu);
 		break;
 	case SPIKE_HARDIRQ:
-		snprintf(buf, len, "irq %u %.16s", p->id,
-			 noise_irq_name(m->nc, p->id));
+		text_escape(irq, sizeof(irq), noise_irq_name(m->nc, p->id),
+			    sizeof(irq) - 1);
+		snprintf(buf, len, "irq %u %s", p->id, irq);
 		break;
 	case SPIKE_VECTOR:
 		snprintf(buf, len, "vector %s",
@@ -309,7 +315,7 @@ static void spike_json(struct monitor *m, const struct spike_event *ev,
 void render_spike(struct monitor *m, const struct spike_event *ev)
 {
 	struct spike_report *r = calloc(1, sizeof(*r));
-	char *text = NULL, name[16];
+	char *text = NULL, name[TEXT_ESC_SIZE(16)];
 	size_t len = 0;
 	FILE *f;
 

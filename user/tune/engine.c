@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "text.h"
 
 const struct tune_stage tune_stages[] = {
 	{ "boot", "kernel command line (checked, never applied)", boot_plan },
@@ -354,9 +355,13 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 		}
 		if ((err == -EIO && (it->flags & IT_MOVABLE)) ||
 		    (err == -EINVAL && (it->flags & IT_AFFINITY))) {
+			char name[TEXT_ESC_SIZE(80)];
+
+			text_escape(name, sizeof(name), it->name,
+				    strlen(it->name));
 			printf("  %s: unmovable (%s: managed or per-CPU); left "
 			       "as is\n",
-			       it->name, err == -EIO ? "EIO" : "EINVAL");
+			       name, err == -EIO ? "EIO" : "EINVAL");
 			snprintf(it->note, sizeof(it->note), "unmovable (%s)",
 				 err == -EIO ? "EIO" : "EINVAL");
 			if (it->flags & IT_MOVABLE) {

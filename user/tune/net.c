@@ -120,10 +120,12 @@ int netdev_write(const char *path, const char *val)
 
 void netdev_shell(const char *path, const char *val, char *out, size_t len)
 {
-	char dev[IFNAMSIZ] = "?";
+	char dev[IFNAMSIZ] = "?", q[4 * IFNAMSIZ + 32];
 
+	/* a name may hold any byte but '/', ':' and blanks */
 	dev_of(path, dev);
-	snprintf(out, len, "ethtool -L %s %s", dev, val);
+	tune_shell_quote(dev, q, sizeof(q));
+	snprintf(out, len, "ethtool -L %s %s", q, val);
 }
 
 /*

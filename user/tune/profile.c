@@ -4,15 +4,21 @@
  * another profile whose keys the later lines override. The built-in
  * profiles are written in the same syntax and go through the same parser,
  * so a file and a built-in are validated alike. "keep" leaves a knob alone.
+ * A profile file is a regular file of text: a directory, FIFO or device
+ * (as profile or include), a NUL byte, a line over 255 bytes or a file
+ * over 16 KiB is refused with file and line, never read as less.
  */
 #define _GNU_SOURCE
 #include "tune.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "log.h"
 
@@ -193,21 +199,47 @@ static bool in_choices(const char *choices, const char *v)
 	return false;
 }
 
+/*
+ * Plain decimal only, -?(0|[1-9][0-9]*): the kernel parses sysctl integers
+ * with base 0, so "010" would be 8 there (and check would fail forever),
+ * and a '+' or "-0" passes here but not as the same text there. NULL when
+ * v has that form, else a hint.
+ */
+static const char *int_form(const char *v)
+{
+	const char *d = v + (*v == '-');
+
+	if (*v == '+')
+		return "no '+' sign: write the number alone";
+	if (!isdigit((unsigned char)*d))
+		return "";
+	for (const char *p = d; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return "";
+	if (d[0] == '0' && d[1])
+		return "no leading zero (to the kernel, 010 is octal 8)";
+	if (d[0] == '0' && d != v)
+		return "write 0, not -0";
+	return NULL;
+}
+
 static bool valid_int(const char *v, long long min, long long max)
 {
 	char *end;
 	long long x;
 
+	if (int_form(v))
+		return false;
 	errno = 0;
 	x = strtoll(v, &end, 10);
-	return *v && !*end && !errno && x >= min && x <= max &&
-	       !isspace((unsigned char)*v);
+	return !*end && !errno && x >= min && x <= max;
 }
 
 /* NULL when fine, else why not. */
 static const char *check_value(const struct profile_key *k, const char *v,
 			       char *why, size_t len)
 {
+	const char *hint;
 	struct cpuset s;
 	char err[128];
 
@@ -217,9 +249,11 @@ static const char *check_value(const struct profile_key *k, const char *v,
 	case KEY_INT:
 		if (valid_int(v, k->min, k->max))
 			return NULL;
+		hint = int_form(v);
 		snprintf(why, len,
-			 "expected an integer in [%lld, %lld] or keep", k->min,
-			 k->max);
+			 "expected an integer in [%lld, %lld] or keep%s%s",
+			 k->min, k->max, hint && *hint ? "; " : "",
+			 hint ? hint : "");
 		return why;
 	case KEY_ENUM:
 		if (in_choices(k->choices, v))
@@ -229,8 +263,11 @@ static const char *check_value(const struct profile_key *k, const char *v,
 	case KEY_INT_OR_ENUM:
 		if (in_choices(k->choices, v) || valid_int(v, k->min, k->max))
 			return NULL;
-		snprintf(why, len, "expected %s or an integer in [%lld, %lld]",
-			 k->choices, k->min, k->max);
+		hint = int_form(v);
+		snprintf(why, len,
+			 "expected %s or an integer in [%lld, %lld]%s%s",
+			 k->choices, k->min, k->max, hint && *hint ? "; " : "",
+			 hint ? hint : "");
 		return why;
 	case KEY_CPUS:
 		if (!strcmp(v, "@housekeeping") || !strcmp(v, "@latency") ||
@@ -260,6 +297,11 @@ static int parse_text(struct profile *p, const char *root, const char *src,
 		int ki, err;
 
 		lineno++;
+		if ((size_t)(eol - line) >= sizeof(buf)) {
+			log_err("profile %s:%d: line longer than %zu bytes",
+				src, lineno, sizeof(buf) - 1);
+			return -EINVAL;
+		}
 		snprintf(buf, sizeof(buf), "%.*s", (int)(eol - line), line);
 		line = *eol ? eol + 1 : eol;
 		if ((e = strchr(buf, '#')))
@@ -313,12 +355,80 @@ static int parse_text(struct profile *p, const char *root, const char *src,
 	return 0;
 }
 
+static const char *kind_name(mode_t mode)
+{
+	return S_ISDIR(mode)  ? "a directory" :
+	       S_ISFIFO(mode) ? "a FIFO" :
+	       S_ISCHR(mode)  ? "a character device" :
+	       S_ISBLK(mode)  ? "a block device" :
+	       S_ISSOCK(mode) ? "a socket" :
+				"not a regular file";
+}
+
+/*
+ * Opens a profile file for reading; -ENOENT when there is none, else 0 or
+ * -errno logged naming path: -EINVAL for a directory, FIFO, device or
+ * socket.
+ * The kind is checked on an O_PATH descriptor before the file is opened
+ * for reading, so a device is never opened (a watchdog would start) and a
+ * FIFO never blocks, also when path is swapped meanwhile.
+ */
+static int open_profile(const char *path, int *fd_out)
+{
+	char self[64];
+	struct stat st;
+	int fd, err;
+
+	fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		if (err != -ENOENT)
+			log_err("profile %s: open: %s", path, strerror(-err));
+		return err;
+	}
+	if (fstat(fd, &st)) {
+		err = -errno;
+		log_err("profile %s: stat: %s", path, strerror(-err));
+		close(fd);
+		return err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		log_err("profile %s: %s, not a profile file", path,
+			kind_name(st.st_mode));
+		close(fd);
+		return -EINVAL;
+	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	*fd_out = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (*fd_out < 0 && errno == ENOENT) {
+		struct stat again;
+
+		/* no /proc (a chroot): the path again, and the same file */
+		*fd_out = open(path,
+			       O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (*fd_out >= 0 &&
+		    (fstat(*fd_out, &again) || again.st_ino != st.st_ino ||
+		     again.st_dev != st.st_dev)) {
+			close(*fd_out);
+			*fd_out = -1;
+			errno = ESTALE;
+		}
+	}
+	err = *fd_out < 0 ? -errno : 0;
+	if (err)
+		log_err("profile %s: open: %s", path, strerror(-err));
+	close(fd);
+	return err;
+}
+
 static int load_any(struct profile *p, const char *root, const char *name,
 		    int depth)
 {
 	char path[PATH_MAX], text[16384];
-	size_t n;
-	FILE *f;
+	size_t n = 0;
+	ssize_t r;
+	const char *nul;
+	int fd = -1, err;
 
 	if (depth > 4) {
 		log_err("profile %s: includes nested more than 4 deep", name);
@@ -334,30 +444,56 @@ static int load_any(struct profile *p, const char *root, const char *name,
 					  depth);
 	if (strchr(name, '/')) {
 		snprintf(path, sizeof(path), "%s", name);
-		f = fopen(path, "re");
+		err = open_profile(path, &fd);
 	} else {
 		snprintf(path, sizeof(path), "%s%s/%s.conf", root,
 			 TUNE_PROFILE_DIR, name);
-		f = fopen(path, "re");
-		if (!f) {
+		err = open_profile(path, &fd);
+		if (err == -ENOENT) {
 			snprintf(path, sizeof(path), "%s%s/%s", root,
 				 TUNE_PROFILE_DIR, name);
-			f = fopen(path, "re");
+			err = open_profile(path, &fd);
 		}
 	}
-	if (!f) {
+	if (err == -ENOENT) {
 		log_err("unknown profile '%s' (built-in: ultra, low-latency; "
 			"files: %s%s/NAME.conf or a path)",
 			name, root, TUNE_PROFILE_DIR);
 		return -ENOENT;
 	}
-	n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
-	text[n] = '\0';
-	if (n == sizeof(text) - 1) {
+	if (err)
+		return err; /* logged */
+	/* one byte more than fits: a larger file is refused, never cut */
+	while (n < sizeof(text) &&
+	       (r = read(fd, text + n, sizeof(text) - n)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err = -errno;
+			log_err("profile %s: read: %s", path, strerror(-err));
+			close(fd);
+			return err;
+		}
+		n += (size_t)r;
+	}
+	close(fd);
+	if (n == sizeof(text)) {
 		log_err("profile %s: larger than %zu bytes", path,
 			sizeof(text) - 1);
 		return -EFBIG;
+	}
+	text[n] = '\0';
+	/* text after a NUL would be ignored by the parser: refused */
+	nul = memchr(text, '\0', n);
+	if (nul) {
+		int line = 1;
+
+		for (const char *q = text; q < nul; q++)
+			line += *q == '\n';
+		log_err("profile %s:%d: a NUL byte (offset %zu); a profile is "
+			"text",
+			path, line, (size_t)(nul - text));
+		return -EINVAL;
 	}
 	return parse_text(p, root, path, text, depth);
 }

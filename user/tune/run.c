@@ -1,22 +1,27 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * rtbpf run [--cpus LIST] [--fifo PRIO | --rr PRIO | --nice N] [--mlock]
- *           [--membind NODES] -- CMD ARGS
+ *           [--membind NODES] [--user USER[:GROUP]] -- CMD ARGS
  *
  * Sets the properties on this process and execs CMD, so CMD's exit code is
  * the command's. Affinity, policy, nice and the NUMA memory policy survive
  * execve(2); mlockall(2) does not (exec builds a new address space), so
  * --mlock preloads librtbpf-mlock.so, whose constructor calls
- * mlockall(MCL_CURRENT | MCL_FUTURE) in CMD before main() and removes
- * itself from LD_PRELOAD so CMD's own children are not locked. The library
- * is found at $RTBPF_MLOCK_PRELOAD, else next to the binary
- * (../lib/librtbpf-mlock.so or ./librtbpf-mlock.so). A statically linked
- * CMD ignores LD_PRELOAD: lock there with rtbpf_rt_setup() instead.
- * With --mlock RLIMIT_MEMLOCK is raised to infinity (root or
- * CAP_SYS_RESOURCE), which exec keeps.
+ * mlockall(MCL_CURRENT | MCL_FUTURE) before main() in every image this
+ * process execs (a launcher script and the program it execs alike) and in
+ * no other process (run_mlock.h). A watcher started before the exec warns
+ * about an image left unlocked (a statically linked CMD ignores
+ * LD_PRELOAD: lock there with rtbpf_rt_setup() instead). The library is
+ * found at $RTBPF_MLOCK_PRELOAD, else next to the binary
+ * (../lib/librtbpf-mlock.so or ./librtbpf-mlock.so), and passed by its
+ * canonical path. With --mlock RLIMIT_MEMLOCK is raised to infinity (root
+ * or CAP_SYS_RESOURCE), which exec and the --user switch keep, so CMD can
+ * lock as an unprivileged user too.
  * Affinity, NUMA policy, scheduling and nice go through rtbpf_rt_setup()
  * (<rtbpf/rt.h>), the same steps a program can take in-process; then
- * setrlimit and execvp.
+ * setrlimit; then --user switches to the account (account.h: setgroups,
+ * setresgid, setresuid, checked) while the steps that need root are done;
+ * then execvp.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -30,15 +35,17 @@
 
 #include <rtbpf/rt.h>
 
+#include "account.h"
 #include "cli.h"
 #include "commands.h"
 #include "log.h"
 #include "parse.h"
+#include "run_mlock.h"
 #include "sysinfo.h"
 
 #define MLOCK_LIB "librtbpf-mlock.so"
 
-enum { OPT_FIFO = 256, OPT_RR, OPT_NICE, OPT_MLOCK, OPT_MEMBIND };
+enum { OPT_FIFO = 256, OPT_RR, OPT_NICE, OPT_MLOCK, OPT_MEMBIND, OPT_USER };
 
 static const struct cli_opt run_opts[] = {
 	{ "cpus", 'c', "LIST", "CPU affinity of CMD" },
@@ -48,12 +55,31 @@ static const struct cli_opt run_opts[] = {
 	{ "mlock", OPT_MLOCK, NULL,
 	  "lock all of CMD's memory (preloads " MLOCK_LIB ")" },
 	{ "membind", OPT_MEMBIND, "NODES", "allocate only on NUMA NODES" },
+	{ "user", OPT_USER, "USER[:GROUP]",
+	  "run CMD as USER (names from /etc/passwd, group)" },
 	{ "verbose", 'v', NULL, "more messages" },
 	{ "help", 'h', NULL, "this help" },
 	{},
 };
 
+static int find_preload_at(char *out, size_t len);
+
+/* The preload's canonical path: CMD may change directory before an exec. */
 static int find_preload(char *out, size_t len)
+{
+	char real[PATH_MAX];
+	int ret = find_preload_at(out, len);
+
+	if (ret)
+		return ret;
+	if (!realpath(out, real))
+		return -errno;
+	if (snprintf(out, len, "%s", real) >= (int)len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static int find_preload_at(char *out, size_t len)
 {
 	const char *env = getenv("RTBPF_MLOCK_PRELOAD");
 	char exe[PATH_MAX], *slash;
@@ -167,9 +193,11 @@ int cmd_run(int argc, char **argv)
 {
 	struct cpuset cpus, nodes;
 	bool has_cpus = false, mlock = false, has_nodes = false;
-	int policy = -1, prio = 0, nice_v = 0, ch;
+	int policy = -1, prio = 0, nice_v = 0, ch, rc = EXIT_FAIL;
 	char shortopts[sizeof(((struct cli_parser *)0)->shortopts) + 1];
 	char err[256], preload[PATH_MAX];
+	const char *user = NULL;
+	struct account acct = {};
 	struct cli_parser p;
 
 	cli_parser_init(&p, run_opts);
@@ -217,6 +245,9 @@ int cmd_run(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			has_nodes = true;
+			break;
+		case OPT_USER:
+			user = optarg;
 			break;
 		default: {
 			int r = cli_common(ch, argv, "run",
@@ -273,23 +304,48 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 
-	if (mlock) {
-		const char *old = getenv("LD_PRELOAD");
-		char env[2 * PATH_MAX];
+	if (user) {
+		int ret = account_lookup(&acct, user, "/", err, sizeof(err));
 
-		snprintf(env, sizeof(env), "%s%s%s", preload,
-			 old && *old ? ":" : "", old ? old : "");
-		if (setenv("LD_PRELOAD", env, 1) ||
-		    setenv("RTBPF_MLOCK", preload, 1)) {
-			log_err("run: setenv: %s", strerror(errno));
-			return EXIT_FAIL;
+		if (ret) {
+			log_err("run: --user: %s", err);
+			return ret == -EINVAL || ret == -ENOENT ? EXIT_USAGE :
+								  EXIT_FAIL;
 		}
+	}
+
+	if (mlock) {
+		int ret = run_mlock_env(preload);
+
+		if (ret) {
+			log_err("run: --mlock: setenv: %s", strerror(-ret));
+			goto cleanup;
+		}
+		/* before the setup: the watcher keeps this policy */
+		run_mlock_watch(preload);
 	}
 	if (apply_rt(argv[optind], has_cpus ? &cpus : NULL,
 		     has_nodes ? &nodes : NULL, mlock, policy, prio, nice_v))
-		return EXIT_FAIL;
+		goto cleanup;
+	if (user) {
+		if (account_become(&acct, err, sizeof(err))) {
+			log_err("run: --user %s: %s; CMD not started", user,
+				err);
+			goto cleanup;
+		}
+		/* access() asks as the real uid: now the user's */
+		if (mlock && access(preload, R_OK)) {
+			log_err("run: --mlock: %s cannot read %s: %s; CMD not "
+				"started",
+				acct.name, preload, strerror(errno));
+			goto cleanup;
+		}
+	}
 	execvp(argv[optind], argv + optind);
 	ch = errno;
 	log_err("run: exec %s: %s", argv[optind], strerror(ch));
-	return ch == ENOENT ? 127 : 126;
+	rc = ch == ENOENT ? 127 : 126;
+cleanup:
+	account_fini(&acct);
+	return rc;
 }

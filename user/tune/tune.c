@@ -19,6 +19,7 @@
 #include "json.h"
 #include "log.h"
 #include "sysinfo.h"
+#include "text.h"
 
 enum {
 	OPT_ONLY = 256,
@@ -315,23 +316,38 @@ static const char *st_name(enum item_status st)
 	return names[st];
 }
 
-static void print_table(const struct tune_cfg *c, const struct item_list *l)
+/* Names, values and notes hold what others wrote (thread and IRQ names,
+ * interface names, file contents): escaped for the terminal. */
+static int print_table(const struct tune_cfg *c, const struct item_list *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		const struct tune_item *it = &l->v[i];
+	int err = 0;
 
-		if (it->st == ST_INFO) {
+	for (size_t i = 0; i < l->n && !err; i++) {
+		const struct tune_item *it = &l->v[i];
+		char *name = text_escape_dup(it->name);
+		char *want = text_escape_dup(it->want_show);
+		char *actual = text_escape_dup(it->actual);
+		char *note = text_escape_dup(it->note);
+
+		if (!name || !want || !actual || !note) {
+			log_err("%s: out of memory", c->cmd);
+			err = -ENOMEM;
+		} else if (it->st == ST_INFO) {
 			printf("%-4s %-9s %s:\n     %s\n", st_name(it->st),
-			       it->stage, it->name, it->note);
-			continue;
+			       it->stage, name, note);
+		} else {
+			printf("%-4s %-9s %-28s want %-10s is %s\n",
+			       st_name(it->st), it->stage, name, want, actual);
+			if (note[0] && (it->st != ST_OK || log_verbosity ||
+					(it->flags & IT_SCHED)))
+				printf("     %s\n", note);
 		}
-		printf("%-4s %-9s %-28s want %-10s is %s\n", st_name(it->st),
-		       it->stage, it->name, it->want_show, it->actual);
-		if (it->note[0] && (it->st != ST_OK || log_verbosity ||
-				    (it->flags & IT_SCHED)))
-			printf("     %s\n", it->note);
+		free(name);
+		free(want);
+		free(actual);
+		free(note);
 	}
-	(void)c;
+	return err;
 }
 
 static void print_json(const struct tune_cfg *c, const struct item_list *l,
@@ -431,7 +447,8 @@ static int run_tune(const char *cmd, const struct cli_opt *opts, int argc,
 		if (c->json) {
 			print_json(c, &l, count);
 		} else {
-			print_table(c, &l);
+			if (print_table(c, &l))
+				goto cleanup;
 			printf("%u ok, %u warn, %u fail, %u skipped\n",
 			       count[ST_OK], count[ST_WARN], count[ST_FAIL],
 			       count[ST_SKIP]);

@@ -37,7 +37,7 @@
 /* ---- profile.c ---------------------------------------------------------- */
 
 enum key_type {
-	KEY_INT, /* signed decimal within [min, max] */
+	KEY_INT, /* -?(0|[1-9][0-9]*) within [min, max] */
 	KEY_ENUM, /* one of the words in choices, "|" separated */
 	KEY_INT_OR_ENUM, /* a KEY_INT or one of choices */
 	KEY_CPUS, /* "@housekeeping", "@latency" or a CPU list */
@@ -113,8 +113,11 @@ void tune_selected(const char *in, char *out, size_t len);
 /* Kernel hex cpumask "00000000,0000000f" <-> cpuset. */
 int tune_mask_parse(const char *s, struct cpuset *out);
 void tune_mask_format(const struct cpuset *s, char *buf, size_t len);
-/* Value quoted for a POSIX shell when it needs it. */
-void tune_shell_quote(const char *in, char *out, size_t len);
+/* Value quoted for a POSIX shell when it needs it; control bytes (all
+ * but '\n') and bytes from 0x7f through printf octal escapes, so the
+ * command is exact and safe to show on a terminal. -ENOSPC (and a
+ * placeholder) when out is too small. */
+int tune_shell_quote(const char *in, char *out, size_t len);
 /* RTBPF_FAULT=journal:N|write:N kills the process (SIGKILL) right after the
  * N-th journal record or knob write of this run; for tests. */
 void tune_fault_point(const char *what);

@@ -235,30 +235,87 @@ void tune_mask_format(const struct cpuset *s, char *buf, size_t len)
 	}
 }
 
-void tune_shell_quote(const char *in, char *out, size_t len)
+/* A byte a terminal would act on; '\n' stays raw inside quotes (multi-line
+ * config files are shown as they are). */
+static bool shell_unsafe(unsigned char b)
 {
-	size_t o = 0;
+	return (b < 0x20 && b != '\n') || b >= 0x7f;
+}
 
+/* Appends s (n bytes) to out at *o when it fits, else marks the overflow. */
+static void put_s(char *out, size_t len, size_t *o, const char *s, size_t n)
+{
+	if (*o + n < len)
+		memcpy(out + *o, s, n);
+	*o += n;
+}
+
+int tune_shell_quote(const char *in, char *out, size_t len)
+{
+	size_t o = 0, n = strlen(in), body = n;
+	bool unsafe = false;
+
+	if (!len)
+		return -ENOSPC;
 	if (*in && strspn(in, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
-			      "TUVWXYZ0123456789_./,:@+-=") == strlen(in)) {
-		snprintf(out, len, "%s", in);
-		return;
+			      "TUVWXYZ0123456789_./,:@+-=") == n) {
+		put_s(out, len, &o, in, n);
+		goto done;
 	}
-	if (len < 3) {
-		*out = '\0';
-		return;
+	for (size_t i = 0; i < n; i++)
+		unsafe |= shell_unsafe((unsigned char)in[i]);
+	if (!unsafe) {
+		put_s(out, len, &o, "'", 1);
+		for (size_t i = 0; i < n; i++) {
+			if (in[i] == '\'')
+				put_s(out, len, &o, "'\\''", 4);
+			else
+				put_s(out, len, &o, in + i, 1);
+		}
+		put_s(out, len, &o, "'", 1);
+		goto done;
 	}
-	out[o++] = '\'';
-	for (; *in && o + 5 < len; in++) {
-		if (*in == '\'') {
-			memcpy(out + o, "'\\''", 4);
-			o += 4;
+	/*
+	 * Control bytes go through printf's octal escapes, so the command
+	 * prints no raw escape sequence yet writes the exact bytes. $(...)
+	 * drops trailing newlines: those follow in quotes of their own.
+	 */
+	while (body && in[body - 1] == '\n')
+		body--;
+	put_s(out, len, &o, "\"$(printf '", 11);
+	for (size_t i = 0; i < body; i++) {
+		unsigned char b = (unsigned char)in[i];
+		char esc[8];
+
+		if (b == '\'') {
+			put_s(out, len, &o, "'\\''", 4);
+		} else if (b == '\\' || b == '%') {
+			esc[0] = b == '%' ? '%' : '\\';
+			esc[1] = (char)b;
+			put_s(out, len, &o, esc, 2);
+		} else if (b == '\n' || shell_unsafe(b) || (!i && b == '-')) {
+			/* and a leading '-', which printf would take for an
+			 * option */
+			snprintf(esc, sizeof(esc), "\\%03o", b);
+			put_s(out, len, &o, esc, 4);
 		} else {
-			out[o++] = *in;
+			put_s(out, len, &o, in + i, 1);
 		}
 	}
-	out[o++] = '\'';
-	out[o] = '\0';
+	put_s(out, len, &o, "')\"", 3);
+	if (body < n) {
+		put_s(out, len, &o, "'", 1);
+		put_s(out, len, &o, in + body, n - body);
+		put_s(out, len, &o, "'", 1);
+	}
+done:
+	if (o < len) {
+		out[o] = '\0';
+		return 0;
+	}
+	/* never a cut command that would write something else */
+	snprintf(out, len, "'(value too long to show)'");
+	return -ENOSPC;
 }
 
 void tune_fault_point(const char *what)

@@ -84,10 +84,15 @@ static int parse(struct recv_cfg *c, int argc, char **argv)
 			parse_u64(optarg, 1, 1ULL << 40, &c->count, err,
 				  sizeof(err));
 			break;
-		case 't':
-			parse_duration(optarg, &c->duration_ns, err,
-				       sizeof(err));
+		case 't': {
+			char why[192];
+
+			if (parse_duration(optarg, &c->duration_ns, why,
+					   sizeof(why)))
+				snprintf(err, sizeof(err), "--duration: %s",
+					 why);
 			break;
+		}
 		case OPT_ATTACH:
 			if (xsk_parse_attach(optarg, &c->o.attach))
 				snprintf(err, sizeof(err),
@@ -133,7 +138,8 @@ static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
 		     struct xsk_rx_tally *t)
 {
 	struct rtbpf_xsk_rx_info info;
-	uint64_t end = c->duration_ns ? xsk_now_ns() + c->duration_ns : 0;
+	uint64_t end =
+		c->duration_ns ? ns_add_sat(xsk_now_ns(), c->duration_ns) : 0;
 	struct pollfd pfd = { .fd = rtbpf_xsk__fd(x), .events = POLLIN };
 	static uint8_t buf[65536];
 	unsigned int iter = 0;

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Profile files: what loads, and what is refused with a message naming the
+ * file (and line): directories, FIFOs and devices as profile or include,
+ * long lines, NUL bytes, integers the kernel would read otherwise. Files
+ * are written to a temp dir; nothing else is touched. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "tune/tune.h"
+
+static char dir[64], msg[4096];
+static struct profile prof;
+
+static void put(const char *name, const char *text, size_t n)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* profile_load of dir/name (or name itself when it starts with '/') with
+ * stderr captured into msg; its return value. */
+static int load(const char *name)
+{
+	char path[256], tmp[] = "/tmp/rtbpf-profile-err.XXXXXX";
+	int fd = mkstemp(tmp), saved = dup(2), ret;
+	ssize_t n;
+
+	assert_true(fd >= 0 && saved >= 0);
+	unlink(tmp);
+	if (name[0] == '/')
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fflush(stderr);
+	dup2(fd, 2);
+	alarm(5); /* a FIFO that blocks fails the test, not hangs it */
+	ret = profile_load(&prof, "", path);
+	alarm(0);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, msg, sizeof(msg) - 1, 0);
+	msg[n > 0 ? n : 0] = '\0';
+	close(fd);
+	return ret;
+}
+
+static void refused(const char *name, int want, const char *needle)
+{
+	int ret = load(name);
+
+	if (ret != want || !strstr(msg, needle))
+		fail_msg("%s: %d '%s', want %d '%s'", name, ret, msg, want,
+			 needle);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/rtbpf-profile.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) ? -1 : 0;
+}
+
+static void test_good(void **state)
+{
+	static const char text[] = "# site profile\n"
+				   "include = ultra\n"
+				   "sysctl.vm.swappiness = 0\n"
+				   "sysctl.kernel.sched_rt_runtime_us = -1\n"
+				   "  memory.thp = madvise   # comment\n"
+				   "process.priority = 99\n";
+
+	(void)state;
+	put("good.conf", text, sizeof(text) - 1);
+	assert_int_equal(load("good.conf"), 0);
+	assert_string_equal(profile_get(&prof, "sysctl.vm.swappiness"), "0");
+	assert_string_equal(
+		profile_get(&prof, "sysctl.kernel.sched_rt_runtime_us"), "-1");
+	assert_string_equal(profile_get(&prof, "memory.thp"), "madvise");
+	assert_string_equal(profile_get(&prof, "process.priority"), "99");
+	/* from the include */
+	assert_string_equal(profile_get(&prof, "power.governor"),
+			    "performance");
+}
+
+static void test_not_a_file(void **state)
+{
+	char path[128], text[160];
+
+	(void)state;
+	refused("/etc/", -EINVAL, "profile /etc/: a directory");
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	refused("sub", -EINVAL, "sub: a directory, not a profile file");
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	refused("fifo", -EINVAL, "fifo: a FIFO");
+	refused("/dev/null", -EINVAL, "/dev/null: a character device");
+	/* as an include: named, not read as an empty profile */
+	snprintf(text, sizeof(text), "include = ultra\ninclude = %s/sub\n",
+		 dir);
+	put("incdir.conf", text, strlen(text));
+	refused("incdir.conf", -EINVAL, "sub: a directory");
+	snprintf(text, sizeof(text), "include = %s/fifo\n", dir);
+	put("incfifo.conf", text, strlen(text));
+	refused("incfifo.conf", -EINVAL, "fifo: a FIFO");
+	refused("nosuch", -ENOENT, "unknown profile");
+}
+
+/* Under a root: NAME.conf that is a directory is refused, not skipped for
+ * a file NAME beside it. */
+static void test_root_lookup(void **state)
+{
+	char cmd[256];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p '%s/etc/rtbpf/profiles.d/site.conf'", dir);
+	assert_int_equal(system(cmd), 0);
+	put("etc/rtbpf/profiles.d/site", "include = ultra\n", 16);
+	assert_int_equal(profile_load(&prof, dir, "site"), -EINVAL);
+}
+
+static void test_long_line(void **state)
+{
+	char text[400];
+	int n;
+
+	(void)state;
+	/* 255 bytes: the longest line there is room for, loaded whole */
+	n = snprintf(text, sizeof(text), "include = ultra\n%*s\n", 255,
+		     "memory.thp = madvise");
+	put("l255.conf", text, (size_t)n);
+	assert_int_equal(load("l255.conf"), 0);
+	assert_string_equal(profile_get(&prof, "memory.thp"), "madvise");
+	/* 256: refused naming file and line, not cut (it would read as a
+	 * blank line and leave memory.thp to the include) */
+	n = snprintf(text, sizeof(text), "include = ultra\n%*s\n", 256,
+		     "memory.thp = madvise");
+	put("l256.conf", text, (size_t)n);
+	refused("l256.conf", -EINVAL, "l256.conf:2: line longer than 255");
+	/* and past the whole-file limit */
+	{
+		size_t big = 20000;
+		char *t = malloc(big);
+
+		assert_non_null(t);
+		memset(t, '#', big);
+		t[big - 1] = '\n';
+		put("big.conf", t, big);
+		free(t);
+		refused("big.conf", -EFBIG, "larger than");
+	}
+}
+
+static void test_nul(void **state)
+{
+	static const char text[] = "include = ultra\n"
+				   "sysctl.vm.swappiness = 1\0\n"
+				   "memory.thp = always\n";
+
+	(void)state;
+	put("nul.conf", text, sizeof(text) - 1);
+	refused("nul.conf", -EINVAL, "nul.conf:2: a NUL byte");
+	put("nul0.conf", "\0", 1);
+	refused("nul0.conf", -EINVAL, "nul0.conf:1: a NUL byte");
+}
+
+static void test_integers(void **state)
+{
+	static const struct {
+		const char *v, *why;
+	} bad[] = {
+		{ "010", "no leading zero" },
+		{ "00", "no leading zero" },
+		{ "-01", "no leading zero" },
+		{ "+10", "no '+' sign" },
+		{ "-0", "write 0" },
+		{ "0x10", "expected an integer" },
+		{ "1_0", "expected an integer" },
+		{ "10a", "expected an integer" },
+		{ "201", "expected an integer in [0, 200]" },
+		{ "99999999999999999999", "expected an integer" },
+		{ "-", "expected an integer" },
+	};
+	char text[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "include = ultra\nsysctl.vm.swappiness = %s\n",
+			 bad[i].v);
+		put("int.conf", text, strlen(text));
+		refused("int.conf", -EINVAL, bad[i].why);
+		assert_non_null(strstr(msg, "int.conf:2:"));
+	}
+	/* KEY_INT_OR_ENUM alike */
+	snprintf(text, sizeof(text), "net.channels = 08\n");
+	put("ch.conf", text, strlen(text));
+	refused("ch.conf", -EINVAL, "no leading zero");
+	snprintf(text, sizeof(text), "net.channels = 8\n");
+	put("ch.conf", text, strlen(text));
+	assert_int_equal(load("ch.conf"), 0);
+	snprintf(text, sizeof(text), "sysctl.vm.swappiness = 0\n");
+	put("zero.conf", text, strlen(text));
+	assert_int_equal(load("zero.conf"), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_not_a_file),
+		cmocka_unit_test(test_root_lookup),
+		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_nul),
+		cmocka_unit_test(test_integers),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* run --mlock: the preload's environment and the watcher (run_mlock.h). */
+#define _GNU_SOURCE
+#include "run_mlock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "log.h"
+
+/*
+ * Fields 22 (start time, ticks) and 28 (start of the stack: a new address
+ * for every exec under ASLR) of /proc/PID/stat. 0 or -errno.
+ */
+static int proc_stat_fields(pid_t pid, unsigned long long *start,
+			    unsigned long long *stack)
+{
+	char path[64], buf[2048], *p, *save = NULL;
+	ssize_t n;
+	int fd, field = 3;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return n ? -errno : -EIO;
+	buf[n] = '\0';
+	/* comm may hold spaces and ')': fields resume after the last ')' */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EIO;
+	*start = *stack = 0;
+	for (p = strtok_r(p + 1, " ", &save); p && field <= 28;
+	     p = strtok_r(NULL, " ", &save), field++) {
+		if (field == 22)
+			*start = strtoull(p, NULL, 10);
+		else if (field == 28)
+			*stack = strtoull(p, NULL, 10);
+	}
+	return field > 28 ? 0 : -EIO;
+}
+
+int run_mlock_env(const char *preload)
+{
+	const char *old = getenv("LD_PRELOAD");
+	unsigned long long start = 0, stack;
+	char *env = NULL, id[64];
+	int ret = 0;
+
+	/* without /proc the preload compares the pid alone (start 0) */
+	proc_stat_fields(getpid(), &start, &stack);
+	snprintf(id, sizeof(id), "%d:%llu", (int)getpid(), start);
+	if (asprintf(&env, "%s%s%s", preload, old && *old ? ":" : "",
+		     old ? old : "") < 0)
+		return -ENOMEM;
+	if (setenv("LD_PRELOAD", env, 1) || setenv("RTBPF_MLOCK", preload, 1) ||
+	    setenv("RTBPF_MLOCK_PID", id, 1))
+		ret = -errno;
+	free(env);
+	return ret;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* VmLck of /proc/PID/status in kB, or -1. */
+static long long vmlck_kb(pid_t pid)
+{
+	char path[64], *line = NULL;
+	size_t cap = 0;
+	long long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (getline(&line, &cap, f) > 0)
+		if (sscanf(line, "VmLck: %lld", &kb) == 1)
+			break;
+	free(line);
+	fclose(f);
+	return kb;
+}
+
+/* Is path mapped in pid (the preload loaded)? */
+static bool mapped(pid_t pid, const char *path)
+{
+	char maps[64], *line = NULL;
+	size_t cap = 0, len = strlen(path);
+	bool found = false;
+	ssize_t n;
+	FILE *f;
+
+	snprintf(maps, sizeof(maps), "/proc/%d/maps", (int)pid);
+	f = fopen(maps, "re");
+	if (!f)
+		return false;
+	while (!found && (n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		found = (size_t)n >= len && !strcmp(line + n - len, path);
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+static bool exited(int pidfd, int timeout_ms)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	/* an error is taken as gone: the watcher must not read a stranger */
+	return poll(&p, 1, timeout_ms) != 0;
+}
+
+/* exe is anyone's choice of file name: log_warn escapes the message */
+static void warn_unlocked(pid_t pid, const char *exe, const char *preload)
+{
+	log_warn("run: --mlock: pid %d (%s) runs with no memory locked "
+		 "(VmLck 0 kB %d ms after its exec): %s",
+		 (int)pid, exe, RUN_MLOCK_SETTLE_MS,
+		 mapped(pid, preload) ?
+			 "it unlocked itself (munlockall/munlock)" :
+			 "librtbpf-mlock.so did not run in it (statically "
+			 "linked, set-user-ID, or LD_PRELOAD removed)");
+}
+
+static void watch(int pidfd, int sync, pid_t pid, const char *preload)
+{
+	char exe[PATH_MAX] = "", cur[PATH_MAX] = "", link[64];
+	unsigned long long start, stack, cur_stack = 0;
+	long long t0, since = 0, kb;
+	bool judged = true;
+	ssize_t n;
+	char c;
+
+	/* EOF when run execs CMD (the write end is close-on-exec) */
+	while ((n = read(sync, &c, 1)) < 0 && errno == EINTR)
+		;
+	close(sync);
+	t0 = now_ms();
+	for (;;) {
+		if (exited(pidfd, 20))
+			return;
+		kb = vmlck_kb(pid);
+		snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+		n = readlink(link, cur, sizeof(cur) - 1);
+		if (kb < 0 || n < 0 || proc_stat_fields(pid, &start, &stack))
+			continue; /* exiting: the pidfd says so next */
+		cur[n] = '\0';
+		/* all read while pid was still ours */
+		if (exited(pidfd, 0))
+			return;
+		if (stack != cur_stack || strcmp(cur, exe)) {
+			/* a new image: judged RUN_MLOCK_SETTLE_MS after */
+			cur_stack = stack;
+			memcpy(exe, cur, (size_t)n + 1);
+			since = now_ms();
+			judged = false;
+		}
+		if (!judged && kb > 0) {
+			judged = true;
+		} else if (!judged && now_ms() - since >= RUN_MLOCK_SETTLE_MS) {
+			warn_unlocked(pid, exe, preload);
+			judged = true;
+		}
+		if (judged && now_ms() - t0 >= RUN_MLOCK_WATCH_MS)
+			return;
+	}
+}
+
+/* Closes every fd above stderr but a and b: nothing of CMD's stays open. */
+static void keep_only(int a, int b)
+{
+	unsigned int lo = (unsigned int)(a < b ? a : b);
+	unsigned int hi = (unsigned int)(a < b ? b : a);
+
+	if (lo > 3)
+		syscall(SYS_close_range, 3U, lo - 1, 0U);
+	if (hi > lo + 1)
+		syscall(SYS_close_range, lo + 1, hi - 1, 0U);
+	syscall(SYS_close_range, hi + 1, ~0U, 0U);
+}
+
+int run_mlock_watch(const char *preload)
+{
+	pid_t self = getpid(), child;
+	int pidfd, sync[2], ret = 0, status;
+
+	pidfd = (int)syscall(SYS_pidfd_open, self, 0);
+	if (pidfd < 0) {
+		ret = -errno;
+		log_warn("run: --mlock: pidfd_open: %s; the lock is not "
+			 "checked",
+			 strerror(-ret));
+		return ret;
+	}
+	if (pipe2(sync, O_CLOEXEC)) {
+		ret = -errno;
+		log_warn("run: --mlock: pipe: %s; the lock is not checked",
+			 strerror(-ret));
+		close(pidfd);
+		return ret;
+	}
+	fflush(NULL);
+	child = fork();
+	if (child == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (fork())
+			_exit(0); /* the watcher is orphaned: not CMD's child */
+		close(sync[1]);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+		}
+		if (null > STDERR_FILENO)
+			close(null);
+		keep_only(pidfd, sync[0]);
+		watch(pidfd, sync[0], self, preload);
+		_exit(0);
+	}
+	close(sync[0]);
+	close(pidfd);
+	if (child < 0) {
+		ret = -errno;
+		log_warn("run: --mlock: fork: %s; the lock is not checked",
+			 strerror(-ret));
+		close(sync[1]);
+		return ret;
+	}
+	/* sync[1] stays open, close-on-exec, until the exec */
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
