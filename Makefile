@@ -177,24 +177,6 @@ e2e: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(RTBPF) bench e2e
 
-FORMAT_FILES := $(shell git ls-files '*.c' '*.h' 2>/dev/null | grep -v '^vmlinux/')
-SHELL_FILES := $(shell git ls-files '*.sh' '*.bash' .ci/run 2>/dev/null)
-
-format:
-	$(Q)clang-format -i $(FORMAT_FILES)
-
-lint:
-	$(Q)clang-format --dry-run --Werror $(FORMAT_FILES)
-	$(Q)if command -v shellcheck >/dev/null; then shellcheck -x $(SHELL_FILES); fi
-
-check:
-	$(Q)$(MAKE) --no-print-directory WERROR=1 lint
-	$(Q)$(MAKE) --no-print-directory WERROR=1 unit
-
-# The lock-free code's unit tests again under ThreadSanitizer.
-tsan:
-	$(Q)RTBPF_BUILD=$(O) tests/tsan.sh
-
 # libFuzzer harnesses: tests/fuzz/fuzz_X.c, linked with the production code
 # built with clang -fsanitize=fuzzer,address,undefined into an archive (a
 # harness pulls in only the objects it calls). `make fuzz` runs each for
@@ -242,6 +224,24 @@ fuzz: fuzz-build
 fuzz-smoke: fuzz-build
 	$(Q)RTBPF_BUILD=$(O) tests/fuzz/run.sh $(FUZZ_SMOKE_TIME) $(FUZZ_NAMES)
 
+FORMAT_FILES := $(shell git ls-files '*.c' '*.h' 2>/dev/null | grep -v '^vmlinux/')
+SHELL_FILES := $(shell git ls-files '*.sh' '*.bash' .ci/run 2>/dev/null)
+
+format:
+	$(Q)clang-format -i $(FORMAT_FILES)
+
+lint:
+	$(Q)clang-format --dry-run --Werror $(FORMAT_FILES)
+	$(Q)if command -v shellcheck >/dev/null; then shellcheck -x $(SHELL_FILES); fi
+
+check:
+	$(Q)$(MAKE) --no-print-directory WERROR=1 lint
+	$(Q)$(MAKE) --no-print-directory WERROR=1 unit
+
+# The lock-free code's unit tests again under ThreadSanitizer.
+tsan:
+	$(Q)RTBPF_BUILD=$(O) tests/tsan.sh
+
 vmlinux:
 	$(Q)scripts/gen-vmlinux.sh vmlinux/$(ARCH)/vmlinux.h
 
@@ -272,11 +272,11 @@ help:
 	@echo '  test     install missing packages, build, run every test'
 	@echo '  check    clang-format, shellcheck and unit tests, warnings as errors'
 	@echo '  tsan     the lock-free library tests under ThreadSanitizer'
-	@echo '  fuzz     run each libFuzzer harness for FUZZ_TIME s (default 60; fuzz-smoke: 10)'
 	@echo '  bench    install missing packages, build, print benchmark figures'
 	@echo '  static   build $(O)/static/rtbpf, needing no shared library'
 	@echo '  install  install rtbpf, librtbpf and its headers under $$(DESTDIR)$$(prefix) ($(prefix))'
 	@echo '  e2e      install missing packages, build, run the end-to-end latency matrix'
+	@echo '  fuzz     run each libFuzzer harness for FUZZ_TIME s (default 60; fuzz-smoke: 10)'
 	@echo '  vmlinux  regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel'
 	@echo '  format   clang-format the sources in place'
 	@echo '  deps     install missing Debian packages, mount tracefs and bpffs'
