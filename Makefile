@@ -34,6 +34,17 @@ CFLAGS += -std=gnu11 $(WARN) -D_FORTIFY_SOURCE=2 -DRTBPF_VERSION='"$(VERSION)"'
 ifeq ($(WERROR),1)
 CFLAGS += -Werror
 endif
+# SANITIZE=address,undefined or SANITIZE=thread instruments every binary,
+# tool and librtbpf (make test-san / test-tsan build so in their own O).
+# A finding ends the program (no recover); fortified string functions
+# would bypass the sanitizer's checks of the same calls.
+ifneq ($(strip $(SANITIZE)),)
+SAN_BUILD := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all -U_FORTIFY_SOURCE
+# gcc: TSan does not model atomic_thread_fence (see tests/tsan.sh)
+SAN_BUILD += $(if $(findstring thread,$(SANITIZE)),-Wno-tsan)
+endif
+CFLAGS += $(SAN_BUILD)
 CPPFLAGS += -I. -Iuser -Iuser/include -Ixdp/include -I$(O)/skel -MMD -MP
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf libxdp 2>/dev/null)
 LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf -lelf -lz)
@@ -66,11 +77,15 @@ libdir ?= $(prefix)/lib
 includedir ?= $(prefix)/include
 
 RTBPF := $(O)/bin/rtbpf
+# The test build: the same sources with the test hooks compiled in
+# (user/testhook.h). Only the tests run it; install and static take $(RTBPF).
+RTBPF_HOOKED := $(O)/tests/rtbpf
+HOOKED_OBJS := $(patsubst %.c,$(O)/hooked/%.o,$(RTBPF_SRCS))
 RTBPF_STATIC := $(O)/static/rtbpf
 
 # Unit tests: tests/unit/test_X.c, linked with the shared code and cmocka,
 # built with sanitizers into a separate object tree.
-SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
 SAN_COMMON_OBJS := $(patsubst %.c,$(O)/san/%.o,$(COMMON_SRCS))
@@ -80,19 +95,21 @@ TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(O)/tests/%,$(TOOL_SRCS))
 
 .PHONY: all run test check bench install clean help deps vmlinux static tsan \
-	format lint unit tools e2e
+	format lint unit tools e2e test-san test-tsan
 
 MLOCK_SO := $(O)/lib/librtbpf-mlock.so
 
 all: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO) tools
 
-# rtbpf run --mlock preloads this into the command it starts.
+# rtbpf run --mlock preloads this into the command it starts: never
+# instrumented, as no sanitizer runtime can be preloaded into a program.
+$(MLOCK_SO): SAN_BUILD :=
 $(MLOCK_SO): user/tune/preload/rtbpf_mlock.c
 	$(call msg,CC-SO,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -shared -fPIC $< -o $@
 
-tools: $(TOOL_BINS)
+tools: $(TOOL_BINS) $(RTBPF_HOOKED)
 
 define bpf_rule
 $(O)/bpf/%.bpf.o: $(1)/%.bpf.c $(wildcard bpf/*.h) $(wildcard $(1)/*.h) vmlinux/$(ARCH)/vmlinux.h
@@ -123,6 +140,16 @@ $(O)/san/%.o: %.c | $(SKELS)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
 
 $(RTBPF): $(RTBPF_OBJS) $(LIBRTBPF)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
+
+$(O)/hooked/%.o: %.c | $(SKELS)
+	$(call msg,CC-HOOK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) -DRTBPF_TEST_HOOKS -c $< -o $@
+
+$(RTBPF_HOOKED): $(HOOKED_OBJS) $(LIBRTBPF)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
@@ -242,6 +269,42 @@ check:
 tsan:
 	$(Q)RTBPF_BUILD=$(O) tests/tsan.sh
 
+# The whole suite again, against rtbpf, its test build, the test tools
+# and librtbpf built with ASan+UBSan (and gcc's float-to-integer overflow
+# check, which -fsanitize=undefined leaves out) in $(O)/asan: a finding
+# (a leak included) fails the test. tests/lsan.supp names the leaks of libraries
+# that are not ours, and why they are suppressed.
+SAN_O := $(O)/asan
+SAN_KINDS := address,undefined,float-cast-overflow
+SAN_LOGS := $(abspath $(SAN_O))/san-logs
+SAN_ENV := RTBPF_SANITIZE=$(SAN_KINDS) RTBPF_SAN_LOGS=$(SAN_LOGS) \
+	ASAN_OPTIONS=detect_leaks=1:log_path=$(SAN_LOGS)/asan \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(SAN_LOGS)/ubsan
+test-san: deps
+	$(Q)$(MAKE) --no-print-directory O=$(SAN_O) SANITIZE=$(SAN_KINDS) \
+		all $(UNIT_BINS:$(O)/%=$(SAN_O)/%)
+	$(Q)$(SAN_ENV) RTBPF_BUILD=$(SAN_O) tests/run.sh all
+
+# The tests that run threads of ours (e2e's sender, the monitor, xsk,
+# run) against rtbpf, its test build, librtbpf and the xsk tools built
+# with ThreadSanitizer in $(O)/tsan: a race fails the test. The load
+# generators the monitor tests measure stay uninstrumented: TSan's own
+# background thread adds wakeups they count exactly, and its slowdown
+# moves the spikes they time.
+TSAN_O := $(O)/tsan
+TSAN_PLAIN := $(addprefix tests/,wakegen noisegen pipe_pingpong sched_floor)
+TSAN_LOGS := $(abspath $(TSAN_O))/san-logs
+TSAN_TESTS := $(patsubst tests/%.sh,%,$(wildcard $(addprefix tests/integration/,\
+	e2e_*.sh monitor_*.sh noise_*.sh xsk_*.sh tune_run.sh)))
+test-tsan: deps
+	$(Q)$(MAKE) --no-print-directory O=$(TSAN_O) SANITIZE=thread all
+	$(Q)$(MAKE) --no-print-directory $(addprefix $(O)/,$(TSAN_PLAIN))
+	$(Q)cp $(addprefix $(O)/,$(TSAN_PLAIN)) $(TSAN_O)/tests/
+	$(Q)RTBPF_SANITIZE=thread RTBPF_BUILD=$(TSAN_O) RTBPF_SAN_LOGS=$(TSAN_LOGS) \
+		TSAN_OPTIONS=halt_on_error=1:exitcode=66:log_path=$(TSAN_LOGS)/tsan:suppressions=$(CURDIR)/tests/tsan.supp \
+		tests/run.sh only $(TSAN_TESTS)
+
 vmlinux:
 	$(Q)scripts/gen-vmlinux.sh vmlinux/$(ARCH)/vmlinux.h
 
@@ -272,6 +335,8 @@ help:
 	@echo '  test     install missing packages, build, run every test'
 	@echo '  check    clang-format, shellcheck and unit tests, warnings as errors'
 	@echo '  tsan     the lock-free library tests under ThreadSanitizer'
+	@echo '  test-san every test again against an ASan+UBSan build ($(O)/asan)'
+	@echo '  test-tsan the threaded tests against a TSan build ($(O)/tsan)'
 	@echo '  bench    install missing packages, build, print benchmark figures'
 	@echo '  static   build $(O)/static/rtbpf, needing no shared library'
 	@echo '  install  install rtbpf, librtbpf and its headers under $$(DESTDIR)$$(prefix) ($(prefix))'
@@ -282,6 +347,7 @@ help:
 	@echo '  deps     install missing Debian packages, mount tracefs and bpffs'
 	@echo '  clean    remove $(O)'
 
+-include $(HOOKED_OBJS:.o=.d)
 -include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
 -include $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
 -include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

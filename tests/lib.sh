@@ -4,6 +4,8 @@
 set -u
 RTBPF=${RTBPF:-build/bin/rtbpf}
 RTBPF_BUILD=${RTBPF_BUILD:-build}
+# the test build (hooks compiled in): runs that set RTBPF_FAULT* & co.
+RTBPF_HOOKED=${RTBPF_HOOKED:-$RTBPF_BUILD/tests/rtbpf}
 # shellcheck disable=SC2034 # used by the tests that source this
 WAKEGEN=$RTBPF_BUILD/tests/wakegen
 T=$(mktemp -d /tmp/rtbpf-test.XXXXXX)

@@ -102,7 +102,18 @@ static void write_escaped(FILE *f, const char *str, size_t n)
 	fputc('"', f);
 	while (i < n && s[i]) {
 		unsigned char c = s[i];
-		size_t len;
+		size_t len = 0;
+
+		/* printable ASCII needs no escape: one fwrite per run (a CPU
+		 * list of a big host is thousands of bytes) */
+		while (i + len < n && s[i + len] >= 0x20 && s[i + len] < 0x7f &&
+		       s[i + len] != '"' && s[i + len] != '\\')
+			len++;
+		if (len) {
+			fwrite(s + i, 1, len, f);
+			i += len;
+			continue;
+		}
 
 		switch (c) {
 		case '"':

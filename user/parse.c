@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 unsigned int cpuset_count(const struct cpuset *s)
@@ -22,43 +23,199 @@ bool cpuset_subset(const struct cpuset *a, const struct cpuset *b)
 
 int cpuset_first_missing(const struct cpuset *a, const struct cpuset *b)
 {
-	for (unsigned int c = 0; c < CPUSET_MAX; c++)
-		if (cpuset_has(a, c) && !cpuset_has(b, c))
-			return (int)c;
+	for (size_t i = 0; i < CPUSET_MAX / 64; i++) {
+		uint64_t m = a->bits[i] & ~b->bits[i];
+
+		if (m)
+			return (int)(i * 64 + (size_t)__builtin_ctzll(m));
+	}
 	return -1;
+}
+
+int cpuset_last(const struct cpuset *s)
+{
+	for (size_t i = CPUSET_MAX / 64; i-- > 0;)
+		if (s->bits[i])
+			return (int)(i * 64 + 63 -
+				     (size_t)__builtin_clzll(s->bits[i]));
+	return -1;
+}
+
+/* The next CPU of s at or after c, or CPUSET_MAX. */
+static unsigned int next_set(const struct cpuset *s, unsigned int c)
+{
+	while (c < CPUSET_MAX) {
+		uint64_t w = s->bits[c / 64] >> (c % 64);
+
+		if (w)
+			return c + (unsigned int)__builtin_ctzll(w);
+		c = (c / 64 + 1) * 64;
+	}
+	return CPUSET_MAX;
+}
+
+/* The next CPU not in s at or after c, or CPUSET_MAX. */
+static unsigned int next_clear(const struct cpuset *s, unsigned int c)
+{
+	while (c < CPUSET_MAX) {
+		uint64_t w = ~s->bits[c / 64] >> (c % 64);
+
+		if (w)
+			return c + (unsigned int)__builtin_ctzll(w);
+		c = (c / 64 + 1) * 64;
+	}
+	return CPUSET_MAX;
+}
+
+/* Calls fn for each run lo-hi of s, in order; stops at a non-zero return. */
+static int for_each_run(const struct cpuset *s,
+			int (*fn)(unsigned int lo, unsigned int hi, void *arg),
+			void *arg)
+{
+	unsigned int c = next_set(s, 0);
+
+	while (c < CPUSET_MAX) {
+		unsigned int end = next_clear(s, c);
+		int ret = fn(c, end - 1, arg);
+
+		if (ret)
+			return ret;
+		c = next_set(s, end);
+	}
+	return 0;
+}
+
+struct fmt_ctx {
+	char *buf;
+	size_t len, off;
+};
+
+/* Decimal digits of v into out (no NUL); their count. snprintf per CPU
+ * made check on a 1024-CPU host spend most of its time formatting. */
+static size_t put_u(char *out, unsigned int v)
+{
+	char tmp[10];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n && out; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static int fmt_run(unsigned int lo, unsigned int hi, void *arg)
+{
+	struct fmt_ctx *f = arg;
+	char item[24];
+	size_t n = 0;
+
+	if (f->off)
+		item[n++] = ',';
+	n += put_u(item + n, lo);
+	if (hi != lo) {
+		item[n++] = '-';
+		n += put_u(item + n, hi);
+	}
+	if (f->buf) {
+		if (n >= f->len - f->off)
+			return -ERANGE;
+		memcpy(f->buf + f->off, item, n);
+		f->buf[f->off + n] = '\0';
+	}
+	f->off += n;
+	return 0;
 }
 
 int cpuset_format(const struct cpuset *s, char *buf, size_t len)
 {
-	size_t off = 0;
-	unsigned int c = 0;
+	struct fmt_ctx f = { .buf = buf, .len = len };
+	int ret;
 
 	if (!len)
 		return -ERANGE;
 	buf[0] = '\0';
-	while (c < CPUSET_MAX) {
-		unsigned int end;
-		int n;
-
-		if (!cpuset_has(s, c)) {
-			c++;
-			continue;
-		}
-		end = c;
-		while (end + 1 < CPUSET_MAX && cpuset_has(s, end + 1))
-			end++;
-		if (end == c)
-			n = snprintf(buf + off, len - off, "%s%u",
-				     off ? "," : "", c);
-		else
-			n = snprintf(buf + off, len - off, "%s%u-%u",
-				     off ? "," : "", c, end);
-		if (n < 0 || (size_t)n >= len - off)
-			return -ERANGE;
-		off += (size_t)n;
-		c = end + 1;
+	ret = for_each_run(s, fmt_run, &f);
+	if (ret) {
+		buf[0] = '\0'; /* never a list cut short */
+		return ret;
 	}
-	return (int)off;
+	return (int)f.off;
+}
+
+size_t cpuset_format_len(const struct cpuset *s)
+{
+	struct fmt_ctx f = { 0 };
+
+	for_each_run(s, fmt_run, &f);
+	return f.off + 1;
+}
+
+char *cpuset_str(const struct cpuset *s)
+{
+	size_t len = cpuset_format_len(s);
+	char *buf = malloc(len);
+
+	if (!buf) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (cpuset_format(s, buf, len) < 0) {
+		free(buf);
+		errno = ERANGE;
+		return NULL;
+	}
+	return buf;
+}
+
+struct fit_ctx {
+	char *buf;
+	size_t len, off;
+	unsigned int shown, total;
+	bool full;
+};
+
+static int fit_run(unsigned int lo, unsigned int hi, void *arg)
+{
+	struct fit_ctx *f = arg;
+	char tail[16], item[32];
+	unsigned int left = f->total - f->shown - (hi - lo + 1);
+	int n, t = 0;
+
+	n = lo == hi ? snprintf(item, sizeof(item), "%s%u", f->off ? "," : "",
+				lo) :
+		       snprintf(item, sizeof(item), "%s%u-%u",
+				f->off ? "," : "", lo, hi);
+	/* room for this run, and for the "+N" of what would still follow */
+	if (left)
+		t = snprintf(tail, sizeof(tail), " +%u", left);
+	if (f->off + (size_t)n + (size_t)t >= f->len) {
+		f->full = true;
+		return 1;
+	}
+	memcpy(f->buf + f->off, item, (size_t)n + 1);
+	f->off += (size_t)n;
+	f->shown += hi - lo + 1;
+	return 0;
+}
+
+int cpuset_format_fit(const struct cpuset *s, char *buf, size_t len)
+{
+	struct fit_ctx f = { .buf = buf, .len = len, .total = cpuset_count(s) };
+
+	if (!len)
+		return -ERANGE;
+	buf[0] = '\0';
+	if (len < 8)
+		return 0;
+	for_each_run(s, fit_run, &f);
+	if (f.full)
+		f.off += (size_t)snprintf(buf + f.off, len - f.off,
+					  f.off ? " +%u" : "+%u",
+					  f.total - f.shown);
+	return (int)f.off;
 }
 
 /* Reads a decimal number below limit; *p advanced past it. */
@@ -144,6 +301,28 @@ bad:
 	}
 	*out = set;
 	return 0;
+}
+
+int parse_cpulist_text(const char *text, struct cpuset *out, char *err,
+		       size_t errlen)
+{
+	size_t n;
+	char *s;
+	int ret;
+
+	while (isspace((unsigned char)*text))
+		text++;
+	n = strlen(text);
+	while (n && isspace((unsigned char)text[n - 1]))
+		n--;
+	s = strndup(text, n);
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = parse_cpulist(s, out, err, errlen);
+	free(s);
+	return ret;
 }
 
 int parse_u64(const char *str, uint64_t min, uint64_t max, uint64_t *out,

@@ -13,7 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CPUSET_MAX 1024
+/* The kernel's largest NR_CPUS (CONFIG_MAXSMP on x86_64). */
+#define CPUSET_MAX 8192
 
 struct cpuset {
 	uint64_t bits[CPUSET_MAX / 64];
@@ -51,9 +52,23 @@ bool cpuset_subset(const struct cpuset *a, const struct cpuset *b);
 int cpuset_first_missing(const struct cpuset *a, const struct cpuset *b);
 /* Canonical list form ("0-3,6"); "" for an empty set. Returns len or -ERANGE. */
 int cpuset_format(const struct cpuset *s, char *buf, size_t len);
+/* Bytes cpuset_format needs for s, the terminating NUL included. */
+size_t cpuset_format_len(const struct cpuset *s);
+/* The list form in a new string the caller frees; NULL + errno (ENOMEM). */
+char *cpuset_str(const struct cpuset *s);
+/* For a display field of len - 1 columns: the whole list when it fits,
+ * else its first runs and " +N" for the N CPUs left out ("1,3,5,7 +508"),
+ * never a number cut. Returns the length; buf "" when len < 8. */
+int cpuset_format_fit(const struct cpuset *s, char *buf, size_t len);
+/* Highest CPU in s, or -1 when empty. */
+int cpuset_last(const struct cpuset *s);
 
 int parse_cpulist(const char *str, struct cpuset *out, char *err,
 		  size_t errlen);
+/* parse_cpulist of a file's text: leading and trailing whitespace (the
+ * newline) ignored, any length; -ENOMEM too. */
+int parse_cpulist_text(const char *text, struct cpuset *out, char *err,
+		       size_t errlen);
 /* Duration to nanoseconds. */
 int parse_duration(const char *str, uint64_t *ns, char *err, size_t errlen);
 /* a + b, or UINT64_MAX when that does not fit: a deadline "now + a

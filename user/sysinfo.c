@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "sysinfo.h"
+#include "testhook.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,23 +17,35 @@
 
 int sysinfo_read_cpulist(const char *path, struct cpuset *out)
 {
-	char buf[4096], err[128];
-	size_t n;
+	char *buf = NULL, err[128];
+	size_t cap = 0;
+	ssize_t n;
+	int ret;
 	FILE *f;
 
+	/* the whole file, however long the list (8192 CPUs: ~20 KiB) */
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
+	n = getdelim(&buf, &cap, '\0', f);
+	ret = n < 0 && ferror(f) ? -EIO : 0;
 	fclose(f);
-	buf[n] = '\0';
+	if (ret || n < 0) {
+		free(buf);
+		if (!ret)
+			cpuset_zero(out); /* empty file */
+		return ret;
+	}
 	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	if (!n || !strcmp(buf, "(null)")) {
 		cpuset_zero(out);
+		free(buf);
 		return 0;
 	}
-	return parse_cpulist(buf, out, err, sizeof(err));
+	ret = parse_cpulist(buf, out, err, sizeof(err));
+	free(buf);
+	return ret;
 }
 
 unsigned int sysinfo_pid_max(void)
@@ -52,7 +65,7 @@ unsigned int sysinfo_pid_max(void)
 
 const char *sysinfo_btf_path(void)
 {
-	const char *p = getenv("RTBPF_BTF_PATH");
+	const char *p = test_getenv("RTBPF_BTF_PATH");
 
 	return p && *p ? p : SYSINFO_BTF_PATH;
 }

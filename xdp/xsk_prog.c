@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <linux/if_link.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -97,20 +98,27 @@ int rtbpf_xsk_prog_counters(struct rtbpf_xsk *x, struct rtbpf_xsk_stats *s)
 	uint64_t *out[XSK_STEER_NR] = { &s->xdp_seen, &s->xdp_redirected,
 					&s->xdp_redirect_failed,
 					&s->xdp_passed };
-	int ncpu = libbpf_num_possible_cpus(), fd;
-	uint64_t v[1024];
+	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
+	uint64_t *v;
 
 	if (!x->skel)
 		return 0;
-	if (ncpu <= 0 || ncpu > 1024)
-		return -EINVAL;
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	/* one value per possible CPU, however many the host has */
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
 	fd = bpf_map__fd(x->skel->maps.counters);
 	for (__u32 k = 0; k < XSK_STEER_NR; k++) {
 		*out[k] = 0;
-		if (bpf_map_lookup_elem(fd, &k, v))
-			return -errno;
+		if (bpf_map_lookup_elem(fd, &k, v)) {
+			err = -errno;
+			break;
+		}
 		for (int c = 0; c < ncpu; c++)
 			*out[k] += v[c];
 	}
-	return 0;
+	free(v);
+	return err;
 }

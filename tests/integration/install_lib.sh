@@ -8,7 +8,8 @@
 . "$(dirname "$0")/../lib.sh"
 command -v pkg-config >/dev/null || skip "pkg-config missing"
 dest=$T/root
-make -s -C "$RTBPF_TOP" O="$RTBPF_BUILD" install DESTDIR="$dest" prefix=/usr \
+make -s -C "$RTBPF_TOP" O="$RTBPF_BUILD" SANITIZE="${RTBPF_SANITIZE:-}" \
+	install DESTDIR="$dest" prefix=/usr \
 	>"$T/install.log" 2>&1 || fail "make install: $(tail -n 5 "$T/install.log")"
 for f in usr/bin/rtbpf usr/lib/librtbpf.a usr/lib/librtbpf-mlock.so \
 	usr/lib/pkgconfig/librtbpf.pc usr/include/rtbpf/ring.h \
@@ -16,6 +17,8 @@ for f in usr/bin/rtbpf usr/lib/librtbpf.a usr/lib/librtbpf-mlock.so \
 	[ -e "$dest/$f" ] || fail "$f not installed"
 done
 "$dest/usr/bin/rtbpf" --version >/dev/null || fail "installed rtbpf does not run"
+# the release binary, never the test build with its hooks
+cmp -s "$dest/usr/bin/rtbpf" "$RTBPF" || fail "installed rtbpf is not $RTBPF"
 # every symbol the library defines for its users is in rtbpf's name space
 # (nothing in libxdp's xsk_ or anyone else's)
 if command -v nm >/dev/null; then
@@ -51,7 +54,8 @@ for static in "" --static; do
 	flags=$(PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_PATH=$dest/usr/lib/pkgconfig \
 		pkg-config --cflags --libs $static librtbpf) || fail "pkg-config $static librtbpf failed"
 	# shellcheck disable=SC2086 # flags are words
-	cc -std=gnu11 "$T/use.c" $flags -o "$T/use" 2>"$T/cc.err" ||
+	# a sanitizer build's library needs its runtime (make test-san)
+	cc -std=gnu11 ${RTBPF_SANITIZE:+-fsanitize=$RTBPF_SANITIZE} "$T/use.c" $flags -o "$T/use" 2>"$T/cc.err" ||
 		fail "building against the installed library ($static): $(cat "$T/cc.err")"
 	[ "$("$T/use")" = 42 ] || fail "program built from the install ($static) gave the wrong answer"
 	ok "installed under DESTDIR; a program built with pkg-config $static librtbpf runs"

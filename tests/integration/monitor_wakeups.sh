@@ -36,7 +36,7 @@ run_case() { # filter-kind
 	esac
 	if [ "$kind" = storage ]; then
 		[ "$sleeper" -ge 64 ] || skip "sleeper pid $sleeper is in the table's one row"
-		RTBPF_WAIT_TABLE=1 watch_gen INT "${filter[@]}" --json --interval 250ms
+		RTBPF=$RTBPF_HOOKED RTBPF_WAIT_TABLE=1 watch_gen INT "${filter[@]}" --json --interval 250ms
 	else
 		watch_gen INT "${filter[@]}" --json --interval 250ms
 	fi

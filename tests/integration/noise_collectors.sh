@@ -30,7 +30,7 @@ jq -e -s 'map(select(.type=="summary"))[0].cpus | all(has("noise"))' "$T/mon.out
 	fail "summary lacks noise figures"
 ok "all collectors loaded ($loaded programs), reported and unloaded"
 
-RTBPF_HIDE_TP=irq_handler_entry "$RTBPF" monitor --json --count 1 --interval 200ms \
+RTBPF_HIDE_TP=irq_handler_entry "${RTBPF_HOOKED:-$RTBPF}" monitor --json --count 1 --interval 200ms \
 	>"$T/hide.out" 2>"$T/hide.err" || fail "monitor failed with a hidden tracepoint: $(cat "$T/hide.err")"
 grep -q 'irq: tracepoint irq_handler_entry missing in this kernel; skipped' "$T/hide.err" ||
 	fail "no message for the missing tracepoint: $(cat "$T/hide.err")"
@@ -39,7 +39,7 @@ cols=$(jq -c -s 'map(select(.type=="header"))[0].collectors' "$T/hide.out")
 ok "missing irq_handler_entry: irq skipped with a message, the rest ran"
 
 RTBPF_HIDE_TP=softirq_entry,page_fault_user,ipi_send_cpu,ipi_send_cpumask,irq_handler_exit,local_timer_entry,reschedule_entry,call_function_entry,call_function_single_entry,irq_work_entry \
-	"$RTBPF" monitor --json --count 1 --interval 200ms >"$T/none.out" 2>"$T/none.err" ||
+	"${RTBPF_HOOKED:-$RTBPF}" monitor --json --count 1 --interval 200ms >"$T/none.out" 2>"$T/none.err" ||
 	fail "monitor failed with every noise tracepoint hidden: $(cat "$T/none.err")"
 grep -q 'no noise collector available' "$T/none.err" || fail "no message: $(cat "$T/none.err")"
 jq -e -s 'map(select(.type=="interval")) | length == 1' "$T/none.out" >/dev/null ||

@@ -32,7 +32,7 @@ grep -q '^FAIL threads   tid 501' "$tmp/out" || fail "nobody: threads not checke
 same_tree "$root" "$tmp/orig" || fail "unprivileged check changed the tree"
 
 # apply with IRQ 8 unmovable (EIO): reported and recorded.
-RTBPF_FAULT_EIO=/proc/irq/8/smp_affinity "$RTBPF" apply -P ultra --root "$root" --cpus 2-3 >"$tmp/out"
+RTBPF_FAULT_EIO=/proc/irq/8/smp_affinity "${RTBPF_HOOKED:-$RTBPF}" apply -P ultra --root "$root" --cpus 2-3 >"$tmp/out"
 grep -q 'irq 8: unmovable (EIO' "$tmp/out" || fail "EIO not reported at apply"
 for who in root nobody; do
 	run=()
@@ -50,7 +50,7 @@ assert irq8["status"] == "WARN" and "unmovable" in irq8["note"], irq8
 ' || fail "$who: json"
 done
 # A second apply tries again (still EIO), journal keeps the first original.
-RTBPF_FAULT_EIO=/proc/irq/8/smp_affinity "$RTBPF" apply -P ultra --root "$root" --cpus 2-3 >/dev/null
+RTBPF_FAULT_EIO=/proc/irq/8/smp_affinity "${RTBPF_HOOKED:-$RTBPF}" apply -P ultra --root "$root" --cpus 2-3 >/dev/null
 "$RTBPF" revert --root "$root" >/dev/null
 same_tree "$root" "$tmp/orig" || fail "EIO: tree differs after revert"
 [ ! -e "$root/var/lib/rtbpf/unmovable" ] || fail "unmovable list left after revert"

@@ -4,6 +4,9 @@
 # 4-CPU host's /proc and /sys (values as a stock kernel shows them), so
 # apply/check/revert run against it and never touch the real host.
 
+# the test build (hooks compiled in): runs that set RTBPF_FAULT* & co.
+RTBPF_HOOKED=${RTBPF_HOOKED:-${RTBPF_BUILD:-build}/tests/rtbpf}
+
 # put FILE CONTENT: write CONTENT plus a newline, creating directories.
 put() {
 	mkdir -p "$(dirname "$1")"

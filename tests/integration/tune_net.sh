@@ -33,7 +33,8 @@ both() { [ "$(queues va)" = "$1" ] && [ "$(queues vb)" = "$1" ]; }
 [ "$(queues va)" = "4 4" ] || fail "veth starts with $(queues va) queues"
 printf 'stage.net = on\nnet.channels = housekeeping\n' >"$tmp/hk.conf"
 printf 'stage.net = on\nnet.channels = 3\n' >"$tmp/n3.conf"
-net() { in_ns "$RTBPF" "$@" --root "$root" --cpus 2-3 --only net; }
+# the test build: the fault runs set RTBPF_FAULT
+net() { in_ns "${RTBPF_HOOKED:-$RTBPF}" "$@" --root "$root" --cpus 2-3 --only net; }
 
 expect_rc 3 net check -P "$tmp/hk.conf" >"$tmp/out"
 grep -q '^FAIL net .*va channels .*want rx 2 tx 2 combined 0 .*is rx 4 tx 4 combined 0' "$tmp/out" ||

@@ -88,7 +88,7 @@ grep -q "VmLck 0 kB" "$tmp/out" || fail "check lacks VmLck"
 
 # FIFO refused (RTBPF_FAULT_FIFO makes the stage's SCHED_FIFO call fail
 # with EPERM): SCHED_RR at the same priority, a WARN in check, revert exact.
-RTBPF_FAULT_FIFO=1 "$RTBPF" apply -P ultra --root "$root" --cpus 1 --pid "$child" \
+RTBPF_FAULT_FIFO=1 "${RTBPF_HOOKED:-$RTBPF}" apply -P ultra --root "$root" --cpus 1 --pid "$child" \
 	--only process >"$tmp/out" 2>"$tmp/err"
 grep -q "SCHED_FIFO refused.*SCHED_RR 80 instead" "$tmp/err" || fail "no RR fallback warning"
 [ "$(policy "$child")" = 2 ] || fail "fallback: policy $(policy "$child"), want SCHED_RR (2)"

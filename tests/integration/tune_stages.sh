@@ -124,7 +124,8 @@ rm -rf "$tmp/lim2"
 
 # A SIGKILL after every journal record and every write, then revert.
 rm -rf "$root" && cp -a "$tmp/lim" "$root"
-apply() { "$RTBPF" apply -P lim --root "$root" --cpus 2-3 --only threads,irqbalance,limits; }
+# the test build: the fault runs set RTBPF_FAULT
+apply() { "${RTBPF_HOOKED:-$RTBPF}" apply -P lim --root "$root" --cpus 2-3 --only threads,irqbalance,limits; }
 n=$(apply | sed -n 's/^applied \([0-9]*\) changes.*/\1/p')
 [ "${n:-0}" -eq 8 ] || fail "expected 8 changes, got '$n'"
 "$RTBPF" revert --root "$root" >/dev/null

@@ -137,7 +137,12 @@ struct e2e_result {
 	uint64_t n_e2e;
 };
 
-extern volatile sig_atomic_t e2e_stop;
+/* The signal that stopped the run, or 0. Set by the signal handler and
+ * read by the sender thread as well as the main one: a lock-free atomic,
+ * which a handler may set (C11 7.14.1.1) and another thread may read
+ * without a data race (a volatile sig_atomic_t is only for the thread
+ * the handler interrupts). */
+extern atomic_int e2e_stop;
 
 uint64_t e2e_now_ns(void);
 const char *e2e_cell_name(const struct e2e_cell_cfg *c);

@@ -419,7 +419,7 @@ int e2e_cell_run(const struct e2e_opts *o, const struct e2e_net *n,
 	bool locked = false, thread = false;
 	pthread_t th;
 	pid_t rx_pid = -1;
-	uint64_t sent, until;
+	uint64_t sent, made, until;
 	char ch;
 
 	if (!c)
@@ -449,6 +449,9 @@ int e2e_cell_run(const struct e2e_opts *o, const struct e2e_net *n,
 		snprintf(r->why, sizeof(r->why), "pipe: %s", strerror(errno));
 		goto cleanup;
 	}
+	/* The receiver must not inherit unwritten output: a sanitizer's
+	 * _exit (TSan's) flushes it a second time. */
+	fflush(NULL);
 	rx_pid = fork();
 	if (rx_pid < 0) {
 		err = -errno;
@@ -490,10 +493,14 @@ int e2e_cell_run(const struct e2e_opts *o, const struct e2e_net *n,
 		snprintf(r->why, sizeof(r->why), "%s", c->why);
 		goto cleanup;
 	}
-	/* Give the last datagrams up to a second to arrive. */
-	sent = 0;
-	for (uint64_t i = 0; i < c->n_total; i++)
+	/* Give the last datagrams up to a second to arrive. Events are made
+	 * in order: those of a stopped run are the first `made`. */
+	sent = made = 0;
+	for (uint64_t i = 0; i < c->n_total; i++) {
 		sent += c->tx[i].t_gen && !c->tx[i].err;
+		if (c->tx[i].t_gen)
+			made = i + 1;
+	}
 	until = e2e_now_ns() + 1000000000ULL;
 	while (atomic_load(&c->sh->received) < sent && e2e_now_ns() < until &&
 	       !e2e_stop)
@@ -513,7 +520,7 @@ int e2e_cell_run(const struct e2e_opts *o, const struct e2e_net *n,
 	r->bad += c->sh->bad + c->sh->range;
 	e2e_account(r, c->tx, c->sh->rx, o->warmup, c->n_total);
 	if (mon.pid > 0)
-		e2e_mon_stop(&mon, r, c->tx, c->sh->rx, c->n_total);
+		e2e_mon_stop(&mon, r, c->tx, c->sh->rx, made);
 	if (e2e_stop)
 		err = -EINTR;
 	r->ran = true;

@@ -19,7 +19,9 @@
 #include "log.h"
 #include "parse.h"
 
-volatile sig_atomic_t e2e_stop;
+atomic_int e2e_stop;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2,
+	       "e2e_stop is set by a signal handler");
 
 enum {
 	OPT_TUNED = 256,
@@ -308,7 +310,7 @@ static int e2e_main(int argc, char **argv)
 report:
 	if (e2e_stop) {
 		log_err("bench e2e: interrupted by signal %d: partial results",
-			(int)e2e_stop);
+			atomic_load(&e2e_stop));
 		rc = EXIT_FAIL;
 	}
 	e2e_report(&o, res, nr, &w);

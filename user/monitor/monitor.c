@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include "affinity.h"
 #include "cli.h"
 #include "commands.h"
 #include "log.h"
@@ -272,7 +273,7 @@ static int parse_opts(struct monitor_opts *o, int argc, char **argv)
 static int resolve_cpus(struct monitor *m)
 {
 	struct sched_filter *f = &m->opts.filter;
-	char list[256];
+	char *list;
 	int bad;
 
 	if (!m->opts.cpus_given) {
@@ -281,10 +282,18 @@ static int resolve_cpus(struct monitor *m)
 	}
 	bad = cpuset_first_missing(&f->cpus, &m->host.possible);
 	if (bad >= 0) {
-		cpuset_format(&m->host.possible, list, sizeof(list));
+		list = cpuset_str(&m->host.possible);
 		log_err("monitor: --cpus: CPU %d does not exist (this host has "
 			"%s)",
-			bad, list);
+			bad, list ? list : "?");
+		free(list);
+		return -EINVAL;
+	}
+	/* The BPF side sizes its per-CPU tables for RTBPF_MAX_CPUS. */
+	if (cpuset_last(&f->cpus) >= RTBPF_MAX_CPUS) {
+		log_err("monitor: CPU %d: the monitor watches CPUs 0-%d "
+			"(RTBPF_MAX_CPUS); name the CPUs to watch with --cpus",
+			cpuset_last(&f->cpus), RTBPF_MAX_CPUS - 1);
 		return -EINVAL;
 	}
 	bad = cpuset_first_missing(&f->cpus, &m->host.online);
@@ -300,12 +309,13 @@ static int resolve_cpus(struct monitor *m)
 			return -EINVAL;
 		}
 	}
-	cpuset_format(&f->cpus, list, sizeof(list));
-	log_info("monitor: watching CPUs %s (%s)", list,
+	list = cpuset_str(&f->cpus);
+	log_info("monitor: watching CPUs %s (%s)", list ? list : "?",
 		 m->opts.cpus_given ? "--cpus" :
 		 cpuset_count(&m->host.isolated) ?
 				      "the isolated CPUs" :
 				      "no isolated CPUs: all online");
+	free(list);
 	m->norder = 0;
 	for (int pass = 0; pass < 2; pass++)
 		for (unsigned int c = 0; c < CPUSET_MAX; c++)
@@ -318,25 +328,27 @@ static int resolve_cpus(struct monitor *m)
 /* The observer stays off the CPUs it observes when it can. */
 static void move_off_watched(struct monitor *m)
 {
-	cpu_set_t set;
+	struct cpuset set;
 	unsigned int n = 0;
+	int err;
 
-	CPU_ZERO(&set);
-	for (unsigned int c = 0; c < CPUSET_MAX && c < CPU_SETSIZE; c++) {
+	cpuset_zero(&set);
+	for (unsigned int c = 0; c < CPUSET_MAX; c++) {
 		bool use = m->opts.housekeeping_given ?
 				   cpuset_has(&m->opts.housekeeping, c) :
 				   cpuset_has(&m->host.online, c) &&
 					   !cpuset_has(&m->opts.filter.cpus, c);
 		if (use) {
-			CPU_SET(c, &set);
+			cpuset_add(&set, c);
 			n++;
 		}
 	}
 	if (!n)
 		return;
-	if (sched_setaffinity(0, sizeof(set), &set))
+	err = affinity_set(0, &set);
+	if (err)
 		log_warn("monitor: cannot move to housekeeping CPUs: %s",
-			 strerror(errno));
+			 strerror(-err));
 	else
 		log_info("monitor: runs on %u CPU(s) it does not watch", n);
 }

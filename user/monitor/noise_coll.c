@@ -9,9 +9,11 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "interrupts.h"
 #include "log.h"
 #include "noise.skel.h"
 #include "sched_coll.h"
+#include "testhook.h"
 
 const char *const noise_softirq_names[NOISE_SOFTIRQS] = {
 	"HI",	    "TIMER",   "NET_TX", "NET_RX",  "BLOCK",
@@ -24,8 +26,6 @@ const char *const noise_vector_names[NOISE_VECTORS] = {
 	"IWI (irq work)",
 };
 
-#define IRQ_NAME_LEN 32
-
 struct noise_coll {
 	struct noise_bpf *skel;
 	int ncpus;
@@ -33,7 +33,7 @@ struct noise_coll {
 	struct irq_stats *icur, *iprev;
 	struct fault_tab *ftab;
 	struct ipi_tab *itab;
-	char (*irq_names)[IRQ_NAME_LEN];
+	char **irq_names; /* NOISE_MAX_IRQ, NULL: no name */
 };
 
 /* A collector and the tracepoints it needs (all, or it is skipped). */
@@ -57,7 +57,7 @@ static const struct {
 /* RTBPF_HIDE_TP=a,b makes tracepoints look missing (tests). */
 static bool tp_exists(const struct btf *btf, const char *tp)
 {
-	const char *hide = getenv("RTBPF_HIDE_TP");
+	const char *hide = test_getenv("RTBPF_HIDE_TP");
 	char name[96];
 
 	if (hide) {
@@ -124,33 +124,26 @@ static int choose_programs(struct noise_coll *c, const struct noise_opts *o,
 	return any ? 0 : -ENOENT;
 }
 
+/* Names are the last field of each IRQ's /proc/interrupts line: best
+ * effort, an IRQ without one shows its number only. */
 static void load_irq_names(struct noise_coll *c)
 {
-	char line[1024];
 	FILE *f = fopen("/proc/interrupts", "re");
+	int err;
 
 	if (!f)
 		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *end, *last;
-		unsigned long irq = strtoul(line, &end, 10);
-		size_t n;
-
-		if (end == line || *end != ':' || irq >= NOISE_MAX_IRQ)
-			continue;
-		n = strlen(line);
-		while (n && (line[n - 1] == '\n' || line[n - 1] == ' '))
-			line[--n] = '\0';
-		last = strrchr(line, ' ');
-		snprintf(c->irq_names[irq], IRQ_NAME_LEN, "%s",
-			 last ? last + 1 : "");
-	}
+	err = interrupts_read(f, c->irq_names, NOISE_MAX_IRQ);
+	if (err)
+		log_warn("monitor: /proc/interrupts: %s; IRQ names may be "
+			 "missing",
+			 strerror(-err));
 	fclose(f);
 }
 
 const char *noise_irq_name(const struct noise_coll *c, unsigned int irq)
 {
-	if (!c || irq >= NOISE_MAX_IRQ)
+	if (!c || irq >= NOISE_MAX_IRQ || !c->irq_names[irq])
 		return "";
 	return c->irq_names[irq];
 }
@@ -225,6 +218,8 @@ void noise_coll_free(struct noise_coll *c)
 	free(c->iprev);
 	free(c->ftab);
 	free(c->itab);
+	for (int q = 0; c->irq_names && q < NOISE_MAX_IRQ; q++)
+		free(c->irq_names[q]);
 	free(c->irq_names);
 	free(c);
 }

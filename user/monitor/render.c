@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Output of rtbpf monitor: live table, plain text, NDJSON. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "header.h"
@@ -13,15 +14,17 @@ void render_header(struct monitor *m)
 	struct json_w *w = &m->jw;
 
 	if (!m->opts.json) {
-		char cpus[256];
+		char *cpus;
 
-		cpuset_format(&f->cpus, cpus, sizeof(cpus));
-		if (!m->live)
-			fprintf(m->out,
-				"rtbpf monitor: kernel %s, watching CPUs %s, "
-				"interval %.3gs\n",
-				m->host.kernel, cpus,
-				m->opts.interval_ns / 1e9);
+		if (m->live)
+			return;
+		cpus = cpuset_str(&f->cpus);
+		fprintf(m->out,
+			"rtbpf monitor: kernel %s, watching CPUs %s, "
+			"interval %.3gs\n",
+			m->host.kernel, cpus ? cpus : "?",
+			m->opts.interval_ns / 1e9);
+		free(cpus);
 		return;
 	}
 	json_header_begin(w, MONITOR_SCHEMA, NULL, &m->host);
@@ -298,9 +301,10 @@ void render_interval(struct monitor *m, uint64_t now_ns, uint64_t dur_ns)
 		return;
 	}
 	if (m->live) {
-		char cpus[128];
+		char cpus[21];
 
-		cpuset_format(&m->opts.filter.cpus, cpus, sizeof(cpus));
+		/* 80 columns: a long list shows its head and " +N" */
+		cpuset_format_fit(&m->opts.filter.cpus, cpus, sizeof(cpus));
 		/* home, clear: one frame per interval */
 		fputs("\033[H\033[2J", m->out);
 		fprintf(m->out,

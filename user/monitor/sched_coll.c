@@ -13,6 +13,7 @@
 #include "parse.h"
 #include "sched.skel.h"
 #include "sysinfo.h"
+#include "testhook.h"
 
 struct sched_coll {
 	struct sched_bpf *skel;
@@ -45,7 +46,7 @@ const char *const *sched_coll_prog_names(void)
  * (tests set 1 to send every thread through the task-storage fallback). */
 static int wait_table_size(uint32_t *n)
 {
-	const char *env = getenv("RTBPF_WAIT_TABLE");
+	const char *env = test_getenv("RTBPF_WAIT_TABLE");
 	char err[128];
 	uint64_t v;
 

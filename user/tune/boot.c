@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sysinfo.h"
@@ -72,8 +73,8 @@ static struct tune_item *add(struct item_list *l, const char *name,
 		return NULL;
 	snprintf(it->name, sizeof(it->name), "%s", name);
 	snprintf(it->path, sizeof(it->path), "/proc/cmdline");
-	snprintf(it->want_show, sizeof(it->want_show), "%s", want);
-	snprintf(it->actual, sizeof(it->actual), "%s", actual);
+	item_setf(it, &it->want_show, "%s", want);
+	item_setf(it, &it->actual, "%s", actual);
 	it->cmp = CMP_NONE;
 	it->flags = IT_CHECK_ONLY | IT_WARN_ONLY;
 	it->st = ok ? ST_OK : ST_WARN;
@@ -82,9 +83,10 @@ static struct tune_item *add(struct item_list *l, const char *name,
 	return it;
 }
 
-/* Latency CPUs inside the list in v (or in the sysfs file when present). */
+/* Latency CPUs inside the list in v (or in the sysfs file when present);
+ * *shown: what was found, a new string (NULL on ENOMEM: nomem set). */
 static bool covers(const struct tune_cfg *c, const char *v, const char *sysfs,
-		   char *shown, size_t len)
+		   char **shown, bool *nomem)
 {
 	struct cpuset s;
 	char err[64], path[PATH_MAX];
@@ -92,16 +94,15 @@ static bool covers(const struct tune_cfg *c, const char *v, const char *sysfs,
 	cpuset_zero(&s);
 	if (sysfs && tune_exists(c, sysfs) &&
 	    !sysinfo_read_cpulist(tune_path(c, sysfs, path), &s)) {
-		cpuset_format(&s, shown, len);
+		*shown = cpuset_count(&s) ? cpuset_str(&s) : strdup("(none)");
 	} else if (v) {
 		if (parse_cpulist(v, &s, err, sizeof(err)))
 			cpuset_zero(&s);
-		snprintf(shown, len, "%s", v);
+		*shown = strdup(*v ? v : "(none)");
 	} else {
-		snprintf(shown, len, "(none)");
+		*shown = strdup("(none)");
 	}
-	if (!*shown)
-		snprintf(shown, len, "(none)");
+	*nomem |= !*shown;
 	return cpuset_subset(&c->cpus, &s);
 }
 
@@ -119,7 +120,7 @@ static const struct boot_flag {
 };
 
 static int flag_items(const struct tune_cfg *c, struct item_list *l,
-		      const char *cmd, char *frag, size_t fraglen, bool *all)
+		      const char *cmd, FILE *frag, bool *all)
 {
 	for (size_t i = 0; i < sizeof(boot_flags) / sizeof(boot_flags[0]);
 	     i++) {
@@ -136,8 +137,7 @@ static int flag_items(const struct tune_cfg *c, struct item_list *l,
 		*all &= ok;
 		snprintf(want, sizeof(want), "%s%s%s", f->name,
 			 f->value ? "=" : "", f->value ? f->value : "");
-		snprintf(frag + strlen(frag), fraglen - strlen(frag), " %s",
-			 want);
+		fprintf(frag, " %s", want);
 		if (!add(l, f->name, want, p ? (*p ? p : "set") : "(none)", ok,
 			 f->note))
 			return -ENOMEM;
@@ -145,14 +145,60 @@ static int flag_items(const struct tune_cfg *c, struct item_list *l,
 	return 0;
 }
 
+/* One CPU-list parameter: checked against the command line (and sysfs),
+ * its "name=LIST" added to the fragment. */
+struct list_param {
+	const char *key, *name, *alias, *prefix, *sysfs, *note;
+};
+
+static const struct list_param list_params[] = {
+	{ "boot.isolcpus", "isolcpus", NULL, "managed_irq,domain,",
+	  "/sys/devices/system/cpu/isolated",
+	  "boot-only: latency CPUs not isolated; see the command line below" },
+	{ "boot.nohz_full", "nohz_full", NULL, "",
+	  "/sys/devices/system/cpu/nohz_full",
+	  "boot-only: the tick still runs on latency CPUs" },
+	{ "boot.rcu_nocbs", "rcu_nocbs", "rcu_nocb", "", NULL,
+	  "boot-only: RCU callbacks still run on latency CPUs" },
+};
+
+static int list_item(const struct tune_cfg *c, struct item_list *l,
+		     const struct list_param *lp, const char *cmd,
+		     const char *lat, FILE *frag, bool *all)
+{
+	char v[4096], *shown = NULL;
+	bool ok, nomem = false;
+	const char *p;
+
+	if (!profile_wants(&c->prof, lp->key) ||
+	    !strcmp(profile_get(&c->prof, lp->key), "off"))
+		return 0;
+	/* v as large as the command line: a value is never cut */
+	p = param(cmd, lp->name, v, sizeof(v));
+	if (!p && lp->alias)
+		p = param(cmd, lp->alias, v, sizeof(v));
+	if (p && !strcmp(lp->name, "isolcpus"))
+		p = isol_list(p);
+	ok = covers(c, p, lp->sysfs, &shown, &nomem);
+	if (nomem)
+		return -ENOMEM;
+	*all &= ok;
+	fprintf(frag, " %s=%s%s", lp->name, lp->prefix, lat);
+	if (!add(l, lp->name, lat, shown, ok, lp->note)) {
+		free(shown);
+		return -ENOMEM;
+	}
+	free(shown);
+	return 0;
+}
+
 int boot_plan(const struct tune_cfg *c, struct item_list *l)
 {
-	char cmd[4096], v[512], shown[TUNE_VAL_MAX], lat[256], hk[256];
-	char frag[1024] = "", want[300];
+	char cmd[4096], v[4096], *lat = NULL, *hk = NULL, *frag = NULL;
+	size_t fraglen = 0;
+	FILE *fr = NULL;
 	const char *p;
 	bool ok, all = true;
-
-	/* frag collects the full boot fragment for the chosen CPUs. */
 	int err;
 
 	err = tune_read(c, "/proc/cmdline", cmd, sizeof(cmd));
@@ -163,49 +209,20 @@ int boot_plan(const struct tune_cfg *c, struct item_list *l)
 			return -ENOMEM;
 	}
 	cmd[strcspn(cmd, "\n")] = '\0';
-	cpuset_format(&c->cpus, lat, sizeof(lat));
-	cpuset_format(&c->housekeeping, hk, sizeof(hk));
-
-	snprintf(want, sizeof(want), "isolcpus=managed_irq,domain,%s", lat);
-	p = param(cmd, "isolcpus", v, sizeof(v));
-	ok = covers(c, p ? isol_list(p) : NULL,
-		    "/sys/devices/system/cpu/isolated", shown, sizeof(shown));
-	if (profile_wants(&c->prof, "boot.isolcpus") &&
-	    strcmp(profile_get(&c->prof, "boot.isolcpus"), "off")) {
-		all &= ok;
-		snprintf(frag + strlen(frag), sizeof(frag) - strlen(frag),
-			 "%s%s", *frag ? " " : "", want);
-		if (!add(l, "isolcpus", lat, shown, ok,
-			 "boot-only: latency CPUs not isolated; see the "
-			 "command line below"))
-			return -ENOMEM;
+	err = -ENOMEM;
+	lat = cpuset_str(&c->cpus);
+	hk = cpuset_str(&c->housekeeping);
+	/* frag collects the full boot fragment for the chosen CPUs. */
+	fr = open_memstream(&frag, &fraglen);
+	if (!lat || !hk || !fr)
+		goto cleanup;
+	for (size_t i = 0; i < sizeof(list_params) / sizeof(list_params[0]);
+	     i++) {
+		err = list_item(c, l, &list_params[i], cmd, lat, fr, &all);
+		if (err)
+			goto cleanup;
 	}
-	ok = covers(c, param(cmd, "nohz_full", v, sizeof(v)),
-		    "/sys/devices/system/cpu/nohz_full", shown, sizeof(shown));
-	snprintf(want, sizeof(want), "nohz_full=%s", lat);
-	if (profile_wants(&c->prof, "boot.nohz_full") &&
-	    strcmp(profile_get(&c->prof, "boot.nohz_full"), "off")) {
-		all &= ok;
-		snprintf(frag + strlen(frag), sizeof(frag) - strlen(frag),
-			 " %s", want);
-		if (!add(l, "nohz_full", lat, shown, ok,
-			 "boot-only: the tick still runs on latency CPUs"))
-			return -ENOMEM;
-	}
-	p = param(cmd, "rcu_nocbs", v, sizeof(v));
-	if (!p)
-		p = param(cmd, "rcu_nocb", v, sizeof(v));
-	ok = covers(c, p, NULL, shown, sizeof(shown));
-	snprintf(want, sizeof(want), "rcu_nocbs=%s", lat);
-	if (profile_wants(&c->prof, "boot.rcu_nocbs") &&
-	    strcmp(profile_get(&c->prof, "boot.rcu_nocbs"), "off")) {
-		all &= ok;
-		snprintf(frag + strlen(frag), sizeof(frag) - strlen(frag),
-			 " %s", want);
-		if (!add(l, "rcu_nocbs", lat, shown, ok,
-			 "boot-only: RCU callbacks still run on latency CPUs"))
-			return -ENOMEM;
-	}
+	err = -ENOMEM;
 	if (profile_wants(&c->prof, "boot.irqaffinity") &&
 	    strcmp(profile_get(&c->prof, "boot.irqaffinity"), "off")) {
 		struct cpuset s;
@@ -215,63 +232,77 @@ int boot_plan(const struct tune_cfg *c, struct item_list *l)
 		ok = p && !parse_cpulist(p, &s, e, sizeof(e)) &&
 		     cpuset_subset(&s, &c->housekeeping);
 		all &= ok;
-		snprintf(want, sizeof(want), "irqaffinity=%s", hk);
-		snprintf(frag + strlen(frag), sizeof(frag) - strlen(frag),
-			 " %s", want);
+		fprintf(fr, " irqaffinity=%s", hk);
 		if (!add(l, "irqaffinity", hk, p ? p : "(none)", ok,
 			 "boot-only: IRQs start on every CPU until moved"))
-			return -ENOMEM;
+			goto cleanup;
 	}
 	if (profile_wants(&c->prof, "boot.skew_tick") &&
 	    strcmp(profile_get(&c->prof, "boot.skew_tick"), "off")) {
 		p = param(cmd, "skew_tick", v, sizeof(v));
 		ok = p && !strcmp(p, "1");
 		all &= ok;
-		snprintf(frag + strlen(frag), sizeof(frag) - strlen(frag),
-			 " skew_tick=1");
+		fprintf(fr, " skew_tick=1");
 		if (!add(l, "skew_tick", "1", p ? p : "(none)", ok,
 			 "boot-only: ticks of all CPUs fire together"))
-			return -ENOMEM;
+			goto cleanup;
 	}
 	if (profile_wants(&c->prof, "boot.idle") &&
 	    strcmp(profile_get(&c->prof, "boot.idle"), "off")) {
 		bool poll = !strcmp(profile_get(&c->prof, "boot.idle"), "poll");
+		const char *want;
 		char v2[64];
 
 		if (poll) {
 			p = param(cmd, "idle", v, sizeof(v));
 			ok = p && !strcmp(p, "poll");
-			snprintf(want, sizeof(want), "idle=poll");
+			want = "idle=poll";
 		} else {
 			p = param(cmd, "processor.max_cstate", v, sizeof(v));
 			ok = p && !strcmp(p, "1") &&
 			     param(cmd, "intel_idle.max_cstate", v2,
 				   sizeof(v2)) &&
 			     !strcmp(v2, "0");
-			snprintf(
-				want, sizeof(want),
-				"processor.max_cstate=1 intel_idle.max_cstate=0");
+			want = "processor.max_cstate=1 intel_idle.max_cstate=0";
 		}
 		all &= ok;
-		snprintf(frag + strlen(frag), sizeof(frag) - strlen(frag),
-			 " %s", want);
+		fprintf(fr, " %s", want);
 		if (!add(l, "idle cap", poll ? "idle=poll" : "max_cstate=1",
 			 ok ? "set" : "(none)", ok,
 			 "boot-only: deep C-states allowed at boot"))
-			return -ENOMEM;
+			goto cleanup;
 	}
-	if (flag_items(c, l, cmd, frag, sizeof(frag), &all))
-		return -ENOMEM;
+	if (flag_items(c, l, cmd, fr, &all))
+		goto cleanup;
+	if (fclose(fr)) {
+		fr = NULL;
+		goto cleanup;
+	}
+	fr = NULL;
 	if (*frag) {
 		struct tune_item *it = add(l, "cmdline fragment", "",
 					   all ? "all present" : "incomplete",
 					   all, "");
 
 		if (!it)
-			return -ENOMEM;
-		snprintf(it->note, sizeof(it->note), "%s",
-			 frag + (frag[0] == ' '));
+			goto cleanup;
+		/* in full as the expected value (long on a big host); the
+		 * note holds it too where it fits */
+		item_setf(it, &it->want_show, "%s", frag + 1);
+		if (strlen(frag + 1) < sizeof(it->note))
+			snprintf(it->note, sizeof(it->note), "%s", frag + 1);
+		else
+			snprintf(it->note, sizeof(it->note),
+				 "%zu bytes: see the expected value",
+				 strlen(frag + 1));
 		it->st = ST_INFO;
 	}
-	return 0;
+	err = 0;
+cleanup:
+	if (fr)
+		fclose(fr);
+	free(frag);
+	free(lat);
+	free(hk);
+	return err;
 }

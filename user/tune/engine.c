@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The stage engine: plan every item of the selected stages (reads only),
- * check them, apply the deviating ones (journal first, then the write) and
- * revert from the journal in reverse order. A revert restores a knob only
- * when it still holds what rtbpf wrote (or already holds the original);
- * anything else was changed by someone else and is left, with a warning,
- * unless --force.
+ * check them, apply the deviating ones (journal first, then the write).
+ * revert.c replays the journal backwards.
  */
 #define _GNU_SOURCE
 #include "tune.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +46,9 @@ int tune_stage_index(const char *name)
 	return -1;
 }
 
+/* The value of every field not set: never freed. */
+static const char no_value[] = "";
+
 struct tune_item *items_add(struct item_list *l, const char *stage)
 {
 	struct tune_item *it;
@@ -66,11 +67,77 @@ struct tune_item *items_add(struct item_list *l, const char *stage)
 	it = &l->v[l->n++];
 	memset(it, 0, sizeof(*it));
 	it->stage = stage;
+	it->want = it->want_show = it->actual = no_value;
 	return it;
+}
+
+int item_take(struct tune_item *it, const char **field, char *str)
+{
+	if (*field != no_value)
+		free((char *)*field);
+	*field = str ? str : no_value;
+	if (!str) {
+		it->nomem = true;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int item_setf(struct tune_item *it, const char **field, const char *fmt, ...)
+{
+	va_list ap;
+	char *str;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&str, fmt, ap);
+	va_end(ap);
+	return item_take(it, field, n < 0 ? NULL : str);
+}
+
+int item_set_list(struct tune_item *it, const char **field,
+		  const struct cpuset *s)
+{
+	/* Most items of a big host show the same set (the housekeeping CPUs
+	 * of every IRQ and thread): format it once, copy it after. */
+	static struct cpuset last;
+	static char *last_str;
+
+	if (!last_str || memcmp(&last, s, sizeof(last))) {
+		char *str = cpuset_str(s);
+
+		if (!str)
+			return item_take(it, field, NULL);
+		free(last_str);
+		last_str = str;
+		last = *s;
+	}
+	return item_take(it, field, strdup(last_str));
+}
+
+int item_set_mask(struct tune_item *it, const char **field,
+		  const struct cpuset *s)
+{
+	/* 9 bytes per 32-bit group ("%08x,") and the NUL */
+	size_t len = (size_t)(cpuset_last(s) / 32 + 1) * 9 + 1;
+	char *str = malloc(len);
+
+	if (str && tune_mask_format(s, str, len) < 0) {
+		free(str);
+		str = NULL;
+	}
+	return item_take(it, field, str);
 }
 
 void items_free(struct item_list *l)
 {
+	for (size_t i = 0; i < l->n; i++) {
+		struct tune_item *it = &l->v[i];
+
+		item_take(it, &it->want, (char *)no_value);
+		item_take(it, &it->want_show, (char *)no_value);
+		item_take(it, &it->actual, (char *)no_value);
+	}
 	free(l->v);
 	l->v = NULL;
 	l->n = l->cap = 0;
@@ -87,12 +154,13 @@ int tune_plan(const struct tune_cfg *c, struct item_list *l)
 		if (err)
 			return err;
 	}
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].nomem)
+			return -ENOMEM;
 	return 0;
 }
 
-/* Two readings of one knob mean the same thing: same text, same bracketed
- * selection, or the same hex cpumask however many groups it prints. */
-static bool values_equal(const char *a, const char *b)
+bool tune_values_equal(const char *a, const char *b)
 {
 	char x[TUNE_VAL_MAX], y[TUNE_VAL_MAX];
 	struct cpuset ma, mb;
@@ -110,27 +178,28 @@ static bool values_equal(const char *a, const char *b)
 	return false;
 }
 
-static void show_value(const struct tune_item *it, const char *raw, char *out,
-		       size_t len)
+static void show_value(struct tune_item *it, const char *raw)
 {
+	char out[TUNE_VAL_MAX];
 	struct cpuset s;
 
 	if ((it->cmp == CMP_MASK || it->cmp == CMP_SUBSET) &&
 	    !tune_mask_parse(raw, &s)) {
-		cpuset_format(&s, out, len);
-		if (!*out)
-			snprintf(out, len, "(none)");
-	} else if (it->cmp == CMP_SELECT) {
-		tune_selected(raw, out, len);
-	} else {
-		tune_norm(raw, out, len);
+		if (cpuset_count(&s))
+			item_set_list(it, &it->actual, &s);
+		else
+			item_setf(it, &it->actual, "(none)");
+		return;
 	}
+	if (it->cmp == CMP_SELECT)
+		tune_selected(raw, out, sizeof(out));
+	else
+		tune_norm(raw, out, sizeof(out));
+	item_setf(it, &it->actual, "%s", out);
 }
 
-/* The value behind a journal kind: a file, a thread's policy or a
- * thread's affinity. */
-static int kind_read(const struct tune_cfg *c, char kind, const char *path,
-		     char *buf, size_t len)
+int tune_kind_read(const struct tune_cfg *c, char kind, const char *path,
+		   char *buf, size_t len)
 {
 	if (kind == 'S')
 		return sched_read(atoi(path + 4), buf, len);
@@ -159,11 +228,10 @@ static void check_one(const struct tune_cfg *c, struct tune_item *it)
 	if (it->cmp == CMP_NONE)
 		return; /* decided by the stage's plan */
 	if (!it->want_show[0])
-		snprintf(it->want_show, sizeof(it->want_show), "%.*s",
-			 (int)sizeof(it->want_show) - 1, it->want);
-	ret = kind_read(c, item_kind(it), it->path, raw, sizeof(raw));
+		item_setf(it, &it->want_show, "%s", it->want);
+	ret = tune_kind_read(c, item_kind(it), it->path, raw, sizeof(raw));
 	if (ret) {
-		snprintf(it->actual, sizeof(it->actual), "?");
+		item_setf(it, &it->actual, "?");
 		if (ret == -ENOENT && (it->flags & IT_OPTIONAL)) {
 			it->st = ST_SKIP;
 			snprintf(it->note, sizeof(it->note), "not present");
@@ -196,16 +264,19 @@ static void check_one(const struct tune_cfg *c, struct tune_item *it)
 		       !memcmp(&a, &b, sizeof(a));
 		break;
 	}
-	case CMP_SELECT:
-		tune_selected(raw, it->actual, sizeof(it->actual));
-		same = !strcmp(it->actual, it->want);
-		break;
-	default:
-		same = it->flags & IT_SCHED ? sched_equal(it->want, raw) :
-					      values_equal(raw, it->want);
+	case CMP_SELECT: {
+		char sel[TUNE_VAL_MAX];
+
+		tune_selected(raw, sel, sizeof(sel));
+		same = !strcmp(sel, it->want);
 		break;
 	}
-	show_value(it, raw, it->actual, sizeof(it->actual));
+	default:
+		same = it->flags & IT_SCHED ? sched_equal(it->want, raw) :
+					      tune_values_equal(raw, it->want);
+		break;
+	}
+	show_value(it, raw);
 	if (same) {
 		it->st = ST_OK;
 	} else if ((it->flags & IT_SCHED) && sched_equal_rr(it->want, raw)) {
@@ -263,7 +334,7 @@ static void print_cmd(const struct tune_cfg *c, const struct tune_item *it,
 
 int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 {
-	struct journal j = { .lock_fd = -1, .fd = -1 };
+	struct journal j = { .dir_fd = -1, .lock_fd = -1, .fd = -1 };
 	unsigned int changed = 0, unmovable = 0, pending = 0, gone = 0;
 	bool irqbalance = false;
 	int err = 0;
@@ -271,9 +342,22 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 	for (size_t i = 0; i < l->n; i++) {
 		const struct tune_item *it = &l->v[i];
 
-		if (!(it->flags & IT_CHECK_ONLY) && it->st != ST_OK &&
-		    it->st != ST_SKIP)
-			pending++;
+		if ((it->flags & IT_CHECK_ONLY) || it->st == ST_OK ||
+		    it->st == ST_SKIP)
+			continue;
+		pending++;
+		/* The journal holds values up to TUNE_VAL_MAX: refuse before
+		 * the first change, never cut one short. */
+		if (strlen(it->want) >= TUNE_VAL_MAX) {
+			log_err("%s: %s: %s: the value is %zu bytes, over the "
+				"journal's limit of %d; nothing changed",
+				c->cmd, it->stage, it->name, strlen(it->want),
+				TUNE_VAL_MAX - 1);
+			return -E2BIG;
+		}
+		err = thread_session_check(c, it);
+		if (err)
+			return err;
 	}
 	if (c->dry_run) {
 		for (size_t i = 0; i < l->n; i++) {
@@ -303,7 +387,10 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 		    it->st == ST_SKIP)
 			continue;
 		r.kind = item_kind(it);
-		err = kind_read(c, r.kind, it->path, raw, sizeof(raw));
+		snprintf(r.path, sizeof(r.path), "%s", it->path);
+		err = tune_kind_read(c, r.kind, it->path, raw, sizeof(raw));
+		if (!err && (r.kind == 'S' || r.kind == 'A'))
+			err = thread_start(c, &r); /* revert re-identifies it */
 		if (err == -ENOENT && (it->flags & IT_CREATE)) {
 			r.kind = 'C'; /* revert removes what rtbpf created */
 			raw[0] = '\0';
@@ -321,7 +408,6 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 			goto cleanup;
 		}
 		snprintf(r.stage, sizeof(r.stage), "%s", it->stage);
-		snprintf(r.path, sizeof(r.path), "%s", it->path);
 		snprintf(r.old, sizeof(r.old), "%s", raw);
 		if (it->cmp == CMP_SELECT)
 			tune_selected(raw, r.restore, sizeof(r.restore));
@@ -399,175 +485,6 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 		       gone == 1 ? "" : "s");
 	printf("; journal %s (undo: rtbpf revert%s%s)\n", j.path,
 	       c->root[0] ? " --root " : "", c->root);
-cleanup:
-	journal_close(&j);
-	return err;
-}
-
-/* Do a and b mean the same value of this record's knob? */
-static bool rec_equal(const struct tune_cfg *c, const struct jrec *r,
-		      const char *a, const char *b)
-{
-	if (r->kind == 'S')
-		return sched_equal(a, b) || sched_equal_rr(a, b);
-	if (r->kind == 'A' && !c->root[0])
-		return cpulist_equal(a, b);
-	return values_equal(a, b);
-}
-
-/* 'C': the file rtbpf created goes, unless someone changed it. */
-static int revert_created(const struct tune_cfg *c, const struct jrec *r,
-			  unsigned int *conflicts)
-{
-	char cur[TUNE_VAL_MAX], full[PATH_MAX];
-	int err = tune_read(c, r->path, cur, sizeof(cur));
-
-	if (err == -ENOENT)
-		return 0;
-	if (err)
-		return err;
-	if (strcmp(cur, r->new_) && !c->force) {
-		log_warn("%s: %s: %s (created by rtbpf) changed by someone "
-			 "else since apply; left alone, 'revert --force' "
-			 "removes it",
-			 c->cmd, r->stage, r->path);
-		(*conflicts)++;
-		return 0;
-	}
-	printf("+ rm -f %s\n", tune_path(c, r->path, full));
-	fflush(stdout);
-	return tune_unlink(c, r->path);
-}
-
-int tune_revert(const struct tune_cfg *c)
-{
-	struct journal j;
-	unsigned int restored = 0, conflicts = 0, failed = 0;
-	bool irqbalance = false;
-	int err;
-
-	err = journal_open(&j, c, false);
-	if (err)
-		return err;
-	if (j.fd < 0) {
-		printf("nothing to revert: no state file %s%s\n", c->root,
-		       TUNE_STATE_FILE);
-		goto cleanup;
-	}
-	for (size_t k = j.n; k-- > 0;) {
-		const struct jrec *r = &j.r[k];
-		char cur[TUNE_VAL_MAX], q[2 * TUNE_VAL_MAX], full[PATH_MAX];
-		bool kernel;
-
-		if (r->kind == 'C') {
-			unsigned int before = conflicts;
-
-			err = revert_created(c, r, &conflicts);
-			if (err) {
-				log_err("%s: %s: remove %s: %s", c->cmd,
-					r->stage, r->path, strerror(-err));
-				failed++;
-			} else if (before == conflicts) {
-				restored++;
-			}
-			continue;
-		}
-		if (r->kind == 'N' && !net_allowed(c)) {
-			log_err("%s: %s: %s: under --root NICs are only "
-				"restored inside a network namespace of their "
-				"own; state file kept",
-				c->cmd, r->stage, r->path);
-			failed++;
-			continue;
-		}
-		err = kind_read(c, r->kind, r->path, cur, sizeof(cur));
-		if (err == -ENOENT || err == -ESRCH) {
-			log_warn("%s: %s: %s is gone; nothing to restore",
-				 c->cmd, r->stage, r->path);
-			continue;
-		}
-		if (err) {
-			log_err("%s: %s: read %s: %s", c->cmd, r->stage,
-				r->path, strerror(-err));
-			failed++;
-			continue;
-		}
-		kernel = r->kind == 'S' || r->kind == 'N' ||
-			 (r->kind == 'A' && !c->root[0]) ||
-			 (r->kind == 'F' && tune_is_kernel_file(c, r->path));
-		/* Byte-exact on plain files; equal in meaning on kernel ones. */
-		if (kernel ? (r->kind == 'S' ? sched_equal(r->old, cur) :
-					       rec_equal(c, r, cur, r->old)) :
-			     !strcmp(cur, r->old))
-			continue;
-		if (!rec_equal(c, r, r->new_, cur) && !c->force) {
-			log_warn("%s: %s: %s changed by someone else since "
-				 "apply (rtbpf wrote '%s'); left alone, "
-				 "'revert --force' restores it",
-				 c->cmd, r->stage, r->path, r->new_);
-			conflicts++;
-			continue;
-		}
-		if (r->kind == 'S') {
-			sched_shell(r->old, atoi(r->path + 4), q, sizeof(q));
-			printf("+ %s\n", q);
-			fflush(stdout);
-			err = sched_write(atoi(r->path + 4), r->old);
-		} else if (r->kind == 'N') {
-			netdev_shell(r->path, r->old, q, sizeof(q));
-			printf("+ %s\n", q);
-			fflush(stdout);
-			err = netdev_write(r->path, r->old);
-		} else if (r->kind == 'A' && !c->root[0]) {
-			int pid = 0, tid = 0;
-
-			sscanf(r->path, "/proc/%d/task/%d", &pid, &tid);
-			printf("+ taskset -pc %s %d\n", r->old, tid);
-			fflush(stdout);
-			err = aff_write(c, r->path, r->old, false);
-		} else {
-			/* The shell form; a plain file gets its exact bytes. */
-			size_t ol = strlen(r->old);
-			bool multi = !kernel && ol &&
-				     memchr(r->old, '\n', ol - 1);
-
-			tune_shell_quote(multi ? r->old : r->restore, q,
-					 sizeof(q));
-			printf(multi ? "+ printf '%%s' %s > %s\n" :
-				       "+ echo %s > %s\n",
-			       q, tune_path(c, r->path, full));
-			fflush(stdout);
-			err = kernel ? tune_write(c, r->path, r->restore,
-						  false) :
-				       tune_write(c, r->path, r->old, true);
-		}
-		if (err) {
-			log_err("%s: %s: restore %s: %s", c->cmd, r->stage,
-				r->path, strerror(-err));
-			failed++;
-			continue;
-		}
-		restored++;
-		irqbalance |= !strcmp(r->stage, "irqbalance");
-	}
-	if (irqbalance)
-		irqbalance_restart(c, false);
-	err = 0;
-	if (failed || conflicts) {
-		log_err("%s: %u restored, %u failed, %u changed by others; "
-			"state file %s kept",
-			c->cmd, restored, failed, conflicts, j.path);
-		err = -EAGAIN;
-		goto cleanup;
-	}
-	err = journal_remove(&j);
-	if (err) {
-		log_err("%s: state file %s: unlink: %s", c->cmd, j.path,
-			strerror(-err));
-		goto cleanup;
-	}
-	printf("reverted: %u restored, %zu recorded; state file removed\n",
-	       restored, j.n);
 cleanup:
 	journal_close(&j);
 	return err;

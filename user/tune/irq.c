@@ -34,17 +34,20 @@ static int cmp_irq(const void *a, const void *b)
 
 bool irq_unmovable(const struct tune_cfg *c, const char *path)
 {
-	char full[PATH_MAX], line[256];
+	char full[PATH_MAX], *line = NULL;
 	bool found = false;
+	size_t cap = 0;
 	FILE *f;
 
 	f = fopen(tune_path(c, TUNE_UNMOVABLE_FILE, full), "re");
 	if (!f)
 		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
+	/* whole lines: a piece of a long one must not match */
+	while (!found && getline(&line, &cap, f) >= 0) {
 		line[strcspn(line, "\n")] = '\0';
 		found = !strcmp(line, path);
 	}
+	free(line);
 	fclose(f);
 	return found;
 }
@@ -97,9 +100,8 @@ static int add_mask_item(const struct tune_cfg *c, struct item_list *l,
 	}
 	if (!cpuset_count(&keep))
 		keep = c->housekeeping;
-	tune_mask_format(&keep, it->want, sizeof(it->want));
-	cpuset_format(&c->housekeeping, it->want_show, sizeof(it->want_show));
-	return 0;
+	item_set_mask(it, &it->want, &keep);
+	return item_set_list(it, &it->want_show, &c->housekeeping);
 }
 
 /* Check-only: where the IRQ is delivered now. */
@@ -119,12 +121,11 @@ static int add_effective(const struct tune_cfg *c, struct item_list *l,
 		return -ENOMEM;
 	snprintf(it->name, sizeof(it->name), "irq %u effective", irq);
 	snprintf(it->path, sizeof(it->path), "%s", path);
-	cpuset_format(&c->housekeeping, it->want_show, sizeof(it->want_show));
+	item_set_list(it, &it->want_show, &c->housekeeping);
 	it->cmp = CMP_NONE;
 	it->flags = IT_CHECK_ONLY;
 	tune_norm(raw, list, sizeof(list));
-	snprintf(it->actual, sizeof(it->actual), "%.*s",
-		 (int)sizeof(it->actual) - 1, *list ? list : "(none)");
+	item_setf(it, &it->actual, "%s", *list ? list : "(none)");
 	if (*list && !parse_cpulist(list, &eff, err, sizeof(err)) &&
 	    !cpuset_subset(&eff, &c->housekeeping)) {
 		it->st = ST_WARN;

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -47,8 +48,9 @@ static const char *find_line(const char *text, const char *key)
 	return NULL;
 }
 
-/* The value of a KEY=VALUE line, quotes removed. */
-static void line_value(const char *line, char *out, size_t len)
+/* The value of a KEY=VALUE line, quotes removed, in a new string (NULL on
+ * ENOMEM). */
+static char *line_value(const char *line)
 {
 	const char *v = strchr(line, '=') + 1;
 	size_t n = strcspn(v, "\n");
@@ -59,17 +61,17 @@ static void line_value(const char *line, char *out, size_t len)
 		v++;
 		n -= 2;
 	}
-	snprintf(out, len, "%.*s", (int)n, v);
+	return strndup(v, n);
 }
 
-/* text with the line at `at` replaced by line (appended when at is NULL)
- * into out; -E2BIG when it does not fit. */
-static int edit(const char *text, const char *at, const char *line, char *out,
-		size_t len)
+/* text with the line at `at` replaced by line (appended when at is NULL),
+ * in a new string; NULL on ENOMEM. */
+static char *edit(const char *text, const char *at, const char *line)
 {
 	const char *rest = "";
 	size_t head, n = strlen(text), ll = strlen(line);
 	bool nl = false;
+	char *out;
 
 	if (at) {
 		const char *eol = strchr(at, '\n');
@@ -80,22 +82,23 @@ static int edit(const char *text, const char *at, const char *line, char *out,
 		head = n;
 		nl = n && text[n - 1] != '\n';
 	}
-	if (head + nl + ll + strlen(rest) + 1 > len)
-		return -E2BIG;
+	out = malloc(head + nl + ll + strlen(rest) + 1);
+	if (!out)
+		return NULL;
 	memcpy(out, text, head);
 	if (nl)
 		out[head++] = '\n';
 	memcpy(out + head, line, ll);
 	strcpy(out + head + ll, rest);
-	return 0;
+	return out;
 }
 
 int irqbalance_plan(const struct tune_cfg *c, struct item_list *l)
 {
-	char text[TUNE_VAL_MAX], cur[256], lat[256], line[300];
+	char text[TUNE_VAL_MAX], *lat = NULL, *line = NULL, *cur = NULL;
 	const char *path = NULL, *at;
 	struct tune_item *it;
-	int err;
+	int err = 0;
 
 	for (size_t i = 0; i < sizeof(conf_paths) / sizeof(conf_paths[0]); i++)
 		if (tune_exists(c, conf_paths[i])) {
@@ -106,46 +109,58 @@ int irqbalance_plan(const struct tune_cfg *c, struct item_list *l)
 	if (!it)
 		return -ENOMEM;
 	snprintf(it->name, sizeof(it->name), "irqbalance banned CPUs");
-	cpuset_format(&c->cpus, lat, sizeof(lat));
-	snprintf(it->want_show, sizeof(it->want_show), "%s", lat);
+	lat = cpuset_str(&c->cpus);
+	if (!lat)
+		return -ENOMEM;
+	item_setf(it, &it->want_show, "%s", lat);
 	it->cmp = CMP_NONE;
 	if (!path) {
 		snprintf(it->path, sizeof(it->path), "%s", conf_paths[0]);
-		snprintf(it->actual, sizeof(it->actual), "not installed");
+		item_setf(it, &it->actual, "not installed");
 		it->flags = IT_CHECK_ONLY;
 		it->st = ST_SKIP;
-		return 0;
+		goto cleanup;
 	}
 	snprintf(it->path, sizeof(it->path), "%s", path);
 	it->flags = IT_EXACT;
 	err = tune_read(c, path, text, sizeof(text));
 	if (err) {
-		snprintf(it->actual, sizeof(it->actual), "?");
+		item_setf(it, &it->actual, "?");
 		snprintf(it->note, sizeof(it->note), "read %s: %s", path,
 			 strerror(-err));
 		it->flags |= IT_CHECK_ONLY;
 		it->st = err == -EACCES ? ST_WARN : ST_FAIL;
-		return 0;
+		err = 0;
+		goto cleanup;
 	}
 	at = find_line(text, KEY);
-	if (at)
-		line_value(at, cur, sizeof(cur));
-	snprintf(it->actual, sizeof(it->actual), "%s",
-		 at ? (*cur ? cur : "(empty)") : "(unset)");
-	it->st = at && *cur && cpulist_equal(cur, lat) ? ST_OK : ST_FAIL;
-	snprintf(line, sizeof(line), KEY "=%s\n", lat);
-	if (edit(text, at, line, it->want, sizeof(it->want))) {
-		snprintf(it->note, sizeof(it->note), "%s too large to edit",
-			 path);
-		it->flags |= IT_CHECK_ONLY;
-		it->st = ST_FAIL;
-		return 0;
+	if (at) {
+		cur = line_value(at);
+		if (!cur) {
+			err = -ENOMEM;
+			goto cleanup;
+		}
 	}
+	item_setf(it, &it->actual, "%s",
+		  at ? (*cur ? cur : "(empty)") : "(unset)");
+	it->st = at && *cur && cpulist_equal(cur, lat) ? ST_OK : ST_FAIL;
+	if (asprintf(&line, KEY "=%s\n", lat) < 0) {
+		line = NULL;
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	err = item_take(it, &it->want, edit(text, at, line));
+	if (err)
+		goto cleanup;
 	if (find_line(text, "IRQBALANCE_BANNED_CPUS"))
 		snprintf(it->note, sizeof(it->note),
 			 "IRQBALANCE_BANNED_CPUS (a mask) is also set; "
 			 "irqbalance prefers the list");
-	return 0;
+cleanup:
+	free(lat);
+	free(cur);
+	free(line);
+	return err;
 }
 
 void irqbalance_restart(const struct tune_cfg *c, bool dry_run)

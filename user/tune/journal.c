@@ -4,18 +4,31 @@
  * made, written and fsynced before the change itself:
  *
  *   rtbpf-state 1
- *   <fnv1a32> <kind> <stage> =<path> =<old> =<restore> =<new>
+ *   <fnv1a32> <kind> <stage> =<path> =<old> =<restore> =<new>[ =<start>]
  *
- * Fields are percent-escaped (space, '%', control and non-ASCII bytes).
- * <kind> is F (file), S (a thread's policy), A (a thread's affinity), N (a
- * NIC's channel counts) or C (a file rtbpf created; revert removes it).
- * <old> is the exact previous content, <restore> what a kernel file takes
- * to get it back, <new> what rtbpf wrote. A last line without its newline
- * is a record torn by a crash; its change was never made (the write only
- * follows the fsync), so it is dropped. Any other damage, or a foreign
- * header, is refused before anything is touched. A second apply appends
- * only paths not already recorded, so the first originals survive.
- * ROOT/var/lib/rtbpf/lock is flock()ed for the whole apply or revert.
+ * Fields are percent-escaped (space, '%', control and non-ASCII bytes), so
+ * a journal holds only printable ASCII, blanks between fields and newlines:
+ * any other byte (a NUL...) is corruption. <kind> is F (file), S (a
+ * thread's policy), A (a thread's affinity), N (a NIC's channel counts) or
+ * C (a file rtbpf created; revert removes it). <old> is the exact previous
+ * content, <restore> what a kernel file takes to get it back, <new> what
+ * rtbpf wrote; <start>, on S and A records, the thread's start time (field
+ * 22 of its stat) so revert can tell it from a later thread with the same
+ * TID. <path> must be one the record's stage writes (jpath.c). A last line
+ * without its newline is a record torn by a crash; its change was never
+ * made (the write only follows the fsync), so it is dropped. Any other
+ * damage, or a foreign header, is refused before anything is touched. A
+ * second apply appends only paths not already recorded, so the first
+ * originals survive.
+ *
+ * revert writes what the journal says as root, so the journal is trusted
+ * only when root alone can have written it: ROOT/var/lib/rtbpf must be a
+ * directory (not a symlink) owned by the effective user and not writable by
+ * group or others; the state and lock files in it regular files owned the
+ * same way (opened O_NOFOLLOW | O_NONBLOCK, checked before and after open:
+ * a FIFO never blocks, a device is never opened). Otherwise refused, with
+ * the reason, nothing changed. ROOT/var/lib/rtbpf/lock is flock()ed for the
+ * whole apply or revert.
  */
 #define _GNU_SOURCE
 #include "tune.h"
@@ -81,22 +94,39 @@ static int unesc(const char *in, size_t n, char *out, size_t len)
 	return 0;
 }
 
-static int parse_line(char *line, struct jrec *r)
+/* The TID an S ("tid:T") or A ("/proc/P/task/T/affinity") record names,
+ * or -1. */
+pid_t jrec_tid(const struct jrec *r)
 {
-	char *f[7], *save = NULL, *tok;
+	int pid, tid = -1, n = 0;
+
+	if (r->kind == 'S')
+		sscanf(r->path, "tid:%d%n", &tid, &n);
+	else if (r->kind == 'A')
+		sscanf(r->path, "/proc/%d/task/%d/affinity%n", &pid, &tid, &n);
+	return n && !r->path[n] && tid > 0 ? (pid_t)tid : -1;
+}
+
+/* One record line; why says what is wrong with it. */
+static int parse_line(char *line, struct jrec *r, char *why, size_t wlen)
+{
+	char *f[8], *save = NULL, *tok;
 	unsigned long h;
 	char *end;
 	int n = 0;
 
+	snprintf(why, wlen, "malformed record");
 	tok = strtok_r(line, " ", &save);
 	if (!tok)
 		return -EBADMSG;
 	h = strtoul(tok, &end, 16);
-	if (*end || end - tok != 8 || h != fnv1a(save ? save : ""))
+	if (*end || end - tok != 8 || h != fnv1a(save ? save : "")) {
+		snprintf(why, wlen, "checksum mismatch");
 		return -EBADMSG;
-	while (n < 7 && (tok = strtok_r(NULL, " ", &save)))
+	}
+	while (n < 8 && (tok = strtok_r(NULL, " ", &save)))
 		f[n++] = tok;
-	if (n != 6 || strtok_r(NULL, " ", &save))
+	if (n < 6 || n > 7)
 		return -EBADMSG;
 	memset(r, 0, sizeof(*r));
 	if (strlen(f[0]) != 1 || !strchr("FSACN", f[0][0]) ||
@@ -104,17 +134,31 @@ static int parse_line(char *line, struct jrec *r)
 		return -EBADMSG;
 	r->kind = f[0][0];
 	snprintf(r->stage, sizeof(r->stage), "%s", f[1]);
-	for (int i = 2; i < 6; i++)
+	for (int i = 2; i < n; i++)
 		if (f[i][0] != '=')
 			return -EBADMSG;
 	if (unesc(f[2] + 1, strlen(f[2] + 1), r->path, sizeof(r->path)) ||
 	    unesc(f[3] + 1, strlen(f[3] + 1), r->old, sizeof(r->old)) ||
 	    unesc(f[4] + 1, strlen(f[4] + 1), r->restore, sizeof(r->restore)) ||
-	    unesc(f[5] + 1, strlen(f[5] + 1), r->new_, sizeof(r->new_)) ||
-	    (r->kind != 'S' ?
-		     r->path[0] != '/' :
-		     strncmp(r->path, "tid:", 4) || atoi(r->path + 4) <= 0))
+	    unesc(f[5] + 1, strlen(f[5] + 1), r->new_, sizeof(r->new_)))
 		return -EBADMSG;
+	if (n == 7) {
+		const char *s = f[6] + 1;
+
+		/* A start time: only on thread records, plain decimal. */
+		if ((r->kind != 'S' && r->kind != 'A') || !*s ||
+		    strspn(s, "0123456789") != strlen(s) || strlen(s) > 19 ||
+		    (s[0] == '0' && s[1]))
+			return -EBADMSG;
+		r->start = strtoull(s, NULL, 10);
+		r->has_start = true;
+	}
+	if (jpath_check(r, why, wlen))
+		return -EBADMSG;
+	if ((r->kind == 'S' || r->kind == 'A') && jrec_tid(r) < 0) {
+		snprintf(why, wlen, "'%s' names no thread", r->path);
+		return -EBADMSG;
+	}
 	return 0;
 }
 
@@ -135,23 +179,96 @@ static int push(struct journal *j, const struct jrec *r)
 
 /* A path seen before keeps its first original; only what rtbpf wrote last
  * is updated (apply ultra, then low-latency). */
+static bool same_target(const struct jrec *a, const struct jrec *b)
+{
+	/* A thread record is one thread: same TID, same start time. */
+	return a->kind == b->kind && !strcmp(a->path, b->path) &&
+	       a->has_start == b->has_start && a->start == b->start;
+}
+
 static int remember(struct journal *j, const struct jrec *r)
 {
 	for (size_t i = 0; i < j->n; i++)
-		if (j->r[i].kind == r->kind && !strcmp(j->r[i].path, r->path)) {
+		if (same_target(&j->r[i], r)) {
 			memcpy(j->r[i].new_, r->new_, sizeof(r->new_));
 			return 0;
 		}
 	return push(j, r);
 }
 
+/* A journal holds printable ASCII, blanks and newlines only (esc() writes
+ * nothing else): the offset of the first other byte, or len. */
+static size_t first_bad_byte(const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)buf[i];
+
+		if ((ch < ' ' && ch != '\n') || ch >= 0x7f)
+			return i;
+	}
+	return len;
+}
+
+int journal_parse(struct journal *j, char *buf, size_t len, size_t *valid_len)
+{
+	size_t bad = first_bad_byte(buf, len);
+	char *line, why[320];
+	int lineno = 1;
+
+	*valid_len = 0;
+	if (bad < len) {
+		for (size_t i = 0; i < bad; i++)
+			lineno += buf[i] == '\n';
+		log_err("state file %s: byte 0x%02x at offset %zu (line %d) "
+			"cannot be in a journal: corrupt; nothing changed (fix "
+			"or move the file by hand)",
+			j->path, (unsigned char)buf[bad], bad, lineno);
+		return -EBADMSG;
+	}
+	if (len < strlen(HEADER) || strncmp(buf, HEADER, strlen(HEADER))) {
+		log_err("state file %s is not an rtbpf state file (expected "
+			"first line '%.*s'); nothing changed",
+			j->path, (int)strlen(HEADER) - 1, HEADER);
+		return -EBADMSG;
+	}
+	line = buf + strlen(HEADER);
+	*valid_len = (size_t)(line - buf);
+	while (line < buf + len) {
+		char *nl = memchr(line, '\n', (size_t)(buf + len - line));
+		struct jrec r;
+		int err;
+
+		lineno++;
+		if (!nl) {
+			log_warn("state file %s: line %d is a torn record (no "
+				 "newline): its change was never made; dropped",
+				 j->path, lineno);
+			break;
+		}
+		*nl = '\0';
+		if (parse_line(line, &r, why, sizeof(why))) {
+			log_err("state file %s: line %d is corrupt (offset "
+				"%zu): %s; nothing changed (fix or move the file "
+				"by hand)",
+				j->path, lineno, (size_t)(line - buf), why);
+			return -EBADMSG;
+		}
+		err = remember(j, &r);
+		if (err)
+			return err;
+		line = nl + 1;
+		*valid_len = (size_t)(line - buf);
+	}
+	return 0;
+}
+
 /* Parses the whole state file; sets *valid_len to the bytes kept. */
 static int load(struct journal *j, int fd, off_t *valid_len)
 {
 	struct stat st;
-	char *buf = NULL, *line;
-	size_t off = 0;
-	int err = 0, lineno = 1;
+	char *buf = NULL;
+	size_t off = 0, valid = 0;
+	int err = 0;
 
 	if (fstat(fd, &st)) {
 		err = -errno;
@@ -172,109 +289,170 @@ static int load(struct journal *j, int fd, off_t *valid_len)
 		off += (size_t)n;
 	}
 	buf[off] = '\0';
-	if (strncmp(buf, HEADER, strlen(HEADER))) {
-		log_err("state file %s is not an rtbpf state file (expected "
-			"first line '%.*s'); nothing changed",
-			j->path, (int)strlen(HEADER) - 1, HEADER);
-		err = -EBADMSG;
-		goto cleanup;
-	}
-	line = buf + strlen(HEADER);
-	*valid_len = (off_t)(line - buf);
-	while (*line) {
-		char *nl = strchr(line, '\n');
-		struct jrec r;
-
-		lineno++;
-		if (!nl) {
-			log_warn("state file %s: line %d is a torn record (no "
-				 "newline): its change was never made; dropped",
-				 j->path, lineno);
-			break;
-		}
-		*nl = '\0';
-		if (parse_line(line, &r)) {
-			log_err("state file %s: line %d is corrupt; nothing "
-				"changed (fix or move the file by hand)",
-				j->path, lineno);
-			err = -EBADMSG;
-			goto cleanup;
-		}
-		err = remember(j, &r);
-		if (err)
-			goto cleanup;
-		line = nl + 1;
-		*valid_len = (off_t)(line - buf);
-	}
+	err = journal_parse(j, buf, off, &valid);
+	*valid_len = (off_t)valid;
 cleanup:
 	free(buf);
 	return err;
 }
 
-static int mkdirs(const struct tune_cfg *c)
+static const char *type_name(mode_t m)
 {
-	char p[PATH_MAX];
+	return S_ISDIR(m)  ? "a directory" :
+	       S_ISLNK(m)  ? "a symlink" :
+	       S_ISFIFO(m) ? "a FIFO" :
+	       S_ISCHR(m)  ? "a character device" :
+	       S_ISBLK(m)  ? "a block device" :
+	       S_ISSOCK(m) ? "a socket" :
+			     "not a regular file";
+}
 
-	tune_path(c, "/var", p);
-	if (mkdir(p, 0755) && errno != EEXIST)
-		return -errno;
-	tune_path(c, "/var/lib", p);
-	if (mkdir(p, 0755) && errno != EEXIST)
-		return -errno;
-	tune_path(c, TUNE_STATE_DIR, p);
-	/* 0755: the state and lock files are 0600, but an unprivileged check
-	 * reads the unmovable-IRQ list beside them. */
-	if (mkdir(p, 0755) && errno != EEXIST)
-		return -errno;
+/* Only root (the effective user) may have written it. */
+static int trusted(const struct tune_cfg *c, const char *what, const char *path,
+		   const struct stat *st, bool dir)
+{
+	if (dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode)) {
+		log_err("%s: %s %s is %s; refused, nothing changed", c->cmd,
+			what, path, type_name(st->st_mode));
+		return -EPERM;
+	}
+	if (st->st_uid != geteuid()) {
+		log_err("%s: %s %s is owned by uid %u, not by root (uid %u); "
+			"refused, nothing changed",
+			c->cmd, what, path, (unsigned int)st->st_uid,
+			(unsigned int)geteuid());
+		return -EPERM;
+	}
+	if (st->st_mode & 022) {
+		log_err("%s: %s %s is writable by group or others (mode %04o); "
+			"refused, nothing changed",
+			c->cmd, what, path,
+			(unsigned int)(st->st_mode & 07777));
+		return -EPERM;
+	}
 	return 0;
 }
 
-static int fsync_dir(const char *path)
+/* ROOT/var/lib/rtbpf (made when create), opened and checked: fd, -ENOENT
+ * when absent and !create, or -errno with a message. */
+static int open_dir(const struct tune_cfg *c, bool create, const char *path)
 {
-	char dir[PATH_MAX], *slash;
-	int fd, err = 0;
+	static const char *const parents[][2] = { { "/", "var" },
+						  { "/var", "lib" } };
+	struct stat st;
+	int fd = -1, dfd = -1, err = 0;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd))
+	for (size_t i = 0; create && i < 2 && !err; i++) {
+		int pfd =
+			tune_open(c, parents[i][0], O_RDONLY | O_DIRECTORY, 0);
+
+		if (pfd < 0 ||
+		    (mkdirat(pfd, parents[i][1], 0755) && errno != EEXIST))
+			err = -errno;
+		if (pfd >= 0)
+			close(pfd);
+	}
+	if (!err) {
+		fd = tune_open(c, "/var/lib", O_RDONLY | O_DIRECTORY, 0);
+		if (fd < 0)
+			err = -errno;
+	}
+	/* 0755: the state and lock files are 0600, but an unprivileged check
+	 * reads the unmovable-IRQ list beside them. */
+	if (!err && create && mkdirat(fd, "rtbpf", 0755) && errno != EEXIST)
 		err = -errno;
-	close(fd);
-	return err;
+	if (!err && fstatat(fd, "rtbpf", &st, AT_SYMLINK_NOFOLLOW))
+		err = -errno;
+	if (err) {
+		if (err != -ENOENT || create)
+			log_err("%s: state directory %s: %s", c->cmd, path,
+				strerror(-err));
+		goto cleanup;
+	}
+	err = trusted(c, "state directory", path, &st, true);
+	if (err)
+		goto cleanup;
+	dfd = openat(fd, "rtbpf",
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0 || fstat(dfd, &st)) {
+		err = -errno;
+		log_err("%s: state directory %s: open: %s", c->cmd, path,
+			strerror(-err));
+		goto cleanup;
+	}
+	err = trusted(c, "state directory", path, &st, true);
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	if (err && dfd >= 0)
+		close(dfd);
+	return err ? err : dfd;
+}
+
+/* NAME in the state directory: a regular file, checked before the open
+ * (a device is never opened) and after it (the same inode). fd, -ENOENT
+ * when absent and !create, or -errno with a message. */
+static int open_file(const struct tune_cfg *c, int dfd, const char *name,
+		     const char *what, const char *path, bool create)
+{
+	struct stat st;
+	int fd, err;
+
+	if (!fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW)) {
+		if (trusted(c, what, path, &st, false))
+			return -EPERM;
+	} else if (errno != ENOENT || !create) {
+		err = -errno;
+		if (err != -ENOENT)
+			log_err("%s: %s %s: %s", c->cmd, what, path,
+				strerror(-err));
+		return err;
+	}
+	fd = openat(dfd, name,
+		    O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
+			    (create ? O_CREAT : 0),
+		    0600);
+	if (fd < 0) {
+		err = -errno;
+		log_err("%s: %s %s: open: %s; refused, nothing changed", c->cmd,
+			what, path, strerror(-err));
+		return err;
+	}
+	if (fstat(fd, &st)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (trusted(c, what, path, &st, false)) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
 }
 
 int journal_open(struct journal *j, const struct tune_cfg *c, bool create)
 {
-	char lock[PATH_MAX];
+	char lock[PATH_MAX], dir[PATH_MAX];
 	off_t valid = 0;
 	struct stat st;
 	int err = 0, fd = -1;
 
 	memset(j, 0, sizeof(*j));
-	j->lock_fd = -1;
-	j->fd = -1;
+	j->lock_fd = j->fd = j->dir_fd = -1;
 	tune_path(c, TUNE_STATE_FILE, j->path);
-	if (create) {
-		err = mkdirs(c);
-		if (err) {
-			log_err("%s: state directory %s%s: mkdir: %s", c->cmd,
-				c->root, TUNE_STATE_DIR, strerror(-err));
-			goto cleanup;
-		}
-	}
+	tune_path(c, TUNE_STATE_DIR, dir);
 	tune_path(c, TUNE_LOCK_FILE, lock);
-	j->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (j->lock_fd < 0) {
-		err = -errno;
-		if (err == -ENOENT && !create) /* never applied */
-			return 0;
-		log_err("%s: lock %s: open: %s", c->cmd, lock, strerror(-err));
+	err = open_dir(c, create, dir);
+	if (err == -ENOENT && !create)
+		return 0; /* never applied */
+	if (err < 0)
 		goto cleanup;
-	}
+	j->dir_fd = err;
+	err = open_file(c, j->dir_fd, "lock", "lock", lock, true);
+	if (err < 0)
+		goto cleanup;
+	j->lock_fd = err;
+	err = 0;
 	if (flock(j->lock_fd, LOCK_EX | LOCK_NB)) {
 		err = errno == EWOULDBLOCK ? -EBUSY : -errno;
 		log_err("%s: another rtbpf apply or revert holds %s; refused, "
@@ -282,15 +460,12 @@ int journal_open(struct journal *j, const struct tune_cfg *c, bool create)
 			c->cmd, lock);
 		goto cleanup;
 	}
-	fd = open(j->path,
-		  (create ? O_RDWR | O_CREAT : O_RDWR) | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
+	fd = open_file(c, j->dir_fd, "state", "state file", j->path, create);
+	if (fd == -ENOENT && !create)
+		return 0; /* nothing to revert: j->fd stays -1 */
 	if (fd < 0) {
-		err = -errno;
-		if (err == -ENOENT && !create)
-			return 0;
-		log_err("%s: state file %s: open: %s", c->cmd, j->path,
-			strerror(-err));
+		err = fd;
+		fd = -1;
 		goto cleanup;
 	}
 	if (fstat(fd, &st)) {
@@ -308,7 +483,7 @@ int journal_open(struct journal *j, const struct tune_cfg *c, bool create)
 				strerror(-err));
 			goto cleanup;
 		}
-		fsync_dir(j->path);
+		fsync(j->dir_fd);
 		goto done;
 	}
 	err = load(j, fd, &valid);
@@ -348,10 +523,15 @@ int journal_record(struct journal *j, const struct jrec *in)
 	char body[4 * 4 * TUNE_VAL_MAX + 512], line[sizeof(body) + 16];
 	char p[3 * sizeof(in->path)], o[3 * TUNE_VAL_MAX], s[3 * TUNE_VAL_MAX],
 		w[3 * TUNE_VAL_MAX];
-	const struct jrec *first = journal_find(j, in->kind, in->path);
+	const struct jrec *first = NULL;
 	struct jrec r = *in;
+	char start[24] = "";
 	size_t len;
 	int err;
+
+	for (size_t i = 0; i < j->n && !first; i++)
+		if (same_target(&j->r[i], in))
+			first = &j->r[i];
 
 	if (first) {
 		/* The first original stays; only the value written moves. */
@@ -364,8 +544,10 @@ int journal_record(struct journal *j, const struct jrec *in)
 	esc(r.old, o, sizeof(o));
 	esc(r.restore, s, sizeof(s));
 	esc(r.new_, w, sizeof(w));
-	snprintf(body, sizeof(body), "%c %s =%s =%s =%s =%s", r.kind, r.stage,
-		 p, o, s, w);
+	if (r.has_start)
+		snprintf(start, sizeof(start), " =%llu", r.start);
+	snprintf(body, sizeof(body), "%c %s =%s =%s =%s =%s%s", r.kind, r.stage,
+		 p, o, s, w, start);
 	snprintf(line, sizeof(line), "%08x %s\n", fnv1a(body), body);
 	len = strlen(line);
 	if (write(j->fd, line, len) != (ssize_t)len)
@@ -381,23 +563,15 @@ int journal_record(struct journal *j, const struct jrec *in)
 
 int journal_remove(struct journal *j)
 {
-	char unmov[PATH_MAX], *slash;
-
 	if (j->fd < 0)
 		return 0;
 	/* The unmovable list first: a crash in between leaves the journal,
 	 * and the next revert finishes the job. */
-	snprintf(unmov, sizeof(unmov), "%s", j->path);
-	slash = strrchr(unmov, '/');
-	if (slash &&
-	    (size_t)(slash - unmov) + sizeof("/unmovable") <= sizeof(unmov)) {
-		strcpy(slash, "/unmovable");
-		if (unlink(unmov) && errno != ENOENT)
-			return -errno;
-	}
-	if (unlink(j->path) && errno != ENOENT)
+	if (unlinkat(j->dir_fd, "unmovable", 0) && errno != ENOENT)
 		return -errno;
-	fsync_dir(j->path);
+	if (unlinkat(j->dir_fd, "state", 0) && errno != ENOENT)
+		return -errno;
+	fsync(j->dir_fd);
 	return 0;
 }
 
@@ -407,8 +581,10 @@ void journal_close(struct journal *j)
 		close(j->fd);
 	if (j->lock_fd >= 0)
 		close(j->lock_fd); /* drops the flock */
+	if (j->dir_fd >= 0)
+		close(j->dir_fd);
 	free(j->r);
 	j->r = NULL;
-	j->fd = j->lock_fd = -1;
+	j->fd = j->lock_fd = j->dir_fd = -1;
 	j->n = j->cap = 0;
 }

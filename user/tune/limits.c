@@ -33,12 +33,14 @@ struct grants {
 static void scan_file(const struct tune_cfg *c, const char *path,
 		      struct grants *g)
 {
-	char full[PATH_MAX], line[512];
+	char full[PATH_MAX], *line = NULL;
 	FILE *f = fopen(tune_path(c, path, full), "re");
+	size_t cap = 0;
 
 	if (!f)
 		return;
-	while (fgets(line, sizeof(line), f)) {
+	/* whole lines: the tail of a long comment is no directive */
+	while (getline(&line, &cap, f) >= 0) {
 		char dom[64], type[16], item[32], val[64];
 
 		line[strcspn(line, "#")] = '\0';
@@ -61,6 +63,7 @@ static void scan_file(const struct tune_cfg *c, const char *path,
 			snprintf(g->ml_src, sizeof(g->ml_src), "%s", path);
 		}
 	}
+	free(line);
 	fclose(f);
 }
 
@@ -108,7 +111,7 @@ static struct tune_item *check_item(struct item_list *l, const char *name,
 		return NULL;
 	snprintf(it->name, sizeof(it->name), "%s", name);
 	snprintf(it->path, sizeof(it->path), "%s", path);
-	snprintf(it->want_show, sizeof(it->want_show), "%s", want);
+	item_setf(it, &it->want_show, "%s", want);
 	it->cmp = CMP_NONE;
 	it->flags = IT_CHECK_ONLY;
 	it->st = ok ? ST_OK : ST_WARN;
@@ -117,18 +120,22 @@ static struct tune_item *check_item(struct item_list *l, const char *name,
 
 static int group_item(const struct tune_cfg *c, struct item_list *l)
 {
-	char full[PATH_MAX], line[1024];
+	char full[PATH_MAX], *line = NULL;
 	struct tune_item *it;
 	bool found = false;
+	size_t cap = 0;
 	FILE *f = fopen(tune_path(c, "/etc/group", full), "re");
 
-	while (f && !found && fgets(line, sizeof(line), f))
+	/* whole lines: a group with a long member list is one line */
+	while (f && !found && getline(&line, &cap, f) >= 0)
 		found = !strncmp(line, "realtime:", 9);
 	if (f)
 		fclose(f);
 	it = check_item(l, "realtime group", "/etc/group", "exists", found);
-	if (!it)
+	if (!it) {
+		free(line);
 		return -ENOMEM;
+	}
 	if (found) {
 		/* realtime:x:GID:members */
 		char *m = line;
@@ -136,13 +143,14 @@ static int group_item(const struct tune_cfg *c, struct item_list *l)
 		line[strcspn(line, "\n")] = '\0';
 		for (int i = 0; i < 3 && m; i++)
 			m = strchr(m, ':'), m = m ? m + 1 : NULL;
-		snprintf(it->actual, sizeof(it->actual), "members: %s",
-			 m && *m ? m : "(none)");
+		item_setf(it, &it->actual, "members: %s",
+			  m && *m ? m : "(none)");
 	} else {
-		snprintf(it->actual, sizeof(it->actual), "missing");
+		item_setf(it, &it->actual, "missing");
 		snprintf(it->note, sizeof(it->note),
 			 "groupadd realtime && usermod -aG realtime USER");
 	}
+	free(line);
 	return 0;
 }
 
@@ -167,21 +175,20 @@ int limits_plan(const struct tune_cfg *c, struct item_list *l)
 	if (!it)
 		return -ENOMEM;
 	if (g.rtprio >= 0)
-		snprintf(it->actual, sizeof(it->actual), "%ld", g.rtprio);
+		item_setf(it, &it->actual, "%ld", g.rtprio);
 	else
-		snprintf(it->actual, sizeof(it->actual), "(none)");
+		item_setf(it, &it->actual, "(none)");
 	it = check_item(l, "limits memlock @realtime",
 			g.ml_src[0] ? g.ml_src : LIMITS_DIR, "unlimited",
 			g.memlock_unlimited);
 	if (!it)
 		return -ENOMEM;
 	if (g.memlock_unlimited)
-		snprintf(it->actual, sizeof(it->actual), "unlimited");
+		item_setf(it, &it->actual, "unlimited");
 	else if (g.memlock_kb >= 0)
-		snprintf(it->actual, sizeof(it->actual), "%lld kB",
-			 g.memlock_kb);
+		item_setf(it, &it->actual, "%lld kB", g.memlock_kb);
 	else
-		snprintf(it->actual, sizeof(it->actual), "(none)");
+		item_setf(it, &it->actual, "(none)");
 	if (!w || strcmp(w, "on"))
 		return 0;
 
@@ -191,17 +198,17 @@ int limits_plan(const struct tune_cfg *c, struct item_list *l)
 		return -ENOMEM;
 	snprintf(it->name, sizeof(it->name), "99-rtbpf.conf");
 	snprintf(it->path, sizeof(it->path), "%s", LIMITS_FILE);
-	snprintf(it->want, sizeof(it->want),
-		 "# Written by rtbpf apply (limits stage); rtbpf revert "
-		 "removes it.\n@realtime - rtprio 99\n"
-		 "@realtime - memlock unlimited\n");
-	snprintf(it->want_show, sizeof(it->want_show), "rtprio 99, memlock");
+	item_setf(it, &it->want,
+		  "# Written by rtbpf apply (limits stage); rtbpf revert "
+		  "removes it.\n@realtime - rtprio 99\n"
+		  "@realtime - memlock unlimited\n");
+	item_setf(it, &it->want_show, "rtprio 99, memlock");
 	it->cmp = CMP_NONE;
 	it->flags = IT_EXACT | IT_CREATE;
 	if (!tune_exists(c, LIMITS_DIR)) {
 		it->flags |= IT_CHECK_ONLY;
 		it->st = ST_FAIL;
-		snprintf(it->actual, sizeof(it->actual), "no %s", LIMITS_DIR);
+		item_setf(it, &it->actual, "no %s", LIMITS_DIR);
 		snprintf(it->note, sizeof(it->note),
 			 "pam_limits is not installed: install libpam-modules");
 		return 0;

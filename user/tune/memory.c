@@ -19,7 +19,7 @@ static int add(const struct tune_cfg *c, struct item_list *l, const char *key,
 		return -ENOMEM;
 	snprintf(it->name, sizeof(it->name), "%s", name);
 	snprintf(it->path, sizeof(it->path), "%s", path);
-	snprintf(it->want, sizeof(it->want), "%s", profile_get(&c->prof, key));
+	item_setf(it, &it->want, "%s", profile_get(&c->prof, key));
 	it->cmp = cmp;
 	it->flags = IT_OPTIONAL;
 	return 0;

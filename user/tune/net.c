@@ -214,8 +214,8 @@ int net_plan(const struct tune_cfg *c, struct item_list *l)
 		snprintf(it->name, sizeof(it->name), "%s channels", i->if_name);
 		snprintf(it->path, sizeof(it->path), NET_PREFIX "%s" NET_SUFFIX,
 			 i->if_name);
-		snprintf(it->want, sizeof(it->want), "rx %u tx %u combined %u",
-			 rx, tx, comb);
+		item_setf(it, &it->want, "rx %u tx %u combined %u", rx, tx,
+			  comb);
 		it->cmp = CMP_TEXT;
 		it->flags = IT_NETDEV;
 	}

@@ -30,7 +30,7 @@ static int add(struct item_list *l, const char *name, const char *path,
 		return -ENOMEM;
 	snprintf(it->name, sizeof(it->name), "%s", name);
 	snprintf(it->path, sizeof(it->path), "%s", path);
-	snprintf(it->want, sizeof(it->want), "%s", want);
+	item_setf(it, &it->want, "%s", want);
 	it->cmp = CMP_TEXT;
 	it->flags = IT_OPTIONAL;
 	return 0;
@@ -76,7 +76,7 @@ static int dma_latency_item(const struct tune_cfg *c, struct item_list *l)
 		return -ENOMEM;
 	snprintf(it->name, sizeof(it->name), "cpu_dma_latency limit");
 	snprintf(it->path, sizeof(it->path), "/dev/cpu_dma_latency");
-	snprintf(it->want_show, sizeof(it->want_show), "<= %s us", want);
+	item_setf(it, &it->want_show, "<= %s us", want);
 	it->cmp = CMP_NONE;
 	it->flags = IT_CHECK_ONLY | IT_OPTIONAL;
 	fd = open(tune_path(c, it->path, path), O_RDONLY | O_CLOEXEC);
@@ -86,7 +86,7 @@ static int dma_latency_item(const struct tune_cfg *c, struct item_list *l)
 	if (n != (ssize_t)sizeof(v)) {
 		bool absent = fd < 0 && errno == ENOENT;
 
-		snprintf(it->actual, sizeof(it->actual), "?");
+		item_setf(it, &it->actual, "?");
 		it->st = absent ? ST_SKIP : ST_WARN;
 		snprintf(it->note, sizeof(it->note), "%s",
 			 absent		 ? "not present" :
@@ -94,7 +94,7 @@ static int dma_latency_item(const struct tune_cfg *c, struct item_list *l)
 					   "unreadable");
 		return 0;
 	}
-	snprintf(it->actual, sizeof(it->actual), "%d us", (int)v);
+	item_setf(it, &it->actual, "%d us", (int)v);
 	it->st = v <= atoi(want) ? ST_OK : ST_FAIL;
 	if (it->st != ST_OK)
 		snprintf(it->note, sizeof(it->note),

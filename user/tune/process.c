@@ -28,7 +28,9 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "affinity.h"
 #include "log.h"
+#include "testhook.h"
 
 static const struct {
 	const char *name;
@@ -46,11 +48,10 @@ static bool is_rt(int policy)
 int sched_read(pid_t tid, char *val, size_t len)
 {
 	struct sched_param sp;
-	char list[TUNE_VAL_MAX];
-	struct cpuset s;
-	cpu_set_t set;
-	int policy, prio;
 	const char *name = NULL;
+	struct cpuset s;
+	int policy, prio, n, err;
+	char *list;
 
 	policy = sched_getscheduler(tid);
 	if (policy < 0)
@@ -58,8 +59,9 @@ int sched_read(pid_t tid, char *val, size_t len)
 	policy &= ~SCHED_RESET_ON_FORK;
 	if (sched_getparam(tid, &sp))
 		return -errno;
-	if (sched_getaffinity(tid, sizeof(set), &set))
-		return -errno;
+	err = affinity_get(tid, &s);
+	if (err)
+		return err;
 	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++)
 		if (policies[i].policy == policy)
 			name = policies[i].name;
@@ -73,13 +75,12 @@ int sched_read(pid_t tid, char *val, size_t len)
 		if (prio == -1 && errno)
 			return -errno;
 	}
-	cpuset_zero(&s);
-	for (unsigned int c = 0; c < CPU_SETSIZE && c < CPUSET_MAX; c++)
-		if (CPU_ISSET(c, &set))
-			cpuset_add(&s, c);
-	cpuset_format(&s, list, sizeof(list));
-	snprintf(val, len, "%s:%d@%s", name, prio, list);
-	return 0;
+	list = cpuset_str(&s);
+	if (!list)
+		return -ENOMEM;
+	n = snprintf(val, len, "%s:%d@%s", name, prio, list);
+	free(list);
+	return n < 0 || (size_t)n >= len ? -EFBIG : 0; /* never cut short */
 }
 
 static int sched_parse(const char *val, int *policy, int *prio,
@@ -135,7 +136,7 @@ bool sched_equal(const char *want, const char *actual)
  */
 static int set_policy(pid_t tid, int policy, const struct sched_param *sp)
 {
-	const char *f = getenv("RTBPF_FAULT_FIFO");
+	const char *f = test_getenv("RTBPF_FAULT_FIFO");
 
 	if (policy == SCHED_FIFO && f && !strcmp(f, "1")) {
 		errno = EPERM;
@@ -148,17 +149,13 @@ int sched_write(pid_t tid, const char *val)
 {
 	struct sched_param sp = { 0 };
 	struct cpuset cpus;
-	cpu_set_t set;
-	int policy, prio;
+	int policy, prio, err;
 
 	if (sched_parse(val, &policy, &prio, &cpus))
 		return -EINVAL;
-	CPU_ZERO(&set);
-	for (unsigned int c = 0; c < CPU_SETSIZE && c < CPUSET_MAX; c++)
-		if (cpuset_has(&cpus, c))
-			CPU_SET(c, &set);
-	if (sched_setaffinity(tid, sizeof(set), &set))
-		return -errno;
+	err = affinity_set(tid, &cpus);
+	if (err)
+		return err;
 	sp.sched_priority = is_rt(policy) ? prio : 0;
 	if (set_policy(tid, policy, &sp)) {
 		int e = errno;
@@ -218,8 +215,8 @@ static int memlock_item(pid_t pid, struct item_list *l)
 		return -ENOMEM;
 	snprintf(it->name, sizeof(it->name), "pid %d memlock limit", pid);
 	snprintf(it->path, sizeof(it->path), "%s", path);
-	snprintf(it->want_show, sizeof(it->want_show), "unlimited");
-	snprintf(it->actual, sizeof(it->actual), "%s", soft);
+	item_setf(it, &it->want_show, "unlimited");
+	item_setf(it, &it->actual, "%s", soft);
 	it->cmp = CMP_NONE;
 	it->flags = IT_CHECK_ONLY;
 	it->st = !strcmp(soft, "unlimited") ? ST_OK : ST_WARN;
@@ -294,8 +291,8 @@ int process_plan(const struct tune_cfg *c, struct item_list *l)
 	const char *aff = profile_get(&c->prof, "process.affinity");
 	const char *bp = profile_get(&c->prof, "process.busy_poll");
 	bool per_thread = aff && !strcmp(aff, "per-thread");
-	char cpus[256];
-	int prio;
+	char *cpus;
+	int prio, err = 0;
 
 	if (!c->npids)
 		return 0;
@@ -320,30 +317,35 @@ int process_plan(const struct tune_cfg *c, struct item_list *l)
 		prio = profile_wants(&c->prof, "process.priority") ?
 			       atoi(profile_get(&c->prof, "process.priority")) :
 			       50;
-	cpuset_format(&c->cpus, cpus, sizeof(cpus));
-	for (int i = 0; i < c->npids; i++) {
+	cpus = cpuset_str(&c->cpus);
+	if (!cpus)
+		return -ENOMEM;
+	for (int i = 0; i < c->npids && !err; i++) {
 		size_t n;
 		pid_t *tids = list_tids(c->pids[i], &n);
 
-		if (!tids)
-			return -errno;
+		if (!tids) {
+			err = -errno;
+			break;
+		}
 		for (size_t k = 0; k < n; k++) {
 			struct tune_item *it;
 			pid_t tid = tids[k];
 
-			if (per_thread)
-				snprintf(cpus, sizeof(cpus), "%u",
-					 nth_cpu(&c->cpus, k));
 			it = items_add(l, "process");
 			if (!it) {
-				free(tids);
-				return -ENOMEM;
+				err = -ENOMEM;
+				break;
 			}
 			snprintf(it->name, sizeof(it->name), "pid %d tid %d",
 				 c->pids[i], tid);
 			snprintf(it->path, sizeof(it->path), "tid:%d", tid);
-			snprintf(it->want, sizeof(it->want), "%s:%d@%s", pol,
-				 prio, cpus);
+			if (per_thread)
+				item_setf(it, &it->want, "%s:%d@%u", pol, prio,
+					  nth_cpu(&c->cpus, k));
+			else
+				item_setf(it, &it->want, "%s:%d@%s", pol, prio,
+					  cpus);
 			it->cmp = CMP_TEXT;
 			it->flags = IT_SCHED;
 			thread_note(c->pids[i], tid, it->note,
@@ -351,20 +353,25 @@ int process_plan(const struct tune_cfg *c, struct item_list *l)
 		}
 		free(tids);
 	}
-	return 0;
+	free(cpus);
+	return err;
 }
 
 void sched_shell(const char *want, pid_t tid, char *out, size_t len)
 {
 	struct cpuset cpus;
-	char list[256];
 	int policy, prio;
+	char *list;
 
 	if (sched_parse(want, &policy, &prio, &cpus)) {
 		snprintf(out, len, "# bad value %s", want);
 		return;
 	}
-	cpuset_format(&cpus, list, sizeof(list));
+	list = cpuset_str(&cpus);
+	if (!list) {
+		snprintf(out, len, "# out of memory");
+		return;
+	}
 	if (is_rt(policy))
 		snprintf(out, len, "taskset -pc %s %d && chrt %s -p %d %d",
 			 list, tid, policy == SCHED_FIFO ? "-f" : "-r", prio,
@@ -374,4 +381,5 @@ void sched_shell(const char *want, pid_t tid, char *out, size_t len)
 			 "taskset -pc %s %d && chrt -o -p 0 %d && "
 			 "renice -n %d -p %d",
 			 list, tid, tid, prio, tid);
+	free(list);
 }

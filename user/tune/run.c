@@ -136,17 +136,24 @@ static int apply_rt(const char *cmd, const struct cpuset *cpus,
 	unsigned long mask[CPUSET_MAX / 64];
 	struct rtbpf_rt_result res;
 	struct rtbpf_rt_cfg cfg;
-	cpu_set_t set;
+	/* sized for CPUSET_MAX: cpu_set_t stops at CPU 1023 */
+	size_t set_size = CPU_ALLOC_SIZE(CPUSET_MAX);
+	cpu_set_t *set = NULL;
 	int bad = 0;
 
 	rtbpf_rt_cfg__init(&cfg);
 	if (cpus) {
-		CPU_ZERO(&set);
-		for (unsigned int c = 0; c < CPU_SETSIZE && c < CPUSET_MAX; c++)
+		set = CPU_ALLOC(CPUSET_MAX);
+		if (!set) {
+			log_err("run: %s: out of memory", cmd);
+			return -1;
+		}
+		CPU_ZERO_S(set_size, set);
+		for (unsigned int c = 0; c < CPUSET_MAX; c++)
 			if (cpuset_has(cpus, c))
-				CPU_SET(c, &set);
-		cfg.cpus = &set;
-		cfg.cpus_size = sizeof(set);
+				CPU_SET_S(c, set_size, set);
+		cfg.cpus = set;
+		cfg.cpus_size = set_size;
 	}
 	if (nodes) {
 		for (size_t i = 0; i < CPUSET_MAX / 64; i++)
@@ -160,6 +167,8 @@ static int apply_rt(const char *cmd, const struct cpuset *cpus,
 		cfg.nice = nice_v;
 	}
 	rtbpf_rt_setup(&cfg, &res);
+	if (set)
+		CPU_FREE(set);
 	if (mlock) {
 		struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 

@@ -11,15 +11,15 @@
 #include "log.h"
 
 /* "@housekeeping", "@latency" or a list, as a CPU list. */
-static void cpus_value(const struct tune_cfg *c, const char *v, char *out,
-		       size_t len)
+static void cpus_value(const struct tune_cfg *c, const char *v,
+		       struct tune_item *it)
 {
 	if (!strcmp(v, "@housekeeping"))
-		cpuset_format(&c->housekeeping, out, len);
+		item_set_list(it, &it->want, &c->housekeeping);
 	else if (!strcmp(v, "@latency"))
-		cpuset_format(&c->cpus, out, len);
+		item_set_list(it, &it->want, &c->cpus);
 	else
-		snprintf(out, len, "%s", v);
+		item_setf(it, &it->want, "%s", v);
 }
 
 /*
@@ -47,7 +47,7 @@ static int fair_server_items(const struct tune_cfg *c, struct item_list *l)
 		snprintf(it->path, sizeof(it->path),
 			 "/sys/kernel/debug/sched/fair_server/cpu%u/runtime",
 			 cpu);
-		snprintf(it->want, sizeof(it->want), "0");
+		item_setf(it, &it->want, "0");
 		snprintf(
 			it->note, sizeof(it->note),
 			"CFS keeps this much of each second from FIFO threads; "
@@ -80,12 +80,11 @@ int sysctl_plan(const struct tune_cfg *c, struct item_list *l)
 		it->flags = IT_OPTIONAL;
 		if (k->type == KEY_CPUS) {
 			it->cmp = CMP_LIST;
-			cpus_value(c, profile_get(&c->prof, k->name), it->want,
-				   sizeof(it->want));
+			cpus_value(c, profile_get(&c->prof, k->name), it);
 		} else {
 			it->cmp = CMP_TEXT;
-			snprintf(it->want, sizeof(it->want), "%s",
-				 profile_get(&c->prof, k->name));
+			item_setf(it, &it->want, "%s",
+				  profile_get(&c->prof, k->name));
 		}
 		if (!strcmp(name, "kernel.sched_rt_runtime_us"))
 			log_warn(

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SYSTEMD_DIR "/etc/systemd"
@@ -20,22 +21,24 @@
 
 int systemd_plan(const struct tune_cfg *c, struct item_list *l)
 {
-	char hk[128];
 	struct tune_item *it;
+	char *hk;
 
 	if (!profile_wants(&c->prof, "systemd.cpu_affinity"))
 		return 0;
 	it = items_add(l, "systemd");
 	if (!it)
 		return -ENOMEM;
-	cpuset_format(&c->housekeeping, hk, sizeof(hk));
+	hk = cpuset_str(&c->housekeeping);
+	if (!hk)
+		return -ENOMEM;
 	snprintf(it->name, sizeof(it->name), "manager CPUAffinity");
 	snprintf(it->path, sizeof(it->path), "%s", DROPIN);
-	snprintf(it->want, sizeof(it->want),
-		 "# Written by rtbpf apply (systemd stage); rtbpf revert "
-		 "removes it.\n[Manager]\nCPUAffinity=%s\n",
-		 hk);
-	snprintf(it->want_show, sizeof(it->want_show), "%s", hk);
+	item_setf(it, &it->want,
+		  "# Written by rtbpf apply (systemd stage); rtbpf revert "
+		  "removes it.\n[Manager]\nCPUAffinity=%s\n",
+		  hk);
+	item_take(it, &it->want_show, hk);
 	it->cmp = CMP_NONE;
 	it->flags = IT_EXACT | IT_CREATE;
 	snprintf(it->note, sizeof(it->note),
@@ -43,7 +46,7 @@ int systemd_plan(const struct tune_cfg *c, struct item_list *l)
 	if (!tune_exists(c, SYSTEMD_DIR)) {
 		it->flags |= IT_CHECK_ONLY;
 		it->st = ST_SKIP;
-		snprintf(it->actual, sizeof(it->actual), "no systemd");
+		item_setf(it, &it->actual, "no systemd");
 		return 0;
 	}
 	/* The journal restores files, not directories: a directory rtbpf
@@ -51,7 +54,7 @@ int systemd_plan(const struct tune_cfg *c, struct item_list *l)
 	if (!tune_exists(c, DROPIN_DIR)) {
 		it->flags |= IT_CHECK_ONLY;
 		it->st = ST_WARN;
-		snprintf(it->actual, sizeof(it->actual), "(absent)");
+		item_setf(it, &it->actual, "(absent)");
 		snprintf(it->note, sizeof(it->note),
 			 "mkdir %s, then apply again", DROPIN_DIR);
 		return 0;

@@ -30,7 +30,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "affinity.h"
 #include "log.h"
 
 #define PF_KTHREAD 0x00200000UL
@@ -38,13 +40,11 @@
 
 bool cpulist_equal(const char *a, const char *b)
 {
-	char x[TUNE_VAL_MAX], y[TUNE_VAL_MAX], err[64];
+	char err[64];
 	struct cpuset sa, sb;
 
-	tune_norm(a, x, sizeof(x));
-	tune_norm(b, y, sizeof(y));
-	return !parse_cpulist(x, &sa, err, sizeof(err)) &&
-	       !parse_cpulist(y, &sb, err, sizeof(err)) &&
+	return !parse_cpulist_text(a, &sa, err, sizeof(err)) &&
+	       !parse_cpulist_text(b, &sb, err, sizeof(err)) &&
 	       !memcmp(&sa, &sb, sizeof(sa));
 }
 
@@ -59,30 +59,36 @@ static pid_t path_tid(const char *path)
 	return (pid_t)tid;
 }
 
-/* Value of "Key:" in a status file under the target tree. */
+/* Value of "Key:" in a status file under the target tree, read line by
+ * line whatever their length; -EFBIG when it does not fit in out. */
 static int status_field(const struct tune_cfg *c, const char *status,
 			const char *key, char *out, size_t len)
 {
-	char buf[TUNE_VAL_MAX];
-	size_t kl = strlen(key);
-	const char *p;
-	int err;
+	char full[PATH_MAX], *line = NULL;
+	size_t kl = strlen(key), cap = 0;
+	int err = -ENODATA;
+	ssize_t n;
+	FILE *f;
 
-	err = tune_read(c, status, buf, sizeof(buf));
-	if (err == -EFBIG)
-		err = 0; /* Cpus_allowed_list sits in the first 4 KiB */
-	if (err)
-		return err;
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (!strncmp(p, key, kl) && p[kl] == ':') {
-			p += kl + 1;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			snprintf(out, len, "%.*s", (int)strcspn(p, "\n"), p);
-			return 0;
-		}
+	f = fopen(tune_path(c, status, full), "re");
+	if (!f)
+		return -errno;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		const char *p = line;
+
+		if (strncmp(p, key, kl) || p[kl] != ':')
+			continue;
+		p += kl + 1;
+		p += strspn(p, " \t");
+		n = (ssize_t)strcspn(p, "\n");
+		err = (size_t)n < len ? 0 : -EFBIG;
+		if (!err)
+			snprintf(out, len, "%.*s", (int)n, p);
+		break;
 	}
-	return -ENODATA;
+	free(line);
+	fclose(f);
+	return err;
 }
 
 int aff_read(const struct tune_cfg *c, const char *path, char *buf, size_t len)
@@ -103,22 +109,16 @@ int aff_read(const struct tune_cfg *c, const char *path, char *buf, size_t len)
 int aff_write(const struct tune_cfg *c, const char *path, const char *val,
 	      bool exact)
 {
-	char norm[TUNE_VAL_MAX], err[64];
+	char err[64];
 	struct cpuset s;
-	cpu_set_t set;
 	pid_t tid;
 
 	if (c->root[0])
 		return tune_write(c, path, val, exact);
 	tid = path_tid(path);
-	tune_norm(val, norm, sizeof(norm));
-	if (tid < 0 || parse_cpulist(norm, &s, err, sizeof(err)))
+	if (tid < 0 || parse_cpulist_text(val, &s, err, sizeof(err)))
 		return -EINVAL;
-	CPU_ZERO(&set);
-	for (unsigned int cpu = 0; cpu < CPU_SETSIZE && cpu < CPUSET_MAX; cpu++)
-		if (cpuset_has(&s, cpu))
-			CPU_SET(cpu, &set);
-	return sched_setaffinity(tid, sizeof(set), &set) ? -errno : 0;
+	return affinity_set(tid, &s);
 }
 
 /* comm and flags from a stat line: "TID (comm) S ppid ... flags ...". */
@@ -162,12 +162,14 @@ struct counts {
 static int plan_task(const struct tune_cfg *c, struct item_list *l, pid_t pid,
 		     pid_t tid, struct counts *n)
 {
-	char base[96], path[128], stat[1024], comm[64], cur[TUNE_VAL_MAX];
+	char base[96], path[128], stat[TUNE_VAL_MAX], comm[64];
+	char cur[TUNE_VAL_MAX];
 	char err[64];
 	struct cpuset allowed, want;
 	struct tune_item *it;
 	unsigned long flags;
 	bool kthread, on_latency;
+	int ret;
 
 	snprintf(base, sizeof(base), "/proc/%d/task/%d", pid, tid);
 	snprintf(path, sizeof(path), "%s/stat", base);
@@ -182,14 +184,20 @@ static int plan_task(const struct tune_cfg *c, struct item_list *l, pid_t pid,
 		return 0;
 	}
 	snprintf(path, sizeof(path), "%s/affinity", base);
-	if (aff_read(c, path, cur, sizeof(cur))) {
+	ret = aff_read(c, path, cur, sizeof(cur));
+	if (ret == -EFBIG) {
+		/* never act on a list cut short */
+		log_err("%s: threads: %s: the CPU list is over the %d-byte "
+			"value limit (TUNE_VAL_MAX)",
+			c->cmd, path, TUNE_VAL_MAX - 1);
+		return ret;
+	}
+	if (ret) {
 		n->gone++;
 		return 0;
 	}
-	tune_norm(cur, stat, sizeof(stat));
-	if (parse_cpulist(stat, &allowed, err, sizeof(err))) {
-		log_warn("%s: threads: %s: bad CPU list '%s'", c->cmd, path,
-			 stat);
+	if (parse_cpulist_text(cur, &allowed, err, sizeof(err))) {
+		log_warn("%s: threads: %s: %s", c->cmd, path, err);
 		return 0;
 	}
 	if (kthread && cpuset_count(&allowed) == 1) {
@@ -213,8 +221,8 @@ static int plan_task(const struct tune_cfg *c, struct item_list *l, pid_t pid,
 	snprintf(it->name, sizeof(it->name), "%s %d %s",
 		 kthread ? "kthread" : "tid", tid, comm);
 	snprintf(it->path, sizeof(it->path), "%s", path);
-	cpuset_format(&want, it->want, sizeof(it->want));
-	cpuset_format(&c->housekeeping, it->want_show, sizeof(it->want_show));
+	item_set_list(it, &it->want, &want);
+	item_set_list(it, &it->want_show, &c->housekeeping);
 	it->cmp = CMP_LIST;
 	it->flags = IT_AFFINITY;
 	return 0;
@@ -275,15 +283,131 @@ int threads_plan(const struct tune_cfg *c, struct item_list *l)
 		return -ENOMEM;
 	snprintf(it->name, sizeof(it->name), "threads");
 	snprintf(it->path, sizeof(it->path), "/proc");
-	snprintf(it->want_show, sizeof(it->want_show), "movable off");
+	item_setf(it, &it->want_show, "movable off");
 	it->cmp = CMP_NONE;
 	it->flags = IT_CHECK_ONLY;
 	it->st = l->n - 1 > first ? ST_FAIL : ST_OK;
-	snprintf(it->actual, sizeof(it->actual), "%zu on latency CPUs",
-		 l->n - 1 - first);
+	item_setf(it, &it->actual, "%zu on latency CPUs", l->n - 1 - first);
 	snprintf(it->note, sizeof(it->note),
 		 "%u off the latency CPUs; skipped: %u PF_NO_SETAFFINITY, %u "
 		 "per-CPU kthreads, %u threads of --pid",
 		 n.off, n.nomove, n.percpu, n.excluded);
 	return 0;
+}
+
+/*
+ * Thread identity for the journal. A TID is reused once its thread exits,
+ * so S and A records carry the thread's start time (field 22 of its stat,
+ * clock ticks after boot) and revert acts only on the thread that still
+ * has it. An A record's stat is the one beside its affinity file (under
+ * --root the fixture's); an S record's thread is always the host's, and
+ * under --root only a thread of the caller's own session (what a test
+ * starts) is ever touched: a journal under --root never reaches the
+ * host's other threads.
+ */
+static int read_ident(const struct tune_cfg *c, const struct jrec *r,
+		      unsigned long long *start, pid_t *sid)
+{
+	char path[192], buf[1024];
+	const char *p;
+	unsigned long long v = 0;
+	pid_t tid = jrec_tid(r);
+	int err;
+
+	if (tid < 0)
+		return -EINVAL;
+	if (r->kind == 'A') {
+		snprintf(path, sizeof(path), "%.*s/stat",
+			 (int)(strrchr(r->path, '/') - r->path), r->path);
+		err = tune_read(c, path, buf, sizeof(buf));
+	} else {
+		static const struct tune_cfg host = { .cmd = "" };
+
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", tid, tid);
+		err = tune_read(&host, path, buf, sizeof(buf));
+	}
+	if (err)
+		return err == -ENOENT ? -ESRCH : err;
+	/* After "TID (comm) ": field 3 (state) ... field 22 (starttime). */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EBADMSG;
+	p++;
+	for (int field = 3; field <= 22; field++) {
+		char *end;
+
+		while (*p == ' ')
+			p++;
+		if (field == 6 || field == 22) {
+			v = strtoull(p, &end, 10);
+			if (end == p)
+				return -EBADMSG;
+			if (field == 6)
+				*sid = (pid_t)v;
+		}
+		p += strcspn(p, " ");
+	}
+	*start = v;
+	return 0;
+}
+
+int thread_start(const struct tune_cfg *c, struct jrec *r)
+{
+	pid_t sid;
+	int err = read_ident(c, r, &r->start, &sid);
+
+	r->has_start = !err;
+	return err;
+}
+
+int thread_reidentify(const struct tune_cfg *c, const struct jrec *r)
+{
+	unsigned long long start = 0;
+	pid_t tid = jrec_tid(r), sid = -1;
+	int err = read_ident(c, r, &start, &sid);
+
+	if (err == -ESRCH) {
+		log_warn("%s: %s: tid %d has exited; nothing to restore",
+			 c->cmd, r->stage, tid);
+		return -ESRCH;
+	}
+	if (err) {
+		log_err("%s: %s: tid %d: reading its stat: %s", c->cmd,
+			r->stage, tid, strerror(-err));
+		return err;
+	}
+	if (r->kind == 'S' && c->root[0] && sid != getsid(0)) {
+		log_err("%s: %s: tid %d is not a thread of this session: under "
+			"--root rtbpf never changes the host's threads; left "
+			"alone",
+			c->cmd, r->stage, tid);
+		return -EPERM;
+	}
+	if (!r->has_start) {
+		log_warn("%s: %s: tid %d: no start time recorded (a state "
+			 "file of an older rtbpf), so it cannot be told from a "
+			 "later thread with the same TID; left alone",
+			 c->cmd, r->stage, tid);
+		return -ESRCH;
+	}
+	if (start != r->start) {
+		log_warn("%s: %s: tid %d is another thread now (started at "
+			 "tick %llu, the one rtbpf changed at %llu): its TID "
+			 "was reused; left alone",
+			 c->cmd, r->stage, tid, start, r->start);
+		return -ESRCH;
+	}
+	return 0;
+}
+
+int thread_session_check(const struct tune_cfg *c, const struct tune_item *it)
+{
+	pid_t tid = (pid_t)atoi(it->path + 4);
+
+	if (!(it->flags & IT_SCHED) || !c->root[0] || getsid(tid) == getsid(0))
+		return 0;
+	log_err("%s: %s: %s: not a thread of this session: under --root rtbpf "
+		"never changes the host's threads; nothing changed",
+		c->cmd, it->stage, it->name);
+	return -EPERM;
 }

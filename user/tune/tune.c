@@ -73,9 +73,13 @@ static const struct cli_opt revert_opts[] = {
 
 static int parse_stages(const char *cmd, const char *list, unsigned int *mask)
 {
-	char buf[256], *save = NULL, *tok;
+	char *buf = strdup(list), *save = NULL, *tok;
+	int err = 0;
 
-	snprintf(buf, sizeof(buf), "%s", list);
+	if (!buf) {
+		log_err("%s: out of memory", cmd);
+		return -ENOMEM;
+	}
 	*mask = 0;
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
@@ -88,15 +92,18 @@ static int parse_stages(const char *cmd, const char *list, unsigned int *mask)
 			for (size_t k = 0; k < tune_nstages; k++)
 				fprintf(stderr, " %s", tune_stages[k].name);
 			fputc('\n', stderr);
-			return -EINVAL;
+			err = -EINVAL;
+			goto cleanup;
 		}
 		*mask |= 1u << i;
 	}
 	if (!*mask) {
 		log_err("%s: empty stage list", cmd);
-		return -EINVAL;
+		err = -EINVAL;
 	}
-	return 0;
+cleanup:
+	free(buf);
+	return err;
 }
 
 struct raw_opts {
@@ -195,7 +202,7 @@ static int parse_opts(struct tune_cfg *c, struct raw_opts *ro,
 /* Profile, CPU split, PIDs and stages: everything checked, nothing written. */
 static int resolve(struct tune_cfg *c, const struct raw_opts *ro)
 {
-	char err[256], path[PATH_MAX], list[512];
+	char err[256], path[PATH_MAX], *list;
 	struct cpuset isolated;
 	unsigned int mask = 0;
 	int ret, bad;
@@ -233,6 +240,12 @@ static int resolve(struct tune_cfg *c, const struct raw_opts *ro)
 		ret = sysinfo_read_cpulist(
 			tune_path(c, "/sys/devices/system/cpu/online", path),
 			&c->online);
+	if (ret == -ERANGE) {
+		log_err("%s: %s lists a CPU past %d, the most rtbpf handles "
+			"(CPUSET_MAX)",
+			c->cmd, path, CPUSET_MAX - 1);
+		return -EINVAL;
+	}
 	if (ret) {
 		log_err("%s: read %s: %s", c->cmd, path, strerror(-ret));
 		return -EINVAL;
@@ -257,9 +270,10 @@ static int resolve(struct tune_cfg *c, const struct raw_opts *ro)
 	}
 	bad = cpuset_first_missing(&c->cpus, &c->possible);
 	if (bad >= 0) {
-		cpuset_format(&c->possible, list, sizeof(list));
+		list = cpuset_str(&c->possible);
 		log_err("%s: --cpus: CPU %d does not exist (this host has %s)",
-			c->cmd, bad, list);
+			c->cmd, bad, list ? list : "?");
+		free(list);
 		return -EINVAL;
 	}
 	bad = cpuset_first_missing(&c->cpus, &c->online);
@@ -334,7 +348,7 @@ static int print_table(const struct tune_cfg *c, const struct item_list *l)
 			err = -ENOMEM;
 		} else if (it->st == ST_INFO) {
 			printf("%-4s %-9s %s:\n     %s\n", st_name(it->st),
-			       it->stage, name, note);
+			       it->stage, name, *want ? want : note);
 		} else {
 			printf("%-4s %-9s %-28s want %-10s is %s\n",
 			       st_name(it->st), it->stage, name, want, actual);
@@ -354,13 +368,17 @@ static void print_json(const struct tune_cfg *c, const struct item_list *l,
 		       const unsigned int *count)
 {
 	struct host_info hi;
-	char lat[512], hk[512], iso[512];
+	char *lat, *hk, *iso;
 	struct json_w w;
 
 	sysinfo_load(&hi);
-	cpuset_format(&c->cpus, lat, sizeof(lat));
-	cpuset_format(&c->housekeeping, hk, sizeof(hk));
-	cpuset_format(&hi.isolated, iso, sizeof(iso));
+	lat = cpuset_str(&c->cpus);
+	hk = cpuset_str(&c->housekeeping);
+	iso = cpuset_str(&hi.isolated);
+	if (!lat || !hk || !iso) {
+		log_err("%s: out of memory", c->cmd);
+		goto cleanup;
+	}
 	json_init(&w, stdout);
 	json_obj_begin(&w);
 	json_kv_str(&w, "type", "header");
@@ -398,6 +416,10 @@ static void print_json(const struct tune_cfg *c, const struct item_list *l,
 	json_kv_u64(&w, "skip", count[ST_SKIP]);
 	json_obj_end(&w);
 	json_end_record(&w);
+cleanup:
+	free(lat);
+	free(hk);
+	free(iso);
 }
 
 static int run_tune(const char *cmd, const struct cli_opt *opts, int argc,

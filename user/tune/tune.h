@@ -22,8 +22,6 @@
 
 /* Large enough for a whole small config file (irqbalance, limits.d). */
 #define TUNE_VAL_MAX 4096
-/* Shown values (expected, actual): long ones are cut for display only. */
-#define TUNE_SHOW_MAX 1024
 #define TUNE_MAX_PIDS 64
 #define TUNE_STATE_DIR "/var/lib/rtbpf"
 #define TUNE_STATE_FILE TUNE_STATE_DIR "/state"
@@ -54,10 +52,13 @@ struct profile_key {
 extern const struct profile_key profile_keys[];
 extern const size_t profile_nkeys;
 
+/* A value as long as a profile line may be: a CPU list of a big host. */
+#define PROFILE_VAL_MAX TUNE_VAL_MAX
+
 struct profile {
 	char name[64];
 	bool set[128];
-	char val[128][64];
+	char val[128][PROFILE_VAL_MAX];
 };
 
 /* Loads a built-in profile, ROOT/etc/rtbpf/profiles.d/NAME[.conf], or a path
@@ -90,16 +91,28 @@ struct tune_cfg {
 
 /* ROOT + path into buf (PATH_MAX). */
 const char *tune_path(const struct tune_cfg *c, const char *path, char *buf);
-/* Creates a file that did not exist with exactly val (mode 0644, fsynced);
- * -EEXIST when it does. */
+/* open(2) of a target path; under --root resolved inside ROOT (openat2
+ * RESOLVE_IN_ROOT: "..", absolute and magic symlinks never lead out; before
+ * 5.6 no symlink or ".." is followed at all). fd or -1 + errno. */
+int tune_open(const struct tune_cfg *c, const char *path, int flags,
+	      mode_t mode);
+/* Creates a file that did not exist with exactly val (mode 0644): written
+ * to a temp file, fsynced, renamed with RENAME_NOREPLACE, dir fsynced;
+ * -EEXIST when it exists. */
 int tune_create(const struct tune_cfg *c, const char *path, const char *val);
 int tune_unlink(const struct tune_cfg *c, const char *path);
+/* The temp file of a plain-file write: ".NAME.rtbpf-tmp" beside NAME. */
+#define TUNE_TMP_FMT "%s.rtbpf-tmp"
+/* Removes the temp file a write of path killed midway left, printing the
+ * rm command first: 1 removed, 0 none, -errno. */
+int tune_tmp_remove(const struct tune_cfg *c, const char *path);
 /* Reads a whole small file; 0 or -errno. buf is NUL-terminated. */
 int tune_read(const struct tune_cfg *c, const char *path, char *buf,
 	      size_t len);
 bool tune_exists(const struct tune_cfg *c, const char *path);
-/* Writes val; for procfs/sysfs one write(2) without O_TRUNC, for regular
- * files (fake trees, config files) the exact bytes with O_TRUNC+fsync.
+/* Writes val; for procfs/sysfs one write(2) without O_TRUNC; a regular
+ * file (fake trees, config files) is replaced whole, crash-safe (as
+ * tune_create, keeping its mode and owner); anything else is -EINVAL.
  * RTBPF_FAULT_EIO=path[,path] makes the write of that target path fail with
  * EIO (tests model unmovable IRQs with it). 0 or -errno. */
 int tune_write(const struct tune_cfg *c, const char *path, const char *val,
@@ -110,16 +123,19 @@ bool tune_is_kernel_file(const struct tune_cfg *c, const char *path);
 void tune_norm(const char *in, char *out, size_t len);
 /* The selected word of "always [madvise] never", or the text itself. */
 void tune_selected(const char *in, char *out, size_t len);
-/* Kernel hex cpumask "00000000,0000000f" <-> cpuset. */
+/* Kernel hex cpumask "00000000,0000000f" <-> cpuset. parse: -EINVAL, or
+ * -ERANGE for a CPU at or past CPUSET_MAX. format: length, or -ERANGE
+ * (buf emptied) when it does not fit. */
 int tune_mask_parse(const char *s, struct cpuset *out);
-void tune_mask_format(const struct cpuset *s, char *buf, size_t len);
+int tune_mask_format(const struct cpuset *s, char *buf, size_t len);
 /* Value quoted for a POSIX shell when it needs it; control bytes (all
  * but '\n') and bytes from 0x7f through printf octal escapes, so the
  * command is exact and safe to show on a terminal. -ENOSPC (and a
  * placeholder) when out is too small. */
 int tune_shell_quote(const char *in, char *out, size_t len);
-/* RTBPF_FAULT=journal:N|write:N kills the process (SIGKILL) right after the
- * N-th journal record or knob write of this run; for tests. */
+/* RTBPF_FAULT=journal:N|write:N|partial:N|staged:N kills the process
+ * (SIGKILL) right after the N-th journal record, knob write, half-written
+ * temp file, or temp file complete but not yet renamed; for tests. */
 void tune_fault_point(const char *what);
 
 /* ---- items and stages ---------------------------------------------------- */
@@ -146,17 +162,21 @@ enum item_status { ST_OK, ST_WARN, ST_FAIL, ST_SKIP, ST_INFO };
 #define IT_CREATE 0x80 /* may not exist yet: created, revert removes it */
 #define IT_NETDEV 0x100 /* a NIC's channel counts (net.c), not a file */
 
+/* Values grow with the host (a CPU list of 1024 CPUs, a mask of 8192): they
+ * live on the heap, set with item_setf() and friends, never NULL ("" until
+ * set), freed by items_free(). */
 struct tune_item {
 	const char *stage;
 	char name[80]; /* shown to the user: "kernel.timer_migration" */
 	char path[160]; /* target path; "tid:N" for IT_SCHED */
-	char want[TUNE_VAL_MAX]; /* value written */
-	char want_show[TUNE_SHOW_MAX]; /* expected, as shown */
+	const char *want; /* value written */
+	const char *want_show; /* expected, as shown */
 	enum item_cmp cmp;
 	unsigned int flags;
+	bool nomem; /* a value could not be allocated: tune_plan fails */
 	/* filled by check */
 	enum item_status st;
-	char actual[TUNE_SHOW_MAX];
+	const char *actual;
 	char note[320];
 };
 
@@ -168,6 +188,18 @@ struct item_list {
 /* Appends a zeroed item; NULL + errno on ENOMEM. */
 struct tune_item *items_add(struct item_list *l, const char *stage);
 void items_free(struct item_list *l);
+/* Sets one of it's values (&it->want, &it->want_show, &it->actual) to the
+ * formatted text, whatever its length; 0, or -ENOMEM with it->nomem set
+ * (the value then reads "", and tune_plan fails). */
+int item_setf(struct tune_item *it, const char **field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The field takes a heap string (NULL: -ENOMEM as above). */
+int item_take(struct tune_item *it, const char **field, char *str);
+/* The field as a CPU list / a kernel hex cpumask of s. */
+int item_set_list(struct tune_item *it, const char **field,
+		  const struct cpuset *s);
+int item_set_mask(struct tune_item *it, const char **field,
+		  const struct cpuset *s);
 
 struct tune_stage {
 	const char *name;
@@ -215,6 +247,20 @@ int aff_read(const struct tune_cfg *c, const char *path, char *buf, size_t len);
 int aff_write(const struct tune_cfg *c, const char *path, const char *val,
 	      bool exact);
 bool cpulist_equal(const char *a, const char *b);
+struct jrec;
+/* Sets r->start (and has_start) from the stat of the thread an S or A
+ * record names; 0, -ESRCH (gone) or -errno. */
+int thread_start(const struct tune_cfg *c, struct jrec *r);
+/* Before revert touches an S or A record: 0 when its thread is still the
+ * one apply changed (same start time); -ESRCH (warned) when gone or
+ * another thread with that TID, or no start time was recorded; -EPERM
+ * (error logged) for an S record under --root naming a thread outside
+ * this session; -errno otherwise. */
+int thread_reidentify(const struct tune_cfg *c, const struct jrec *r);
+/* apply under --root changes only threads of the caller's session (a
+ * test's children), never the host's: 0, or -EPERM with a message. */
+struct tune_item;
+int thread_session_check(const struct tune_cfg *c, const struct tune_item *it);
 
 /* irqbalance.c: `systemctl try-restart irqbalance` after its configuration
  * changed; only on the host (printed, or run unless dry_run). */
@@ -244,9 +290,13 @@ struct jrec {
 	char old[TUNE_VAL_MAX]; /* exact previous content */
 	char restore[TUNE_VAL_MAX]; /* what to write to a kernel file */
 	char new_[TUNE_VAL_MAX]; /* what rtbpf wrote */
+	/* S and A: the thread's start time (stat field 22) at apply */
+	unsigned long long start;
+	bool has_start;
 };
 
 struct journal {
+	int dir_fd; /* ROOT/var/lib/rtbpf */
 	int lock_fd;
 	int fd; /* state file, append */
 	struct jrec *r;
@@ -255,8 +305,20 @@ struct journal {
 };
 
 /* Takes the lock (refused with -EBUSY when held), loads an existing state
- * file (-EBADMSG when corrupt or foreign; nothing changed). */
+ * file (-EBADMSG when corrupt or foreign, -EPERM when the state directory,
+ * state or lock file is not a regular file (directory) owned by the
+ * effective user and closed to group and others; nothing changed). Without
+ * create, a missing state file leaves j->fd at -1. */
 int journal_open(struct journal *j, const struct tune_cfg *c, bool create);
+/* Parses a state file's bytes (buf[len] must be '\0'; lines are cut in
+ * place) into j->r; j->path names it in messages. *valid_len: the bytes
+ * before a torn last record. 0, -EBADMSG (message logged) or -ENOMEM. */
+int journal_parse(struct journal *j, char *buf, size_t len, size_t *valid_len);
+/* jpath.c: 0 when r's stage makes records of r's kind for r's path (and
+ * the path is canonical); else -EBADMSG and the reason in why. */
+int jpath_check(const struct jrec *r, char *why, size_t len);
+/* The TID an S or A record names, or -1. */
+pid_t jrec_tid(const struct jrec *r);
 /* Record before a change: appended, fsynced. Keeps the first original. */
 int journal_record(struct journal *j, const struct jrec *r);
 const struct jrec *journal_find(const struct journal *j, char kind,
@@ -268,9 +330,17 @@ void journal_close(struct journal *j);
 /* ---- engine.c ----------------------------------------------------------- */
 
 int tune_plan(const struct tune_cfg *c, struct item_list *l);
+/* Two readings of one knob mean the same thing: same text, same bracketed
+ * selection, or the same hex cpumask however many groups it prints. */
+bool tune_values_equal(const char *a, const char *b);
+/* The value behind a journal kind: a file ('F', 'C'), a thread's policy
+ * ('S'), a thread's affinity ('A') or a NIC's channels ('N'). 0 or -errno. */
+int tune_kind_read(const struct tune_cfg *c, char kind, const char *path,
+		   char *buf, size_t len);
 /* Fills st/actual/note of every item. */
 void tune_check_items(const struct tune_cfg *c, struct item_list *l);
 int tune_apply_items(const struct tune_cfg *c, struct item_list *l);
+/* revert.c */
 int tune_revert(const struct tune_cfg *c);
 
 #endif

@@ -3,6 +3,7 @@
  * selection formats, shell quoting, fault injection for tests. */
 #define _GNU_SOURCE
 #include "tune.h"
+#include "testhook.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,7 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 
 const char *tune_path(const struct tune_cfg *c, const char *path, char *buf)
 {
@@ -21,13 +25,74 @@ const char *tune_path(const struct tune_cfg *c, const char *path, char *buf)
 	return buf;
 }
 
+/* Without openat2 (before 5.6): one component at a time, no symlink and
+ * no ".." at all, so nothing leads out of the root either. */
+static int open_walk(int dfd, const char *path, int flags, mode_t mode)
+{
+	char name[NAME_MAX + 1];
+	int fd = dfd, next;
+
+	for (;;) {
+		size_t n = strcspn(path, "/");
+
+		if (n > NAME_MAX || (n == 2 && !strncmp(path, "..", 2))) {
+			errno = n > NAME_MAX ? ENAMETOOLONG : EXDEV;
+			next = -1;
+		} else if (!path[n]) {
+			next = openat(fd, n ? path : ".", flags | O_NOFOLLOW,
+				      mode);
+		} else {
+			snprintf(name, sizeof(name), "%.*s", (int)n, path);
+			next = openat(fd, n ? name : ".",
+				      O_PATH | O_DIRECTORY | O_NOFOLLOW |
+					      O_CLOEXEC);
+		}
+		if (fd != dfd) {
+			int e = errno;
+
+			close(fd);
+			errno = e;
+		}
+		if (next < 0 || !path[n])
+			return next;
+		fd = next;
+		path += n + 1;
+	}
+}
+
+int tune_open(const struct tune_cfg *c, const char *path, int flags,
+	      mode_t mode)
+{
+	struct open_how how = {
+		.flags = (unsigned long long)(flags | O_CLOEXEC),
+		.mode = flags & O_CREAT ? mode : 0,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int rfd, fd, e;
+
+	if (!c->root[0])
+		return open(path, flags | O_CLOEXEC, mode);
+	rfd = open(c->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0)
+		return -1;
+	while (*path == '/')
+		path++;
+	fd = (int)syscall(SYS_openat2, rfd, *path ? path : ".", &how,
+			  sizeof(how));
+	if (fd < 0 && errno == ENOSYS)
+		fd = open_walk(rfd, path, flags | O_CLOEXEC, mode);
+	e = errno;
+	close(rfd);
+	errno = e;
+	return fd;
+}
+
 int tune_read(const struct tune_cfg *c, const char *path, char *buf, size_t len)
 {
-	char full[PATH_MAX];
 	size_t off = 0;
 	int fd, err = 0;
 
-	fd = open(tune_path(c, path, full), O_RDONLY | O_CLOEXEC);
+	fd = tune_open(c, path, O_RDONLY, 0);
 	if (fd < 0)
 		return -errno;
 	while (off + 1 < len) {
@@ -61,19 +126,30 @@ bool tune_exists(const struct tune_cfg *c, const char *path)
 	return access(tune_path(c, path, full), F_OK) == 0;
 }
 
-bool tune_is_kernel_file(const struct tune_cfg *c, const char *path)
+static bool fd_is_kernel(int fd)
 {
-	char full[PATH_MAX];
 	struct statfs sf;
 
-	if (statfs(tune_path(c, path, full), &sf))
+	if (fstatfs(fd, &sf))
 		return false;
 	return sf.f_type == PROC_SUPER_MAGIC || sf.f_type == SYSFS_MAGIC;
 }
 
+bool tune_is_kernel_file(const struct tune_cfg *c, const char *path)
+{
+	int fd = tune_open(c, path, O_PATH, 0);
+	bool kernel;
+
+	if (fd < 0)
+		return false;
+	kernel = fd_is_kernel(fd);
+	close(fd);
+	return kernel;
+}
+
 static bool fault_eio(const char *path)
 {
-	const char *list = getenv("RTBPF_FAULT_EIO");
+	const char *list = test_getenv("RTBPF_FAULT_EIO");
 	size_t n = strlen(path);
 
 	while (list && *list) {
@@ -86,70 +162,208 @@ static bool fault_eio(const char *path)
 	return false;
 }
 
-int tune_write(const struct tune_cfg *c, const char *path, const char *val,
-	       bool exact)
+/* The directory of a target path, opened inside the root, and the name in
+ * it; -errno. */
+static int open_parent(const struct tune_cfg *c, const char *path,
+		       const char **base)
 {
-	char full[PATH_MAX];
-	bool kernel = tune_is_kernel_file(c, path);
-	size_t len = strlen(val);
-	int fd, err = 0;
-	ssize_t n;
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd;
 
-	if (fault_eio(path))
-		return -EIO;
-	fd = open(tune_path(c, path, full),
-		  O_WRONLY | O_CLOEXEC | (kernel ? 0 : O_TRUNC));
+	if (!slash || !slash[1] || !strcmp(slash, "/.") ||
+	    !strcmp(slash, "/.."))
+		return -EINVAL;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	fd = tune_open(c, *dir ? dir : "/", O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
 		return -errno;
-	/* A kernel file takes the value in one write; a plain file gets the
-	 * bytes as given, plus the newline a kernel file would show. */
-	if (!exact && !kernel) {
-		char buf[TUNE_VAL_MAX + 2];
-
-		snprintf(buf, sizeof(buf), "%s\n", val);
-		val = buf;
-		len = strlen(buf);
-		n = write(fd, val, len);
-	} else {
-		n = write(fd, val, len);
-	}
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != len)
-		err = -EIO;
-	if (!err && !kernel && fsync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	return err;
+	*base = slash + 1;
+	return fd;
 }
 
-int tune_create(const struct tune_cfg *c, const char *path, const char *val)
+static int tmp_name(const char *base, char *out, size_t len)
 {
-	char full[PATH_MAX];
-	size_t len = strlen(val);
-	int fd, err = 0;
+	int n = snprintf(out, len, "." TUNE_TMP_FMT, base);
 
-	if (fault_eio(path))
-		return -EIO;
-	fd = open(tune_path(c, path, full),
-		  O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, len) != (ssize_t)len)
-		err = errno ? -errno : -EIO;
+	return n < 0 || (size_t)n >= len || n > NAME_MAX ? -ENAMETOOLONG : 0;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * A plain file gets its new content whole or not at all: the bytes go to
+ * ".NAME.rtbpf-tmp" in the same directory (fsynced, with the mode and
+ * owner of the file it replaces), which is then renamed over NAME (or, to
+ * create, renamed with RENAME_NOREPLACE: -EEXIST when NAME exists), and
+ * the directory is fsynced. A crash leaves NAME old or new, never cut; a
+ * stale temp file is removed by the next write or by revert.
+ */
+static int replace_file(const struct tune_cfg *c, const char *path,
+			const char *data, size_t len, const struct stat *old)
+{
+	char tmp[NAME_MAX + 1];
+	const char *base;
+	int dfd, fd = -1, err;
+
+	dfd = open_parent(c, path, &base);
+	if (dfd < 0)
+		return dfd;
+	err = tmp_name(base, tmp, sizeof(tmp));
+	if (err)
+		goto cleanup;
+	if (unlinkat(dfd, tmp, 0) && errno != ENOENT) {
+		err = -errno;
+		goto cleanup;
+	}
+	fd = openat(dfd, tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		err = -errno;
+		goto cleanup;
+	}
+	err = write_all(fd, data, len / 2);
+	tune_fault_point("partial");
+	if (!err)
+		err = write_all(fd, data + len / 2, len - len / 2);
+	if (!err && old && fchown(fd, old->st_uid, old->st_gid))
+		err = -errno;
+	if (!err && fchmod(fd, old ? old->st_mode & 07777 : 0644))
+		err = -errno;
 	if (!err && fsync(fd))
 		err = -errno;
 	if (close(fd) && !err)
 		err = -errno;
+	fd = -1;
+	if (err)
+		goto cleanup;
+	tune_fault_point("staged");
+	if (old) {
+		err = renameat(dfd, tmp, dfd, base) ? -errno : 0;
+	} else {
+		err = renameat2(dfd, tmp, dfd, base, RENAME_NOREPLACE) ?
+			      -errno :
+			      0;
+		/* A file system without RENAME_NOREPLACE: link() never
+		 * replaces either. */
+		if (err == -EINVAL) {
+			err = linkat(dfd, tmp, dfd, base, 0) ? -errno : 0;
+			if (!err)
+				unlinkat(dfd, tmp, 0);
+		}
+	}
+	if (!err && fsync(dfd))
+		err = -errno;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		unlinkat(dfd, tmp, 0);
+	close(dfd);
 	return err;
+}
+
+int tune_write(const struct tune_cfg *c, const char *path, const char *val,
+	       bool exact)
+{
+	char buf[TUNE_VAL_MAX + 2];
+	size_t len = strlen(val);
+	struct stat st;
+	int fd, err = 0;
+
+	if (fault_eio(path))
+		return -EIO;
+	fd = tune_open(c, path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	/* A kernel file takes the value in one write(2), no O_TRUNC. */
+	if (fd_is_kernel(fd)) {
+		ssize_t n = write(fd, val, len);
+
+		if (n < 0)
+			err = -errno;
+		else if ((size_t)n != len)
+			err = -EIO;
+		if (close(fd) && !err)
+			err = -errno;
+		return err;
+	}
+	if (fstat(fd, &st))
+		err = -errno;
+	else if (!S_ISREG(st.st_mode))
+		err = -EINVAL; /* never replace a FIFO, device or socket */
+	close(fd);
+	if (err)
+		return err;
+	/* A plain file gets the bytes as given, plus the newline a kernel
+	 * file would show. */
+	if (!exact) {
+		snprintf(buf, sizeof(buf), "%s\n", val);
+		val = buf;
+		len = strlen(buf);
+	}
+	return replace_file(c, path, val, len, &st);
+}
+
+int tune_create(const struct tune_cfg *c, const char *path, const char *val)
+{
+	if (fault_eio(path))
+		return -EIO;
+	return replace_file(c, path, val, strlen(val), NULL);
 }
 
 int tune_unlink(const struct tune_cfg *c, const char *path)
 {
-	char full[PATH_MAX];
+	const char *base;
+	int dfd = open_parent(c, path, &base), err = 0;
 
-	return unlink(tune_path(c, path, full)) ? -errno : 0;
+	if (dfd < 0)
+		return dfd;
+	if (unlinkat(dfd, base, 0) || fsync(dfd))
+		err = -errno;
+	close(dfd);
+	return err;
+}
+
+int tune_tmp_remove(const struct tune_cfg *c, const char *path)
+{
+	char tmp[NAME_MAX + 1];
+	struct stat st;
+	const char *base;
+	int dfd = open_parent(c, path, &base), err;
+
+	if (dfd < 0)
+		return dfd == -ENOENT || dfd == -ENOTDIR ? 0 : dfd;
+	err = tmp_name(base, tmp, sizeof(tmp));
+	if (!err && !fstatat(dfd, tmp, &st, AT_SYMLINK_NOFOLLOW)) {
+		char full[PATH_MAX], q[2 * PATH_MAX];
+
+		int n = snprintf(full, sizeof(full), "%s%.*s/%s", c->root,
+				 (int)(base - 1 - path), path, tmp);
+
+		if (n > 0 && (size_t)n < sizeof(full) &&
+		    !tune_shell_quote(full, q, sizeof(q)))
+			printf("+ rm -f %s\n", q);
+		fflush(stdout);
+		err = unlinkat(dfd, tmp, 0) || fsync(dfd) ? -errno : 1;
+	} else if (!err && errno != ENOENT) {
+		err = -errno;
+	}
+	close(dfd);
+	return err;
 }
 
 void tune_norm(const char *in, char *out, size_t len)
@@ -187,17 +401,17 @@ void tune_selected(const char *in, char *out, size_t len)
 
 int tune_mask_parse(const char *s, struct cpuset *out)
 {
-	char norm[TUNE_VAL_MAX];
+	size_t n = strlen(s), digits = 0;
 	unsigned int bit = 0;
-	size_t n;
 
-	tune_norm(s, norm, sizeof(norm));
-	n = strlen(norm);
+	/* Read in place from the last digit: no copy that could cut it. */
 	cpuset_zero(out);
-	if (!n)
-		return -EINVAL;
+	while (isspace((unsigned char)*s))
+		s++, n--;
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
 	while (n--) {
-		char ch = norm[n];
+		char ch = s[n];
 		int v;
 
 		if (ch == ',')
@@ -207,32 +421,41 @@ int tune_mask_parse(const char *s, struct cpuset *out)
 		v = isdigit((unsigned char)ch) ?
 			    ch - '0' :
 			    tolower((unsigned char)ch) - 'a' + 10;
-		for (int b = 0; b < 4; b++, bit++)
-			if (v >> b & 1)
-				cpuset_add(out, bit);
+		for (int b = 0; b < 4; b++, bit++) {
+			if (!(v >> b & 1))
+				continue;
+			if (bit >= CPUSET_MAX)
+				return -ERANGE;
+			cpuset_add(out, bit);
+		}
+		digits++;
+		if (bit >= CPUSET_MAX + 4)
+			bit = CPUSET_MAX + 4; /* leading zeros: no overflow */
 	}
-	return 0;
+	return digits ? 0 : -EINVAL;
 }
 
-void tune_mask_format(const struct cpuset *s, char *buf, size_t len)
+int tune_mask_format(const struct cpuset *s, char *buf, size_t len)
 {
-	int top = -1;
+	int top = cpuset_last(s);
 	size_t off = 0;
 
-	for (int c = 0; c < CPUSET_MAX; c++)
-		if (cpuset_has(s, (unsigned int)c))
-			top = c;
+	if (!len)
+		return -ERANGE;
 	/* Like the kernel: comma-separated 32-bit groups, the first without
 	 * leading zeros. */
 	buf[0] = '\0';
-	for (int g = top < 0 ? 0 : top / 32; g >= 0 && off < len; g--) {
+	for (int g = top < 0 ? 0 : top / 32; g >= 0; g--) {
 		uint32_t w = (uint32_t)(s->bits[g / 2] >> (g % 2 * 32));
 		int n = snprintf(buf + off, len - off, off ? ",%08x" : "%x", w);
 
-		if (n < 0)
-			return;
+		if (n < 0 || (size_t)n >= len - off) {
+			buf[0] = '\0'; /* never a mask cut short */
+			return -ERANGE;
+		}
 		off += (size_t)n;
 	}
+	return (int)off;
 }
 
 /* A byte a terminal would act on; '\n' stays raw inside quotes (multi-line
@@ -318,16 +541,22 @@ done:
 	return -ENOSPC;
 }
 
+/* Counters of the fault points inside a file write (replace_file). */
+static unsigned int partial_n, staged_n;
+
 void tune_fault_point(const char *what)
 {
 	static unsigned int journal_n, write_n;
-	const char *f = getenv("RTBPF_FAULT");
+	const char *f = test_getenv("RTBPF_FAULT");
 	unsigned int *cnt;
 	size_t wl = strlen(what);
 
 	if (!f || strncmp(f, what, wl) || f[wl] != ':')
 		return;
-	cnt = !strcmp(what, "journal") ? &journal_n : &write_n;
+	cnt = !strcmp(what, "journal") ? &journal_n :
+	      !strcmp(what, "write")   ? &write_n :
+	      !strcmp(what, "partial") ? &partial_n :
+					 &staged_n;
 	if (++*cnt == (unsigned int)strtoul(f + wl + 1, NULL, 10)) {
 		fprintf(stderr, "rtbpf: RTBPF_FAULT=%s: killing myself\n", f);
 		raise(SIGKILL);
@@ -341,16 +570,16 @@ void config_file_state(const struct tune_cfg *c, struct tune_item *it)
 
 	if (err == -ENOENT) {
 		it->st = ST_FAIL;
-		snprintf(it->actual, sizeof(it->actual), "(absent)");
+		item_setf(it, &it->actual, "(absent)");
 	} else if (err) {
 		it->st = err == -EACCES ? ST_WARN : ST_FAIL;
-		snprintf(it->actual, sizeof(it->actual), "?");
+		item_setf(it, &it->actual, "?");
 		snprintf(it->note, sizeof(it->note), "read: %s",
 			 strerror(-err));
 		it->flags |= IT_CHECK_ONLY;
 	} else {
 		it->st = strcmp(cur, it->want) ? ST_FAIL : ST_OK;
-		snprintf(it->actual, sizeof(it->actual), "%s",
-			 it->st == ST_OK ? it->want_show : "differs");
+		item_setf(it, &it->actual, "%s",
+			  it->st == ST_OK ? it->want_show : "differs");
 	}
 }

@@ -24,9 +24,8 @@ int workqueue_plan(const struct tune_cfg *c, struct item_list *l)
 			return -ENOMEM;
 		snprintf(it->name, sizeof(it->name), "%s", wq_files[i].name);
 		snprintf(it->path, sizeof(it->path), "%s", wq_files[i].path);
-		tune_mask_format(&c->housekeeping, it->want, sizeof(it->want));
-		cpuset_format(&c->housekeeping, it->want_show,
-			      sizeof(it->want_show));
+		item_set_mask(it, &it->want, &c->housekeeping);
+		item_set_list(it, &it->want_show, &c->housekeeping);
 		it->cmp = CMP_SUBSET;
 		it->flags = IT_OPTIONAL;
 	}

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * revert: the journal replayed in reverse order. A knob is restored only
+ * when it still holds what rtbpf wrote (or already holds the original);
+ * anything else was changed by someone else and is left, with a warning,
+ * unless --force. Before a record is acted on, the temp file of a write
+ * killed midway is removed, and a thread record's thread is re-identified
+ * by its start time (a reused TID is left alone). The state file goes only
+ * after a complete revert.
+ */
+#define _GNU_SOURCE
+#include "tune.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+/* Do a and b mean the same value of this record's knob? */
+static bool rec_equal(const struct tune_cfg *c, const struct jrec *r,
+		      const char *a, const char *b)
+{
+	if (r->kind == 'S')
+		return sched_equal(a, b) || sched_equal_rr(a, b);
+	if (r->kind == 'A' && !c->root[0])
+		return cpulist_equal(a, b);
+	return tune_values_equal(a, b);
+}
+
+/* 'C': the file rtbpf created goes, unless someone changed it. */
+static int revert_created(const struct tune_cfg *c, const struct jrec *r,
+			  unsigned int *conflicts)
+{
+	char cur[TUNE_VAL_MAX], full[PATH_MAX];
+	int err = tune_read(c, r->path, cur, sizeof(cur));
+
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	if (strcmp(cur, r->new_) && !c->force) {
+		log_warn("%s: %s: %s (created by rtbpf) changed by someone "
+			 "else since apply; left alone, 'revert --force' "
+			 "removes it",
+			 c->cmd, r->stage, r->path);
+		(*conflicts)++;
+		return 0;
+	}
+	printf("+ rm -f %s\n", tune_path(c, r->path, full));
+	fflush(stdout);
+	return tune_unlink(c, r->path);
+}
+
+int tune_revert(const struct tune_cfg *c)
+{
+	struct journal j;
+	unsigned int restored = 0, conflicts = 0, failed = 0;
+	bool irqbalance = false;
+	int err;
+
+	err = journal_open(&j, c, false);
+	if (err)
+		return err;
+	if (j.fd < 0) {
+		printf("nothing to revert: no state file %s%s\n", c->root,
+		       TUNE_STATE_FILE);
+		goto cleanup;
+	}
+	for (size_t k = j.n; k-- > 0;) {
+		const struct jrec *r = &j.r[k];
+		char cur[TUNE_VAL_MAX], q[2 * TUNE_VAL_MAX], full[PATH_MAX];
+		bool kernel;
+
+		if (r->kind != 'S' && r->kind != 'N')
+			tune_tmp_remove(c, r->path); /* of a killed write */
+		if (r->kind == 'S' || r->kind == 'A') {
+			err = thread_reidentify(c, r);
+			if (err == -ESRCH)
+				continue; /* gone, or another thread now */
+			if (err) {
+				failed++;
+				continue;
+			}
+		}
+		if (r->kind == 'C') {
+			unsigned int before = conflicts;
+
+			err = revert_created(c, r, &conflicts);
+			if (err) {
+				log_err("%s: %s: remove %s: %s", c->cmd,
+					r->stage, r->path, strerror(-err));
+				failed++;
+			} else if (before == conflicts) {
+				restored++;
+			}
+			continue;
+		}
+		if (r->kind == 'N' && !net_allowed(c)) {
+			log_err("%s: %s: %s: under --root NICs are only "
+				"restored inside a network namespace of their "
+				"own; state file kept",
+				c->cmd, r->stage, r->path);
+			failed++;
+			continue;
+		}
+		err = tune_kind_read(c, r->kind, r->path, cur, sizeof(cur));
+		if (err == -ENOENT || err == -ESRCH) {
+			log_warn("%s: %s: %s is gone; nothing to restore",
+				 c->cmd, r->stage, r->path);
+			continue;
+		}
+		if (err) {
+			log_err("%s: %s: read %s: %s", c->cmd, r->stage,
+				r->path, strerror(-err));
+			failed++;
+			continue;
+		}
+		kernel = r->kind == 'S' || r->kind == 'N' ||
+			 (r->kind == 'A' && !c->root[0]) ||
+			 (r->kind == 'F' && tune_is_kernel_file(c, r->path));
+		/* Byte-exact on plain files; equal in meaning on kernel ones. */
+		if (kernel ? (r->kind == 'S' ? sched_equal(r->old, cur) :
+					       rec_equal(c, r, cur, r->old)) :
+			     !strcmp(cur, r->old))
+			continue;
+		if (!rec_equal(c, r, r->new_, cur) && !c->force) {
+			log_warn("%s: %s: %s changed by someone else since "
+				 "apply (rtbpf wrote '%s'); left alone, "
+				 "'revert --force' restores it",
+				 c->cmd, r->stage, r->path, r->new_);
+			conflicts++;
+			continue;
+		}
+		if (r->kind == 'S') {
+			sched_shell(r->old, atoi(r->path + 4), q, sizeof(q));
+			printf("+ %s\n", q);
+			fflush(stdout);
+			err = sched_write(atoi(r->path + 4), r->old);
+		} else if (r->kind == 'N') {
+			netdev_shell(r->path, r->old, q, sizeof(q));
+			printf("+ %s\n", q);
+			fflush(stdout);
+			err = netdev_write(r->path, r->old);
+		} else if (r->kind == 'A' && !c->root[0]) {
+			int pid = 0, tid = 0;
+
+			sscanf(r->path, "/proc/%d/task/%d", &pid, &tid);
+			printf("+ taskset -pc %s %d\n", r->old, tid);
+			fflush(stdout);
+			err = aff_write(c, r->path, r->old, false);
+		} else {
+			/* The shell form; a plain file gets its exact bytes. */
+			size_t ol = strlen(r->old);
+			bool multi = !kernel && ol &&
+				     memchr(r->old, '\n', ol - 1);
+
+			tune_shell_quote(multi ? r->old : r->restore, q,
+					 sizeof(q));
+			printf(multi ? "+ printf '%%s' %s > %s\n" :
+				       "+ echo %s > %s\n",
+			       q, tune_path(c, r->path, full));
+			fflush(stdout);
+			err = kernel ? tune_write(c, r->path, r->restore,
+						  false) :
+				       tune_write(c, r->path, r->old, true);
+		}
+		if (err) {
+			log_err("%s: %s: restore %s: %s", c->cmd, r->stage,
+				r->path, strerror(-err));
+			failed++;
+			continue;
+		}
+		restored++;
+		irqbalance |= !strcmp(r->stage, "irqbalance");
+	}
+	if (irqbalance)
+		irqbalance_restart(c, false);
+	err = 0;
+	if (failed || conflicts) {
+		log_err("%s: %u restored, %u failed, %u changed by others; "
+			"state file %s kept",
+			c->cmd, restored, failed, conflicts, j.path);
+		err = -EAGAIN;
+		goto cleanup;
+	}
+	err = journal_remove(&j);
+	if (err) {
+		log_err("%s: state file %s: unlink: %s", c->cmd, j.path,
+			strerror(-err));
+		goto cleanup;
+	}
+	printf("reverted: %u restored, %zu recorded; state file removed\n",
+	       restored, j.n);
+cleanup:
+	journal_close(&j);
+	return err;
+}
