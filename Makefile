@@ -217,10 +217,6 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) $(FUZZ_SAN) -DRTBPF_VERSION='"$(VERSION)"'
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
-# Until branches h3 (user/interrupts.c) and h1 (journal_parse) are merged,
-# their harnesses are left out.
-FUZZ_NAMES := $(filter-out $(if $(wildcard user/interrupts.c),,interrupts) \
-	$(if $(shell grep -s journal_parse user/tune/tune.h),,journal),$(FUZZ_NAMES))
 FUZZ_BINS := $(FUZZ_NAMES:%=$(O)/fuzz/fuzz_%)
 FUZZ_OBJS := $(patsubst %.c,$(O)/fuzz/obj/%.o,$(COMMON_SRCS) $(MONITOR_SRCS) $(LIB_SRCS))
 FUZZ_LIB := $(O)/fuzz/librtbpf-fuzz.a
