@@ -204,6 +204,51 @@ e2e: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(RTBPF) bench e2e
 
+# libFuzzer harnesses: tests/fuzz/fuzz_X.c, linked with the production code
+# built with clang -fsanitize=fuzzer,address,undefined into an archive (a
+# harness pulls in only the objects it calls). `make fuzz` runs each for
+# FUZZ_TIME seconds over its seed corpus (tests/fuzz/corpus/X); `make
+# fuzz-smoke` for FUZZ_SMOKE_TIME (CI).
+.PHONY: fuzz fuzz-build fuzz-smoke
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+FUZZ_SMOKE_TIME ?= 10
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+# clang, unlike gcc, warns on log.c's vfprintf of libbpf's format
+FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -Wno-format-nonliteral $(FUZZ_SAN) \
+	-DRTBPF_VERSION='"$(VERSION)"'
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_NAMES:%=$(O)/fuzz/fuzz_%)
+FUZZ_OBJS := $(patsubst %.c,$(O)/fuzz/obj/%.o,$(COMMON_SRCS) $(MONITOR_SRCS) $(LIB_SRCS))
+FUZZ_LIB := $(O)/fuzz/librtbpf-fuzz.a
+FUZZ_LIBS := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c) \
+	$(LDLIBS) -lpthread
+
+$(O)/fuzz/obj/%.o: %.c | $(SKELS)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer $< $(FUZZ_LIB) $(FUZZ_LIBS) -o $@
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	$(Q)RTBPF_BUILD=$(O) tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_NAMES)
+
+fuzz-smoke: fuzz-build
+	$(Q)RTBPF_BUILD=$(O) tests/fuzz/run.sh $(FUZZ_SMOKE_TIME) $(FUZZ_NAMES)
+
 FORMAT_FILES := $(shell git ls-files '*.c' '*.h' 2>/dev/null | grep -v '^vmlinux/')
 SHELL_FILES := $(shell git ls-files '*.sh' '*.bash' .ci/run 2>/dev/null)
 
@@ -294,6 +339,7 @@ help:
 	@echo '  static   build $(O)/static/rtbpf, needing no shared library'
 	@echo '  install  install rtbpf, librtbpf and its headers under $$(DESTDIR)$$(prefix) ($(prefix))'
 	@echo '  e2e      install missing packages, build, run the end-to-end latency matrix'
+	@echo '  fuzz     run each libFuzzer harness for FUZZ_TIME s (default 60; fuzz-smoke: 10)'
 	@echo '  vmlinux  regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel'
 	@echo '  format   clang-format the sources in place'
 	@echo '  deps     install missing Debian packages, mount tracefs and bpffs'
@@ -302,3 +348,4 @@ help:
 -include $(HOOKED_OBJS:.o=.d)
 -include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
 -include $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

@@ -9,6 +9,7 @@ pkgs=(
 	libelf-dev zlib1g-dev libzstd-dev libcmocka-dev libck-dev
 	linux-perf rt-tests libbpf-tools iproute2 jq procps clang-format
 	shellcheck gnuplot-nox
+	libjson-c-dev libclang-rt-14-dev
 )
 
 missing=()
