@@ -244,5 +244,22 @@ for mode in $modes; do
 	same_tree "$root" "$tmp/orig" || fail "openat2 refused ($mode): apply + revert: tree differs"
 done
 
+# Escapes: '%' takes exactly two hex digits and never makes a NUL.
+# sscanf("%2X") took a sign or one digit: "6%-1" read as "6\xff", "%4G0"
+# as "\x040", "%+F" as "\x0f", and revert wrote them.
+while IFS='|' read -r body why; do
+	fresh
+	add_record "$body"
+	refused "escape in '$body'" "line [0-9]+ is corrupt \\(offset [0-9]+\\): $why"
+done <<'EOF'
+F sysctl =/proc/sys/vm/swappiness =6%-1 =%4G0 =1|bad escape in the old value
+F sysctl =/proc/sys/vm/swappiness =60 =%4G0 =1|bad escape in the restore value
+F sysctl =/proc/sys/vm/swappiness =60 =60 =%+F|bad escape in the new value
+F sysctl =/proc/sys/vm/swappiness =6% =60 =1|bad escape in the old value
+F sysctl =/proc/sys/vm/swappiness =6%F =60 =1|bad escape in the old value
+F sysctl =/proc/sys/vm/swappiness =6%00 =60 =1|bad escape in the old value
+F sysctl =/proc/sys/vm/swappines%-1 =60 =60 =1|bad or overlong path
+EOF
+
 [ "$bad" -eq 0 ] || fail "$bad refusals missing"
 echo "journal trust: ok"

@@ -33,6 +33,7 @@
 #define _GNU_SOURCE
 #include "tune.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -72,12 +73,22 @@ static void esc(const char *in, char *out, size_t len)
 	out[o] = '\0';
 }
 
+static int hex_digit(char ch)
+{
+	return ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10;
+}
+
+/*
+ * Unescapes in[0..n) into out (len bytes, NUL included): every '%' takes
+ * exactly two hex digits and makes a byte other than NUL. -EBADMSG for
+ * anything else, -EOVERFLOW when out is too small.
+ */
 static int unesc(const char *in, size_t n, char *out, size_t len)
 {
 	size_t o = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		unsigned int v;
+		int v;
 
 		if (o + 1 >= len)
 			return -EOVERFLOW;
@@ -85,7 +96,11 @@ static int unesc(const char *in, size_t n, char *out, size_t len)
 			out[o++] = in[i];
 			continue;
 		}
-		if (i + 2 >= n || sscanf(in + i + 1, "%2X", &v) != 1 || !v)
+		if (i + 2 >= n || !isxdigit((unsigned char)in[i + 1]) ||
+		    !isxdigit((unsigned char)in[i + 2]))
+			return -EBADMSG;
+		v = hex_digit(in[i + 1]) << 4 | hex_digit(in[i + 2]);
+		if (!v)
 			return -EBADMSG;
 		out[o++] = (char)v;
 		i += 2;
@@ -137,11 +152,22 @@ static int parse_line(char *line, struct jrec *r, char *why, size_t wlen)
 	for (int i = 2; i < n; i++)
 		if (f[i][0] != '=')
 			return -EBADMSG;
-	if (unesc(f[2] + 1, strlen(f[2] + 1), r->path, sizeof(r->path)) ||
-	    unesc(f[3] + 1, strlen(f[3] + 1), r->old, sizeof(r->old)) ||
-	    unesc(f[4] + 1, strlen(f[4] + 1), r->restore, sizeof(r->restore)) ||
-	    unesc(f[5] + 1, strlen(f[5] + 1), r->new_, sizeof(r->new_)))
+	if (unesc(f[2] + 1, strlen(f[2] + 1), r->path, sizeof(r->path))) {
+		snprintf(why, wlen, "bad or overlong path");
 		return -EBADMSG;
+	}
+	if (unesc(f[3] + 1, strlen(f[3] + 1), r->old, sizeof(r->old))) {
+		snprintf(why, wlen, "bad escape in the old value");
+		return -EBADMSG;
+	}
+	if (unesc(f[4] + 1, strlen(f[4] + 1), r->restore, sizeof(r->restore))) {
+		snprintf(why, wlen, "bad escape in the restore value");
+		return -EBADMSG;
+	}
+	if (unesc(f[5] + 1, strlen(f[5] + 1), r->new_, sizeof(r->new_))) {
+		snprintf(why, wlen, "bad escape in the new value");
+		return -EBADMSG;
+	}
 	if (n == 7) {
 		const char *s = f[6] + 1;
 
@@ -507,15 +533,6 @@ cleanup:
 		close(fd);
 	journal_close(j);
 	return err;
-}
-
-const struct jrec *journal_find(const struct journal *j, char kind,
-				const char *path)
-{
-	for (size_t i = 0; i < j->n; i++)
-		if (j->r[i].kind == kind && !strcmp(j->r[i].path, path))
-			return &j->r[i];
-	return NULL;
 }
 
 int journal_record(struct journal *j, const struct jrec *in)

@@ -337,8 +337,6 @@ int jpath_check(const struct jrec *r, char *why, size_t len);
 pid_t jrec_tid(const struct jrec *r);
 /* Record before a change: appended, fsynced. Keeps the first original. */
 int journal_record(struct journal *j, const struct jrec *r);
-const struct jrec *journal_find(const struct journal *j, char kind,
-				const char *path);
 /* Removes the state file after a complete revert. */
 int journal_remove(struct journal *j);
 void journal_close(struct journal *j);
