@@ -447,6 +447,8 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 	struct journal j = { .dir_fd = -1, .lock_fd = -1, .fd = -1 };
 	unsigned int changed = 0, unmovable = 0, pending = 0, gone = 0;
 	bool irqbalance = false;
+	char *root;
+	const char *hint;
 	int err = 0;
 
 	for (size_t i = 0; i < l->n; i++) {
@@ -574,8 +576,12 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 	if (gone)
 		printf(", %u thread%s exited meanwhile", gone,
 		       gone == 1 ? "" : "s");
+	/* a shell command: the root quoted */
+	root = c->root[0] ? tune_shell_quote_dup(c->root) : NULL;
+	hint = !c->root[0] ? "" : root ? root : "ROOT";
 	printf("; journal %s (undo: rtbpf revert%s%s)\n", j.path,
-	       c->root[0] ? " --root " : "", c->root);
+	       c->root[0] ? " --root " : "", hint);
+	free(root);
 cleanup:
 	journal_close(&j);
 	return err;

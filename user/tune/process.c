@@ -31,6 +31,7 @@
 #include "affinity.h"
 #include "log.h"
 #include "testhook.h"
+#include "text.h"
 
 static const struct {
 	const char *name;
@@ -363,8 +364,14 @@ char *sched_shell(const char *want, pid_t tid)
 	int policy, prio, n;
 	char *list, *out = NULL;
 
-	if (sched_parse(want, &policy, &prio, &cpus))
-		return asprintf(&out, "# bad value %s", want) < 0 ? NULL : out;
+	if (sched_parse(want, &policy, &prio, &cpus)) {
+		/* prose about a value from the journal: escaped */
+		char *e = text_escape_dup(want);
+
+		n = e ? asprintf(&out, "# bad value %s", e) : -1;
+		free(e);
+		return n < 0 ? NULL : out;
+	}
 	list = cpuset_str(&cpus);
 	if (!list)
 		return NULL;

@@ -33,7 +33,7 @@ static bool rec_equal(const struct tune_cfg *c, const struct jrec *r,
 static int revert_created(const struct tune_cfg *c, const struct jrec *r,
 			  unsigned int *conflicts)
 {
-	char *cur = NULL, full[PATH_MAX];
+	char *cur = NULL, *q = NULL, full[PATH_MAX];
 	int err = tune_kind_read(c, 'C', r->path, &cur);
 
 	if (err == -ENOENT)
@@ -48,11 +48,17 @@ static int revert_created(const struct tune_cfg *c, const struct jrec *r,
 		(*conflicts)++;
 		goto cleanup;
 	}
-	printf("+ rm -f %s\n", tune_path(c, r->path, full));
+	q = tune_shell_quote_dup(tune_path(c, r->path, full));
+	if (!q) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	printf("+ rm -f %s\n", q);
 	fflush(stdout);
 	err = tune_unlink(c, r->path);
 cleanup:
 	free(cur);
+	free(q);
 	return err;
 }
 
@@ -64,7 +70,7 @@ cleanup:
 static int restore_one(const struct tune_cfg *c, const struct jrec *r,
 		       bool kernel)
 {
-	char *cmd = NULL, *q = NULL, full[PATH_MAX];
+	char *cmd = NULL, *q = NULL, *qp = NULL, full[PATH_MAX];
 	int err;
 
 	if (r->kind == 'S') {
@@ -82,7 +88,10 @@ static int restore_one(const struct tune_cfg *c, const struct jrec *r,
 		fflush(stdout);
 		err = netdev_write(r->path, r->old);
 	} else if (r->kind == 'A' && !c->root[0]) {
-		printf("+ taskset -pc %s %d\n", r->old, (int)jrec_tid(r));
+		q = tune_shell_quote_dup(r->old);
+		if (!q)
+			return -ENOMEM;
+		printf("+ taskset -pc %s %d\n", q, (int)jrec_tid(r));
 		fflush(stdout);
 		err = aff_write(c, r->path, r->old, false);
 	} else {
@@ -91,12 +100,13 @@ static int restore_one(const struct tune_cfg *c, const struct jrec *r,
 		bool multi = !kernel && ol && memchr(r->old, '\n', ol - 1);
 
 		q = tune_shell_quote_dup(multi ? r->old : r->restore);
-		if (!q) {
+		qp = tune_shell_quote_dup(tune_path(c, r->path, full));
+		if (!q || !qp) {
 			err = -ENOMEM;
 			goto cleanup;
 		}
 		printf(multi ? "+ printf '%%s' %s > %s\n" : "+ echo %s > %s\n",
-		       q, tune_path(c, r->path, full));
+		       q, qp);
 		fflush(stdout);
 		err = kernel ? tune_write(c, r->path, r->restore, false) :
 			       tune_write(c, r->path, r->old, true);
@@ -104,6 +114,7 @@ static int restore_one(const struct tune_cfg *c, const struct jrec *r,
 cleanup:
 	free(cmd);
 	free(q);
+	free(qp);
 	return err;
 }
 
@@ -182,6 +193,7 @@ int tune_revert(const struct tune_cfg *c)
 			     !strcmp(cur, r->old))
 			continue;
 		if (!rec_equal(c, r, r->new_, cur) && !c->force) {
+			/* (log_warn escapes the value for the terminal) */
 			log_warn("%s: %s: %s changed by someone else since "
 				 "apply (rtbpf wrote '%s'); left alone, "
 				 "'revert --force' restores it",
