@@ -224,9 +224,10 @@ static void show_value(struct tune_item *it, const char *raw)
 int tune_kind_read(const struct tune_cfg *c, char kind, const char *path,
 		   char **out)
 {
-	/* Most values are a few bytes; a CPU list of a big host takes a
-	 * few rounds (each read is whole, -EFBIG when it did not fit). */
-	size_t len = 256;
+	/* One read for all but the CPU lists of big hosts, which take a
+	 * round or two more (a read is whole, -EFBIG when it did not fit);
+	 * the buffer is the caller's for a moment only. */
+	size_t len = 4096;
 
 	*out = NULL;
 	for (;;) {
