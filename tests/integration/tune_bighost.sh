@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # apply / check / revert on a fake root the size of a big host: 1024 CPUs,
 # 2000 IRQs (1024-column /proc/interrupts), 10000 threads, made by
-# tests/tools/bighost on top of make_tree. The latency CPUs 1-1023:2 make
-# every list long when written out (512 single CPUs, ~2 KB), so a
-# fixed-size buffer anywhere cuts it. Each value apply writes is parsed
+# tests/tools/bighost on top of make_tree (tune_hugehost.sh runs this with
+# RTBPF_BIGHOST="NCPUS NIRQS NTHREADS": 4096 CPUs). The latency CPUs
+# 1-(NCPUS-1):2 make every list long when written out (NCPUS/2 single
+# CPUs: ~2 KB at 1024, ~10 KB at 4096), so a fixed-size buffer anywhere
+# cuts it. Each value apply writes is parsed
 # back here (python, independent of rtbpf's parser) and compared with the
 # CPU set it must hold, computed from the original tree: the systemd
 # drop-in, irqbalance's banned list, every smp_affinity mask, the
@@ -25,8 +27,8 @@ base=/tmp
 tmp=$(mktemp -d "$base/rtbpf-bighost.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
-NCPUS=1024 NIRQS=2000 NTHREADS=10000
-LAT=1-1023:2
+read -r NCPUS NIRQS NTHREADS <<<"${RTBPF_BIGHOST:-1024 2000 10000}"
+LAT=1-$((NCPUS - 1)):2
 
 make_tree "$root"
 "$gen" "$root" "$NCPUS" "$NIRQS" "$NTHREADS" || fail "bighost generator"
@@ -182,9 +184,10 @@ EOF
 
 "$RTBPF" revert --root "$root" >"$tmp/revert.out" 2>&1 || fail "revert: $(tail -n 3 "$tmp/revert.out")"
 same_tree "$root" "$tmp/orig" >/dev/null || fail "tree differs after revert"
-# A profile's CPU list as long as a big host makes it (beyond the 63
-# bytes a profile value once held), written whole.
-wd=$(seq -s, 0 4 200)
+# A profile's CPU list as long as the host makes it (beyond the 63 bytes a
+# profile value once held, and the 255-byte line and 4 KiB value limits
+# after), written whole.
+wd=$(seq -s, 0 2 $((NCPUS - 2)))
 printf 'include = ultra\nsysctl.kernel.watchdog_cpumask = %s\n' "$wd" >"$tmp/big.conf"
 "$RTBPF" apply -P "$tmp/big.conf" --root "$root" --cpus "$LAT" --only sysctl >"$tmp/apply2.out" 2>&1 ||
 	fail "apply with a ${#wd}-byte CPU list in the profile: $(tail -n 2 "$tmp/apply2.out")"

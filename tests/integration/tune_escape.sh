@@ -68,6 +68,33 @@ grep -qF $'\e[31mred\e[0m\r' "$root/etc/default/irqbalance" ||
 "$RTBPF" revert --root "$root" >"$tmp/revert"
 clean_text "$tmp/revert" revert
 
+# revert's shell commands quote paths and values as apply's do: under a
+# root a shell would split and expand, the printed commands, run by sh on
+# the applied tree, restore what revert itself restored (the rm of a file
+# apply created, echo and printf of every file), and run nothing else;
+# apply's undo hint quotes the root too.
+qroot="$tmp/a root \$(touch pwned) 'q'"
+make_tree "$qroot"
+cp -a "$qroot" "$tmp/qorig"
+"$RTBPF" apply -P ultra --root "$qroot" --cpus 2-3 >"$tmp/qapply"
+grep -qF "(undo: rtbpf revert --root '$tmp/a root \$(touch pwned) '\''q'\''')" "$tmp/qapply" ||
+	fail "apply's undo hint: $(tail -n 1 "$tmp/qapply")"
+cp -a "$qroot" "$tmp/qapplied"
+"$RTBPF" revert --root "$qroot" >"$tmp/qrevert"
+clean_text "$tmp/qrevert" "revert under a quoted root"
+same_tree "$qroot" "$tmp/qorig" >/dev/null || fail "revert under '$qroot'"
+for cmd in 'rm -f' echo printf; do
+	grep -q "^+ $cmd " "$tmp/qrevert" || fail "revert printed no '$cmd' command"
+done
+rm -rf "$qroot" && cp -a "$tmp/qapplied" "$qroot"
+# the commands, their continuation lines (printf of a whole file) too
+sed -e 's/^+ //' -e '/^reverted: /d' "$tmp/qrevert" >"$tmp/qcmds"
+(cd "$tmp" && sh "$tmp/qcmds") || fail "revert's commands do not run in sh"
+[ ! -e "$tmp/pwned" ] || fail "revert's commands expanded \$(...) in the root path"
+# (but THP's: a command writes the selected word, as the kernel takes it)
+diff -r -x rtbpf -x transparent_hugepage "$qroot" "$tmp/qorig" >/dev/null ||
+	fail "revert's commands restore other bytes than revert"
+
 # an interface name (any byte but '/', ':' and blanks) in a namespace of
 # the test's own: escaped in check, quoted in the ethtool command
 if command -v ip >/dev/null && ip netns add "$ns" 2>/dev/null &&

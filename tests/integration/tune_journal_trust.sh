@@ -244,5 +244,37 @@ for mode in $modes; do
 	same_tree "$root" "$tmp/orig" || fail "openat2 refused ($mode): apply + revert: tree differs"
 done
 
+# Escapes: '%' takes exactly two hex digits and never makes a NUL.
+# sscanf("%2X") took a sign or one digit: "6%-1" read as "6\xff", "%4G0"
+# as "\x040", "%+F" as "\x0f", and revert wrote them.
+while IFS='|' read -r body why; do
+	fresh
+	add_record "$body"
+	refused "escape in '$body'" "line [0-9]+ is corrupt \\(offset [0-9]+\\): $why"
+done <<'EOF'
+F sysctl =/proc/sys/vm/swappiness =6%-1 =%4G0 =1|bad escape in the old value
+F sysctl =/proc/sys/vm/swappiness =60 =%4G0 =1|bad escape in the restore value
+F sysctl =/proc/sys/vm/swappiness =60 =60 =%+F|bad escape in the new value
+F sysctl =/proc/sys/vm/swappiness =6% =60 =1|bad escape in the old value
+F sysctl =/proc/sys/vm/swappiness =6%F =60 =1|bad escape in the old value
+F sysctl =/proc/sys/vm/swappiness =6%00 =60 =1|bad escape in the old value
+F sysctl =/proc/sys/vm/swappines%-1 =60 =60 =1|bad or overlong path
+EOF
+# A value longer than any value may be (TUNE_VAL_MAX, tune.h: 48 KiB) is
+# damage too: values are read to their length, bounded by name.
+if command -v python3 >/dev/null; then
+	fresh
+	python3 - "$st" $((6 * 8192)) <<'PY'
+import sys
+body = "F sysctl =/proc/sys/vm/swappiness =%s =60 =1" % ("6" * int(sys.argv[2]))
+h = 2166136261
+for c in body.encode():
+    h = (h ^ c) * 16777619 & 0xFFFFFFFF
+with open(sys.argv[1], "a") as f:
+    f.write("%08x %s\n" % (h, body))
+PY
+	refused "overlong value" "old value over the $((6 * 8192 - 1))-byte limit"
+fi
+
 [ "$bad" -eq 0 ] || fail "$bad refusals missing"
 echo "journal trust: ok"

@@ -39,10 +39,17 @@ grep -q "members: ${members:0:40}" "$tmp/out" || fail "realtime members"
 only=$(printf 'boot,%.0s' $(seq 60))irq
 expect_rc 3 "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only "$only" >"$tmp/out"
 grep -q '^FAIL irq ' "$tmp/out" || fail "--only of ${#only} bytes: irq stage dropped"
-# A thread's CPU list longer than a value may be (8192-CPU host) fails the
-# plan by name; it was counted as a thread that exited.
-seq -s, 0 2 8190 >"$root/proc/600/task/600/affinity"
+# A thread's CPU list of an 8192-CPU host (every other CPU: ~20 KB) is
+# read whole; one longer than a value may be (TUNE_VAL_MAX, tune.h: a list
+# of 8192 CPUs and room) fails the plan by name, never counted as a
+# thread that exited.
+list=$(seq -s, 0 2 8190)
+echo "$list" >"$root/proc/600/task/600/affinity"
+expect_rc 3 "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only threads >"$tmp/out" 2>"$tmp/err"
+grep -q "^FAIL threads   tid 600 logger .* is $list\$" "$tmp/out" ||
+	fail "8192-CPU thread CPU list not read whole: $(cat "$tmp/err")"
+echo "$list,$list,$list" >"$root/proc/600/task/600/affinity"
 expect_rc 1 "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only threads >"$tmp/out" 2>"$tmp/err"
-grep -q '600/affinity: the CPU list is over the 4095-byte value limit' "$tmp/err" ||
-	fail "long thread CPU list: $(cat "$tmp/err")"
+grep -q "600/affinity: the CPU list is over the $((5 * 8192 + 8192 - 1))-byte value limit" "$tmp/err" ||
+	fail "overlong thread CPU list: $(cat "$tmp/err")"
 echo "ok: long config lines, option lists and CPU lists read whole or refused"

@@ -21,7 +21,9 @@ good=$(printf '%s\n' 'include = ultra' 'sysctl.vm.swappiness = 5')
 printf '%s\ninclude = %s\n' "$good" "$tmp/incdir" >"$d/incdir.conf"
 printf '%s\ninclude = %s\n' "$good" "$tmp/fifo" >"$d/incfifo.conf"
 printf '%s\ninclude = /dev/zero\n' "$good" >"$d/incdev.conf"
-printf '%s\n%300s\n' "$good" 'memory.thp = always' >"$d/long.conf"
+# PROFILE_LINE_MAX (tune.h): a line holds a CPU list of 8192 CPUs, no more
+line_max=$((5 * 8192 + 1024))
+printf '%s\n%*s\n' "$good" "$line_max" 'memory.thp = always' >"$d/long.conf"
 printf '%s\nmemory.thp = always\0\n' "$good" >"$d/nul.conf"
 printf '%s\n\0memory.thp = always\n' "$good" >"$d/nul2.conf"
 printf '%s\nsysctl.vm.dirty_ratio = 010\n' "$good" >"$d/octal.conf"
@@ -60,7 +62,7 @@ bad /dev/null '/dev/null: a character device'
 bad incdir "$tmp/incdir: a directory"
 bad incfifo "$tmp/fifo: a FIFO"
 bad incdev '/dev/zero: a character device'
-bad long 'long.conf:3: line longer than 255 bytes'
+bad long "long.conf:3: line longer than $((line_max - 1)) bytes"
 bad nul 'nul.conf:3: a NUL byte'
 bad nul2 'nul2.conf:3: a NUL byte'
 bad octal "octal.conf:3: sysctl.vm.dirty_ratio = '010': .*no leading zero \(to the kernel, 010 is octal 8\)"

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Profile files: what loads, and what is refused with a message naming the
  * file (and line): directories, FIFOs and devices as profile or include,
- * long lines, NUL bytes, integers the kernel would read otherwise. Files
+ * long lines (a line with a CPU list of every CPU a host can have is
+ * not one), NUL bytes, integers the kernel would read otherwise. Files
  * are written to a temp dir; nothing else is touched. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,6 +48,7 @@ static int load(const char *name)
 		snprintf(path, sizeof(path), "%s", name);
 	else
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
+	profile_free(&prof);
 	fflush(stderr);
 	dup2(fd, 2);
 	alarm(5); /* a FIFO that blocks fails the test, not hangs it */
@@ -82,6 +84,7 @@ static int teardown(void **state)
 	char cmd[128];
 
 	(void)state;
+	profile_free(&prof);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd) ? -1 : 0;
 }
@@ -143,39 +146,72 @@ static void test_root_lookup(void **state)
 		 "mkdir -p '%s/etc/rtbpf/profiles.d/site.conf'", dir);
 	assert_int_equal(system(cmd), 0);
 	put("etc/rtbpf/profiles.d/site", "include = ultra\n", 16);
+	profile_free(&prof);
 	assert_int_equal(profile_load(&prof, dir, "site"), -EINVAL);
+}
+
+/* The longest CPU list of CPUs below CPUSET_MAX ("0-1,3-4,...,8188-8189,
+ * 8191") into a new string. */
+static char *worst_list(void)
+{
+	struct cpuset s;
+	char *list;
+
+	cpuset_zero(&s);
+	for (unsigned int cpu = 0; cpu < CPUSET_MAX; cpu++)
+		if (cpu % 3 != 2)
+			cpuset_add(&s, cpu);
+	list = cpuset_str(&s);
+	assert_non_null(list);
+	return list;
 }
 
 static void test_long_line(void **state)
 {
-	char text[400];
+	size_t big = PROFILE_LINE_MAX + 64;
+	char *text = malloc(big), *list = worst_list();
 	int n;
 
 	(void)state;
-	/* 255 bytes: the longest line there is room for, loaded whole */
-	n = snprintf(text, sizeof(text), "include = ultra\n%*s\n", 255,
+	assert_non_null(text);
+	/* a CPU list of every CPU a host can have, worst form: whole */
+	assert_true(strlen(list) < TUNE_LIST_MAX);
+	n = snprintf(text, big,
+		     "include = ultra\nsysctl.kernel.watchdog_cpumask = %s\n",
+		     list);
+	put("list.conf", text, (size_t)n);
+	assert_int_equal(load("list.conf"), 0);
+	assert_string_equal(
+		profile_get(&prof, "sysctl.kernel.watchdog_cpumask"), list);
+	/* PROFILE_LINE_MAX - 1 bytes: the longest line there is room for,
+	 * loaded whole */
+	n = snprintf(text, big, "include = ultra\n%*s\n", PROFILE_LINE_MAX - 1,
 		     "memory.thp = madvise");
-	put("l255.conf", text, (size_t)n);
-	assert_int_equal(load("l255.conf"), 0);
+	put("lmax.conf", text, (size_t)n);
+	assert_int_equal(load("lmax.conf"), 0);
 	assert_string_equal(profile_get(&prof, "memory.thp"), "madvise");
-	/* 256: refused naming file and line, not cut (it would read as a
-	 * blank line and leave memory.thp to the include) */
-	n = snprintf(text, sizeof(text), "include = ultra\n%*s\n", 256,
+	/* one more: refused naming file, line and limit, not cut (it would
+	 * read as a blank line and leave memory.thp to the include) */
+	n = snprintf(text, big, "include = ultra\n%*s\n", PROFILE_LINE_MAX,
 		     "memory.thp = madvise");
-	put("l256.conf", text, (size_t)n);
-	refused("l256.conf", -EINVAL, "l256.conf:2: line longer than 255");
-	/* and past the whole-file limit */
-	{
-		size_t big = 20000;
-		char *t = malloc(big);
-
-		assert_non_null(t);
-		memset(t, '#', big);
-		t[big - 1] = '\n';
-		put("big.conf", t, big);
-		free(t);
-		refused("big.conf", -EFBIG, "larger than");
-	}
+	put("lover.conf", text, (size_t)n);
+	snprintf(text, big, "lover.conf:2: line longer than %d bytes",
+		 PROFILE_LINE_MAX - 1);
+	refused("lover.conf", -EINVAL, text);
+	/* and past the whole-file limit, in short lines */
+	free(text);
+	big = PROFILE_FILE_MAX;
+	text = malloc(big);
+	assert_non_null(text);
+	memset(text, '#', big);
+	for (size_t i = 79; i < big; i += 80)
+		text[i] = '\n';
+	put("big.conf", text, big);
+	refused("big.conf", -EFBIG, "larger than");
+	put("big.conf", text, big - 1); /* the largest file that loads */
+	assert_int_equal(load("big.conf"), 0);
+	free(text);
+	free(list);
 }
 
 static void test_nul(void **state)

@@ -160,18 +160,45 @@ int tune_plan(const struct tune_cfg *c, struct item_list *l)
 	return 0;
 }
 
+/* tune_norm / tune_selected of in, in a new string (neither makes text
+ * longer); NULL + errno (ENOMEM). */
+static char *norm_dup(const char *in)
+{
+	size_t len = strlen(in) + 1;
+	char *out = malloc(len);
+
+	if (out)
+		tune_norm(in, out, len);
+	return out;
+}
+
+static char *selected_dup(const char *in)
+{
+	size_t len = strlen(in) + 1;
+	char *out = malloc(len);
+
+	if (out)
+		tune_selected(in, out, len);
+	return out;
+}
+
+/* Same text after f on both (false when out of memory: a difference). */
+static bool same_after(char *(*f)(const char *), const char *a, const char *b)
+{
+	char *x = f(a), *y = f(b);
+	bool same = x && y && !strcmp(x, y);
+
+	free(x);
+	free(y);
+	return same;
+}
+
 bool tune_values_equal(const char *a, const char *b)
 {
-	char x[TUNE_VAL_MAX], y[TUNE_VAL_MAX];
 	struct cpuset ma, mb;
 
-	tune_norm(a, x, sizeof(x));
-	tune_norm(b, y, sizeof(y));
-	if (!strcmp(x, y))
-		return true;
-	tune_selected(a, x, sizeof(x));
-	tune_selected(b, y, sizeof(y));
-	if (!strcmp(x, y))
+	if (!strcmp(a, b) || same_after(norm_dup, a, b) ||
+	    same_after(selected_dup, a, b))
 		return true;
 	if (!tune_mask_parse(a, &ma) && !tune_mask_parse(b, &mb))
 		return !memcmp(&ma, &mb, sizeof(ma));
@@ -180,7 +207,6 @@ bool tune_values_equal(const char *a, const char *b)
 
 static void show_value(struct tune_item *it, const char *raw)
 {
-	char out[TUNE_VAL_MAX];
 	struct cpuset s;
 
 	if ((it->cmp == CMP_MASK || it->cmp == CMP_SUBSET) &&
@@ -191,23 +217,56 @@ static void show_value(struct tune_item *it, const char *raw)
 			item_setf(it, &it->actual, "(none)");
 		return;
 	}
-	if (it->cmp == CMP_SELECT)
-		tune_selected(raw, out, sizeof(out));
-	else
-		tune_norm(raw, out, sizeof(out));
-	item_setf(it, &it->actual, "%s", out);
+	item_take(it, &it->actual,
+		  it->cmp == CMP_SELECT ? selected_dup(raw) : norm_dup(raw));
 }
 
 int tune_kind_read(const struct tune_cfg *c, char kind, const char *path,
-		   char *buf, size_t len)
+		   char **out)
 {
-	if (kind == 'S')
-		return sched_read(atoi(path + 4), buf, len);
-	if (kind == 'A')
-		return aff_read(c, path, buf, len);
-	if (kind == 'N')
-		return netdev_read(path, buf, len);
-	return tune_read(c, path, buf, len);
+	/* One read for all but the CPU lists of big hosts, which take a
+	 * round or two more (a read is whole, -EFBIG when it did not fit);
+	 * the buffer is the caller's for a moment only. */
+	size_t len = 4096;
+
+	*out = NULL;
+	for (;;) {
+		char *buf = malloc(len);
+		int err;
+
+		if (!buf)
+			return -ENOMEM;
+		if (kind == 'S')
+			err = sched_read(atoi(path + 4), buf, len);
+		else if (kind == 'A')
+			err = aff_read(c, path, buf, len);
+		else if (kind == 'N')
+			err = netdev_read(path, buf, len);
+		else
+			err = tune_read(c, path, buf, len);
+		if (!err) {
+			*out = buf;
+			return 0;
+		}
+		free(buf);
+		if (err != -EFBIG || len >= TUNE_VAL_MAX)
+			return err;
+		len = len * 4 < TUNE_VAL_MAX ? len * 4 : TUNE_VAL_MAX;
+	}
+}
+
+char *tune_shell_quote_dup(const char *in)
+{
+	/* at worst 4 bytes a byte ("\ooo"), the printf around, quotes */
+	size_t len = 4 * strlen(in) + 32;
+	char *out = malloc(len);
+
+	if (out && tune_shell_quote(in, out, len)) {
+		free(out);
+		errno = ENOSPC;
+		return NULL;
+	}
+	return out;
 }
 
 static char item_kind(const struct tune_item *it)
@@ -220,7 +279,7 @@ static char item_kind(const struct tune_item *it)
 
 static void check_one(const struct tune_cfg *c, struct tune_item *it)
 {
-	char raw[TUNE_VAL_MAX], err[64];
+	char *raw = NULL, *text, err[64];
 	struct cpuset a, b;
 	bool same = false;
 	int ret;
@@ -229,7 +288,7 @@ static void check_one(const struct tune_cfg *c, struct tune_item *it)
 		return; /* decided by the stage's plan */
 	if (!it->want_show[0])
 		item_setf(it, &it->want_show, "%s", it->want);
-	ret = tune_kind_read(c, item_kind(it), it->path, raw, sizeof(raw));
+	ret = tune_kind_read(c, item_kind(it), it->path, &raw);
 	if (ret) {
 		item_setf(it, &it->actual, "?");
 		if (ret == -ENOENT && (it->flags & IT_OPTIONAL)) {
@@ -255,22 +314,18 @@ static void check_one(const struct tune_cfg *c, struct tune_item *it)
 		       !tune_mask_parse(it->want, &b) && cpuset_count(&a) &&
 		       cpuset_subset(&a, &b);
 		break;
-	case CMP_LIST: {
-		char n[TUNE_VAL_MAX];
-
-		tune_norm(raw, n, sizeof(n));
-		same = !parse_cpulist(n, &a, err, sizeof(err)) &&
+	case CMP_LIST:
+		text = norm_dup(raw);
+		same = text && !parse_cpulist(text, &a, err, sizeof(err)) &&
 		       !parse_cpulist(it->want, &b, err, sizeof(err)) &&
 		       !memcmp(&a, &b, sizeof(a));
+		free(text);
 		break;
-	}
-	case CMP_SELECT: {
-		char sel[TUNE_VAL_MAX];
-
-		tune_selected(raw, sel, sizeof(sel));
-		same = !strcmp(sel, it->want);
+	case CMP_SELECT:
+		text = selected_dup(raw);
+		same = text && !strcmp(text, it->want);
+		free(text);
 		break;
-	}
 	default:
 		same = it->flags & IT_SCHED ? sched_equal(it->want, raw) :
 					      tune_values_equal(raw, it->want);
@@ -286,6 +341,7 @@ static void check_one(const struct tune_cfg *c, struct tune_item *it)
 	} else {
 		it->st = it->flags & IT_WARN_ONLY ? ST_WARN : ST_FAIL;
 	}
+	free(raw);
 }
 
 void tune_check_items(const struct tune_cfg *c, struct item_list *l)
@@ -294,42 +350,97 @@ void tune_check_items(const struct tune_cfg *c, struct item_list *l)
 		check_one(c, &l->v[i]);
 }
 
-static void print_cmd(const struct tune_cfg *c, const struct tune_item *it,
-		      const char *prefix)
+/* The shell command that does what applying it does; -ENOMEM when it
+ * could not be formed (nothing printed). */
+static int print_cmd(const struct tune_cfg *c, const struct tune_item *it,
+		     const char *prefix)
 {
-	char q[2 * TUNE_VAL_MAX], full[PATH_MAX], qp[PATH_MAX + 16];
+	char *q = NULL, *qp = NULL, full[PATH_MAX];
+	int err = 0;
 
 	if (it->flags & IT_SCHED) {
-		sched_shell(it->want, atoi(it->path + 4), q, sizeof(q));
-		printf("%s%s\n", prefix, q);
-		return;
-	}
-	if (it->flags & IT_NETDEV) {
-		netdev_shell(it->path, it->want, q, sizeof(q));
-		printf("%s%s\n", prefix, q);
-		return;
-	}
-	if ((it->flags & IT_AFFINITY) && !c->root[0]) {
+		q = sched_shell(it->want, atoi(it->path + 4));
+		if (q)
+			printf("%s%s\n", prefix, q);
+	} else if (it->flags & IT_NETDEV) {
+		char nq[512];
+
+		netdev_shell(it->path, it->want, nq, sizeof(nq));
+		printf("%s%s\n", prefix, nq);
+		return 0;
+	} else if ((it->flags & IT_AFFINITY) && !c->root[0]) {
 		const char *tid = strrchr(it->path, '/');
 		char tidbuf[32];
 
 		/* "/proc/P/task/T/affinity": T is the component before. */
 		snprintf(tidbuf, sizeof(tidbuf), "%.*s", (int)(tid - it->path),
 			 it->path);
-		printf("%staskset -pc %s %s\n", prefix, it->want,
-		       strrchr(tidbuf, '/') + 1);
-		return;
-	}
-	if (it->flags & IT_EXACT) {
+		q = tune_shell_quote_dup(it->want);
+		if (q)
+			printf("%staskset -pc %s %s\n", prefix, q,
+			       strrchr(tidbuf, '/') + 1);
+	} else {
+		q = tune_shell_quote_dup(it->want);
+		qp = tune_shell_quote_dup(tune_path(c, it->path, full));
 		/* A whole config file: printf keeps its exact bytes. */
-		tune_shell_quote(it->want, q, sizeof(q));
-		tune_shell_quote(tune_path(c, it->path, full), qp, sizeof(qp));
-		printf("%sprintf '%%s' %s > %s\n", prefix, q, qp);
-		return;
+		if (q && qp)
+			printf(it->flags & IT_EXACT ?
+				       "%sprintf '%%s' %s > %s\n" :
+				       "%secho %s > %s\n",
+			       prefix, q, qp);
+		else
+			err = -ENOMEM;
 	}
-	tune_shell_quote(it->want, q, sizeof(q));
-	tune_shell_quote(tune_path(c, it->path, full), qp, sizeof(qp));
-	printf("%secho %s > %s\n", prefix, q, qp);
+	if (!q)
+		err = -ENOMEM;
+	if (err)
+		log_err("%s: %s: %s: the shell command: out of memory", c->cmd,
+			it->stage, it->path);
+	free(q);
+	free(qp);
+	return err;
+}
+
+/* The journal record of it, before it is changed; *kind the record's kind.
+ * -ESRCH / -ENOENT for a thread gone meanwhile (not logged), else 0 or
+ * -errno logged. */
+static int journal_item(const struct tune_cfg *c, struct journal *j,
+			const struct tune_item *it, char *kind)
+{
+	struct jrec r = { .kind = item_kind(it) };
+	char *raw = NULL, *restore = NULL;
+	int err;
+
+	snprintf(r.path, sizeof(r.path), "%s", it->path);
+	snprintf(r.stage, sizeof(r.stage), "%s", it->stage);
+	err = tune_kind_read(c, r.kind, it->path, &raw);
+	if (!err && (r.kind == 'S' || r.kind == 'A'))
+		err = thread_start(c, &r); /* revert re-identifies it */
+	if (err == -ENOENT && (it->flags & IT_CREATE)) {
+		r.kind = 'C'; /* revert removes what rtbpf created */
+		raw = strdup("");
+		err = raw ? 0 : -ENOMEM;
+	}
+	if ((err == -ESRCH || err == -ENOENT) && (it->flags & IT_AFFINITY))
+		goto cleanup; /* the thread exited since the plan */
+	if (err) {
+		log_err("%s: %s: read %s before the change: %s", c->cmd,
+			it->stage, it->path, strerror(-err));
+		goto cleanup;
+	}
+	restore = it->cmp == CMP_SELECT ? selected_dup(raw) : norm_dup(raw);
+	r.old = raw;
+	r.restore = restore;
+	r.new_ = (char *)it->want;
+	err = restore ? journal_record(j, &r) : -ENOMEM;
+	if (err)
+		log_err("%s: state file %s: append: %s; %s not changed", c->cmd,
+			j->path, strerror(-err), it->path);
+	*kind = r.kind;
+cleanup:
+	free(raw);
+	free(restore);
+	return err;
 }
 
 int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
@@ -337,6 +448,8 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 	struct journal j = { .dir_fd = -1, .lock_fd = -1, .fd = -1 };
 	unsigned int changed = 0, unmovable = 0, pending = 0, gone = 0;
 	bool irqbalance = false;
+	char *root;
+	const char *hint;
 	int err = 0;
 
 	for (size_t i = 0; i < l->n; i++) {
@@ -346,11 +459,13 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 		    it->st == ST_SKIP)
 			continue;
 		pending++;
-		/* The journal holds values up to TUNE_VAL_MAX: refuse before
-		 * the first change, never cut one short. */
+		/* Values are bounded (TUNE_VAL_MAX: a CPU list of every
+		 * CPU a host can have, with room): refuse before the first
+		 * change, never cut one short. */
 		if (strlen(it->want) >= TUNE_VAL_MAX) {
 			log_err("%s: %s: %s: the value is %zu bytes, over the "
-				"journal's limit of %d; nothing changed",
+				"%d-byte value limit (TUNE_VAL_MAX); nothing "
+				"changed",
 				c->cmd, it->stage, it->name, strlen(it->want),
 				TUNE_VAL_MAX - 1);
 			return -E2BIG;
@@ -365,7 +480,8 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 
 			if (!(it->flags & IT_CHECK_ONLY) && it->st != ST_OK &&
 			    it->st != ST_SKIP) {
-				print_cmd(c, it, "");
+				if (print_cmd(c, it, ""))
+					return -ENOMEM;
 				irqbalance |= !strcmp(it->stage, "irqbalance");
 			}
 		}
@@ -380,55 +496,33 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 		return err;
 	for (size_t i = 0; i < l->n; i++) {
 		struct tune_item *it = &l->v[i];
-		struct jrec r = { 0 };
-		char raw[TUNE_VAL_MAX];
+		char kind = 0;
 
 		if ((it->flags & IT_CHECK_ONLY) || it->st == ST_OK ||
 		    it->st == ST_SKIP)
 			continue;
-		r.kind = item_kind(it);
-		snprintf(r.path, sizeof(r.path), "%s", it->path);
-		err = tune_kind_read(c, r.kind, it->path, raw, sizeof(raw));
-		if (!err && (r.kind == 'S' || r.kind == 'A'))
-			err = thread_start(c, &r); /* revert re-identifies it */
-		if (err == -ENOENT && (it->flags & IT_CREATE)) {
-			r.kind = 'C'; /* revert removes what rtbpf created */
-			raw[0] = '\0';
-			err = 0;
-		}
+		err = journal_item(c, &j, it, &kind);
 		if ((err == -ESRCH || err == -ENOENT) &&
 		    (it->flags & IT_AFFINITY)) {
 			gone++; /* the thread exited since the plan */
 			err = 0;
 			continue;
 		}
-		if (err) {
-			log_err("%s: %s: read %s before the change: %s", c->cmd,
-				it->stage, it->path, strerror(-err));
+		if (err)
+			goto cleanup; /* logged */
+		/* never a change that was not shown (the record alone is
+		 * harmless: revert finds the original in place) */
+		err = print_cmd(c, it, "+ ");
+		if (err)
 			goto cleanup;
-		}
-		snprintf(r.stage, sizeof(r.stage), "%s", it->stage);
-		snprintf(r.old, sizeof(r.old), "%s", raw);
-		if (it->cmp == CMP_SELECT)
-			tune_selected(raw, r.restore, sizeof(r.restore));
-		else
-			tune_norm(raw, r.restore, sizeof(r.restore));
-		snprintf(r.new_, sizeof(r.new_), "%s", it->want);
-		err = journal_record(&j, &r);
-		if (err) {
-			log_err("%s: state file %s: append: %s; %s not changed",
-				c->cmd, j.path, strerror(-err), it->path);
-			goto cleanup;
-		}
-		print_cmd(c, it, "+ ");
 		fflush(stdout);
-		if (r.kind == 'S')
+		if (kind == 'S')
 			err = sched_write(atoi(it->path + 4), it->want);
-		else if (r.kind == 'A')
+		else if (kind == 'A')
 			err = aff_write(c, it->path, it->want, false);
-		else if (r.kind == 'N')
+		else if (kind == 'N')
 			err = netdev_write(it->path, it->want);
-		else if (r.kind == 'C')
+		else if (kind == 'C')
 			err = tune_create(c, it->path, it->want);
 		else
 			err = tune_write(c, it->path, it->want,
@@ -483,8 +577,12 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 	if (gone)
 		printf(", %u thread%s exited meanwhile", gone,
 		       gone == 1 ? "" : "s");
+	/* a shell command: the root quoted */
+	root = c->root[0] ? tune_shell_quote_dup(c->root) : NULL;
+	hint = !c->root[0] ? "" : root ? root : "ROOT";
 	printf("; journal %s (undo: rtbpf revert%s%s)\n", j.path,
-	       c->root[0] ? " --root " : "", c->root);
+	       c->root[0] ? " --root " : "", hint);
+	free(root);
 cleanup:
 	journal_close(&j);
 	return err;

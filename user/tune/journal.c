@@ -33,6 +33,7 @@
 #define _GNU_SOURCE
 #include "tune.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -57,27 +58,42 @@ static uint32_t fnv1a(const char *s)
 	return h;
 }
 
-static void esc(const char *in, char *out, size_t len)
+/* The escape of in, in a new string; NULL on ENOMEM. */
+static char *esc(const char *in)
 {
+	char *out = malloc(3 * strlen(in) + 1);
 	size_t o = 0;
 
-	for (; *in && o + 4 < len; in++) {
+	if (!out)
+		return NULL;
+	for (; *in; in++) {
 		unsigned char ch = (unsigned char)*in;
 
 		if (ch <= ' ' || ch >= 0x7f || ch == '%')
-			o += (size_t)snprintf(out + o, len - o, "%%%02X", ch);
+			o += (size_t)sprintf(out + o, "%%%02X", ch);
 		else
 			out[o++] = (char)ch;
 	}
 	out[o] = '\0';
+	return out;
 }
 
+static int hex_digit(char ch)
+{
+	return ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10;
+}
+
+/*
+ * Unescapes in[0..n) into out (len bytes, NUL included): every '%' takes
+ * exactly two hex digits and makes a byte other than NUL. -EBADMSG for
+ * anything else, -EOVERFLOW when out is too small.
+ */
 static int unesc(const char *in, size_t n, char *out, size_t len)
 {
 	size_t o = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		unsigned int v;
+		int v;
 
 		if (o + 1 >= len)
 			return -EOVERFLOW;
@@ -85,13 +101,44 @@ static int unesc(const char *in, size_t n, char *out, size_t len)
 			out[o++] = in[i];
 			continue;
 		}
-		if (i + 2 >= n || sscanf(in + i + 1, "%2X", &v) != 1 || !v)
+		if (i + 2 >= n || !isxdigit((unsigned char)in[i + 1]) ||
+		    !isxdigit((unsigned char)in[i + 2]))
+			return -EBADMSG;
+		v = hex_digit(in[i + 1]) << 4 | hex_digit(in[i + 2]);
+		if (!v)
 			return -EBADMSG;
 		out[o++] = (char)v;
 		i += 2;
 	}
 	out[o] = '\0';
 	return 0;
+}
+
+/* A value field into a new string *out, shorter than TUNE_VAL_MAX. */
+static int unesc_value(const char *in, char **out, const char *what, char *why,
+		       size_t wlen)
+{
+	size_t n = strlen(in);
+	int err;
+
+	*out = malloc(n + 1); /* unescaping never lengthens */
+	if (!*out)
+		return -ENOMEM;
+	err = unesc(in, n, *out, n + 1 < TUNE_VAL_MAX ? n + 1 : TUNE_VAL_MAX);
+	if (err == -EOVERFLOW)
+		snprintf(why, wlen, "%s value over the %d-byte limit", what,
+			 TUNE_VAL_MAX - 1);
+	else if (err)
+		snprintf(why, wlen, "bad escape in the %s value", what);
+	return err ? -EBADMSG : 0;
+}
+
+static void jrec_fini(struct jrec *r)
+{
+	free(r->old);
+	free(r->restore);
+	free(r->new_);
+	r->old = r->restore = r->new_ = NULL;
 }
 
 /* The TID an S ("tid:T") or A ("/proc/P/task/T/affinity") record names,
@@ -107,13 +154,14 @@ pid_t jrec_tid(const struct jrec *r)
 	return n && !r->path[n] && tid > 0 ? (pid_t)tid : -1;
 }
 
-/* One record line; why says what is wrong with it. */
+/* One record line into r (its strings the caller's to free, also on
+ * error); why says what is wrong with it. -EBADMSG or -ENOMEM. */
 static int parse_line(char *line, struct jrec *r, char *why, size_t wlen)
 {
 	char *f[8], *save = NULL, *tok;
 	unsigned long h;
 	char *end;
-	int n = 0;
+	int n = 0, err;
 
 	snprintf(why, wlen, "malformed record");
 	tok = strtok_r(line, " ", &save);
@@ -137,11 +185,17 @@ static int parse_line(char *line, struct jrec *r, char *why, size_t wlen)
 	for (int i = 2; i < n; i++)
 		if (f[i][0] != '=')
 			return -EBADMSG;
-	if (unesc(f[2] + 1, strlen(f[2] + 1), r->path, sizeof(r->path)) ||
-	    unesc(f[3] + 1, strlen(f[3] + 1), r->old, sizeof(r->old)) ||
-	    unesc(f[4] + 1, strlen(f[4] + 1), r->restore, sizeof(r->restore)) ||
-	    unesc(f[5] + 1, strlen(f[5] + 1), r->new_, sizeof(r->new_)))
+	if (unesc(f[2] + 1, strlen(f[2] + 1), r->path, sizeof(r->path))) {
+		snprintf(why, wlen, "bad or overlong path");
 		return -EBADMSG;
+	}
+	err = unesc_value(f[3] + 1, &r->old, "old", why, wlen);
+	if (!err)
+		err = unesc_value(f[4] + 1, &r->restore, "restore", why, wlen);
+	if (!err)
+		err = unesc_value(f[5] + 1, &r->new_, "new", why, wlen);
+	if (err)
+		return err;
 	if (n == 7) {
 		const char *s = f[6] + 1;
 
@@ -162,7 +216,8 @@ static int parse_line(char *line, struct jrec *r, char *why, size_t wlen)
 	return 0;
 }
 
-static int push(struct journal *j, const struct jrec *r)
+/* Appends r, taking its strings. */
+static int push(struct journal *j, struct jrec *r)
 {
 	if (j->n == j->cap) {
 		size_t cap = j->cap ? j->cap * 2 : 64;
@@ -174,6 +229,7 @@ static int push(struct journal *j, const struct jrec *r)
 		j->cap = cap;
 	}
 	j->r[j->n++] = *r;
+	memset(r, 0, sizeof(*r));
 	return 0;
 }
 
@@ -186,14 +242,22 @@ static bool same_target(const struct jrec *a, const struct jrec *b)
 	       a->has_start == b->has_start && a->start == b->start;
 }
 
-static int remember(struct journal *j, const struct jrec *r)
+/* Takes r's strings: into j, or freed. 0 or -ENOMEM. */
+static int remember(struct journal *j, struct jrec *r)
 {
+	int err = 0;
+
 	for (size_t i = 0; i < j->n; i++)
 		if (same_target(&j->r[i], r)) {
-			memcpy(j->r[i].new_, r->new_, sizeof(r->new_));
-			return 0;
+			free(j->r[i].new_);
+			j->r[i].new_ = r->new_;
+			r->new_ = NULL;
+			goto cleanup;
 		}
-	return push(j, r);
+	err = push(j, r);
+cleanup:
+	jrec_fini(r);
+	return err;
 }
 
 /* A journal holds printable ASCII, blanks and newlines only (esc() writes
@@ -235,7 +299,7 @@ int journal_parse(struct journal *j, char *buf, size_t len, size_t *valid_len)
 	*valid_len = (size_t)(line - buf);
 	while (line < buf + len) {
 		char *nl = memchr(line, '\n', (size_t)(buf + len - line));
-		struct jrec r;
+		struct jrec r = { 0 };
 		int err;
 
 		lineno++;
@@ -246,7 +310,11 @@ int journal_parse(struct journal *j, char *buf, size_t len, size_t *valid_len)
 			break;
 		}
 		*nl = '\0';
-		if (parse_line(line, &r, why, sizeof(why))) {
+		err = parse_line(line, &r, why, sizeof(why));
+		if (err) {
+			jrec_fini(&r);
+			if (err == -ENOMEM)
+				return err;
 			log_err("state file %s: line %d is corrupt (offset "
 				"%zu): %s; nothing changed (fix or move the file "
 				"by hand)",
@@ -509,56 +577,78 @@ cleanup:
 	return err;
 }
 
-const struct jrec *journal_find(const struct journal *j, char kind,
-				const char *path)
-{
-	for (size_t i = 0; i < j->n; i++)
-		if (j->r[i].kind == kind && !strcmp(j->r[i].path, path))
-			return &j->r[i];
-	return NULL;
-}
-
 int journal_record(struct journal *j, const struct jrec *in)
 {
-	char body[4 * 4 * TUNE_VAL_MAX + 512], line[sizeof(body) + 16];
-	char p[3 * sizeof(in->path)], o[3 * TUNE_VAL_MAX], s[3 * TUNE_VAL_MAX],
-		w[3 * TUNE_VAL_MAX];
+	char *p = NULL, *o = NULL, *s = NULL, *w = NULL, *body = NULL;
+	char *line = NULL, start[24] = "";
 	const struct jrec *first = NULL;
-	struct jrec r = *in;
-	char start[24] = "";
-	size_t len;
+	struct jrec r = { 0 };
+	ssize_t len;
 	int err;
 
 	for (size_t i = 0; i < j->n && !first; i++)
 		if (same_target(&j->r[i], in))
 			first = &j->r[i];
-
-	if (first) {
-		/* The first original stays; only the value written moves. */
-		if (!strcmp(first->new_, in->new_))
-			return 0;
-		r = *first;
-		memcpy(r.new_, in->new_, sizeof(r.new_));
+	/* The first original stays; only the value written moves. */
+	if (first && !strcmp(first->new_, in->new_))
+		return 0;
+	if (!first)
+		first = in;
+	/* parse_line refuses longer values: never write what revert
+	 * would refuse to read */
+	if (strlen(first->old) >= TUNE_VAL_MAX ||
+	    strlen(first->restore) >= TUNE_VAL_MAX ||
+	    strlen(in->new_) >= TUNE_VAL_MAX)
+		return -E2BIG;
+	r = *first;
+	r.old = strdup(first->old);
+	r.restore = strdup(first->restore);
+	r.new_ = strdup(in->new_);
+	p = esc(first->path);
+	o = esc(first->old);
+	s = esc(first->restore);
+	w = esc(in->new_);
+	if (!r.old || !r.restore || !r.new_ || !p || !o || !s || !w) {
+		err = -ENOMEM;
+		goto cleanup;
 	}
-	esc(r.path, p, sizeof(p));
-	esc(r.old, o, sizeof(o));
-	esc(r.restore, s, sizeof(s));
-	esc(r.new_, w, sizeof(w));
 	if (r.has_start)
 		snprintf(start, sizeof(start), " =%llu", r.start);
-	snprintf(body, sizeof(body), "%c %s =%s =%s =%s =%s%s", r.kind, r.stage,
-		 p, o, s, w, start);
-	snprintf(line, sizeof(line), "%08x %s\n", fnv1a(body), body);
-	len = strlen(line);
-	if (write(j->fd, line, len) != (ssize_t)len)
-		return errno ? -errno : -EIO;
-	if (fsync(j->fd))
-		return -errno;
+	len = asprintf(&body, "%c %s =%s =%s =%s =%s%s", r.kind, r.stage, p, o,
+		       s, w, start);
+	if (len < 0) {
+		body = NULL;
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	len = asprintf(&line, "%08x %s\n", fnv1a(body), body);
+	if (len < 0) {
+		line = NULL;
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	errno = 0;
+	if (write(j->fd, line, (size_t)len) != len) {
+		err = errno ? -errno : -EIO;
+		goto cleanup;
+	}
+	if (fsync(j->fd)) {
+		err = -errno;
+		goto cleanup;
+	}
 	err = remember(j, &r);
 	if (err)
-		return err;
+		goto cleanup;
 	tune_fault_point("journal");
-	return 0;
+cleanup:
+	jrec_fini(&r);
+	free(p);
+	free(o);
+	free(s);
+	free(w);
+	free(body);
+	free(line);
+	return err;
 }
 
 int journal_remove(struct journal *j)
@@ -583,6 +673,8 @@ void journal_close(struct journal *j)
 		close(j->lock_fd); /* drops the flock */
 	if (j->dir_fd >= 0)
 		close(j->dir_fd);
+	for (size_t i = 0; i < j->n; i++)
+		jrec_fini(&j->r[i]);
 	free(j->r);
 	j->r = NULL;
 	j->fd = j->lock_fd = j->dir_fd = -1;

@@ -31,6 +31,7 @@
 #include "affinity.h"
 #include "log.h"
 #include "testhook.h"
+#include "text.h"
 
 static const struct {
 	const char *name;
@@ -357,29 +358,36 @@ int process_plan(const struct tune_cfg *c, struct item_list *l)
 	return err;
 }
 
-void sched_shell(const char *want, pid_t tid, char *out, size_t len)
+char *sched_shell(const char *want, pid_t tid)
 {
 	struct cpuset cpus;
-	int policy, prio;
-	char *list;
+	int policy, prio, n;
+	char *list, *out = NULL;
 
 	if (sched_parse(want, &policy, &prio, &cpus)) {
-		snprintf(out, len, "# bad value %s", want);
-		return;
+		/* prose about a value from the journal: escaped */
+		char *e = text_escape_dup(want);
+
+		n = e ? asprintf(&out, "# bad value %s", e) : -1;
+		free(e);
+		return n < 0 ? NULL : out;
 	}
 	list = cpuset_str(&cpus);
-	if (!list) {
-		snprintf(out, len, "# out of memory");
-		return;
-	}
+	if (!list)
+		return NULL;
 	if (is_rt(policy))
-		snprintf(out, len, "taskset -pc %s %d && chrt %s -p %d %d",
-			 list, tid, policy == SCHED_FIFO ? "-f" : "-r", prio,
-			 tid);
+		n = asprintf(&out, "taskset -pc %s %d && chrt %s -p %d %d",
+			     list, tid, policy == SCHED_FIFO ? "-f" : "-r",
+			     prio, tid);
 	else
-		snprintf(out, len,
-			 "taskset -pc %s %d && chrt -o -p 0 %d && "
-			 "renice -n %d -p %d",
-			 list, tid, tid, prio, tid);
+		n = asprintf(&out,
+			     "taskset -pc %s %d && chrt -o -p 0 %d && "
+			     "renice -n %d -p %d",
+			     list, tid, tid, prio, tid);
 	free(list);
+	if (n < 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return out;
 }

@@ -4,9 +4,11 @@
  * another profile whose keys the later lines override. The built-in
  * profiles are written in the same syntax and go through the same parser,
  * so a file and a built-in are validated alike. "keep" leaves a knob alone.
- * A profile file is a regular file of text: a directory, FIFO or device
- * (as profile or include), a NUL byte, a line over 255 bytes or a file
- * over 16 KiB is refused with file and line, never read as less.
+ * A profile file is a regular file of text, read line by line: a directory,
+ * FIFO or device (as profile or include), a NUL byte, a line of
+ * PROFILE_LINE_MAX bytes or more (room for a CPU list of every CPU a host
+ * can have) or a file of PROFILE_FILE_MAX is refused with file and line,
+ * never read as less.
  */
 #define _GNU_SOURCE
 #include "tune.h"
@@ -284,75 +286,108 @@ static const char *check_value(const struct profile_key *k, const char *v,
 static int load_any(struct profile *p, const char *root, const char *name,
 		    int depth);
 
-static int parse_text(struct profile *p, const char *root, const char *src,
-		      const char *text, int depth)
+/* One line (no newline), cut in place. */
+static int parse_line(struct profile *p, const char *root, const char *src,
+		      int lineno, char *buf, int depth)
 {
-	const char *line = text;
-	int lineno = 0;
+	char *k, *v, *eq, *e, why[160];
+	int ki;
 
-	while (*line) {
-		const char *eol = strchrnul(line, '\n');
-		char buf[256], *k, *v, *eq, *e;
-		char why[160];
-		int ki, err;
-
-		lineno++;
-		if ((size_t)(eol - line) >= sizeof(buf)) {
-			log_err("profile %s:%d: line longer than %zu bytes",
-				src, lineno, sizeof(buf) - 1);
-			return -EINVAL;
-		}
-		snprintf(buf, sizeof(buf), "%.*s", (int)(eol - line), line);
-		line = *eol ? eol + 1 : eol;
-		if ((e = strchr(buf, '#')))
-			*e = '\0';
-		k = buf;
-		while (isspace((unsigned char)*k))
-			k++;
-		if (!*k)
-			continue;
-		eq = strchr(k, '=');
-		if (!eq) {
-			log_err("profile %s:%d: expected 'key = value'", src,
-				lineno);
-			return -EINVAL;
-		}
-		v = eq + 1;
-		for (e = eq; e > k && isspace((unsigned char)e[-1]); e--)
-			;
+	if ((e = strchr(buf, '#')))
 		*e = '\0';
-		while (isspace((unsigned char)*v))
-			v++;
-		for (e = v + strlen(v); e > v && isspace((unsigned char)e[-1]);
-		     e--)
-			;
-		*e = '\0';
-		if (!strcmp(k, "include")) {
-			err = load_any(p, root, v, depth + 1);
-			if (err)
-				return err;
-			continue;
-		}
-		ki = key_index(k);
-		if (ki < 0) {
-			log_err("profile %s:%d: unknown key '%s'", src, lineno,
-				k);
-			return -EINVAL;
-		}
-		if (check_value(&profile_keys[ki], v, why, sizeof(why))) {
-			log_err("profile %s:%d: %s = '%s': %s", src, lineno, k,
-				v, why);
-			return -EINVAL;
-		}
-		if (strlen(v) >= sizeof(p->val[0])) {
-			log_err("profile %s:%d: value of %s too long", src,
-				lineno, k);
-			return -EINVAL;
-		}
-		p->set[ki] = true;
-		snprintf(p->val[ki], sizeof(p->val[ki]), "%s", v);
+	k = buf;
+	while (isspace((unsigned char)*k))
+		k++;
+	if (!*k)
+		return 0;
+	eq = strchr(k, '=');
+	if (!eq) {
+		log_err("profile %s:%d: expected 'key = value'", src, lineno);
+		return -EINVAL;
+	}
+	v = eq + 1;
+	for (e = eq; e > k && isspace((unsigned char)e[-1]); e--)
+		;
+	*e = '\0';
+	while (isspace((unsigned char)*v))
+		v++;
+	for (e = v + strlen(v); e > v && isspace((unsigned char)e[-1]); e--)
+		;
+	*e = '\0';
+	if (!strcmp(k, "include"))
+		return load_any(p, root, v, depth + 1);
+	ki = key_index(k);
+	if (ki < 0) {
+		log_err("profile %s:%d: unknown key '%s'", src, lineno, k);
+		return -EINVAL;
+	}
+	if (check_value(&profile_keys[ki], v, why, sizeof(why))) {
+		log_err("profile %s:%d: %s = '%s': %s", src, lineno, k, v, why);
+		return -EINVAL;
+	}
+	free(p->val[ki]);
+	p->val[ki] = strdup(v);
+	if (!p->val[ki]) {
+		log_err("profile %s:%d: %s: out of memory", src, lineno, k);
+		return -ENOMEM;
 	}
 	return 0;
+}
+
+/*
+ * Every line of f, read with getline: a NUL byte (text after it would be
+ * ignored), a line of PROFILE_LINE_MAX bytes or more, or more than
+ * PROFILE_FILE_MAX - 1 bytes in all are refused, naming file and line,
+ * never read as less.
+ */
+static int parse_stream(struct profile *p, const char *root, const char *src,
+			FILE *f, int depth)
+{
+	char *line = NULL;
+	size_t cap = 0, total = 0;
+	int lineno = 0, err = 0;
+	ssize_t n;
+
+	errno = 0;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		const char *nul = memchr(line, '\0', (size_t)n);
+
+		lineno++;
+		total += (size_t)n;
+		if (total >= PROFILE_FILE_MAX) {
+			log_err("profile %s: larger than %d bytes", src,
+				PROFILE_FILE_MAX - 1);
+			err = -EFBIG;
+			goto cleanup;
+		}
+		if (nul) {
+			log_err("profile %s:%d: a NUL byte (offset %zu); a "
+				"profile is text",
+				src, lineno,
+				total - (size_t)n + (size_t)(nul - line));
+			err = -EINVAL;
+			goto cleanup;
+		}
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n >= PROFILE_LINE_MAX) {
+			log_err("profile %s:%d: line longer than %d bytes", src,
+				lineno, PROFILE_LINE_MAX - 1);
+			err = -EINVAL;
+			goto cleanup;
+		}
+		err = parse_line(p, root, src, lineno, line, depth);
+		if (err)
+			goto cleanup;
+		errno = 0;
+	}
+	if (ferror(f)) {
+		err = errno ? -errno : -EIO;
+		log_err("profile %s: read: %s", src, strerror(-err));
+	}
+cleanup:
+	free(line);
+	return err;
 }
 
 static const char *kind_name(mode_t mode)
@@ -424,10 +459,9 @@ static int open_profile(const char *path, int *fd_out)
 static int load_any(struct profile *p, const char *root, const char *name,
 		    int depth)
 {
-	char path[PATH_MAX], text[16384];
-	size_t n = 0;
-	ssize_t r;
-	const char *nul;
+	char path[PATH_MAX];
+	struct stat st;
+	FILE *f = NULL;
 	int fd = -1, err;
 
 	if (depth > 4) {
@@ -438,10 +472,20 @@ static int load_any(struct profile *p, const char *root, const char *name,
 		log_err("profile: empty name");
 		return -ENOENT;
 	}
-	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
-		if (!strcmp(builtins[i].name, name))
-			return parse_text(p, root, name, builtins[i].text,
-					  depth);
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
+		if (strcmp(builtins[i].name, name))
+			continue;
+		f = fmemopen((void *)builtins[i].text, strlen(builtins[i].text),
+			     "r");
+		if (!f) {
+			err = -errno;
+			log_err("profile %s: %s", name, strerror(-err));
+			return err;
+		}
+		err = parse_stream(p, root, name, f, depth);
+		fclose(f);
+		return err;
+	}
 	if (strchr(name, '/')) {
 		snprintf(path, sizeof(path), "%s", name);
 		err = open_profile(path, &fd);
@@ -469,53 +513,60 @@ static int load_any(struct profile *p, const char *root, const char *name,
 	}
 	if (err)
 		return err; /* logged */
-	/* one byte more than fits: a larger file is refused, never cut */
-	while (n < sizeof(text) &&
-	       (r = read(fd, text + n, sizeof(text) - n)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			err = -errno;
-			log_err("profile %s: read: %s", path, strerror(-err));
-			close(fd);
-			return err;
-		}
-		n += (size_t)r;
+	/* too large: refused before a line is read (parse_stream counts
+	 * again, for a file that grows meanwhile) */
+	if (fstat(fd, &st)) {
+		err = -errno;
+		log_err("profile %s: stat: %s", path, strerror(-err));
+		goto cleanup;
 	}
-	close(fd);
-	if (n == sizeof(text)) {
-		log_err("profile %s: larger than %zu bytes", path,
-			sizeof(text) - 1);
-		return -EFBIG;
+	if (st.st_size >= PROFILE_FILE_MAX) {
+		log_err("profile %s: larger than %d bytes", path,
+			PROFILE_FILE_MAX - 1);
+		err = -EFBIG;
+		goto cleanup;
 	}
-	text[n] = '\0';
-	/* text after a NUL would be ignored by the parser: refused */
-	nul = memchr(text, '\0', n);
-	if (nul) {
-		int line = 1;
-
-		for (const char *q = text; q < nul; q++)
-			line += *q == '\n';
-		log_err("profile %s:%d: a NUL byte (offset %zu); a profile is "
-			"text",
-			path, line, (size_t)(nul - text));
-		return -EINVAL;
+	f = fdopen(fd, "r");
+	if (!f) {
+		err = -errno;
+		log_err("profile %s: fdopen: %s", path, strerror(-err));
+		goto cleanup;
 	}
-	return parse_text(p, root, path, text, depth);
+	fd = -1; /* f owns it */
+	err = parse_stream(p, root, path, f, depth);
+cleanup:
+	if (f)
+		fclose(f);
+	if (fd >= 0)
+		close(fd);
+	return err;
 }
 
 int profile_load(struct profile *p, const char *root, const char *name)
 {
+	int err;
+
 	memset(p, 0, sizeof(*p));
 	snprintf(p->name, sizeof(p->name), "%s", name);
-	return load_any(p, root, name, 0);
+	err = load_any(p, root, name, 0);
+	if (err)
+		profile_free(p);
+	return err;
+}
+
+void profile_free(struct profile *p)
+{
+	for (size_t i = 0; i < sizeof(p->val) / sizeof(p->val[0]); i++) {
+		free(p->val[i]);
+		p->val[i] = NULL;
+	}
 }
 
 const char *profile_get(const struct profile *p, const char *key)
 {
 	int i = key_index(key);
 
-	return i >= 0 && p->set[i] ? p->val[i] : NULL;
+	return i >= 0 ? p->val[i] : NULL;
 }
 
 bool profile_wants(const struct profile *p, const char *key)

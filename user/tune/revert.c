@@ -33,8 +33,8 @@ static bool rec_equal(const struct tune_cfg *c, const struct jrec *r,
 static int revert_created(const struct tune_cfg *c, const struct jrec *r,
 			  unsigned int *conflicts)
 {
-	char cur[TUNE_VAL_MAX], full[PATH_MAX];
-	int err = tune_read(c, r->path, cur, sizeof(cur));
+	char *cur = NULL, *q = NULL, full[PATH_MAX];
+	int err = tune_kind_read(c, 'C', r->path, &cur);
 
 	if (err == -ENOENT)
 		return 0;
@@ -46,11 +46,76 @@ static int revert_created(const struct tune_cfg *c, const struct jrec *r,
 			 "removes it",
 			 c->cmd, r->stage, r->path);
 		(*conflicts)++;
-		return 0;
+		goto cleanup;
 	}
-	printf("+ rm -f %s\n", tune_path(c, r->path, full));
+	q = tune_shell_quote_dup(tune_path(c, r->path, full));
+	if (!q) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	printf("+ rm -f %s\n", q);
 	fflush(stdout);
-	return tune_unlink(c, r->path);
+	err = tune_unlink(c, r->path);
+cleanup:
+	free(cur);
+	free(q);
+	return err;
+}
+
+/*
+ * The shell command that restores r (printed before the change) and the
+ * change itself. kernel: a kernel file (or thread, NIC) takes r->restore
+ * as it reads back, a plain file the exact bytes of r->old.
+ */
+static int restore_one(const struct tune_cfg *c, const struct jrec *r,
+		       bool kernel)
+{
+	char *cmd = NULL, *q = NULL, *qp = NULL, full[PATH_MAX];
+	int err;
+
+	if (r->kind == 'S') {
+		cmd = sched_shell(r->old, atoi(r->path + 4));
+		if (!cmd)
+			return -ENOMEM;
+		printf("+ %s\n", cmd);
+		fflush(stdout);
+		err = sched_write(atoi(r->path + 4), r->old);
+	} else if (r->kind == 'N') {
+		char nq[512];
+
+		netdev_shell(r->path, r->old, nq, sizeof(nq));
+		printf("+ %s\n", nq);
+		fflush(stdout);
+		err = netdev_write(r->path, r->old);
+	} else if (r->kind == 'A' && !c->root[0]) {
+		q = tune_shell_quote_dup(r->old);
+		if (!q)
+			return -ENOMEM;
+		printf("+ taskset -pc %s %d\n", q, (int)jrec_tid(r));
+		fflush(stdout);
+		err = aff_write(c, r->path, r->old, false);
+	} else {
+		/* The shell form; a plain file gets its exact bytes. */
+		size_t ol = strlen(r->old);
+		bool multi = !kernel && ol && memchr(r->old, '\n', ol - 1);
+
+		q = tune_shell_quote_dup(multi ? r->old : r->restore);
+		qp = tune_shell_quote_dup(tune_path(c, r->path, full));
+		if (!q || !qp) {
+			err = -ENOMEM;
+			goto cleanup;
+		}
+		printf(multi ? "+ printf '%%s' %s > %s\n" : "+ echo %s > %s\n",
+		       q, qp);
+		fflush(stdout);
+		err = kernel ? tune_write(c, r->path, r->restore, false) :
+			       tune_write(c, r->path, r->old, true);
+	}
+cleanup:
+	free(cmd);
+	free(q);
+	free(qp);
+	return err;
 }
 
 int tune_revert(const struct tune_cfg *c)
@@ -58,6 +123,7 @@ int tune_revert(const struct tune_cfg *c)
 	struct journal j;
 	unsigned int restored = 0, conflicts = 0, failed = 0;
 	bool irqbalance = false;
+	char *cur = NULL;
 	int err;
 
 	err = journal_open(&j, c, false);
@@ -70,9 +136,10 @@ int tune_revert(const struct tune_cfg *c)
 	}
 	for (size_t k = j.n; k-- > 0;) {
 		const struct jrec *r = &j.r[k];
-		char cur[TUNE_VAL_MAX], q[2 * TUNE_VAL_MAX], full[PATH_MAX];
 		bool kernel;
 
+		free(cur);
+		cur = NULL;
 		if (r->kind != 'S' && r->kind != 'N')
 			tune_tmp_remove(c, r->path); /* of a killed write */
 		if (r->kind == 'S' || r->kind == 'A') {
@@ -105,7 +172,7 @@ int tune_revert(const struct tune_cfg *c)
 			failed++;
 			continue;
 		}
-		err = tune_kind_read(c, r->kind, r->path, cur, sizeof(cur));
+		err = tune_kind_read(c, r->kind, r->path, &cur);
 		if (err == -ENOENT || err == -ESRCH) {
 			log_warn("%s: %s: %s is gone; nothing to restore",
 				 c->cmd, r->stage, r->path);
@@ -126,6 +193,7 @@ int tune_revert(const struct tune_cfg *c)
 			     !strcmp(cur, r->old))
 			continue;
 		if (!rec_equal(c, r, r->new_, cur) && !c->force) {
+			/* (log_warn escapes the value for the terminal) */
 			log_warn("%s: %s: %s changed by someone else since "
 				 "apply (rtbpf wrote '%s'); left alone, "
 				 "'revert --force' restores it",
@@ -133,39 +201,7 @@ int tune_revert(const struct tune_cfg *c)
 			conflicts++;
 			continue;
 		}
-		if (r->kind == 'S') {
-			sched_shell(r->old, atoi(r->path + 4), q, sizeof(q));
-			printf("+ %s\n", q);
-			fflush(stdout);
-			err = sched_write(atoi(r->path + 4), r->old);
-		} else if (r->kind == 'N') {
-			netdev_shell(r->path, r->old, q, sizeof(q));
-			printf("+ %s\n", q);
-			fflush(stdout);
-			err = netdev_write(r->path, r->old);
-		} else if (r->kind == 'A' && !c->root[0]) {
-			int pid = 0, tid = 0;
-
-			sscanf(r->path, "/proc/%d/task/%d", &pid, &tid);
-			printf("+ taskset -pc %s %d\n", r->old, tid);
-			fflush(stdout);
-			err = aff_write(c, r->path, r->old, false);
-		} else {
-			/* The shell form; a plain file gets its exact bytes. */
-			size_t ol = strlen(r->old);
-			bool multi = !kernel && ol &&
-				     memchr(r->old, '\n', ol - 1);
-
-			tune_shell_quote(multi ? r->old : r->restore, q,
-					 sizeof(q));
-			printf(multi ? "+ printf '%%s' %s > %s\n" :
-				       "+ echo %s > %s\n",
-			       q, tune_path(c, r->path, full));
-			fflush(stdout);
-			err = kernel ? tune_write(c, r->path, r->restore,
-						  false) :
-				       tune_write(c, r->path, r->old, true);
-		}
+		err = restore_one(c, r, kernel);
 		if (err) {
 			log_err("%s: %s: restore %s: %s", c->cmd, r->stage,
 				r->path, strerror(-err));
@@ -194,6 +230,7 @@ int tune_revert(const struct tune_cfg *c)
 	printf("reverted: %u restored, %zu recorded; state file removed\n",
 	       restored, j.n);
 cleanup:
+	free(cur);
 	journal_close(&j);
 	return err;
 }

@@ -488,6 +488,7 @@ static int run_tune(const char *cmd, const struct cli_opt *opts, int argc,
 	rc = err ? EXIT_FAIL : EXIT_OK;
 cleanup:
 	items_free(&l);
+	profile_free(&c->prof);
 	free(c);
 	return rc;
 }

@@ -22,8 +22,18 @@
 
 #include "parse.h"
 
-/* Large enough for a whole small config file (irqbalance, limits.d). */
-#define TUNE_VAL_MAX 4096
+/*
+ * Values live on the heap at their own length; these only bound what is
+ * read, journaled or written as one value, so a file that is not what it
+ * should be (a config file grown huge) is refused by name (-EFBIG on read,
+ * -E2BIG at apply, corruption in the journal), never read or cut short.
+ * TUNE_LIST_MAX holds the longest CPU list of CPUs below CPUSET_MAX (at
+ * most 4 digits and a ',' or '-' per CPU: "0-1,3-4,..." or "0,2,4,..."),
+ * TUNE_VAL_MAX such a list with room around it ("fifo:99@LIST", a small
+ * config file: irqbalance, limits.d, a systemd drop-in).
+ */
+#define TUNE_LIST_MAX (5 * CPUSET_MAX)
+#define TUNE_VAL_MAX (TUNE_LIST_MAX + 8192)
 #define TUNE_MAX_PIDS 64
 #define TUNE_STATE_DIR "/var/lib/rtbpf"
 #define TUNE_STATE_FILE TUNE_STATE_DIR "/state"
@@ -54,20 +64,27 @@ struct profile_key {
 extern const struct profile_key profile_keys[];
 extern const size_t profile_nkeys;
 
-/* A value as long as a profile line may be: a CPU list of a big host. */
-#define PROFILE_VAL_MAX TUNE_VAL_MAX
+/* A profile line holds a key, '=', a CPU list of every CPU a host can
+ * have (TUNE_LIST_MAX) and a comment; a longer line, or a file past
+ * PROFILE_FILE_MAX, is refused. */
+#define PROFILE_LINE_MAX (TUNE_LIST_MAX + 1024)
+#define PROFILE_FILE_MAX (256 * 1024)
 
+/* Values on the heap (NULL: unset), freed by profile_free(). */
 struct profile {
 	char name[64];
-	bool set[128];
-	char val[128][PROFILE_VAL_MAX];
+	char *val[128];
 };
 
 /* Loads a built-in profile, ROOT/etc/rtbpf/profiles.d/NAME[.conf], or a path
  * (NAME containing '/'); includes resolved, every key and value validated.
- * 0, or -ENOENT (unknown profile) / -EINVAL (bad key or value), with a
- * message already logged naming file, line and key. */
+ * p must be zeroed or freed. 0, or -ENOENT (unknown profile) / -EINVAL (bad
+ * key or value, a line over PROFILE_LINE_MAX - 1 bytes) / -EFBIG (a file
+ * over PROFILE_FILE_MAX - 1 bytes) / -ENOMEM, with a message already logged
+ * naming file, line and key. */
 int profile_load(struct profile *p, const char *root, const char *name);
+/* Frees the values; p reads as an empty profile after. */
+void profile_free(struct profile *p);
 /* Value of key, or NULL when the profile leaves it alone. */
 const char *profile_get(const struct profile *p, const char *key);
 /* "keep" or unset both mean: do not touch. */
@@ -294,8 +311,10 @@ int sched_write(pid_t tid, const char *val);
 bool sched_equal(const char *want, const char *actual);
 /* Equal, or want is FIFO and actual the same as RR (the fallback). */
 bool sched_equal_rr(const char *want, const char *actual);
-/* The chrt/taskset/renice commands that do what sched_write(tid, want) does. */
-void sched_shell(const char *want, pid_t tid, char *out, size_t len);
+/* The chrt/taskset/renice commands that do what sched_write(tid, want) does,
+ * in a new string (a comment naming the value, escaped, when it does not
+ * parse); NULL + errno (ENOMEM). */
+char *sched_shell(const char *want, pid_t tid);
 
 /* ---- journal.c ---------------------------------------------------------- */
 
@@ -303,9 +322,11 @@ struct jrec {
 	char kind; /* 'F' file, 'S' sched, 'A' thread affinity, 'C' created */
 	char stage[32];
 	char path[160];
-	char old[TUNE_VAL_MAX]; /* exact previous content */
-	char restore[TUNE_VAL_MAX]; /* what to write to a kernel file */
-	char new_[TUNE_VAL_MAX]; /* what rtbpf wrote */
+	/* Heap strings, each shorter than TUNE_VAL_MAX; a journal's records
+	 * own theirs (journal_close frees them). */
+	char *old; /* exact previous content */
+	char *restore; /* what to write to a kernel file */
+	char *new_; /* what rtbpf wrote */
 	/* S and A: the thread's start time (stat field 22) at apply */
 	unsigned long long start;
 	bool has_start;
@@ -335,10 +356,9 @@ int journal_parse(struct journal *j, char *buf, size_t len, size_t *valid_len);
 int jpath_check(const struct jrec *r, char *why, size_t len);
 /* The TID an S or A record names, or -1. */
 pid_t jrec_tid(const struct jrec *r);
-/* Record before a change: appended, fsynced. Keeps the first original. */
+/* Record before a change: appended, fsynced. Keeps the first original.
+ * r's strings stay the caller's (copied). */
 int journal_record(struct journal *j, const struct jrec *r);
-const struct jrec *journal_find(const struct journal *j, char kind,
-				const char *path);
 /* Removes the state file after a complete revert. */
 int journal_remove(struct journal *j);
 void journal_close(struct journal *j);
@@ -350,9 +370,14 @@ int tune_plan(const struct tune_cfg *c, struct item_list *l);
  * selection, or the same hex cpumask however many groups it prints. */
 bool tune_values_equal(const char *a, const char *b);
 /* The value behind a journal kind: a file ('F', 'C'), a thread's policy
- * ('S'), a thread's affinity ('A') or a NIC's channels ('N'). 0 or -errno. */
+ * ('S'), a thread's affinity ('A') or a NIC's channels ('N'), whole, in a
+ * new string *out the caller frees. 0, or -EFBIG (TUNE_VAL_MAX bytes or
+ * more), -ENOMEM or -errno of the read, *out NULL. */
 int tune_kind_read(const struct tune_cfg *c, char kind, const char *path,
-		   char *buf, size_t len);
+		   char **out);
+/* in quoted for a shell (tune_shell_quote) in a new string; NULL + errno
+ * (ENOMEM). */
+char *tune_shell_quote_dup(const char *in);
 /* Fills st/actual/note of every item. */
 void tune_check_items(const struct tune_cfg *c, struct item_list *l);
 int tune_apply_items(const struct tune_cfg *c, struct item_list *l);

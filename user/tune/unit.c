@@ -230,6 +230,8 @@ int cmd_systemd_unit(int argc, char **argv)
 cleanup:
 	free(list);
 	free(nodes_s);
+	if (prof)
+		profile_free(prof);
 	free(prof);
 	return rc;
 }
