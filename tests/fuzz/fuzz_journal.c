@@ -136,7 +136,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(r->kind && strchr("FSACN", r->kind));
 		FUZZ_ASSERT(r->kind == 'S' ? thread(r->path) :
 					     canonical(r->path));
-		FUZZ_ASSERT(journal_find(&j, r->kind, r->path));
+		FUZZ_ASSERT(r->old && r->restore && r->new_);
+		FUZZ_ASSERT(strlen(r->old) < TUNE_VAL_MAX &&
+			    strlen(r->restore) < TUNE_VAL_MAX &&
+			    strlen(r->new_) < TUNE_VAL_MAX);
 	}
 out:
 	journal_close(&j);

@@ -4,7 +4,8 @@
  * through its public entry point: the input is written to a profile file
  * on tmpfs, whose root also holds profiles.d/base.conf and bad.conf for
  * includes by name. Properties, from the documented rules:
- *  - a profile holding a NUL byte or a line over 255 bytes is refused
+ *  - a profile holding a NUL byte or a line over PROFILE_LINE_MAX - 1
+ *    bytes is refused
  *    (never read as less than it is);
  *  - every value a loaded profile holds is valid for its key: "keep", a
  *    plain decimal (no sign but '-', no leading zero: the kernel would
@@ -192,7 +193,7 @@ FUZZ_NOCOV static bool long_line(const uint8_t *d, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		run = d[i] == '\n' ? 0 : run + 1;
-		if (run > 255)
+		if (run > PROFILE_LINE_MAX - 1)
 			return true;
 	}
 	return false;
@@ -207,6 +208,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ftruncate(in_fd, 0) ||
 	    pwrite(in_fd, data, size, 0) != (ssize_t)size)
 		abort();
+	profile_free(&prof);
 	ret = profile_load(&prof, root, in);
 	if (memchr(data, '\0', size) || long_line(data, size))
 		FUZZ_ASSERT(ret < 0);
@@ -217,7 +219,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < profile_nkeys; i++) {
 		const char *v = prof.val[i];
 
-		if (!prof.set[i])
+		if (!v)
 			continue;
 		FUZZ_ASSERT(valid(&profile_keys[i], v));
 		FUZZ_ASSERT(!strchr(v, '#') && !strchr(v, '\n'));
@@ -230,7 +232,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(want, 0, sizeof(want));
 	if (model(text, want))
 		for (size_t i = 0; i < profile_nkeys; i++) {
-			FUZZ_ASSERT(prof.set[i] == !!want[i]);
+			FUZZ_ASSERT(!!prof.val[i] == !!want[i]);
 			FUZZ_ASSERT(!want[i] || streq(prof.val[i], want[i]));
 		}
 	free(text);
