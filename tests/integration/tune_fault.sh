@@ -48,13 +48,24 @@ apply >/dev/null
 "$RTBPF" revert --root "$root" >/dev/null
 same_tree "$root" "$tmp/orig" || fail "kill + re-apply + revert: tree differs"
 
-# A torn last record (crash inside the append) is dropped, with a warning.
+# A torn last record (a crash inside the append, or a file cut short: no
+# way to tell) is refused, nothing changed, by revert and by a second
+# apply; revert --force drops it and restores the rest.
 fresh
 apply >/dev/null
 printf '0badc0de F sysctl =/proc/sys/vm/swap' >>"$st"
-"$RTBPF" revert --root "$root" >/dev/null 2>"$tmp/err"
-grep -q 'torn record' "$tmp/err" || fail "torn record not reported"
-same_tree "$root" "$tmp/orig" || fail "torn record: tree differs"
+cp -a "$root" "$tmp/torn"
+rc=0
+"$RTBPF" revert --root "$root" >/dev/null 2>"$tmp/err" || rc=$?
+[ "$rc" = 1 ] || fail "torn record: revert exited $rc, want 1"
+grep -q 'ends inside a record' "$tmp/err" || fail "torn record not reported: $(cat "$tmp/err")"
+rc=0
+apply >/dev/null 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "torn record: a second apply exited $rc, want 1"
+diff -r "$root" "$tmp/torn" >/dev/null || fail "torn record: revert or apply changed the tree or the state"
+"$RTBPF" revert --force --root "$root" >/dev/null 2>"$tmp/err" || fail "revert --force: $(cat "$tmp/err")"
+grep -q 'torn last record dropped' "$tmp/err" || fail "revert --force: no warning"
+same_tree "$root" "$tmp/orig" || fail "torn record: tree differs after revert --force"
 
 # Corrupt and foreign state files: refused, nothing changed.
 for damage in corrupt foreign; do

@@ -12,7 +12,8 @@
 #     process that already runs FIFO 80 on CPU 1; revert leaves it so.
 #  3. under --root no host thread is touched: --pid of a process outside
 #     this session is refused by apply, and a journal record naming it (with
-#     its true start time) is refused by revert; its policy never changes.
+#     its true start time) makes revert refuse the whole journal: nothing
+#     changed, its policy included.
 set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
@@ -126,8 +127,12 @@ fnv1a() {
 }
 body="S process =tid:$other =fifo:10@0 =fifo:10@0 =other:0@$(cpus_of "$other") =$(start_of "$other")"
 printf '%s %s\n' "$(fnv1a "$body")" "$body" >>"$root/var/lib/rtbpf/state"
+cp -a "$root" "$tmp/before-revert"
 expect_rc 1 "$RTBPF" revert --root "$root" >/dev/null 2>"$tmp/err"
-grep -q "tid $other is not a thread of this session" "$tmp/err" || fail "foreign session: revert message: $(cat "$tmp/err")"
+grep -q "tid:$other names a thread outside this session.*nothing changed" "$tmp/err" ||
+	fail "foreign session: revert message: $(cat "$tmp/err")"
+# refused whole: the sysctl records before it are not restored either
+diff -r "$root" "$tmp/before-revert" >/dev/null || fail "foreign session: revert changed the tree"
 [ "$(policy "$other"):$(cpus_of "$other")" = "$before" ] || fail "foreign session: revert changed it to $(policy "$other")"
 [ -e "$root/var/lib/rtbpf/state" ] || fail "foreign session: state file removed"
 echo "thread re-identification: ok"

@@ -15,8 +15,9 @@
  * rtbpf wrote; <start>, on S and A records, the thread's start time (field
  * 22 of its stat) so revert can tell it from a later thread with the same
  * TID. <path> must be one the record's stage writes (jpath.c). A last line
- * without its newline is a record torn by a crash; its change was never
- * made (the write only follows the fsync), so it is dropped. Any other
+ * without its newline is a record torn by a crash (its change was never
+ * made: the write only follows the fsync) or a file cut short: refused
+ * unless --force, which drops it. Any other
  * damage, or a foreign header, is refused before anything is touched. A
  * second apply appends only paths not already recorded, so the first
  * originals survive.
@@ -303,12 +304,8 @@ int journal_parse(struct journal *j, char *buf, size_t len, size_t *valid_len)
 		int err;
 
 		lineno++;
-		if (!nl) {
-			log_warn("state file %s: line %d is a torn record (no "
-				 "newline): its change was never made; dropped",
-				 j->path, lineno);
-			break;
-		}
+		if (!nl)
+			break; /* torn: journal_open() decides */
 		*nl = '\0';
 		err = parse_line(line, &r, why, sizeof(why));
 		if (err) {
@@ -557,6 +554,23 @@ int journal_open(struct journal *j, const struct tune_cfg *c, bool create)
 	err = load(j, fd, &valid);
 	if (err)
 		goto cleanup;
+	/* A crash inside the append leaves a torn last record whose change
+	 * was never made; a file cut short looks the same and has lost the
+	 * records after it. Only the user can tell: refused unless --force. */
+	if (valid != st.st_size && !c->force) {
+		log_err("%s: state file %s ends inside a record: apply crashed "
+			"while writing it (that change was never made) or the "
+			"file was cut (the changes recorded after it are "
+			"lost); nothing changed. 'rtbpf revert --force' drops "
+			"that line and restores the rest",
+			c->cmd, j->path);
+		err = -EBADMSG;
+		goto cleanup;
+	}
+	if (valid != st.st_size)
+		log_warn("%s: state file %s: torn last record dropped "
+			 "(--force)",
+			 c->cmd, j->path);
 	if (create && valid != st.st_size && ftruncate(fd, valid)) {
 		err = -errno;
 		log_err("%s: state file %s: dropping torn record: %s", c->cmd,

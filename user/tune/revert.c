@@ -134,6 +134,17 @@ int tune_revert(const struct tune_cfg *c)
 		       TUNE_STATE_FILE);
 		goto cleanup;
 	}
+	/* a record that may never be acted on refuses the whole journal */
+	for (size_t k = 0; k < j.n; k++) {
+		if (thread_foreign(c, &j.r[k])) {
+			log_err("%s: %s: %s names a thread outside this session:"
+				" under --root rtbpf never changes the host's "
+				"threads; nothing changed",
+				c->cmd, j.r[k].stage, j.r[k].path);
+			err = -EPERM;
+			goto cleanup;
+		}
+	}
 	for (size_t k = j.n; k-- > 0;) {
 		const struct jrec *r = &j.r[k];
 		bool kernel;

@@ -359,6 +359,15 @@ int thread_start(const struct tune_cfg *c, struct jrec *r)
 	return err;
 }
 
+bool thread_foreign(const struct tune_cfg *c, const struct jrec *r)
+{
+	unsigned long long start = 0;
+	pid_t sid = -1;
+
+	return r->kind == 'S' && c->root[0] &&
+	       !read_ident(c, r, &start, &sid) && sid != getsid(0);
+}
+
 int thread_reidentify(const struct tune_cfg *c, const struct jrec *r)
 {
 	unsigned long long start = 0;

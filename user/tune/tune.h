@@ -290,6 +290,9 @@ int thread_start(const struct tune_cfg *c, struct jrec *r);
  * (error logged) for an S record under --root naming a thread outside
  * this session; -errno otherwise. */
 int thread_reidentify(const struct tune_cfg *c, const struct jrec *r);
+/* An S record under --root naming a live thread of another session: one
+ * revert must refuse before it changes anything. */
+bool thread_foreign(const struct tune_cfg *c, const struct jrec *r);
 /* apply under --root changes only threads of the caller's session (a
  * test's children), never the host's: 0, or -EPERM with a message. */
 struct tune_item;
