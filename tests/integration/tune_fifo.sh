@@ -5,7 +5,8 @@
 # for a sysctl and for /etc/default/irqbalance finish (no reader ever
 # opens them: a blocking open would hang until the timeout), name the
 # file, and report it; hold refuses a FIFO or a directory as
-# /dev/cpu_dma_latency at once.
+# /dev/cpu_dma_latency at once. A config file too large to edit stops
+# apply before any change.
 set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
@@ -51,3 +52,16 @@ rc=0
 timeout 10 "$RTBPF" hold --root "$tmp/h" --dma-latency 5 2>"$tmp/err" || rc=$?
 [ "$rc" = 1 ] || fail "hold on a directory exited $rc"
 ok "hold: a FIFO or directory as /dev/cpu_dma_latency refused at once"
+
+# A config file larger than rtbpf edits: apply refuses with its name and
+# changes nothing (it once reported "applied 0 changes" and exit 0).
+rm -rf "$root"
+make_tree "$root"
+for i in $(seq 2000); do echo "# comment line $i, padding padding padding"; done >>"$root/etc/default/irqbalance"
+cp -a "$root" "$tmp/big"
+rc=0
+"$RTBPF" apply -P ultra --root "$root" --cpus 1 >"$tmp/out" 2>"$tmp/err" || rc=$?
+[ "$rc" = 1 ] || fail "apply with a huge irqbalance file exited $rc: $(cat "$tmp/err")"
+grep -q 'irqbalance: read .*etc/default/irqbalance: File too large' "$tmp/err" || fail "no message: $(cat "$tmp/err")"
+diff -r "$root" "$tmp/big" >/dev/null || fail "apply changed the tree"
+ok "apply: a config file too large to edit refused by name, nothing changed"

@@ -124,6 +124,13 @@ int irqbalance_plan(const struct tune_cfg *c, struct item_list *l)
 	snprintf(it->path, sizeof(it->path), "%s", path);
 	it->flags = IT_EXACT;
 	err = tune_read(c, path, text, sizeof(text));
+	if (err && err != -EACCES && strcmp(c->cmd, "check")) {
+		/* apply cannot edit what it cannot read whole */
+		log_err("%s: irqbalance: read %s%s: %s%s", c->cmd, c->root,
+			path, strerror(-err),
+			err == -EFBIG ? " (larger than rtbpf edits)" : "");
+		goto cleanup;
+	}
 	if (err) {
 		item_setf(it, &it->actual, "?");
 		snprintf(it->note, sizeof(it->note), "read %s: %s", path,
