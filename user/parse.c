@@ -264,6 +264,13 @@ int parse_cpulist(const char *str, struct cpuset *out, char *err, size_t errlen)
 			if (*p == ':') {
 				p++;
 				ret = read_num(&p, CPUSET_MAX, &stride);
+				if (ret == -ERANGE) {
+					snprintf(err, errlen,
+						 "stride in '%s' is too large "
+						 "(max %d)",
+						 str, CPUSET_MAX - 1);
+					return ret;
+				}
 				if (ret || !stride) {
 					ret = ret ? ret : -EINVAL;
 					goto bad;

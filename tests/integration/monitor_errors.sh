@@ -42,6 +42,7 @@ expect 2 "1 to 15 characters" monitor --comm 0123456789abcdefg
 expect 2 "an empty collector name" monitor --collectors ""
 expect 2 "an empty collector name" monitor --collectors sched,,irq
 expect 2 "not a thread of --pid 1" monitor --pid 1 --tid "$$"
+expect 2 "stride in .* is too large" monitor --cpus 1-2:99999999999
 
 RTBPF_BTF_PATH=/nonexistent/vmlinux "${RTBPF_HOOKED:-$RTBPF}" monitor --count 1 >"$T/out" 2>"$T/err"
 rc=$?

@@ -321,6 +321,16 @@ static int resolve_cpus(struct monitor *m)
 				bad);
 			return -EINVAL;
 		}
+		for (unsigned int c = 0; c < CPUSET_MAX; c++)
+			if (cpuset_has(&m->opts.housekeeping, c) &&
+			    cpuset_has(&f->cpus, c)) {
+				log_warn(
+					"monitor: --housekeeping-cpu %u is also "
+					"watched: the monitor's own work shows "
+					"in its figures",
+					c);
+				break;
+			}
 	}
 	list = cpuset_str(&f->cpus);
 	log_info("monitor: watching CPUs %s (%s)", list ? list : "?",

@@ -308,7 +308,9 @@ int cmd_run(int argc, char **argv)
 		case OPT_FIFO:
 		case OPT_RR:
 			if (policy >= 0 || parse_int(optarg, 1, 99, &prio)) {
-				log_err("run: %s: %s", argv[optind - 1],
+				log_err("run: %s %s: %s",
+					ch == OPT_FIFO ? "--fifo" : "--rr",
+					optarg,
 					policy >= 0 ? "one of --fifo, --rr, "
 						      "--nice" :
 						      "priority 1-99");

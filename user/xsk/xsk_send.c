@@ -58,6 +58,18 @@ struct send_cfg {
 	bool json;
 };
 
+/* parse_u64() with the option's name in front of its message. */
+static int opt_u64(const char *name, const char *arg, uint64_t lo, uint64_t hi,
+		   uint64_t *out, char *err, size_t len)
+{
+	char why[192];
+	int ret = parse_u64(arg, lo, hi, out, why, sizeof(why));
+
+	if (ret)
+		snprintf(err, len, "%s: %s", name, why);
+	return ret;
+}
+
 static int parse(struct send_cfg *c, int argc, char **argv)
 {
 	struct cli_parser p;
@@ -97,23 +109,24 @@ static int parse(struct send_cfg *c, int argc, char **argv)
 			c->o.dst_mac_set = true;
 			break;
 		case 'n':
-			parse_u64(optarg, 1, 1ULL << 40, &c->count, err,
-				  sizeof(err));
+			opt_u64("--count", optarg, 1, 1ULL << 40, &c->count,
+				err, sizeof(err));
 			break;
 		case 'r':
-			parse_u64(optarg, 1, 100000000, &c->rate, err,
-				  sizeof(err));
+			opt_u64("--rate", optarg, 1, 100000000, &c->rate, err,
+				sizeof(err));
 			break;
 		case 'S':
-			parse_u64(optarg, XSK_PAYLOAD_MIN, 65507, &c->size, err,
-				  sizeof(err));
+			opt_u64("--size", optarg, XSK_PAYLOAD_MIN, 65507,
+				&c->size, err, sizeof(err));
 			break;
 		case 'b':
-			parse_u64(optarg, 1, 1024, &c->batch, err, sizeof(err));
+			opt_u64("--batch", optarg, 1, 1024, &c->batch, err,
+				sizeof(err));
 			break;
 		case OPT_FRAME:
-			if (!parse_u64(optarg, 2048, 4096, &v, err,
-				       sizeof(err)))
+			if (!opt_u64("--frame-size", optarg, 2048, 4096, &v,
+				     err, sizeof(err)))
 				c->o.frame_size = (uint32_t)v;
 			break;
 		case OPT_BUDGET:
