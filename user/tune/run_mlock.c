@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 
 #include "log.h"
+#include "procstat.h"
 
 /*
  * Fields 22 (start time, ticks) and 28 (start of the stack: a new address
@@ -25,9 +26,9 @@
 static int proc_stat_fields(pid_t pid, unsigned long long *start,
 			    unsigned long long *stack)
 {
-	char path[64], buf[2048], *p, *save = NULL;
+	char path[64], buf[2048];
 	ssize_t n;
-	int fd, field = 3;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -38,19 +39,9 @@ static int proc_stat_fields(pid_t pid, unsigned long long *start,
 	if (n <= 0)
 		return n ? -errno : -EIO;
 	buf[n] = '\0';
-	/* comm may hold spaces and ')': fields resume after the last ')' */
-	p = strrchr(buf, ')');
-	if (!p)
+	if (procstat_field(buf, 22, start) || procstat_field(buf, 28, stack))
 		return -EIO;
-	*start = *stack = 0;
-	for (p = strtok_r(p + 1, " ", &save); p && field <= 28;
-	     p = strtok_r(NULL, " ", &save), field++) {
-		if (field == 22)
-			*start = strtoull(p, NULL, 10);
-		else if (field == 28)
-			*stack = strtoull(p, NULL, 10);
-	}
-	return field > 28 ? 0 : -EIO;
+	return 0;
 }
 
 int run_mlock_env(const char *preload)

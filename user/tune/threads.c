@@ -34,6 +34,7 @@
 
 #include "affinity.h"
 #include "log.h"
+#include "procstat.h"
 
 #define PF_KTHREAD 0x00200000UL
 #define PF_NO_SETAFFINITY 0x04000000UL
@@ -307,8 +308,7 @@ int threads_plan(const struct tune_cfg *c, struct item_list *l)
 static int read_ident(const struct tune_cfg *c, const struct jrec *r,
 		      unsigned long long *start, pid_t *sid)
 {
-	char path[192], buf[1024];
-	const char *p;
+	char path[192], buf[2048];
 	unsigned long long v = 0;
 	pid_t tid = jrec_tid(r);
 	int err;
@@ -327,27 +327,11 @@ static int read_ident(const struct tune_cfg *c, const struct jrec *r,
 	}
 	if (err)
 		return err == -ENOENT ? -ESRCH : err;
-	/* After "TID (comm) ": field 3 (state) ... field 22 (starttime). */
-	p = strrchr(buf, ')');
-	if (!p)
+	/* field 6: session id; field 22: start time */
+	if (procstat_field(buf, 6, &v))
 		return -EBADMSG;
-	p++;
-	for (int field = 3; field <= 22; field++) {
-		char *end;
-
-		while (*p == ' ')
-			p++;
-		if (field == 6 || field == 22) {
-			v = strtoull(p, &end, 10);
-			if (end == p)
-				return -EBADMSG;
-			if (field == 6)
-				*sid = (pid_t)v;
-		}
-		p += strcspn(p, " ");
-	}
-	*start = v;
-	return 0;
+	*sid = (pid_t)v;
+	return procstat_field(buf, 22, start);
 }
 
 int thread_start(const struct tune_cfg *c, struct jrec *r)

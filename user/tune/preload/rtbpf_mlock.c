@@ -35,10 +35,12 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
+#include "../../procstat.h"
+
 /* Field 22 of /proc/self/stat (start time in ticks), 0 if unknown. */
 static unsigned long long self_start(void)
 {
-	char buf[1024], *p;
+	char buf[2048];
 	unsigned long long start = 0;
 	ssize_t n;
 	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
@@ -50,14 +52,7 @@ static unsigned long long self_start(void)
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	/* comm may hold spaces and ')': fields resume after the last ')' */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1,
-			 " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u "
-			 "%*u %*d %*d %*d %*d %*d %*d %llu",
-			 &start) != 1)
-		return 0;
-	return start;
+	return procstat_field(buf, 22, &start) ? 0 : start;
 }
 
 /* Is this process the one `run` became? */
