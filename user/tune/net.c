@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "text.h"
 
 #define NET_PREFIX "/sys/class/net/"
 #define NET_SUFFIX "/channels"
@@ -125,6 +126,15 @@ void netdev_shell(const char *path, const char *val, char *out, size_t len)
 	/* a name may hold any byte but '/', ':' and blanks */
 	dev_of(path, dev);
 	tune_shell_quote(dev, q, sizeof(q));
+	/* "rx R tx T combined C": words and numbers, nothing a shell reads */
+	if (val[strspn(val, "abcdefghijklmnopqrstuvwxyz0123456789 ")]) {
+		char *e = text_escape_dup(val);
+
+		snprintf(out, len, "# bad value for ethtool -L %s: %s", q,
+			 e ? e : "?");
+		free(e);
+		return;
+	}
 	snprintf(out, len, "ethtool -L %s %s", q, val);
 }
 
