@@ -212,7 +212,7 @@ e2e: deps
 .PHONY: fuzz fuzz-build fuzz-smoke
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
-FUZZ_SMOKE_TIME ?= 10
+FUZZ_SMOKE_TIME ?= 5
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 # clang, unlike gcc, warns on log.c's vfprintf of libbpf's format
