@@ -125,6 +125,16 @@ val() {
 
 ok() { echo "ok: $*"; }
 
+# fnv1a TEXT: the journal's record checksum.
+fnv1a() {
+	local s=$1 h=2166136261 i c
+	for ((i = 0; i < ${#s}; i++)); do
+		printf -v c '%d' "'${s:i:1}"
+		h=$(((h ^ c) * 16777619 & 0xffffffff))
+	done
+	printf '%08x' "$h"
+}
+
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1

@@ -33,16 +33,6 @@ manifest() {
 		find . -type f -print0 | sort -z | xargs -0 sha256sum)
 }
 
-# fnv1a TEXT: the journal's record checksum.
-fnv1a() {
-	local s=$1 h=2166136261 i c
-	for ((i = 0; i < ${#s}; i++)); do
-		printf -v c '%d' "'${s:i:1}"
-		h=$(((h ^ c) * 16777619 & 0xffffffff))
-	done
-	printf '%08x' "$h"
-}
-
 # add_record BODY: appends a record with a valid checksum.
 add_record() {
 	printf '%s %s\n' "$(fnv1a "$1")" "$1" >>"$st"

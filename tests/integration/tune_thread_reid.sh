@@ -117,14 +117,6 @@ grep -q 'not a thread of this session: under --root rtbpf never changes the host
 # A record naming it, with its true start time and its current value as
 # what rtbpf wrote: an older rtbpf would have made it FIFO 10.
 "$RTBPF" apply -P ultra --root "$root" --cpus 2-3 --only sysctl >/dev/null
-fnv1a() {
-	local s=$1 h=2166136261 i c
-	for ((i = 0; i < ${#s}; i++)); do
-		printf -v c '%d' "'${s:i:1}"
-		h=$(((h ^ c) * 16777619 & 0xffffffff))
-	done
-	printf '%08x' "$h"
-}
 body="S process =tid:$other =fifo:10@0 =fifo:10@0 =other:0@$(cpus_of "$other") =$(start_of "$other")"
 printf '%s %s\n' "$(fnv1a "$body")" "$body" >>"$root/var/lib/rtbpf/state"
 cp -a "$root" "$tmp/before-revert"
