@@ -51,7 +51,23 @@ mkdir "$tmp/h/dev/cpu_dma_latency"
 rc=0
 timeout 10 "$RTBPF" hold --root "$tmp/h" --dma-latency 5 2>"$tmp/err" || rc=$?
 [ "$rc" = 1 ] || fail "hold on a directory exited $rc"
-ok "hold: a FIFO or directory as /dev/cpu_dma_latency refused at once"
+# a symlink out of the root, and a file another user owns: never written
+rmdir "$tmp/h/dev/cpu_dma_latency"
+printf 'victim' >"$tmp/victim"
+ln -s "$tmp/victim" "$tmp/h/dev/cpu_dma_latency"
+rc=0
+timeout 10 "$RTBPF" hold --root "$tmp/h" --dma-latency 0 2>"$tmp/err" || rc=$?
+[ "$rc" = 1 ] || fail "hold through a symlink exited $rc"
+[ "$(cat "$tmp/victim")" = victim ] || fail "hold wrote through a symlink out of the root"
+rm "$tmp/h/dev/cpu_dma_latency"
+printf 'x' >"$tmp/h/dev/cpu_dma_latency"
+chown nobody "$tmp/h/dev/cpu_dma_latency"
+rc=0
+timeout 10 "$RTBPF" hold --root "$tmp/h" --dma-latency 0 2>"$tmp/err" || rc=$?
+[ "$rc" = 1 ] || fail "hold on another user's file exited $rc"
+[ "$(cat "$tmp/h/dev/cpu_dma_latency")" = x ] || fail "hold wrote another user's file"
+grep -q 'not a plain file of this user' "$tmp/err" || fail "hold: $(cat "$tmp/err")"
+ok "hold: a FIFO, directory, symlink or another user's file as /dev/cpu_dma_latency refused at once"
 
 # A config file larger than rtbpf edits: apply refuses with its name and
 # changes nothing (it once reported "applied 0 changes" and exit 0).

@@ -39,6 +39,7 @@
 #include "commands.h"
 #include "log.h"
 #include "parse.h"
+#include "tune.h"
 
 #define DMA_DEV "/dev/cpu_dma_latency"
 
@@ -57,28 +58,37 @@ static const struct cli_opt hold_opts[] = {
 
 static int hold_dma(const char *root, int32_t us)
 {
+	static struct tune_cfg c; /* only its root: tune_open() */
 	char path[PATH_MAX];
+	struct stat st;
+	bool ok;
 	ssize_t n;
 	int fd;
 
-	struct stat st;
-
 	snprintf(path, sizeof(path), "%s%s", root, DMA_DEV);
-	/* never blocks on a FIFO (ENXIO without a reader) */
-	fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	snprintf(c.root, sizeof(c.root), "%s", root);
+	c.cmd = "hold";
+	/* under --root resolved inside it; never through a last symlink;
+	 * never blocking on a FIFO (ENXIO without a reader) */
+	fd = tune_open(&c, DMA_DEV,
+		       O_WRONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW, 0);
 	if (fd < 0) {
 		log_err("hold: open %s: %s%s", path, strerror(errno),
 			errno == EACCES ? " (needs root)" :
 			errno == ENXIO	? " (a FIFO, not the PM QoS device)" :
-					  "");
+			errno == ELOOP ? " (a symlink, not the PM QoS device)" :
+					 "");
 		return -1;
 	}
-	/* the PM QoS device; a plain file only in a --root test tree */
-	if (fstat(fd, &st) ||
-	    !(S_ISCHR(st.st_mode) || (root[0] && S_ISREG(st.st_mode)))) {
-		log_err("hold: %s is not the PM QoS character device; not "
-			"written",
-			path);
+	/* the PM QoS device on the host; under --root only a plain file of
+	 * the caller's (a test tree), never a device or someone's file */
+	ok = !fstat(fd, &st) &&
+	     (root[0] ? S_ISREG(st.st_mode) && st.st_uid == geteuid() :
+			S_ISCHR(st.st_mode));
+	if (!ok) {
+		log_err("hold: %s is not %s; not written", path,
+			root[0] ? "a plain file of this user (--root)" :
+				  "the PM QoS character device");
 		close(fd);
 		return -1;
 	}
