@@ -85,3 +85,13 @@ spikes=$(jq -s '[.[] | select(.type=="spike")] | length' "$T/mon.out")
 [ "$spikes" -ge 1 ] || fail "no spike report at a 1us threshold"
 [ "$named" -ge 1 ] || fail "no spike names the waker $waker (nobody's) as rtbpf-waker: $(jq -c 'select(.type=="spike") | .parts' "$T/mon.out" | head -n 3)"
 ok "$bw wakeups counted for $N; $named of $spikes spike reports name nobody's waker"
+
+# Root trimmed of CAP_SETUID/CAP_SETGID (a unit's CapabilityBoundingSet=)
+# still runs: it stays uid 0, without capabilities, and says so.
+if command -v capsh >/dev/null; then
+	capsh --drop=cap_setuid,cap_setgid -- -c "exec \"$RTBPF\" monitor --json --duration 300ms" \
+		>"$T/trim.out" 2>"$T/trim.err" || fail "monitor without CAP_SETUID: $(cat "$T/trim.err")"
+	grep -q 'stays uid 0' "$T/trim.err" || fail "no word on staying uid 0: $(cat "$T/trim.err")"
+	grep -q '"type":"summary"' "$T/trim.out" || fail "no summary without CAP_SETUID"
+	ok "root without CAP_SETUID/CAP_SETGID: runs as uid 0 without capabilities"
+fi

@@ -80,7 +80,7 @@ static int probe_needs_cap(int map_fd, uint64_t prm, bool *need)
  * permitted set through the switch (PR_SET_KEEPCAPS) for what follows.
  * Only when running as root: another user has nothing to give up here.
  */
-static int become_nobody(void)
+static int become_nobody(uint64_t prm)
 {
 	struct account a;
 	uid_t uid = 65534, ru, eu, su;
@@ -89,6 +89,14 @@ static int become_nobody(void)
 
 	if (geteuid())
 		return 0;
+	/* root trimmed of them (a unit's CapabilityBoundingSet=): kept as
+	 * it is, without capabilities */
+	if (!(prm & BIT(CAP_SETUID)) || !(prm & BIT(CAP_SETGID))) {
+		log_warn("monitor: stays uid 0 (no CAP_SETUID and CAP_SETGID "
+			 "to become nobody); its capabilities are still "
+			 "dropped");
+		return 0;
+	}
 	if (!account_lookup(&a, "nobody", "/", why, sizeof(why))) {
 		uid = a.uid;
 		gid = a.gid;
@@ -138,7 +146,7 @@ int monitor_drop_privs(int map_fd, uint64_t *kept)
 	/* the switch needs CAP_SETUID and CAP_SETGID effective again */
 	err = caps_set(prm, prm);
 	if (!err)
-		err = become_nobody();
+		err = become_nobody(prm);
 	if (!err)
 		err = caps_set(*kept, *kept);
 	if (!err)
