@@ -127,4 +127,14 @@ grep -q "tid:$other names a thread outside this session.*nothing changed" "$tmp/
 diff -r "$root" "$tmp/before-revert" >/dev/null || fail "foreign session: revert changed the tree"
 [ "$(policy "$other"):$(cpus_of "$other")" = "$before" ] || fail "foreign session: revert changed it to $(policy "$other")"
 [ -e "$root/var/lib/rtbpf/state" ] || fail "foreign session: state file removed"
+# The same record with another start time: that TID was reused by the
+# foreign thread since apply. The record is skipped, not the journal: the
+# rest is restored and the foreign thread left alone.
+sed -i '$d' "$root/var/lib/rtbpf/state"
+body="S process =tid:$other =fifo:10@0 =fifo:10@0 =other:0@$(cpus_of "$other") =$(($(start_of "$other") - 1))"
+printf '%s %s\n' "$(fnv1a "$body")" "$body" >>"$root/var/lib/rtbpf/state"
+"$RTBPF" revert --root "$root" >/dev/null 2>"$tmp/err" || fail "reused TID in another session: revert failed: $(cat "$tmp/err")"
+grep -q "tid $other is another thread now" "$tmp/err" || fail "reused TID: no warning: $(cat "$tmp/err")"
+[ "$(policy "$other"):$(cpus_of "$other")" = "$before" ] || fail "reused TID: revert changed it"
+[ ! -e "$root/var/lib/rtbpf/state" ] || fail "reused TID: state file kept after a complete revert"
 echo "thread re-identification: ok"

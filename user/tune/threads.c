@@ -348,8 +348,11 @@ bool thread_foreign(const struct tune_cfg *c, const struct jrec *r)
 	unsigned long long start = 0;
 	pid_t sid = -1;
 
+	/* a TID reused since apply is not the recorded thread: revert skips
+	 * that record, it does not make the journal foreign */
 	return r->kind == 'S' && c->root[0] &&
-	       !read_ident(c, r, &start, &sid) && sid != getsid(0);
+	       !read_ident(c, r, &start, &sid) &&
+	       (!r->has_start || start == r->start) && sid != getsid(0);
 }
 
 int thread_reidentify(const struct tune_cfg *c, const struct jrec *r)
@@ -368,13 +371,6 @@ int thread_reidentify(const struct tune_cfg *c, const struct jrec *r)
 			r->stage, tid, strerror(-err));
 		return err;
 	}
-	if (r->kind == 'S' && c->root[0] && sid != getsid(0)) {
-		log_err("%s: %s: tid %d is not a thread of this session: under "
-			"--root rtbpf never changes the host's threads; left "
-			"alone",
-			c->cmd, r->stage, tid);
-		return -EPERM;
-	}
 	if (!r->has_start) {
 		log_warn("%s: %s: tid %d: no start time recorded (a state "
 			 "file of an older rtbpf), so it cannot be told from a "
@@ -388,6 +384,13 @@ int thread_reidentify(const struct tune_cfg *c, const struct jrec *r)
 			 "was reused; left alone",
 			 c->cmd, r->stage, tid, start, r->start);
 		return -ESRCH;
+	}
+	if (r->kind == 'S' && c->root[0] && sid != getsid(0)) {
+		log_err("%s: %s: tid %d is not a thread of this session: under "
+			"--root rtbpf never changes the host's threads; left "
+			"alone",
+			c->cmd, r->stage, tid);
+		return -EPERM;
 	}
 	return 0;
 }
