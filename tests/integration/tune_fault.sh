@@ -50,7 +50,8 @@ same_tree "$root" "$tmp/orig" || fail "kill + re-apply + revert: tree differs"
 
 # A torn last record (a crash inside the append, or a file cut short: no
 # way to tell) is refused, nothing changed, by revert and by a second
-# apply; revert --force drops it and restores the rest.
+# apply; revert --force (which only overrides changes by others) does not
+# drop it; revert --drop-torn does, and restores the rest.
 fresh
 apply >/dev/null
 printf '0badc0de F sysctl =/proc/sys/vm/swap' >>"$st"
@@ -62,10 +63,13 @@ grep -q 'ends inside a record' "$tmp/err" || fail "torn record not reported: $(c
 rc=0
 apply >/dev/null 2>&1 || rc=$?
 [ "$rc" = 1 ] || fail "torn record: a second apply exited $rc, want 1"
+rc=0
+"$RTBPF" revert --force --root "$root" >/dev/null 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "torn record: revert --force exited $rc, want 1"
 diff -r "$root" "$tmp/torn" >/dev/null || fail "torn record: revert or apply changed the tree or the state"
-"$RTBPF" revert --force --root "$root" >/dev/null 2>"$tmp/err" || fail "revert --force: $(cat "$tmp/err")"
-grep -q 'torn last record dropped' "$tmp/err" || fail "revert --force: no warning"
-same_tree "$root" "$tmp/orig" || fail "torn record: tree differs after revert --force"
+"$RTBPF" revert --drop-torn --root "$root" >/dev/null 2>"$tmp/err" || fail "revert --drop-torn: $(cat "$tmp/err")"
+grep -q 'torn last record dropped' "$tmp/err" || fail "revert --drop-torn: no warning"
+same_tree "$root" "$tmp/orig" || fail "torn record: tree differs after revert --drop-torn"
 
 # Corrupt and foreign state files: refused, nothing changed.
 for damage in corrupt foreign; do

@@ -17,7 +17,7 @@
  * TID. <path> must be one the record's stage writes (jpath.c). A last line
  * without its newline is a record torn by a crash (its change was never
  * made: the write only follows the fsync) or a file cut short: refused
- * unless --force, which drops it. Any other
+ * unless revert --drop-torn, which drops it. Any other
  * damage, or a foreign header, is refused before anything is touched. A
  * second apply appends only paths not already recorded, so the first
  * originals survive.
@@ -556,12 +556,12 @@ int journal_open(struct journal *j, const struct tune_cfg *c, bool create)
 		goto cleanup;
 	/* A crash inside the append leaves a torn last record whose change
 	 * was never made; a file cut short looks the same and has lost the
-	 * records after it. Only the user can tell: refused unless --force. */
-	if (valid != st.st_size && !c->force) {
+	 * records after it. Only the user can tell: refused unless --drop-torn. */
+	if (valid != st.st_size && !c->drop_torn) {
 		log_err("%s: state file %s ends inside a record: apply crashed "
 			"while writing it (that change was never made) or the "
 			"file was cut (the changes recorded after it are "
-			"lost); nothing changed. 'rtbpf revert --force' drops "
+			"lost); nothing changed. 'rtbpf revert --drop-torn' drops "
 			"that line and restores the rest",
 			c->cmd, j->path);
 		err = -EBADMSG;
@@ -569,14 +569,8 @@ int journal_open(struct journal *j, const struct tune_cfg *c, bool create)
 	}
 	if (valid != st.st_size)
 		log_warn("%s: state file %s: torn last record dropped "
-			 "(--force)",
+			 "(--drop-torn)",
 			 c->cmd, j->path);
-	if (create && valid != st.st_size && ftruncate(fd, valid)) {
-		err = -errno;
-		log_err("%s: state file %s: dropping torn record: %s", c->cmd,
-			j->path, strerror(-err));
-		goto cleanup;
-	}
 done:
 	if (lseek(fd, 0, SEEK_END) < 0) {
 		err = -errno;
@@ -598,6 +592,7 @@ int journal_record(struct journal *j, const struct jrec *in)
 	const struct jrec *first = NULL;
 	struct jrec r = { 0 };
 	ssize_t len;
+	off_t end;
 	int err;
 
 	for (size_t i = 0; i < j->n && !first; i++)
@@ -641,9 +636,18 @@ int journal_record(struct journal *j, const struct jrec *in)
 		err = -ENOMEM;
 		goto cleanup;
 	}
+	end = lseek(j->fd, 0, SEEK_END);
+	if (end < 0) {
+		err = -errno;
+		goto cleanup;
+	}
 	errno = 0;
 	if (write(j->fd, line, (size_t)len) != len) {
 		err = errno ? -errno : -EIO;
+		/* a short write (ENOSPC, EIO): its change is never made, so
+		 * no torn record may stay for revert to refuse */
+		if (ftruncate(j->fd, end) == 0)
+			fsync(j->fd);
 		goto cleanup;
 	}
 	if (fsync(j->fd)) {

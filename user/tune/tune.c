@@ -28,6 +28,7 @@ enum {
 	OPT_HOUSEKEEPING,
 	OPT_STRICT,
 	OPT_FORCE,
+	OPT_DROP_TORN,
 };
 
 static const struct cli_opt apply_opts[] = {
@@ -65,6 +66,8 @@ static const struct cli_opt check_opts[] = {
 static const struct cli_opt revert_opts[] = {
 	{ "force", OPT_FORCE, NULL,
 	  "restore knobs changed by someone else since apply, too" },
+	{ "drop-torn", OPT_DROP_TORN, NULL,
+	  "drop a state file's torn last record (a crash in its append)" },
 	{ "root", OPT_ROOT, "DIR", "every path under DIR (tests)" },
 	{ "verbose", 'v', NULL, "more messages" },
 	{ "help", 'h', NULL, "this help" },
@@ -159,6 +162,9 @@ static int parse_opts(struct tune_cfg *c, struct raw_opts *ro,
 			break;
 		case OPT_FORCE:
 			c->force = true;
+			break;
+		case OPT_DROP_TORN:
+			c->drop_torn = true;
 			break;
 		case OPT_ONLY:
 			ro->only = optarg;

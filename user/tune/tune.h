@@ -103,7 +103,7 @@ struct tune_cfg {
 	pid_t pids[TUNE_MAX_PIDS];
 	int npids;
 	unsigned int stages; /* bit per stage index */
-	bool dry_run, json, strict, force;
+	bool dry_run, json, strict, force, drop_torn;
 };
 
 /* ---- util.c ------------------------------------------------------------- */
