@@ -3,7 +3,8 @@
 # rtbpf run --mlock loads only a preload root may trust: RTBPF_MLOCK_PRELOAD
 # naming a FIFO (the dynamic loader would hang on it), a directory, an
 # archive, a missing file, a copy of the real library writable by group or
-# owned by another user: each refused at once (exit 1) naming the path and
+# owned by another user, or in a directory others may write (not sticky):
+# each refused at once (exit 1) naming the path and
 # the reason, CMD never started. The real library (and a root-owned copy
 # 0644) is taken: CMD runs with memory locked.
 # shellcheck source=tests/lib.sh
@@ -32,6 +33,8 @@ try "$RTBPF_BUILD/lib/librtbpf.a" "not an ELF shared object"
 try "$T/missing.so" "No such file"
 try "$T/gw.so" "writable by group or others"
 try "$T/other.so" "owned by another user"
+mkdir "$T/gwdir" && cp "$so" "$T/gwdir/x.so" && chmod 0644 "$T/gwdir/x.so" && chmod 0775 "$T/gwdir"
+try "$T/gwdir/x.so" "in a directory another user may change"
 ok "untrusted preloads refused, CMD never started"
 
 RTBPF_MLOCK_PRELOAD=$T/good.so "$RTBPF" run --mlock -- sh -c 'exec grep VmLck /proc/self/status' >"$T/out" 2>"$T/err" ||

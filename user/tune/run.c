@@ -75,6 +75,7 @@ static const struct cli_opt run_opts[] = {
  */
 static int preload_trusted(const char *path, const char **why)
 {
+	char dir[PATH_MAX], *slash;
 	unsigned char h[18];
 	struct stat st;
 	int fd, ret = 0;
@@ -94,13 +95,31 @@ static int preload_trusted(const char *path, const char **why)
 		*why = "writable by group or others";
 		ret = -EPERM;
 	} else if (read(fd, h, sizeof(h)) != (ssize_t)sizeof(h) ||
-		   memcmp(h, "\177ELF", 4) || h[16] != 3 || h[17] != 0) {
-		/* e_type ET_DYN (little-endian) */
+		   memcmp(h, "\177ELF", 4) ||
+		   (h[5] == 2 ? h[16] << 8 | h[17] : h[17] << 8 | h[16]) != 3) {
+		/* e_type ET_DYN, in the byte order EI_DATA names */
 		*why = "not an ELF shared object";
 		ret = -EINVAL;
 	}
 	close(fd);
-	return ret;
+	if (ret)
+		return ret;
+	/* the loader opens it again by path: no directory on the way may
+	 * let another user swap it (sticky ones keep others' files) */
+	snprintf(dir, sizeof(dir), "%s", path);
+	while ((slash = strrchr(dir, '/'))) {
+		*(slash == dir ? slash + 1 : slash) = '\0';
+		if (stat(dir, &st) || !S_ISDIR(st.st_mode) ||
+		    (st.st_uid && st.st_uid != geteuid()) ||
+		    ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
+		     !(st.st_mode & S_ISVTX))) {
+			*why = "in a directory another user may change";
+			return -EPERM;
+		}
+		if (slash == dir)
+			break;
+	}
+	return 0;
 }
 
 /*
