@@ -221,15 +221,26 @@ int tune_open(const struct tune_cfg *c, const char *path, int flags,
 
 int tune_open_file(const struct tune_cfg *c, const char *path)
 {
-	struct stat st;
-	int fd = tune_open(c, path, O_RDONLY | O_NONBLOCK, 0), e;
+	struct stat st, again;
+	int fd, e;
 
+	/* O_PATH first: a device is never opened (opening one may act, a
+	 * watchdog's starts it), a FIFO never waited on */
+	fd = tune_open(c, path, O_PATH, 0);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st)) {
 		e = errno;
 	} else if (S_ISREG(st.st_mode)) {
-		return fd;
+		close(fd);
+		fd = tune_open(c, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
+		if (fd < 0)
+			return -1;
+		/* the same file as checked, not one swapped in since */
+		if (!fstat(fd, &again) && again.st_ino == st.st_ino &&
+		    again.st_dev == st.st_dev && S_ISREG(again.st_mode))
+			return fd;
+		e = EAGAIN;
 	} else if (S_ISDIR(st.st_mode)) {
 		e = EISDIR;
 	} else {
