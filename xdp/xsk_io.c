@@ -15,20 +15,13 @@
 #include <time.h>
 
 #include "bpf/hist.h"
+#include "clock.h"
 
 #define BATCH_MAX 64
 /* Kick attempts beyond one per 32 queued frames (the copy-mode budget). */
 #define KICK_SLACK 4
 /* Frames looked at per recv call before giving up on non-UDP junk. */
 #define RX_SKIP_MAX 64
-
-static inline uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static inline void hist_add(struct rtbpf_hist *h, uint64_t v)
 {

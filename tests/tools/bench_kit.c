@@ -47,6 +47,7 @@
 
 #include "hist.h"
 #include "parse.h"
+#include "clock.h"
 
 #define QSIZE 4096
 #define BATCH 32
@@ -85,14 +86,6 @@ static int prod2_cpu;
 static unsigned int ncpus;
 /* More threads than CPUs in this run: waiting threads must yield. */
 static bool shared_cpu;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void pin(int cpu)
 {

@@ -33,14 +33,7 @@
 
 #include "parse.h"
 #include "samples.h"
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
+#include "clock.h"
 
 /* The child: echo every byte back until the parent closes its end. */
 static void echo_loop(int in, int out)

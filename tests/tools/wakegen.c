@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "hist.h"
+#include "clock.h"
 
 struct cfg {
 	const char *mode;
@@ -74,14 +75,6 @@ static _Atomic uint32_t futex_word; /* round number the waker released */
 static _Atomic uint64_t t0_ns, done, nv_before;
 static _Atomic int sleeper_tid;
 static struct hist lat;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static void pin(int cpu)
 {

@@ -20,14 +20,7 @@
 
 #include "parse.h"
 #include "xsk/rx_tally.h"
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
+#include "clock.h"
 
 int main(int argc, char **argv)
 {

@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "clock.h"
 #include "hist.h"
 #include "json.h"
 
@@ -144,7 +145,6 @@ struct e2e_result {
  * the handler interrupts). */
 extern atomic_int e2e_stop;
 
-uint64_t e2e_now_ns(void);
 const char *e2e_cell_name(const struct e2e_cell_cfg *c);
 
 int e2e_net_up(struct e2e_net *n);

@@ -67,14 +67,6 @@ struct cell {
 	char why[128];
 };
 
-uint64_t e2e_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static void sleep_ns(uint64_t ns)
 {
 	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000ULL),
@@ -151,7 +143,7 @@ static void worker_fn(void *ctx, unsigned int wi, const struct rtbpf_msg *m,
 		}
 		t = &c->tx[ev->seq];
 		t->t_enq = m[i].ts_ns;
-		t->t_deq = e2e_now_ns();
+		t->t_deq = now_ns();
 		stamps[0] = t->t_enq;
 		stamps[1] = t->t_deq;
 		memcpy(c->data, stamps, sizeof(stamps));
@@ -165,9 +157,9 @@ static void worker_fn(void *ctx, unsigned int wi, const struct rtbpf_msg *m,
 			continue;
 		}
 		len = rtbpf_event__write(ev, buf, rtbpf_event__size(ev));
-		t->t_ser = e2e_now_ns();
+		t->t_ser = now_ns();
 		err = len < 0 ? len : send_retry(c, buf, (size_t)len);
-		t->t_sent = e2e_now_ns();
+		t->t_sent = now_ns();
 		rtbpf_pool__put(c->pool, &c->cache, buf);
 		t->err = err;
 		if (err)
@@ -178,7 +170,7 @@ static void worker_fn(void *ctx, unsigned int wi, const struct rtbpf_msg *m,
 static void generate(struct cell *c, struct rtbpf_dispatch *d)
 {
 	uint64_t period = 1000000000ULL / c->o->rate;
-	uint64_t start = e2e_now_ns() + 1000000;
+	uint64_t start = now_ns() + 1000000;
 
 	for (uint64_t i = 0; i < c->n_total && !e2e_stop; i++) {
 		uint64_t next = start + i * period;
@@ -194,7 +186,7 @@ static void generate(struct cell *c, struct rtbpf_dispatch *d)
 		       !e2e_stop)
 			;
 		/* The strategy decides: an order, stamped. */
-		t_gen = e2e_now_ns();
+		t_gen = now_ns();
 		ev->type = 1;
 		ev->flags = 0;
 		ev->seq = i;
@@ -307,9 +299,9 @@ static void *sender_main(void *arg)
 	rtbpf_dispatch__stop(d, RTBPF_STOP_DRAIN);
 	rtbpf_dispatch__join(d, NULL);
 	/* Every frame back from the completion ring before destroy. */
-	until = e2e_now_ns() + 500000000ULL;
+	until = now_ns() + 500000000ULL;
 	while (!rtbpf_xsk__stats(c->x, &st) && st.completed < st.submitted &&
-	       st.mode != RTBPF_XSK_SOCKET && e2e_now_ns() < until) {
+	       st.mode != RTBPF_XSK_SOCKET && now_ns() < until) {
 		rtbpf_xsk__reap(c->x);
 		sleep_ns(100000);
 	}
@@ -358,7 +350,7 @@ static void receiver_main(struct cell *c, int ready_fd, pid_t parent)
 	close(ready_fd);
 	while (!atomic_load_explicit(&c->sh->stop, memory_order_acquire)) {
 		ssize_t len = recv(s, buf, sizeof(buf), 0);
-		uint64_t t = e2e_now_ns();
+		uint64_t t = now_ns();
 		struct rtbpf_event ev;
 		struct e2e_rx *rx;
 
@@ -501,8 +493,8 @@ int e2e_cell_run(const struct e2e_opts *o, const struct e2e_net *n,
 		if (c->tx[i].t_gen)
 			made = i + 1;
 	}
-	until = e2e_now_ns() + 1000000000ULL;
-	while (atomic_load(&c->sh->received) < sent && e2e_now_ns() < until &&
+	until = now_ns() + 1000000000ULL;
+	while (atomic_load(&c->sh->received) < sent && now_ns() < until &&
 	       !e2e_stop)
 		sleep_ns(1000000);
 	rx_rc = stop_receiver(c, rx_pid);

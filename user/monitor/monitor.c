@@ -18,6 +18,7 @@
 #include "log.h"
 #include "privs.h"
 #include "spike.h"
+#include "clock.h"
 
 enum {
 	OPT_COMM = 256,
@@ -62,14 +63,6 @@ static const char *opt_name(int key)
 static void on_signal(int sig)
 {
 	stop_signal = sig;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 static bool proc_exists(uint64_t id)

@@ -8,12 +8,12 @@
 #include <stdint.h>
 #include <rtbpf/xsk.h>
 
+#include "clock.h"
 #include "json.h"
 
 extern volatile sig_atomic_t xsk_stop;
 
 int xsk_install_signals(void);
-uint64_t xsk_now_ns(void);
 /* "A.B.C.D" or "A.B.C.D:PORT" (port required when need_port). */
 int xsk_parse_ipport(const char *s, uint32_t *ip, uint16_t *port,
 		     bool need_port);

@@ -36,14 +36,6 @@ int xsk_install_signals(void)
 	return 0;
 }
 
-uint64_t xsk_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 int xsk_parse_ipport(const char *s, uint32_t *ip, uint16_t *port,
 		     bool need_port)
 {

@@ -138,8 +138,8 @@ static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
 		     struct xsk_rx_tally *t)
 {
 	struct rtbpf_xsk_rx_info info;
-	uint64_t end =
-		c->duration_ns ? ns_add_sat(xsk_now_ns(), c->duration_ns) : 0;
+	uint64_t end = c->duration_ns ? ns_add_sat(now_ns(), c->duration_ns) :
+					0;
 	struct pollfd pfd = { .fd = rtbpf_xsk__fd(x), .events = POLLIN };
 	static uint8_t buf[65536];
 	unsigned int iter = 0;
@@ -148,13 +148,12 @@ static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
 	while (!xsk_stop && (!c->count || t->received < c->count)) {
 		/* the clock only now and then while spinning: a read of it
 		 * before each look would delay noticing a datagram */
-		if (end && (!c->spin || !(++iter % 1024)) &&
-		    xsk_now_ns() >= end)
+		if (end && (!c->spin || !(++iter % 1024)) && now_ns() >= end)
 			break;
 		n = rtbpf_xsk__recv(x, buf, sizeof(buf), &info);
 		if (n >= 0) {
 			xsk_rx_tally__add(t, buf, (size_t)n, info.len,
-					  xsk_now_ns());
+					  now_ns());
 			continue;
 		}
 		if (n != -EAGAIN)

@@ -166,7 +166,7 @@ static int parse(struct send_cfg *c, int argc, char **argv)
 
 static void wait_until(uint64_t t)
 {
-	uint64_t now = xsk_now_ns();
+	uint64_t now = now_ns();
 	struct timespec ts;
 
 	if (t > now + 200000) {
@@ -176,7 +176,7 @@ static void wait_until(uint64_t t)
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 		t += 100000;
 	}
-	while (xsk_now_ns() < t && !xsk_stop)
+	while (now_ns() < t && !xsk_stop)
 		__builtin_ia32_pause();
 }
 
@@ -185,9 +185,9 @@ static void wait_until(uint64_t t)
 static void drain(struct rtbpf_xsk *x)
 {
 	struct rtbpf_xsk_stats s;
-	uint64_t end = xsk_now_ns() + 1000000000ULL;
+	uint64_t end = now_ns() + 1000000000ULL;
 
-	while (xsk_now_ns() < end) {
+	while (now_ns() < end) {
 		rtbpf_xsk__reap(x);
 		if (rtbpf_xsk__stats(x, &s) || s.mode == RTBPF_XSK_SOCKET ||
 		    s.completed + s.withdrawn >= s.submitted)
@@ -199,14 +199,14 @@ static void drain(struct rtbpf_xsk *x)
 static int send_loop(struct send_cfg *c, struct rtbpf_xsk *x, uint8_t *buf,
 		     struct iovec *iov, uint64_t *sent, uint64_t *elapsed)
 {
-	uint64_t seq = 0, t0 = xsk_now_ns(), stall = 0, k, ts;
+	uint64_t seq = 0, t0 = now_ns(), stall = 0, k, ts;
 	int r = 0;
 
 	while (seq < c->count && !xsk_stop) {
 		k = c->count - seq < c->batch ? c->count - seq : c->batch;
 		if (c->rate)
 			wait_until(t0 + seq * 1000000000ULL / c->rate);
-		ts = xsk_now_ns();
+		ts = now_ns();
 		for (uint64_t i = 0; i < k; i++) {
 			xsk_payload_fill(iov[i].iov_base, c->size, seq + i);
 			xsk_payload_stamp(iov[i].iov_base, ts);
@@ -224,13 +224,13 @@ static int send_loop(struct send_cfg *c, struct rtbpf_xsk *x, uint8_t *buf,
 			break;
 		/* Back-pressure, counted by the library: retry, bounded. */
 		if (!stall)
-			stall = xsk_now_ns();
-		else if (xsk_now_ns() - stall > 1000000000ULL)
+			stall = now_ns();
+		else if (now_ns() - stall > 1000000000ULL)
 			break;
 		rtbpf_xsk__reap(x);
 		r = 0;
 	}
-	*elapsed = xsk_now_ns() - t0;
+	*elapsed = now_ns() - t0;
 	*sent = seq;
 	return r < 0 ? r : 0;
 }
