@@ -30,18 +30,6 @@ int sched_coll_spike_fd(struct sched_coll *c)
 	return c ? bpf_map__fd(c->skel->maps.spikes) : -1;
 }
 
-static const char *const prog_names[] = { "sched_waking",
-					  "sched_wakeup",
-					  "sched_wakeup_new",
-					  "sched_switch",
-					  "sched_wake_idle_without_ipi",
-					  NULL };
-
-const char *const *sched_coll_prog_names(void)
-{
-	return prog_names;
-}
-
 /* Entries of the pending-wait table: one per pid, or $RTBPF_WAIT_TABLE
  * (tests set 1 to send every thread through the task-storage fallback). */
 static int wait_table_size(uint32_t *n)

@@ -66,8 +66,6 @@ struct sched_coll;
 /* 0 or -errno; the failing step is logged. */
 int sched_coll_open(struct sched_coll **out, const struct sched_filter *f);
 void sched_coll_free(struct sched_coll *c);
-/* Names of the attached programs, for benchmarks: NULL-terminated. */
-const char *const *sched_coll_prog_names(void);
 
 int sched_snap_init(struct sched_snap *s, unsigned int ncpus);
 void sched_snap_fini(struct sched_snap *s);
