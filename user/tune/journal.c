@@ -361,24 +361,13 @@ cleanup:
 	return err;
 }
 
-static const char *type_name(mode_t m)
-{
-	return S_ISDIR(m)  ? "a directory" :
-	       S_ISLNK(m)  ? "a symlink" :
-	       S_ISFIFO(m) ? "a FIFO" :
-	       S_ISCHR(m)  ? "a character device" :
-	       S_ISBLK(m)  ? "a block device" :
-	       S_ISSOCK(m) ? "a socket" :
-			     "not a regular file";
-}
-
 /* Only root (the effective user) may have written it. */
 static int trusted(const struct tune_cfg *c, const char *what, const char *path,
 		   const struct stat *st, bool dir)
 {
 	if (dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode)) {
 		log_err("%s: %s %s is %s; refused, nothing changed", c->cmd,
-			what, path, type_name(st->st_mode));
+			what, path, tune_type_name(st->st_mode));
 		return -EPERM;
 	}
 	if (st->st_uid != geteuid()) {

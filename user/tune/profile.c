@@ -390,16 +390,6 @@ cleanup:
 	return err;
 }
 
-static const char *kind_name(mode_t mode)
-{
-	return S_ISDIR(mode)  ? "a directory" :
-	       S_ISFIFO(mode) ? "a FIFO" :
-	       S_ISCHR(mode)  ? "a character device" :
-	       S_ISBLK(mode)  ? "a block device" :
-	       S_ISSOCK(mode) ? "a socket" :
-				"not a regular file";
-}
-
 /*
  * Opens a profile file for reading; -ENOENT when there is none, else 0 or
  * -errno logged naming path: -EINVAL for a directory, FIFO, device or
@@ -429,7 +419,7 @@ static int open_profile(const char *path, int *fd_out)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		log_err("profile %s: %s, not a profile file", path,
-			kind_name(st.st_mode));
+			tune_type_name(st.st_mode));
 		close(fd);
 		return -EINVAL;
 	}

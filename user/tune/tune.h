@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "parse.h"
@@ -122,6 +123,18 @@ int tune_open(const struct tune_cfg *c, const char *path, int flags,
  * or opening a device: anything else is refused (EISDIR for a directory,
  * else EINVAL with a warning naming it). fd or -1 + errno. */
 int tune_open_file(const struct tune_cfg *c, const char *path);
+/* "a FIFO", "a directory"...: the file type of an st_mode, for messages. */
+static inline const char *tune_type_name(mode_t m)
+{
+	return S_ISREG(m)  ? "a regular file" :
+	       S_ISDIR(m)  ? "a directory" :
+	       S_ISLNK(m)  ? "a symlink" :
+	       S_ISFIFO(m) ? "a FIFO" :
+	       S_ISCHR(m)  ? "a character device" :
+	       S_ISBLK(m)  ? "a block device" :
+	       S_ISSOCK(m) ? "a socket" :
+			     "of an unknown type";
+}
 /* fopen(path, "re") of tune_open_file() / opendir(path) through
  * tune_open(); NULL + errno. */
 FILE *tune_fopen(const struct tune_cfg *c, const char *path);

@@ -245,9 +245,8 @@ int tune_open_file(const struct tune_cfg *c, const char *path)
 		e = EISDIR;
 	} else {
 		e = EINVAL;
-		log_warn("%s: %s%s is not a regular file (a FIFO, socket or "
-			 "device): not read",
-			 c->cmd, c->root, path);
+		log_warn("%s: %s%s is not a regular file (%s): not read",
+			 c->cmd, c->root, path, tune_type_name(st.st_mode));
 	}
 	close(fd);
 	errno = e;
