@@ -125,6 +125,32 @@ val() {
 
 ok() { echo "ok: $*"; }
 
+# shellcheck disable=SC2034 # MODES is read by the tests that call this
+# openat2_modes: sets NOAT2 (tests/tools/no_openat2) and MODES, the ways
+# --root paths get resolved here: openat2, and where the tool is built
+# also the fallback walk with openat2 refused as before 5.6 (ENOSYS) or by
+# a container's seccomp filter (EPERM).
+openat2_modes() {
+	NOAT2=${RTBPF_BUILD:-build}/tests/no_openat2
+	MODES=openat2
+	if [ -x "$NOAT2" ]; then
+		MODES="openat2 ENOSYS EPERM"
+	else
+		echo "note: $NOAT2 not built; fallback walk not tested"
+	fi
+}
+
+# under MODE CMD...: CMD with openat2, or with openat2 refused with MODE.
+under() {
+	local mode=$1
+	shift
+	if [ "$mode" = openat2 ]; then
+		"$@"
+	else
+		"$NOAT2" -e "$mode" "$@"
+	fi
+}
+
 # fnv1a TEXT: the journal's record checksum.
 fnv1a() {
 	local s=$1 h=2166136261 i c

@@ -17,24 +17,8 @@ tmp=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
 host=$tmp/host # stands for the host's files: never to be read
-noat2=${RTBPF_BUILD:-build}/tests/no_openat2
-modes="openat2"
-if [ -x "$noat2" ]; then
-	modes="$modes ENOSYS EPERM"
-else
-	echo "note: $noat2 not built; fallback walk not tested"
-fi
+openat2_modes
 
-# run MODE CMD...: CMD with openat2 native or refused with MODE.
-run() {
-	local mode=$1
-	shift
-	if [ "$mode" = openat2 ]; then
-		"$@"
-	else
-		"$noat2" -e "$mode" "$@"
-	fi
-}
 
 # link_out PATH HOSTDIR HOW: ROOT/PATH becomes a symlink to the host path
 # HOSTDIR (HOW: abs, or up: ../../.. far past the root); what was at
@@ -62,7 +46,7 @@ printf 'f\n' >"$host/irq/77/smp_affinity"
 printf '999 (hosttask) S 1 500 500 0 -1 4194560 0\n' >"$host/task/999/stat"
 printf '0-3\n' >"$host/task/999/affinity"
 
-for mode in $modes; do
+for mode in $MODES; do
 	for how in abs up; do
 		rm -rf "$root" && make_tree "$root"
 		printf '@realtime - rtprio 7\n' >"$root/etc/security/limits.d/50-root.conf"
@@ -73,7 +57,7 @@ for mode in $modes; do
 		link_out /proc/500/task "$host/task" "$how"
 		link_out /sys/devices/system/cpu "$host/cpu" "$how"
 		rc=0
-		run "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 \
+		under "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 \
 			--only limits,irq,threads >"$tmp/out" 2>"$tmp/err" || rc=$?
 		what="$mode, $how link"
 		[ "$rc" -eq 3 ] || fail "$what: check exited $rc: $(cat "$tmp/err")"
@@ -94,7 +78,7 @@ for mode in $modes; do
 	rm -rf "$root" && make_tree "$root"
 	link_out /proc/irq "$tmp/nosuch/irq" abs
 	rc=0
-	run "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only irq \
+	under "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only irq \
 		>"$tmp/out" 2>"$tmp/err" || rc=$?
 	[ "$rc" -eq 3 ] || fail "$mode: exists: check exited $rc: $(cat "$tmp/err")"
 	! grep -q 'missing; stage skipped' "$tmp/err" || fail "$mode: exists: $(cat "$tmp/err")"
@@ -107,13 +91,13 @@ for mode in $modes; do
 	ln -s loop2 "$root/proc/irq"
 	ln -s /proc/irq "$root/proc/loop2"
 	rc=0
-	run "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only irq \
+	under "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only irq \
 		>"$tmp/out" 2>"$tmp/err" || rc=$?
 	grep -q 'irq: .*/proc/irq missing; stage skipped' "$tmp/err" ||
 		fail "$mode: loop: rc $rc: $(cat "$tmp/err")"
-	run "$mode" "$RTBPF" apply -P ultra --root "$root" --cpus 2-3 --only sysctl >/dev/null ||
+	under "$mode" "$RTBPF" apply -P ultra --root "$root" --cpus 2-3 --only sysctl >/dev/null ||
 		fail "$mode: apply beside a link loop failed"
-	run "$mode" "$RTBPF" revert --root "$root" >/dev/null || fail "$mode: revert failed"
+	under "$mode" "$RTBPF" revert --root "$root" >/dev/null || fail "$mode: revert failed"
 
 	# The kernel's limit: 40 links in one resolution resolve, 41 are ELOOP.
 	for n in 40 41; do
@@ -124,7 +108,7 @@ for mode in $modes; do
 		done
 		ln -s "/proc/l$((n - 1))" "$root/proc/irq"
 		rc=0
-		run "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only irq \
+		under "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only irq \
 			>"$tmp/out" 2>"$tmp/err" || rc=$?
 		if [ "$n" = 40 ]; then
 			grep -Eq 'irq 25 +want' "$tmp/out" || fail "$mode: 40 links: rc $rc: $(cat "$tmp/err")"
@@ -145,7 +129,7 @@ for mode in $modes; do
 	ln -s ../../../../proc/./kernel.real/../kernel.1 "$root/proc/sys/kernel"
 	ln -s kernel.real "$root/proc/kernel.1"
 	cp -a "$root" "$tmp/orig"
-	run "$mode" "$RTBPF" apply -P ultra --root "$root" --cpus 2-3 >/dev/null ||
+	under "$mode" "$RTBPF" apply -P ultra --root "$root" --cpus 2-3 >/dev/null ||
 		fail "$mode: apply through in-root links failed"
 	[ "$(cat "$root/vm.real/swappiness")" = 10 ] ||
 		fail "$mode: vm.swappiness not written through /vm.real"
@@ -156,7 +140,7 @@ for mode in $modes; do
 	if [ ! -L "$root/etc/default" ] || [ ! -L "$root/proc/sys/vm" ]; then
 		fail "$mode: a link was replaced"
 	fi
-	run "$mode" "$RTBPF" revert --root "$root" >/dev/null || fail "$mode: revert failed"
+	under "$mode" "$RTBPF" revert --root "$root" >/dev/null || fail "$mode: revert failed"
 	diff -r --no-dereference -x rtbpf "$root" "$tmp/orig" ||
 		fail "$mode: apply + revert through links: tree differs"
 	rm -rf "$tmp/orig"

@@ -130,24 +130,7 @@ mv "$sd" "$tmp/rtbpf.real"
 ln -s "$tmp/rtbpf.real" "$sd"
 refused "symlinked state dir" "state directory $sd is a symlink"
 
-noat2=${RTBPF_BUILD:-build}/tests/no_openat2
-modes=openat2
-if [ -x "$noat2" ]; then
-	modes="openat2 ENOSYS EPERM"
-else
-	echo "note: $noat2 not built; fallback walk not tested"
-fi
-# under MODE CMD...: CMD with openat2, or with openat2 refused with MODE
-# (a kernel before 5.6: ENOSYS; a container's seccomp filter: EPERM).
-under() {
-	local mode=$1
-	shift
-	if [ "$mode" = openat2 ]; then
-		"$@"
-	else
-		"$noat2" -e "$mode" "$@"
-	fi
-}
+openat2_modes
 
 # A symlink in a recorded file's directories that leads out of the root,
 # absolute or up through ../: resolved inside the root (re-rooted, ".."
@@ -156,7 +139,7 @@ under() {
 # a resolver that escaped the root WOULD restore it there; the copy at the
 # link's re-rooted target is the one revert must restore.
 up=$(printf '../%.0s' 1 2 3 4 5 6 7 8 9 10 11 12)
-for mode in $modes; do
+for mode in $MODES; do
 	for target in "$tmp/outside" "$up${tmp#/}/outside"; do
 		what="$mode: etc/default -> $target"
 		fresh
@@ -185,7 +168,7 @@ done
 # refuses (EIO) is listed inside the root, never outside, check reads that
 # list, and revert removes it. Then a list rtbpf cannot have written (a
 # FIFO, group-writable) is ignored, with a warning; check never blocks.
-for mode in $modes; do
+for mode in $MODES; do
 	what="$mode: var/lib -> $tmp/outside"
 	rm -rf "$root" "$tmp/outside" && cp -a "$tmp/orig" "$root"
 	mkdir -p "$tmp/outside/rtbpf" "$root$tmp/outside"
@@ -226,7 +209,7 @@ for mode in $modes; do
 done
 
 # Without openat2 a plain tree applies and reverts as with it.
-for mode in $modes; do
+for mode in $MODES; do
 	[ "$mode" != openat2 ] || continue
 	rm -rf "$root" && cp -a "$tmp/orig" "$root"
 	under "$mode" "$RTBPF" apply -P ultra --root "$root" --cpus 2-3 >/dev/null
