@@ -221,7 +221,7 @@ int tune_open(const struct tune_cfg *c, const char *path, int flags,
 
 int tune_open_file(const struct tune_cfg *c, const char *path)
 {
-	struct stat st, again;
+	struct stat st;
 	int fd, e;
 
 	/* O_PATH first: a device is never opened (opening one may act, a
@@ -232,15 +232,18 @@ int tune_open_file(const struct tune_cfg *c, const char *path)
 	if (fstat(fd, &st)) {
 		e = errno;
 	} else if (S_ISREG(st.st_mode)) {
-		close(fd);
-		fd = tune_open(c, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
-		if (fd < 0)
-			return -1;
-		/* the same file as checked, not one swapped in since */
-		if (!fstat(fd, &again) && again.st_ino == st.st_ino &&
-		    again.st_dev == st.st_dev && S_ISREG(again.st_mode))
-			return fd;
-		e = EAGAIN;
+		char self[64];
+		int rfd;
+
+		/* reopened through the O_PATH fd: the very file checked, with
+		 * no second walk of the path */
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+		rfd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (rfd >= 0) {
+			close(fd);
+			return rfd;
+		}
+		e = errno;
 	} else if (S_ISDIR(st.st_mode)) {
 		e = EISDIR;
 	} else {
