@@ -35,8 +35,9 @@ grep -q '^refused: ' <<<"$out" || fail "CMD run as nobody could type into root's
 grep -q '^rc=0$' <<<"$out" || fail "run did not exit 0: $out"
 ok "run --user: CMD cannot push input into the terminal"
 
-# sh -c of one command execs it: rtbpf leads the pty's session
-out=$(in_pty "$RTBPF run --user nobody -- $INJ")
+# exec: rtbpf replaces the shell that leads the pty's session (a lone
+# command is exec'd by bash but not by dash, script(1) runs $SHELL)
+out=$(in_pty "exec $RTBPF run --user nobody -- $INJ")
 echo "as session leader: $out"
 grep -q 'leads the session of its terminal' <<<"$out" || fail "no refusal as session leader: $out"
 ! grep -qE '^(injected|refused)' <<<"$out" || fail "CMD started as session leader: $out"
