@@ -209,18 +209,15 @@ static void test_cpuset_1024(void **state)
 	free_records(rec, n);
 }
 
+/* every test writes to a fresh memory stream */
+#define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_error_before_header, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_error_after_header, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_exit_fallback, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_not_json, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cpuset_1024, setup,
-						teardown),
+		TEST(test_error_before_header), TEST(test_error_after_header),
+		TEST(test_exit_fallback),	TEST(test_not_json),
+		TEST(test_cpuset_1024),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

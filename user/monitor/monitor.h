@@ -12,7 +12,6 @@
 #include "sched_coll.h"
 #include "sysinfo.h"
 
-
 struct monitor_opts {
 	struct sched_filter filter;
 	bool cpus_given;
