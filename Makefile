@@ -49,7 +49,13 @@ CPPFLAGS += -I. -Iuser -Iuser/include -Ixdp/include -I$(O)/skel -MMD -MP
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf libxdp 2>/dev/null)
 LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf -lelf -lz)
 LIBBPF_STATIC := $(shell $(PKG_CONFIG) --static --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf -lelf -lz) -lzstd
-LDLIBS += $(LIBBPF_LIBS) -lm
+# json-c: our commands read our own NDJSON (bench e2e reads monitor's and
+# check's) with a parser, never by string search.
+JSONC_CFLAGS := $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
+JSONC_LIBS := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c)
+JSONC_STATIC := $(shell $(PKG_CONFIG) --static --libs json-c 2>/dev/null || echo -ljson-c)
+CPPFLAGS += $(JSONC_CFLAGS)
+LDLIBS += $(LIBBPF_LIBS) $(JSONC_LIBS) -lm
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Ibpf -Wall -Werror
 
@@ -166,7 +172,7 @@ static: $(RTBPF_STATIC)
 $(RTBPF_STATIC): $(RTBPF_OBJS) $(LIBRTBPF)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -static $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_STATIC) -lm -lpthread -o $@
+	$(Q)$(CC) -static $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_STATIC) $(JSONC_STATIC) -lm -lpthread -o $@
 
 $(O)/tests/unit/%: tests/unit/%.c $(SAN_COMMON_OBJS) $(SAN_LIB_OBJS)
 	$(call msg,CC-TEST,$@)
@@ -222,8 +228,7 @@ FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_NAMES:%=$(O)/fuzz/fuzz_%)
 FUZZ_OBJS := $(patsubst %.c,$(O)/fuzz/obj/%.o,$(COMMON_SRCS) $(MONITOR_SRCS) $(LIB_SRCS))
 FUZZ_LIB := $(O)/fuzz/librtbpf-fuzz.a
-FUZZ_LIBS := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c) \
-	$(LDLIBS) -lpthread
+FUZZ_LIBS := $(LDLIBS) -lpthread
 
 $(O)/fuzz/obj/%.o: %.c | $(SKELS)
 	$(call msg,CC-FUZZ,$@)

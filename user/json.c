@@ -194,7 +194,7 @@ void json_double(struct json_w *w, double v)
 		fprintf(w->f, "%.17g", v);
 }
 
-void json_bool(struct json_w *w, bool v)
+void json_boolean(struct json_w *w, bool v)
 {
 	sep(w);
 	fputs(v ? "true" : "false", w->f);
@@ -240,5 +240,5 @@ void json_kv_double(struct json_w *w, const char *k, double v)
 void json_kv_bool(struct json_w *w, const char *k, bool v)
 {
 	json_key(w, k);
-	json_bool(w, v);
+	json_boolean(w, v);
 }

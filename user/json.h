@@ -34,7 +34,7 @@ void json_strn(struct json_w *w, const char *s, size_t len);
 void json_u64(struct json_w *w, uint64_t v);
 void json_i64(struct json_w *w, int64_t v);
 void json_double(struct json_w *w, double v);
-void json_bool(struct json_w *w, bool v);
+void json_boolean(struct json_w *w, bool v);
 void json_null(struct json_w *w);
 /* Ends the record: newline and flush. */
 void json_end_record(struct json_w *w);

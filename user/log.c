@@ -3,6 +3,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <bpf/libbpf.h>
@@ -10,11 +11,17 @@
 #include "text.h"
 
 int log_verbosity;
+static void (*err_hook)(const char *msg);
+
+void log_set_err_hook(void (*hook)(const char *msg))
+{
+	err_hook = hook;
+}
 
 /* One line: the names, paths and file contents a message quotes come
  * from others, so the whole message goes through text_escape(). */
-__attribute__((format(printf, 2, 0))) static void
-vlog(const char *level, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void
+vlog(const char *level, bool err, const char *fmt, va_list ap)
 {
 	char *msg = NULL, *safe = NULL;
 
@@ -22,6 +29,8 @@ vlog(const char *level, const char *fmt, va_list ap)
 		safe = text_escape_dup(msg);
 	fprintf(stderr, "rtbpf: %s%s\n", level,
 		safe ? safe : "(no memory to format a message)");
+	if (err && err_hook)
+		err_hook(msg ? msg : "(no memory to format a message)");
 	free(safe);
 	free(msg);
 }
@@ -31,7 +40,7 @@ void log_err(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog("", fmt, ap);
+	vlog("", true, fmt, ap);
 	va_end(ap);
 }
 
@@ -40,7 +49,7 @@ void log_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog("warning: ", fmt, ap);
+	vlog("warning: ", false, fmt, ap);
 	va_end(ap);
 }
 
@@ -51,7 +60,7 @@ void log_info(const char *fmt, ...)
 	if (log_verbosity < 1)
 		return;
 	va_start(ap, fmt);
-	vlog("", fmt, ap);
+	vlog("", false, fmt, ap);
 	va_end(ap);
 }
 
@@ -62,7 +71,7 @@ void log_debug(const char *fmt, ...)
 	if (log_verbosity < 2)
 		return;
 	va_start(ap, fmt);
-	vlog("debug: ", fmt, ap);
+	vlog("debug: ", false, fmt, ap);
 	va_end(ap);
 }
 

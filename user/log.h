@@ -14,6 +14,11 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Called with every log_err() message as formatted (before escaping, no
+ * "rtbpf: " prefix), after it is on stderr; NULL for none. The --json
+ * contract (header.h) writes it as an error record. */
+void log_set_err_hook(void (*hook)(const char *msg));
+
 /* Route libbpf's own messages through us: shown only at -vv. */
 void log_setup_libbpf(void);
 

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "header.h"
 #include "log.h"
 
 static const struct command {
@@ -65,8 +66,14 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (const struct command *c = commands; c->name; c++)
-		if (!strcmp(argv[i], c->name))
-			return c->fn(argc - i, argv + i);
+		if (!strcmp(argv[i], c->name)) {
+			int rc;
+
+			json_out_init(stdout, argc - i, argv + i);
+			rc = c->fn(argc - i, argv + i);
+			json_out_exit(rc);
+			return rc;
+		}
 	log_err("unknown command '%s' (see rtbpf --help)", argv[i]);
 	return EXIT_USAGE;
 }

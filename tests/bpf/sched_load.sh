@@ -28,7 +28,7 @@ wait
 no_progs_left || fail "programs left after --duration"
 n=$(jq -s 'map(select(.type=="interval")) | length' "$T/mon.out")
 { [ "$n" -ge 4 ] && [ "$n" -le 6 ]; } || fail "--duration 1s at 200ms gave $n intervals"
-jq -e -s 'map(select(.type=="header"))[0] | .schema == 2 and (.cpus | length) > 0 and has("kernel") and has("libbpf")' \
+jq -e -s 'map(select(.type=="header"))[0] | .schema == 3 and .command == "monitor" and (.cpus | length) > 0 and has("kernel") and has("libbpf")' \
 	"$T/mon.out" >/dev/null || fail "bad header record"
 w=$(jq -s '[.[] | select(.type=="summary") | .cpus[] | .wakeups] | min' "$T/mon.out")
 [ "$w" -gt 0 ] || fail "a watched CPU saw no wakeups"

@@ -17,12 +17,8 @@
 #include <string.h>
 #include <wchar.h>
 
-/* json-c's json_bool type and our json_bool() writer share a name; this
- * file never calls ours, so its declaration is renamed out of the way */
-#define json_bool rtbpf_json_bool
-#include "user/json.h"
-#undef json_bool
 #include <json-c/json.h>
+#include "user/json.h"
 #include "tests/fuzz/fuzz.h"
 
 #define MAX_IN 4096

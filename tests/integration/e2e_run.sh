@@ -24,8 +24,9 @@ rc=$?
 
 # rec TYPE: the record of that type (jq -e on a stream is unreliable in 1.6).
 rec() { jq -c --arg t "$1" 'select(.type==$t)' "$T/run.out"; }
-rec header | jq -e '.sum_tolerance_ns == 0' >/dev/null ||
-	fail "header lacks the tolerance"
+head -n 1 "$T/run.out" | jq -e '.type == "header" and .command == "bench e2e" and
+	.schema == 2 and .sum_tolerance_ns == 0' >/dev/null ||
+	fail "header: $(head -n 1 "$T/run.out")"
 for cell in xsk/untuned xsk/tuned udp/untuned udp/tuned; do
 	rec=$(jq -c --arg c "$cell" 'select(.type=="cell" and .cell==$c)' \
 		"$T/run.out")
@@ -49,8 +50,9 @@ for cell in xsk/untuned xsk/tuned udp/untuned udp/tuned; do
 		tostring) + " us"' <<<"$rec"))"
 done
 rec goal | jq -e 'has("ratio")' >/dev/null || fail "no goal record"
-rec system_check | jq -e '.applied == false' >/dev/null ||
-	fail "no read-only system check record"
+rec system_check | jq -e '.applied == false and .argv[1] == "check" and
+	(.cpus | type) == "array" and (.stages | length) > 0' >/dev/null ||
+	fail "no read-only system check record: $(rec system_check)"
 grep -q '<svg' "$T/cdf.svg" || fail "no SVG plot"
 ok "goal record, system check and plot present"
 e2e_nothing_left "$pid" || fail "left something behind"

@@ -43,8 +43,8 @@ run_case() { # local|remote
 	gen_ready pingpong --via futex --count "$N" --waker-cpu "$waker" --sleeper-cpu 1
 	# the monitor itself stays off the sleeper's CPU
 	watch_gen INT --tid "$sleeper" --housekeeping-cpu 0 --json --interval 250ms
-	jq -e -s 'map(select(.type=="header"))[0] | .schema == 2 and .wait_start == "sched_waking"' \
-		"$T/mon.out" >/dev/null || fail "$kind: header lacks schema 2 / wait_start"
+	jq -e -s 'map(select(.type=="header"))[0] | .schema == 3 and .wait_start == "sched_waking"' \
+		"$T/mon.out" >/dev/null || fail "$kind: header lacks schema 3 / wait_start"
 	t1=$(cpu1_ticks)
 	local user bpf
 	user=$(tail -n 1 "$T/gen.out")

@@ -160,7 +160,9 @@ same_tree "$root" "$tmp/orig" || fail "profile file: tree differs after revert"
 python3 - "$tmp/json" <<'PY'
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
-assert recs[0]["type"] == "header" and recs[0]["schema"] == "rtbpf.check/1", recs[0]
+h = recs[0]
+assert h["type"] == "header" and h["command"] == "check" and h["schema"] == 2, h
+assert h["cpus"] == [2, 3] and h["housekeeping"] == [0, 1], h
 items = [r for r in recs if r["type"] == "item"]
 tm = [r for r in items if r["item"] == "kernel.timer_migration"][0]
 assert tm["expected"] == "0" and tm["actual"] == "1" and tm["status"] == "FAIL", tm

@@ -140,8 +140,8 @@ items = []
 with open(after) as f:
     recs = [json.loads(l) for l in f]
 hdr = recs[0]
-check("json header cpus", plist(hdr["cpus"]), LAT)
-check("json header housekeeping", plist(hdr["housekeeping"]), HK)
+check("json header cpus", frozenset(hdr["cpus"]), LAT)
+check("json header housekeeping", frozenset(hdr["housekeeping"]), HK)
 named = set()
 for r in recs:
     if r.get("type") != "item":

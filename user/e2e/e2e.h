@@ -29,7 +29,6 @@
 #include "hist.h"
 #include "json.h"
 
-#define E2E_SCHEMA 1
 #define E2E_SUM_TOL_NS 0 /* stages telescope: exact */
 #define E2E_PORT 9300
 #define E2E_WORST 5 /* worst events kept per cell */

@@ -135,7 +135,7 @@ void e2e_report_header(const struct e2e_opts *o, const struct e2e_net *n,
 		return;
 	}
 	sysinfo_load(&hi);
-	json_header_begin(w, E2E_SCHEMA, "bench e2e", &hi);
+	json_header_begin(w, "bench e2e", &hi);
 	json_kv_u64(w, "rate", o->rate);
 	json_kv_u64(w, "events", o->events);
 	json_kv_u64(w, "warmup", o->warmup);

@@ -12,8 +12,6 @@
 #include "sched_coll.h"
 #include "sysinfo.h"
 
-#define MONITOR_SCHEMA 2
-
 struct monitor_opts {
 	struct sched_filter filter;
 	bool cpus_given;

@@ -27,7 +27,7 @@ void render_header(struct monitor *m)
 		free(cpus);
 		return;
 	}
-	json_header_begin(w, MONITOR_SCHEMA, NULL, &m->host);
+	json_header_begin(w, "monitor", &m->host);
 	json_kv_u64(w, "interval_ns", m->opts.interval_ns);
 	json_cpuset(w, "cpus", &f->cpus);
 	json_cpuset(w, "nohz_full", &m->host.nohz_full);

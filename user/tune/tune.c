@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "header.h"
 #include "json.h"
 #include "log.h"
 #include "sysinfo.h"
@@ -378,28 +379,19 @@ static void print_json(const struct tune_cfg *c, const struct item_list *l,
 		       const unsigned int *count)
 {
 	struct host_info hi;
-	char *lat, *hk, *iso;
 	struct json_w w;
 
+	/* the kernel running; the isolated CPUs of the tree checked */
 	sysinfo_load(&hi);
-	lat = cpuset_str(&c->cpus);
-	hk = cpuset_str(&c->housekeeping);
-	iso = cpuset_str(&hi.isolated);
-	if (!lat || !hk || !iso) {
-		log_err("%s: out of memory", c->cmd);
-		goto cleanup;
-	}
+	if (tune_read_cpulist(c, "/sys/devices/system/cpu/isolated",
+			      &hi.isolated))
+		cpuset_zero(&hi.isolated);
 	json_init(&w, stdout);
-	json_obj_begin(&w);
-	json_kv_str(&w, "type", "header");
-	json_kv_str(&w, "schema", "rtbpf.check/1");
-	json_kv_str(&w, "version", RTBPF_VERSION);
-	json_kv_str(&w, "kernel", hi.kernel);
-	json_kv_str(&w, "isolated", iso);
+	json_header_begin(&w, "check", &hi);
 	json_kv_str(&w, "root", c->root);
 	json_kv_str(&w, "profile", c->prof.name);
-	json_kv_str(&w, "cpus", lat);
-	json_kv_str(&w, "housekeeping", hk);
+	json_cpuset(&w, "cpus", &c->cpus);
+	json_cpuset(&w, "housekeeping", &c->housekeeping);
 	json_obj_end(&w);
 	json_end_record(&w);
 	for (size_t i = 0; i < l->n; i++) {
@@ -426,10 +418,6 @@ static void print_json(const struct tune_cfg *c, const struct item_list *l,
 	json_kv_u64(&w, "skip", count[ST_SKIP]);
 	json_obj_end(&w);
 	json_end_record(&w);
-cleanup:
-	free(lat);
-	free(hk);
-	free(iso);
 }
 
 static int run_tune(const char *cmd, const struct cli_opt *opts, int argc,

@@ -35,9 +35,9 @@ enum {
  * err. */
 bool xsk_common_opt(int opt, const char *arg, struct rtbpf_xsk_opts *o,
 		    char *err, size_t errlen);
-/* Exit code for a failed rtbpf_xsk__create (errno err > 0). */
-int xsk_create_failed(const char *cmd, int err, const char *why, bool json,
-		      struct json_w *w);
+/* Logs a failed rtbpf_xsk__create (errno err > 0; an error record too
+ * under --json) and returns its exit code. */
+int xsk_create_failed(const char *cmd, int err, const char *why);
 void xsk_json_header(struct json_w *w, const char *cmd,
 		     const struct rtbpf_xsk_opts *o, struct rtbpf_xsk *x);
 void xsk_print_stats(struct rtbpf_xsk *x, bool json, struct json_w *w);

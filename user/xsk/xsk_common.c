@@ -17,8 +17,6 @@
 #include "parse.h"
 #include "sysinfo.h"
 
-#define XSK_SCHEMA 1
-
 volatile sig_atomic_t xsk_stop;
 
 static void on_signal(int sig)
@@ -99,23 +97,13 @@ int xsk_parse_attach(const char *s, enum rtbpf_xsk_attach *a)
 	return 0;
 }
 
-int xsk_create_failed(const char *cmd, int err, const char *why, bool json,
-		      struct json_w *w)
+int xsk_create_failed(const char *cmd, int err, const char *why)
 {
 	const char *hint = "";
 
 	if ((err == EPERM || err == EACCES) && !strstr(why, "(needs"))
 		hint = " (needs root, or CAP_NET_RAW+CAP_BPF+CAP_NET_ADMIN)";
 	log_err("xsk %s: %s%s", cmd, *why ? why : strerror(err), hint);
-	if (json) {
-		json_obj_begin(w);
-		json_kv_str(w, "type", "error");
-		json_kv_str(w, "command", cmd);
-		json_kv_str(w, "errno", strerror(err));
-		json_kv_str(w, "message", why);
-		json_obj_end(w);
-		json_end_record(w);
-	}
 	if (err == EOPNOTSUPP)
 		return EXIT_UNSUPPORTED;
 	if (err == EINVAL || err == ENODEV || err == EHOSTUNREACH ||
@@ -132,7 +120,7 @@ void xsk_json_header(struct json_w *w, const char *cmd,
 	enum rtbpf_xsk_mode m = rtbpf_xsk__mode(x, &why);
 
 	sysinfo_load(&hi);
-	json_header_begin(w, XSK_SCHEMA, cmd, &hi);
+	json_header_begin(w, cmd, &hi);
 	json_kv_str(w, "dev", o->ifname);
 	json_kv_u64(w, "queue", o->queue);
 	json_kv_str(w, "mode", rtbpf_xsk_mode_str(m));

@@ -224,7 +224,7 @@ int xsk_recv_main(int argc, char **argv)
 	c.o.errlen = sizeof(why);
 	x = rtbpf_xsk__create(&c.o);
 	if (!x) {
-		rc = xsk_create_failed("recv", errno, why, c.json, &w);
+		rc = xsk_create_failed("recv", errno, why);
 		goto cleanup;
 	}
 	rtbpf_xsk__mode(x, &mwhy);

@@ -267,7 +267,7 @@ int xsk_send_main(int argc, char **argv)
 		goto cleanup;
 	x = rtbpf_xsk__create(&c.o);
 	if (!x) {
-		rc = xsk_create_failed("send", errno, why, c.json, &w);
+		rc = xsk_create_failed("send", errno, why);
 		goto cleanup;
 	}
 	rtbpf_xsk__mode(x, &mwhy);
