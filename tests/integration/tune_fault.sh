@@ -94,10 +94,12 @@ fresh
 mkdir -p "$root/var/lib/rtbpf"
 flock -n "$root/var/lib/rtbpf/lock" sleep 30 &
 holder=$!
-for _ in $(seq 50); do
-	flock -n "$root/var/lib/rtbpf/lock" true || break
+held=
+for _ in $(seq 300); do
+	flock -n "$root/var/lib/rtbpf/lock" true || { held=1 && break; }
 	sleep 0.1
 done
+[ -n "$held" ] || fail "lock: the test's flock did not take the lock in 30 s"
 expect_rc 1 apply >/dev/null 2>"$tmp/err"
 grep -q 'another rtbpf apply or revert holds' "$tmp/err" || fail "lock: message"
 expect_rc 1 "$RTBPF" revert --root "$root" 2>/dev/null

@@ -161,8 +161,11 @@ fnv1a() {
 	printf '%08x' "$h"
 }
 
+# fail reaches the test's own stderr even from a call whose stderr is
+# redirected (expect_rc 1 CMD 2>"$tmp/err")
+exec {fixture_stderr}>&2
 fail() {
-	echo "FAIL: $*" >&2
+	echo "FAIL: $*" >&"$fixture_stderr"
 	exit 1
 }
 
