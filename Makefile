@@ -343,7 +343,7 @@ help:
 	@echo '  static   build $(O)/static/rtbpf, needing no shared library'
 	@echo '  install  install rtbpf, librtbpf and its headers under $$(DESTDIR)$$(prefix) ($(prefix))'
 	@echo '  e2e      install missing packages, build, run the end-to-end latency matrix'
-	@echo '  fuzz     run each libFuzzer harness for FUZZ_TIME s (default 60; fuzz-smoke: 10)'
+	@echo '  fuzz     run each libFuzzer harness for FUZZ_TIME s (default 60; fuzz-smoke: FUZZ_SMOKE_TIME, 5)'
 	@echo '  vmlinux  regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel'
 	@echo '  format   clang-format the sources in place'
 	@echo '  deps     install missing Debian packages, mount tracefs and bpffs'
