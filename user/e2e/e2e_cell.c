@@ -51,7 +51,8 @@ int e2e_tune_thread(int cpu, int prio)
 	return 0;
 }
 
-static void receiver_main(struct cell *c, int ready_fd, pid_t parent)
+/* The receiver child: exits, never returns. */
+static _Noreturn void receiver_main(struct cell *c, int ready_fd, pid_t parent)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 				  .sin_port = htons(E2E_PORT),
