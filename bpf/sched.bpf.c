@@ -35,6 +35,7 @@
 #include "noise.h"
 #include "task_tab.bpf.h"
 #include "cpus.bpf.h"
+#include "sched_wait.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -61,77 +62,6 @@ const volatile bool cfg_noise = false;
 /* Flipped by userspace at each interval: programs write the interval's
  * extremes and preemptors into slot epoch & 1. */
 volatile __u32 epoch;
-
-/*
- * A thread's pending wait: struct sched_wait (bpf/sched.h). Every
- * switch-in clears it, on every CPU (on a CPU not watched the wait is
- * dropped as stale: the thread ran where nothing is timed), so a pending
- * wait always started after the thread's last run.
- */
-_Static_assert(RTBPF_MAX_CPUS <= WAIT_CPU_MASK + 1, "CPU field too narrow");
-
-/* flags: WAIT_WAKING or WAIT_PREEMPTED, or 0 */
-static __always_inline __u64 wait_make(__u64 now, __u32 cpu, __u64 flags)
-{
-	__u64 v = (now & WAIT_TS_MASK) |
-		  ((cpu & WAIT_CPU_MASK) << WAIT_TS_BITS) | flags;
-
-	return v ? v : 1;
-}
-
-static __always_inline __u32 wait_cpu(__u64 v)
-{
-	return (v >> WAIT_TS_BITS) & WAIT_CPU_MASK;
-}
-
-/* ns since the wait began; at least 2^51 means a start in the future */
-static __always_inline __u64 wait_age(__u64 v, __u64 now)
-{
-	return (now - (v & WAIT_TS_MASK)) & WAIT_TS_MASK;
-}
-
-/*
- * Pending waits, by pid: an array lookup the verifier inlines, no helper
- * call on the hot path. Userspace sizes it to kernel.pid_max rounded up to
- * whole rows of SCHED_WAIT_COLS pids (8 bytes per pid) and sets
- * cfg_wait_rows; a pid beyond it (pid_max raised after the start) falls
- * back to task-local storage. Entry of pid: (pid % cols) * rows +
- * pid / cols, so that pids sharing a cacheline are SCHED_WAIT_COLS apart:
- * the threads of one process (neighbouring pids), pinned to different
- * CPUs, do not all write one line.
- */
-const volatile __u32 cfg_wait_rows = 32768 / SCHED_WAIT_COLS;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 32768);
-	__type(key, __u32);
-	__type(value, struct sched_wait);
-} wait_tab SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct sched_wait);
-} wait_recs SEC(".maps");
-
-static __always_inline struct sched_wait *wait_of(struct task_struct *p,
-						  bool create)
-{
-	__u32 pid = p->pid, idx;
-	struct sched_wait *w;
-
-	if (pid / SCHED_WAIT_COLS < cfg_wait_rows) {
-		idx = pid % SCHED_WAIT_COLS * cfg_wait_rows +
-		      pid / SCHED_WAIT_COLS;
-		w = bpf_map_lookup_elem(&wait_tab, &idx);
-		if (w)
-			return w;
-	}
-	return bpf_task_storage_get(
-		&wait_recs, p, 0, create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
-}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -513,20 +443,135 @@ static __always_inline void drop_wait(struct task_struct *next)
 	}
 }
 
+/* One sched_switch on a watched CPU: what its parts share. */
+struct switch_ctx {
+	struct sched_cpu_stats *st;
+	struct sched_run_ring *ring;
+	__u64 now;
+	__u32 cpu;
+};
+
+/* The run of prev, ns long, into stolen time when it is stolen, less the
+ * interrupts inside it (counted as noise already). */
+static __always_inline void account_stolen(const struct switch_ctx *sw,
+					   struct task_struct *prev,
+					   bool prev_watched, __u64 ns)
+{
+	bool stolen = run_stolen(prev, prev_watched);
+
+	if (cfg_noise) {
+		__u32 zero = 0;
+		struct noise_ring *nr =
+			bpf_map_lookup_elem(&noise_rings, &zero);
+		__u64 intr = nr ? nr->intr_ns : 0;
+		__u64 in_run = intr - sw->ring->cur_intr;
+
+		if (stolen)
+			ns = in_run < ns ? ns - in_run : 0;
+		sw->ring->cur_intr = intr;
+	}
+	if (stolen && ns)
+		charge_stolen(sw->ring, sw->st, prev, ns);
+}
+
+/* prev's run ends now: into the ring of this CPU's recent runs */
+static __always_inline void end_run(const struct switch_ctx *sw,
+				    struct task_struct *prev, bool prev_watched)
+{
+	struct sched_run_ring *ring = sw->ring;
+	struct sched_run *r = &ring->r[ring->head % RUN_RING];
+
+	r->start = ring->cur_start ? ring->cur_start : sw->now;
+	r->end = sw->now;
+	r->pid = prev->pid;
+	r->task = (__u64)prev;
+	ring->head++;
+	ring->cur_start = sw->now;
+	if (cfg_stolen)
+		account_stolen(sw, prev, prev_watched, sw->now - r->start);
+}
+
+/* A watched prev leaves the CPU still runnable: its wait starts now. */
+static __always_inline void preempted_out(const struct switch_ctx *sw,
+					  struct task_struct *prev)
+{
+	struct sched_wait *w;
+
+	sw->st->invol_switches++;
+	w = wait_of(prev, true);
+	if (!w)
+		return;
+	/* woken while it still ran: no wait to time (a waking still in
+	 * flight is not that: the preemption starts the wait) */
+	if (w->start && !(w->start & (WAIT_PREEMPTED | WAIT_WAKING)))
+		sw->st->woken_running++;
+	w->start = wait_make(sw->now, sw->cpu, WAIT_PREEMPTED);
+}
+
+/* A watched prev goes to sleep. */
+static __always_inline void slept_out(const struct switch_ctx *sw,
+				      struct task_struct *prev)
+{
+	struct sched_wait *w;
+
+	sw->st->vol_switches++;
+	/* Woken while still on this CPU (its waker stamped the waking
+	 * before this switch): its wait starts now, not while it ran. A
+	 * wakeup that found prev still running left a stale start; its next
+	 * sched_waking replaces it. */
+	w = wait_of(prev, false);
+	if (w && (w->start & WAIT_WAKING))
+		w->start = wait_make(sw->now, wait_cpu(w->start), WAIT_WAKING);
+	/* a preemption's wait still pending in a thread that ran: its
+	 * switch-in was not seen (a skipped event) */
+	else if (w && (w->start & WAIT_PREEMPTED))
+		w->start = 0;
+}
+
+/* next gets the CPU: the wait it had pending ends now. from_idle: the CPU
+ * was idle until now. */
+static __always_inline void switch_in(const struct switch_ctx *sw,
+				      struct task_struct *next, bool from_idle)
+{
+	struct sched_wait *w, wt;
+	struct sched_slot *sl;
+	__u32 slot;
+	__u64 age;
+
+	if (!next->pid)
+		return;
+	w = wait_of(next, false);
+	if (!w || !w->start)
+		return;
+	wt = *w;
+	w->start = 0;
+	if (wt.start & WAIT_WAKING) {
+		/* ran before its sched_wakeup was seen: the split is unknown */
+		ODD_ADD(untimed, sw->cpu);
+		return;
+	}
+	age = wait_age(wt.start, sw->now);
+	slot = epoch & 1;
+	sl = bpf_map_lookup_elem(&slots, &slot);
+	if (!sl || age >= 1ULL << (WAIT_TS_BITS - 1))
+		return;
+	record(sw->st, sl, &wt, age, sw->now, sw->cpu, from_idle);
+	/* preemptors: what ran here while the thread was queued (its
+	 * delivery is the waker's side) */
+	charge_wait(sw->ring, sw->st, &sl->pre,
+		    sw->now - age + queued_after(&wt));
+	if (cfg_spike_ns && age >= cfg_spike_ns)
+		send_spike(sw->ring, sw->st, next, &wt, sw->now);
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
+	__u32 cpu = bpf_get_smp_processor_id(), zero = 0;
 	struct sched_cpu_state *cs;
-	struct sched_cpu_stats *st;
-	struct sched_run_ring *ring;
+	struct switch_ctx sw;
 	bool prev_watched;
-	struct sched_wait *w, wt;
-	struct sched_slot *sl;
-	__u32 zero = 0, slot;
-	struct sched_run *r;
-	__u64 now, age;
 
 	if (!cpu_watched(cpu)) {
 		drop_wait(next);
@@ -537,91 +582,18 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	cs = bpf_map_lookup_elem(&cpu_state, &zero);
 	if (!cs)
 		return 0;
-	st = &cs->st;
-	ring = &cs->ring;
-	now = bpf_ktime_get_ns();
-
-	/* prev's run ends now */
-	r = &ring->r[ring->head % RUN_RING];
-	r->start = ring->cur_start ? ring->cur_start : now;
-	r->end = now;
-	r->pid = prev->pid;
-	r->task = (__u64)prev;
-	ring->head++;
-	ring->cur_start = now;
-	if (cfg_stolen) {
-		bool stolen = run_stolen(prev, prev_watched);
-		__u64 ns = now - r->start;
-
-		/* without the interrupts inside it, counted as noise already */
-		if (cfg_noise) {
-			struct noise_ring *nr =
-				bpf_map_lookup_elem(&noise_rings, &zero);
-			__u64 intr = nr ? nr->intr_ns : 0;
-			__u64 in_run = intr - ring->cur_intr;
-
-			if (stolen)
-				ns = in_run < ns ? ns - in_run : 0;
-			ring->cur_intr = intr;
-		}
-		if (stolen && ns)
-			charge_stolen(ring, st, prev, ns);
-	}
-
+	sw.st = &cs->st;
+	sw.ring = &cs->ring;
+	sw.now = bpf_ktime_get_ns();
+	sw.cpu = cpu;
+	end_run(&sw, prev, prev_watched);
 	if (prev_watched) {
-		if (preempt || get_task_state(prev) == TASK_RUNNING) {
-			st->invol_switches++;
-			w = wait_of(prev, true);
-			if (w) {
-				/* woken while it still ran: no wait to time
-				 * (a waking still in flight is not that: the
-				 * preemption starts the wait) */
-				if (w->start && !(w->start & (WAIT_PREEMPTED |
-							      WAIT_WAKING)))
-					st->woken_running++;
-				w->start = wait_make(now, cpu, WAIT_PREEMPTED);
-			}
-		} else {
-			st->vol_switches++;
-			/* Woken while still on this CPU (its waker stamped
-			 * the waking before this switch): its wait starts now,
-			 * not while it ran. A wakeup that found prev still
-			 * running left a stale start; its next sched_waking
-			 * replaces it. */
-			w = wait_of(prev, false);
-			if (w && (w->start & WAIT_WAKING))
-				w->start = wait_make(now, wait_cpu(w->start),
-						     WAIT_WAKING);
-			/* a preemption's wait still pending in a thread that
-			 * ran: its switch-in was not seen (a skipped event) */
-			else if (w && (w->start & WAIT_PREEMPTED))
-				w->start = 0;
-		}
+		if (preempt || get_task_state(prev) == TASK_RUNNING)
+			preempted_out(&sw, prev);
+		else
+			slept_out(&sw, prev);
 	}
-
-	if (!next->pid)
-		return 0;
-	w = wait_of(next, false);
-	if (!w || !w->start)
-		return 0;
-	wt = *w;
-	w->start = 0;
-	if (wt.start & WAIT_WAKING) {
-		/* ran before its sched_wakeup was seen: the split is unknown */
-		ODD_ADD(untimed, cpu);
-		return 0;
-	}
-	age = wait_age(wt.start, now);
-	slot = epoch & 1;
-	sl = bpf_map_lookup_elem(&slots, &slot);
-	if (sl && age < 1ULL << (WAIT_TS_BITS - 1)) {
-		record(st, sl, &wt, age, now, cpu, !prev->pid);
-		/* preemptors: what ran here while the thread was queued (its
-		 * delivery is the waker's side) */
-		charge_wait(ring, st, &sl->pre, now - age + queued_after(&wt));
-		if (cfg_spike_ns && age >= cfg_spike_ns)
-			send_spike(ring, st, next, &wt, now);
-	}
+	switch_in(&sw, next, !prev->pid);
 	return 0;
 }
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * rtbpf bench e2e: one cell of the matrix. A sender thread enters
- * namespace A, opens the transport (<rtbpf/xsk.h>: AF_XDP, or its kernel
- * UDP socket mode), starts a one-worker dispatcher (futex wait mode: a
- * FIFO worker sleeps, never spins) and paces events into it; the worker
- * serializes each into a pool buffer and sends it. A receiver child forked
- * into namespace B timestamps each arrival into shared memory.
+ * rtbpf bench e2e: one cell of the matrix. A sender thread (e2e_send.c)
+ * enters namespace A, opens the transport (<rtbpf/xsk.h>: AF_XDP, or its
+ * kernel UDP socket mode), starts a one-worker dispatcher (futex wait
+ * mode: a FIFO worker sleeps, never spins) and paces events into it; the
+ * worker serializes each into a pool buffer and sends it. A receiver child
+ * forked into namespace B timestamps each arrival into shared memory.
  *
  * Tuned cells apply process-local tuning only, as `rtbpf run` does:
  * SCHED_FIFO for the worker (priority P), the generator (P - 1) and the
@@ -30,53 +30,12 @@
 #include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
-#include <rtbpf/dispatch.h>
 #include <rtbpf/event.h>
-#include <rtbpf/pool.h>
-#include <rtbpf/xsk.h>
 
-#include "e2e.h"
+#include "e2e_cell.h"
 #include "log.h"
 
-#define E2E_DATA_MAX 1024
-
-struct rx_shared {
-	_Atomic uint64_t received, dup, bad, range;
-	_Atomic int stop;
-	struct e2e_rx rx[];
-};
-
-struct cell {
-	const struct e2e_opts *o;
-	const struct e2e_net *net;
-	struct e2e_result *r;
-	uint64_t n_total;
-	struct e2e_tx *tx;
-	struct rtbpf_event *ev;
-	struct rx_shared *sh;
-	size_t sh_len;
-	struct rtbpf_xsk *x;
-	struct rtbpf_pool *pool;
-	struct rtbpf_pool_cache cache;
-	uint8_t data[E2E_DATA_MAX];
-	_Atomic int worker_tid;
-	_Atomic int state; /* 0 starting, 1 ready, 2 done, -1 failed */
-	_Atomic int go;
-	uint64_t overflow, send_err;
-	char mode[16];
-	char why[128];
-};
-
-static void sleep_ns(uint64_t ns)
-{
-	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000ULL),
-			       .tv_nsec = (long)(ns % 1000000000ULL) };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Process-local tuning of the calling thread: pin, then FIFO. */
-static int tune_thread(int cpu, int prio)
+int e2e_tune_thread(int cpu, int prio)
 {
 	struct sched_param sp = { .sched_priority = prio };
 	cpu_set_t set;
@@ -92,233 +51,8 @@ static int tune_thread(int cpu, int prio)
 	return 0;
 }
 
-static void cell_fail(struct cell *c, int err, const char *step)
-{
-	snprintf(c->why, sizeof(c->why), "%s: %s", step, strerror(-err));
-	atomic_store(&c->state, -1);
-}
-
-static int send_retry(struct cell *c, const void *buf, size_t len)
-{
-	int err = -EAGAIN;
-
-	/* A full TX ring or no free frame clears once completions are
-	 * reaped; bounded, never an endless spin. */
-	for (int i = 0; i < 1000; i++) {
-		err = rtbpf_xsk__send(c->x, buf, len);
-		if (err != -EAGAIN && err != -ENOBUFS)
-			break;
-		rtbpf_xsk__reap(c->x);
-	}
-	return err;
-}
-
-static void worker_fn(void *ctx, unsigned int wi, const struct rtbpf_msg *m,
-		      unsigned int n)
-{
-	struct cell *c = ctx;
-	size_t data_len = c->o->size;
-
-	(void)wi;
-	for (unsigned int i = 0; i < n; i++) {
-		struct rtbpf_event *ev = m[i].ptr;
-		struct e2e_tx *t;
-		uint64_t stamps[2];
-		void *buf;
-		int len, err;
-
-		if (!ev) {
-			/* Set-up message: runs on the worker before any
-			 * measured event. */
-			rtbpf_pool_cache__init(&c->cache, c->pool);
-			if (c->r->cfg.tuned) {
-				err = tune_thread(-1, c->o->priority);
-				if (err)
-					log_warn("bench e2e: worker FIFO: %s",
-						 strerror(-err));
-			}
-			prctl(PR_SET_NAME, E2E_HOT_COMM);
-			atomic_store(&c->worker_tid, (int)gettid());
-			continue;
-		}
-		t = &c->tx[ev->seq];
-		t->t_enq = m[i].ts_ns;
-		t->t_deq = now_ns();
-		stamps[0] = t->t_enq;
-		stamps[1] = t->t_deq;
-		memcpy(c->data, stamps, sizeof(stamps));
-		ev->data = c->data;
-		ev->data_len = (uint32_t)data_len;
-		buf = rtbpf_pool__get(c->pool, &c->cache,
-				      rtbpf_event__size(ev));
-		if (!buf) {
-			t->err = -errno;
-			c->send_err++;
-			continue;
-		}
-		len = rtbpf_event__write(ev, buf, rtbpf_event__size(ev));
-		t->t_ser = now_ns();
-		err = len < 0 ? len : send_retry(c, buf, (size_t)len);
-		t->t_sent = now_ns();
-		rtbpf_pool__put(c->pool, &c->cache, buf);
-		t->err = err;
-		if (err)
-			c->send_err++;
-	}
-}
-
-static void generate(struct cell *c, struct rtbpf_dispatch *d)
-{
-	uint64_t period = 1000000000ULL / c->o->rate;
-	uint64_t start = now_ns() + 1000000;
-
-	for (uint64_t i = 0; i < c->n_total && !e2e_stop; i++) {
-		uint64_t next = start + i * period;
-		struct timespec ts = { .tv_sec = (time_t)(next / 1000000000ULL),
-				       .tv_nsec =
-					       (long)(next % 1000000000ULL) };
-		struct rtbpf_event *ev = &c->ev[i];
-		uint64_t t_gen;
-		int err;
-
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
-				       NULL) == EINTR &&
-		       !e2e_stop)
-			;
-		/* The strategy decides: an order, stamped. */
-		t_gen = now_ns();
-		ev->type = 1;
-		ev->flags = 0;
-		ev->seq = i;
-		ev->key = i % 16;
-		ev->ts_ns = t_gen;
-		ev->price = 1000000 + (int64_t)(i % 100);
-		ev->qty = 100;
-		c->tx[i].t_gen = t_gen;
-		err = rtbpf_dispatch__push(d, ev->key, ev);
-		if (err) {
-			c->tx[i].err = err;
-			c->overflow++;
-		}
-	}
-}
-
-static void *sender_main(void *arg)
-{
-	struct cell *c = arg;
-	const struct e2e_opts *o = c->o;
-	bool tuned = c->r->cfg.tuned;
-	char errbuf[160] = "";
-	struct rtbpf_xsk_opts xo = {
-		.ifname = "veth0",
-		.mode = c->r->cfg.tr == TR_UDP ?
-				RTBPF_XSK_SOCKET :
-				(enum rtbpf_xsk_mode)o->xsk_mode,
-		.src_ip = c->net->ip_a,
-		.src_port = E2E_PORT,
-		.dst_ip = c->net->ip_b,
-		.dst_port = E2E_PORT,
-		.src_mac_set = true,
-		.dst_mac_set = true,
-		.errbuf = errbuf,
-		.errlen = sizeof(errbuf),
-	};
-	struct rtbpf_pool_cfg pc = {
-		.buf_size = RTBPF_EVENT_HDR + o->size,
-		.n_bufs = 256,
-		.flags = tuned ? RTBPF_POOL_F_MLOCK : 0,
-	};
-	enum rtbpf_wait wait = RTBPF_WAIT_FUTEX;
-	struct rtbpf_dispatch_cfg dc = {
-		.n_workers = 1,
-		.cpus = tuned ? &o->worker_cpu : NULL,
-		.waits = &wait,
-		.ring_size = 4096,
-		.batch = 32,
-		.single_producer = true,
-		.fn = worker_fn,
-		.ctx = c,
-	};
-	struct rtbpf_dispatch *d = NULL;
-	struct rtbpf_xsk_stats st;
-	uint64_t until;
-	int err;
-
-	memcpy(xo.src_mac, c->net->mac_a, 6);
-	memcpy(xo.dst_mac, c->net->mac_b, 6);
-	if (setns(c->net->fd_a, CLONE_NEWNET)) {
-		cell_fail(c, -errno, "entering namespace A");
-		return NULL;
-	}
-	c->x = rtbpf_xsk__create(&xo);
-	if (!c->x) {
-		err = -errno;
-		snprintf(c->why, sizeof(c->why), "opening %s: %s",
-			 c->r->cfg.tr == TR_UDP ? "UDP socket" : "AF_XDP",
-			 *errbuf ? errbuf : strerror(-err));
-		atomic_store(&c->state, -1);
-		return NULL;
-	}
-	snprintf(c->mode, sizeof(c->mode), "%s",
-		 rtbpf_xsk_mode_str(rtbpf_xsk__mode(c->x, NULL)));
-	c->pool = rtbpf_pool__new(&pc);
-	if (!c->pool) {
-		cell_fail(c, -errno, "buffer pool");
-		goto cleanup;
-	}
-	d = rtbpf_dispatch__new(&dc);
-	if (!d) {
-		cell_fail(c, -errno, "dispatcher");
-		goto cleanup;
-	}
-	if (tuned) {
-		err = tune_thread(o->gen_cpu, o->priority - 1);
-		if (err)
-			log_warn("bench e2e: generator tuning: %s",
-				 strerror(-err));
-	}
-	rtbpf_dispatch__push(d, 0, NULL);
-	for (int i = 0; i < 5000 && !atomic_load(&c->worker_tid); i++)
-		sleep_ns(1000000);
-	if (!atomic_load(&c->worker_tid)) {
-		cell_fail(c, -ETIMEDOUT, "worker start");
-		goto cleanup;
-	}
-	atomic_store(&c->state, 1);
-	while (!atomic_load(&c->go) && !e2e_stop)
-		sleep_ns(1000000);
-	if (!e2e_stop)
-		generate(c, d);
-	/* Teardown must not hold off the receiver of the last events,
-	 * which shares our CPU and priority. */
-	if (tuned) {
-		struct sched_param sp = { .sched_priority = 0 };
-
-		sched_setscheduler(0, SCHED_OTHER, &sp);
-	}
-	rtbpf_dispatch__stop(d, RTBPF_STOP_DRAIN);
-	rtbpf_dispatch__join(d, NULL);
-	/* Every frame back from the completion ring before destroy. */
-	until = now_ns() + 500000000ULL;
-	while (!rtbpf_xsk__stats(c->x, &st) && st.completed < st.submitted &&
-	       st.mode != RTBPF_XSK_SOCKET && now_ns() < until) {
-		rtbpf_xsk__reap(c->x);
-		sleep_ns(100000);
-	}
-	atomic_store(&c->state, 2);
-cleanup:
-	if (d)
-		rtbpf_dispatch__free(d);
-	if (c->cache.pool)
-		rtbpf_pool_cache__fini(&c->cache);
-	rtbpf_pool__free(c->pool);
-	c->pool = NULL;
-	rtbpf_xsk__destroy(c->x);
-	c->x = NULL;
-	return NULL;
-}
-
-static void receiver_main(struct cell *c, int ready_fd, pid_t parent)
+/* The receiver child: exits, never returns. */
+static _Noreturn void receiver_main(struct cell *c, int ready_fd, pid_t parent)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 				  .sin_port = htons(E2E_PORT),
@@ -336,7 +70,7 @@ static void receiver_main(struct cell *c, int ready_fd, pid_t parent)
 	if (setns(c->net->fd_b, CLONE_NEWNET))
 		_exit(2);
 	if (c->r->cfg.tuned) {
-		if (tune_thread(c->o->rx_cpu, c->o->priority + 1))
+		if (e2e_tune_thread(c->o->rx_cpu, c->o->priority + 1))
 			_exit(3);
 		mlockall(MCL_CURRENT | MCL_FUTURE);
 	}
@@ -402,20 +136,28 @@ static int stop_receiver(struct cell *c, pid_t pid)
 	return -1;
 }
 
-int e2e_cell_run(const struct e2e_opts *o, const struct e2e_net *n,
-		 struct e2e_result *r)
+static void cell_free(struct cell *c)
+{
+	if (c->locked)
+		munlockall();
+	if (c->tx)
+		munmap(c->tx, c->n_total * sizeof(*c->tx));
+	if (c->ev)
+		munmap(c->ev, c->n_total * sizeof(*c->ev));
+	if (c->sh)
+		munmap(c->sh, c->sh_len);
+	free(c);
+}
+
+/* A cell of o's events into r: its memory mapped (and, tuned, locked).
+ * NULL when memory is short (r->why says, but for the cell itself). */
+static struct cell *cell_new(const struct e2e_opts *o, const struct e2e_net *n,
+			     struct e2e_result *r)
 {
 	struct cell *c = calloc(1, sizeof(*c));
-	struct e2e_mon mon = { .pid = -1, .out_fd = -1 };
-	int fds[2] = { -1, -1 }, err = 0, rx_rc;
-	bool locked = false, thread = false;
-	pthread_t th;
-	pid_t rx_pid = -1;
-	uint64_t sent, made, until;
-	char ch;
 
 	if (!c)
-		return -ENOMEM;
+		return NULL;
 	c->o = o;
 	c->net = n;
 	c->r = r;
@@ -425,69 +167,97 @@ int e2e_cell_run(const struct e2e_opts *o, const struct e2e_net *n,
 	c->ev = map_zero(c->n_total * sizeof(*c->ev), false);
 	c->sh = map_zero(c->sh_len, true);
 	if (!c->tx || !c->ev || !c->sh) {
-		err = -ENOMEM;
 		snprintf(r->why, sizeof(r->why), "memory for %llu events",
 			 (unsigned long long)c->n_total);
-		goto cleanup;
+		cell_free(c);
+		return NULL;
 	}
 	if (r->cfg.tuned) {
 		if (mlockall(MCL_CURRENT | MCL_FUTURE))
 			log_warn("bench e2e: mlockall: %s", strerror(errno));
 		else
-			locked = true;
+			c->locked = true;
 	}
+	return c;
+}
+
+/* Forks the receiver into namespace B (*pid, and r->rx_pid) and waits
+ * until it listens. 0, or -errno (r->why says; *pid is set once forked). */
+static int start_receiver(struct cell *c, pid_t *pid)
+{
+	struct e2e_result *r = c->r;
+	int fds[2], err = 0;
+	char ch;
+
 	if (pipe2(fds, O_CLOEXEC)) {
 		err = -errno;
 		snprintf(r->why, sizeof(r->why), "pipe: %s", strerror(errno));
-		goto cleanup;
+		return err;
 	}
 	/* The receiver must not inherit unwritten output: a sanitizer's
 	 * _exit (TSan's) flushes it a second time. */
 	fflush(NULL);
-	rx_pid = fork();
-	if (rx_pid < 0) {
+	*pid = fork();
+	if (*pid < 0) {
 		err = -errno;
 		snprintf(r->why, sizeof(r->why), "fork: %s", strerror(errno));
-		goto cleanup;
-	}
-	if (rx_pid == 0) {
+	} else if (*pid == 0) {
 		close(fds[0]);
 		receiver_main(c, fds[1], getppid());
+	} else {
+		r->rx_pid = *pid;
+		close(fds[1]);
+		fds[1] = -1;
+		if (read(fds[0], &ch, 1) != 1) {
+			err = -EIO;
+			snprintf(r->why, sizeof(r->why),
+				 "receiver in %s did not start", c->net->ns_b);
+		}
 	}
-	close(fds[1]);
-	fds[1] = -1;
-	r->rx_pid = rx_pid;
-	if (read(fds[0], &ch, 1) != 1) {
-		err = -EIO;
-		snprintf(r->why, sizeof(r->why), "receiver in %s did not start",
-			 n->ns_b);
-		goto cleanup;
-	}
-	err = -pthread_create(&th, NULL, sender_main, c);
+	close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	return err;
+}
+
+/* Runs the sender thread to its end: once its worker is up, starts the
+ * monitor (o->monitor) and lets it generate. 0, or -errno (r->why). */
+static int run_sender(struct cell *c, struct e2e_mon *mon)
+{
+	const struct e2e_opts *o = c->o;
+	struct e2e_result *r = c->r;
+	pthread_t th;
+	int err;
+
+	err = -pthread_create(&th, NULL, e2e_sender_main, c);
 	if (err) {
 		snprintf(r->why, sizeof(r->why), "sender thread: %s",
 			 strerror(-err));
-		goto cleanup;
+		return err;
 	}
-	thread = true;
 	while (atomic_load(&c->state) == 0 && !e2e_stop)
 		sleep_ns(1000000);
 	if (atomic_load(&c->state) == 1) {
 		r->worker_tid = atomic_load(&c->worker_tid);
 		if (o->monitor && !e2e_stop)
-			e2e_mon_start(&mon, o, r->cfg.tuned);
+			e2e_mon_start(mon, o, r->cfg.tuned);
 		atomic_store(&c->go, 1);
 	}
 	pthread_join(th, NULL);
-	thread = false;
 	if (atomic_load(&c->state) < 0) {
-		err = -EIO;
 		snprintf(r->why, sizeof(r->why), "%s", c->why);
-		goto cleanup;
+		return -EIO;
 	}
-	/* Give the last datagrams up to a second to arrive. Events are made
-	 * in order: those of a stopped run are the first `made`. */
-	sent = made = 0;
+	return 0;
+}
+
+/* Gives the last datagrams up to a second to arrive. Returns how many
+ * events were made: they are made in order, so those of a stopped run are
+ * the first ones. */
+static uint64_t await_arrivals(const struct cell *c)
+{
+	uint64_t sent = 0, made = 0, until;
+
 	for (uint64_t i = 0; i < c->n_total; i++) {
 		sent += c->tx[i].t_gen && !c->tx[i].err;
 		if (c->tx[i].t_gen)
@@ -497,6 +267,42 @@ int e2e_cell_run(const struct e2e_opts *o, const struct e2e_net *n,
 	while (atomic_load(&c->sh->received) < sent && now_ns() < until &&
 	       !e2e_stop)
 		sleep_ns(1000000);
+	return made;
+}
+
+/* The run's counts, stages and (mon running) spikes into r. */
+static void cell_merge(const struct cell *c, struct e2e_mon *mon, uint64_t made)
+{
+	struct e2e_result *r = c->r;
+
+	snprintf(r->mode, sizeof(r->mode), "%s", c->mode);
+	r->overflow += c->overflow;
+	r->send_err += c->send_err;
+	r->dup += c->sh->dup;
+	r->bad += c->sh->bad + c->sh->range;
+	e2e_account(r, c->tx, c->sh->rx, c->o->warmup, c->n_total);
+	if (mon->pid > 0)
+		e2e_mon_stop(mon, r, c->tx, c->sh->rx, made);
+}
+
+int e2e_cell_run(const struct e2e_opts *o, const struct e2e_net *n,
+		 struct e2e_result *r)
+{
+	struct e2e_mon mon = { .pid = -1, .out_fd = -1 };
+	struct cell *c = cell_new(o, n, r);
+	pid_t rx_pid = -1;
+	uint64_t made;
+	int err, rx_rc;
+
+	if (!c)
+		return -ENOMEM;
+	err = start_receiver(c, &rx_pid);
+	if (err)
+		goto cleanup;
+	err = run_sender(c, &mon);
+	if (err)
+		goto cleanup;
+	made = await_arrivals(c);
 	rx_rc = stop_receiver(c, rx_pid);
 	rx_pid = -1;
 	if (rx_rc) {
@@ -505,36 +311,15 @@ int e2e_cell_run(const struct e2e_opts *o, const struct e2e_net *n,
 			 rx_rc);
 		goto cleanup;
 	}
-	snprintf(r->mode, sizeof(r->mode), "%s", c->mode);
-	r->overflow += c->overflow;
-	r->send_err += c->send_err;
-	r->dup += c->sh->dup;
-	r->bad += c->sh->bad + c->sh->range;
-	e2e_account(r, c->tx, c->sh->rx, o->warmup, c->n_total);
-	if (mon.pid > 0)
-		e2e_mon_stop(&mon, r, c->tx, c->sh->rx, made);
+	cell_merge(c, &mon, made);
 	if (e2e_stop)
 		err = -EINTR;
 	r->ran = true;
 cleanup:
-	if (thread)
-		pthread_join(th, NULL);
 	if (mon.pid > 0)
 		e2e_mon_stop(&mon, NULL, NULL, NULL, 0);
 	if (rx_pid > 0)
 		stop_receiver(c, rx_pid);
-	if (fds[0] >= 0)
-		close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
-	if (locked)
-		munlockall();
-	if (c->tx)
-		munmap(c->tx, c->n_total * sizeof(*c->tx));
-	if (c->ev)
-		munmap(c->ev, c->n_total * sizeof(*c->ev));
-	if (c->sh)
-		munmap(c->sh, c->sh_len);
-	free(c);
+	cell_free(c);
 	return err;
 }

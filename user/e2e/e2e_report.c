@@ -254,6 +254,22 @@ int e2e_goal(struct e2e_result *r, unsigned int nr, double *ratio)
 	       !x->overflow;
 }
 
+/* The rows of each stage in the latency tables; q >= 1: the maximum. */
+static const struct {
+	const char *name;
+	double q;
+} quantiles[] = { { "p50", 0.5 },
+		  { "p99", 0.99 },
+		  { "p99.9", 0.999 },
+		  { "max", 1 } };
+
+#define N_QUANTILES (sizeof(quantiles) / sizeof(quantiles[0]))
+
+static double hist_at(const struct hist *h, double q)
+{
+	return q >= 1 ? (double)h->max : (double)hist_quantile(h, q);
+}
+
 static void print_row(const struct e2e_result *r, unsigned int nr,
 		      const char *label, const char *q, int k, double qv)
 {
@@ -264,24 +280,14 @@ static void print_row(const struct e2e_result *r, unsigned int nr,
 		if (!h->count)
 			printf(" %11s", "-");
 		else
-			printf(" %11.2f",
-			       (qv >= 1 ? h->max : hist_quantile(h, qv)) / 1e3);
+			printf(" %11.2f", hist_at(h, qv) / 1e3);
 	}
 	printf("\n");
 }
 
-static void print_text(const struct e2e_opts *o, struct e2e_result *r,
-		       unsigned int nr)
+/* One line per cell: what was sent, received, lost, wrong. */
+static void print_counts(const struct e2e_result *r, unsigned int nr)
 {
-	static const struct {
-		const char *name;
-		double q;
-	} qs[] = { { "p50", 0.5 },
-		   { "p99", 0.99 },
-		   { "p99.9", 0.999 },
-		   { "max", 1 } };
-	const struct e2e_result *base = find(r, nr, TR_UDP, false);
-
 	printf("\n%-12s %-7s %7s %7s %5s %4s %4s %7s %6s\n", "cell", "mode",
 	       "sent", "recv", "lost", "dup", "err", "sum-bad", "early");
 	for (unsigned int i = 0; i < nr; i++)
@@ -302,78 +308,95 @@ static void print_text(const struct e2e_opts *o, struct e2e_result *r,
 	       "early: datagram\n at the receiver before the send call "
 	       "returned, send stage cut there)\n",
 	       E2E_SUM_TOL_NS);
+}
+
+/* The quantiles of every stage, a column per cell. */
+static void print_latency(const struct e2e_result *r, unsigned int nr)
+{
 	printf("\n%-19s", "latency, us");
 	for (unsigned int i = 0; i < nr; i++)
 		printf(" %11s", e2e_cell_name(&r[i].cfg));
 	printf("\n");
 	for (int k = 0; k < ST_N; k++)
-		for (size_t q = 0; q < sizeof(qs) / sizeof(qs[0]); q++)
+		for (size_t q = 0; q < N_QUANTILES; q++)
 			print_row(r, nr, q ? "" : e2e_stage_names[k],
-				  qs[q].name, k, qs[q].q);
-	if (base && base->h[ST_E2E].count) {
-		printf("end to end vs %s:\n", e2e_cell_name(&base->cfg));
-		for (size_t q = 0; q < sizeof(qs) / sizeof(qs[0]); q++) {
-			double b = qs[q].q >= 1 ?
-					   (double)base->h[ST_E2E].max :
-					   (double)hist_quantile(
-						   &base->h[ST_E2E], qs[q].q);
+				  quantiles[q].name, k, quantiles[q].q);
+}
 
-			printf("%-13s%-6s", "", qs[q].name);
-			for (unsigned int i = 0; i < nr; i++) {
-				const struct hist *h = &r[i].h[ST_E2E];
-				double v = qs[q].q >= 1 ? (double)h->max :
-							  (double)hist_quantile(
-								  h, qs[q].q);
+/* Every cell's end-to-end quantiles as multiples of base's. */
+static void print_ratios(const struct e2e_result *base,
+			 const struct e2e_result *r, unsigned int nr)
+{
+	printf("end to end vs %s:\n", e2e_cell_name(&base->cfg));
+	for (size_t q = 0; q < N_QUANTILES; q++) {
+		double b = hist_at(&base->h[ST_E2E], quantiles[q].q);
 
-				if (!h->count || b <= 0)
-					printf(" %11s", "-");
-				else
-					printf(" %10.2fx", v / b);
-			}
-			printf("\n");
+		printf("%-13s%-6s", "", quantiles[q].name);
+		for (unsigned int i = 0; i < nr; i++) {
+			const struct hist *h = &r[i].h[ST_E2E];
+
+			if (!h->count || b <= 0)
+				printf(" %11s", "-");
+			else
+				printf(" %10.2fx",
+				       hist_at(h, quantiles[q].q) / b);
 		}
+		printf("\n");
 	}
-	for (unsigned int i = 0; i < nr; i++) {
-		const struct e2e_result *c = &r[i];
+}
 
-		if (!c->nworst)
-			continue;
-		printf("\n%s worst events (us: gen+queue+ser+send+wire = "
-		       "e2e):\n",
-		       e2e_cell_name(&c->cfg));
-		for (unsigned int j = 0; j < c->nworst && j < 3; j++) {
-			const uint64_t *s = c->worst[j].st;
+/* A monitor spike: who waited, for which event, and its largest parts. */
+static void print_spike(const struct e2e_opts *o, const struct e2e_spike *s)
+{
+	printf("  %s waited %.1f us", s->receiver ? "receiver" : "worker",
+	       s->latency_ns / 1e3);
+	if (s->seq >= 0)
+		printf(" (%sevent #%lld)",
+		       (uint64_t)s->seq < o->warmup ? "warm-up " : "",
+		       (long long)s->seq);
+	printf(":");
+	for (unsigned int p = 0; p < s->nparts && p < 4; p++)
+		printf(" %s %.1f%s", s->parts[p].what, s->parts[p].ns / 1e3,
+		       p + 1 < s->nparts && p < 3 ? "," : "");
+	printf("\n");
+}
 
-			printf("  #%-7llu %.1f+%.1f+%.1f+%.1f+%.1f = %.1f\n",
-			       (unsigned long long)c->worst[j].seq, s[0] / 1e3,
-			       s[1] / 1e3, s[2] / 1e3, s[3] / 1e3, s[4] / 1e3,
-			       s[5] / 1e3);
-		}
-		if (o->monitor)
-			printf("  wake-ups over the threshold (monitor spike "
-			       "reports): worker %llu, receiver %llu\n",
-			       (unsigned long long)c->spikes_seen,
-			       (unsigned long long)c->rx_spikes_seen);
-		for (unsigned int j = 0; j < c->nspikes && j < 3; j++) {
-			const struct e2e_spike *s = &c->spikes[j];
+/* A cell's three worst events, stage by stage, and its worst spikes. */
+static void print_worst(const struct e2e_opts *o, const struct e2e_result *c)
+{
+	if (!c->nworst)
+		return;
+	printf("\n%s worst events (us: gen+queue+ser+send+wire = "
+	       "e2e):\n",
+	       e2e_cell_name(&c->cfg));
+	for (unsigned int j = 0; j < c->nworst && j < 3; j++) {
+		const uint64_t *s = c->worst[j].st;
 
-			printf("  %s waited %.1f us",
-			       s->receiver ? "receiver" : "worker",
-			       s->latency_ns / 1e3);
-			if (s->seq >= 0)
-				printf(" (%sevent #%lld)",
-				       (uint64_t)s->seq < o->warmup ?
-					       "warm-up " :
-					       "",
-				       (long long)s->seq);
-			printf(":");
-			for (unsigned int p = 0; p < s->nparts && p < 4; p++)
-				printf(" %s %.1f%s", s->parts[p].what,
-				       s->parts[p].ns / 1e3,
-				       p + 1 < s->nparts && p < 3 ? "," : "");
-			printf("\n");
-		}
+		printf("  #%-7llu %.1f+%.1f+%.1f+%.1f+%.1f = %.1f\n",
+		       (unsigned long long)c->worst[j].seq, s[0] / 1e3,
+		       s[1] / 1e3, s[2] / 1e3, s[3] / 1e3, s[4] / 1e3,
+		       s[5] / 1e3);
 	}
+	if (o->monitor)
+		printf("  wake-ups over the threshold (monitor spike "
+		       "reports): worker %llu, receiver %llu\n",
+		       (unsigned long long)c->spikes_seen,
+		       (unsigned long long)c->rx_spikes_seen);
+	for (unsigned int j = 0; j < c->nspikes && j < 3; j++)
+		print_spike(o, &c->spikes[j]);
+}
+
+static void print_text(const struct e2e_opts *o, struct e2e_result *r,
+		       unsigned int nr)
+{
+	const struct e2e_result *base = find(r, nr, TR_UDP, false);
+
+	print_counts(r, nr);
+	print_latency(r, nr);
+	if (base && base->h[ST_E2E].count)
+		print_ratios(base, r, nr);
+	for (unsigned int i = 0; i < nr; i++)
+		print_worst(o, &r[i]);
 	if (log_verbosity)
 		for (unsigned int i = 0; i < nr; i++)
 			for (int k = 0; k < ST_N; k++) {
@@ -424,21 +447,33 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int e2e_plot(const char *path, struct e2e_result *r, unsigned int nr)
+/* The CDF of c's end-to-end values into the file data (sorting them).
+ * y = -log10(1 - p): the tail gets as much room as the body. Every point
+ * of the last 1 %, a thinned body. */
+static int write_cdf(const char *data, struct e2e_result *c)
 {
-	char dir[] = "/tmp/rtbpf-e2e-plot.XXXXXX", file[128];
-	FILE *gp = NULL;
-	int err = 0, status;
-	pid_t pid;
+	FILE *f;
 
-	if (!mkdtemp(dir))
+	qsort(c->e2e_ns, c->n_e2e, sizeof(uint64_t), cmp_u64);
+	f = fopen(data, "w");
+	if (!f)
 		return -errno;
-	snprintf(file, sizeof(file), "%s/plot.gp", dir);
-	gp = fopen(file, "w");
-	if (!gp) {
-		err = -errno;
-		goto cleanup;
+	for (uint64_t j = 0; j < c->n_e2e; j++) {
+		double p = (double)(j + 1) / (double)(c->n_e2e + 1);
+
+		if (j * 100 < c->n_e2e * 99 && j % 10)
+			continue;
+		fprintf(f, "%.3f %.5f\n", c->e2e_ns[j] / 1e3, -log10(1 - p));
 	}
+	fclose(f);
+	return 0;
+}
+
+/* The gnuplot script into gp, drawing into path a line per cell that has
+ * values, from data files in dir. 0, or -errno. */
+static int write_script(FILE *gp, const char *dir, const char *path,
+			struct e2e_result *r, unsigned int nr)
+{
 	fprintf(gp,
 		"set terminal svg size 800,500 dynamic font 'sans,11'\n"
 		"set output '%s'\n"
@@ -450,60 +485,62 @@ int e2e_plot(const char *path, struct e2e_result *r, unsigned int nr)
 		"set key bottom right\nplot ",
 		path);
 	for (unsigned int i = 0, first = 1; i < nr; i++) {
-		struct e2e_result *c = &r[i];
 		char data[128];
-		FILE *f;
+		int err;
 
-		if (!c->n_e2e)
+		if (!r[i].n_e2e)
 			continue;
-		qsort(c->e2e_ns, c->n_e2e, sizeof(uint64_t), cmp_u64);
 		snprintf(data, sizeof(data), "%s/cell%u.dat", dir, i);
-		f = fopen(data, "w");
-		if (!f) {
-			err = -errno;
-			goto cleanup;
-		}
-		/* y = -log10(1 - p): the tail gets as much room as the
-		 * body. Every point of the last 1 %, a thinned body. */
-		for (uint64_t j = 0; j < c->n_e2e; j++) {
-			double p = (double)(j + 1) / (double)(c->n_e2e + 1);
-
-			if (j * 100 < c->n_e2e * 99 && j % 10)
-				continue;
-			fprintf(f, "%.3f %.5f\n", c->e2e_ns[j] / 1e3,
-				-log10(1 - p));
-		}
-		fclose(f);
+		err = write_cdf(data, &r[i]);
+		if (err)
+			return err;
 		fprintf(gp, "%s'%s' using 1:2 with lines lw 2 title '%s'",
-			first ? "" : ", ", data, e2e_cell_name(&c->cfg));
+			first ? "" : ", ", data, e2e_cell_name(&r[i].cfg));
 		first = 0;
 	}
 	fprintf(gp, "\n");
-	fclose(gp);
-	gp = NULL;
-	pid = fork();
-	if (pid < 0) {
-		err = -errno;
-		goto cleanup;
-	}
+	return 0;
+}
+
+static int run_gnuplot(const char *script)
+{
+	int err, status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
 	if (pid == 0) {
-		execlp("gnuplot", "gnuplot", file, (char *)NULL);
+		execlp("gnuplot", "gnuplot", script, (char *)NULL);
 		_exit(127);
 	}
 	waitpid(pid, &status, 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		err = WIFEXITED(status) && WEXITSTATUS(status) == 127 ?
-			      -ENOENT :
-			      -EIO;
-		log_err("bench e2e: gnuplot %s%s",
-			err == -ENOENT ? "not found" : "failed",
-			err == -ENOENT ? ": apt install gnuplot-nox "
-					 "(make deps)" :
-					 "");
-	}
-cleanup:
-	if (gp)
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		return 0;
+	err = WIFEXITED(status) && WEXITSTATUS(status) == 127 ? -ENOENT : -EIO;
+	log_err("bench e2e: gnuplot %s%s",
+		err == -ENOENT ? "not found" : "failed",
+		err == -ENOENT ? ": apt install gnuplot-nox (make deps)" : "");
+	return err;
+}
+
+int e2e_plot(const char *path, struct e2e_result *r, unsigned int nr)
+{
+	char dir[] = "/tmp/rtbpf-e2e-plot.XXXXXX", file[128];
+	FILE *gp;
+	int err;
+
+	if (!mkdtemp(dir))
+		return -errno;
+	snprintf(file, sizeof(file), "%s/plot.gp", dir);
+	gp = fopen(file, "w");
+	if (!gp) {
+		err = -errno;
+	} else {
+		err = write_script(gp, dir, path, r, nr);
 		fclose(gp);
+		if (!err)
+			err = run_gnuplot(file);
+	}
 	for (unsigned int i = 0; i < nr; i++) {
 		snprintf(file, sizeof(file), "%s/cell%u.dat", dir, i);
 		unlink(file);
