@@ -69,7 +69,7 @@ SKELS := $(patsubst %.bpf.c,$(O)/skel/%.skel.h,$(notdir $(BPF_SRCS)))
 # Shared userspace code, used by the binary and the tests.
 COMMON_SRCS := $(wildcard user/*.c)
 COMMON_SRCS := $(filter-out user/main.c,$(COMMON_SRCS))
-MONITOR_SRCS := $(wildcard user/monitor/*.c) $(wildcard user/tune/*.c) $(wildcard user/xsk/*.c) $(wildcard user/e2e/*.c)
+MONITOR_SRCS := $(wildcard user/monitor/*.c) $(wildcard user/tune/*.c) $(wildcard user/tune/stages/*.c) $(wildcard user/xsk/*.c) $(wildcard user/e2e/*.c)
 RTBPF_SRCS := user/main.c $(COMMON_SRCS) $(MONITOR_SRCS)
 RTBPF_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(RTBPF_SRCS))
 COMMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(COMMON_SRCS))
@@ -181,6 +181,12 @@ $(O)/tests/unit/%: tests/unit/%.c $(SAN_COMMON_OBJS) $(SAN_LIB_OBJS)
 
 # The profile parser's unit test links the parser itself.
 $(O)/tests/unit/test_profile: $(O)/san/user/tune/profile.o
+# The knob kinds' and journal's unit test links the tuning engine and its
+# stages (not the command files).
+TUNE_ENGINE_SRCS := $(filter-out $(addprefix user/tune/,tune.c run.c \
+	run_mlock.c unit.c hold.c),$(wildcard user/tune/*.c)) \
+	$(wildcard user/tune/stages/*.c)
+$(O)/tests/unit/test_kind: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS))
 
 TOOL_OBJS := $(patsubst %,$(O)/obj/user/%.o,hist json parse samples xsk/rx_tally)
 $(O)/tests/%: tests/tools/%.c $(LIBRTBPF) $(TOOL_OBJS) | $(SKELS)

@@ -10,6 +10,7 @@
  *  - every record loaded is of a known kind, and names a thread ("tid:N")
  *    or a canonical absolute path: no "//", no "." or ".." component, no
  *    trailing '/', no control byte, so revert cannot be led out of --root;
+ *    a thread record names a TID;
  *  - no more records than lines, each found again by journal_find(); the
  *    bytes kept (a torn last record dropped) end at a line's end.
  * A line whose checksum field is "00000000" gets its right checksum (the
@@ -24,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tune/tune.h"
+#include "tune/journal.h"
 #include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -133,9 +134,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < j.n; i++) {
 		const struct jrec *r = &j.r[i];
 
-		FUZZ_ASSERT(r->kind && strchr("FSACN", r->kind));
-		FUZZ_ASSERT(r->kind == 'S' ? thread(r->path) :
-					     canonical(r->path));
+		FUZZ_ASSERT(r->kind &&
+			    r->kind == knob_kind_by_name(r->kind->name));
+		FUZZ_ASSERT(r->kind->flags & KIND_NAME_PATH ?
+				    thread(r->path) :
+				    canonical(r->path));
+		FUZZ_ASSERT(!(r->kind->flags & KIND_THREAD) || r->tid > 0);
 		FUZZ_ASSERT(r->old && r->restore && r->new_);
 		FUZZ_ASSERT(strlen(r->old) < TUNE_VAL_MAX &&
 			    strlen(r->restore) < TUNE_VAL_MAX &&

@@ -92,7 +92,7 @@ for profile in ultra low-latency; do
 	fi
 	st=$root/var/lib/rtbpf/state
 	[ "$(stat -c %a "$st")" = 600 ] || fail "state file mode $(stat -c %a "$st")"
-	head -n 1 "$st" | grep -qx 'rtbpf-state 1' || fail "state header"
+	head -n 1 "$st" | grep -qx 'rtbpf-state 2' || fail "state header"
 
 	expect_rc 0 "$RTBPF" check --profile "$profile" --root "$root" --cpus 2-3 >"$tmp/out"
 	grep -q '^FAIL' "$tmp/out" && fail "check after apply still fails"

@@ -15,7 +15,7 @@ put() {
 
 # add_task ROOT PID TID COMM FLAGS ALLOWED: a thread in the fake /proc.
 # stat carries the PF_* flags in field 9, status Cpus_allowed_list, and
-# affinity is the test seam of the threads stage (see user/tune/threads.c):
+# affinity is the test seam of the threads stage (see user/tune/kind_thread.c):
 # under --root rtbpf reads and writes it instead of calling
 # sched_setaffinity, so no real thread is ever moved.
 add_task() {

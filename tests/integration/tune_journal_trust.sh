@@ -73,27 +73,47 @@ for byte in '\0000' '\0001' '\0011' '\0177' '\0377'; do
 done
 
 # Record paths: not canonical, out of the root, not what the stage writes.
-while IFS='|' read -r body why; do
+# The journal of today's format (2: kinds by name, thread records with
+# their TID) and one of format 1 (kinds by letter, the TID in the path:
+# tests/integration/fixtures/tune_state_v1, what rtbpf wrote for this apply
+# before format 2), which revert still reads.
+fresh1() {
 	fresh
+	cp "$RTBPF_TOP/tests/integration/fixtures/tune_state_v1" "$st"
+	chmod 0600 "$st"
+}
+while IFS='|' read -r format body why; do
+	if [ "$format" = 1 ]; then fresh1; else fresh; fi
 	add_record "$body"
-	refused "record '$body'" "line [0-9]+ is corrupt \\(offset [0-9]+\\): .*$why"
+	refused "format $format record '$body'" "line [0-9]+ is corrupt \\(offset [0-9]+\\): .*$why"
 done <<'EOF'
-F sysctl =/proc/sys/../../../etc/passwd =x =x =y|not canonical
-F irqbalance =/etc/default/../../../../etc/shadow =x =x =y|not canonical
-F irq =/proc/irq//8/smp_affinity =f =f =3|not canonical
-F irq =/proc/irq/./8/smp_affinity =f =f =3|not canonical
-F irq =/proc/irq/8/smp_affinity/ =f =f =3|not canonical
-F irq =proc/irq/8/smp_affinity =f =f =3|not canonical
-F sysctl =/etc/shadow =x =x =y|not one the sysctl stage makes
-F sysctl =/proc/sys/kernel/core_pattern =core =core =%7Cbin/sh|not one the sysctl stage makes
-F irq =/proc/sys/vm/swappiness =60 =60 =1|not one the irq stage makes
-F irq =/proc/irq/08/smp_affinity =f =f =3|not one the irq stage makes
-C systemd =/etc/passwd = = =x|not one the systemd stage makes
-F boot =/proc/cmdline =a =a =b|not one the boot stage makes
-F nosuch =/proc/sys/vm/swappiness =60 =60 =1|unknown stage
-S process =tid:1%2F.. =x =x =y|not one the process stage makes
-A threads =/proc/1/task/0/affinity =0-3 =0-3 =1 =100|names no thread
-F sysctl =/proc/sys/vm/swappiness =60 =60 =1 =100|malformed
+2|file sysctl =/proc/sys/../../../etc/passwd =x =x =y|not canonical
+2|file irqbalance =/etc/default/../../../../etc/shadow =x =x =y|not canonical
+2|file irq =/proc/irq//8/smp_affinity =f =f =3|not canonical
+2|file irq =/proc/irq/./8/smp_affinity =f =f =3|not canonical
+2|file irq =/proc/irq/8/smp_affinity/ =f =f =3|not canonical
+2|file irq =proc/irq/8/smp_affinity =f =f =3|not canonical
+2|file sysctl =/etc/shadow =x =x =y|not one the sysctl stage makes
+2|file sysctl =/proc/sys/kernel/core_pattern =core =core =%7Cbin/sh|not one the sysctl stage makes
+2|file irq =/proc/sys/vm/swappiness =60 =60 =1|not one the irq stage makes
+2|file irq =/proc/irq/08/smp_affinity =f =f =3|not one the irq stage makes
+2|created systemd =/etc/passwd = = =x|not one the systemd stage makes
+2|file boot =/proc/cmdline =a =a =b|not one the boot stage makes
+2|file nosuch =/proc/sys/vm/swappiness =60 =60 =1|unknown stage
+2|sched process =tid:1%2F.. =x =x =y =1 =100|not one the process stage makes
+2|affinity threads =/proc/1/task/0/affinity =0-3 =0-3 =1 =0 =100|names no thread
+2|affinity threads =/proc/1/task/2/affinity =0-3 =0-3 =1 =3 =100|is not thread 3
+2|affinity threads =/proc/1/task/1/affinity =0-3 =0-3 =1 =100|malformed
+2|sched process =tid:1 =x =x =y|malformed
+2|file sysctl =/proc/sys/vm/swappiness =60 =60 =1 =1 =100|malformed
+2|F sysctl =/proc/sys/vm/swappiness =60 =60 =1|malformed
+1|F sysctl =/proc/sys/../../../etc/passwd =x =x =y|not canonical
+1|F sysctl =/etc/shadow =x =x =y|not one the sysctl stage makes
+1|C systemd =/etc/passwd = = =x|not one the systemd stage makes
+1|S process =tid:1%2F.. =x =x =y|not one the process stage makes
+1|A threads =/proc/1/task/0/affinity =0-3 =0-3 =1 =100|names no thread
+1|F sysctl =/proc/sys/vm/swappiness =60 =60 =1 =100|malformed
+1|file sysctl =/proc/sys/vm/swappiness =60 =60 =1|malformed
 EOF
 
 # The state directory and files: mode, owner, type.
@@ -225,21 +245,21 @@ while IFS='|' read -r body why; do
 	add_record "$body"
 	refused "escape in '$body'" "line [0-9]+ is corrupt \\(offset [0-9]+\\): $why"
 done <<'EOF'
-F sysctl =/proc/sys/vm/swappiness =6%-1 =%4G0 =1|bad escape in the old value
-F sysctl =/proc/sys/vm/swappiness =60 =%4G0 =1|bad escape in the restore value
-F sysctl =/proc/sys/vm/swappiness =60 =60 =%+F|bad escape in the new value
-F sysctl =/proc/sys/vm/swappiness =6% =60 =1|bad escape in the old value
-F sysctl =/proc/sys/vm/swappiness =6%F =60 =1|bad escape in the old value
-F sysctl =/proc/sys/vm/swappiness =6%00 =60 =1|bad escape in the old value
-F sysctl =/proc/sys/vm/swappines%-1 =60 =60 =1|bad or overlong path
+file sysctl =/proc/sys/vm/swappiness =6%-1 =%4G0 =1|bad escape in the old value
+file sysctl =/proc/sys/vm/swappiness =60 =%4G0 =1|bad escape in the restore value
+file sysctl =/proc/sys/vm/swappiness =60 =60 =%+F|bad escape in the new value
+file sysctl =/proc/sys/vm/swappiness =6% =60 =1|bad escape in the old value
+file sysctl =/proc/sys/vm/swappiness =6%F =60 =1|bad escape in the old value
+file sysctl =/proc/sys/vm/swappiness =6%00 =60 =1|bad escape in the old value
+file sysctl =/proc/sys/vm/swappines%-1 =60 =60 =1|bad or overlong path
 EOF
-# A value longer than any value may be (TUNE_VAL_MAX, tune.h: 48 KiB) is
+# A value longer than any value may be (TUNE_VAL_MAX, profile.h: 48 KiB) is
 # damage too: values are read to their length, bounded by name.
 if command -v python3 >/dev/null; then
 	fresh
 	python3 - "$st" $((6 * 8192)) <<'PY'
 import sys
-body = "F sysctl =/proc/sys/vm/swappiness =%s =60 =1" % ("6" * int(sys.argv[2]))
+body = "file sysctl =/proc/sys/vm/swappiness =%s =60 =1" % ("6" * int(sys.argv[2]))
 h = 2166136261
 for c in body.encode():
     h = (h ^ c) * 16777619 & 0xFFFFFFFF

@@ -40,7 +40,7 @@ only=$(printf 'boot,%.0s' $(seq 60))irq
 expect_rc 3 "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only "$only" >"$tmp/out"
 grep -q '^FAIL irq ' "$tmp/out" || fail "--only of ${#only} bytes: irq stage dropped"
 # A thread's CPU list of an 8192-CPU host (every other CPU: ~20 KB) is
-# read whole; one longer than a value may be (TUNE_VAL_MAX, tune.h: a list
+# read whole; one longer than a value may be (TUNE_VAL_MAX, profile.h: a list
 # of 8192 CPUs and room) fails the plan by name, never counted as a
 # thread that exited.
 list=$(seq -s, 0 2 8190)

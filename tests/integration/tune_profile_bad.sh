@@ -21,7 +21,7 @@ good=$(printf '%s\n' 'include = ultra' 'sysctl.vm.swappiness = 5')
 printf '%s\ninclude = %s\n' "$good" "$tmp/incdir" >"$d/incdir.conf"
 printf '%s\ninclude = %s\n' "$good" "$tmp/fifo" >"$d/incfifo.conf"
 printf '%s\ninclude = /dev/zero\n' "$good" >"$d/incdev.conf"
-# PROFILE_LINE_MAX (tune.h): a line holds a CPU list of 8192 CPUs, no more
+# PROFILE_LINE_MAX (profile.h): a line holds a CPU list of 8192 CPUs, no more
 line_max=$((5 * 8192 + 1024))
 printf '%s\n%*s\n' "$good" "$line_max" 'memory.thp = always' >"$d/long.conf"
 printf '%s\nmemory.thp = always\0\n' "$good" >"$d/nul.conf"

@@ -39,7 +39,7 @@ make_tree "$root"
 "$RTBPF" apply -P ultra --root "$root" --cpus 2-3 --only threads >/dev/null
 t=$root/proc/500/task/501
 [ "$(val "$t/affinity")" = 0-1 ] || fail "threads: tid 501 not moved ($(val "$t/affinity"))"
-grep -q "A threads =/proc/500/task/501/affinity =3%0A =3 =0-1 =100\$" "$root/var/lib/rtbpf/state" ||
+grep -q "affinity threads =/proc/500/task/501/affinity =3%0A =3 =0-1 =501 =100\$" "$root/var/lib/rtbpf/state" ||
 	fail "threads: no start time in the journal: $(grep 501 "$root/var/lib/rtbpf/state")"
 # tid 501 exits; a new thread gets TID 501 (later start time) and happens
 # to run on what rtbpf wrote: an older revert moved it to CPU 3.
@@ -117,7 +117,7 @@ grep -q 'not a thread of this session: under --root rtbpf never changes the host
 # A record naming it, with its true start time and its current value as
 # what rtbpf wrote: an older rtbpf would have made it FIFO 10.
 "$RTBPF" apply -P ultra --root "$root" --cpus 2-3 --only sysctl >/dev/null
-body="S process =tid:$other =fifo:10@0 =fifo:10@0 =other:0@$(cpus_of "$other") =$(start_of "$other")"
+body="sched process =tid:$other =fifo:10@0 =fifo:10@0 =other:0@$(cpus_of "$other") =$other =$(start_of "$other")"
 printf '%s %s\n' "$(fnv1a "$body")" "$body" >>"$root/var/lib/rtbpf/state"
 cp -a "$root" "$tmp/before-revert"
 expect_rc 1 "$RTBPF" revert --root "$root" >/dev/null 2>"$tmp/err"
@@ -131,7 +131,7 @@ diff -r "$root" "$tmp/before-revert" >/dev/null || fail "foreign session: revert
 # foreign thread since apply. The record is skipped, not the journal: the
 # rest is restored and the foreign thread left alone.
 sed -i '$d' "$root/var/lib/rtbpf/state"
-body="S process =tid:$other =fifo:10@0 =fifo:10@0 =other:0@$(cpus_of "$other") =$(($(start_of "$other") - 1))"
+body="sched process =tid:$other =fifo:10@0 =fifo:10@0 =other:0@$(cpus_of "$other") =$other =$(($(start_of "$other") - 1))"
 printf '%s %s\n' "$(fnv1a "$body")" "$body" >>"$root/var/lib/rtbpf/state"
 "$RTBPF" revert --root "$root" >/dev/null 2>"$tmp/err" || fail "reused TID in another session: revert failed: $(cat "$tmp/err")"
 grep -q "tid $other is another thread now" "$tmp/err" || fail "reused TID: no warning: $(cat "$tmp/err")"

@@ -3,7 +3,7 @@
  * no_openat2 [-e ENOSYS|EPERM|EINVAL] CMD [ARG...]: runs CMD with openat2(2)
  * failing with that errno (default ENOSYS, as on a kernel before 5.6; EPERM
  * as under some container seccomp profiles), so tests reach the fallback
- * path walk of tune_open() (user/tune/util.c). A seccomp filter, inherited
+ * path walk of tune_open() (user/tune/fs.c). A seccomp filter, inherited
  * across exec; needs no privilege (no_new_privs is set first).
  */
 #include <errno.h>

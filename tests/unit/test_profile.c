@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "tune/tune.h"
+#include "tune/profile.h"
 
 static char dir[64], msg[4096];
 static struct profile prof;

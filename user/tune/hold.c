@@ -40,6 +40,7 @@
 #include "log.h"
 #include "parse.h"
 #include "tune.h"
+#include "fs.h"
 
 #define DMA_DEV "/dev/cpu_dma_latency"
 

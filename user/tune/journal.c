@@ -1,26 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The journal: ROOT/var/lib/rtbpf/state, mode 0600, one line per change
- * made, written and fsynced before the change itself:
- *
- *   rtbpf-state 1
- *   <fnv1a32> <kind> <stage> =<path> =<old> =<restore> =<new>[ =<start>]
- *
- * Fields are percent-escaped (space, '%', control and non-ASCII bytes), so
- * a journal holds only printable ASCII, blanks between fields and newlines:
- * any other byte (a NUL...) is corruption. <kind> is F (file), S (a
- * thread's policy), A (a thread's affinity), N (a NIC's channel counts) or
- * C (a file rtbpf created; revert removes it). <old> is the exact previous
- * content, <restore> what a kernel file takes to get it back, <new> what
- * rtbpf wrote; <start>, on S and A records, the thread's start time (field
- * 22 of its stat) so revert can tell it from a later thread with the same
- * TID. <path> must be one the record's stage writes (jpath.c). A last line
- * without its newline is a record torn by a crash (its change was never
- * made: the write only follows the fsync) or a file cut short: refused
- * unless revert --drop-torn, which drops it. Any other
- * damage, or a foreign header, is refused before anything is touched. A
- * second apply appends only paths not already recorded, so the first
- * originals survive.
+ * made, written and fsynced before the change itself (the record format:
+ * journal_fmt.c). A last line without its newline is a record torn by a
+ * crash (its change was never made: the write only follows the fsync) or a
+ * file cut short: refused unless revert --drop-torn, which drops it. Any
+ * other damage, or a foreign header, is refused before anything is
+ * touched. A second apply appends only paths not already recorded, so the
+ * first originals survive, in the format of the file.
  *
  * revert writes what the journal says as root, so the journal is trusted
  * only when root alone can have written it: ROOT/var/lib/rtbpf must be a
@@ -32,7 +19,7 @@
  * whole apply or revert.
  */
 #define _GNU_SOURCE
-#include "tune.h"
+#include "journal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -44,178 +31,11 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "fs.h"
 #include "log.h"
 
-#define HEADER "rtbpf-state 1\n"
-
-static uint32_t fnv1a(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
-}
-
-/* The escape of in, in a new string; NULL on ENOMEM. */
-static char *esc(const char *in)
-{
-	char *out = malloc(3 * strlen(in) + 1);
-	size_t o = 0;
-
-	if (!out)
-		return NULL;
-	for (; *in; in++) {
-		unsigned char ch = (unsigned char)*in;
-
-		if (ch <= ' ' || ch >= 0x7f || ch == '%')
-			o += (size_t)sprintf(out + o, "%%%02X", ch);
-		else
-			out[o++] = (char)ch;
-	}
-	out[o] = '\0';
-	return out;
-}
-
-static int hex_digit(char ch)
-{
-	return ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10;
-}
-
-/*
- * Unescapes in[0..n) into out (len bytes, NUL included): every '%' takes
- * exactly two hex digits and makes a byte other than NUL. -EBADMSG for
- * anything else, -EOVERFLOW when out is too small.
- */
-static int unesc(const char *in, size_t n, char *out, size_t len)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		int v;
-
-		if (o + 1 >= len)
-			return -EOVERFLOW;
-		if (in[i] != '%') {
-			out[o++] = in[i];
-			continue;
-		}
-		if (i + 2 >= n || !isxdigit((unsigned char)in[i + 1]) ||
-		    !isxdigit((unsigned char)in[i + 2]))
-			return -EBADMSG;
-		v = hex_digit(in[i + 1]) << 4 | hex_digit(in[i + 2]);
-		if (!v)
-			return -EBADMSG;
-		out[o++] = (char)v;
-		i += 2;
-	}
-	out[o] = '\0';
-	return 0;
-}
-
-/* A value field into a new string *out, shorter than TUNE_VAL_MAX. */
-static int unesc_value(const char *in, char **out, const char *what, char *why,
-		       size_t wlen)
-{
-	size_t n = strlen(in);
-	int err;
-
-	*out = malloc(n + 1); /* unescaping never lengthens */
-	if (!*out)
-		return -ENOMEM;
-	err = unesc(in, n, *out, n + 1 < TUNE_VAL_MAX ? n + 1 : TUNE_VAL_MAX);
-	if (err == -EOVERFLOW)
-		snprintf(why, wlen, "%s value over the %d-byte limit", what,
-			 TUNE_VAL_MAX - 1);
-	else if (err)
-		snprintf(why, wlen, "bad escape in the %s value", what);
-	return err ? -EBADMSG : 0;
-}
-
-static void jrec_fini(struct jrec *r)
-{
-	free(r->old);
-	free(r->restore);
-	free(r->new_);
-	r->old = r->restore = r->new_ = NULL;
-}
-
-/* The TID an S ("tid:T") or A ("/proc/P/task/T/affinity") record names,
- * or -1. */
-pid_t jrec_tid(const struct jrec *r)
-{
-	int pid, tid = -1, n = 0;
-
-	if (r->kind == 'S')
-		sscanf(r->path, "tid:%d%n", &tid, &n);
-	else if (r->kind == 'A')
-		sscanf(r->path, "/proc/%d/task/%d/affinity%n", &pid, &tid, &n);
-	return n && !r->path[n] && tid > 0 ? (pid_t)tid : -1;
-}
-
-/* One record line into r (its strings the caller's to free, also on
- * error); why says what is wrong with it. -EBADMSG or -ENOMEM. */
-static int parse_line(char *line, struct jrec *r, char *why, size_t wlen)
-{
-	char *f[8], *save = NULL, *tok;
-	unsigned long h;
-	char *end;
-	int n = 0, err;
-
-	snprintf(why, wlen, "malformed record");
-	tok = strtok_r(line, " ", &save);
-	if (!tok)
-		return -EBADMSG;
-	h = strtoul(tok, &end, 16);
-	if (*end || end - tok != 8 || h != fnv1a(save ? save : "")) {
-		snprintf(why, wlen, "checksum mismatch");
-		return -EBADMSG;
-	}
-	while (n < 8 && (tok = strtok_r(NULL, " ", &save)))
-		f[n++] = tok;
-	if (n < 6 || n > 7)
-		return -EBADMSG;
-	memset(r, 0, sizeof(*r));
-	if (strlen(f[0]) != 1 || !strchr("FSACN", f[0][0]) ||
-	    strlen(f[1]) >= sizeof(r->stage))
-		return -EBADMSG;
-	r->kind = f[0][0];
-	snprintf(r->stage, sizeof(r->stage), "%s", f[1]);
-	for (int i = 2; i < n; i++)
-		if (f[i][0] != '=')
-			return -EBADMSG;
-	if (unesc(f[2] + 1, strlen(f[2] + 1), r->path, sizeof(r->path))) {
-		snprintf(why, wlen, "bad or overlong path");
-		return -EBADMSG;
-	}
-	err = unesc_value(f[3] + 1, &r->old, "old", why, wlen);
-	if (!err)
-		err = unesc_value(f[4] + 1, &r->restore, "restore", why, wlen);
-	if (!err)
-		err = unesc_value(f[5] + 1, &r->new_, "new", why, wlen);
-	if (err)
-		return err;
-	if (n == 7) {
-		const char *s = f[6] + 1;
-
-		/* A start time: only on thread records, plain decimal. */
-		if ((r->kind != 'S' && r->kind != 'A') || !*s ||
-		    strspn(s, "0123456789") != strlen(s) || strlen(s) > 19 ||
-		    (s[0] == '0' && s[1]))
-			return -EBADMSG;
-		r->start = strtoull(s, NULL, 10);
-		r->has_start = true;
-	}
-	if (jpath_check(r, why, wlen))
-		return -EBADMSG;
-	if ((r->kind == 'S' || r->kind == 'A') && jrec_tid(r) < 0) {
-		snprintf(why, wlen, "'%s' names no thread", r->path);
-		return -EBADMSG;
-	}
-	return 0;
-}
+#define HEADER_FMT "rtbpf-state %d\n"
+#define HEADER_LEN 14 /* "rtbpf-state N\n" */
 
 /* Appends r, taking its strings. */
 static int push(struct journal *j, struct jrec *r)
@@ -240,7 +60,8 @@ static bool same_target(const struct jrec *a, const struct jrec *b)
 {
 	/* A thread record is one thread: same TID, same start time. */
 	return a->kind == b->kind && !strcmp(a->path, b->path) &&
-	       a->has_start == b->has_start && a->start == b->start;
+	       a->tid == b->tid && a->has_start == b->has_start &&
+	       a->start == b->start;
 }
 
 /* Takes r's strings: into j, or freed. 0 or -ENOMEM. */
@@ -274,6 +95,19 @@ static size_t first_bad_byte(const char *buf, size_t len)
 	return len;
 }
 
+/* The format of the journal in buf (1 or JOURNAL_VERSION), or 0. */
+static int header_version(const char *buf, size_t len)
+{
+	char want[HEADER_LEN + 1];
+
+	for (int v = 1; v <= JOURNAL_VERSION; v++) {
+		snprintf(want, sizeof(want), HEADER_FMT, v);
+		if (len >= HEADER_LEN && !strncmp(buf, want, HEADER_LEN))
+			return v;
+	}
+	return 0;
+}
+
 int journal_parse(struct journal *j, char *buf, size_t len, size_t *valid_len)
 {
 	size_t bad = first_bad_byte(buf, len);
@@ -290,13 +124,14 @@ int journal_parse(struct journal *j, char *buf, size_t len, size_t *valid_len)
 			j->path, (unsigned char)buf[bad], bad, lineno);
 		return -EBADMSG;
 	}
-	if (len < strlen(HEADER) || strncmp(buf, HEADER, strlen(HEADER))) {
+	j->version = header_version(buf, len);
+	if (!j->version) {
 		log_err("state file %s is not an rtbpf state file (expected "
-			"first line '%.*s'); nothing changed",
-			j->path, (int)strlen(HEADER) - 1, HEADER);
+			"first line 'rtbpf-state %d', or 1); nothing changed",
+			j->path, JOURNAL_VERSION);
 		return -EBADMSG;
 	}
-	line = buf + strlen(HEADER);
+	line = buf + HEADER_LEN;
 	*valid_len = (size_t)(line - buf);
 	while (line < buf + len) {
 		char *nl = memchr(line, '\n', (size_t)(buf + len - line));
@@ -307,7 +142,7 @@ int journal_parse(struct journal *j, char *buf, size_t len, size_t *valid_len)
 		if (!nl)
 			break; /* torn: journal_open() decides */
 		*nl = '\0';
-		err = parse_line(line, &r, why, sizeof(why));
+		err = jrec_parse(line, j->version, &r, why, sizeof(why));
 		if (err) {
 			jrec_fini(&r);
 			if (err == -ENOMEM)
@@ -484,36 +319,97 @@ static int open_file(const struct tune_cfg *c, int dfd, const char *name,
 	return fd;
 }
 
-int journal_open(struct journal *j, const struct tune_cfg *c, bool create)
+/* The state directory opened and its lock taken: 0, 1 when it is absent
+ * and !create (never applied), or -errno logged. */
+static int open_locked(struct journal *j, const struct tune_cfg *c, bool create)
 {
 	char lock[PATH_MAX], dir[PATH_MAX];
-	off_t valid = 0;
-	struct stat st;
-	int err = 0, fd = -1;
+	int fd;
 
-	memset(j, 0, sizeof(*j));
-	j->lock_fd = j->fd = j->dir_fd = -1;
-	tune_path(c, TUNE_STATE_FILE, j->path);
 	tune_path(c, TUNE_STATE_DIR, dir);
 	tune_path(c, TUNE_LOCK_FILE, lock);
-	err = open_dir(c, create, dir);
-	if (err == -ENOENT && !create)
-		return 0; /* never applied */
-	if (err < 0)
-		goto cleanup;
-	j->dir_fd = err;
-	err = open_file(c, j->dir_fd, "lock", "lock", lock, true);
-	if (err < 0)
-		goto cleanup;
-	j->lock_fd = err;
-	err = 0;
+	fd = open_dir(c, create, dir);
+	if (fd == -ENOENT && !create)
+		return 1;
+	if (fd < 0)
+		return fd;
+	j->dir_fd = fd;
+	fd = open_file(c, j->dir_fd, "lock", "lock", lock, true);
+	if (fd < 0)
+		return fd;
+	j->lock_fd = fd;
 	if (flock(j->lock_fd, LOCK_EX | LOCK_NB)) {
-		err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		int err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+
 		log_err("%s: another rtbpf apply or revert holds %s; refused, "
 			"nothing changed",
 			c->cmd, lock);
-		goto cleanup;
+		return err;
 	}
+	return 0;
+}
+
+/* A new state file gets the header of the current format. */
+static int start_file(struct journal *j, const struct tune_cfg *c, int fd)
+{
+	char header[HEADER_LEN + 1];
+	int err;
+
+	snprintf(header, sizeof(header), HEADER_FMT, JOURNAL_VERSION);
+	errno = 0;
+	if (write(fd, header, HEADER_LEN) != HEADER_LEN || fsync(fd)) {
+		err = errno ? -errno : -EIO;
+		log_err("%s: state file %s: write: %s", c->cmd, j->path,
+			strerror(-err));
+		return err;
+	}
+	fsync(j->dir_fd);
+	return 0;
+}
+
+/* Loads the state file of size bytes; its torn last record refused unless
+ * --drop-torn. 0 or -errno logged. */
+static int load_file(struct journal *j, const struct tune_cfg *c, int fd,
+		     off_t size)
+{
+	off_t valid = 0;
+	int err = load(j, fd, &valid);
+
+	if (err)
+		return err;
+	/* A crash inside the append leaves a torn last record whose change
+	 * was never made; a file cut short looks the same and has lost the
+	 * records after it. Only the user can tell: refused unless --drop-torn. */
+	if (valid != size && !c->drop_torn) {
+		log_err("%s: state file %s ends inside a record: apply crashed "
+			"while writing it (that change was never made) or the "
+			"file was cut (the changes recorded after it are "
+			"lost); nothing changed. 'rtbpf revert --drop-torn' drops "
+			"that line and restores the rest",
+			c->cmd, j->path);
+		return -EBADMSG;
+	}
+	if (valid != size)
+		log_warn("%s: state file %s: torn last record dropped "
+			 "(--drop-torn)",
+			 c->cmd, j->path);
+	return 0;
+}
+
+int journal_open(struct journal *j, const struct tune_cfg *c, bool create)
+{
+	struct stat st;
+	int err, fd = -1;
+
+	memset(j, 0, sizeof(*j));
+	j->lock_fd = j->fd = j->dir_fd = -1;
+	j->version = JOURNAL_VERSION;
+	tune_path(c, TUNE_STATE_FILE, j->path);
+	err = open_locked(j, c, create);
+	if (err == 1)
+		return 0; /* never applied */
+	if (err)
+		goto cleanup;
 	fd = open_file(c, j->dir_fd, "state", "state file", j->path, create);
 	if (fd == -ENOENT && !create)
 		return 0; /* nothing to revert: j->fd stays -1 */
@@ -522,49 +418,16 @@ int journal_open(struct journal *j, const struct tune_cfg *c, bool create)
 		fd = -1;
 		goto cleanup;
 	}
-	if (fstat(fd, &st)) {
+	if (fstat(fd, &st))
 		err = -errno;
-		goto cleanup;
-	}
-	if (st.st_size == 0) {
-		if (!create)
-			goto done;
-		if (write(fd, HEADER, strlen(HEADER)) !=
-			    (ssize_t)strlen(HEADER) ||
-		    fsync(fd)) {
-			err = errno ? -errno : -EIO;
-			log_err("%s: state file %s: write: %s", c->cmd, j->path,
-				strerror(-err));
-			goto cleanup;
-		}
-		fsync(j->dir_fd);
-		goto done;
-	}
-	err = load(j, fd, &valid);
+	else if (st.st_size)
+		err = load_file(j, c, fd, st.st_size);
+	else if (create)
+		err = start_file(j, c, fd);
+	if (!err && lseek(fd, 0, SEEK_END) < 0)
+		err = -errno;
 	if (err)
 		goto cleanup;
-	/* A crash inside the append leaves a torn last record whose change
-	 * was never made; a file cut short looks the same and has lost the
-	 * records after it. Only the user can tell: refused unless --drop-torn. */
-	if (valid != st.st_size && !c->drop_torn) {
-		log_err("%s: state file %s ends inside a record: apply crashed "
-			"while writing it (that change was never made) or the "
-			"file was cut (the changes recorded after it are "
-			"lost); nothing changed. 'rtbpf revert --drop-torn' drops "
-			"that line and restores the rest",
-			c->cmd, j->path);
-		err = -EBADMSG;
-		goto cleanup;
-	}
-	if (valid != st.st_size)
-		log_warn("%s: state file %s: torn last record dropped "
-			 "(--drop-torn)",
-			 c->cmd, j->path);
-done:
-	if (lseek(fd, 0, SEEK_END) < 0) {
-		err = -errno;
-		goto cleanup;
-	}
 	j->fd = fd;
 	return 0;
 cleanup:
@@ -574,14 +437,32 @@ cleanup:
 	return err;
 }
 
+/* Appends line (len bytes) and fsyncs; a short write is cut off again. */
+static int append_line(struct journal *j, const char *line, ssize_t len)
+{
+	off_t end = lseek(j->fd, 0, SEEK_END);
+
+	if (end < 0)
+		return -errno;
+	errno = 0;
+	if (write(j->fd, line, (size_t)len) != len) {
+		int err = errno ? -errno : -EIO;
+
+		/* a short write (ENOSPC, EIO): its change is never made, so
+		 * no torn record may stay for revert to refuse */
+		if (ftruncate(j->fd, end) == 0)
+			fsync(j->fd);
+		return err;
+	}
+	return fsync(j->fd) ? -errno : 0;
+}
+
 int journal_record(struct journal *j, const struct jrec *in)
 {
-	char *p = NULL, *o = NULL, *s = NULL, *w = NULL, *body = NULL;
-	char *line = NULL, start[24] = "";
 	const struct jrec *first = NULL;
 	struct jrec r = { 0 };
+	char *line = NULL;
 	ssize_t len;
-	off_t end;
 	int err;
 
 	for (size_t i = 0; i < j->n && !first; i++)
@@ -592,7 +473,7 @@ int journal_record(struct journal *j, const struct jrec *in)
 		return 0;
 	if (!first)
 		first = in;
-	/* parse_line refuses longer values: never write what revert
+	/* jrec_parse refuses longer values: never write what revert
 	 * would refuse to read */
 	if (strlen(first->old) >= TUNE_VAL_MAX ||
 	    strlen(first->restore) >= TUNE_VAL_MAX ||
@@ -602,58 +483,18 @@ int journal_record(struct journal *j, const struct jrec *in)
 	r.old = strdup(first->old);
 	r.restore = strdup(first->restore);
 	r.new_ = strdup(in->new_);
-	p = esc(first->path);
-	o = esc(first->old);
-	s = esc(first->restore);
-	w = esc(in->new_);
-	if (!r.old || !r.restore || !r.new_ || !p || !o || !s || !w) {
-		err = -ENOMEM;
+	len = jrec_format(j->version, first, in->new_, &line);
+	if (!r.old || !r.restore || !r.new_ || len < 0) {
+		err = len < 0 ? (int)len : -ENOMEM;
 		goto cleanup;
 	}
-	if (r.has_start)
-		snprintf(start, sizeof(start), " =%llu", r.start);
-	len = asprintf(&body, "%c %s =%s =%s =%s =%s%s", r.kind, r.stage, p, o,
-		       s, w, start);
-	if (len < 0) {
-		body = NULL;
-		err = -ENOMEM;
-		goto cleanup;
-	}
-	len = asprintf(&line, "%08x %s\n", fnv1a(body), body);
-	if (len < 0) {
-		line = NULL;
-		err = -ENOMEM;
-		goto cleanup;
-	}
-	end = lseek(j->fd, 0, SEEK_END);
-	if (end < 0) {
-		err = -errno;
-		goto cleanup;
-	}
-	errno = 0;
-	if (write(j->fd, line, (size_t)len) != len) {
-		err = errno ? -errno : -EIO;
-		/* a short write (ENOSPC, EIO): its change is never made, so
-		 * no torn record may stay for revert to refuse */
-		if (ftruncate(j->fd, end) == 0)
-			fsync(j->fd);
-		goto cleanup;
-	}
-	if (fsync(j->fd)) {
-		err = -errno;
-		goto cleanup;
-	}
-	err = remember(j, &r);
-	if (err)
-		goto cleanup;
-	tune_fault_point("journal");
+	err = append_line(j, line, len);
+	if (!err)
+		err = remember(j, &r);
+	if (!err)
+		tune_fault_point("journal");
 cleanup:
 	jrec_fini(&r);
-	free(p);
-	free(o);
-	free(s);
-	free(w);
-	free(body);
 	free(line);
 	return err;
 }

@@ -14,7 +14,10 @@
  * blank, not "." or ".."), anything else stands for itself.
  */
 #define _GNU_SOURCE
-#include "tune.h"
+#include "journal.h"
+
+#include "profile.h"
+#include "stage.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -22,37 +25,63 @@
 
 static const struct jpath_rule {
 	const char *stage;
-	const char *kinds; /* record kinds the stage makes for it */
+	/* the record kinds the stage makes for it (one or two) */
+	const struct knob_kind *kinds[2];
 	const char *pattern;
 } rules[] = {
 	/* sysctl: "/proc/sys/" + a sysctl.* profile key, see jpath_sysctl */
-	{ "net", "N", "/sys/class/net/*/channels" },
-	{ "memory", "F", "/sys/kernel/mm/transparent_hugepage/enabled" },
-	{ "memory", "F", "/sys/kernel/mm/transparent_hugepage/defrag" },
-	{ "memory", "F", "/sys/kernel/mm/ksm/run" },
-	{ "workqueue", "F", "/sys/devices/virtual/workqueue/cpumask" },
-	{ "workqueue", "F", "/sys/bus/workqueue/devices/writeback/cpumask" },
-	{ "irq", "F", "/proc/irq/default_smp_affinity" },
-	{ "irq", "F", "/proc/irq/#/smp_affinity" },
-	{ "irqbalance", "F", "/etc/default/irqbalance" },
-	{ "irqbalance", "F", "/etc/sysconfig/irqbalance" },
-	{ "threads", "A", "/proc/#/task/#/affinity" },
-	{ "power", "F", "/sys/devices/system/cpu/intel_pstate/min_perf_pct" },
-	{ "power", "F", "/sys/devices/system/cpu/intel_pstate/no_turbo" },
-	{ "power", "F", "/sys/firmware/acpi/platform_profile" },
-	{ "power", "F", "/sys/devices/system/cpu/cpufreq/boost" },
-	{ "power", "F", "/sys/devices/system/cpu/cpufreq/policy#/boost" },
-	{ "power", "F",
+	{ "net", { &kind_netdev }, "/sys/class/net/*/channels" },
+	{ "memory",
+	  { &kind_file },
+	  "/sys/kernel/mm/transparent_hugepage/enabled" },
+	{ "memory",
+	  { &kind_file },
+	  "/sys/kernel/mm/transparent_hugepage/defrag" },
+	{ "memory", { &kind_file }, "/sys/kernel/mm/ksm/run" },
+	{ "workqueue",
+	  { &kind_file },
+	  "/sys/devices/virtual/workqueue/cpumask" },
+	{ "workqueue",
+	  { &kind_file },
+	  "/sys/bus/workqueue/devices/writeback/cpumask" },
+	{ "irq", { &kind_file }, "/proc/irq/default_smp_affinity" },
+	{ "irq", { &kind_file }, "/proc/irq/#/smp_affinity" },
+	{ "irqbalance", { &kind_file }, "/etc/default/irqbalance" },
+	{ "irqbalance", { &kind_file }, "/etc/sysconfig/irqbalance" },
+	{ "threads", { &kind_affinity }, "/proc/#/task/#/affinity" },
+	{ "power",
+	  { &kind_file },
+	  "/sys/devices/system/cpu/intel_pstate/min_perf_pct" },
+	{ "power",
+	  { &kind_file },
+	  "/sys/devices/system/cpu/intel_pstate/no_turbo" },
+	{ "power", { &kind_file }, "/sys/firmware/acpi/platform_profile" },
+	{ "power", { &kind_file }, "/sys/devices/system/cpu/cpufreq/boost" },
+	{ "power",
+	  { &kind_file },
+	  "/sys/devices/system/cpu/cpufreq/policy#/boost" },
+	{ "power",
+	  { &kind_file },
 	  "/sys/devices/system/machinecheck/machinecheck#/ignore_ce" },
-	{ "power", "F",
+	{ "power",
+	  { &kind_file },
 	  "/sys/devices/system/cpu/cpu#/cpufreq/scaling_governor" },
-	{ "power", "F",
+	{ "power",
+	  { &kind_file },
 	  "/sys/devices/system/cpu/cpu#/power/pm_qos_resume_latency_us" },
-	{ "power", "F", "/sys/devices/system/cpu/cpu#/power/energy_perf_bias" },
-	{ "power", "F", "/sys/devices/system/cpu/cpu#/cpuidle/state#/disable" },
-	{ "process", "S", "tid:#" },
-	{ "limits", "FC", "/etc/security/limits.d/99-rtbpf.conf" },
-	{ "systemd", "FC", "/etc/systemd/system.conf.d/99-rtbpf.conf" },
+	{ "power",
+	  { &kind_file },
+	  "/sys/devices/system/cpu/cpu#/power/energy_perf_bias" },
+	{ "power",
+	  { &kind_file },
+	  "/sys/devices/system/cpu/cpu#/cpuidle/state#/disable" },
+	{ "process", { &kind_sched }, "tid:#" },
+	{ "limits",
+	  { &kind_file, &kind_created },
+	  "/etc/security/limits.d/99-rtbpf.conf" },
+	{ "systemd",
+	  { &kind_file, &kind_created },
+	  "/etc/systemd/system.conf.d/99-rtbpf.conf" },
 };
 
 /* Length of the number at s ("0" or no leading zero, 1-9 digits), or 0. */
@@ -138,26 +167,27 @@ int jpath_check(const struct jrec *r, char *why, size_t len)
 		snprintf(why, len, "unknown stage '%s'", r->stage);
 		return -EBADMSG;
 	}
-	if (r->kind != 'S' && !canonical(r->path)) {
+	if (!(r->kind->flags & KIND_NAME_PATH) && !canonical(r->path)) {
 		snprintf(why, len,
 			 "path '%s' is not canonical (absolute, no '//', '.', "
 			 "'..' or trailing '/', printable)",
 			 r->path);
 		return -EBADMSG;
 	}
-	if (!strcmp(r->stage, "sysctl") && r->kind == 'F' &&
+	if (!strcmp(r->stage, "sysctl") && r->kind == &kind_file &&
 	    jpath_sysctl(r->path))
 		return 0;
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		if (strcmp(rules[i].stage, r->stage))
 			continue;
 		stage = true;
-		if (strchr(rules[i].kinds, r->kind) &&
+		if ((rules[i].kinds[0] == r->kind ||
+		     rules[i].kinds[1] == r->kind) &&
 		    match(rules[i].pattern, r->path))
 			return 0;
 	}
-	snprintf(why, len, "a %c record '%s' is not one the %s stage makes%s",
-		 r->kind, r->path, r->stage,
+	snprintf(why, len, "a %s record '%s' is not one the %s stage makes%s",
+		 r->kind->name, r->path, r->stage,
 		 stage || !strcmp(r->stage, "sysctl") ? "" :
 							" (it writes nothing)");
 	return -EBADMSG;

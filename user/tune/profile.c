@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include "tune.h"
+#include "fs.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -446,6 +447,64 @@ static int open_profile(const char *path, int *fd_out)
 	return err;
 }
 
+/* A built-in profile called name: parsed (0 or -errno), or 1 when there
+ * is none. */
+static int load_builtin(struct profile *p, const char *root, const char *name,
+			int depth)
+{
+	FILE *f;
+	int err;
+
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
+		if (strcmp(builtins[i].name, name))
+			continue;
+		f = fmemopen((void *)builtins[i].text, strlen(builtins[i].text),
+			     "r");
+		if (!f) {
+			err = -errno;
+			log_err("profile %s: %s", name, strerror(-err));
+			return err;
+		}
+		err = parse_stream(p, root, name, f, depth);
+		fclose(f);
+		return err;
+	}
+	return 1;
+}
+
+/* The profile file of name (a path, or NAME[.conf] in the profile
+ * directory) opened into *fd, its path in path; 0 or -errno logged. */
+static int find_profile(const char *root, const char *name, char *path, int *fd)
+{
+	int err;
+
+	if (strchr(name, '/')) {
+		snprintf(path, PATH_MAX, "%s", name);
+		err = open_profile(path, fd);
+	} else {
+		snprintf(path, PATH_MAX, "%s%s/%s.conf", root, TUNE_PROFILE_DIR,
+			 name);
+		err = open_profile(path, fd);
+		if (err == -ENOENT) {
+			snprintf(path, PATH_MAX, "%s%s/%s", root,
+				 TUNE_PROFILE_DIR, name);
+			err = open_profile(path, fd);
+		}
+	}
+	if (err == -ENOENT) {
+		/* "-P my.conf" for the file here: a name has no '/' */
+		bool here = !strchr(name, '/') && !access(name, F_OK);
+
+		log_err("unknown profile '%s' (built-in: ultra, low-latency; "
+			"files: %s%s/NAME.conf or a path)%s%s",
+			name, root, TUNE_PROFILE_DIR,
+			here ? "; for the file in this directory, write ./" :
+			       "",
+			here ? name : "");
+	}
+	return err;
+}
+
 static int load_any(struct profile *p, const char *root, const char *name,
 		    int depth)
 {
@@ -462,45 +521,10 @@ static int load_any(struct profile *p, const char *root, const char *name,
 		log_err("profile: empty name");
 		return -ENOENT;
 	}
-	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
-		if (strcmp(builtins[i].name, name))
-			continue;
-		f = fmemopen((void *)builtins[i].text, strlen(builtins[i].text),
-			     "r");
-		if (!f) {
-			err = -errno;
-			log_err("profile %s: %s", name, strerror(-err));
-			return err;
-		}
-		err = parse_stream(p, root, name, f, depth);
-		fclose(f);
+	err = load_builtin(p, root, name, depth);
+	if (err <= 0)
 		return err;
-	}
-	if (strchr(name, '/')) {
-		snprintf(path, sizeof(path), "%s", name);
-		err = open_profile(path, &fd);
-	} else {
-		snprintf(path, sizeof(path), "%s%s/%s.conf", root,
-			 TUNE_PROFILE_DIR, name);
-		err = open_profile(path, &fd);
-		if (err == -ENOENT) {
-			snprintf(path, sizeof(path), "%s%s/%s", root,
-				 TUNE_PROFILE_DIR, name);
-			err = open_profile(path, &fd);
-		}
-	}
-	if (err == -ENOENT) {
-		/* "-P my.conf" for the file here: a name has no '/' */
-		bool here = !strchr(name, '/') && !access(name, F_OK);
-
-		log_err("unknown profile '%s' (built-in: ultra, low-latency; "
-			"files: %s%s/NAME.conf or a path)%s%s",
-			name, root, TUNE_PROFILE_DIR,
-			here ? "; for the file in this directory, write ./" :
-			       "",
-			here ? name : "");
-		return -ENOENT;
-	}
+	err = find_profile(root, name, path, &fd);
 	if (err)
 		return err; /* logged */
 	/* too large: refused before a line is read (parse_stream counts

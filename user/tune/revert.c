@@ -6,124 +6,186 @@
  * unless --force. Before a record is acted on, the temp file of a write
  * killed midway is removed, and a thread record's thread is re-identified
  * by its start time (a reused TID is left alone). The state file goes only
- * after a complete revert.
+ * after a complete revert. Every knob is read, compared and written through
+ * its kind's ops.
  */
 #define _GNU_SOURCE
-#include "tune.h"
+#include "engine.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fs.h"
+#include "journal.h"
+#include "kind.h"
 #include "log.h"
+#include "stage.h"
+#include "values.h"
 
-/* Do a and b mean the same value of this record's knob? */
-static bool rec_equal(const struct tune_cfg *c, const struct jrec *r,
-		      const char *a, const char *b)
-{
-	if (r->kind == 'S')
-		return sched_equal(a, b) || sched_equal_rr(a, b);
-	if (r->kind == 'A' && !c->root[0])
-		return cpulist_equal(a, b);
-	return tune_values_equal(a, b);
-}
+/* What became of one record. */
+enum rev { REV_RESTORED, REV_SKIPPED, REV_CONFLICT, REV_FAILED };
 
-/* 'C': the file rtbpf created goes, unless someone changed it. */
-static int revert_created(const struct tune_cfg *c, const struct jrec *r,
-			  unsigned int *conflicts)
+/* KIND_REMOVE: the file rtbpf created goes, unless someone changed it. */
+static enum rev revert_created(const struct tune_cfg *c, const struct jrec *r)
 {
+	struct knob k = jrec_knob(r);
 	char *cur = NULL, *q = NULL, full[PATH_MAX];
-	int err = tune_kind_read(c, 'C', r->path, &cur);
+	enum rev res = REV_RESTORED;
+	int err = knob_read(c, &k, &cur);
 
 	if (err == -ENOENT)
-		return 0;
-	if (err)
-		return err;
-	if (strcmp(cur, r->new_) && !c->force) {
+		return REV_RESTORED;
+	if (!err && strcmp(cur, r->new_) && !c->force) {
 		log_warn("%s: %s: %s (created by rtbpf) changed by someone "
 			 "else since apply; left alone, 'revert --force' "
 			 "removes it",
 			 c->cmd, r->stage, r->path);
-		(*conflicts)++;
+		res = REV_CONFLICT;
 		goto cleanup;
 	}
-	q = tune_shell_quote_dup(tune_path(c, r->path, full));
-	if (!q) {
-		err = -ENOMEM;
-		goto cleanup;
+	if (!err) {
+		q = tune_shell_quote_dup(tune_path(c, r->path, full));
+		err = q ? 0 : -ENOMEM;
 	}
-	printf("+ rm -f %s\n", q);
-	fflush(stdout);
-	err = tune_unlink(c, r->path);
+	if (!err) {
+		printf("+ rm -f %s\n", q);
+		fflush(stdout);
+		err = tune_unlink(c, r->path);
+	}
+	if (err) {
+		log_err("%s: %s: remove %s: %s", c->cmd, r->stage, r->path,
+			strerror(-err));
+		res = REV_FAILED;
+	}
 cleanup:
 	free(cur);
 	free(q);
-	return err;
+	return res;
 }
 
 /*
  * The shell command that restores r (printed before the change) and the
- * change itself. kernel: a kernel file (or thread, NIC) takes r->restore
- * as it reads back, a plain file the exact bytes of r->old.
+ * change itself: a kernel file takes r->restore as it reads back, a plain
+ * file the exact bytes of r->old (shown with printf when it has several
+ * lines), a thread or NIC the value read at apply.
  */
 static int restore_one(const struct tune_cfg *c, const struct jrec *r,
-		       bool kernel)
+		       enum knob_restore mode)
 {
-	char *cmd = NULL, *q = NULL, *qp = NULL, full[PATH_MAX];
+	struct knob k = jrec_knob(r);
+	size_t ol = strlen(r->old);
+	bool multi = mode == RESTORE_EXACT && ol &&
+		     memchr(r->old, '\n', ol - 1);
+	const char *shown = mode == RESTORE_AS_READ || multi ? r->old :
+							       r->restore;
+	char *cmd = r->kind->shell(c, &k, shown, multi);
+
+	if (!cmd)
+		return -ENOMEM;
+	printf("+ %s\n", cmd);
+	fflush(stdout);
+	free(cmd);
+	return r->kind->write(c, &k,
+			      mode == RESTORE_READBACK ? r->restore : r->old,
+			      mode == RESTORE_EXACT);
+}
+
+/* cur, the knob's value now: the original already (byte-exact on plain
+ * files, equal in meaning on kernel ones), what rtbpf wrote, or else. */
+static enum rev revert_value(const struct tune_cfg *c, const struct jrec *r,
+			     const char *cur)
+{
+	const struct knob_kind *kind = r->kind;
+	struct knob k = jrec_knob(r);
+	enum knob_restore mode = kind->restore(c, &k);
 	int err;
 
-	if (r->kind == 'S') {
-		cmd = sched_shell(r->old, atoi(r->path + 4));
-		if (!cmd)
-			return -ENOMEM;
-		printf("+ %s\n", cmd);
-		fflush(stdout);
-		err = sched_write(atoi(r->path + 4), r->old);
-	} else if (r->kind == 'N') {
-		char nq[512];
-
-		netdev_shell(r->path, r->old, nq, sizeof(nq));
-		printf("+ %s\n", nq);
-		fflush(stdout);
-		err = netdev_write(r->path, r->old);
-	} else if (r->kind == 'A' && !c->root[0]) {
-		q = tune_shell_quote_dup(r->old);
-		if (!q)
-			return -ENOMEM;
-		printf("+ taskset -pc %s %d\n", q, (int)jrec_tid(r));
-		fflush(stdout);
-		err = aff_write(c, r->path, r->old, false);
-	} else {
-		/* The shell form; a plain file gets its exact bytes. */
-		size_t ol = strlen(r->old);
-		bool multi = !kernel && ol && memchr(r->old, '\n', ol - 1);
-
-		q = tune_shell_quote_dup(multi ? r->old : r->restore);
-		qp = tune_shell_quote_dup(tune_path(c, r->path, full));
-		if (!q || !qp) {
-			err = -ENOMEM;
-			goto cleanup;
-		}
-		printf(multi ? "+ printf '%%s' %s > %s\n" : "+ echo %s > %s\n",
-		       q, qp);
-		fflush(stdout);
-		err = kernel ? tune_write(c, r->path, r->restore, false) :
-			       tune_write(c, r->path, r->old, true);
+	if (mode == RESTORE_EXACT ? !strcmp(cur, r->old) :
+				    kind->equal(c, r->old, cur))
+		return REV_SKIPPED;
+	if (!kind->equal(c, r->new_, cur) &&
+	    !(kind->near && kind->near(r->new_, cur)) && !c->force) {
+		/* (log_warn escapes the value for the terminal) */
+		log_warn("%s: %s: %s changed by someone else since apply "
+			 "(rtbpf wrote '%s'); left alone, 'revert --force' "
+			 "restores it",
+			 c->cmd, r->stage, r->path, r->new_);
+		return REV_CONFLICT;
 	}
-cleanup:
-	free(cmd);
-	free(q);
-	free(qp);
-	return err;
+	err = restore_one(c, r, mode);
+	if (err) {
+		log_err("%s: %s: restore %s: %s", c->cmd, r->stage, r->path,
+			strerror(-err));
+		return REV_FAILED;
+	}
+	return REV_RESTORED;
+}
+
+static enum rev revert_record(const struct tune_cfg *c, const struct jrec *r)
+{
+	const struct knob_kind *kind = r->kind;
+	struct knob k = jrec_knob(r);
+	const char *why;
+	enum rev res;
+	char *cur = NULL;
+	int err;
+
+	if (kind->flags & KIND_FILE)
+		tune_tmp_remove(c, r->path); /* of a killed write */
+	if (kind->flags & KIND_THREAD) {
+		err = thread_reidentify(c, &k, r->stage, r->has_start,
+					r->start);
+		if (err)
+			return err == -ESRCH ? REV_SKIPPED : REV_FAILED;
+	}
+	if (kind->flags & KIND_REMOVE)
+		return revert_created(c, r);
+	why = kind->refuse ? kind->refuse(c) : NULL;
+	if (why) {
+		log_err("%s: %s: %s: %s; state file kept", c->cmd, r->stage,
+			r->path, why);
+		return REV_FAILED;
+	}
+	err = knob_read(c, &k, &cur);
+	if (err == -ENOENT || err == -ESRCH) {
+		log_warn("%s: %s: %s is gone; nothing to restore", c->cmd,
+			 r->stage, r->path);
+		return REV_SKIPPED;
+	}
+	if (err) {
+		log_err("%s: %s: read %s: %s", c->cmd, r->stage, r->path,
+			strerror(-err));
+		return REV_FAILED;
+	}
+	res = revert_value(c, r, cur);
+	free(cur);
+	return res;
+}
+
+/* A record that may never be acted on refuses the whole journal. */
+static int refuse_foreign(const struct tune_cfg *c, const struct journal *j)
+{
+	for (size_t i = 0; i < j->n; i++) {
+		const struct jrec *r = &j->r[i];
+		struct knob k = jrec_knob(r);
+
+		if (!thread_foreign(c, &k, r->has_start, r->start))
+			continue;
+		log_err("%s: %s: %s names a thread outside this session: "
+			"under --root rtbpf never changes the host's threads; "
+			"nothing changed",
+			c->cmd, r->stage, r->path);
+		return -EPERM;
+	}
+	return 0;
 }
 
 int tune_revert(const struct tune_cfg *c)
 {
+	unsigned int n[REV_FAILED + 1] = { 0 }, posts = 0;
 	struct journal j;
-	unsigned int restored = 0, conflicts = 0, failed = 0;
-	bool irqbalance = false;
-	char *cur = NULL;
 	int err;
 
 	err = journal_open(&j, c, false);
@@ -134,101 +196,22 @@ int tune_revert(const struct tune_cfg *c)
 		       TUNE_STATE_FILE);
 		goto cleanup;
 	}
-	/* a record that may never be acted on refuses the whole journal */
-	for (size_t k = 0; k < j.n; k++) {
-		if (thread_foreign(c, &j.r[k])) {
-			log_err("%s: %s: %s names a thread outside this session:"
-				" under --root rtbpf never changes the host's "
-				"threads; nothing changed",
-				c->cmd, j.r[k].stage, j.r[k].path);
-			err = -EPERM;
-			goto cleanup;
-		}
-	}
-	for (size_t k = j.n; k-- > 0;) {
-		const struct jrec *r = &j.r[k];
-		bool kernel;
+	err = refuse_foreign(c, &j);
+	if (err)
+		goto cleanup;
+	for (size_t i = j.n; i-- > 0;) {
+		enum rev res = revert_record(c, &j.r[i]);
 
-		free(cur);
-		cur = NULL;
-		if (r->kind != 'S' && r->kind != 'N')
-			tune_tmp_remove(c, r->path); /* of a killed write */
-		if (r->kind == 'S' || r->kind == 'A') {
-			err = thread_reidentify(c, r);
-			if (err == -ESRCH)
-				continue; /* gone, or another thread now */
-			if (err) {
-				failed++;
-				continue;
-			}
-		}
-		if (r->kind == 'C') {
-			unsigned int before = conflicts;
-
-			err = revert_created(c, r, &conflicts);
-			if (err) {
-				log_err("%s: %s: remove %s: %s", c->cmd,
-					r->stage, r->path, strerror(-err));
-				failed++;
-			} else if (before == conflicts) {
-				restored++;
-			}
-			continue;
-		}
-		if (r->kind == 'N' && !net_allowed(c)) {
-			log_err("%s: %s: %s: under --root NICs are only "
-				"restored inside a network namespace of their "
-				"own; state file kept",
-				c->cmd, r->stage, r->path);
-			failed++;
-			continue;
-		}
-		err = tune_kind_read(c, r->kind, r->path, &cur);
-		if (err == -ENOENT || err == -ESRCH) {
-			log_warn("%s: %s: %s is gone; nothing to restore",
-				 c->cmd, r->stage, r->path);
-			continue;
-		}
-		if (err) {
-			log_err("%s: %s: read %s: %s", c->cmd, r->stage,
-				r->path, strerror(-err));
-			failed++;
-			continue;
-		}
-		kernel = r->kind == 'S' || r->kind == 'N' ||
-			 (r->kind == 'A' && !c->root[0]) ||
-			 (r->kind == 'F' && tune_is_kernel_file(c, r->path));
-		/* Byte-exact on plain files; equal in meaning on kernel ones. */
-		if (kernel ? (r->kind == 'S' ? sched_equal(r->old, cur) :
-					       rec_equal(c, r, cur, r->old)) :
-			     !strcmp(cur, r->old))
-			continue;
-		if (!rec_equal(c, r, r->new_, cur) && !c->force) {
-			/* (log_warn escapes the value for the terminal) */
-			log_warn("%s: %s: %s changed by someone else since "
-				 "apply (rtbpf wrote '%s'); left alone, "
-				 "'revert --force' restores it",
-				 c->cmd, r->stage, r->path, r->new_);
-			conflicts++;
-			continue;
-		}
-		err = restore_one(c, r, kernel);
-		if (err) {
-			log_err("%s: %s: restore %s: %s", c->cmd, r->stage,
-				r->path, strerror(-err));
-			failed++;
-			continue;
-		}
-		restored++;
-		irqbalance |= !strcmp(r->stage, "irqbalance");
+		n[res]++;
+		if (res == REV_RESTORED && !(j.r[i].kind->flags & KIND_REMOVE))
+			posts |= tune_stage_bit(j.r[i].stage);
 	}
-	if (irqbalance)
-		irqbalance_restart(c, false);
-	err = 0;
-	if (failed || conflicts) {
+	tune_stages_post(c, posts, false);
+	if (n[REV_FAILED] || n[REV_CONFLICT]) {
 		log_err("%s: %u restored, %u failed, %u changed by others; "
 			"state file %s kept",
-			c->cmd, restored, failed, conflicts, j.path);
+			c->cmd, n[REV_RESTORED], n[REV_FAILED], n[REV_CONFLICT],
+			j.path);
 		err = -EAGAIN;
 		goto cleanup;
 	}
@@ -239,9 +222,8 @@ int tune_revert(const struct tune_cfg *c)
 		goto cleanup;
 	}
 	printf("reverted: %u restored, %zu recorded; state file removed\n",
-	       restored, j.n);
+	       n[REV_RESTORED], j.n);
 cleanup:
-	free(cur);
 	journal_close(&j);
 	return err;
 }

@@ -6,6 +6,9 @@
  */
 #define _GNU_SOURCE
 #include "tune.h"
+#include "engine.h"
+#include "fs.h"
+#include "stage.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -364,7 +367,7 @@ static int print_table(const struct tune_cfg *c, const struct item_list *l)
 			printf("%-4s %-9s %-28s want %-10s is %s\n",
 			       st_name(it->st), it->stage, name, want, actual);
 			if (note[0] && (it->st != ST_OK || log_verbosity ||
-					(it->flags & IT_SCHED)))
+					(it->flags & IT_SHOW_NOTE)))
 				printf("     %s\n", note);
 		}
 		free(name);

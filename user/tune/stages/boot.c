@@ -9,7 +9,9 @@
  * knob is a WARN (check --strict makes it count as a deviation).
  */
 #define _GNU_SOURCE
-#include "tune.h"
+#include "tune/stage.h"
+#include "tune/fs.h"
+#include "tune/values.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -192,13 +194,103 @@ static int list_item(const struct tune_cfg *c, struct item_list *l,
 	return 0;
 }
 
+/* profile key on and not "off". */
+static bool wants_on(const struct tune_cfg *c, const char *key)
+{
+	return profile_wants(&c->prof, key) &&
+	       strcmp(profile_get(&c->prof, key), "off");
+}
+
+/* The idle cap: idle=poll, or C-states capped at C1. NULL on ENOMEM. */
+static struct tune_item *idle_item(const struct tune_cfg *c,
+				   struct item_list *l, const char *cmd,
+				   FILE *fr, bool *all)
+{
+	bool poll = !strcmp(profile_get(&c->prof, "boot.idle"), "poll");
+	const char *want, *p;
+	char v[4096], v2[64];
+	bool ok;
+
+	if (poll) {
+		p = param(cmd, "idle", v, sizeof(v));
+		ok = p && !strcmp(p, "poll");
+		want = "idle=poll";
+	} else {
+		p = param(cmd, "processor.max_cstate", v, sizeof(v));
+		ok = p && !strcmp(p, "1") &&
+		     param(cmd, "intel_idle.max_cstate", v2, sizeof(v2)) &&
+		     !strcmp(v2, "0");
+		want = "processor.max_cstate=1 intel_idle.max_cstate=0";
+	}
+	*all &= ok;
+	fprintf(fr, " %s", want);
+	return add(l, "idle cap", poll ? "idle=poll" : "max_cstate=1",
+		   ok ? "set" : "(none)", ok,
+		   "boot-only: deep C-states allowed at boot");
+}
+
+/* irqaffinity, skew_tick and the idle cap, as the profile wants them;
+ * 0 or -ENOMEM. */
+static int word_items(const struct tune_cfg *c, struct item_list *l,
+		      const char *cmd, const char *hk, FILE *fr, bool *all)
+{
+	char v[4096];
+	const char *p;
+	bool ok;
+
+	if (wants_on(c, "boot.irqaffinity")) {
+		struct cpuset s;
+		char e[64];
+
+		p = param(cmd, "irqaffinity", v, sizeof(v));
+		ok = p && !parse_cpulist(p, &s, e, sizeof(e)) &&
+		     cpuset_subset(&s, &c->housekeeping);
+		*all &= ok;
+		fprintf(fr, " irqaffinity=%s", hk);
+		if (!add(l, "irqaffinity", hk, p ? p : "(none)", ok,
+			 "boot-only: IRQs start on every CPU until moved"))
+			return -ENOMEM;
+	}
+	if (wants_on(c, "boot.skew_tick")) {
+		p = param(cmd, "skew_tick", v, sizeof(v));
+		ok = p && !strcmp(p, "1");
+		*all &= ok;
+		fprintf(fr, " skew_tick=1");
+		if (!add(l, "skew_tick", "1", p ? p : "(none)", ok,
+			 "boot-only: ticks of all CPUs fire together"))
+			return -ENOMEM;
+	}
+	if (wants_on(c, "boot.idle") && !idle_item(c, l, cmd, fr, all))
+		return -ENOMEM;
+	return 0;
+}
+
+/* The whole fragment for the chosen CPUs (frag: " a=b c=d"), as INFO. */
+static int fragment_item(struct item_list *l, const char *frag, bool all)
+{
+	struct tune_item *it = add(l, "cmdline fragment", "",
+				   all ? "all present" : "incomplete", all, "");
+
+	if (!it)
+		return -ENOMEM;
+	/* in full as the expected value (long on a big host); the note holds
+	 * it too where it fits */
+	item_setf(it, &it->want_show, "%s", frag + 1);
+	if (strlen(frag + 1) < sizeof(it->note))
+		snprintf(it->note, sizeof(it->note), "%s", frag + 1);
+	else
+		snprintf(it->note, sizeof(it->note),
+			 "%zu bytes: see the expected value", strlen(frag + 1));
+	it->st = ST_INFO;
+	return 0;
+}
+
 int boot_plan(const struct tune_cfg *c, struct item_list *l)
 {
-	char cmd[4096], v[4096], *lat = NULL, *hk = NULL, *frag = NULL;
+	char cmd[4096], *lat = NULL, *hk = NULL, *frag = NULL;
 	size_t fraglen = 0;
 	FILE *fr = NULL;
-	const char *p;
-	bool ok, all = true;
+	bool all = true;
 	int err;
 
 	err = tune_read(c, "/proc/cmdline", cmd, sizeof(cmd));
@@ -222,82 +314,15 @@ int boot_plan(const struct tune_cfg *c, struct item_list *l)
 		if (err)
 			goto cleanup;
 	}
-	err = -ENOMEM;
-	if (profile_wants(&c->prof, "boot.irqaffinity") &&
-	    strcmp(profile_get(&c->prof, "boot.irqaffinity"), "off")) {
-		struct cpuset s;
-		char e[64];
-
-		p = param(cmd, "irqaffinity", v, sizeof(v));
-		ok = p && !parse_cpulist(p, &s, e, sizeof(e)) &&
-		     cpuset_subset(&s, &c->housekeeping);
-		all &= ok;
-		fprintf(fr, " irqaffinity=%s", hk);
-		if (!add(l, "irqaffinity", hk, p ? p : "(none)", ok,
-			 "boot-only: IRQs start on every CPU until moved"))
-			goto cleanup;
-	}
-	if (profile_wants(&c->prof, "boot.skew_tick") &&
-	    strcmp(profile_get(&c->prof, "boot.skew_tick"), "off")) {
-		p = param(cmd, "skew_tick", v, sizeof(v));
-		ok = p && !strcmp(p, "1");
-		all &= ok;
-		fprintf(fr, " skew_tick=1");
-		if (!add(l, "skew_tick", "1", p ? p : "(none)", ok,
-			 "boot-only: ticks of all CPUs fire together"))
-			goto cleanup;
-	}
-	if (profile_wants(&c->prof, "boot.idle") &&
-	    strcmp(profile_get(&c->prof, "boot.idle"), "off")) {
-		bool poll = !strcmp(profile_get(&c->prof, "boot.idle"), "poll");
-		const char *want;
-		char v2[64];
-
-		if (poll) {
-			p = param(cmd, "idle", v, sizeof(v));
-			ok = p && !strcmp(p, "poll");
-			want = "idle=poll";
-		} else {
-			p = param(cmd, "processor.max_cstate", v, sizeof(v));
-			ok = p && !strcmp(p, "1") &&
-			     param(cmd, "intel_idle.max_cstate", v2,
-				   sizeof(v2)) &&
-			     !strcmp(v2, "0");
-			want = "processor.max_cstate=1 intel_idle.max_cstate=0";
-		}
-		all &= ok;
-		fprintf(fr, " %s", want);
-		if (!add(l, "idle cap", poll ? "idle=poll" : "max_cstate=1",
-			 ok ? "set" : "(none)", ok,
-			 "boot-only: deep C-states allowed at boot"))
-			goto cleanup;
-	}
-	if (flag_items(c, l, cmd, fr, &all))
+	err = word_items(c, l, cmd, hk, fr, &all);
+	if (!err && flag_items(c, l, cmd, fr, &all))
+		err = -ENOMEM;
+	if (err)
 		goto cleanup;
-	if (fclose(fr)) {
-		fr = NULL;
-		goto cleanup;
-	}
+	err = fclose(fr) ? -ENOMEM : 0;
 	fr = NULL;
-	if (*frag) {
-		struct tune_item *it = add(l, "cmdline fragment", "",
-					   all ? "all present" : "incomplete",
-					   all, "");
-
-		if (!it)
-			goto cleanup;
-		/* in full as the expected value (long on a big host); the
-		 * note holds it too where it fits */
-		item_setf(it, &it->want_show, "%s", frag + 1);
-		if (strlen(frag + 1) < sizeof(it->note))
-			snprintf(it->note, sizeof(it->note), "%s", frag + 1);
-		else
-			snprintf(it->note, sizeof(it->note),
-				 "%zu bytes: see the expected value",
-				 strlen(frag + 1));
-		it->st = ST_INFO;
-	}
-	err = 0;
+	if (!err && *frag)
+		err = fragment_item(l, frag, all);
 cleanup:
 	if (fr)
 		fclose(fr);

@@ -11,7 +11,9 @@
  * running); --dry-run prints it; under --root nothing is restarted.
  */
 #define _GNU_SOURCE
-#include "tune.h"
+#include "tune/stage.h"
+#include "tune/fs.h"
+#include "tune/values.h"
 
 #include <errno.h>
 #include <spawn.h>

@@ -10,7 +10,9 @@
  * cpufreq, AMD has no intel_pstate) are skipped.
  */
 #define _GNU_SOURCE
-#include "tune.h"
+#include "tune/stage.h"
+#include "tune/fs.h"
+#include "tune/values.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,7 +8,9 @@
  * check explains. Skipped where systemd is not installed.
  */
 #define _GNU_SOURCE
-#include "tune.h"
+#include "tune/stage.h"
+#include "tune/fs.h"
+#include "tune/values.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -3,6 +3,8 @@
  * selection formats, shell quoting, fault injection for tests. */
 #define _GNU_SOURCE
 #include "tune.h"
+#include "fs.h"
+#include "values.h"
 #include "sysinfo.h"
 #include "log.h"
 #include "testhook.h"
@@ -69,123 +71,132 @@ static int open_dirs(int rfd, const char *cur)
  * O_NOFOLLOW: a symlink swapped in meanwhile fails (ELOOP, ENOTDIR), it
  * never leads out. The last name is followed unless flags has O_NOFOLLOW.
  */
+/* One resolution: the rest of the path (todo, from p), the directory
+ * reached (cur, relative to the root; dfd open on it). */
+struct walk {
+	int rfd, dfd, links;
+	const char *p;
+	char todo[PATH_MAX], cur[PATH_MAX];
+};
+
+/* dfd reopened at cur (after ".." or an absolute link); 0 or -errno. */
+static int walk_reopen(struct walk *w)
+{
+	close(w->dfd);
+	w->dfd = open_dirs(w->rfd, w->cur);
+	return w->dfd < 0 ? -errno : 0;
+}
+
+/* ".." of cur, clamped at the root. */
+static int walk_up(struct walk *w)
+{
+	char *slash = strrchr(w->cur, '/');
+
+	if (!*w->cur)
+		return 0;
+	*(slash ? slash : w->cur) = '\0';
+	return walk_reopen(w);
+}
+
+/* name, a symlink in dfd: its target, then what followed it (next), is
+ * what is left to walk; an absolute one restarts at the root. */
+static int walk_link(struct walk *w, const char *name, const char *next)
+{
+	char link[PATH_MAX];
+	ssize_t ln;
+
+	if (++w->links > TUNE_MAXSYMLINKS)
+		return -ELOOP;
+	ln = readlinkat(w->dfd, name, link, sizeof(link) - 1);
+	if (ln < 0)
+		return -errno;
+	link[ln] = '\0';
+	if ((size_t)ln + 1 + strlen(next) >= sizeof(w->todo))
+		return -ENAMETOOLONG;
+	memmove(w->todo + ln + 1, next, strlen(next) + 1);
+	memcpy(w->todo, link, (size_t)ln);
+	w->todo[ln] = '/';
+	w->p = w->todo;
+	if (link[0] != '/')
+		return 0;
+	w->cur[0] = '\0';
+	return walk_reopen(w);
+}
+
+/* Into the directory name (n bytes), never through a link. */
+static int walk_into(struct walk *w, const char *name, size_t n)
+{
+	int nfd = openat(w->dfd, name,
+			 O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	size_t cl = strlen(w->cur);
+
+	if (nfd >= 0 && cl + 1 + n >= sizeof(w->cur)) {
+		close(nfd);
+		return -ENAMETOOLONG;
+	}
+	if (nfd < 0)
+		return -errno;
+	snprintf(w->cur + cl, sizeof(w->cur) - cl, "%s%s", cl ? "/" : "", name);
+	close(w->dfd);
+	w->dfd = nfd;
+	return 0;
+}
+
+/* One component of the walk: 1 when the walk goes on, 0 with *fd the file
+ * opened, or -errno. */
+static int walk_step(struct walk *w, int flags, mode_t mode, int *fd)
+{
+	char name[NAME_MAX + 1];
+	const char *next;
+	struct stat st;
+	size_t n;
+	bool last;
+
+	w->p += strspn(w->p, "/");
+	n = strcspn(w->p, "/");
+	next = w->p + n + strspn(w->p + n, "/");
+	last = !*next;
+	if (n > NAME_MAX)
+		return -ENAMETOOLONG;
+	/* "" is the directory reached itself ("", ".", "a/..") */
+	snprintf(name, sizeof(name), "%.*s", n ? (int)n : 1, n ? w->p : ".");
+	if (n && (!strcmp(name, ".") || !strcmp(name, ".."))) {
+		w->p = next;
+		return strcmp(name, "..") ? 1 : walk_up(w) ?: 1;
+	}
+	if (n && (!last || !(flags & O_NOFOLLOW)) &&
+	    !fstatat(w->dfd, name, &st, AT_SYMLINK_NOFOLLOW) &&
+	    S_ISLNK(st.st_mode))
+		return walk_link(w, name, next) ?: 1;
+	if (!n || last) {
+		*fd = openat(w->dfd, name, flags | O_NOFOLLOW, mode);
+		return *fd < 0 ? -errno : 0;
+	}
+	w->p = next;
+	return walk_into(w, name, n) ?: 1;
+}
+
 static int open_walk(int rfd, const char *path, int flags, mode_t mode)
 {
-	char todo[PATH_MAX], link[PATH_MAX], cur[PATH_MAX] = "";
-	char name[NAME_MAX + 1];
-	const char *p = todo;
-	int dfd, fd = -1, links = 0, err = 0;
+	struct walk w = { .rfd = rfd, .cur = "" };
+	int fd = -1, ret;
 
-	if (snprintf(todo, sizeof(todo), "%s", path) >= (int)sizeof(todo)) {
+	if (snprintf(w.todo, sizeof(w.todo), "%s", path) >=
+	    (int)sizeof(w.todo)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	dfd = open_dirs(rfd, cur);
-	if (dfd < 0)
+	w.p = w.todo;
+	w.dfd = open_dirs(rfd, w.cur);
+	if (w.dfd < 0)
 		return -1;
-	for (;;) {
-		size_t n, cl;
-		const char *next;
-		struct stat st;
-		bool last;
-		int nfd;
-
-		p += strspn(p, "/");
-		n = strcspn(p, "/");
-		next = p + n + strspn(p + n, "/");
-		last = !*next;
-		if (!n) {
-			/* the directory reached itself ("", ".", "a/..") */
-			fd = openat(dfd, ".", flags | O_NOFOLLOW, mode);
-			err = fd < 0 ? -errno : 0;
-			break;
-		}
-		if (n > NAME_MAX) {
-			err = -ENAMETOOLONG;
-			break;
-		}
-		snprintf(name, sizeof(name), "%.*s", (int)n, p);
-		if (!strcmp(name, ".")) {
-			p = next;
-			continue;
-		}
-		if (!strcmp(name, "..")) {
-			char *slash = strrchr(cur, '/');
-
-			p = next;
-			if (!*cur)
-				continue; /* clamped at the root */
-			*(slash ? slash : cur) = '\0';
-			close(dfd);
-			dfd = open_dirs(rfd, cur);
-			if (dfd < 0) {
-				err = -errno;
-				break;
-			}
-			continue;
-		}
-		if ((!last || !(flags & O_NOFOLLOW)) &&
-		    !fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) &&
-		    S_ISLNK(st.st_mode)) {
-			ssize_t ln;
-
-			if (++links > TUNE_MAXSYMLINKS) {
-				err = -ELOOP;
-				break;
-			}
-			ln = readlinkat(dfd, name, link, sizeof(link) - 1);
-			if (ln < 0) {
-				err = -errno;
-				break;
-			}
-			link[ln] = '\0';
-			/* the link's target, then what followed it */
-			if ((size_t)ln + 1 + strlen(next) >= sizeof(todo)) {
-				err = -ENAMETOOLONG;
-				break;
-			}
-			memmove(todo + ln + 1, next, strlen(next) + 1);
-			memcpy(todo, link, (size_t)ln);
-			todo[ln] = '/';
-			p = todo;
-			if (link[0] == '/') {
-				cur[0] = '\0';
-				close(dfd);
-				dfd = open_dirs(rfd, cur);
-				if (dfd < 0) {
-					err = -errno;
-					break;
-				}
-			}
-			continue;
-		}
-		if (last) {
-			fd = openat(dfd, name, flags | O_NOFOLLOW, mode);
-			err = fd < 0 ? -errno : 0;
-			break;
-		}
-		nfd = openat(dfd, name,
-			     O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		cl = strlen(cur);
-		if (nfd >= 0 && cl + 1 + n >= sizeof(cur)) {
-			close(nfd);
-			errno = ENAMETOOLONG;
-			nfd = -1;
-		}
-		if (nfd < 0) {
-			err = -errno;
-			break;
-		}
-		snprintf(cur + cl, sizeof(cur) - cl, "%s%s", cl ? "/" : "",
-			 name);
-		close(dfd);
-		dfd = nfd;
-		p = next;
-	}
-	if (dfd >= 0)
-		close(dfd);
-	if (err) {
-		errno = -err;
+	do
+		ret = walk_step(&w, flags, mode, &fd);
+	while (ret == 1);
+	if (w.dfd >= 0)
+		close(w.dfd);
+	if (ret < 0) {
+		errno = -ret;
 		return -1;
 	}
 	return fd;
@@ -575,181 +586,6 @@ int tune_tmp_remove(const struct tune_cfg *c, const char *path)
 	return err;
 }
 
-void tune_norm(const char *in, char *out, size_t len)
-{
-	size_t o = 0;
-	bool blank = false;
-
-	if (!len)
-		return;
-	while (*in && isspace((unsigned char)*in))
-		in++;
-	for (; *in && o + 1 < len; in++) {
-		if (isspace((unsigned char)*in)) {
-			blank = true;
-			continue;
-		}
-		if (blank && o + 2 < len)
-			out[o++] = ' ';
-		blank = false;
-		out[o++] = *in;
-	}
-	out[o] = '\0';
-}
-
-void tune_selected(const char *in, char *out, size_t len)
-{
-	const char *a = strchr(in, '['), *b = a ? strchr(a, ']') : NULL;
-
-	if (a && b) {
-		snprintf(out, len, "%.*s", (int)(b - a - 1), a + 1);
-		return;
-	}
-	tune_norm(in, out, len);
-}
-
-int tune_mask_parse(const char *s, struct cpuset *out)
-{
-	size_t n = strlen(s), digits = 0;
-	unsigned int bit = 0;
-
-	/* Read in place from the last digit: no copy that could cut it. */
-	cpuset_zero(out);
-	while (isspace((unsigned char)*s))
-		s++, n--;
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-	while (n--) {
-		char ch = s[n];
-		int v;
-
-		if (ch == ',')
-			continue;
-		if (!isxdigit((unsigned char)ch))
-			return -EINVAL;
-		v = isdigit((unsigned char)ch) ?
-			    ch - '0' :
-			    tolower((unsigned char)ch) - 'a' + 10;
-		for (int b = 0; b < 4; b++, bit++) {
-			if (!(v >> b & 1))
-				continue;
-			if (bit >= CPUSET_MAX)
-				return -ERANGE;
-			cpuset_add(out, bit);
-		}
-		digits++;
-		if (bit >= CPUSET_MAX + 4)
-			bit = CPUSET_MAX + 4; /* leading zeros: no overflow */
-	}
-	return digits ? 0 : -EINVAL;
-}
-
-int tune_mask_format(const struct cpuset *s, char *buf, size_t len)
-{
-	int top = cpuset_last(s);
-	size_t off = 0;
-
-	if (!len)
-		return -ERANGE;
-	/* Like the kernel: comma-separated 32-bit groups, the first without
-	 * leading zeros. */
-	buf[0] = '\0';
-	for (int g = top < 0 ? 0 : top / 32; g >= 0; g--) {
-		uint32_t w = (uint32_t)(s->bits[g / 2] >> (g % 2 * 32));
-		int n = snprintf(buf + off, len - off, off ? ",%08x" : "%x", w);
-
-		if (n < 0 || (size_t)n >= len - off) {
-			buf[0] = '\0'; /* never a mask cut short */
-			return -ERANGE;
-		}
-		off += (size_t)n;
-	}
-	return (int)off;
-}
-
-/* A byte a terminal would act on; '\n' stays raw inside quotes (multi-line
- * config files are shown as they are). */
-static bool shell_unsafe(unsigned char b)
-{
-	return (b < 0x20 && b != '\n') || b >= 0x7f;
-}
-
-/* Appends s (n bytes) to out at *o when it fits, else marks the overflow. */
-static void put_s(char *out, size_t len, size_t *o, const char *s, size_t n)
-{
-	if (*o + n < len)
-		memcpy(out + *o, s, n);
-	*o += n;
-}
-
-int tune_shell_quote(const char *in, char *out, size_t len)
-{
-	size_t o = 0, n = strlen(in), body = n;
-	bool unsafe = false;
-
-	if (!len)
-		return -ENOSPC;
-	if (*in && strspn(in, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
-			      "TUVWXYZ0123456789_./,:@+-=") == n) {
-		put_s(out, len, &o, in, n);
-		goto done;
-	}
-	for (size_t i = 0; i < n; i++)
-		unsafe |= shell_unsafe((unsigned char)in[i]);
-	if (!unsafe) {
-		put_s(out, len, &o, "'", 1);
-		for (size_t i = 0; i < n; i++) {
-			if (in[i] == '\'')
-				put_s(out, len, &o, "'\\''", 4);
-			else
-				put_s(out, len, &o, in + i, 1);
-		}
-		put_s(out, len, &o, "'", 1);
-		goto done;
-	}
-	/*
-	 * Control bytes go through printf's octal escapes, so the command
-	 * prints no raw escape sequence yet writes the exact bytes. $(...)
-	 * drops trailing newlines: those follow in quotes of their own.
-	 */
-	while (body && in[body - 1] == '\n')
-		body--;
-	put_s(out, len, &o, "\"$(printf '", 11);
-	for (size_t i = 0; i < body; i++) {
-		unsigned char b = (unsigned char)in[i];
-		char esc[8];
-
-		if (b == '\'') {
-			put_s(out, len, &o, "'\\''", 4);
-		} else if (b == '\\' || b == '%') {
-			esc[0] = b == '%' ? '%' : '\\';
-			esc[1] = (char)b;
-			put_s(out, len, &o, esc, 2);
-		} else if (b == '\n' || shell_unsafe(b) || (!i && b == '-')) {
-			/* and a leading '-', which printf would take for an
-			 * option */
-			snprintf(esc, sizeof(esc), "\\%03o", b);
-			put_s(out, len, &o, esc, 4);
-		} else {
-			put_s(out, len, &o, in + i, 1);
-		}
-	}
-	put_s(out, len, &o, "')\"", 3);
-	if (body < n) {
-		put_s(out, len, &o, "'", 1);
-		put_s(out, len, &o, in + body, n - body);
-		put_s(out, len, &o, "'", 1);
-	}
-done:
-	if (o < len) {
-		out[o] = '\0';
-		return 0;
-	}
-	/* never a cut command that would write something else */
-	snprintf(out, len, "'(value too long to show)'");
-	return -ENOSPC;
-}
-
 /* Counters of the fault points inside a file write (replace_file). */
 static unsigned int partial_n, staged_n;
 
@@ -769,26 +605,5 @@ void tune_fault_point(const char *what)
 	if (++*cnt == (unsigned int)strtoul(f + wl + 1, NULL, 10)) {
 		fprintf(stderr, "rtbpf: RTBPF_FAULT=%s: killing myself\n", f);
 		raise(SIGKILL);
-	}
-}
-
-void config_file_state(const struct tune_cfg *c, struct tune_item *it)
-{
-	char cur[TUNE_VAL_MAX];
-	int err = tune_read(c, it->path, cur, sizeof(cur));
-
-	if (err == -ENOENT) {
-		it->st = ST_FAIL;
-		item_setf(it, &it->actual, "(absent)");
-	} else if (err) {
-		it->st = err == -EACCES ? ST_WARN : ST_FAIL;
-		item_setf(it, &it->actual, "?");
-		snprintf(it->note, sizeof(it->note), "read: %s",
-			 strerror(-err));
-		it->flags |= IT_CHECK_ONLY;
-	} else {
-		it->st = strcmp(cur, it->want) ? ST_FAIL : ST_OK;
-		item_setf(it, &it->actual, "%s",
-			  it->st == ST_OK ? it->want_show : "differs");
 	}
 }

@@ -2,7 +2,9 @@
 /* sysctl stage: every "sysctl.NAME" key of the profile is one item on
  * /proc/sys/NAME (dots become slashes). A knob this kernel lacks is
  * skipped, not failed. */
-#include "tune.h"
+#include "tune/stage.h"
+#include "tune/fs.h"
+#include "tune/values.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,23 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * net stage: the channel (queue) count of every network device that has
- * channels, like tuned's realtime profile ([net] channels=combined N):
- * fewer queues than CPUs means fewer queue IRQs, and with N = the number
- * of housekeeping CPUs (net.channels = housekeeping) they all fit on them.
- * A device with combined channels gets combined = N; one with separate
- * RX/TX channels (veth) gets rx = tx = N; each capped at its maximum.
- *
- * The value is "rx R tx T combined C" as ETHTOOL_GCHANNELS reports it
- * (SIOCETHTOOL; "other" channels are kept), written back whole with
- * ETHTOOL_SCHANNELS, so the journal restores all three counts. Items are
- * named "/sys/class/net/DEV/channels" (no such file: journal kind N).
- *
- * Under --root the devices are real too, so the stage runs only when the
- * process is in a network namespace other than PID 1's (a test's own,
- * made with `ip netns`); in the host's it plans nothing and says so.
+ * The netdev kind: a NIC's channel counts, "rx R tx T combined C" as
+ * ETHTOOL_GCHANNELS reports them (SIOCETHTOOL; "other" channels are kept),
+ * written back whole with ETHTOOL_SCHANNELS, so the journal restores all
+ * three counts. Knobs are named "/sys/class/net/DEV/channels" (no such
+ * file). Under --root the devices are real too: they are touched only when
+ * the process is in a network namespace other than PID 1's (a test's own).
  */
 #define _GNU_SOURCE
-#include "tune.h"
+#include "kind.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -32,8 +23,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include "log.h"
 #include "text.h"
+#include "values.h"
 
 #define NET_PREFIX "/sys/class/net/"
 #define NET_SUFFIX "/channels"
@@ -67,14 +58,14 @@ static int channels_io(const char *dev, struct ethtool_channels *ch)
 	return err;
 }
 
-static int get_channels(const char *dev, struct ethtool_channels *ch)
+int netdev_channels(const char *dev, struct ethtool_channels *ch)
 {
 	memset(ch, 0, sizeof(*ch));
 	ch->cmd = ETHTOOL_GCHANNELS;
 	return channels_io(dev, ch);
 }
 
-int netdev_read(const char *path, char *buf, size_t len)
+static int netdev_read(const char *path, char *buf, size_t len)
 {
 	struct ethtool_channels ch;
 	char dev[IFNAMSIZ];
@@ -82,7 +73,7 @@ int netdev_read(const char *path, char *buf, size_t len)
 
 	if (!dev_of(path, dev))
 		return -EINVAL;
-	err = get_channels(dev, &ch);
+	err = netdev_channels(dev, &ch);
 	if (!err)
 		snprintf(buf, len, "rx %u tx %u combined %u", ch.rx_count,
 			 ch.tx_count, ch.combined_count);
@@ -100,7 +91,7 @@ static int parse_value(const char *val, unsigned int *rx, unsigned int *tx,
 		       -EINVAL;
 }
 
-int netdev_write(const char *path, const char *val)
+static int netdev_write(const char *path, const char *val)
 {
 	struct ethtool_channels ch;
 	unsigned int rx, tx, comb;
@@ -109,7 +100,7 @@ int netdev_write(const char *path, const char *val)
 
 	if (!dev_of(path, dev) || parse_value(val, &rx, &tx, &comb))
 		return -EINVAL;
-	err = get_channels(dev, &ch);
+	err = netdev_channels(dev, &ch);
 	if (err)
 		return err;
 	ch.cmd = ETHTOOL_SCHANNELS;
@@ -119,7 +110,8 @@ int netdev_write(const char *path, const char *val)
 	return channels_io(dev, &ch);
 }
 
-void netdev_shell(const char *path, const char *val, char *out, size_t len)
+static void netdev_shell(const char *path, const char *val, char *out,
+			 size_t len)
 {
 	char dev[IFNAMSIZ] = "?", q[4 * IFNAMSIZ + 32];
 
@@ -174,61 +166,46 @@ bool net_allowed(const struct tune_cfg *c)
 	return !c->root[0] || own_netns();
 }
 
-static unsigned int cap(unsigned int want, unsigned int max)
+static int nd_read(const struct tune_cfg *c, const struct knob *k, char *buf,
+		   size_t len)
 {
-	return want < max ? want : max;
+	(void)c;
+	return netdev_read(k->path, buf, len);
 }
 
-int net_plan(const struct tune_cfg *c, struct item_list *l)
+static int nd_write(const struct tune_cfg *c, const struct knob *k,
+		    const char *val, bool exact)
 {
-	const char *v = profile_get(&c->prof, "net.channels");
-	struct if_nameindex *ifs, *i;
-	unsigned int n;
-
-	if (!profile_wants(&c->prof, "net.channels"))
-		return 0;
-	n = strcmp(v, "housekeeping") ? (unsigned int)atoi(v) :
-					cpuset_count(&c->housekeeping);
-	if (!net_allowed(c)) {
-		log_info("%s: net: under --root, NICs are only touched inside "
-			 "a network namespace of their own; skipped",
-			 c->cmd);
-		return 0;
-	}
-	ifs = if_nameindex();
-	if (!ifs)
-		return -errno;
-	for (i = ifs; i->if_index; i++) {
-		struct ethtool_channels ch;
-		struct tune_item *it;
-		unsigned int rx, tx, comb;
-
-		if (get_channels(i->if_name, &ch))
-			continue; /* lo, tunnels: no channels */
-		rx = ch.rx_count;
-		tx = ch.tx_count;
-		comb = ch.combined_count;
-		if (ch.max_combined) {
-			comb = cap(n, ch.max_combined);
-		} else if (ch.max_rx && ch.max_tx) {
-			rx = cap(n, ch.max_rx);
-			tx = cap(n, ch.max_tx);
-		} else {
-			continue;
-		}
-		it = items_add(l, "net");
-		if (!it) {
-			if_freenameindex(ifs);
-			return -ENOMEM;
-		}
-		snprintf(it->name, sizeof(it->name), "%s channels", i->if_name);
-		snprintf(it->path, sizeof(it->path), NET_PREFIX "%s" NET_SUFFIX,
-			 i->if_name);
-		item_setf(it, &it->want, "rx %u tx %u combined %u", rx, tx,
-			  comb);
-		it->cmp = CMP_TEXT;
-		it->flags = IT_NETDEV;
-	}
-	if_freenameindex(ifs);
-	return 0;
+	(void)c;
+	(void)exact;
+	return netdev_write(k->path, val);
 }
+
+static char *nd_shell(const struct tune_cfg *c, const struct knob *k,
+		      const char *val, bool exact)
+{
+	char nq[512];
+
+	(void)c;
+	(void)exact;
+	netdev_shell(k->path, val, nq, sizeof(nq));
+	return strdup(nq);
+}
+
+static const char *nd_refuse(const struct tune_cfg *c)
+{
+	return net_allowed(c) ? NULL :
+				"under --root NICs are only restored inside a "
+				"network namespace of their own";
+}
+
+const struct knob_kind kind_netdev = {
+	.name = "netdev",
+	.letter = 'N',
+	.read = nd_read,
+	.write = nd_write,
+	.equal = knob_equal_values,
+	.shell = nd_shell,
+	.restore = knob_restore_as_read,
+	.refuse = nd_refuse,
+};

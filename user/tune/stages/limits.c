@@ -12,7 +12,9 @@
  * revert removes it (an existing file is rewritten and restored instead).
  */
 #define _GNU_SOURCE
-#include "tune.h"
+#include "tune/stage.h"
+#include "tune/fs.h"
+#include "tune/values.h"
 
 #include <dirent.h>
 #include <errno.h>

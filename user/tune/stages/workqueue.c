@@ -2,7 +2,9 @@
 /* workqueue stage: the unbound workqueue cpumask and the writeback
  * workqueue's cpumask to the housekeeping CPUs. A mask already inside the
  * housekeeping set is left as it is. */
-#include "tune.h"
+#include "tune/stage.h"
+#include "tune/fs.h"
+#include "tune/values.h"
 
 #include <errno.h>
 #include <stdio.h>

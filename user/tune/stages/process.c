@@ -17,7 +17,10 @@
  * mlockall(MCL_FUTURE) needs it unlimited.
  */
 #define _GNU_SOURCE
-#include "tune.h"
+#include "tune/stage.h"
+#include "tune/fs.h"
+#include "tune/values.h"
+#include "tune/kind.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -32,145 +35,6 @@
 #include "log.h"
 #include "testhook.h"
 #include "text.h"
-
-static const struct {
-	const char *name;
-	int policy;
-} policies[] = {
-	{ "other", SCHED_OTHER }, { "fifo", SCHED_FIFO }, { "rr", SCHED_RR },
-	{ "batch", SCHED_BATCH }, { "idle", SCHED_IDLE },
-};
-
-static bool is_rt(int policy)
-{
-	return policy == SCHED_FIFO || policy == SCHED_RR;
-}
-
-int sched_read(pid_t tid, char *val, size_t len)
-{
-	struct sched_param sp;
-	const char *name = NULL;
-	struct cpuset s;
-	int policy, prio, n, err;
-	char *list;
-
-	policy = sched_getscheduler(tid);
-	if (policy < 0)
-		return -errno;
-	policy &= ~SCHED_RESET_ON_FORK;
-	if (sched_getparam(tid, &sp))
-		return -errno;
-	err = affinity_get(tid, &s);
-	if (err)
-		return err;
-	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++)
-		if (policies[i].policy == policy)
-			name = policies[i].name;
-	if (!name)
-		return -EOPNOTSUPP; /* SCHED_DEADLINE: not ours to restore */
-	if (is_rt(policy)) {
-		prio = sp.sched_priority;
-	} else {
-		errno = 0;
-		prio = getpriority(PRIO_PROCESS, (id_t)tid);
-		if (prio == -1 && errno)
-			return -errno;
-	}
-	list = cpuset_str(&s);
-	if (!list)
-		return -ENOMEM;
-	n = snprintf(val, len, "%s:%d@%s", name, prio, list);
-	free(list);
-	return n < 0 || (size_t)n >= len ? -EFBIG : 0; /* never cut short */
-}
-
-static int sched_parse(const char *val, int *policy, int *prio,
-		       struct cpuset *cpus)
-{
-	char name[16], err[64];
-	const char *colon = strchr(val, ':'), *at = strchr(val, '@');
-	char *end;
-
-	if (!colon || !at || at < colon ||
-	    (size_t)(colon - val) >= sizeof(name))
-		return -EINVAL;
-	snprintf(name, sizeof(name), "%.*s", (int)(colon - val), val);
-	*policy = -1;
-	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++)
-		if (!strcmp(policies[i].name, name))
-			*policy = policies[i].policy;
-	if (*policy < 0)
-		return -EINVAL;
-	*prio = (int)strtol(colon + 1, &end, 10);
-	if (end != at)
-		return -EINVAL;
-	return parse_cpulist(at + 1, cpus, err, sizeof(err));
-}
-
-bool sched_equal_rr(const char *want, const char *actual)
-{
-	struct cpuset a, b;
-	int pa, pb, qa, qb;
-
-	if (sched_parse(want, &pa, &qa, &a) ||
-	    sched_parse(actual, &pb, &qb, &b))
-		return false;
-	return pa == SCHED_FIFO && pb == SCHED_RR && qa == qb &&
-	       !memcmp(&a, &b, sizeof(a));
-}
-
-bool sched_equal(const char *want, const char *actual)
-{
-	struct cpuset a, b;
-	int pa, pb, qa, qb;
-
-	if (sched_parse(want, &pa, &qa, &a) ||
-	    sched_parse(actual, &pb, &qb, &b))
-		return false;
-	return pa == pb && qa == qb && !memcmp(&a, &b, sizeof(a));
-}
-
-/*
- * sched_setscheduler(2), except that RTBPF_FAULT_FIFO=1 makes a SCHED_FIFO
- * request fail with EPERM: no host refuses FIFO to root, so this is how the
- * tests reach the SCHED_RR fallback.
- */
-static int set_policy(pid_t tid, int policy, const struct sched_param *sp)
-{
-	const char *f = test_getenv("RTBPF_FAULT_FIFO");
-
-	if (policy == SCHED_FIFO && f && !strcmp(f, "1")) {
-		errno = EPERM;
-		return -1;
-	}
-	return sched_setscheduler(tid, policy, sp);
-}
-
-int sched_write(pid_t tid, const char *val)
-{
-	struct sched_param sp = { 0 };
-	struct cpuset cpus;
-	int policy, prio, err;
-
-	if (sched_parse(val, &policy, &prio, &cpus))
-		return -EINVAL;
-	err = affinity_set(tid, &cpus);
-	if (err)
-		return err;
-	sp.sched_priority = is_rt(policy) ? prio : 0;
-	if (set_policy(tid, policy, &sp)) {
-		int e = errno;
-
-		if (policy != SCHED_FIFO ||
-		    sched_setscheduler(tid, SCHED_RR, &sp))
-			return -e;
-		log_warn("tid %d: SCHED_FIFO refused (%s); SCHED_RR %d instead",
-			 tid, strerror(e), prio);
-	}
-	if (!is_rt(policy) && setpriority(PRIO_PROCESS, (id_t)tid, prio))
-		return -errno;
-	return 0;
-}
 
 /* "VmLck 0 kB, 3 nonvol" for the check's note. */
 static void thread_note(pid_t pid, pid_t tid, char *out, size_t len)
@@ -348,7 +212,9 @@ int process_plan(const struct tune_cfg *c, struct item_list *l)
 				item_setf(it, &it->want, "%s:%d@%s", pol, prio,
 					  cpus);
 			it->cmp = CMP_TEXT;
-			it->flags = IT_SCHED;
+			it->kind = &kind_sched;
+			it->tid = tid;
+			it->flags = IT_SHOW_NOTE;
 			thread_note(c->pids[i], tid, it->note,
 				    sizeof(it->note));
 		}
@@ -356,38 +222,4 @@ int process_plan(const struct tune_cfg *c, struct item_list *l)
 	}
 	free(cpus);
 	return err;
-}
-
-char *sched_shell(const char *want, pid_t tid)
-{
-	struct cpuset cpus;
-	int policy, prio, n;
-	char *list, *out = NULL;
-
-	if (sched_parse(want, &policy, &prio, &cpus)) {
-		/* prose about a value from the journal: escaped */
-		char *e = text_escape_dup(want);
-
-		n = e ? asprintf(&out, "# bad value %s", e) : -1;
-		free(e);
-		return n < 0 ? NULL : out;
-	}
-	list = cpuset_str(&cpus);
-	if (!list)
-		return NULL;
-	if (is_rt(policy))
-		n = asprintf(&out, "taskset -pc %s %d && chrt %s -p %d %d",
-			     list, tid, policy == SCHED_FIFO ? "-f" : "-r",
-			     prio, tid);
-	else
-		n = asprintf(&out,
-			     "taskset -pc %s %d && chrt -o -p 0 %d && "
-			     "renice -n %d -p %d",
-			     list, tid, tid, prio, tid);
-	free(list);
-	if (n < 0) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	return out;
 }

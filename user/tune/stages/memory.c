@@ -2,7 +2,9 @@
 /* memory stage: transparent hugepages (enabled, defrag) and KSM. THP files
  * read "always madvise [never]" and take one word; the item compares the
  * bracketed word and revert writes the word that was selected. */
-#include "tune.h"
+#include "tune/stage.h"
+#include "tune/fs.h"
+#include "tune/values.h"
 
 #include <errno.h>
 #include <stdio.h>

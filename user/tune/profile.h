@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Tuning profiles (profile.c): built-in ones and files of "key = value"
+ * lines, every key and value validated against profile_keys[].
+ */
+#ifndef RTBPF_TUNE_PROFILE_H
+#define RTBPF_TUNE_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "parse.h"
+
+/*
+ * Values live on the heap at their own length; these only bound what is
+ * read, journaled or written as one value, so a file that is not what it
+ * should be (a config file grown huge) is refused by name (-EFBIG on read,
+ * -E2BIG at apply, corruption in the journal), never read or cut short.
+ * TUNE_LIST_MAX holds the longest CPU list of CPUs below CPUSET_MAX (at
+ * most 4 digits and a ',' or '-' per CPU: "0-1,3-4,..." or "0,2,4,..."),
+ * TUNE_VAL_MAX such a list with room around it ("fifo:99@LIST", a small
+ * config file: irqbalance, limits.d, a systemd drop-in).
+ */
+#define TUNE_LIST_MAX (5 * CPUSET_MAX)
+#define TUNE_VAL_MAX (TUNE_LIST_MAX + 8192)
+
+enum key_type {
+	KEY_INT, /* -?(0|[1-9][0-9]*) within [min, max] */
+	KEY_ENUM, /* one of the words in choices, "|" separated */
+	KEY_INT_OR_ENUM, /* a KEY_INT or one of choices */
+	KEY_CPUS, /* "@housekeeping", "@latency" or a CPU list */
+};
+
+struct profile_key {
+	const char *name;
+	enum key_type type;
+	long long min, max;
+	const char *choices;
+	const char *help;
+};
+
+extern const struct profile_key profile_keys[];
+extern const size_t profile_nkeys;
+
+/* A profile line holds a key, '=', a CPU list of every CPU a host can
+ * have (TUNE_LIST_MAX) and a comment; a longer line, or a file past
+ * PROFILE_FILE_MAX, is refused. */
+#define PROFILE_LINE_MAX (TUNE_LIST_MAX + 1024)
+#define PROFILE_FILE_MAX (256 * 1024)
+
+/* Values on the heap (NULL: unset), freed by profile_free(). */
+struct profile {
+	char name[64];
+	char *val[128];
+};
+
+/* Loads a built-in profile, ROOT/etc/rtbpf/profiles.d/NAME[.conf], or a path
+ * (NAME containing '/'); includes resolved, every key and value validated.
+ * p must be zeroed or freed. 0, or -ENOENT (unknown profile) / -EINVAL (bad
+ * key or value, a line over PROFILE_LINE_MAX - 1 bytes) / -EFBIG (a file
+ * over PROFILE_FILE_MAX - 1 bytes) / -ENOMEM, with a message already logged
+ * naming file, line and key. */
+int profile_load(struct profile *p, const char *root, const char *name);
+/* Frees the values; p reads as an empty profile after. */
+void profile_free(struct profile *p);
+/* Value of key, or NULL when the profile leaves it alone. */
+const char *profile_get(const struct profile *p, const char *key);
+/* "keep" or unset both mean: do not touch. */
+bool profile_wants(const struct profile *p, const char *key);
+
+#endif
