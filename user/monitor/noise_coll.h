@@ -61,8 +61,8 @@ int noise_snap_merge(struct noise_snap *s, const struct noise_snap *a);
 void noise_cpu_delta(struct noise_cpu *u, const struct noise_cpu_stats *k,
 		     const struct noise_cpu_stats *p,
 		     const struct irq_stats *ik, const struct irq_stats *ip);
-/* count IPIs from pid on CPU sender_cpu to CPU target (ignored when out
- * of s's CPUs). 0 or -ENOMEM. */
+/* count IPIs from pid (comm: 16 bytes) on CPU sender_cpu to CPU target
+ * (ignored when out of s's CPUs). 0 or -ENOMEM. */
 int noise_snap_add_ipi(struct noise_snap *s, uint32_t target,
 		       uint32_t sender_cpu, uint32_t pid, uint64_t count,
 		       const char *comm);
