@@ -73,5 +73,7 @@ uint64_t noise_cpu_softirq_ns(const struct noise_cpu *c);
 
 extern const char *const noise_softirq_names[NOISE_SOFTIRQS];
 extern const char *const noise_vector_names[NOISE_VECTORS];
+/* The vectors' short names ("LOC", ...), as in /proc/interrupts. */
+extern const char *const noise_vector_short[NOISE_VECTORS];
 
 #endif

@@ -18,6 +18,9 @@ const char *const noise_vector_names[NOISE_VECTORS] = {
 	"IWI (irq work)",
 };
 
+const char *const noise_vector_short[NOISE_VECTORS] = { "LOC", "RES", "CAL",
+							"CAL1", "IWI" };
+
 static void fig_delta(struct noise_fig *u, const struct noise_acc *k,
 		      const struct noise_acc *p)
 {

@@ -10,8 +10,6 @@
 
 #include <stdint.h>
 
-#include "bpf/noise.h"
-
 struct coll_out;
 struct coll_set;
 struct coll_view;
@@ -35,8 +33,6 @@ void sched_render_json_total(const struct coll_view *v);
 /* render_noise.c: the noise collector's */
 void noise_render_table(const struct coll_view *v);
 void noise_render_json_cpu(const struct coll_view *v, unsigned int cpu);
-/* The vectors' short names ("LOC", ...). */
-extern const char *const noise_vector_short[NOISE_VECTORS];
 
 /* render_spike.c: spike reports, the last few kept for the live view */
 #define SPIKE_KEEP 2

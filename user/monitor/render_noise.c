@@ -11,9 +11,6 @@
 
 #define TOP_TASKS 5
 
-const char *const noise_vector_short[NOISE_VECTORS] = { "LOC", "RES", "CAL",
-							"CAL1", "IWI" };
-
 /* The largest single source of noise on a CPU, as text. */
 static void top_source(const struct coll_view *v, unsigned int cpu, char *buf,
 		       size_t len)
