@@ -45,6 +45,13 @@ static int fake_open(struct coll *c, const struct coll_env *env)
 	return 0;
 }
 
+static int fake_attach(struct coll *c)
+{
+	note(c, "attach");
+	/* "gone" finds nothing left to attach */
+	return !strcmp(c->ops->name, "gone");
+}
+
 static bool fake_has(const struct coll *c, const char *part)
 {
 	return !strcmp(c->ops->name, part);
@@ -83,17 +90,20 @@ static void fake_free(struct coll *c)
 
 #define FAKE(n, p)                                                         \
 	{                                                                  \
-		.name = n, .place = p, .open = fake_open, .has = fake_has, \
-		.obj = fake_obj, .flip = fake_flip, .read = fake_read,     \
-		.merge = fake_merge, .free = fake_free,                    \
+		.name = n, .place = p, .open = fake_open,                  \
+		.attach = fake_attach, .has = fake_has, .obj = fake_obj,   \
+		.flip = fake_flip, .read = fake_read, .merge = fake_merge, \
+		.free = fake_free,                                         \
 	}
 
 static const struct coll_ops op_a = FAKE("a", 1), op_b = FAKE("b", 0),
-			     op_skip = FAKE("skip", 2), op_bad = FAKE("bad", 3);
+			     op_skip = FAKE("skip", 2), op_bad = FAKE("bad", 3),
+			     op_gone = FAKE("gone", 4);
 
 static void test_set_flips_all_then_reads(void **state)
 {
-	const struct coll_ops *const ops[] = { &op_a, &op_skip, &op_b };
+	const struct coll_ops *const ops[] = { &op_a, &op_skip, &op_gone,
+					       &op_b };
 	struct coll_env env = {};
 	struct coll_snaps iv, total;
 	struct coll_set set;
@@ -102,15 +112,18 @@ static void test_set_flips_all_then_reads(void **state)
 	assert_int_equal(coll_snaps_init(&iv, 2), 0);
 	assert_int_equal(coll_snaps_init(&total, 2), 0);
 	calls[0] = '\0';
-	assert_int_equal(coll_set_open(&set, ops, 3, &env), 0);
-	/* opened in the order given, "b" after "a"; kept by place */
-	assert_string_equal(calls, "a.open skip.open b.open ");
+	assert_int_equal(coll_set_open(&set, ops, 4, &env), 0);
+	/* opened in the order given, "b" after "a"; kept by place; one left
+	 * with nothing once attached is freed */
+	assert_string_equal(calls, "a.open a.attach skip.open gone.open "
+				   "gone.attach gone.free b.open b.attach ");
 	assert_int_equal(set.n, 2);
 	assert_ptr_equal(set.c[0].ops, &op_b);
 	assert_ptr_equal(set.c[0].state, (void *)2);
 	assert_ptr_equal(set.c[1].ops, &op_a);
 	assert_true(coll_set_has(&set, "a"));
 	assert_false(coll_set_has(&set, "skip"));
+	assert_false(coll_set_has(&set, "gone"));
 
 	/* every epoch flipped before the one wait, then each read */
 	calls[0] = '\0';
@@ -144,7 +157,8 @@ static void test_set_open_failure_frees(void **state)
 	(void)state;
 	calls[0] = '\0';
 	assert_int_equal(coll_set_open(&set, ops, 4, &env), -EIO);
-	assert_string_equal(calls, "a.open b.open bad.open b.free a.free ");
+	assert_string_equal(calls, "a.open a.attach b.open b.attach bad.open "
+				   "b.free a.free ");
 	assert_int_equal(set.n, 0);
 }
 

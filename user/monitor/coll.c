@@ -43,6 +43,11 @@ int coll_set_open(struct coll_set *set, const struct coll_ops *const *ops,
 		e.opened = set->c;
 		e.nopened = set->n;
 		err = c->ops->open(c, &e);
+		if (!err) {
+			err = c->ops->attach(c);
+			if (err)
+				c->ops->free(c);
+		}
 		if (err < 0) {
 			coll_set_free(set);
 			return err;

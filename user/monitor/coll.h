@@ -77,9 +77,13 @@ struct coll_ops {
 	/* Its place in tables and records, lower first (opened in another
 	 * order when one shares another's maps). */
 	unsigned int place;
-	/* Opens, loads and attaches; 0, 1 when it has nothing to do (not
-	 * kept), or -errno (the failing step logged). */
+	/* Opens and loads (its maps exist, its programs do not run yet);
+	 * 0, 1 when it has nothing to do, or -errno (the failing step
+	 * logged). Unless 0, it has freed what it allocated. */
 	int (*open)(struct coll *c, const struct coll_env *env);
+	/* Attaches its programs: 0, 1 when it is left with nothing to do
+	 * (then freed by the caller), or -errno (logged). */
+	int (*attach)(struct coll *c);
 	/* Is part ("sched", "irq", ...; the header's collectors) on? */
 	bool (*has)(const struct coll *c, const char *part);
 	/* The BPF object, to find maps by name (NULL: none). */
@@ -121,9 +125,9 @@ struct coll_set {
 	unsigned int n;
 };
 
-/* Opens each of ops[0..n) in turn (a later one may share an earlier one's
- * maps); those with nothing to do are left out; the rest kept in order of
- * place. 0 or the first -errno (those opened are freed). */
+/* Opens and attaches each of ops[0..n) in turn (a later one may share an
+ * earlier one's maps); those with nothing to do are left out; the rest
+ * kept in order of place. 0 or the first -errno (those opened are freed). */
 int coll_set_open(struct coll_set *set, const struct coll_ops *const *ops,
 		  unsigned int n, const struct coll_env *env);
 void coll_set_free(struct coll_set *set);

@@ -9,16 +9,20 @@
 #include "log.h"
 #include "tasklist.h"
 
-int coll_load_attach(struct bpf_object_skeleton *s, const char *what)
+int coll_load(struct bpf_object_skeleton *s, const char *what)
 {
 	int err = bpf_object__load_skeleton(s);
 
-	if (err) {
+	if (err)
 		log_err("monitor: %s: load BPF programs: %s%s", what,
 			strerror(-err), log_bpf_hint(err));
-		return err;
-	}
-	err = bpf_object__attach_skeleton(s);
+	return err;
+}
+
+int coll_attach(struct bpf_object_skeleton *s, const char *what)
+{
+	int err = bpf_object__attach_skeleton(s);
+
 	if (err) {
 		log_err("monitor: %s: attach tracepoints: %s%s", what,
 			strerror(-err), log_bpf_hint(err));

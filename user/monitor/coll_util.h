@@ -10,9 +10,10 @@ struct bpf_object_skeleton;
 struct task_tab;
 struct tasklist;
 
-/* Loads and attaches a collector's skeleton; logs the failing step.
- * 0 or -errno. Needs CAP_BPF+CAP_PERFMON. */
-int coll_load_attach(struct bpf_object_skeleton *s, const char *what);
+/* Loads a collector's skeleton, then attaches its programs (each logged
+ * with -v); log the failure. 0 or -errno. Need CAP_BPF+CAP_PERFMON. */
+int coll_load(struct bpf_object_skeleton *s, const char *what);
+int coll_attach(struct bpf_object_skeleton *s, const char *what);
 /* Adds the entries of a BPF task table of CPU cpu to l. 0 or -ENOMEM. */
 int coll_tab_to_list(const struct task_tab *t, uint32_t cpu,
 		     struct tasklist *l);

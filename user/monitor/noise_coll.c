@@ -26,6 +26,8 @@ struct noise_coll {
 	struct fault_tab *ftab;
 	struct ipi_tab *itab;
 	struct noise_opts loaded; /* collectors on (with skel) */
+	bool stolen; /* shows the sched collector's stolen time */
+	struct coll_names *names; /* gets the IRQ names once attached */
 	__u32 old; /* the slot of the interval before the last flip */
 };
 
@@ -163,7 +165,16 @@ static int noise_load(struct noise_coll *c, const struct noise_opts *o)
 				strerror(-err));
 		return err;
 	}
-	return coll_load_attach(c->skel->skeleton, "noise");
+	return coll_load(c->skel->skeleton, "noise");
+}
+
+/* No noise collector after all: 0 when kept for stolen time, else 1. */
+static int noise_off(struct noise_coll *c)
+{
+	log_warn("monitor: no noise collector available");
+	noise_bpf__destroy(c->skel);
+	c->skel = NULL;
+	return c->stolen ? 0 : 1;
 }
 
 static void noise_free(struct coll *cl);
@@ -180,28 +191,36 @@ static int noise_open(struct coll *cl, const struct coll_env *env)
 	if (!c)
 		return -ENOMEM;
 	cl->state = c;
+	c->stolen = o->stolen;
+	c->names = env->names;
 	want.cpus = o->filter.cpus;
 	if (want.irq || want.softirq || want.ipi || want.fault) {
 		err = noise_alloc(c);
 		if (!err)
 			err = noise_load(c, &want);
-		if (!err)
-			err = names_load_irqs(env->names, NOISE_MAX_IRQ);
-		if (err == -ENOENT)
-			log_warn("monitor: no noise collector available");
-		if (err) {
-			noise_bpf__destroy(c->skel);
-			c->skel = NULL;
-		}
-		if (err && err != -ENOENT)
-			goto cleanup;
 	}
-	if (c->skel || o->stolen)
-		return 0;
-	err = 1;
-cleanup:
-	noise_free(cl);
+	if (err == -ENOENT)
+		err = noise_off(c);
+	else if (!err && !c->skel && !c->stolen)
+		err = 1;
+	if (err)
+		noise_free(cl);
 	return err;
+}
+
+static int noise_attach(struct coll *cl)
+{
+	struct noise_coll *c = cl->state;
+	int err;
+
+	if (!c->skel)
+		return 0;
+	err = coll_attach(c->skel->skeleton, "noise");
+	if (err == -ENOENT)
+		return noise_off(c);
+	if (err)
+		return err;
+	return names_load_irqs(c->names, NOISE_MAX_IRQ);
 }
 
 static void noise_free(struct coll *cl)
@@ -366,6 +385,7 @@ const struct coll_ops noise_coll_ops = {
 	.place = 1,
 	.name = "noise",
 	.open = noise_open,
+	.attach = noise_attach,
 	.has = noise_has,
 	.obj = noise_obj,
 	.flip = noise_flip,

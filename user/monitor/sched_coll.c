@@ -152,7 +152,7 @@ static int sched_open(struct coll *cl, const struct coll_env *env)
 	if (!err)
 		err = size_wait_table(c);
 	if (!err)
-		err = coll_load_attach(c->skel->skeleton, "sched");
+		err = coll_load(c->skel->skeleton, "sched");
 	if (!err)
 		return 0;
 cleanup:
@@ -174,6 +174,13 @@ static void sched_free(struct coll *cl)
 	free(c->wk);
 	free(c->wk_prev);
 	free(c);
+}
+
+static int sched_attach(struct coll *cl)
+{
+	struct sched_coll *c = cl->state;
+
+	return coll_attach(c->skel->skeleton, "sched");
 }
 
 /* New extremes and task tables go to the other slot; a program that read
@@ -267,6 +274,7 @@ const struct coll_ops sched_coll_ops = {
 	.place = 0,
 	.name = "sched",
 	.open = sched_open,
+	.attach = sched_attach,
 	.has = sched_has,
 	.obj = sched_obj,
 	.flip = sched_flip,
