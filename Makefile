@@ -366,3 +366,4 @@ help:
 -include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
 -include $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
 -include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
+-include $(COLL_UNIT_OBJS:.o=.d)

@@ -461,6 +461,114 @@ static void test_spike_json_unknown_waker(void **state)
 	fixture_free(x);
 }
 
+/* The renderers of both collectors behind the frame, as the monitor sets
+ * them up (the ops tables themselves live with the BPF glue). */
+static bool sched_has(const struct coll *c, const char *part)
+{
+	(void)c;
+	return !strcmp(part, "stolen") || !strcmp(part, "sched");
+}
+
+static bool noise_has(const struct coll *c, const char *part)
+{
+	(void)c;
+	return !strcmp(part, "irq");
+}
+
+static const struct coll_ops sched_r = {
+	.has = sched_has,
+	.table = sched_render_table,
+	.table_end = sched_render_table_end,
+	.json_cpu = sched_render_json_cpu,
+	.json_cpu_hist = sched_render_json_hist,
+	.json_total = sched_render_json_total,
+};
+static const struct coll_ops noise_r = {
+	.has = noise_has,
+	.table = noise_render_table,
+	.json_cpu = noise_render_json_cpu,
+};
+
+static void test_json_frame(void **state)
+{
+	struct out_fixture *x = fixture(true);
+	struct coll_set set = {
+		.c = { { .ops = &sched_r }, { .ops = &noise_r } }, .n = 2
+	};
+	struct coll_snaps s;
+	struct coll_view v = { .o = &x->o, .s = &s, .dur_ns = 1000 };
+	const char *t, *spikes, *noise, *cpu0, *total;
+
+	(void)state;
+	assert_int_equal(coll_snaps_init(&s, 2), 0);
+	v.end_ns = x->o.start_ns + 5000;
+	x->o.seq = 3;
+	render_header(&x->o, &set);
+	render_period(&x->o, &set, &v, NULL);
+	t = fixture_text(x);
+	/* the header's collectors in their fixed order, whoever has them */
+	assert_non_null(
+		strstr(t, "\"collectors\":[\"sched\",\"irq\",\"stolen\"]"));
+	assert_non_null(strstr(t, "{\"type\":\"interval\",\"seq\":3,"
+				  "\"elapsed_ns\":5000,\"dur_ns\":1000,"
+				  "\"cpus\":[{\"cpu\":1,\"isolated\":true,"
+				  "\"samples\":0,"));
+	/* a CPU: every collector's fields, then the histograms */
+	spikes = strstr(t, "\"spikes_lost\":0,\"noise\":{\"irq_count\":0,");
+	noise = strstr(t, "\"ipi_senders\":[]},\"hist\":");
+	cpu0 = strstr(t, "{\"cpu\":0,\"isolated\":false,");
+	total = strstr(t, "]}],\"total\":{\"samples\":0,");
+	assert_non_null(spikes);
+	assert_non_null(noise);
+	assert_non_null(cpu0);
+	assert_non_null(total);
+	assert_true(spikes < noise && noise < cpu0 && cpu0 < total);
+	assert_non_null(strstr(total, "}}\n"));
+	coll_snaps_fini(&s);
+	fixture_free(x);
+}
+
+static void test_summary_frame(void **state)
+{
+	static const char *const order[] = {
+		"\nSummary over 2.0s\n",
+		"CPU   wakeups",
+		"\n1*  ",
+		"\nall ",
+		"wakeup waits:",
+		"irq/s",
+		"\nspikes >= 20.0 us:",
+		"wait to run, all watched CPUs",
+	};
+	struct out_fixture *x = fixture(false);
+	struct coll_set set = {
+		.c = { { .ops = &sched_r }, { .ops = &noise_r } }, .n = 2
+	};
+	struct coll_snaps s;
+	struct coll_view v = {
+		.o = &x->o, .s = &s, .dur_ns = 2000000000ULL, .summary = true
+	};
+	const char *t, *at;
+
+	(void)state;
+	assert_int_equal(coll_snaps_init(&s, 2), 0);
+	hist_add_value(&s.sched.cpu[1].lat, 5000);
+	render_period(&x->o, &set, &v, NULL);
+	t = fixture_text(x);
+	/* every collector's tables, then what ends the summary */
+	at = t;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		const char *p = strstr(at, order[i]);
+
+		if (!p)
+			fail_msg("'%s' missing or out of order in:\n%s",
+				 order[i], t);
+		at = p;
+	}
+	coll_snaps_fini(&s);
+	fixture_free(x);
+}
+
 static void test_fmt_task(void **state)
 {
 	struct task_entry e = { .pid = 1234, .ns = 2500000 };
@@ -486,6 +594,8 @@ int main(void)
 		cmocka_unit_test(test_noise_table),
 		cmocka_unit_test(test_spike_text_names),
 		cmocka_unit_test(test_spike_json_unknown_waker),
+		cmocka_unit_test(test_json_frame),
+		cmocka_unit_test(test_summary_frame),
 		cmocka_unit_test(test_fmt_task),
 	};
 
