@@ -212,32 +212,32 @@ static void add_task(struct tasklist *l, uint32_t cpu, uint32_t pid,
 
 static void test_sched_merge(void **state)
 {
-	struct sched_snap t, a;
+	struct coll_snaps t, a;
 
 	(void)state;
-	assert_int_equal(sched_snap_init(&t, 2), 0);
-	assert_int_equal(sched_snap_init(&a, 2), 0);
-	hist_add_value(&a.cpu[1].lat, 5000);
-	a.cpu[1].wakeups = 3;
-	a.cpu[1].spikes_lost = 1;
-	add_task(&a.pre, 1, 42, 100, "hog");
-	assert_int_equal(sched_snap_merge(&t, &a), 0);
-	assert_int_equal(sched_snap_merge(&t, &a), 0);
-	assert_int_equal(t.cpu[1].lat.count, 2);
-	assert_int_equal(t.cpu[1].lat.max, 5000);
-	assert_int_equal(t.cpu[1].wakeups, 6);
-	assert_int_equal(t.cpu[1].spikes_lost, 2);
-	assert_int_equal(t.cpu[0].wakeups, 0);
+	assert_int_equal(coll_snaps_init(&t, 2), 0);
+	assert_int_equal(coll_snaps_init(&a, 2), 0);
+	hist_add_value(&a.sched.cpu[1].lat, 5000);
+	a.sched.cpu[1].wakeups = 3;
+	a.sched.cpu[1].spikes_lost = 1;
+	add_task(&a.sched.pre, 1, 42, 100, "hog");
+	assert_int_equal(sched_snap_merge(&t.sched, &a.sched), 0);
+	assert_int_equal(sched_snap_merge(&t.sched, &a.sched), 0);
+	assert_int_equal(t.sched.cpu[1].lat.count, 2);
+	assert_int_equal(t.sched.cpu[1].lat.max, 5000);
+	assert_int_equal(t.sched.cpu[1].wakeups, 6);
+	assert_int_equal(t.sched.cpu[1].spikes_lost, 2);
+	assert_int_equal(t.sched.cpu[0].wakeups, 0);
 	/* one task, its time added up */
-	assert_int_equal(t.pre.n, 1);
-	assert_int_equal(t.pre.v[0].ns, 200);
-	assert_int_equal(t.pre.v[0].count, 2);
+	assert_int_equal(t.sched.pre.n, 1);
+	assert_int_equal(t.sched.pre.v[0].ns, 200);
+	assert_int_equal(t.sched.pre.v[0].count, 2);
 	/* cleared for the next interval */
-	sched_snap_clear(&a);
-	assert_int_equal(a.cpu[1].wakeups, 0);
-	assert_int_equal(a.pre.n, 0);
-	sched_snap_fini(&t);
-	sched_snap_fini(&a);
+	sched_snap_clear(&a.sched);
+	assert_int_equal(a.sched.cpu[1].wakeups, 0);
+	assert_int_equal(a.sched.pre.n, 0);
+	coll_snaps_fini(&t);
+	coll_snaps_fini(&a);
 }
 
 /* --- the noise collectors' arithmetic --- */
@@ -249,11 +249,12 @@ static void test_noise_delta_merge(void **state)
 	struct irq_stats *ik = calloc(1, sizeof(*ik)),
 			 *ip = calloc(1, sizeof(*ip));
 	char sender[16] = "sender";
-	struct noise_snap t, a;
+	struct coll_snaps ts, as;
+	struct noise_snap *t = &ts.noise, *a = &as.noise;
 
 	(void)state;
-	assert_int_equal(noise_snap_init(&t, 2), 0);
-	assert_int_equal(noise_snap_init(&a, 2), 0);
+	assert_int_equal(coll_snaps_init(&ts, 2), 0);
+	assert_int_equal(coll_snaps_init(&as, 2), 0);
 	ip->irq[24] = (struct noise_acc){ .count = 10, .ns = 1000 };
 	ik->irq[24] =
 		(struct noise_acc){ .count = 13, .ns = 1600, .max_ns = 400 };
@@ -263,37 +264,37 @@ static void test_noise_delta_merge(void **state)
 	k->softirq[1] = (struct noise_acc){ .count = 2, .ns = 50 };
 	k->faults_user = 6;
 	p->faults_user = 1;
-	noise_cpu_delta(&a.cpu[1], k, p, ik, ip);
-	assert_int_equal(a.cpu[1].irq[24].count, 3);
-	assert_int_equal(a.cpu[1].irq[24].ns, 600);
+	noise_cpu_delta(&a->cpu[1], k, p, ik, ip);
+	assert_int_equal(a->cpu[1].irq[24].count, 3);
+	assert_int_equal(a->cpu[1].irq[24].ns, 600);
 	/* a maximum is the one since the start, not a difference */
-	assert_int_equal(a.cpu[1].irq[24].max_ns, 400);
-	assert_int_equal(a.cpu[1].vector[VEC_LOCAL_TIMER].idle, 3);
-	assert_int_equal(a.cpu[1].faults_user, 5);
-	assert_int_equal(noise_cpu_irq_ns(&a.cpu[1]), 600 + 800);
-	assert_int_equal(noise_cpu_irq_count(&a.cpu[1]), 3 + 4);
-	assert_int_equal(noise_cpu_softirq_ns(&a.cpu[1]), 50);
+	assert_int_equal(a->cpu[1].irq[24].max_ns, 400);
+	assert_int_equal(a->cpu[1].vector[VEC_LOCAL_TIMER].idle, 3);
+	assert_int_equal(a->cpu[1].faults_user, 5);
+	assert_int_equal(noise_cpu_irq_ns(&a->cpu[1]), 600 + 800);
+	assert_int_equal(noise_cpu_irq_count(&a->cpu[1]), 3 + 4);
+	assert_int_equal(noise_cpu_softirq_ns(&a->cpu[1]), 50);
 
 	/* IPIs to a CPU past the snapshot are dropped */
-	assert_int_equal(noise_snap_add_ipi(&a, 1, 0, 77, 4, sender), 0);
-	assert_int_equal(noise_snap_add_ipi(&a, 9, 0, 77, 4, sender), 0);
-	assert_int_equal(a.cpu[1].ipis, 4);
-	assert_int_equal(a.ipis.n, 1);
-	assert_int_equal(a.ipis.v[0].aux, 0);
+	assert_int_equal(noise_snap_add_ipi(a, 1, 0, 77, 4, sender), 0);
+	assert_int_equal(noise_snap_add_ipi(a, 9, 0, 77, 4, sender), 0);
+	assert_int_equal(a->cpu[1].ipis, 4);
+	assert_int_equal(a->ipis.n, 1);
+	assert_int_equal(a->ipis.v[0].aux, 0);
 
-	assert_int_equal(noise_snap_merge(&t, &a), 0);
-	a.cpu[1].irq[24].max_ns = 100;
-	assert_int_equal(noise_snap_merge(&t, &a), 0);
-	assert_int_equal(t.cpu[1].irq[24].count, 6);
-	assert_int_equal(t.cpu[1].irq[24].max_ns, 400);
-	assert_int_equal(t.cpu[1].vector[VEC_LOCAL_TIMER].idle, 6);
-	assert_int_equal(t.cpu[1].ipis, 8);
-	assert_int_equal(t.ipis.v[0].count, 8);
-	noise_snap_clear(&a);
-	assert_int_equal(a.cpu[1].ipis, 0);
-	assert_int_equal(a.ipis.n, 0);
-	noise_snap_fini(&t);
-	noise_snap_fini(&a);
+	assert_int_equal(noise_snap_merge(t, a), 0);
+	a->cpu[1].irq[24].max_ns = 100;
+	assert_int_equal(noise_snap_merge(t, a), 0);
+	assert_int_equal(t->cpu[1].irq[24].count, 6);
+	assert_int_equal(t->cpu[1].irq[24].max_ns, 400);
+	assert_int_equal(t->cpu[1].vector[VEC_LOCAL_TIMER].idle, 6);
+	assert_int_equal(t->cpu[1].ipis, 8);
+	assert_int_equal(t->ipis.v[0].count, 8);
+	noise_snap_clear(a);
+	assert_int_equal(a->cpu[1].ipis, 0);
+	assert_int_equal(a->ipis.n, 0);
+	coll_snaps_fini(&ts);
+	coll_snaps_fini(&as);
 	free(k);
 	free(p);
 	free(ik);

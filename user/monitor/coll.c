@@ -3,6 +3,7 @@
 #include "coll.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <bpf/libbpf.h>
@@ -15,11 +16,15 @@
 
 int coll_snaps_init(struct coll_snaps *s, unsigned int ncpus)
 {
-	int err = sched_snap_init(&s->sched, ncpus);
-
-	if (!err)
-		err = noise_snap_init(&s->noise, ncpus);
-	return err;
+	memset(s, 0, sizeof(*s));
+	s->sched.cpu = calloc(ncpus, sizeof(*s->sched.cpu));
+	s->noise.cpu = calloc(ncpus, sizeof(*s->noise.cpu));
+	if (!s->sched.cpu || !s->noise.cpu) {
+		coll_snaps_fini(s);
+		return -ENOMEM;
+	}
+	s->sched.ncpus = s->noise.ncpus = ncpus;
+	return 0;
 }
 
 void coll_snaps_fini(struct coll_snaps *s)

@@ -36,6 +36,7 @@ struct coll_snaps {
 	struct noise_snap noise;
 };
 
+/* Every part zeroed, for ncpus CPUs. 0 or -ENOMEM. */
 int coll_snaps_init(struct coll_snaps *s, unsigned int ncpus);
 void coll_snaps_fini(struct coll_snaps *s);
 

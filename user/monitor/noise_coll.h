@@ -51,7 +51,6 @@ struct noise_snap {
 	struct tasklist ipis; /* cpu: receiver, aux: sender CPU, count */
 };
 
-int noise_snap_init(struct noise_snap *s, unsigned int ncpus);
 void noise_snap_fini(struct noise_snap *s);
 void noise_snap_clear(struct noise_snap *s);
 /* Adds a's figures into s (for totals over the run). 0 or -ENOMEM. */

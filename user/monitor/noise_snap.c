@@ -61,16 +61,6 @@ int noise_snap_add_ipi(struct noise_snap *s, uint32_t target,
 	return tasklist_add(&s->ipis, &t) ? -ENOMEM : 0;
 }
 
-int noise_snap_init(struct noise_snap *s, unsigned int ncpus)
-{
-	memset(s, 0, sizeof(*s));
-	s->cpu = calloc(ncpus, sizeof(*s->cpu));
-	if (!s->cpu)
-		return -ENOMEM;
-	s->ncpus = ncpus;
-	return 0;
-}
-
 void noise_snap_clear(struct noise_snap *s)
 {
 	memset(s->cpu, 0, s->ncpus * sizeof(*s->cpu));

@@ -57,7 +57,6 @@ struct sched_snap {
 	struct tasklist stolen;
 };
 
-int sched_snap_init(struct sched_snap *s, unsigned int ncpus);
 void sched_snap_fini(struct sched_snap *s);
 void sched_snap_clear(struct sched_snap *s);
 /* Adds a's figures into d (a CPU's, or all CPUs' together). */

@@ -8,16 +8,6 @@
 #include "sched_coll.h"
 #include "bpf/sched.h"
 
-int sched_snap_init(struct sched_snap *s, unsigned int ncpus)
-{
-	memset(s, 0, sizeof(*s));
-	s->cpu = calloc(ncpus, sizeof(*s->cpu));
-	if (!s->cpu)
-		return -ENOMEM;
-	s->ncpus = ncpus;
-	return 0;
-}
-
 void sched_snap_fini(struct sched_snap *s)
 {
 	free(s->cpu);
