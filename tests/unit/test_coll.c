@@ -271,8 +271,9 @@ static void test_noise_delta_merge(void **state)
 	assert_int_equal(a->cpu[1].irq[24].max_ns, 400);
 	assert_int_equal(a->cpu[1].vector[VEC_LOCAL_TIMER].idle, 3);
 	assert_int_equal(a->cpu[1].faults_user, 5);
-	assert_int_equal(noise_cpu_irq_ns(&a->cpu[1]), 600 + 800);
-	assert_int_equal(noise_cpu_irq_count(&a->cpu[1]), 3 + 4);
+	assert_int_equal(noise_cpu_irq(&a->cpu[1]).ns, 600 + 800);
+	assert_int_equal(noise_cpu_irq(&a->cpu[1]).count, 3 + 4);
+	assert_int_equal(noise_cpu_irq(&a->cpu[1]).max_ns, 400);
 	assert_int_equal(noise_cpu_softirq_ns(&a->cpu[1]), 50);
 
 	/* IPIs to a CPU past the snapshot are dropped */

@@ -65,9 +65,9 @@ void noise_cpu_delta(struct noise_cpu *u, const struct noise_cpu_stats *k,
 int noise_snap_add_ipi(struct noise_snap *s, uint32_t target,
 		       uint32_t sender_cpu, uint32_t pid, uint64_t count,
 		       const char *comm);
-/* Hard IRQ plus vector time and count of a CPU; softirq time. */
-uint64_t noise_cpu_irq_ns(const struct noise_cpu *c);
-uint64_t noise_cpu_irq_count(const struct noise_cpu *c);
+/* Hard IRQs and vectors of a CPU added up (count, ns, the largest max);
+ * its softirq time. */
+struct noise_fig noise_cpu_irq(const struct noise_cpu *c);
 uint64_t noise_cpu_softirq_ns(const struct noise_cpu *c);
 
 extern const char *const noise_softirq_names[NOISE_SOFTIRQS];

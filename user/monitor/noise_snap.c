@@ -107,26 +107,15 @@ int noise_snap_merge(struct noise_snap *s, const struct noise_snap *a)
 	return 0;
 }
 
-uint64_t noise_cpu_irq_ns(const struct noise_cpu *c)
+struct noise_fig noise_cpu_irq(const struct noise_cpu *c)
 {
-	uint64_t ns = 0;
+	struct noise_fig f = {};
 
 	for (int q = 0; q < NOISE_MAX_IRQ; q++)
-		ns += c->irq[q].ns;
+		fig_merge(&f, &c->irq[q]);
 	for (int v = 0; v < NOISE_VECTORS; v++)
-		ns += c->vector[v].ns;
-	return ns;
-}
-
-uint64_t noise_cpu_irq_count(const struct noise_cpu *c)
-{
-	uint64_t n = 0;
-
-	for (int q = 0; q < NOISE_MAX_IRQ; q++)
-		n += c->irq[q].count;
-	for (int v = 0; v < NOISE_VECTORS; v++)
-		n += c->vector[v].count;
-	return n;
+		fig_merge(&f, &c->vector[v]);
+	return f;
 }
 
 uint64_t noise_cpu_softirq_ns(const struct noise_cpu *c)

@@ -58,8 +58,8 @@ void noise_render_table(const struct coll_view *v)
 	for (unsigned int i = 0; i < o->norder; i++) {
 		unsigned int cpu = o->order[i];
 		const struct noise_cpu *c = &v->s->noise.cpu[cpu];
-		uint64_t irq = noise_cpu_irq_ns(c),
-			 soft = noise_cpu_softirq_ns(c);
+		struct noise_fig irqs = noise_cpu_irq(c);
+		uint64_t irq = irqs.ns, soft = noise_cpu_softirq_ns(c);
 		uint64_t stolen = v->s->sched.cpu[cpu].stolen_ns;
 		char label[16], top[40];
 
@@ -67,7 +67,7 @@ void noise_render_table(const struct coll_view *v)
 		top_source(v, cpu, top, sizeof(top));
 		fprintf(o->out,
 			"%-5s %7.0f %9.1f %9.1f %7.0f %9.1f %10.1f  %.16s\n",
-			label, noise_cpu_irq_count(c) / secs, irq / 1e3 / secs,
+			label, irqs.count / secs, irq / 1e3 / secs,
 			soft / 1e3 / secs,
 			(c->faults_user + c->faults_kernel) / secs,
 			stolen / 1e3 / secs, (irq + soft + stolen) / 1e3 / secs,
@@ -138,11 +138,12 @@ void noise_render_json_cpu(const struct coll_view *v, unsigned int cpu)
 	const struct noise_snap *n = &v->s->noise;
 	const struct noise_cpu *c = &n->cpu[cpu];
 	struct json_w *w = v->o->jw;
-	uint64_t irq = noise_cpu_irq_ns(c), soft = noise_cpu_softirq_ns(c);
+	struct noise_fig irqs = noise_cpu_irq(c);
+	uint64_t irq = irqs.ns, soft = noise_cpu_softirq_ns(c);
 
 	json_key(w, "noise");
 	json_obj_begin(w);
-	json_kv_u64(w, "irq_count", noise_cpu_irq_count(c));
+	json_kv_u64(w, "irq_count", irqs.count);
 	json_kv_u64(w, "irq_ns", irq);
 	json_kv_u64(w, "softirq_ns", soft);
 	json_kv_u64(w, "stolen_ns", s->cpu[cpu].stolen_ns);
