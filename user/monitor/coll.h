@@ -82,8 +82,8 @@ struct coll_ops {
 	 * 0, 1 when it has nothing to do, or -errno (the failing step
 	 * logged). Unless 0, it has freed what it allocated. */
 	int (*open)(struct coll *c, const struct coll_env *env);
-	/* Attaches its programs: 0, 1 when it is left with nothing to do
-	 * (then freed by the caller), or -errno (logged). */
+	/* Attaches its programs: 0, 1 when it is left with nothing to do,
+	 * or -errno (logged). Unless 0, the caller frees it. */
 	int (*attach)(struct coll *c);
 	/* Is part ("sched", "irq", ...; the header's collectors) on? */
 	bool (*has)(const struct coll *c, const char *part);
@@ -107,6 +107,7 @@ struct coll_ops {
 	void (*json_cpu_hist)(const struct coll_view *v, unsigned int cpu);
 	/* Its fields after the "cpus" array of a record (NULL: none). */
 	void (*json_total)(const struct coll_view *v);
+	/* Detaches, unloads, frees c->state (NULL after). */
 	void (*free)(struct coll *c);
 };
 
