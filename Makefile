@@ -188,6 +188,13 @@ TUNE_ENGINE_SRCS := $(filter-out $(addprefix user/tune/,tune.c run.c \
 	$(wildcard user/tune/stages/*.c)
 $(O)/tests/unit/test_kind: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS))
 
+# The monitor's collector set, arithmetic and renderers, without the BPF
+# glue (sched_coll.c, noise_coll.c) that needs root.
+COLL_UNIT_OBJS := $(patsubst %,$(O)/san/user/monitor/%.o,coll names \
+	noise_snap render render_noise render_sched render_spike render_util \
+	sched_snap)
+$(O)/tests/unit/test_coll: $(COLL_UNIT_OBJS)
+
 TOOL_OBJS := $(patsubst %,$(O)/obj/user/%.o,hist json parse samples xsk/rx_tally)
 $(O)/tests/%: tests/tools/%.c $(LIBRTBPF) $(TOOL_OBJS) | $(SKELS)
 	$(call msg,CC,$@)
@@ -359,3 +366,4 @@ help:
 -include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
 -include $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
 -include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
+-include $(COLL_UNIT_OBJS:.o=.d)

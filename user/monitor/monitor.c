@@ -381,8 +381,10 @@ static int install_signals(void)
 
 static int on_spike(void *ctx, void *data, size_t size)
 {
+	struct monitor *m = ctx;
+
 	if (size >= sizeof(struct spike_event))
-		render_spike(ctx, data);
+		render_spike(&m->out, &m->spikes, data);
 	return 0;
 }
 
@@ -391,7 +393,7 @@ static int on_spike(void *ctx, void *data, size_t size)
 
 /* Sleeps until next (CLOCK_MONOTONIC ns), handing spike reports over as
  * they come. Returns early on a signal. */
-static void wait_until(struct monitor *m, struct ring_buffer *rb, uint64_t next)
+static void wait_until(struct ring_buffer *rb, uint64_t next)
 {
 	struct timespec ts = { .tv_sec = (time_t)(next / 1000000000ULL),
 			       .tv_nsec = (long)(next % 1000000000ULL) };
@@ -416,41 +418,27 @@ static void wait_until(struct monitor *m, struct ring_buffer *rb, uint64_t next)
 		if (ring_buffer__poll(rb, (int)ms) < 0)
 			break;
 	}
-	(void)m;
 }
 
-static int read_interval(struct monitor *m, struct sched_coll *sc)
+static void render(struct monitor *m, const struct coll_snaps *s, uint64_t now,
+		   uint64_t dur_ns, bool summary)
 {
-	int err;
+	struct coll_view v = { .o = &m->out,
+			       .s = s,
+			       .end_ns = now,
+			       .dur_ns = dur_ns,
+			       .summary = summary };
 
-	if (m->nc)
-		noise_coll_flip(m->nc);
-	err = sched_coll_read(sc, &m->interval);
-
-	if (err) {
-		log_err("monitor: read sched stats: %s", strerror(-err));
-		return err;
-	}
-	err = sched_snap_merge(&m->total, &m->interval);
-	if (!err && m->nc) {
-		err = noise_coll_read(m->nc, &m->ninterval);
-		if (err)
-			log_err("monitor: read noise stats: %s",
-				strerror(-err));
-		else
-			err = noise_snap_merge(&m->ntotal, &m->ninterval);
-	}
-	return err;
+	render_period(&m->out, &m->colls, &v, &m->spikes);
 }
 
-static int run_loop(struct monitor *m, struct sched_coll *sc,
-		    struct ring_buffer *rb)
+static int run_loop(struct monitor *m, struct ring_buffer *rb)
 {
-	uint64_t last = m->start_ns, deadline = 0;
+	uint64_t last = m->out.start_ns, deadline = 0;
 	int err = 0;
 
 	if (m->opts.duration_ns)
-		deadline = ns_add_sat(m->start_ns, m->opts.duration_ns);
+		deadline = ns_add_sat(m->out.start_ns, m->opts.duration_ns);
 	for (;;) {
 		uint64_t next = ns_add_sat(last, m->opts.interval_ns), now;
 		bool stopping;
@@ -458,7 +446,7 @@ static int run_loop(struct monitor *m, struct sched_coll *sc,
 		if (deadline && next > deadline)
 			next = deadline;
 		if (!stop_signal)
-			wait_until(m, rb, next);
+			wait_until(rb, next);
 		if (rb)
 			ring_buffer__consume(rb);
 		/* Only a read that starts after the signal has everything
@@ -466,48 +454,33 @@ static int run_loop(struct monitor *m, struct sched_coll *sc,
 		 * gets one more round. */
 		stopping = stop_signal;
 		now = now_ns();
-		err = read_interval(m, sc);
+		err = coll_set_read(&m->colls, &m->interval, &m->total);
 		if (err)
 			break;
 		log_debug("monitor: interval %llu: maps read in %llu us",
-			  (unsigned long long)m->seq + 1,
+			  (unsigned long long)m->out.seq + 1,
 			  (unsigned long long)(now_ns() - now) / 1000);
 		now = now_ns();
-		m->seq++;
-		render_interval(m, now, now - last);
+		m->out.seq++;
+		render(m, &m->interval, now, now - last, false);
 		last = now;
 		if (stopping || (deadline && now >= deadline) ||
-		    (m->opts.count && m->seq >= m->opts.count))
+		    (m->opts.count && m->out.seq >= m->opts.count))
 			break;
 	}
-	render_summary(m, last);
+	render(m, &m->total, last, last - m->out.start_ns, true);
 	return err;
 }
 
 /* Noise collectors first: the sched collector shares their ring. */
-static int open_collectors(struct monitor *m, struct sched_coll **sc)
+static int open_collectors(struct monitor *m)
 {
-	struct monitor_opts *o = &m->opts;
-	struct noise_opts want = o->noise;
-	int err;
+	static const struct coll_ops *const ops[] = { &noise_coll_ops,
+						      &sched_coll_ops };
+	struct coll_env env = { .opts = &m->opts, .names = &m->names };
 
-	want.cpus = o->filter.cpus;
-	o->filter.noise_ring_fd = -1;
-	if (want.irq || want.softirq || want.ipi || want.fault) {
-		err = noise_coll_open(&m->nc, &want, &m->noise_on);
-		if (err == -ENOENT)
-			log_warn("monitor: no noise collector available");
-		else if (err)
-			return err;
-		if (m->nc) {
-			o->filter.noise = true;
-			o->filter.noise_ring_fd = noise_coll_ring_fd(m->nc);
-		}
-	}
-	o->filter.stolen = o->stolen;
-	o->filter.spike_ns = o->threshold_ns;
-	o->filter.spike_max = (uint32_t)o->spike_rate;
-	return sched_coll_open(sc, &o->filter);
+	return coll_set_open(&m->colls, ops, sizeof(ops) / sizeof(ops[0]),
+			     &env);
 }
 
 static int exit_code(int err)
@@ -520,95 +493,127 @@ static int exit_code(int err)
 	return EXIT_FAIL;
 }
 
-int cmd_monitor(int argc, char **argv)
+/* The host can run the monitor: CPU lists, privileges, BTF. An exit code
+ * when it cannot, else -1. */
+static int check_host(struct monitor *m)
 {
-	struct monitor m = {};
-	struct sched_coll *sc = NULL;
-	struct ring_buffer *rb = NULL;
-	unsigned int ncpus;
-	uint64_t kept;
-	int err, rc = EXIT_FAIL;
+	int err = sysinfo_load(&m->host);
 
-	err = parse_opts(&m.opts, argc, argv);
-	if (err)
-		return err > 0 ? EXIT_OK : EXIT_USAGE;
-	err = sysinfo_load(&m.host);
 	if (err) {
 		log_err("monitor: read CPU lists from /sys: %s",
 			strerror(-err));
 		return EXIT_FAIL;
 	}
-	if (resolve_cpus(&m))
+	if (resolve_cpus(m))
 		return EXIT_USAGE;
 	if (!sysinfo_has_bpf_caps()) {
 		log_err("monitor: permission denied: needs root or "
 			"CAP_BPF+CAP_PERFMON (try sudo)");
 		return EXIT_FAIL;
 	}
-	if (!m.host.has_btf) {
+	if (!m->host.has_btf) {
 		log_err("monitor: %s missing: kernel lacks "
 			"CONFIG_DEBUG_INFO_BTF",
-			m.host.btf_path);
+			m->host.btf_path);
 		return EXIT_UNSUPPORTED;
 	}
-	ncpus = (unsigned int)libbpf_num_possible_cpus();
-	if (sched_snap_init(&m.interval, ncpus) ||
-	    sched_snap_init(&m.total, ncpus) ||
-	    noise_snap_init(&m.ninterval, ncpus) ||
-	    noise_snap_init(&m.ntotal, ncpus)) {
+	return -1;
+}
+
+/* Everything but the collectors: snapshots, output, placement, signals. */
+static int prepare(struct monitor *m)
+{
+	unsigned int ncpus = (unsigned int)libbpf_num_possible_cpus();
+	int err;
+
+	if (coll_snaps_init(&m->interval, ncpus) ||
+	    coll_snaps_init(&m->total, ncpus)) {
 		log_err("monitor: out of memory");
-		goto cleanup;
+		return -ENOMEM;
 	}
 	log_setup_libbpf();
-	move_off_watched(&m);
+	move_off_watched(m);
 	err = install_signals();
 	if (err) {
 		log_err("monitor: install signal handlers: %s", strerror(-err));
-		goto cleanup;
+		return err;
 	}
-	m.out = stdout;
-	m.live = !m.opts.json && isatty(STDOUT_FILENO);
-	json_init(&m.jw, m.out);
-	err = open_collectors(&m, &sc);
+	m->names.comm = names_proc_comm;
+	m->out = (struct coll_out){
+		.opts = &m->opts,
+		.host = &m->host,
+		.order = m->order,
+		.norder = m->norder,
+		.live = !m->opts.json && isatty(STDOUT_FILENO),
+		.out = stdout,
+		.jw = &m->jw,
+		.names = &m->names,
+	};
+	json_init(&m->jw, m->out.out);
+	return 0;
+}
+
+/* The spike ring's reader (spike reports asked for), then no capability
+ * left: the loop needs none (privs.h). */
+static int attach_ring(struct monitor *m, struct ring_buffer **rb)
+{
+	int fd = coll_set_map_fd(m->colls.c, m->colls.n, "spikes");
+	uint64_t kept;
+	int err;
+
+	if (m->opts.threshold_ns) {
+		*rb = ring_buffer__new(fd, on_spike, m, NULL);
+		if (!*rb) {
+			err = -errno;
+			log_err("monitor: spike ring buffer: %s",
+				strerror(-err));
+			return err;
+		}
+	}
+	err = monitor_drop_privs(fd, &kept);
+	if (err)
+		log_err("monitor: drop capabilities: %s", strerror(-err));
+	return err;
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+	struct monitor m = {};
+	struct ring_buffer *rb = NULL;
+	int err, rc = EXIT_FAIL;
+
+	err = parse_opts(&m.opts, argc, argv);
+	if (err)
+		return err > 0 ? EXIT_OK : EXIT_USAGE;
+	rc = check_host(&m);
+	if (rc >= 0)
+		return rc;
+	rc = EXIT_FAIL;
+	if (prepare(&m))
+		goto cleanup;
+	err = open_collectors(&m);
 	if (err) {
 		rc = exit_code(err);
 		goto cleanup;
 	}
-	if (m.opts.threshold_ns) {
-		rb = ring_buffer__new(sched_coll_spike_fd(sc), on_spike, &m,
-				      NULL);
-		if (!rb) {
-			err = -errno;
-			log_err("monitor: spike ring buffer: %s",
-				strerror(-err));
-			goto cleanup;
-		}
-	}
-	/* attached, every fd open: the loop needs no capability (privs.h) */
-	err = monitor_drop_privs(sched_coll_spike_fd(sc), &kept);
-	if (err) {
-		log_err("monitor: drop capabilities: %s", strerror(-err));
+	if (attach_ring(&m, &rb))
 		goto cleanup;
-	}
-	m.start_ns = now_ns();
-	render_header(&m);
-	err = run_loop(&m, sc, rb);
+	m.out.start_ns = now_ns();
+	render_header(&m.out, &m.colls);
+	err = run_loop(&m, rb);
 	rc = err ? EXIT_FAIL : EXIT_OK;
 	/* a full disk or a closed reader: the figures did not arrive */
-	if (fflush(m.out) || ferror(m.out)) {
+	if (fflush(m.out.out) || ferror(m.out.out)) {
 		log_err("monitor: write the output: %s",
 			strerror(errno ? errno : EIO));
 		rc = EXIT_FAIL;
 	}
 cleanup:
 	ring_buffer__free(rb);
-	sched_coll_free(sc);
-	noise_coll_free(m.nc);
-	sched_snap_fini(&m.interval);
-	sched_snap_fini(&m.total);
-	noise_snap_fini(&m.ninterval);
-	noise_snap_fini(&m.ntotal);
-	for (unsigned int i = 0; i < SPIKE_KEEP; i++)
-		free(m.spike_text[i]);
+	coll_set_free(&m.colls);
+	coll_snaps_fini(&m.interval);
+	coll_snaps_fini(&m.total);
+	names_fini(&m.names);
+	spike_keep_fini(&m.spikes);
 	return rc;
 }

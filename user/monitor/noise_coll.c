@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The noise collectors' glue (noise_coll.h): choose, open, flip, read. */
 #include "noise_coll.h"
 
 #include <errno.h>
@@ -9,22 +10,13 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "interrupts.h"
+#include "coll.h"
+#include "coll_util.h"
 #include "log.h"
+#include "monitor.h"
 #include "noise.skel.h"
-#include "sched_coll.h"
+#include "render.h"
 #include "testhook.h"
-
-const char *const noise_softirq_names[NOISE_SOFTIRQS] = {
-	"HI",	    "TIMER",   "NET_TX", "NET_RX",  "BLOCK",
-	"IRQ_POLL", "TASKLET", "SCHED",	 "HRTIMER", "RCU",
-};
-
-const char *const noise_vector_names[NOISE_VECTORS] = {
-	"LOC (local timer)",   "RES (reschedule)",
-	"CAL (call function)", "CAL1 (call function single)",
-	"IWI (irq work)",
-};
 
 struct noise_coll {
 	struct noise_bpf *skel;
@@ -33,7 +25,10 @@ struct noise_coll {
 	struct irq_stats *icur, *iprev;
 	struct fault_tab *ftab;
 	struct ipi_tab *itab;
-	char **irq_names; /* NOISE_MAX_IRQ, NULL: no name */
+	struct noise_opts loaded; /* collectors on (with skel) */
+	bool stolen; /* shows the sched collector's stolen time */
+	struct coll_names *names; /* gets the IRQ names once attached */
+	__u32 old; /* the slot of the interval before the last flip */
 };
 
 /* A collector and the tracepoints it needs (all, or it is skipped). */
@@ -124,45 +119,13 @@ static int choose_programs(struct noise_coll *c, const struct noise_opts *o,
 	return any ? 0 : -ENOENT;
 }
 
-/* Names are the last field of each IRQ's /proc/interrupts line: best
- * effort, an IRQ without one shows its number only. */
-static void load_irq_names(struct noise_coll *c)
+static int noise_alloc(struct noise_coll *c)
 {
-	FILE *f = fopen("/proc/interrupts", "re");
-	int err;
-
-	if (!f)
-		return;
-	err = interrupts_read(f, c->irq_names, NOISE_MAX_IRQ);
-	if (err)
-		log_warn("monitor: /proc/interrupts: %s; IRQ names may be "
-			 "missing",
-			 strerror(-err));
-	fclose(f);
-}
-
-const char *noise_irq_name(const struct noise_coll *c, unsigned int irq)
-{
-	if (!c || irq >= NOISE_MAX_IRQ || !c->irq_names[irq])
-		return "";
-	return c->irq_names[irq];
-}
-
-int noise_coll_open(struct noise_coll **out, const struct noise_opts *o,
-		    struct noise_opts *loaded)
-{
-	struct noise_coll *c;
 	size_t n;
-	int err, top = 0;
 
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return -ENOMEM;
 	c->ncpus = libbpf_num_possible_cpus();
-	if (c->ncpus <= 0) {
-		err = c->ncpus ? c->ncpus : -EINVAL;
-		goto cleanup;
-	}
+	if (c->ncpus <= 0)
+		return c->ncpus ? c->ncpus : -EINVAL;
 	n = (size_t)c->ncpus;
 	c->cur = calloc(n, sizeof(*c->cur));
 	c->prev = calloc(n, sizeof(*c->prev));
@@ -170,17 +133,23 @@ int noise_coll_open(struct noise_coll **out, const struct noise_opts *o,
 	c->iprev = calloc(n, sizeof(*c->iprev));
 	c->ftab = calloc(n, sizeof(*c->ftab));
 	c->itab = calloc(n, sizeof(*c->itab));
-	c->irq_names = calloc(NOISE_MAX_IRQ, sizeof(*c->irq_names));
 	if (!c->cur || !c->prev || !c->icur || !c->iprev || !c->ftab ||
-	    !c->itab || !c->irq_names) {
-		err = -ENOMEM;
-		goto cleanup;
-	}
+	    !c->itab)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Opens, loads and attaches the programs of the collectors in o whose
+ * tracepoints exist; -ENOENT when none does. */
+static int noise_load(struct noise_coll *c, const struct noise_opts *o)
+{
+	int err, top = 0;
+
 	c->skel = noise_bpf__open();
 	if (!c->skel) {
 		err = -errno;
 		log_err("monitor: noise: open BPF object: %s", strerror(-err));
-		goto cleanup;
+		return err;
 	}
 	for (int i = 0; i < RTBPF_MAX_CPUS / 64; i++) {
 		c->skel->rodata->cfg_cpu_mask[i] = o->cpus.bits[i];
@@ -189,28 +158,78 @@ int noise_coll_open(struct noise_coll **out, const struct noise_opts *o,
 	}
 	c->skel->rodata->cfg_cpu_words = (__u32)top;
 	c->skel->rodata->cfg_all_cpus = cpuset_covers(&o->cpus, c->ncpus);
-	err = choose_programs(c, o, loaded);
+	err = choose_programs(c, o, &c->loaded);
 	if (err) {
 		if (err != -ENOENT)
 			log_err("monitor: noise: read kernel BTF: %s",
 				strerror(-err));
-		goto cleanup;
+		return err;
 	}
-	err = coll_load_attach(c->skel->skeleton, "noise");
+	return coll_load(c->skel->skeleton, "noise");
+}
+
+/* No noise collector after all: 0 when kept for stolen time, else 1. */
+static int noise_off(struct noise_coll *c)
+{
+	log_warn("monitor: no noise collector available");
+	noise_bpf__destroy(c->skel);
+	c->skel = NULL;
+	return c->stolen ? 0 : 1;
+}
+
+static void noise_free(struct coll *cl);
+
+/* Kept when a collector loads, or (without BPF) for stolen time alone. */
+static int noise_open(struct coll *cl, const struct coll_env *env)
+{
+	const struct monitor_opts *o = env->opts;
+	struct noise_opts want = o->noise;
+	struct noise_coll *c;
+	int err = 0;
+
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	cl->state = c;
+	c->stolen = o->stolen;
+	c->names = env->names;
+	want.cpus = o->filter.cpus;
+	if (want.irq || want.softirq || want.ipi || want.fault) {
+		err = noise_alloc(c);
+		if (!err)
+			err = noise_load(c, &want);
+	}
+	if (err == -ENOENT)
+		err = noise_off(c);
+	else if (!err && !c->skel && !c->stolen)
+		err = 1;
 	if (err)
-		goto cleanup;
-	load_irq_names(c);
-	*out = c;
-	return 0;
-cleanup:
-	noise_coll_free(c);
+		noise_free(cl);
 	return err;
 }
 
-void noise_coll_free(struct noise_coll *c)
+static int noise_attach(struct coll *cl)
 {
+	struct noise_coll *c = cl->state;
+	int err;
+
+	if (!c->skel)
+		return 0;
+	err = coll_attach(c->skel->skeleton, "noise");
+	if (err == -ENOENT)
+		return noise_off(c);
+	if (err)
+		return err;
+	return names_load_irqs(c->names, NOISE_MAX_IRQ);
+}
+
+static void noise_free(struct coll *cl)
+{
+	struct noise_coll *c = cl->state;
+
 	if (!c)
 		return;
+	cl->state = NULL;
 	noise_bpf__destroy(c->skel);
 	free(c->cur);
 	free(c->prev);
@@ -218,23 +237,7 @@ void noise_coll_free(struct noise_coll *c)
 	free(c->iprev);
 	free(c->ftab);
 	free(c->itab);
-	for (int q = 0; c->irq_names && q < NOISE_MAX_IRQ; q++)
-		free(c->irq_names[q]);
-	free(c->irq_names);
 	free(c);
-}
-
-int noise_coll_ring_fd(struct noise_coll *c)
-{
-	return c ? bpf_map__fd(c->skel->maps.noise_rings) : -1;
-}
-
-static void fig_delta(struct noise_fig *u, const struct noise_acc *k,
-		      const struct noise_acc *p)
-{
-	u->count = k->count - p->count;
-	u->ns = k->ns - p->ns;
-	u->max_ns = k->max_ns;
 }
 
 static int read_faults(struct noise_coll *c, __u32 slot, struct noise_snap *s)
@@ -253,22 +256,6 @@ static int read_faults(struct noise_coll *c, __u32 slot, struct noise_snap *s)
 	return 0;
 }
 
-/* One sender's IPIs to one CPU, into the snapshot. */
-static int ipi_add(struct noise_snap *s, uint32_t target, uint32_t sender_cpu,
-		   uint32_t pid, uint64_t count, const char *comm)
-{
-	struct task_entry t = {
-		.cpu = target, .pid = pid, .aux = sender_cpu, .count = count
-	};
-
-	if (target >= s->ncpus)
-		return 0;
-	memcpy(t.comm, comm, sizeof(t.comm));
-	t.comm[sizeof(t.comm) - 1] = '\0';
-	s->cpu[target].ipis += count;
-	return tasklist_add(&s->ipis, &t) ? -ENOMEM : 0;
-}
-
 /* The senders' per-CPU tables of slot, then zeroed. */
 static int read_ipi_tabs(struct noise_coll *c, __u32 slot, struct noise_snap *s)
 {
@@ -281,8 +268,9 @@ static int read_ipi_tabs(struct noise_coll *c, __u32 slot, struct noise_snap *s)
 			const struct ipi_acc *e = &c->itab[cpu].e[i];
 
 			if (e->count &&
-			    ipi_add(s, e->target_cpu, (uint32_t)cpu,
-				    e->sender_pid, e->count, e->comm))
+			    noise_snap_add_ipi(s, e->target_cpu, (uint32_t)cpu,
+					       e->sender_pid, e->count,
+					       e->comm))
 				return -ENOMEM;
 		}
 	memset(c->itab, 0, (size_t)c->ncpus * sizeof(*c->itab));
@@ -305,8 +293,8 @@ static int read_ipis(struct noise_coll *c, __u32 slot, struct noise_snap *s)
 		prev = &key;
 		if (key.slot != slot || bpf_map_lookup_elem(fd, &key, &val))
 			continue;
-		if (ipi_add(s, key.target_cpu, key.sender_cpu, key.sender_pid,
-			    val.count, val.comm))
+		if (noise_snap_add_ipi(s, key.target_cpu, key.sender_cpu,
+				       key.sender_pid, val.count, val.comm))
 			return -ENOMEM;
 		if (ndel < sizeof(del) / sizeof(del[0]))
 			del[ndel++] = key;
@@ -319,135 +307,91 @@ static int read_ipis(struct noise_coll *c, __u32 slot, struct noise_snap *s)
 	return 0;
 }
 
-void noise_coll_flip(struct noise_coll *c)
+static void noise_flip(struct coll *cl)
 {
-	__atomic_store_n(&c->skel->bss->epoch, (c->skel->bss->epoch & 1) ^ 1,
-			 __ATOMIC_SEQ_CST);
+	struct noise_coll *c = cl->state;
+
+	if (!c->skel)
+		return;
+	c->old = c->skel->bss->epoch & 1;
+	__atomic_store_n(&c->skel->bss->epoch, c->old ^ 1, __ATOMIC_SEQ_CST);
 }
 
-int noise_coll_read(struct noise_coll *c, struct noise_snap *s)
+/* Without BPF its part of the snapshots stays zero. */
+static int noise_read(struct coll *cl, struct coll_snaps *snaps)
 {
-	/* noise_coll_flip() moved new events to the other slot */
-	__u32 old = (c->skel->bss->epoch & 1) ^ 1, zero = 0;
+	struct noise_coll *c = cl->state;
+	struct noise_snap *s = &snaps->noise;
+	__u32 zero = 0;
 	void *t;
 	int err;
 
-	memset(s->cpu, 0, s->ncpus * sizeof(*s->cpu));
-	tasklist_clear(&s->faults);
-	tasklist_clear(&s->ipis);
+	if (!c->skel)
+		return 0;
+	noise_snap_clear(s);
 	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.noise_stats), &zero,
 				c->cur) ||
 	    bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.irq_stats), &zero,
 				c->icur))
 		return -errno;
-	for (int i = 0; i < c->ncpus && (unsigned int)i < s->ncpus; i++) {
-		struct noise_cpu *u = &s->cpu[i];
-		const struct noise_cpu_stats *k = &c->cur[i], *p = &c->prev[i];
-
-		for (int v = 0; v < NOISE_SOFTIRQS; v++)
-			fig_delta(&u->softirq[v], &k->softirq[v],
-				  &p->softirq[v]);
-		for (int v = 0; v < NOISE_VECTORS; v++) {
-			fig_delta(&u->vector[v], &k->vector[v], &p->vector[v]);
-			u->vector[v].idle =
-				k->vector_idle[v] - p->vector_idle[v];
-		}
-		for (int q = 0; q < NOISE_MAX_IRQ; q++)
-			fig_delta(&u->irq[q], &c->icur[i].irq[q],
-				  &c->iprev[i].irq[q]);
-		u->faults_user = k->faults_user - p->faults_user;
-		u->faults_kernel = k->faults_kernel - p->faults_kernel;
-	}
+	for (int i = 0; i < c->ncpus && (unsigned int)i < s->ncpus; i++)
+		noise_cpu_delta(&s->cpu[i], &c->cur[i], &c->prev[i],
+				&c->icur[i], &c->iprev[i]);
 	t = c->prev;
 	c->prev = c->cur;
 	c->cur = t;
 	t = c->iprev;
 	c->iprev = c->icur;
 	c->icur = t;
-	err = read_faults(c, old, s);
+	err = read_faults(c, c->old, s);
 	if (!err)
-		err = read_ipi_tabs(c, old, s);
+		err = read_ipi_tabs(c, c->old, s);
 	if (!err)
-		err = read_ipis(c, old, s);
+		err = read_ipis(c, c->old, s);
 	return err;
 }
 
-int noise_snap_init(struct noise_snap *s, unsigned int ncpus)
+static int noise_merge(const struct coll *cl, struct coll_snaps *total,
+		       const struct coll_snaps *a)
 {
-	memset(s, 0, sizeof(*s));
-	s->cpu = calloc(ncpus, sizeof(*s->cpu));
-	if (!s->cpu)
-		return -ENOMEM;
-	s->ncpus = ncpus;
-	return 0;
+	const struct noise_coll *c = cl->state;
+
+	return c->skel ? noise_snap_merge(&total->noise, &a->noise) : 0;
 }
 
-void noise_snap_fini(struct noise_snap *s)
+static bool noise_has(const struct coll *cl, const char *part)
 {
-	free(s->cpu);
-	tasklist_fini(&s->faults);
-	tasklist_fini(&s->ipis);
-	memset(s, 0, sizeof(*s));
+	const struct noise_coll *c = cl->state;
+
+	if (!c->skel)
+		return false;
+	if (!strcmp(part, "irq"))
+		return c->loaded.irq;
+	if (!strcmp(part, "softirq"))
+		return c->loaded.softirq;
+	if (!strcmp(part, "ipi"))
+		return c->loaded.ipi;
+	return !strcmp(part, "fault") && c->loaded.fault;
 }
 
-static void fig_merge(struct noise_fig *a, const struct noise_fig *b)
+static struct bpf_object *noise_obj(const struct coll *cl)
 {
-	a->count += b->count;
-	a->ns += b->ns;
-	a->idle += b->idle;
-	if (b->max_ns > a->max_ns)
-		a->max_ns = b->max_ns;
+	const struct noise_coll *c = cl->state;
+
+	return c->skel ? c->skel->obj : NULL;
 }
 
-int noise_snap_merge(struct noise_snap *s, const struct noise_snap *a)
-{
-	for (unsigned int i = 0; i < s->ncpus && i < a->ncpus; i++) {
-		struct noise_cpu *u = &s->cpu[i];
-		const struct noise_cpu *b = &a->cpu[i];
-
-		for (int v = 0; v < NOISE_SOFTIRQS; v++)
-			fig_merge(&u->softirq[v], &b->softirq[v]);
-		for (int v = 0; v < NOISE_VECTORS; v++)
-			fig_merge(&u->vector[v], &b->vector[v]);
-		for (int q = 0; q < NOISE_MAX_IRQ; q++)
-			fig_merge(&u->irq[q], &b->irq[q]);
-		u->faults_user += b->faults_user;
-		u->faults_kernel += b->faults_kernel;
-		u->ipis += b->ipis;
-	}
-	if (tasklist_merge(&s->faults, &a->faults) ||
-	    tasklist_merge(&s->ipis, &a->ipis))
-		return -ENOMEM;
-	return 0;
-}
-
-uint64_t noise_cpu_irq_ns(const struct noise_cpu *c)
-{
-	uint64_t ns = 0;
-
-	for (int q = 0; q < NOISE_MAX_IRQ; q++)
-		ns += c->irq[q].ns;
-	for (int v = 0; v < NOISE_VECTORS; v++)
-		ns += c->vector[v].ns;
-	return ns;
-}
-
-uint64_t noise_cpu_irq_count(const struct noise_cpu *c)
-{
-	uint64_t n = 0;
-
-	for (int q = 0; q < NOISE_MAX_IRQ; q++)
-		n += c->irq[q].count;
-	for (int v = 0; v < NOISE_VECTORS; v++)
-		n += c->vector[v].count;
-	return n;
-}
-
-uint64_t noise_cpu_softirq_ns(const struct noise_cpu *c)
-{
-	uint64_t ns = 0;
-
-	for (int v = 0; v < NOISE_SOFTIRQS; v++)
-		ns += c->softirq[v].ns;
-	return ns;
-}
+const struct coll_ops noise_coll_ops = {
+	.place = 1,
+	.name = "noise",
+	.open = noise_open,
+	.attach = noise_attach,
+	.has = noise_has,
+	.obj = noise_obj,
+	.flip = noise_flip,
+	.read = noise_read,
+	.merge = noise_merge,
+	.table = noise_render_table,
+	.json_cpu = noise_render_json_cpu,
+	.free = noise_free,
+};

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Noise collectors: glue for bpf/noise.bpf.c. Loads the programs of the
- * chosen collectors (irq, softirq, ipi, fault) whose tracepoints this kernel
- * has, skipping the others with a message; reads one interval at a time.
- * Needs CAP_BPF+CAP_PERFMON; allocates at open and as lists grow.
+ * Noise collectors: glue for bpf/noise.bpf.c (noise_coll_ops, coll.h).
+ * Loads the programs of the chosen collectors (irq, softirq, ipi, fault)
+ * whose tracepoints this kernel has, skipping the others with a message;
+ * reads one interval at a time. Its table and JSON also show the sched
+ * collector's stolen time, so it stays (without a BPF object) when only
+ * that is asked for. Needs CAP_BPF+CAP_PERFMON; allocates at open and as
+ * lists grow. Its figures, below, are pure data.
  */
 #ifndef RTBPF_NOISE_COLL_H
 #define RTBPF_NOISE_COLL_H
@@ -48,34 +51,28 @@ struct noise_snap {
 	struct tasklist ipis; /* cpu: receiver, aux: sender CPU, count */
 };
 
-struct noise_coll;
-
-/* 0 or -errno (a failing step is logged). Collectors whose tracepoints
- * are missing are skipped with a message; *loaded says which are on. */
-int noise_coll_open(struct noise_coll **out, const struct noise_opts *o,
-		    struct noise_opts *loaded);
-void noise_coll_free(struct noise_coll *c);
-/* The noise_rings map, for the sched collector's spike reports. */
-int noise_coll_ring_fd(struct noise_coll *c);
-/* Ends an interval: new per-task events go to the other slot. Call it,
- * let in-flight programs finish (the sched collector's read waits 1 ms),
- * then noise_coll_read(). */
-void noise_coll_flip(struct noise_coll *c);
-/* Moves what was gathered in the interval before the last flip into s
- * (cleared first). */
-int noise_coll_read(struct noise_coll *c, struct noise_snap *s);
-/* Name of IRQ irq from /proc/interrupts, or "" when unknown. */
-const char *noise_irq_name(const struct noise_coll *c, unsigned int irq);
-
-int noise_snap_init(struct noise_snap *s, unsigned int ncpus);
 void noise_snap_fini(struct noise_snap *s);
+void noise_snap_clear(struct noise_snap *s);
+/* Adds a's figures into s (for totals over the run). 0 or -ENOMEM. */
 int noise_snap_merge(struct noise_snap *s, const struct noise_snap *a);
-/* Hard IRQ plus vector time and count of a CPU; softirq time. */
-uint64_t noise_cpu_irq_ns(const struct noise_cpu *c);
-uint64_t noise_cpu_irq_count(const struct noise_cpu *c);
+/* One CPU's interval: differences of the cumulative counters k and p
+ * (IRQs: ik and ip); a maximum is the one since the monitor started. */
+void noise_cpu_delta(struct noise_cpu *u, const struct noise_cpu_stats *k,
+		     const struct noise_cpu_stats *p,
+		     const struct irq_stats *ik, const struct irq_stats *ip);
+/* count IPIs from pid (comm: 16 bytes) on CPU sender_cpu to CPU target
+ * (ignored when out of s's CPUs). 0 or -ENOMEM. */
+int noise_snap_add_ipi(struct noise_snap *s, uint32_t target,
+		       uint32_t sender_cpu, uint32_t pid, uint64_t count,
+		       const char *comm);
+/* Hard IRQs and vectors of a CPU added up (count, ns, the largest max);
+ * its softirq time. */
+struct noise_fig noise_cpu_irq(const struct noise_cpu *c);
 uint64_t noise_cpu_softirq_ns(const struct noise_cpu *c);
 
 extern const char *const noise_softirq_names[NOISE_SOFTIRQS];
 extern const char *const noise_vector_names[NOISE_VECTORS];
+/* The vectors' short names ("LOC", ...), as in /proc/interrupts. */
+extern const char *const noise_vector_short[NOISE_VECTORS];
 
 #endif

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Scheduling collector: glue for bpf/sched.bpf.c. Loads and attaches the
- * programs with the filters compiled in as rodata, and reads one interval at
- * a time by flipping the programs' epoch slot. Needs CAP_BPF+CAP_PERFMON;
- * allocates at open and in read (preemptor list growth); single-threaded.
+ * Scheduling collector: glue for bpf/sched.bpf.c (sched_coll_ops, coll.h).
+ * Loads and attaches the programs with the filters compiled in as rodata;
+ * reads one interval at a time from the slot of the epoch before a flip.
+ * Needs CAP_BPF+CAP_PERFMON; allocates at open and in read (preemptor
+ * list growth); single-threaded. Its figures, below, are pure data.
  */
 #ifndef RTBPF_SCHED_COLL_H
 #define RTBPF_SCHED_COLL_H
@@ -19,11 +20,6 @@
 
 struct sched_filter {
 	struct cpuset cpus;
-	bool stolen; /* account the run time of unwatched tasks */
-	bool noise; /* noise.bpf.c is loaded: spike reports copy its ring */
-	int noise_ring_fd; /* its noise_rings map, or -1 */
-	uint64_t spike_ns; /* 0: no spike reports */
-	uint32_t spike_max; /* per CPU and second */
 	bool has_tgid, has_tid, has_comm;
 	uint32_t tgid, tid;
 	char comm[16];
@@ -61,33 +57,20 @@ struct sched_snap {
 	struct tasklist stolen;
 };
 
-struct sched_coll;
-
-/* 0 or -errno; the failing step is logged. */
-int sched_coll_open(struct sched_coll **out, const struct sched_filter *f);
-void sched_coll_free(struct sched_coll *c);
-
-int sched_snap_init(struct sched_snap *s, unsigned int ncpus);
 void sched_snap_fini(struct sched_snap *s);
 void sched_snap_clear(struct sched_snap *s);
 /* Adds a's figures into d (a CPU's, or all CPUs' together). */
 void sched_cpu_add(struct sched_cpu *d, const struct sched_cpu *a);
-/* Adds a's figures into s (for totals over the run). */
+/* Adds a's figures into s (for totals over the run). 0 or -ENOMEM. */
 int sched_snap_merge(struct sched_snap *s, const struct sched_snap *a);
 
-/* Moves what the programs gathered since the last read into s (cleared
- * first). 0 or -errno. */
-int sched_coll_read(struct sched_coll *c, struct sched_snap *s);
-struct bpf_object_skeleton;
-/* Loads and attaches a collector's skeleton; logs the failing step.
- * 0 or -errno. */
-int coll_load_attach(struct bpf_object_skeleton *s, const char *what);
-
-struct task_tab;
-/* Adds the entries of a BPF task table of CPU cpu to l. 0 or -ENOMEM. */
-int coll_tab_to_list(const struct task_tab *t, uint32_t cpu,
-		     struct tasklist *l);
-/* The ring buffer of spike_event records, or -1. */
-int sched_coll_spike_fd(struct sched_coll *c);
+struct sched_cpu_stats;
+struct sched_slot;
+/* One CPU's interval (without the wakeup counts kept elsewhere):
+ * differences of the cumulative counters k and p, extremes from the
+ * interval's slot sl, clamped to the buckets they count in. */
+void sched_cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
+		     const struct sched_cpu_stats *p,
+		     const struct sched_slot *sl);
 
 #endif

@@ -1,20 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Interval and run-total figures of the sched collector. */
+/* Interval and run-total figures of the sched collector: pure arithmetic
+ * over the programs' map values, no bpf() call. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sched_coll.h"
-
-int sched_snap_init(struct sched_snap *s, unsigned int ncpus)
-{
-	memset(s, 0, sizeof(*s));
-	s->cpu = calloc(ncpus, sizeof(*s->cpu));
-	if (!s->cpu)
-		return -ENOMEM;
-	s->ncpus = ncpus;
-	return 0;
-}
+#include "bpf/sched.h"
 
 void sched_snap_fini(struct sched_snap *s)
 {
@@ -64,4 +56,62 @@ int sched_snap_merge(struct sched_snap *s, const struct sched_snap *a)
 	    tasklist_merge(&s->stolen, &a->stolen))
 		return -ENOMEM;
 	return 0;
+}
+
+/* One interval's histogram: differences of cumulative buckets k and p,
+ * sum, and the slot's extremes kept consistent with the buckets (a sample
+ * recorded just after the slot was read counts in the buckets but not in
+ * the extremes). */
+static uint64_t clamp_to_bucket(uint64_t v, uint32_t b)
+{
+	if (v < hist_bucket_lo(b))
+		return hist_bucket_lo(b);
+	return v > hist_bucket_hi(b) ? hist_bucket_hi(b) : v;
+}
+
+static void hist_delta(struct hist *h, const __u64 *k, const __u64 *p,
+		       uint64_t sum, const struct sched_minmax *mm)
+{
+	int first = -1, top = -1;
+
+	h->count = 0;
+	h->sum = sum;
+	for (int b = 0; b < HIST_BUCKETS; b++) {
+		h->b[b] = k[b] - p[b];
+		h->count += h->b[b];
+		if (!h->b[b])
+			continue;
+		if (first < 0)
+			first = b;
+		top = b;
+	}
+	if (!h->count)
+		return;
+	h->min = clamp_to_bucket(mm->min_ns, (uint32_t)first);
+	h->max = clamp_to_bucket(mm->max_ns, (uint32_t)top);
+}
+
+void sched_cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
+		     const struct sched_cpu_stats *p,
+		     const struct sched_slot *sl)
+{
+	hist_delta(&u->lat, k->hist, p->hist, k->sum_ns - p->sum_ns, &sl->mm);
+	hist_delta(&u->dlv, k->hist_dlv, p->hist_dlv,
+		   k->dlv_sum_ns - p->dlv_sum_ns, &sl->mm_dlv);
+	hist_delta(&u->queue, k->hist_queue, p->hist_queue,
+		   k->queue_sum_ns - p->queue_sum_ns, &sl->mm_queue);
+	u->remote = k->remote - p->remote;
+	u->idle = k->idle - p->idle;
+	u->idle_remote = k->idle_remote - p->idle_remote;
+	u->idle_remote_no_ipi = k->idle_remote_no_ipi - p->idle_remote_no_ipi;
+	u->woken_running = k->woken_running - p->woken_running;
+	u->preempted = k->preempted - p->preempted;
+	u->vol = k->vol_switches - p->vol_switches;
+	u->invol = k->invol_switches - p->invol_switches;
+	u->pre_other_ns = k->pre_other_ns - p->pre_other_ns;
+	u->stolen_ns = k->stolen_ns - p->stolen_ns;
+	u->stolen_other_ns = k->stolen_other_ns - p->stolen_other_ns;
+	u->spikes = k->spikes - p->spikes;
+	u->spikes_ratelimited = k->spikes_ratelimited - p->spikes_ratelimited;
+	u->spikes_lost = k->spikes_lost - p->spikes_lost;
 }

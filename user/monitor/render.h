@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Output of rtbpf monitor: live table, plain text, NDJSON. The frame of
+ * each record (render.c) calls every collector's renderers (coll.h), which
+ * get the period's snapshots and the name resolver. Writes to o->out only;
+ * allocates only for a kept live spike text.
+ */
+#ifndef RTBPF_MONITOR_RENDER_H
+#define RTBPF_MONITOR_RENDER_H
+
+#include <stdint.h>
+
+struct coll_out;
+struct coll_set;
+struct coll_view;
+struct spike_event;
+struct spike_keep;
+
+/* render.c */
+void render_header(const struct coll_out *o, const struct coll_set *set);
+/* An interval (v->summary false; live: with the spikes kept in k) or the
+ * run's summary. */
+void render_period(const struct coll_out *o, const struct coll_set *set,
+		   const struct coll_view *v, const struct spike_keep *k);
+
+/* render_sched.c: the sched collector's coll_ops renderers */
+void sched_render_table(const struct coll_view *v);
+void sched_render_table_end(const struct coll_view *v);
+void sched_render_json_cpu(const struct coll_view *v, unsigned int cpu);
+void sched_render_json_hist(const struct coll_view *v, unsigned int cpu);
+void sched_render_json_total(const struct coll_view *v);
+
+/* render_noise.c: the noise collector's */
+void noise_render_table(const struct coll_view *v);
+void noise_render_json_cpu(const struct coll_view *v, unsigned int cpu);
+
+/* render_spike.c: spike reports, the last few kept for the live view */
+#define SPIKE_KEEP 2
+
+struct spike_keep {
+	char *text[SPIKE_KEEP]; /* newest first */
+	unsigned int n;
+};
+
+/* One spike: a text block (kept in k for the live view) or a JSON
+ * record. Asks o->names for the waker's name. */
+void render_spike(const struct coll_out *o, struct spike_keep *k,
+		  const struct spike_event *ev);
+void render_spikes_kept(const struct coll_out *o, const struct spike_keep *k);
+void spike_keep_fini(struct spike_keep *k);
+
+#endif

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Spike reports of rtbpf monitor: a text block (kept for the live view) or
+ * a JSON record per spike_event of the sched collector's ring. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coll.h"
+#include "json.h"
+#include "monitor.h"
+#include "render.h"
+#include "spike.h"
+#include "text.h"
+
+/* The waker of a delivery part, named now (the event carries its pid). */
+static void waker_comm(const struct coll_names *names, struct spike_report *r)
+{
+	for (unsigned int i = 0; i < r->nparts; i++) {
+		struct spike_part *p = &r->parts[i];
+
+		if (p->kind != SPIKE_DELIVERY || !p->id)
+			continue;
+		memset(p->comm, 0, sizeof(p->comm));
+		if (!names->comm(p->id, p->comm, sizeof(p->comm) - 1))
+			snprintf(p->comm, sizeof(p->comm), "?");
+	}
+}
+
+static void part_label(const struct coll_out *o, const struct spike_part *p,
+		       char *buf, size_t len)
+{
+	char name[TEXT_ESC_SIZE(16)], irq[17];
+
+	/* escaped whole: two names never look the same */
+	task_name_text(name, sizeof(name), p->comm, sizeof(p->comm));
+	switch (p->kind) {
+	case SPIKE_TASK:
+		snprintf(buf, len, "task %s/%u", name, p->id);
+		break;
+	case SPIKE_IDLE:
+		snprintf(buf, len, "idle (CPU wake-up)");
+		break;
+	case SPIKE_DELIVERY:
+		if (p->id)
+			snprintf(buf, len, "delivery from CPU %u %s/%u", p->cpu,
+				 name, p->id);
+		else
+			snprintf(buf, len, "delivery from CPU %u (idle)",
+				 p->cpu);
+		break;
+	case SPIKE_HARDIRQ:
+		text_escape(irq, sizeof(irq), names_irq(o->names, p->id),
+			    sizeof(irq) - 1);
+		snprintf(buf, len, "irq %u %s", p->id, irq);
+		break;
+	case SPIKE_VECTOR:
+		snprintf(buf, len, "vector %s",
+			 p->id < NOISE_VECTORS ? noise_vector_names[p->id] :
+						 "?");
+		break;
+	default:
+		snprintf(buf, len, "softirq %s",
+			 p->id < NOISE_SOFTIRQS ? noise_softirq_names[p->id] :
+						  "?");
+	}
+}
+
+static void spike_json(const struct coll_out *o, const struct spike_event *ev,
+		       const struct spike_report *r)
+{
+	struct json_w *w = o->jw;
+
+	json_obj_begin(w);
+	json_kv_str(w, "type", "spike");
+	json_kv_u64(w, "elapsed_ns",
+		    ev->run_at > o->start_ns ? ev->run_at - o->start_ns : 0);
+	/* CLOCK_MONOTONIC (bpf_ktime_get_ns): other programs' stamps match */
+	json_kv_u64(w, "wait_start_ns", ev->wait_start);
+	json_kv_u64(w, "wakeup_ns", ev->wake_at);
+	json_kv_u64(w, "run_at_ns", ev->run_at);
+	json_kv_u64(w, "cpu", ev->cpu);
+	json_kv_u64(w, "tid", ev->pid);
+	json_kv_u64(w, "pid", ev->tgid);
+	json_key(w, "comm");
+	json_strn(w, ev->comm, sizeof(ev->comm));
+	json_kv_bool(w, "preempted", ev->preempted);
+	json_kv_u64(w, "latency_ns", r->latency_ns);
+	json_kv_u64(w, "accounted_ns", r->accounted_ns);
+	json_kv_u64(w, "ipis", r->ipis);
+	json_key(w, "parts");
+	json_arr_begin(w);
+	for (unsigned int i = 0; i < r->nparts; i++) {
+		const struct spike_part *p = &r->parts[i];
+		static const char *const kinds[] = { "",	"task",
+						     "idle",	"hardirq",
+						     "vector",	"softirq",
+						     "delivery" };
+
+		json_obj_begin(w);
+		json_kv_str(w, "kind", p->kind < 7 ? kinds[p->kind] : "?");
+		if (p->kind == SPIKE_DELIVERY) {
+			json_kv_u64(w, "cpu", p->cpu);
+			if (p->id) {
+				json_kv_u64(w, "pid", p->id);
+				json_key(w, "comm");
+				json_strn(w, p->comm, sizeof(p->comm));
+			}
+		} else if (p->kind == SPIKE_TASK) {
+			json_kv_u64(w, "pid", p->id);
+			json_key(w, "comm");
+			json_strn(w, p->comm, sizeof(p->comm));
+		} else if (p->kind == SPIKE_HARDIRQ) {
+			json_kv_u64(w, "irq", p->id);
+			json_kv_str(w, "name", names_irq(o->names, p->id));
+		} else if (p->kind == SPIKE_VECTOR && p->id < NOISE_VECTORS) {
+			json_kv_str(w, "name", noise_vector_short[p->id]);
+		} else if (p->kind == SPIKE_SOFTIRQ && p->id < NOISE_SOFTIRQS) {
+			json_kv_str(w, "name", noise_softirq_names[p->id]);
+		}
+		json_kv_u64(w, "ns", p->ns);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+	json_obj_end(w);
+	json_end_record(w);
+}
+
+/* The text block of one spike: at most parts lines of its parts. */
+static void spike_text(const struct coll_out *o, FILE *f,
+		       const struct spike_event *ev,
+		       const struct spike_report *r, unsigned int parts)
+{
+	char name[TEXT_ESC_SIZE(16)];
+
+	task_name_text(name, sizeof(name), ev->comm, sizeof(ev->comm));
+	fprintf(f, "spike: CPU %u, %s tid %u waited %.1f us (%s) at %.1fs\n",
+		ev->cpu, name, ev->pid, r->latency_ns / 1e3,
+		ev->preempted ? "preempted" : "woken",
+		(ev->run_at - o->start_ns) / 1e9);
+	for (unsigned int i = 0; i < r->nparts && i < parts; i++) {
+		char label[160];
+
+		/* never cut: a name escaped long widens its line */
+		part_label(o, &r->parts[i], label, sizeof(label));
+		fprintf(f, "  %-42s %10.1f us %5.1f%%\n", label,
+			r->parts[i].ns / 1e3,
+			r->latency_ns ? 100.0 * r->parts[i].ns / r->latency_ns :
+					0);
+	}
+	fprintf(f, "  IPIs received: %u; accounted %.1f%% of the wait\n",
+		r->ipis,
+		r->latency_ns ? 100.0 * r->accounted_ns / r->latency_ns : 0);
+}
+
+/* Live: the newest text first, the oldest dropped. */
+static void keep_text(struct spike_keep *k, char *text)
+{
+	free(k->text[SPIKE_KEEP - 1]);
+	memmove(&k->text[1], &k->text[0],
+		(SPIKE_KEEP - 1) * sizeof(k->text[0]));
+	k->text[0] = text;
+	if (k->n < SPIKE_KEEP)
+		k->n++;
+}
+
+void render_spike(const struct coll_out *o, struct spike_keep *k,
+		  const struct spike_event *ev)
+{
+	struct spike_report *r = calloc(1, sizeof(*r));
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!r)
+		return;
+	spike_analyze(ev, r);
+	waker_comm(o->names, r);
+	if (o->opts->json) {
+		spike_json(o, ev, r);
+		free(r);
+		return;
+	}
+	f = o->live ? open_memstream(&text, &len) : o->out;
+	if (!f) {
+		free(r);
+		return;
+	}
+	spike_text(o, f, ev, r, o->live ? 4u : 8u);
+	if (o->live) {
+		fclose(f);
+		keep_text(k, text);
+	} else {
+		fflush(f);
+	}
+	free(r);
+}
+
+void render_spikes_kept(const struct coll_out *o, const struct spike_keep *k)
+{
+	if (!k->n)
+		return;
+	fprintf(o->out, "\nlast spikes (newest first):\n");
+	for (unsigned int i = 0; i < k->n; i++)
+		fputs(k->text[i], o->out);
+}
+
+void spike_keep_fini(struct spike_keep *k)
+{
+	for (unsigned int i = 0; i < SPIKE_KEEP; i++)
+		free(k->text[i]);
+	memset(k, 0, sizeof(*k));
+}
