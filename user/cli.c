@@ -34,6 +34,7 @@ const char *cli_short_name(int key)
 
 struct cli_state {
 	const struct cli_cmd *cmd;
+	struct cli_opt opts[CLI_MAX_OPTS + 2]; /* the table, then -v and -h */
 	size_t nopts;
 	uint64_t seen; /* bit per option given */
 	struct option longopts[2 * CLI_MAX_OPTS + 1];
@@ -50,13 +51,14 @@ static bool takes_arg(const struct cli_opt *o)
  * name is a bug in the table, refused before any parsing. */
 static int build(struct cli_state *st)
 {
-	const struct cli_opt *opts = st->cmd->opts;
+	const struct cli_opt *opts = st->opts;
 	size_t l = 0, s = 0;
 
+	st->nopts = cli_expand(st->cmd, st->opts);
 	if (st->cmd->args == CLI_ARGS_CMD)
 		st->shortopts[s++] = '+';
 	st->shortopts[s++] = ':'; /* report a missing argument as ':' */
-	for (size_t i = 0; opts[i].name; i++, st->nopts++) {
+	for (size_t i = 0; i < st->nopts; i++) {
 		const struct cli_opt *o = &opts[i];
 		const char *reg = o->key ? cli_short_name(o->key) : NULL;
 		int has = takes_arg(o) ? required_argument : no_argument;
@@ -284,7 +286,7 @@ void cli_store(const struct cli_opt *o, const union cli_val *v, void *dst)
 /* An option whose excl bits meet one given before it. */
 static int conflict(const struct cli_state *st, size_t i)
 {
-	const struct cli_opt *opts = st->cmd->opts;
+	const struct cli_opt *opts = st->opts;
 
 	for (size_t j = 0; j < st->nopts && opts[i].excl; j++) {
 		if (j == i || !(st->seen >> j & 1) ||
@@ -299,7 +301,7 @@ static int conflict(const struct cli_state *st, size_t i)
 
 static int take(struct cli_state *st, size_t i, const char *arg, void *dst)
 {
-	const struct cli_opt *o = &st->cmd->opts[i];
+	const struct cli_opt *o = &st->opts[i];
 	union cli_val v = { 0 };
 	struct cpuset set;
 	char err[384] = "";
@@ -339,7 +341,7 @@ static int take(struct cli_state *st, size_t i, const char *arg, void *dst)
 /* Unknown, ambiguous, or an argument missing or not wanted: one line. */
 static void bad_option(const struct cli_state *st, int ch, char **argv)
 {
-	const struct cli_opt *opts = st->cmd->opts;
+	const struct cli_opt *opts = st->opts;
 	const char *cmd = st->cmd->name, *cands[2 * CLI_MAX_OPTS], *near;
 	char word[64], list[256] = "";
 	size_t n = 0, nmatch = 0, wl;
@@ -391,7 +393,7 @@ static int finish(const struct cli_state *st, int argc, char **argv)
 	const struct cli_cmd *cmd = st->cmd;
 
 	for (size_t i = 0; i < st->nopts; i++) {
-		const struct cli_opt *o = &cmd->opts[i];
+		const struct cli_opt *o = &st->opts[i];
 
 		if ((o->flags & CLI_REQUIRED) && !(st->seen >> i & 1)) {
 			log_err("%s: --%s %s is required (rtbpf %s %s)",
@@ -416,7 +418,10 @@ static int finish(const struct cli_state *st, int argc, char **argv)
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, void *dst,
 	      int *argi)
 {
-	struct cli_state st = { .cmd = cmd };
+	static struct cli_state st; /* getopt is not reentrant anyway */
+
+	memset(&st, 0, sizeof(st));
+	st.cmd = cmd;
 	int ch, ret;
 
 	ret = build(&st);
@@ -435,7 +440,7 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, void *dst,
 		if (ch >= 256)
 			i = (size_t)ch - 256;
 		else
-			while (cmd->opts[i].key != ch)
+			while (st.opts[i].key != ch)
 				i++;
 		ret = take(&st, i, optarg, dst);
 		if (ret)

@@ -56,8 +56,9 @@ enum cli_type {
 	CLI_CPULIST, /* struct cpuset */
 	CLI_CHOICE, /* int: the .val of one of .choices */
 	CLI_CHOICES, /* unsigned int: the .val of each listed choice ORed */
-	CLI_HELP, /* -h: prints the help, cli_parse returns CLI_HELP */
-	CLI_VERBOSE, /* -v: raises log_verbosity */
+	/* every command's -h and -v (cli_expand), never in a table: */
+	CLI_HELP, /* prints the help, cli_parse returns CLI_HELP_SHOWN */
+	CLI_VERBOSE, /* raises log_verbosity */
 };
 
 struct cli_choice {
@@ -122,9 +123,10 @@ struct cli_cmd {
 	const char *synopsis; /* after the name in the usage line */
 	const struct cli_opt *opts; /* ends with a zeroed entry */
 	enum cli_args args;
+	const char *verbose; /* help of -v, NULL: "more messages" */
 };
 
-#define CLI_MAX_OPTS 64
+#define CLI_MAX_OPTS 62 /* and -v, -h: a bit each in a u64 */
 
 /*
  * Parses argv (argv[0] the command's name) into dst, which the caller
@@ -141,6 +143,9 @@ static inline int cli_exit(int ret)
 	return ret == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
 }
 void cli_usage(FILE *f, const struct cli_cmd *cmd);
+/* cmd's options into out (CLI_MAX_OPTS + 2 of them): its table, then -v
+ * and -h, which every command takes. Returns their count. */
+size_t cli_expand(const struct cli_cmd *cmd, struct cli_opt *out);
 /* The default store of v into dst by o's type (for apply callbacks). */
 void cli_store(const struct cli_opt *o, const union cli_val *v, void *dst);
 /* The apply callback of CLI_LATENCY_US_AT: a latency the kernel takes in
@@ -214,15 +219,4 @@ void cli_fmt_ns(uint64_t ns, char *buf, size_t len);
 	.nmax = sizeof(((T *)0)->a) / sizeof(((T *)0)->a[0]),      \
 	.count = offsetof(T, n) + 1 + CLI__IS(T, n, unsigned int), \
 	.min = (lo), .max = (hi)
-#define CLI_OPT_HELP                                          \
-	{                                                     \
-		.name = "help", .key = 'h', .type = CLI_HELP, \
-		.help = "this help"                           \
-	}
-#define CLI_OPT_VERBOSE(text)                                       \
-	{                                                           \
-		.name = "verbose", .key = 'v', .type = CLI_VERBOSE, \
-		.help = (text)                                      \
-	}
-
 #endif

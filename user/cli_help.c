@@ -158,13 +158,34 @@ static void usage_opt(FILE *f, const struct cli_opt *o)
 	put_wrapped(f, left, text);
 }
 
+size_t cli_expand(const struct cli_cmd *cmd, struct cli_opt *out)
+{
+	size_t n = 0;
+
+	for (; cmd->opts[n].name && n < CLI_MAX_OPTS; n++)
+		out[n] = cmd->opts[n];
+	out[n++] = (struct cli_opt){
+		.name = "verbose",
+		.key = 'v',
+		.type = CLI_VERBOSE,
+		.help = cmd->verbose ? cmd->verbose : "more messages",
+	};
+	out[n++] = (struct cli_opt){ .name = "help",
+				     .key = 'h',
+				     .type = CLI_HELP,
+				     .help = "this help" };
+	return n;
+}
+
 void cli_usage(FILE *f, const struct cli_cmd *cmd)
 {
 	bool dur = false, lat = false, list = false;
+	struct cli_opt opts[CLI_MAX_OPTS + 2];
+	size_t n = cli_expand(cmd, opts);
 
 	fprintf(f, "Usage: rtbpf %s %s\n\nOptions:\n", cmd->name,
 		cmd->synopsis);
-	for (const struct cli_opt *o = cmd->opts; o->name; o++) {
+	for (const struct cli_opt *o = opts; o < opts + n; o++) {
 		usage_opt(f, o);
 		dur |= o->type == CLI_DURATION;
 		lat |= o->type == CLI_LATENCY;

@@ -79,14 +79,12 @@ static const struct cli_opt t_table[] = {
 	{ "untuned", 0, .help = "u", CLI_CONST_AT(T, tunings, 1), .excl = 1 },
 	{ "only", 0, .help = "o", CLI_FLAG_AT(T, only), .excl = 2 },
 	{ "skip", 0, .help = "s", CLI_FLAG_AT(T, skip), .excl = 2 },
-	CLI_OPT_VERBOSE("more"),
-	CLI_OPT_HELP,
 	{},
 };
 #undef T
 
 static const struct cli_cmd t_cmd = { "tst", "[options]", t_table,
-				      CLI_ARGS_NONE };
+				      CLI_ARGS_NONE, "more" };
 
 static char errbuf[4096];
 
@@ -241,14 +239,14 @@ static const struct cli_opt req_table[] = {
 	{},
 };
 static const struct cli_cmd req_cmd = { "req", "--dev IF -- CMD", req_table,
-					CLI_ARGS_CMD };
+					CLI_ARGS_CMD, NULL };
 static const struct cli_opt wrong_table[] = {
 	{ "dst", 'd', .help = "-d is --duration",
 	  CLI_STR_AT(struct t_opts, name) },
 	{},
 };
 static const struct cli_cmd wrong_cmd = { "wrong", "", wrong_table,
-					  CLI_ARGS_NONE };
+					  CLI_ARGS_NONE, NULL };
 
 static void test_required_and_args(void **state)
 {

@@ -115,14 +115,13 @@ static const struct cli_opt e2e_opts_tbl[] = {
 	  .help = "write the end-to-end CDF (gnuplot)", CLI_STR_AT(E, plot) },
 	{ "json", 'j', .help = "NDJSON records on stdout",
 	  CLI_FLAG_AT(E, json) },
-	CLI_OPT_VERBOSE("more messages; histograms of every stage"),
-	CLI_OPT_HELP,
 	{},
 };
 #undef E
 
 const struct cli_cmd e2e_cli = { "bench e2e", "[options]", e2e_opts_tbl,
-				 CLI_ARGS_NONE };
+				 CLI_ARGS_NONE,
+				 "more messages; histograms of every stage" };
 
 static int parse(struct e2e_opts *o, int argc, char **argv)
 {

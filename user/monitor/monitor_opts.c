@@ -154,14 +154,13 @@ static const struct cli_opt monitor_opts_tbl[] = {
 	  .help = "run the monitor itself on LIST (default: CPUs not "
 		  "watched)",
 	  CLI_CPULIST_AT(M, housekeeping), CLI_SEEN(M, housekeeping_given) },
-	CLI_OPT_VERBOSE("more messages; -vv adds libbpf's"),
-	CLI_OPT_HELP,
 	{},
 };
 #undef M
 
 const struct cli_cmd monitor_cli = { "monitor", "[options]", monitor_opts_tbl,
-				     CLI_ARGS_NONE };
+				     CLI_ARGS_NONE,
+				     "more messages; -vv adds libbpf's" };
 
 /* --pid with --comm: say so when no thread of the process has the name
  * (yet): the two filters AND. */

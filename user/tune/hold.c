@@ -64,16 +64,14 @@ static const struct cli_opt hold_opts[] = {
 	  CLI_FLAG_AT(H, ts) },
 	{ "root", 0, .arg = "DIR", .help = "device path under DIR (tests)",
 	  CLI_STR_AT(H, root) },
-	CLI_OPT_VERBOSE("more messages"),
-	CLI_OPT_HELP,
 	{},
 };
 #undef H
 
-const struct cli_cmd hold_cli = { "hold",
-				  "[--dma-latency LAT] [--timestamp] "
-				  "[--root DIR]",
-				  hold_opts, CLI_ARGS_NONE };
+const struct cli_cmd hold_cli = {
+	"hold", "[--dma-latency LAT] [--timestamp] [--root DIR]", hold_opts,
+	CLI_ARGS_NONE, NULL
+};
 
 static int hold_dma(const char *root, int32_t us)
 {

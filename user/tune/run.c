@@ -77,14 +77,12 @@ static const struct cli_opt run_opts[] = {
 	{ "user", 0, .arg = "USER[:GROUP]",
 	  .help = "run CMD as USER (names from /etc/passwd, group)",
 	  CLI_STR_AT(R, user) },
-	CLI_OPT_VERBOSE("more messages"),
-	CLI_OPT_HELP,
 	{},
 };
 #undef R
 
 const struct cli_cmd run_cli = { "run", "[options] -- CMD [ARGS]", run_opts,
-				 CLI_ARGS_CMD };
+				 CLI_ARGS_CMD, NULL };
 
 /*
  * The preload must be what root may load into CMD: a regular file, an ELF
@@ -305,25 +303,46 @@ static int apply_rt(const char *cmd, const struct cpuset *cpus,
 	return bad;
 }
 
+/* Options, then the CPUs and NUMA nodes checked online: 0 or an exit
+ * code. */
+static int run_parse(struct run_args *a, int argc, char **argv, int *argi)
+{
+	int ret = cli_parse(&run_cli, argc, argv, a, argi), bad;
+	struct cpuset online;
+
+	if (ret)
+		return cli_exit(ret);
+	if (a->has_cpus &&
+	    !sysinfo_read_cpulist("/sys/devices/system/cpu/online", &online) &&
+	    (bad = cpuset_first_missing(&a->cpus, &online)) >= 0) {
+		log_err("run: --cpus: CPU %d is not online", bad);
+		return EXIT_USAGE;
+	}
+	if (!a->has_nodes)
+		return 0;
+	if (sysinfo_read_cpulist("/sys/devices/system/node/online", &online)) {
+		cpuset_zero(&online);
+		cpuset_add(&online, 0);
+	}
+	bad = cpuset_first_missing(&a->nodes, &online);
+	if (bad >= 0) {
+		log_err("run: --membind: NUMA node %d is not online", bad);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
-	struct run_args a = { 0 };
 	int policy = -1, prio = 0, nice_v = 0, ch, rc = EXIT_FAIL, argi;
-	bool has_cpus, mlock, has_nodes;
 	char err[256], preload[PATH_MAX];
-	struct cpuset cpus, nodes;
 	struct account acct = {};
-	const char *user;
+	struct run_args a = { 0 };
 
-	ch = cli_parse(&run_cli, argc, argv, &a, &argi);
+	/* Validate everything before changing anything. */
+	ch = run_parse(&a, argc, argv, &argi);
 	if (ch)
-		return cli_exit(ch);
-	cpus = a.cpus;
-	nodes = a.nodes;
-	has_cpus = a.has_cpus;
-	has_nodes = a.has_nodes;
-	mlock = a.mlock;
-	user = a.user;
+		return ch;
 	if (a.is_fifo || a.is_rr) {
 		policy = a.is_fifo ? SCHED_FIFO : SCHED_RR;
 		prio = a.is_fifo ? a.fifo : a.rr;
@@ -331,36 +350,7 @@ int cmd_run(int argc, char **argv)
 		policy = SCHED_OTHER;
 		nice_v = a.nice;
 	}
-
-	/* Validate everything before changing anything. */
-	if (has_cpus) {
-		struct cpuset online;
-		int bad;
-
-		if (!sysinfo_read_cpulist("/sys/devices/system/cpu/online",
-					  &online) &&
-		    (bad = cpuset_first_missing(&cpus, &online)) >= 0) {
-			log_err("run: --cpus: CPU %d is not online", bad);
-			return EXIT_USAGE;
-		}
-	}
-	if (has_nodes) {
-		struct cpuset online;
-		int bad;
-
-		if (sysinfo_read_cpulist("/sys/devices/system/node/online",
-					 &online)) {
-			cpuset_zero(&online);
-			cpuset_add(&online, 0);
-		}
-		bad = cpuset_first_missing(&nodes, &online);
-		if (bad >= 0) {
-			log_err("run: --membind: NUMA node %d is not online",
-				bad);
-			return EXIT_USAGE;
-		}
-	}
-	if (mlock) {
+	if (a.mlock) {
 		const char *why;
 		int ret = find_preload(preload, sizeof(preload), &why);
 
@@ -378,8 +368,8 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 
-	if (user) {
-		int ret = account_lookup(&acct, user, "/", err, sizeof(err));
+	if (a.user) {
+		int ret = account_lookup(&acct, a.user, "/", err, sizeof(err));
 
 		if (ret) {
 			log_err("run: --user: %s", err);
@@ -388,7 +378,7 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 
-	if (mlock) {
+	if (a.mlock) {
 		int ret = run_mlock_env(preload);
 
 		if (ret) {
@@ -398,19 +388,19 @@ int cmd_run(int argc, char **argv)
 		/* before the setup: the watcher keeps this policy */
 		run_mlock_watch(preload);
 	}
-	if (apply_rt(argv[argi], has_cpus ? &cpus : NULL,
-		     has_nodes ? &nodes : NULL, mlock, user != NULL, policy,
-		     prio, nice_v))
+	if (apply_rt(argv[argi], a.has_cpus ? &a.cpus : NULL,
+		     a.has_nodes ? &a.nodes : NULL, a.mlock, a.user != NULL,
+		     policy, prio, nice_v))
 		goto cleanup;
-	if (user) {
+	if (a.user) {
 		if (drop_ctty(err, sizeof(err)) ||
 		    account_become(&acct, err, sizeof(err))) {
-			log_err("run: --user %s: %s; CMD not started", user,
+			log_err("run: --user %s: %s; CMD not started", a.user,
 				err);
 			goto cleanup;
 		}
 		/* access() asks as the real uid: now the user's */
-		if (mlock && access(preload, R_OK)) {
+		if (a.mlock && access(preload, R_OK)) {
 			log_err("run: --mlock: %s cannot read %s: %s; CMD not "
 				"started",
 				acct.name, preload, strerror(errno));

@@ -26,18 +26,11 @@
 #include "tune_opts.h"
 
 /* Profile, CPU split, PIDs and stages: everything checked, nothing written. */
-static int resolve(struct tune_cfg *c, const struct tune_args *ro)
+/* The stages: the profile's, narrowed by --only or --skip. */
+static int resolve_stages(struct tune_cfg *c, const struct tune_args *ro)
 {
-	char path[PATH_MAX], *list;
-	struct cpuset isolated;
 	unsigned int mask = 0;
-	int ret, bad;
 
-	ret = profile_load(&c->prof, c->root,
-			   ro->profile ? ro->profile : "ultra");
-	if (ret)
-		return -EINVAL;
-	c->have_prof = true;
 	for (size_t i = 0; i < tune_nstages; i++) {
 		char key[48];
 
@@ -55,7 +48,60 @@ static int resolve(struct tune_cfg *c, const struct tune_args *ro)
 		return -EINVAL;
 	}
 	c->stages = mask;
+	return 0;
+}
 
+/* Housekeeping CPUs: --housekeeping, else every online CPU not a latency
+ * one; never one of those, never none. */
+static int resolve_housekeeping(struct tune_cfg *c, const struct tune_args *ro)
+{
+	int bad;
+
+	if (ro->hk_given) {
+		c->housekeeping = ro->hk;
+		bad = cpuset_first_missing(&c->housekeeping, &c->online);
+		if (bad >= 0) {
+			log_err("%s: --housekeeping: CPU %d is not online",
+				c->cmd, bad);
+			return -EINVAL;
+		}
+		for (unsigned int cpu = 0; cpu < CPUSET_MAX; cpu++)
+			if (cpuset_has(&c->housekeeping, cpu) &&
+			    cpuset_has(&c->cpus, cpu)) {
+				log_err("%s: CPU %u is both a latency and a "
+					"housekeeping CPU",
+					c->cmd, cpu);
+				return -EINVAL;
+			}
+	} else {
+		cpuset_zero(&c->housekeeping);
+		for (unsigned int cpu = 0; cpu < CPUSET_MAX; cpu++)
+			if (cpuset_has(&c->online, cpu) &&
+			    !cpuset_has(&c->cpus, cpu))
+				cpuset_add(&c->housekeeping, cpu);
+	}
+	if (!cpuset_count(&c->housekeeping)) {
+		log_err("%s: the latency CPUs cover every online CPU; leave at "
+			"least one for housekeeping (IRQs, kernel threads)",
+			c->cmd);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int resolve(struct tune_cfg *c, const struct tune_args *ro)
+{
+	char path[PATH_MAX], *list;
+	struct cpuset isolated;
+	int ret, bad;
+
+	ret = profile_load(&c->prof, c->root,
+			   ro->profile ? ro->profile : "ultra");
+	if (ret)
+		return -EINVAL;
+	c->have_prof = true;
+	if (resolve_stages(c, ro))
+		return -EINVAL;
 	tune_path(c, "/sys/devices/system/cpu/possible", path);
 	ret = tune_read_cpulist(c, "/sys/devices/system/cpu/possible",
 				&c->possible);
@@ -99,44 +145,7 @@ static int resolve(struct tune_cfg *c, const struct tune_args *ro)
 	bad = cpuset_first_missing(&c->cpus, &c->online);
 	if (bad >= 0)
 		log_warn("%s: latency CPU %d is offline", c->cmd, bad);
-	if (ro->hk_given) {
-		c->housekeeping = ro->hk;
-		bad = cpuset_first_missing(&c->housekeeping, &c->online);
-		if (bad >= 0) {
-			log_err("%s: --housekeeping: CPU %d is not online",
-				c->cmd, bad);
-			return -EINVAL;
-		}
-		for (unsigned int cpu = 0; cpu < CPUSET_MAX; cpu++)
-			if (cpuset_has(&c->housekeeping, cpu) &&
-			    cpuset_has(&c->cpus, cpu)) {
-				log_err("%s: CPU %u is both a latency and a "
-					"housekeeping CPU",
-					c->cmd, cpu);
-				return -EINVAL;
-			}
-	} else {
-		cpuset_zero(&c->housekeeping);
-		for (unsigned int cpu = 0; cpu < CPUSET_MAX; cpu++)
-			if (cpuset_has(&c->online, cpu) &&
-			    !cpuset_has(&c->cpus, cpu))
-				cpuset_add(&c->housekeeping, cpu);
-	}
-	if (!cpuset_count(&c->housekeeping)) {
-		log_err("%s: the latency CPUs cover every online CPU; leave at "
-			"least one for housekeeping (IRQs, kernel threads)",
-			c->cmd);
-		return -EINVAL;
-	}
-	for (int i = 0; i < c->npids; i++) {
-		snprintf(path, sizeof(path), "/proc/%d", c->pids[i]);
-		if (access(path, F_OK)) {
-			log_err("%s: --pid %d: no such process", c->cmd,
-				c->pids[i]);
-			return -EINVAL;
-		}
-	}
-	return 0;
+	return resolve_housekeeping(c, ro);
 }
 
 static const char *st_name(enum item_status st)

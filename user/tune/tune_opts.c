@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "log.h"
@@ -67,6 +68,22 @@ static int apply_stages(const struct cli_opt *o, const char *arg,
 	return 0;
 }
 
+/* A --pid of a process that exists now (in the host's /proc, also under
+ * --root: the process stage acts on live processes). */
+static int apply_pid(const struct cli_opt *o, const char *arg,
+		     const union cli_val *v, void *dst, char *err, size_t len)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%llu", (unsigned long long)v->u);
+	if (access(path, F_OK)) {
+		snprintf(err, len, "%s: no such process", arg);
+		return -ESRCH;
+	}
+	cli_store(o, v, dst);
+	return 0;
+}
+
 static int apply_root(const struct cli_opt *o, const char *arg,
 		      const union cli_val *v, void *dst, char *err, size_t len)
 {
@@ -108,8 +125,12 @@ static int apply_root(const struct cli_opt *o, const char *arg,
 			  "online CPUs)",                                      \
 		  CLI_CPULIST_AT(A, a.hk),                                     \
 		  CLI_SEEN(A, a.hk_given) },                                   \
-		{ "pid", 'p', .arg = "PID", .help = (pid_text),                \
-		  CLI_UINTS_AT(A, pids, npids, 1, INT32_MAX) },                \
+		{ "pid",                                                       \
+		  'p',                                                         \
+		  .arg = "PID",                                                \
+		  .help = (pid_text),                                          \
+		  CLI_UINTS_AT(A, pids, npids, 1, INT32_MAX),                  \
+		  .apply = apply_pid },                                        \
 		{ "only",                                                      \
 		  0,                                                           \
 		  .type = CLI_STR,                                             \
@@ -141,8 +162,6 @@ static const struct cli_opt apply_opts[] = {
 	{ "dry-run", 0, .help = "print the equivalent shell commands only",
 	  CLI_FLAG_AT(A, dry_run) },
 	TUNE_OPT_ROOT,
-	CLI_OPT_VERBOSE("more messages"),
-	CLI_OPT_HELP,
 	{},
 };
 
@@ -154,8 +173,6 @@ static const struct cli_opt check_opts[] = {
 	{ "strict", 0, .help = "warnings (boot knobs) are deviations",
 	  CLI_FLAG_AT(A, strict) },
 	TUNE_OPT_ROOT,
-	CLI_OPT_VERBOSE("more messages"),
-	CLI_OPT_HELP,
 	{},
 };
 
@@ -168,18 +185,16 @@ static const struct cli_opt revert_opts[] = {
 		  "append)",
 	  CLI_FLAG_AT(A, drop_torn) },
 	TUNE_OPT_ROOT,
-	CLI_OPT_VERBOSE("more messages"),
-	CLI_OPT_HELP,
 	{},
 };
 #undef A
 
 const struct cli_cmd tune_apply_cli = { "apply", "--profile NAME [options]",
-					apply_opts, CLI_ARGS_NONE };
+					apply_opts, CLI_ARGS_NONE, NULL };
 const struct cli_cmd tune_check_cli = { "check", "[options]", check_opts,
-					CLI_ARGS_NONE };
+					CLI_ARGS_NONE, NULL };
 const struct cli_cmd tune_revert_cli = { "revert", "[options]", revert_opts,
-					 CLI_ARGS_NONE };
+					 CLI_ARGS_NONE, NULL };
 
 int tune_parse_args(const struct cli_cmd *cmd, struct tune_cfg *c,
 		    struct tune_args *a, int argc, char **argv)

@@ -11,6 +11,7 @@
 #include "tune.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,15 +36,13 @@ static const struct cli_opt unit_opts[] = {
 	  CLI_CPULIST_AT(U, cpus), .flags = CLI_REQUIRED },
 	{ "membind", 0, .arg = "NODES", .help = "NUMAPolicy=bind to NODES",
 	  CLI_CPULIST_AT(U, nodes), CLI_SEEN(U, has_nodes) },
-	CLI_OPT_VERBOSE("more messages"),
-	CLI_OPT_HELP,
 	{},
 };
 #undef U
 
 const struct cli_cmd unit_cli = { "systemd-unit",
 				  "--profile NAME --cpus LIST -- /CMD [ARGS]",
-				  unit_opts, CLI_ARGS_CMD };
+				  unit_opts, CLI_ARGS_CMD, NULL };
 
 /*
  * One argument of ExecStart= by systemd.syntax(7) and systemd.service(5):
@@ -116,6 +115,48 @@ static void put_unit_name(const char *name)
 	printf(".service");
 }
 
+/*
+ * CMD's path as ExecStart= can hold it: absolute, naming a program. systemd
+ * refuses an executable path with a control byte, quote or backslash
+ * (string_is_safe(): "contains special characters"), and takes a '$'
+ * there literally while it expands "$$" in argv: none can be written so
+ * that both come out as given. The arguments can hold any byte
+ * (put_arg()). 0 or -EINVAL (said).
+ */
+static int check_exec(const char *path)
+{
+	const char *name = strrchr(path, '/');
+
+	if (path[0] != '/') {
+		log_err("systemd-unit: CMD '%s' is not an absolute path "
+			"(-- /ABSOLUTE/CMD [ARGS])",
+			path);
+		return -EINVAL;
+	}
+	name++;
+	if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
+		log_err("systemd-unit: CMD '%s' names a directory, not a "
+			"program",
+			path);
+		return -EINVAL;
+	}
+	for (const char *p = path; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '$' ||
+		    strchr("\"'\\", *p)) {
+			log_err("systemd-unit: CMD '%s': %s", path,
+				*p == '$' ? "a '$' in the executable path has "
+					    "no ExecStart= form (systemd "
+					    "expands it in argv, not in the "
+					    "path)" :
+					    "systemd refuses control bytes, "
+					    "quotes and backslashes in an "
+					    "executable path");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int cmd_systemd_unit(int argc, char **argv)
 {
 	char *list = NULL, *nodes_s = NULL;
@@ -129,38 +170,9 @@ int cmd_systemd_unit(int argc, char **argv)
 		return cli_exit(rc);
 	rc = EXIT_USAGE;
 	profile = a.profile;
-	if (argv[argi][0] != '/') {
-		log_err("systemd-unit: CMD '%s' is not an absolute path "
-			"(-- /ABSOLUTE/CMD [ARGS])",
-			argv[argi]);
+	if (check_exec(argv[argi]))
 		return EXIT_USAGE;
-	}
-	/* systemd refuses an executable path with a control byte, quote or
-	 * backslash (string_is_safe(): "contains special characters"), and
-	 * takes a '$' there literally while it expands "$$" in argv: none
-	 * can be written so that both come out as given. The arguments can
-	 * hold any byte (put_arg()). */
 	name = strrchr(argv[argi], '/') + 1;
-	if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
-		log_err("systemd-unit: CMD '%s' names a directory, not a "
-			"program",
-			argv[argi]);
-		return EXIT_USAGE;
-	}
-	for (const char *p = argv[argi]; *p; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '$' ||
-		    strchr("\"'\\", *p)) {
-			log_err("systemd-unit: CMD '%s': %s", argv[argi],
-				*p == '$' ? "a '$' in the executable path has "
-					    "no ExecStart= form (systemd "
-					    "expands it in argv, not in the "
-					    "path)" :
-					    "systemd refuses control bytes, "
-					    "quotes and backslashes in an "
-					    "executable path");
-			return EXIT_USAGE;
-		}
-	}
 	prof = calloc(1, sizeof(*prof));
 	if (!prof) {
 		log_err("systemd-unit: out of memory");

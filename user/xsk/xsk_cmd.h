@@ -57,10 +57,10 @@ int xsk_apply_ring(const struct cli_opt *o, const char *arg,
 		{ "busy-poll", 0,                                                \
 		  .help = "SO_BUSY_POLL for LAT (whole microseconds, up to 1s)", \
 		  CLI_LATENCY_US_AT(T, o.busy_poll_us, 1000, 1000000000) },      \
-		{ "json", 'j', .help = "NDJSON records on stdout",               \
-		  CLI_FLAG_AT(T, json) },                                        \
-		CLI_OPT_VERBOSE("more messages; -vv adds libbpf's"),             \
-		CLI_OPT_HELP
+	{                                                                        \
+		"json", 'j', .help = "NDJSON records on stdout",                 \
+			     CLI_FLAG_AT(T, json)                                \
+	}
 
 /* Logs a failed rtbpf_xsk__create (errno err > 0; an error record too
  * under --json) and returns its exit code. */

@@ -62,7 +62,8 @@ static const struct cli_opt recv_opts[] = {
 
 const struct cli_cmd xsk_recv_cli = { "xsk recv",
 				      "--dev IF --port PORT [options]",
-				      recv_opts, CLI_ARGS_NONE };
+				      recv_opts, CLI_ARGS_NONE,
+				      "more messages; -vv adds libbpf's" };
 
 static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
 		     struct xsk_rx_tally *t)

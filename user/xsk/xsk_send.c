@@ -106,7 +106,8 @@ static const struct cli_opt send_opts[] = {
 
 const struct cli_cmd xsk_send_cli = { "xsk send",
 				      "--dev IF --dst IP:PORT [options]",
-				      send_opts, CLI_ARGS_NONE };
+				      send_opts, CLI_ARGS_NONE,
+				      "more messages; -vv adds libbpf's" };
 
 static int parse(struct send_cfg *c, int argc, char **argv)
 {
