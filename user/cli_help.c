@@ -105,10 +105,10 @@ static void join_choices(const struct cli_opt *o, char *buf, size_t len)
 						off ? sep : "", c->name);
 }
 
-/* left in a 24-column field, text wrapped at 80 columns. */
+/* left in a 24-column field, text wrapped to lines under 80 columns. */
 static void put_wrapped(FILE *f, const char *left, const char *text)
 {
-	const size_t indent = 28, width = 80;
+	const size_t indent = 28, width = 79;
 	size_t col;
 
 	if (strlen(left) > 24)

@@ -303,20 +303,20 @@ static int apply_rt(const char *cmd, const struct cpuset *cpus,
 	return bad;
 }
 
-/* Options, then the CPUs and NUMA nodes checked online: 0 or an exit
- * code. */
+/* Options, then the CPUs and NUMA nodes checked online: 0, CLI_HELP_SHOWN
+ * or -EINVAL (said). */
 static int run_parse(struct run_args *a, int argc, char **argv, int *argi)
 {
 	int ret = cli_parse(&run_cli, argc, argv, a, argi), bad;
 	struct cpuset online;
 
 	if (ret)
-		return cli_exit(ret);
+		return ret;
 	if (a->has_cpus &&
 	    !sysinfo_read_cpulist("/sys/devices/system/cpu/online", &online) &&
 	    (bad = cpuset_first_missing(&a->cpus, &online)) >= 0) {
 		log_err("run: --cpus: CPU %d is not online", bad);
-		return EXIT_USAGE;
+		return -EINVAL;
 	}
 	if (!a->has_nodes)
 		return 0;
@@ -327,7 +327,7 @@ static int run_parse(struct run_args *a, int argc, char **argv, int *argi)
 	bad = cpuset_first_missing(&a->nodes, &online);
 	if (bad >= 0) {
 		log_err("run: --membind: NUMA node %d is not online", bad);
-		return EXIT_USAGE;
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -342,7 +342,7 @@ int cmd_run(int argc, char **argv)
 	/* Validate everything before changing anything. */
 	ch = run_parse(&a, argc, argv, &argi);
 	if (ch)
-		return ch;
+		return cli_exit(ch);
 	if (a.is_fifo || a.is_rr) {
 		policy = a.is_fifo ? SCHED_FIFO : SCHED_RR;
 		prio = a.is_fifo ? a.fifo : a.rr;
