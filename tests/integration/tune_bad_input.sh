@@ -35,7 +35,7 @@ bad() {
 
 bad -P nosuch --cpus 2-3 "unknown profile 'nosuch'"
 bad --cpus 2-3 'profile NAME is required'
-bad -P typo --cpus 2-3 "typo.conf:2: unknown key 'sysctl.vm.swapiness'"
+bad -P typo --cpus 2-3 "typo.conf:2: unknown key 'sysctl.vm.swapiness' \(did you mean sysctl.vm.swappiness\?\)"
 bad -P badval --cpus 2-3 "swappiness = 'lots': expected an integer"
 bad -P badenum --cpus 2-3 "memory.thp = 'sometimes': expected one of"
 bad -P loop --cpus 2-3 'nested more than 4 deep'
