@@ -37,8 +37,8 @@ struct cli_state {
 	struct cli_opt opts[CLI_MAX_OPTS + 2]; /* the table, then -v and -h */
 	size_t nopts;
 	uint64_t seen; /* bit per option given */
-	struct option longopts[2 * CLI_MAX_OPTS + 1];
-	char shortopts[3 * CLI_MAX_OPTS + 3];
+	struct option longopts[2 * (CLI_MAX_OPTS + 2) + 1]; /* and aliases */
+	char shortopts[3 * (CLI_MAX_OPTS + 2) + 3];
 };
 
 static bool takes_arg(const struct cli_opt *o)
@@ -52,8 +52,15 @@ static bool takes_arg(const struct cli_opt *o)
 static int build(struct cli_state *st)
 {
 	const struct cli_opt *opts = st->opts;
-	size_t l = 0, s = 0;
+	size_t l = 0, s = 0, n = 0;
 
+	while (st->cmd->opts[n].name)
+		n++;
+	if (n > CLI_MAX_OPTS) {
+		log_err("%s: internal: %zu options, at most %d", st->cmd->name,
+			n, CLI_MAX_OPTS);
+		return -EINVAL;
+	}
 	st->nopts = cli_expand(st->cmd, st->opts);
 	if (st->cmd->args == CLI_ARGS_CMD)
 		st->shortopts[s++] = '+';
@@ -63,8 +70,7 @@ static int build(struct cli_state *st)
 		const char *reg = o->key ? cli_short_name(o->key) : NULL;
 		int has = takes_arg(o) ? required_argument : no_argument;
 
-		if (i >= CLI_MAX_OPTS ||
-		    (o->key && (!reg || strcmp(reg, o->name)))) {
+		if (o->key && (!reg || strcmp(reg, o->name))) {
 			log_err("%s: internal: option table entry --%s",
 				st->cmd->name, o->name);
 			return -EINVAL;
@@ -342,7 +348,7 @@ static int take(struct cli_state *st, size_t i, const char *arg, void *dst)
 static void bad_option(const struct cli_state *st, int ch, char **argv)
 {
 	const struct cli_opt *opts = st->opts;
-	const char *cmd = st->cmd->name, *cands[2 * CLI_MAX_OPTS], *near;
+	const char *cmd = st->cmd->name, *cands[2 * (CLI_MAX_OPTS + 2)], *near;
 	char word[64], list[256] = "";
 	size_t n = 0, nmatch = 0, wl;
 
@@ -419,11 +425,10 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, void *dst,
 	      int *argi)
 {
 	static struct cli_state st; /* getopt is not reentrant anyway */
+	int ch, ret;
 
 	memset(&st, 0, sizeof(st));
 	st.cmd = cmd;
-	int ch, ret;
-
 	ret = build(&st);
 	if (ret)
 		return ret;

@@ -94,7 +94,7 @@ struct cli_opt {
 	const char *help;
 	const char *alias; /* an older long name still accepted, or NULL */
 	size_t off; /* destination in the command's struct */
-	size_t size; /* its size (element size for CLI_REPEAT) */
+	size_t size; /* its size (an element's when repeatable) */
 	size_t seen; /* offset + 1 of a bool set when given; 0: none */
 	/* Repeatable (count != 0): off is an array of nmax elements of
 	 * size bytes, each use appends one, counted in the unsigned int at
@@ -103,9 +103,11 @@ struct cli_opt {
 	uint64_t min, max; /* UINT, DURATION, LATENCY; max 0: no limit */
 	int64_t smin, smax; /* INT */
 	int64_t val; /* FLAG: the value stored */
-	const struct cli_choice *choices; /* CHOICE(S): ends with {NULL} */
-	unsigned int flags; /* CLI_REQUIRED */
-	unsigned int excl; /* options whose excl bits meet exclude each other */
+	const struct cli_choice *choices; /* CHOICE(S): ends with { 0 } */
+	unsigned int flags; /* CLI_REQUIRED: refused when not given */
+	/* options whose excl bits meet are refused together ("--rr cannot
+	 * be combined with --fifo"); the same option twice: the last wins */
+	unsigned int excl;
 	cli_apply_fn apply;
 };
 
@@ -128,13 +130,15 @@ struct cli_cmd {
 
 #define CLI_MAX_OPTS 62 /* and -v, -h: a bit each in a u64 */
 
+enum { CLI_HELP_SHOWN = 1 };
 /*
  * Parses argv (argv[0] the command's name) into dst, which the caller
- * filled with the defaults. Returns 0 and *argi = the first positional
- * argument; CLI_HELP after printing --help on stdout; or -EINVAL after
- * one line on stderr naming the option. Not thread safe (getopt).
+ * filled with the defaults. Returns 0 and *argi (may be NULL) = the first
+ * positional argument; CLI_HELP_SHOWN after printing --help on stdout; or
+ * -EINVAL after one line on stderr (log_err) naming the command and the
+ * option: "monitor: --interval: bad duration '5x' (...)". Allocates
+ * nothing; not thread safe (getopt's globals).
  */
-enum { CLI_HELP_SHOWN = 1 };
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, void *dst,
 	      int *argi);
 /* The exit code for a cli_parse() result other than 0. */
@@ -155,8 +159,9 @@ int cli_store_us(const struct cli_opt *o, const char *arg,
 		 const union cli_val *v, void *dst, char *err, size_t len);
 /* The long name the registry gives letter key, or NULL. */
 const char *cli_short_name(int key);
-/* The candidate closest to word (edit distance within a third of its
- * length, at least 1; or word a prefix of just one), or NULL. */
+/* The candidate closest to word (edit distance, a swap of neighbours
+ * counting one, within a third of its length and at least 1; else the one
+ * candidate word is a prefix of), or NULL. */
 const char *cli_suggest(const char *word, const char *const *cands, size_t n);
 /* The argument's name in --help and messages: .arg, else the type's. */
 const char *cli_metavar(const struct cli_opt *o);
