@@ -198,8 +198,8 @@ void cli_usage(FILE *f, const struct cli_cmd *cmd)
 			   "(ns, us, ms, s, m, h, d);\n     a bare number "
 			   "is seconds.\n");
 	if (lat)
-		fprintf(f, "LAT: a latency, e.g. 100us, 1.5ms (units as DUR); "
-			   "a bare number is\n     microseconds.\n");
+		fprintf(f, "LAT: a latency, e.g. 100us, 1.5ms (ns, us, ms, s, "
+			   "m, h, d); a bare number\n     is microseconds.\n");
 	if (list)
 		fprintf(f, "LIST: CPUs, e.g. 0,2-3 or 1-7:2.\n");
 }

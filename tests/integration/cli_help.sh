@@ -25,6 +25,6 @@ ok "$(sort -u "$T/pairs" | wc -l) short letters over ${#cmds[@]} commands, one m
 
 # the units rule is in the help of each command with such a value
 "$RTBPF" monitor --help | grep -q 'a bare number is seconds' || fail "monitor: no DUR rule"
-"$RTBPF" hold --help | tr '\n' ' ' | grep -q 'a bare number is *microseconds' || fail "hold: no LAT rule"
+"$RTBPF" hold --help | tr '\n' ' ' | grep -q 'a bare number *is microseconds' || fail "hold: no LAT rule"
 ok "units stated in --help"
 echo "cli help: ok"

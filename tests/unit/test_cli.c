@@ -314,7 +314,7 @@ static void test_help(void **state)
 	assert_non_null(strstr(text, "-m, --mode auto|zerocopy|copy\n"));
 	assert_null(strstr(text, "native"));
 	assert_non_null(strstr(text, "colls {sched,irq,softirq,ipi}"));
-	assert_non_null(strstr(text, "a bare number is\n     microseconds"));
+	assert_non_null(strstr(text, "a bare number\n     is microseconds"));
 	assert_non_null(strstr(text, "a bare number is seconds"));
 	for (char *l = text; *l; l = strchr(l, '\n') + 1)
 		assert_true(strcspn(l, "\n") < 80);
