@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* rtbpf monitor: options, validation, the sampling loop. */
+/* rtbpf monitor: the options (monitor_opts.c) checked against the host,
+ * the sampling loop. */
 #define _GNU_SOURCE
 #include "monitor.h"
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * rtbpf apply / check / revert: option parsing and validation, then the
- * engine. Everything the user typed (profile, CPU lists, PIDs, stage names)
- * is validated before the first write, so bad input changes nothing.
+ * rtbpf apply / check / revert: the options (tune_opts.c) checked against
+ * the profile and the host, then the engine. Everything the user typed
+ * (profile, CPU lists, PIDs, stage names) is validated before the first
+ * write, so bad input changes nothing.
  */
 #define _GNU_SOURCE
 #include "tune.h"
