@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -126,6 +127,23 @@ int cli_store_us(const struct cli_opt *o, const char *arg,
 		return -EINVAL;
 	}
 	cli_store(o, &us, dst);
+	return 0;
+}
+
+int cli_store_live_id(const struct cli_opt *o, const char *arg,
+		      const union cli_val *v, void *dst, char *err, size_t len)
+{
+	bool tid = o->arg && !strcmp(o->arg, "TID");
+	char path[64];
+
+	/* /proc/ID: a process, or any thread by its TID */
+	snprintf(path, sizeof(path), "/proc/%llu", (unsigned long long)v->u);
+	if (access(path, F_OK)) {
+		snprintf(err, len, "%s: no such %s", arg,
+			 tid ? "thread" : "process");
+		return -ESRCH;
+	}
+	cli_store(o, v, dst);
 	return 0;
 }
 

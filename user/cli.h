@@ -157,6 +157,10 @@ void cli_store(const struct cli_opt *o, const union cli_val *v, void *dst);
  * ("1500ns") refused. */
 int cli_store_us(const struct cli_opt *o, const char *arg,
 		 const union cli_val *v, void *dst, char *err, size_t len);
+/* An apply callback for a PID (or, with .arg "TID", a thread ID) that
+ * exists now: "ID: no such process|thread" otherwise. */
+int cli_store_live_id(const struct cli_opt *o, const char *arg,
+		      const union cli_val *v, void *dst, char *err, size_t len);
 /* The long name the registry gives letter key, or NULL. */
 const char *cli_short_name(int key);
 /* The candidate closest to word (edit distance, a swap of neighbours

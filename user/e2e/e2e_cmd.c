@@ -58,12 +58,11 @@ static int apply_cpu(const struct cli_opt *o, const char *arg,
 }
 
 #define E struct e2e_opts
-#define E2E_CPU_OPT(name, m, text)                            \
-	{                                                     \
-		name, 0, .arg = "CPU", .help = (text),        \
-			 CLI_INT_AT(E, m, 0, CPUSET_MAX - 1), \
-			 .apply = apply_cpu                   \
-	}
+/* clang-format off */
+#define E2E_CPU_OPT(name, m, text)                                            \
+	{ name, 0, .arg = "CPU", .help = (text),                              \
+	  CLI_INT_AT(E, m, 0, CPUSET_MAX - 1), .apply = apply_cpu }
+/* clang-format on */
 /* --tuned, --untuned and --matrix: which half of the matrix runs. */
 enum { EX_TUNINGS = 1 };
 

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -69,21 +68,6 @@ static int apply_pid(const struct cli_opt *o, const char *arg,
 	return 0;
 }
 
-static int apply_tid(const struct cli_opt *o, const char *arg,
-		     const union cli_val *v, void *dst, char *err, size_t len)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%llu/status",
-		 (unsigned long long)v->u);
-	if (access(path, F_OK)) {
-		snprintf(err, len, "%s: no such thread", arg);
-		return -ESRCH;
-	}
-	cli_store(o, v, dst);
-	return 0;
-}
-
 static int apply_comm(const struct cli_opt *o, const char *arg,
 		      const union cli_val *v, void *dst, char *err, size_t len)
 {
@@ -126,7 +110,7 @@ static const struct cli_opt monitor_opts_tbl[] = {
 	  CLI_SEEN(M, filter.has_tgid), .excl = EX_PID, .apply = apply_pid },
 	{ "tid", 't', .arg = "TID", .help = "watch only thread TID",
 	  CLI_UINT_AT(M, filter.tid, 1, INT32_MAX), CLI_SEEN(M, filter.has_tid),
-	  .excl = EX_PID | EX_COMM, .apply = apply_tid },
+	  .excl = EX_PID | EX_COMM, .apply = cli_store_live_id },
 	{ "comm", 0, .type = CLI_STR, .arg = "NAME",
 	  .help = "watch only threads named NAME (with --pid: of that "
 		  "process)",

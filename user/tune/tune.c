@@ -26,7 +26,6 @@
 #include "text.h"
 #include "tune_opts.h"
 
-/* Profile, CPU split, PIDs and stages: everything checked, nothing written. */
 /* The stages: the profile's, narrowed by --only or --skip. */
 static int resolve_stages(struct tune_cfg *c, const struct tune_args *ro)
 {
@@ -90,6 +89,7 @@ static int resolve_housekeeping(struct tune_cfg *c, const struct tune_args *ro)
 	return 0;
 }
 
+/* Profile, CPU split and stages: everything checked, nothing written. */
 static int resolve(struct tune_cfg *c, const struct tune_args *ro)
 {
 	char path[PATH_MAX], *list;

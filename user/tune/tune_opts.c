@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "commands.h"
 #include "log.h"
@@ -68,22 +67,6 @@ static int apply_stages(const struct cli_opt *o, const char *arg,
 	return 0;
 }
 
-/* A --pid of a process that exists now (in the host's /proc, also under
- * --root: the process stage acts on live processes). */
-static int apply_pid(const struct cli_opt *o, const char *arg,
-		     const union cli_val *v, void *dst, char *err, size_t len)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%llu", (unsigned long long)v->u);
-	if (access(path, F_OK)) {
-		snprintf(err, len, "%s: no such process", arg);
-		return -ESRCH;
-	}
-	cli_store(o, v, dst);
-	return 0;
-}
-
 static int apply_root(const struct cli_opt *o, const char *arg,
 		      const union cli_val *v, void *dst, char *err, size_t len)
 {
@@ -110,49 +93,32 @@ static int apply_root(const struct cli_opt *o, const char *arg,
 }
 
 #define A struct tune_all
-#define TUNE_OPT_PROFILE(text, fl)                                      \
-	{                                                               \
-		"profile", 'P', .arg = "NAME", .help = (text),          \
-				CLI_STR_AT(A, a.profile), .flags = (fl) \
-	}
-#define TUNE_TARGET_OPTS(pid_text)                                             \
-	{ "cpus", 'c', .help = "latency CPUs (default: the isolated CPUs)",    \
-	  CLI_CPULIST_AT(A, a.cpus), CLI_SEEN(A, a.cpus_given) },              \
-		{ "housekeeping",                                              \
-		  0,                                                           \
-		  .alias = "housekeeping-cpu",                                 \
-		  .help = "CPUs for IRQs and kernel work (default: the other " \
-			  "online CPUs)",                                      \
-		  CLI_CPULIST_AT(A, a.hk),                                     \
-		  CLI_SEEN(A, a.hk_given) },                                   \
-		{ "pid",                                                       \
-		  'p',                                                         \
-		  .arg = "PID",                                                \
-		  .help = (pid_text),                                          \
-		  CLI_UINTS_AT(A, pids, npids, 1, INT32_MAX),                  \
-		  .apply = apply_pid },                                        \
-		{ "only",                                                      \
-		  0,                                                           \
-		  .type = CLI_STR,                                             \
-		  .arg = "STAGE,...",                                          \
-		  .help = "only these stages",                                 \
-		  .off = offsetof(A, a.only),                                  \
-		  CLI_SEEN(A, a.only_given),                                   \
-		  .excl = 1,                                                   \
-		  .apply = apply_stages },                                     \
-	{                                                                      \
-		"skip", 0, .type = CLI_STR, .arg = "STAGE,...",                \
-			   .help = "leave these stages out",                   \
-			   .off = offsetof(A, a.skip),                         \
-			   CLI_SEEN(A, a.skip_given), .excl = 1,               \
-			   .apply = apply_stages                               \
-	}
-#define TUNE_OPT_ROOT                                              \
-	{                                                          \
-		"root", 0, .type = CLI_STR, .arg = "DIR",          \
-			   .help = "every path under DIR (tests)", \
-			   .apply = apply_root                     \
-	}
+/* Entries apply and check share (clang-format mangles brace lists in
+ * macros). */
+/* clang-format off */
+#define TUNE_OPT_PROFILE(text, fl)                                            \
+	{ "profile", 'P', .arg = "NAME", .help = (text),                      \
+	  CLI_STR_AT(A, a.profile), .flags = (fl) }
+#define TUNE_TARGET_OPTS(pid_text)                                            \
+	{ "cpus", 'c', .help = "latency CPUs (default: the isolated CPUs)",   \
+	  CLI_CPULIST_AT(A, a.cpus), CLI_SEEN(A, a.cpus_given) },             \
+	{ "housekeeping", 0, .alias = "housekeeping-cpu",                     \
+	  .help = "CPUs for IRQs and kernel work (default: the other online " \
+		  "CPUs)",                                                    \
+	  CLI_CPULIST_AT(A, a.hk), CLI_SEEN(A, a.hk_given) },                 \
+	{ "pid", 'p', .arg = "PID", .help = (pid_text),                       \
+	  CLI_UINTS_AT(A, pids, npids, 1, INT32_MAX),                         \
+	  .apply = cli_store_live_id },                                       \
+	{ "only", 0, .type = CLI_STR, .arg = "STAGE,...",                     \
+	  .help = "only these stages", .off = offsetof(A, a.only),            \
+	  CLI_SEEN(A, a.only_given), .excl = 1, .apply = apply_stages },      \
+	{ "skip", 0, .type = CLI_STR, .arg = "STAGE,...",                     \
+	  .help = "leave these stages out", .off = offsetof(A, a.skip),       \
+	  CLI_SEEN(A, a.skip_given), .excl = 1, .apply = apply_stages }
+#define TUNE_OPT_ROOT                                                         \
+	{ "root", 0, .type = CLI_STR, .arg = "DIR",                           \
+	  .help = "every path under DIR (tests)", .apply = apply_root }
+/* clang-format on */
 
 static const struct cli_opt apply_opts[] = {
 	TUNE_OPT_PROFILE("ultra, low-latency, a file in "

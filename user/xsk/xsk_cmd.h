@@ -31,36 +31,28 @@ int xsk_apply_ring(const struct cli_opt *o, const char *arg,
 
 /* The options send and recv share, for struct T with members o and json;
  * its --dev helps as dev_text. */
-#define XSK_COMMON_OPTS(T, dev_text)                                             \
-	{ "dev",                                                                 \
-	  'I',                                                                   \
-	  .arg = "IF",                                                           \
-	  .help = (dev_text),                                                    \
-	  CLI_STR_AT(T, o.ifname),                                               \
-	  .flags = CLI_REQUIRED },                                               \
-		{ "queue", 'q', .arg = "Q",                                      \
-		  .help = "queue to bind (default 0)",                           \
-		  CLI_UINT_AT(T, o.queue, 0, 1023) },                            \
-		{ "mode", 'm', .arg = "MODE",                                    \
-		  .help = "where the mode ladder starts (default auto)",         \
-		  CLI_CHOICE_AT(T, o.mode, xsk_modes) },                         \
-		{ "strict", 0, .help = "fail instead of falling back",           \
-		  CLI_FLAG_AT(T, o.strict) },                                    \
-		{ "frames", 0,                                                   \
-		  .help = "UMEM frames, power of two (default 4096)",            \
-		  CLI_UINT_AT(T, o.n_frames, 64, 1u << 20),                      \
-		  .apply = xsk_apply_pow2 },                                     \
-		{ "ring", 0,                                                     \
-		  .help = "entries of each ring, power of two (default 2048)",   \
-		  CLI_UINT_AT(T, o.rx_size, 1, 1u << 16),                        \
-		  .apply = xsk_apply_ring },                                     \
-		{ "busy-poll", 0,                                                \
-		  .help = "SO_BUSY_POLL for LAT (whole microseconds, up to 1s)", \
-		  CLI_LATENCY_US_AT(T, o.busy_poll_us, 1000, 1000000000) },      \
-	{                                                                        \
-		"json", 'j', .help = "NDJSON records on stdout",                 \
-			     CLI_FLAG_AT(T, json)                                \
-	}
+/* clang-format off */
+#define XSK_COMMON_OPTS(T, dev_text)                                          \
+	{ "dev", 'I', .arg = "IF", .help = (dev_text),                        \
+	  CLI_STR_AT(T, o.ifname), .flags = CLI_REQUIRED },                   \
+	{ "queue", 'q', .arg = "Q", .help = "queue to bind (default 0)",      \
+	  CLI_UINT_AT(T, o.queue, 0, 1023) },                                 \
+	{ "mode", 'm', .arg = "MODE",                                         \
+	  .help = "where the mode ladder starts (default auto)",              \
+	  CLI_CHOICE_AT(T, o.mode, xsk_modes) },                              \
+	{ "strict", 0, .help = "fail instead of falling back",                \
+	  CLI_FLAG_AT(T, o.strict) },                                         \
+	{ "frames", 0, .help = "UMEM frames, power of two (default 4096)",    \
+	  CLI_UINT_AT(T, o.n_frames, 64, 1u << 20), .apply = xsk_apply_pow2 },\
+	{ "ring", 0,                                                          \
+	  .help = "entries of each ring, power of two (default 2048)",        \
+	  CLI_UINT_AT(T, o.rx_size, 1, 1u << 16), .apply = xsk_apply_ring },  \
+	{ "busy-poll", 0,                                                     \
+	  .help = "SO_BUSY_POLL for LAT (whole microseconds, up to 1s)",      \
+	  CLI_LATENCY_US_AT(T, o.busy_poll_us, 1000, 1000000000) },           \
+	{ "json", 'j', .help = "NDJSON records on stdout",                    \
+	  CLI_FLAG_AT(T, json) }
+/* clang-format on */
 
 /* Logs a failed rtbpf_xsk__create (errno err > 0; an error record too
  * under --json) and returns its exit code. */
