@@ -195,7 +195,7 @@ COLL_UNIT_OBJS := $(patsubst %,$(O)/san/user/monitor/%.o,coll names \
 	sched_snap)
 $(O)/tests/unit/test_coll: $(COLL_UNIT_OBJS)
 
-TOOL_OBJS := $(patsubst %,$(O)/obj/user/%.o,hist json parse samples xsk/rx_tally)
+TOOL_OBJS := $(patsubst %,$(O)/obj/user/%.o,hist json parse samples xsk/rx_tally cli cli_help log text)
 $(O)/tests/%: tests/tools/%.c $(LIBRTBPF) $(TOOL_OBJS) | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)

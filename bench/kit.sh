@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # In-process kit (ring, dispatcher, buffer pool) against ck_ring, a
 # mutex+condvar queue and malloc: prints figures, asserts nothing.
-# Extra arguments go to bench_kit (-n events, -l samples, -g gap_ns, -c cpus).
+# Extra arguments go to bench_kit (--count N events, --samples N, --gap LAT,
+# --cpus LIST; bench_kit --help).
 set -u
 build=${RTBPF_BUILD:-build}
 bin=$build/tests/bench_kit

@@ -1,13 +1,41 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * One option table per command drives getopt_long, validation of the
- * argument's presence, and --help text.
+ * Command lines: one typed option table per command (struct cli_cmd), one
+ * parser (cli_parse) that runs getopt_long, converts each argument by its
+ * type into the command's own struct, refuses what the table declares
+ * wrong (range, conflicting options, a missing required one) with one
+ * line that names the command and the option, and prints --help. The
+ * table holds everything a man page or a shell completion needs (names,
+ * aliases, argument type, choices, help), so both can be generated from
+ * it later.
+ *
+ * Value types and their one rule for units (also in every --help):
+ *   DUR  a duration: 10s, 250ms, 1.5s, 5m, 1h (ns, us, ms, s, m, h, d);
+ *        a bare number is seconds (--interval, --duration).
+ *   LAT  a latency or threshold: 100us, 1.5ms, 20 (same units); a bare
+ *        number is microseconds (--threshold, --dma-latency, --busy-poll).
+ *   LIST a CPU (or NUMA node) list: 0,2-3 or 1-7:2.
+ *   N    a decimal integer in the option's range.
+ *
+ * Short options: one registry (cli.c, cli_short_name()) so a letter means
+ * one thing in every command; an option may use a letter only under the
+ * long name registered for it:
+ *   -b --batch     -c --cpus      -d --duration  -D --dst
+ *   -h --help      -i --interval  -I --dev       -j --json
+ *   -m --mode      -n --count     -o --plot      -p --pid
+ *   -P --profile   -q --queue     -r --rate      -s --src
+ *   -S --size      -t --tid       -T --threshold -v --verbose
+ * Every other option is long only.
  */
 #ifndef RTBPF_CLI_H
 #define RTBPF_CLI_H
 
-#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "parse.h"
 
 /* Exit codes, documented in README.md. */
 enum {
@@ -18,38 +46,186 @@ enum {
 	EXIT_UNSUPPORTED = 4,
 };
 
+enum cli_type {
+	CLI_FLAG, /* no argument: stores .val into an integer or bool */
+	CLI_STR, /* const char * = the argument (argv's own memory) */
+	CLI_UINT, /* unsigned integer of .size bytes in [.min, .max] */
+	CLI_INT, /* signed integer of .size bytes in [.smin, .smax] */
+	CLI_DURATION, /* uint64_t ns, [.min, .max]; bare number = seconds */
+	CLI_LATENCY, /* uint64_t ns, [.min, .max]; bare = microseconds */
+	CLI_CPULIST, /* struct cpuset */
+	CLI_CHOICE, /* int: the .val of one of .choices */
+	CLI_CHOICES, /* unsigned int: the .val of each listed choice ORed */
+	/* every command's -h and -v (cli_expand), never in a table: */
+	CLI_HELP, /* prints the help, cli_parse returns CLI_HELP_SHOWN */
+	CLI_VERBOSE, /* raises log_verbosity */
+};
+
+struct cli_choice {
+	const char *name;
+	int val;
+	bool hidden; /* an older spelling: accepted, not listed */
+};
+
+/* A converted argument, as an apply callback sees it. */
+union cli_val {
+	uint64_t u; /* FLAG (.val), UINT, DURATION, LATENCY, CHOICE(S) */
+	int64_t i; /* INT */
+	const char *s; /* STR */
+	const struct cpuset *set; /* CPULIST */
+};
+
+struct cli_opt;
+/*
+ * Called with the converted value instead of the default store: checks
+ * what the type cannot (a PID that exists, a power of two) and stores
+ * anywhere in dst, or calls cli_store(). 0, or -errno with a reason in
+ * err that quotes the value (the parser puts "CMD: --NAME: " in front).
+ */
+typedef int (*cli_apply_fn)(const struct cli_opt *o, const char *arg,
+			    const union cli_val *v, void *dst, char *err,
+			    size_t errlen);
+
 struct cli_opt {
 	const char *name; /* long name */
-	int key; /* short option letter, or a value >= 256 for long only */
-	const char *arg; /* argument name, NULL when it takes none */
+	int key; /* short letter (the registry's for name), or 0 */
+	enum cli_type type;
+	const char *arg; /* metavar in --help; NULL: the type's (DUR, N...) */
 	const char *help;
+	const char *alias; /* an older long name still accepted, or NULL */
+	size_t off; /* destination in the command's struct */
+	size_t size; /* its size (an element's when repeatable) */
+	size_t seen; /* offset + 1 of a bool set when given; 0: none */
+	/* Repeatable (count != 0): off is an array of nmax elements of
+	 * size bytes, each use appends one, counted in the unsigned int at
+	 * offset count - 1. */
+	size_t count, nmax;
+	uint64_t min, max; /* UINT, DURATION, LATENCY; max 0: no limit */
+	int64_t smin, smax; /* INT */
+	int64_t val; /* FLAG: the value stored */
+	const struct cli_choice *choices; /* CHOICE(S): ends with { 0 } */
+	unsigned int flags; /* CLI_REQUIRED: refused when not given */
+	/* options whose excl bits meet are refused together ("--rr cannot
+	 * be combined with --fifo"); the same option twice: the last wins */
+	unsigned int excl;
+	cli_apply_fn apply;
 };
 
-#define CLI_MAX_OPTS 48
+#define CLI_REQUIRED 0x1u
 
-struct cli_parser {
-	struct option longopts[CLI_MAX_OPTS + 1];
-	char shortopts[CLI_MAX_OPTS * 2 + 2];
+/* Positional arguments after the options. */
+enum cli_args {
+	CLI_ARGS_NONE, /* none: one is an error */
+	CLI_ARGS_CMD, /* a command and its arguments (required): options end
+			 at the first non-option, so CMD's own stay CMD's */
 };
 
-/* What cli_common() did with an option. */
-enum {
-	CLI_NEXT = 0, /* handled (or -v): go on parsing */
-	CLI_HELP = 1, /* printed --help: the command exits 0 */
+struct cli_cmd {
+	const char *name; /* as typed after rtbpf: "monitor", "xsk send" */
+	const char *synopsis; /* after the name in the usage line */
+	const struct cli_opt *opts; /* ends with a zeroed entry */
+	enum cli_args args;
+	const char *verbose; /* help of -v, NULL: "more messages" */
 };
+
+#define CLI_MAX_OPTS 62 /* and -v, -h: a bit each in a u64 */
+
+enum { CLI_HELP_SHOWN = 1 };
+/*
+ * Parses argv (argv[0] the command's name) into dst, which the caller
+ * filled with the defaults. Returns 0 and *argi (may be NULL) = the first
+ * positional argument; CLI_HELP_SHOWN after printing --help on stdout; or
+ * -EINVAL after one line on stderr (log_err) naming the command and the
+ * option: "monitor: --interval: bad duration '5x' (...)". Allocates
+ * nothing; not thread safe (getopt's globals).
+ */
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, void *dst,
+	      int *argi);
+/* The exit code for a cli_parse() result other than 0. */
+static inline int cli_exit(int ret)
+{
+	return ret == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+}
+void cli_usage(FILE *f, const struct cli_cmd *cmd);
+/* cmd's options into out (CLI_MAX_OPTS + 2 of them): its table, then -v
+ * and -h, which every command takes. Returns their count. */
+size_t cli_expand(const struct cli_cmd *cmd, struct cli_opt *out);
+/* The default store of v into dst by o's type (for apply callbacks). */
+void cli_store(const struct cli_opt *o, const union cli_val *v, void *dst);
+/* The apply callback of CLI_LATENCY_US_AT: a latency the kernel takes in
+ * microseconds, stored in them; one that is no whole number of them
+ * ("1500ns") refused. */
+int cli_store_us(const struct cli_opt *o, const char *arg,
+		 const union cli_val *v, void *dst, char *err, size_t len);
+/* An apply callback for a PID (or, with .arg "TID", a thread ID) that
+ * exists now: "ID: no such process|thread" otherwise. */
+int cli_store_live_id(const struct cli_opt *o, const char *arg,
+		      const union cli_val *v, void *dst, char *err, size_t len);
+/* The long name the registry gives letter key, or NULL. */
+const char *cli_short_name(int key);
+/* The candidate closest to word (edit distance, a swap of neighbours
+ * counting one, within a third of its length and at least 1; else the one
+ * candidate word is a prefix of), or NULL. */
+const char *cli_suggest(const char *word, const char *const *cands, size_t n);
+/* The argument's name in --help and messages: .arg, else the type's. */
+const char *cli_metavar(const struct cli_opt *o);
+/* ns as "10ms", "2147483647us", "1500ms": in the largest unit it is a
+ * whole number of. */
+void cli_fmt_ns(uint64_t ns, char *buf, size_t len);
 
 /*
- * The options every command treats alike, for the default: branch of its
- * getopt switch: -v raises log_verbosity, -h prints cli_usage() on stdout,
- * a missing argument (':') or an unknown option logs one line naming the
- * command and the option. Returns CLI_NEXT, CLI_HELP or -EINVAL.
+ * Table entries, type-checked against the destination member m of the
+ * command's struct T (a wrong type does not compile).
  */
-int cli_common(int key, char **argv, const char *cmd, const char *synopsis,
-	       const struct cli_opt *opts);
+#define CLI__IS(T, m, ctype)                                    \
+	(0 * sizeof(char[1 - 2 * !__builtin_types_compatible_p( \
+					 __typeof__(((T *)0)->m), ctype)]))
+#define CLI__UNSIGNED(T, m) \
+	(0 * sizeof(char[1 - 2 * !((__typeof__(((T *)0)->m))-1 > 0)]))
+#define CLI__SIGNED(T, m) \
+	(0 * sizeof(char[1 - 2 * !((__typeof__(((T *)0)->m))-1 < 0)]))
+#define CLI__AT(T, m) .off = offsetof(T, m), .size = sizeof(((T *)0)->m)
 
-/* Builds getopt tables from opts (terminated by a zeroed entry). */
-void cli_parser_init(struct cli_parser *p, const struct cli_opt *opts);
-void cli_usage(FILE *f, const char *cmd, const char *synopsis,
-	       const struct cli_opt *opts);
-
+#define CLI_FLAG_AT(T, m) \
+	.type = CLI_FLAG, CLI__AT(T, m) + CLI__IS(T, m, bool), .val = 1
+/* A flag that stores v into an integer (--tuned, --no-monitor). */
+#define CLI_CONST_AT(T, m, v) .type = CLI_FLAG, CLI__AT(T, m), .val = (v)
+#define CLI_STR_AT(T, m) \
+	.type = CLI_STR, CLI__AT(T, m) + CLI__IS(T, m, const char *)
+#define CLI_UINT_AT(T, m, lo, hi)                                           \
+	.type = CLI_UINT, CLI__AT(T, m) + CLI__UNSIGNED(T, m), .min = (lo), \
+	.max = (hi)
+#define CLI_INT_AT(T, m, lo, hi)                                          \
+	.type = CLI_INT, CLI__AT(T, m) + CLI__SIGNED(T, m), .smin = (lo), \
+	.smax = (hi)
+#define CLI_DURATION_AT(T, m, lo, hi)                                  \
+	.type = CLI_DURATION, CLI__AT(T, m) + CLI__IS(T, m, uint64_t), \
+	.min = (lo), .max = (hi)
+#define CLI_LATENCY_AT(T, m, lo, hi)                                  \
+	.type = CLI_LATENCY, CLI__AT(T, m) + CLI__IS(T, m, uint64_t), \
+	.min = (lo), .max = (hi)
+/* A LATENCY stored as whole microseconds in unsigned member m; lo and hi
+ * in ns. */
+#define CLI_LATENCY_US_AT(T, m, lo, hi)                                        \
+	.type = CLI_LATENCY, CLI__AT(T, m) + CLI__UNSIGNED(T, m), .min = (lo), \
+	.max = (hi), .apply = cli_store_us
+#define CLI_CPULIST_AT(T, m) \
+	.type = CLI_CPULIST, CLI__AT(T, m) + CLI__IS(T, m, struct cpuset)
+#define CLI_CHOICE_AT(T, m, c)                                                \
+	.type = CLI_CHOICE,                                                   \
+	CLI__AT(T, m) + 0 * sizeof(char[1 - 2 * (sizeof(((T *)0)->m) != 4)]), \
+	.choices = (c)
+#define CLI_CHOICES_AT(T, m, c)                                           \
+	.type = CLI_CHOICES, CLI__AT(T, m) + CLI__IS(T, m, unsigned int), \
+	.choices = (c)
+/* A bool of T set when the option is given. */
+#define CLI_SEEN(T, m) .seen = offsetof(T, m) + 1 + CLI__IS(T, m, bool)
+/* An unsigned integer in [lo, hi] for each use, appended to array a of T,
+ * counted in unsigned int n. */
+#define CLI_UINTS_AT(T, a, n, lo, hi)                              \
+	.type = CLI_UINT, .off = offsetof(T, a),                   \
+	.size = sizeof(((T *)0)->a[0]) + CLI__UNSIGNED(T, a[0]),   \
+	.nmax = sizeof(((T *)0)->a) / sizeof(((T *)0)->a[0]),      \
+	.count = offsetof(T, n) + 1 + CLI__IS(T, n, unsigned int), \
+	.min = (lo), .max = (hi)
 #endif

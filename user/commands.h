@@ -14,4 +14,11 @@ int cmd_hold(int argc, char **argv);
 int cmd_xsk(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 
+/* Every command's option table (cli.h), for --help now and for man pages
+ * and shell completion generated from them. */
+struct cli_cmd;
+extern const struct cli_cmd monitor_cli, tune_apply_cli, tune_check_cli,
+	tune_revert_cli, run_cli, unit_cli, hold_cli, xsk_send_cli,
+	xsk_recv_cli, e2e_cli;
+
 #endif

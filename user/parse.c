@@ -372,7 +372,7 @@ static const struct {
 	{ "us", 1000ULL },
 	{ "ms", 1000000ULL },
 	{ "s", 1000000000ULL },
-	{ "", 1000000000ULL },
+	{ "", 0 }, /* a bare number: the caller's unit */
 	{ "m", 60000000000ULL },
 	{ "h", 3600000000000ULL },
 	{ "d", 86400000000000ULL },
@@ -385,7 +385,8 @@ static const struct {
  * a value that is no whole number of ns ("1.5ns") is refused, as is one
  * past UINT64_MAX ns (about 584 years).
  */
-int parse_duration(const char *str, uint64_t *ns, char *err, size_t errlen)
+static int parse_dur_unit(const char *str, uint64_t bare_ns, uint64_t *ns,
+			  char *err, size_t errlen)
 {
 	/* A fraction with more than 16 significant places is never a
 	 * whole number of ns (the largest unit, 86400e9 ns, holds only 2^16
@@ -425,16 +426,18 @@ int parse_duration(const char *str, uint64_t *ns, char *err, size_t errlen)
 		}
 	}
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		uint64_t unit = units[i].ns ? units[i].ns : bare_ns;
+
 		if (strcmp(s, units[i].suffix))
 			continue;
-		if (inexact || (frac * units[i].ns) % scale) {
+		if (inexact || (frac * unit) % scale) {
 			snprintf(err, errlen,
 				 "duration '%s' is not a whole number of "
 				 "nanoseconds",
 				 str);
 			return -EINVAL;
 		}
-		total = whole * units[i].ns + frac * units[i].ns / scale;
+		total = whole * unit + frac * unit / scale;
 		if (total > UINT64_MAX)
 			goto range;
 		*ns = (uint64_t)total;
@@ -452,4 +455,14 @@ range:
 		 "18446744073.709551615s, about 584 years)",
 		 str);
 	return -ERANGE;
+}
+
+int parse_duration(const char *str, uint64_t *ns, char *err, size_t errlen)
+{
+	return parse_dur_unit(str, 1000000000ULL, ns, err, errlen);
+}
+
+int parse_latency(const char *str, uint64_t *ns, char *err, size_t errlen)
+{
+	return parse_dur_unit(str, 1000ULL, ns, err, errlen);
 }

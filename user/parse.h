@@ -2,9 +2,9 @@
 /*
  * Parsing of the values users type: CPU lists in cyclictest/taskset syntax
  * ("0,2-3", "1-7:2"), durations ("250us", "10s", "1.5s", "5m", "1h"; a bare
- * number is seconds; exact in ns, at most UINT64_MAX ns) and bounded
- * integers. All return 0 or -EINVAL/-ERANGE and, on
- * error, a one-line reason in err (naming the bad part); no allocation.
+ * number is seconds, microseconds for a latency; exact in ns, at most
+ * UINT64_MAX ns) and bounded integers. All return 0 or -EINVAL/-ERANGE and,
+ * on error, a one-line reason in err (naming the bad part); no allocation.
  */
 #ifndef RTBPF_PARSE_H
 #define RTBPF_PARSE_H
@@ -71,6 +71,9 @@ int parse_cpulist_text(const char *text, struct cpuset *out, char *err,
 		       size_t errlen);
 /* Duration to nanoseconds. */
 int parse_duration(const char *str, uint64_t *ns, char *err, size_t errlen);
+/* A latency or threshold to nanoseconds: as parse_duration, but a bare
+ * number is microseconds ("20" is 20us). */
+int parse_latency(const char *str, uint64_t *ns, char *err, size_t errlen);
 /* a + b, or UINT64_MAX when that does not fit: a deadline "now + a
  * duration" never wraps into the past. */
 static inline uint64_t ns_add_sat(uint64_t a, uint64_t b)

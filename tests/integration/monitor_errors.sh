@@ -39,9 +39,15 @@ expect 2 'needs an argument' monitor --cpus
 expect 2 "unknown option" monitor --bogus
 expect 2 "unknown command" frobnicate
 expect 2 "1 to 15 characters" monitor --comm 0123456789abcdefg
-expect 2 "an empty collector name" monitor --collectors ""
-expect 2 "an empty collector name" monitor --collectors sched,,irq
-expect 2 "not a thread of --pid 1" monitor --pid 1 --tid "$$"
+expect 2 "an empty name in the list" monitor --collectors ""
+expect 2 "an empty name in the list" monitor --collectors sched,,irq
+expect 2 "'irqs' is not one of .*; did you mean irq\?" monitor --collectors irqs
+# --tid names one thread: with --pid or --comm it matches it or nothing
+expect 2 "monitor: --tid cannot be combined with --pid" monitor --pid 1 --tid "$$"
+expect 2 "monitor: --comm cannot be combined with --tid" monitor --tid "$$" --comm x
+expect 2 "unknown option '--intervl'; did you mean --interval\?" monitor --intervl 1s
+expect 2 "monitor: --interval: '5ms' is below the minimum of 10ms" monitor -i 5ms
+expect 2 "monitor: --threshold: '0': must be more than 0" monitor -T 0
 expect 2 "stride in .* is too large" monitor --cpus 1-2:99999999999
 
 RTBPF_BTF_PATH=/nonexistent/vmlinux "${RTBPF_HOOKED:-$RTBPF}" monitor --count 1 >"$T/out" 2>"$T/err"

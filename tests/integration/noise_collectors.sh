@@ -49,6 +49,6 @@ ok "every noise tracepoint missing: the sched collector still ran"
 "$RTBPF" monitor --collectors sched,bogus >"$T/o" 2>"$T/e"
 rc=$?
 [ "$rc" = 2 ] || fail "--collectors bogus: exit $rc"
-grep -q "unknown collector 'bogus'" "$T/e" || fail "message: $(cat "$T/e")"
+grep -q "monitor: --collectors: 'bogus' is not one of sched, irq" "$T/e" || fail "message: $(cat "$T/e")"
 ok "--collectors bogus -> 2: $(cat "$T/e")"
 no_progs_left || fail "programs left"

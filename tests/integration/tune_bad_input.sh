@@ -35,7 +35,7 @@ bad() {
 
 bad -P nosuch --cpus 2-3 "unknown profile 'nosuch'"
 bad --cpus 2-3 'profile NAME is required'
-bad -P typo --cpus 2-3 "typo.conf:2: unknown key 'sysctl.vm.swapiness'"
+bad -P typo --cpus 2-3 "typo.conf:2: unknown key 'sysctl.vm.swapiness' \(did you mean sysctl.vm.swappiness\?\)"
 bad -P badval --cpus 2-3 "swappiness = 'lots': expected an integer"
 bad -P badenum --cpus 2-3 "memory.thp = 'sometimes': expected one of"
 bad -P loop --cpus 2-3 'nested more than 4 deep'
@@ -52,7 +52,9 @@ bad -P ultra --cpus 0-3 'cover every online CPU'
 bad -P ultra --cpus 2-3 --housekeeping 1-2 'CPU 2 is both a latency and a housekeeping CPU'
 bad -P ultra 'no isolated CPUs on this host'
 bad -P ultra --cpus 2-3 --only sysctl,nosuch "unknown stage 'nosuch'"
-bad -P ultra --cpus 2-3 --only sysctl --skip sysctl 'leave no stage to run'
+bad -P ultra --cpus 2-3 --only sysctl --skip sysctl 'apply: --skip cannot be combined with --only'
+bad -P ultra --cpus 2-3 --skip boot,sysctl,net,memory,workqueue,irq,irqbalance,threads,power,process,limits,systemd 'leave no stage to run'
+bad -P ultra --cpus 2-3 --only sysctl,treads "unknown stage 'treads' \(did you mean threads\?\)"
 bad -P ultra --cpus 2-3 --skip '' 'empty stage list|needs an argument'
 bad -P ultra --cpus 2-3 --pid 0 'out of range'
 bad -P ultra --cpus 2-3 --bogus "unknown option '--bogus'"

@@ -55,7 +55,7 @@ jq -c --arg a "tid 800 ${esc}]0;pwned${bel}" --arg b $'tid 801 a\nFAKE ROW' \
 # apply --dry-run: the shell commands are clean text, yet run by sh on a
 # copy of the tree they write what apply itself writes
 cp -a "$root" "$tmp/dry"
-"$RTBPF" apply -n -P ultra --root "$tmp/dry" --cpus 2-3 --only irqbalance,sysctl >"$tmp/cmds"
+"$RTBPF" apply --dry-run -P ultra --root "$tmp/dry" --cpus 2-3 --only irqbalance,sysctl >"$tmp/cmds"
 clean_text "$tmp/cmds" "apply --dry-run"
 grep -q '^printf' "$tmp/cmds" || fail "no printf command for irqbalance"
 sh "$tmp/cmds" || fail "the dry-run commands do not run in sh"
@@ -105,7 +105,7 @@ if command -v ip >/dev/null && ip netns add "$ns" 2>/dev/null &&
 		--root "$root" --cpus 2-3 --only net >"$tmp/net"
 	clean_text "$tmp/net" "check (net)"
 	grep -qF 'v\x1b]0;nic\x07 channels' "$tmp/net" || fail "net: $(cat -v "$tmp/net")"
-	ip netns exec "$ns" "$RTBPF" apply -n -P "$tmp/n3.conf" --root "$root" \
+	ip netns exec "$ns" "$RTBPF" apply --dry-run -P "$tmp/n3.conf" --root "$root" \
 		--cpus 2-3 --only net >"$tmp/net"
 	clean_text "$tmp/net" "apply --dry-run (net)"
 	grep -qF "ethtool -L \"\$(printf 'v\\033]0;nic\\007')\" rx 3" "$tmp/net" ||

@@ -34,7 +34,8 @@ grep -q "rtbpf hold --dma-latency 20" "$tmp/out" || fail "check names no remedy"
 [ "$(le32 "$dev")" = 2000000000 ] || fail "apply wrote the device"
 "$RTBPF" revert --root "$root" >/dev/null 2>&1 || true
 
-"$RTBPF" hold --root "$root" --dma-latency 20 --timestamp >"$tmp/hold" 2>"$tmp/hold.err" &
+# a latency takes units (a bare number is microseconds: tune_fifo.sh)
+"$RTBPF" hold --root "$root" --dma-latency 0.02ms --timestamp >"$tmp/hold" 2>"$tmp/hold.err" &
 holder=$!
 for _ in $(seq 50); do
 	[ -s "$tmp/hold" ] && break
@@ -61,7 +62,7 @@ grep -q "Terminated: released" "$tmp/hold" || fail "holder did not say it releas
 
 # Bad input: exit 2 (usage) or 1 (open failed), nothing held or printed.
 printf '\x00\x94\x35\x77' >"$dev"
-for args in "" "--dma-latency -1" "--dma-latency 5us" "--dma-latency 2147483648" \
+for args in "" "--dma-latency -1" "--dma-latency 1500ns" "--dma-latency 2147483648" \
 	"--timestamp extra"; do
 	# shellcheck disable=SC2086 # word splitting is the point
 	expect_rc 2 "$RTBPF" hold --root "$root" $args >"$tmp/out" 2>"$tmp/err"

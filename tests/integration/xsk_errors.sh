@@ -25,23 +25,26 @@ expect() { # code regex cmd...
 S=(xsk send --count 1)
 expect 2 'interface nosuch0: No such device' \
 	in_a "$RTBPF" "${S[@]}" --dev nosuch0 --dst "$IP_B:9000"
-expect 2 "dst '198.18.0.300:9000': want IPv4:PORT" \
+expect 2 "xsk send: --dst: '198.18.0.300:9000' is not IPv4:PORT" \
 	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst 198.18.0.300:9000
-expect 2 "dst '$IP_B': want IPv4:PORT" \
+expect 2 "--dst: '$IP_B' is not IPv4:PORT" \
 	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst "$IP_B"
 expect 2 'queue 5 out of range for veth0' \
 	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst "$IP_B:9000" --queue 5
 expect 2 'queue 3 out of range for veth1' \
 	in_b "$RTBPF" xsk recv --dev veth1 --port 9000 --queue 3
-expect 2 "mode 'fast'" \
+expect 2 "--mode: 'fast' is not one of auto, zerocopy, copy, socket" \
 	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst "$IP_B:9000" --mode fast
 expect 2 'no neighbour entry for 198.18.0.3' \
 	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst 198.18.0.3:9000
-expect 2 "--ring '3': want a power of two" \
+expect 2 "xsk recv: --ring: '3' is not a power of two" \
 	in_b "$RTBPF" xsk recv --dev veth1 --port 9000 --ring 3
-expect 2 "--frames '100': want a power of two" \
+expect 2 "xsk send: --frames: '100' is not a power of two" \
 	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst "$IP_B:9000" --frames 100
 expect 2 'unknown option' in_a "$RTBPF" xsk recv --bogus
+expect 2 'xsk send: --size: 10 is out of range \[24, 65507\]' \
+	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst "$IP_B:9000" --size 10
+expect 2 'xsk recv: --port PORT is required' in_b "$RTBPF" xsk recv --dev veth1
 expect 2 "expected 'send' or 'recv'" "$RTBPF" xsk frobnicate
 
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)

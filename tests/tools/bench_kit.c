@@ -28,7 +28,6 @@
 #define _GNU_SOURCE
 #include <ck_ring.h>
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
@@ -45,6 +44,7 @@
 #include <rtbpf/pool.h>
 #include <rtbpf/ring.h>
 
+#include "cli.h"
 #include "hist.h"
 #include "parse.h"
 #include "clock.h"
@@ -562,7 +562,7 @@ static int pick_cpus(const char *list)
 
 	if (list) {
 		if (parse_cpulist(list, &set, err, sizeof(err))) {
-			fprintf(stderr, "bench_kit: -c: %s\n", err);
+			fprintf(stderr, "bench_kit: --cpus: %s\n", err);
 			return -1;
 		}
 		for (unsigned int c = 0; c < CPUSET_MAX && n < 3; c++)
@@ -590,37 +590,45 @@ static int pick_cpus(const char *list)
 	return 0;
 }
 
+struct kit_args {
+	uint64_t n, samples, gap_ns;
+	const char *list;
+};
+
+#define K struct kit_args
+static const struct cli_opt kit_opts[] = {
+	{ "count", 'n', .help = "events per throughput run (default 20000000)",
+	  CLI_UINT_AT(K, n, 1, UINT64_MAX) },
+	{ "samples", 0, .help = "timed hops per latency run (default 500000)",
+	  CLI_UINT_AT(K, samples, 1, UINT64_MAX) },
+	{ "gap", 0, .help = "between two timed hops (default 2us)",
+	  CLI_LATENCY_AT(K, gap_ns, 0, 1000000000) },
+	{ "cpus", 'c', .arg = "LIST",
+	  .help = "producer, consumer, second producer (default: the first "
+		  "three allowed)",
+	  CLI_STR_AT(K, list) },
+	{},
+};
+#undef K
+
+static const struct cli_cmd kit_cli = { "bench_kit", "[options]", kit_opts,
+					CLI_ARGS_NONE, NULL };
+
 int main(int argc, char **argv)
 {
-	uint64_t n = 20000000, samples = 500000, gap = 2000;
-	const char *list = NULL;
-	int opt;
+	struct kit_args a = { .n = 20000000,
+			      .samples = 500000,
+			      .gap_ns = 2000 };
+	uint64_t n, samples, gap;
+	int ret = cli_parse(&kit_cli, argc, argv, &a, NULL);
 
-	while ((opt = getopt(argc, argv, "n:l:g:c:h")) != -1) {
-		switch (opt) {
-		case 'n':
-			n = strtoull(optarg, NULL, 0);
-			break;
-		case 'l':
-			samples = strtoull(optarg, NULL, 0);
-			break;
-		case 'g':
-			gap = strtoull(optarg, NULL, 0);
-			break;
-		case 'c':
-			list = optarg;
-			break;
-		default:
-			fprintf(stderr, "usage: bench_kit [-n events] [-l "
-					"samples] "
-					"[-g gap_ns] [-c cpulist]\n");
-			return opt == 'h' ? 0 : 2;
-		}
-	}
-	if (!n || !samples || pick_cpus(list)) {
-		fprintf(stderr, "bench_kit: bad arguments\n");
+	if (ret)
+		return cli_exit(ret);
+	n = a.n;
+	samples = a.samples;
+	gap = a.gap_ns;
+	if (pick_cpus(a.list))
 		return 2;
-	}
 	printf("cpus: producer %d, consumer %d, second producer %d%s\n",
 	       cpus[0], cpus[1], cpus[2],
 	       ncpus < 3 ? " (shared: fewer than 3 CPUs)" : "");

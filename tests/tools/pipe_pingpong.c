@@ -20,7 +20,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
@@ -31,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "parse.h"
+#include "cli.h"
 #include "samples.h"
 #include "clock.h"
 
@@ -46,50 +45,42 @@ static void echo_loop(int in, int out)
 	_exit(0);
 }
 
-static int usage(const char *msg)
-{
-	if (msg)
-		fprintf(stderr, "pipe_pingpong: %s\n", msg);
-	fprintf(stderr, "usage: pipe_pingpong [--cpu N] [--batches N] "
-			"[--per N]\n");
-	return 2;
-}
+struct pp_args {
+	uint64_t cpu, batches, per;
+};
+
+#define A struct pp_args
+static const struct cli_opt pp_opts[] = {
+	{ "cpu", 0, .help = "the CPU both processes run on (default 0)",
+	  CLI_UINT_AT(A, cpu, 0, CPU_SETSIZE - 1) },
+	{ "batches", 0, .help = "batches timed (default 400)",
+	  CLI_UINT_AT(A, batches, 1, 1000000) },
+	{ "per", 0, .help = "round trips per batch (default 500)",
+	  CLI_UINT_AT(A, per, 1, 1000000) },
+	{},
+};
+#undef A
+
+static const struct cli_cmd pp_cli = { "pipe_pingpong", "[options]", pp_opts,
+				       CLI_ARGS_NONE, NULL };
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "cpu", required_argument, NULL, 'c' },
-		{ "batches", required_argument, NULL, 'b' },
-		{ "per", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	uint64_t cpu = 0, batches = 400, per = 500;
+	struct pp_args a = { .cpu = 0, .batches = 400, .per = 500 };
 	struct samples times = { 0 };
+	uint64_t cpu, batches, per;
 	int to_child[2] = { -1, -1 }, to_parent[2] = { -1, -1 };
-	int opt, err = 1, status;
-	char msg[128];
+	int err = 1, status;
 	cpu_set_t set;
 	pid_t child;
 
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		uint64_t *dst = opt == 'c' ? &cpu :
-				opt == 'b' ? &batches :
-					     &per;
-
-		if (opt == 'h') {
-			usage(NULL);
-			return 0;
-		}
-		if (opt == '?')
-			return usage(NULL);
-		if (parse_u64(optarg, opt == 'c' ? 0 : 1,
-			      opt == 'c' ? CPU_SETSIZE - 1 : 1000000, dst, msg,
-			      sizeof(msg)))
-			return usage(msg);
-	}
-	if (optind < argc)
-		return usage("unexpected argument");
+	err = cli_parse(&pp_cli, argc, argv, &a, NULL);
+	if (err)
+		return cli_exit(err);
+	err = 1;
+	cpu = a.cpu;
+	batches = a.batches;
+	per = a.per;
 
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);

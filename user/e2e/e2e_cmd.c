@@ -23,87 +23,109 @@ atomic_int e2e_stop;
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2,
 	       "e2e_stop is set by a signal handler");
 
-enum {
-	OPT_TUNED = 256,
-	OPT_UNTUNED,
-	OPT_MATRIX,
-	OPT_WARMUP,
-	OPT_ROUNDS,
-	OPT_GEN_CPU,
-	OPT_WORKER_CPU,
-	OPT_RX_CPU,
-	OPT_NO_MONITOR,
-	OPT_NO_CHECK,
-	OPT_KEEP_GOING,
-	OPT_XSK_MODE,
-};
-
-static const struct cli_opt e2e_opts_tbl[] = {
-	{ "rate", 'r', "N", "events per second (default 10000)" },
-	{ "events", 'n', "N",
-	  "measured events per cell and round "
-	  "(default 20000)" },
-	{ "warmup", OPT_WARMUP, "N", "unmeasured events first (default 500)" },
-	{ "rounds", OPT_ROUNDS, "N",
-	  "run the matrix N times, interleaved "
-	  "(default 1)" },
-	{ "transport", 't', "T", "xsk|udp|both (default both)" },
-	{ "tuned", OPT_TUNED, NULL, "tuned cells only" },
-	{ "untuned", OPT_UNTUNED, NULL, "untuned cells only" },
-	{ "matrix", OPT_MATRIX, NULL, "tuned and untuned (default)" },
-	{ "xsk-mode", OPT_XSK_MODE, "MODE",
-	  "AF_XDP mode auto|zerocopy|copy (default auto)" },
-	{ "size", 'S', "BYTES",
-	  "payload after the 56-byte event header, "
-	  ">= 16 (default 16)" },
-	{ "gen-cpu", OPT_GEN_CPU, "CPU",
-	  "generator's CPU, tuned (default: the worker's: its wake-up of "
-	  "the worker needs no IPI)" },
-	{ "worker-cpu", OPT_WORKER_CPU, "CPU",
-	  "worker's CPU, tuned (default: the last online)" },
-	{ "rx-cpu", OPT_RX_CPU, "CPU",
-	  "receiver's CPU, tuned (default: the worker's)" },
-	{ "priority", 'p', "PRIO",
-	  "worker's SCHED_FIFO priority, 2-98; "
-	  "generator one less, receiver one more "
-	  "(default 80)" },
-	{ "threshold", 'T', "DUR", "monitor spike threshold (default 30us)" },
-	{ "no-monitor", OPT_NO_MONITOR, NULL,
-	  "do not run rtbpf monitor alongside" },
-	{ "no-check", OPT_NO_CHECK, NULL,
-	  "do not report rtbpf check's findings" },
-	{ "keep-going", OPT_KEEP_GOING, NULL,
-	  "a failing cell does not stop the others" },
-	{ "plot", 'o', "FILE.svg", "write the end-to-end CDF (gnuplot)" },
-	{ "json", 'j', NULL, "NDJSON records on stdout" },
-	{ "verbose", 'v', NULL, "more messages; histograms of every stage" },
-	{ "help", 'h', NULL, "this help" },
-	{},
-};
-
 static void on_signal(int sig)
 {
 	e2e_stop = sig;
 }
 
-static int parse_cpu(const char *s, int *cpu, char *err, size_t len)
+static const struct cli_choice transports[] = {
+	{ "xsk", 1 << TR_XSK, false },
+	{ "udp", 1 << TR_UDP, false },
+	{ "both", 1 << TR_XSK | 1 << TR_UDP, false },
+	{ 0 },
+};
+
+static const struct cli_choice e2e_xsk_modes[] = {
+	{ "auto", RTBPF_XSK_AUTO, false },
+	{ "zerocopy", RTBPF_XSK_ZEROCOPY, false },
+	{ "copy", RTBPF_XSK_COPY, false },
+	{ 0 },
+};
+
+/* A CPU that is online now (the range is the table's, 0..CPUSET_MAX). */
+static int apply_cpu(const struct cli_opt *o, const char *arg,
+		     const union cli_val *v, void *dst, char *err, size_t len)
 {
-	uint64_t v;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (parse_u64(s, 0, n > 0 ? (uint64_t)n - 1 : 0, &v, err, len))
-		return -EINVAL;
-	*cpu = (int)v;
+	if (v->i >= n) {
+		snprintf(err, len, "%s is out of range [0, %ld] (online CPUs)",
+			 arg, n - 1);
+		return -ERANGE;
+	}
+	cli_store(o, v, dst);
 	return 0;
 }
+
+#define E struct e2e_opts
+/* clang-format off */
+#define E2E_CPU_OPT(name, m, text)                                            \
+	{ name, 0, .arg = "CPU", .help = (text),                              \
+	  CLI_INT_AT(E, m, 0, CPUSET_MAX - 1), .apply = apply_cpu }
+/* clang-format on */
+/* --tuned, --untuned and --matrix: which half of the matrix runs. */
+enum { EX_TUNINGS = 1 };
+
+static const struct cli_opt e2e_opts_tbl[] = {
+	{ "rate", 'r', .help = "events per second (default 10000)",
+	  CLI_UINT_AT(E, rate, 1, 1000000) },
+	{ "count", 'n', .alias = "events",
+	  .help = "measured events per cell and round (default 20000)",
+	  CLI_UINT_AT(E, events, 1, 10000000) },
+	{ "warmup", 0, .help = "unmeasured events first (default 500)",
+	  CLI_UINT_AT(E, warmup, 0, 1000000) },
+	{ "rounds", 0,
+	  .help = "run the matrix N times, interleaved (default 1)",
+	  CLI_UINT_AT(E, rounds, 1, 100) },
+	{ "transport", 0, .help = "the transports to measure (default both)",
+	  .type = CLI_CHOICE, CLI__AT(E, transports), .choices = transports },
+	{ "tuned", 0, .help = "tuned cells only", CLI_CONST_AT(E, tunings, 2),
+	  .excl = EX_TUNINGS },
+	{ "untuned", 0, .help = "untuned cells only",
+	  CLI_CONST_AT(E, tunings, 1), .excl = EX_TUNINGS },
+	{ "matrix", 0, .help = "tuned and untuned (default)",
+	  CLI_CONST_AT(E, tunings, 3), .excl = EX_TUNINGS },
+	{ "xsk-mode", 0, .help = "AF_XDP mode (default auto)",
+	  CLI_CHOICE_AT(E, xsk_mode, e2e_xsk_modes) },
+	{ "size", 'S', .arg = "BYTES",
+	  .help = "payload after the 56-byte event header, >= 16 (default "
+		  "16)",
+	  CLI_UINT_AT(E, size, 16, 1024) },
+	E2E_CPU_OPT("gen-cpu", gen_cpu,
+		    "generator's CPU, tuned (default: the worker's: its "
+		    "wake-up of the worker needs no IPI)"),
+	E2E_CPU_OPT("worker-cpu", worker_cpu,
+		    "worker's CPU, tuned (default: the last online)"),
+	E2E_CPU_OPT("rx-cpu", rx_cpu,
+		    "receiver's CPU, tuned (default: the worker's)"),
+	{ "priority", 0, .arg = "PRIO",
+	  .help = "worker's SCHED_FIFO priority, 2-98; generator one less, "
+		  "receiver one more (default 80)",
+	  CLI_INT_AT(E, priority, 2, 98) },
+	{ "threshold", 'T', .help = "monitor spike threshold (default 30us)",
+	  CLI_LATENCY_AT(E, threshold_ns, 1, 0) },
+	{ "no-monitor", 0, .help = "do not run rtbpf monitor alongside",
+	  CLI_CONST_AT(E, monitor, false) },
+	{ "no-check", 0, .help = "do not report rtbpf check's findings",
+	  CLI_CONST_AT(E, check, false) },
+	{ "keep-going", 0, .help = "a failing cell does not stop the others",
+	  CLI_FLAG_AT(E, keep_going) },
+	{ "plot", 'o', .arg = "FILE.svg",
+	  .help = "write the end-to-end CDF (gnuplot)", CLI_STR_AT(E, plot) },
+	{ "json", 'j', .help = "NDJSON records on stdout",
+	  CLI_FLAG_AT(E, json) },
+	{},
+};
+#undef E
+
+const struct cli_cmd e2e_cli = { "bench e2e", "[options]", e2e_opts_tbl,
+				 CLI_ARGS_NONE,
+				 "more messages; histograms of every stage" };
 
 static int parse(struct e2e_opts *o, int argc, char **argv)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	struct cli_parser p;
-	char err[256];
-	uint64_t v;
-	int opt;
+	int ret;
 
 	*o = (struct e2e_opts){
 		.rate = 10000,
@@ -122,121 +144,9 @@ static int parse(struct e2e_opts *o, int argc, char **argv)
 		.check = true,
 		.xsk_mode = RTBPF_XSK_AUTO,
 	};
-	cli_parser_init(&p, e2e_opts_tbl);
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, p.shortopts, p.longopts, NULL)) !=
-	       -1) {
-		err[0] = '\0';
-		switch (opt) {
-		case 'r':
-			parse_u64(optarg, 1, 1000000, &o->rate, err,
-				  sizeof(err));
-			break;
-		case 'n':
-			parse_u64(optarg, 1, 10000000, &o->events, err,
-				  sizeof(err));
-			break;
-		case OPT_WARMUP:
-			parse_u64(optarg, 0, 1000000, &o->warmup, err,
-				  sizeof(err));
-			break;
-		case OPT_ROUNDS:
-			parse_u64(optarg, 1, 100, &o->rounds, err, sizeof(err));
-			break;
-		case 't':
-			if (!strcmp(optarg, "xsk"))
-				o->transports = 1u << TR_XSK;
-			else if (!strcmp(optarg, "udp"))
-				o->transports = 1u << TR_UDP;
-			else if (!strcmp(optarg, "both"))
-				o->transports = 3;
-			else
-				snprintf(err, sizeof(err),
-					 "--transport '%s': want xsk, udp or "
-					 "both",
-					 optarg);
-			break;
-		case OPT_TUNED:
-			o->tunings = 2;
-			break;
-		case OPT_UNTUNED:
-			o->tunings = 1;
-			break;
-		case OPT_MATRIX:
-			o->tunings = 3;
-			break;
-		case OPT_XSK_MODE:
-			if (!strcmp(optarg, "auto"))
-				o->xsk_mode = RTBPF_XSK_AUTO;
-			else if (!strcmp(optarg, "zerocopy"))
-				o->xsk_mode = RTBPF_XSK_ZEROCOPY;
-			else if (!strcmp(optarg, "copy"))
-				o->xsk_mode = RTBPF_XSK_COPY;
-			else
-				snprintf(err, sizeof(err),
-					 "--xsk-mode '%s': want auto, "
-					 "zerocopy or copy",
-					 optarg);
-			break;
-		case 'S':
-			parse_u64(optarg, 16, 1024, &o->size, err, sizeof(err));
-			break;
-		case OPT_GEN_CPU:
-			parse_cpu(optarg, &o->gen_cpu, err, sizeof(err));
-			break;
-		case OPT_WORKER_CPU:
-			parse_cpu(optarg, &o->worker_cpu, err, sizeof(err));
-			break;
-		case OPT_RX_CPU:
-			parse_cpu(optarg, &o->rx_cpu, err, sizeof(err));
-			break;
-		case 'p':
-			if (!parse_u64(optarg, 2, 98, &v, err, sizeof(err)))
-				o->priority = (int)v;
-			break;
-		case 'T': {
-			char why[192];
-
-			if (parse_duration(optarg, &o->threshold_ns, why,
-					   sizeof(why)))
-				snprintf(err, sizeof(err), "--threshold: %s",
-					 why);
-			break;
-		}
-		case OPT_NO_MONITOR:
-			o->monitor = false;
-			break;
-		case OPT_NO_CHECK:
-			o->check = false;
-			break;
-		case OPT_KEEP_GOING:
-			o->keep_going = true;
-			break;
-		case 'o':
-			o->plot = optarg;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		default: {
-			int r = cli_common(opt, argv, "bench e2e", "[options]",
-					   e2e_opts_tbl);
-
-			if (r)
-				return r == CLI_HELP ? 1 : -EINVAL;
-			break;
-		}
-		}
-		if (err[0]) {
-			log_err("bench e2e: %s", err);
-			return -EINVAL;
-		}
-	}
-	if (optind < argc) {
-		log_err("bench e2e: unexpected argument '%s'", argv[optind]);
-		return -EINVAL;
-	}
+	ret = cli_parse(&e2e_cli, argc, argv, o, NULL);
+	if (ret)
+		return ret;
 	if (o->gen_cpu < 0)
 		o->gen_cpu = o->worker_cpu;
 	if (o->rx_cpu < 0)
@@ -256,7 +166,7 @@ static int e2e_main(int argc, char **argv)
 
 	err = parse(&o, argc, argv);
 	if (err)
-		return err > 0 ? EXIT_OK : EXIT_USAGE;
+		return cli_exit(err);
 	if (geteuid()) {
 		log_err("bench e2e: needs root (network namespaces, "
 			"AF_XDP, SCHED_FIFO, BPF for the monitor)");

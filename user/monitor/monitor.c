@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* rtbpf monitor: options, validation, the sampling loop. */
+/* rtbpf monitor: the options (monitor_opts.c) checked against the host,
+ * the sampling loop. */
 #define _GNU_SOURCE
 #include "monitor.h"
 
@@ -20,259 +21,11 @@
 #include "spike.h"
 #include "clock.h"
 
-enum {
-	OPT_COMM = 256,
-	OPT_HOUSEKEEPING,
-	OPT_COLLECTORS,
-	OPT_SPIKE_RATE,
-};
-
-static const struct cli_opt monitor_opts[] = {
-	{ "cpus", 'c', "LIST",
-	  "CPUs to watch, e.g. 0,2-3 (default: isolated CPUs, else all)" },
-	{ "pid", 'p', "PID", "watch only the threads of process PID" },
-	{ "tid", 't', "TID", "watch only thread TID" },
-	{ "comm", OPT_COMM, "NAME", "watch only threads named NAME" },
-	{ "interval", 'i', "DUR", "report every DUR (default 1s)" },
-	{ "duration", 'd', "DUR", "stop after DUR (10s, 5m, 1h)" },
-	{ "count", 'n', "N", "stop after N intervals" },
-	{ "json", 'j', NULL, "NDJSON records on stdout" },
-	{ "collectors", OPT_COLLECTORS, "LIST",
-	  "sched,irq,softirq,ipi,fault,stolen (default: all; sched always)" },
-	{ "threshold", 'T', "DUR",
-	  "spike report when a wait reaches DUR (e.g. 100us)" },
-	{ "spike-rate", OPT_SPIKE_RATE, "N",
-	  "at most N spike reports per CPU and second (default 20)" },
-	{ "housekeeping-cpu", OPT_HOUSEKEEPING, "LIST",
-	  "run the monitor itself on LIST (default: CPUs not watched)" },
-	{ "verbose", 'v', NULL, "more messages; -vv adds libbpf's" },
-	{ "help", 'h', NULL, "this help" },
-	{},
-};
-
 static volatile sig_atomic_t stop_signal;
-
-static const char *opt_name(int key)
-{
-	for (const struct cli_opt *o = monitor_opts; o->name; o++)
-		if (o->key == key)
-			return o->name;
-	return "?";
-}
 
 static void on_signal(int sig)
 {
 	stop_signal = sig;
-}
-
-static bool proc_exists(uint64_t id)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%llu/status",
-		 (unsigned long long)id);
-	return access(path, F_OK) == 0;
-}
-
-/* The process a thread belongs to (its Tgid), or 0 when it is gone. */
-static uint64_t proc_tgid(uint64_t id)
-{
-	char path[64], line[128];
-	unsigned long long tgid = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%llu/status",
-		 (unsigned long long)id);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %llu", &tgid) == 1)
-			break;
-	fclose(f);
-	return tgid;
-}
-
-static int parse_collectors(struct monitor_opts *o, const char *list, char *err,
-			    size_t errlen)
-{
-	char buf[128], *save = NULL, *tok;
-
-	if (strlen(list) >= sizeof(buf)) {
-		snprintf(err, errlen, "list too long");
-		return -EINVAL;
-	}
-	if (!*list || *list == ',' || list[strlen(list) - 1] == ',' ||
-	    strstr(list, ",,")) {
-		snprintf(err, errlen, "'%s': an empty collector name", list);
-		return -EINVAL;
-	}
-	snprintf(buf, sizeof(buf), "%s", list);
-	o->noise.irq = o->noise.softirq = o->noise.ipi = false;
-	o->noise.fault = o->stolen = false;
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, "sched"))
-			continue;
-		else if (!strcmp(tok, "irq"))
-			o->noise.irq = true;
-		else if (!strcmp(tok, "softirq"))
-			o->noise.softirq = true;
-		else if (!strcmp(tok, "ipi"))
-			o->noise.ipi = true;
-		else if (!strcmp(tok, "fault"))
-			o->noise.fault = true;
-		else if (!strcmp(tok, "stolen"))
-			o->stolen = true;
-		else {
-			snprintf(err, errlen,
-				 "unknown collector '%s' (known: sched, irq, "
-				 "softirq, ipi, fault, stolen)",
-				 tok);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-static int parse_opts(struct monitor_opts *o, int argc, char **argv)
-{
-	struct cli_parser p;
-	char err[256];
-	uint64_t v, tgid;
-	int c;
-
-	memset(o, 0, sizeof(*o));
-	o->interval_ns = 1000000000ULL;
-	o->noise.irq = o->noise.softirq = o->noise.ipi = o->noise.fault = true;
-	o->stolen = true;
-	o->spike_rate = 20;
-	cli_parser_init(&p, monitor_opts);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, p.shortopts, p.longopts, NULL)) !=
-	       -1) {
-		int ret = 0;
-
-		switch (c) {
-		case 'c':
-			ret = parse_cpulist(optarg, &o->filter.cpus, err,
-					    sizeof(err));
-			o->cpus_given = true;
-			break;
-		case 'p':
-			ret = parse_u64(optarg, 1, INT32_MAX, &v, err,
-					sizeof(err));
-			tgid = ret ? 0 : proc_tgid(v);
-			if (!ret && !tgid) {
-				snprintf(err, sizeof(err),
-					 "%s: no such process", optarg);
-				ret = -ESRCH;
-			} else if (!ret && tgid != v) {
-				snprintf(err, sizeof(err),
-					 "%s is a thread of process %llu, not "
-					 "a process (--tid watches one thread)",
-					 optarg, (unsigned long long)tgid);
-				ret = -EINVAL;
-			}
-			o->filter.has_tgid = true;
-			o->filter.tgid = (uint32_t)v;
-			break;
-		case 't':
-			ret = parse_u64(optarg, 1, INT32_MAX, &v, err,
-					sizeof(err));
-			if (!ret && !proc_exists(v)) {
-				snprintf(err, sizeof(err), "%s: no such thread",
-					 optarg);
-				ret = -ESRCH;
-			}
-			o->filter.has_tid = true;
-			o->filter.tid = (uint32_t)v;
-			break;
-		case OPT_COMM:
-			if (!*optarg || strlen(optarg) > 15) {
-				snprintf(err, sizeof(err),
-					 "'%s': a thread name has 1 to 15 "
-					 "characters",
-					 optarg);
-				ret = -EINVAL;
-			}
-			o->filter.has_comm = true;
-			snprintf(o->filter.comm, sizeof(o->filter.comm), "%s",
-				 optarg);
-			break;
-		case 'i':
-			ret = parse_duration(optarg, &o->interval_ns, err,
-					     sizeof(err));
-			if (!ret && o->interval_ns < 10000000ULL) {
-				snprintf(err, sizeof(err),
-					 "%s is below the minimum of 10ms",
-					 optarg);
-				ret = -ERANGE;
-			}
-			break;
-		case 'd':
-			ret = parse_duration(optarg, &o->duration_ns, err,
-					     sizeof(err));
-			if (!ret && !o->duration_ns) {
-				snprintf(err, sizeof(err),
-					 "must be more than 0");
-				ret = -ERANGE;
-			}
-			break;
-		case 'n':
-			ret = parse_u64(optarg, 1, UINT32_MAX, &o->count, err,
-					sizeof(err));
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case OPT_COLLECTORS:
-			ret = parse_collectors(o, optarg, err, sizeof(err));
-			break;
-		case 'T':
-			ret = parse_duration(optarg, &o->threshold_ns, err,
-					     sizeof(err));
-			if (!ret && !o->threshold_ns) {
-				snprintf(err, sizeof(err),
-					 "must be more than 0");
-				ret = -ERANGE;
-			}
-			break;
-		case OPT_SPIKE_RATE:
-			ret = parse_u64(optarg, 1, 100000, &o->spike_rate, err,
-					sizeof(err));
-			break;
-		case OPT_HOUSEKEEPING:
-			ret = parse_cpulist(optarg, &o->housekeeping, err,
-					    sizeof(err));
-			o->housekeeping_given = true;
-			break;
-		default:
-			ret = cli_common(c, argv, "monitor", "[options]",
-					 monitor_opts);
-			if (ret)
-				return ret;
-			continue;
-		}
-		if (ret) {
-			log_err("monitor: --%s: %s", opt_name(c), err);
-			return -EINVAL;
-		}
-	}
-	if (optind < argc) {
-		log_err("monitor: unexpected argument '%s'", argv[optind]);
-		return -EINVAL;
-	}
-	/* the filters combine: a thread outside the process matches none */
-	if (o->filter.has_tgid && o->filter.has_tid &&
-	    proc_tgid(o->filter.tid) != o->filter.tgid) {
-		log_err("monitor: --tid %u is not a thread of --pid %u: "
-			"nothing would be watched",
-			o->filter.tid, o->filter.tgid);
-		return -EINVAL;
-	}
-	return 0;
 }
 
 /* Fills the watched set and the display order; checks CPUs exist. */
@@ -309,7 +62,7 @@ static int resolve_cpus(struct monitor *m)
 		bad = cpuset_first_missing(&m->opts.housekeeping,
 					   &m->host.online);
 		if (bad >= 0) {
-			log_err("monitor: --housekeeping-cpu: CPU %d is not "
+			log_err("monitor: --housekeeping: CPU %d is not "
 				"online",
 				bad);
 			return -EINVAL;
@@ -318,7 +71,7 @@ static int resolve_cpus(struct monitor *m)
 			if (cpuset_has(&m->opts.housekeeping, c) &&
 			    cpuset_has(&f->cpus, c)) {
 				log_warn(
-					"monitor: --housekeeping-cpu %u is also "
+					"monitor: --housekeeping %u is also "
 					"watched: the monitor's own work shows "
 					"in its figures",
 					c);
@@ -582,9 +335,9 @@ int cmd_monitor(int argc, char **argv)
 	struct ring_buffer *rb = NULL;
 	int err, rc = EXIT_FAIL;
 
-	err = parse_opts(&m.opts, argc, argv);
+	err = monitor_parse_opts(&m.opts, argc, argv);
 	if (err)
-		return err > 0 ? EXIT_OK : EXIT_USAGE;
+		return cli_exit(err);
 	rc = check_host(&m);
 	if (rc >= 0)
 		return rc;

@@ -29,6 +29,10 @@ struct monitor_opts {
 	uint64_t spike_rate; /* per CPU and second */
 };
 
+/* Options into o (defaults first): 0, CLI_HELP_SHOWN or -EINVAL (said);
+ * monitor_opts.c. */
+int monitor_parse_opts(struct monitor_opts *o, int argc, char **argv);
+
 struct monitor {
 	struct monitor_opts opts;
 	struct host_info host;

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * rtbpf hold [--dma-latency US] [--timestamp] [--root DIR]
+ * rtbpf hold [--dma-latency LAT] [--timestamp] [--root DIR]
  *
  * The two runtime knobs that exist only while a process keeps a file open,
  * held until SIGINT, SIGTERM or SIGHUP:
  *
- *   --dma-latency US  opens /dev/cpu_dma_latency and writes US as a binary
- *                     s32: the CPU latency PM QoS limit (every CPU stays
- *                     out of idle states slower to leave than US) lasts
- *                     as long as the fd is open (tuned: force_latency).
+ *   --dma-latency LAT opens /dev/cpu_dma_latency and writes LAT in us as a
+ *                     binary s32 ("20" or "20us"): the CPU latency PM QoS
+ *                     limit (every CPU stays out of idle states slower to
+ *                     leave than that) lasts as long as the fd is open
+ *                     (tuned: force_latency).
  *   --timestamp       keeps a UDP socket with SO_TIMESTAMP on, so the
  *                     kernel's receive-timestamp static key stays enabled.
  *                     Otherwise every program that turns timestamps on or
@@ -44,17 +45,32 @@
 
 #define DMA_DEV "/dev/cpu_dma_latency"
 
-enum { OPT_DMA = 256, OPT_TS, OPT_ROOT };
+struct hold_args {
+	uint32_t dma_us;
+	bool dma, ts;
+	const char *root;
+};
 
+#define H struct hold_args
 static const struct cli_opt hold_opts[] = {
-	{ "dma-latency", OPT_DMA, "US",
-	  "hold the CPU latency PM QoS limit at US microseconds" },
-	{ "timestamp", OPT_TS, NULL,
-	  "hold a SO_TIMESTAMP socket (no timestamp static-key flips)" },
-	{ "root", OPT_ROOT, "DIR", "device path under DIR (tests)" },
-	{ "verbose", 'v', NULL, "more messages" },
-	{ "help", 'h', NULL, "this help" },
+	{ "dma-latency", 0,
+	  .help = "hold the CPU latency PM QoS limit at LAT (whole "
+		  "microseconds)",
+	  CLI_LATENCY_US_AT(H, dma_us, 0, INT32_MAX * 1000ULL),
+	  CLI_SEEN(H, dma) },
+	{ "timestamp", 0,
+	  .help = "hold a SO_TIMESTAMP socket (no timestamp static-key "
+		  "flips)",
+	  CLI_FLAG_AT(H, ts) },
+	{ "root", 0, .arg = "DIR", .help = "device path under DIR (tests)",
+	  CLI_STR_AT(H, root) },
 	{},
+};
+#undef H
+
+const struct cli_cmd hold_cli = {
+	"hold", "[--dma-latency LAT] [--timestamp] [--root DIR]", hold_opts,
+	CLI_ARGS_NONE, NULL
 };
 
 static int hold_dma(const char *root, int32_t us)
@@ -137,54 +153,22 @@ static void block_signals(sigset_t *set)
 
 int cmd_hold(int argc, char **argv)
 {
-	const char *root = "";
-	bool dma = false, ts = false;
-	int32_t us = 0;
-	int ch, dfd = -1, tfd = -1, sig = 0;
+	struct hold_args a = { .root = "" };
+	int ret, dfd = -1, tfd = -1, sig = 0;
+	const char *root;
+	bool dma, ts;
+	int32_t us;
 	sigset_t set;
-	struct cli_parser p;
-	char err[128];
-	uint64_t v;
 
-	cli_parser_init(&p, hold_opts);
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, p.shortopts, p.longopts, NULL)) !=
-	       -1) {
-		switch (ch) {
-		case OPT_DMA:
-			if (parse_u64(optarg, 0, INT32_MAX, &v, err,
-				      sizeof(err))) {
-				log_err("hold: --dma-latency: %s", err);
-				return EXIT_USAGE;
-			}
-			us = (int32_t)v;
-			dma = true;
-			break;
-		case OPT_TS:
-			ts = true;
-			break;
-		case OPT_ROOT:
-			root = optarg;
-			break;
-		default: {
-			int r = cli_common(ch, argv, "hold",
-					   "[--dma-latency US] [--timestamp] "
-					   "[--root DIR]",
-					   hold_opts);
-
-			if (r)
-				return r == CLI_HELP ? EXIT_OK : EXIT_USAGE;
-			break;
-		}
-		}
-	}
-	if (optind < argc) {
-		log_err("hold: unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
-	}
+	ret = cli_parse(&hold_cli, argc, argv, &a, NULL);
+	if (ret)
+		return cli_exit(ret);
+	root = a.root;
+	dma = a.dma;
+	ts = a.ts;
+	us = (int32_t)a.dma_us;
 	if (!dma && !ts) {
-		log_err("hold: nothing to hold: give --dma-latency US, "
+		log_err("hold: nothing to hold: give --dma-latency LAT, "
 			"--timestamp or both");
 		return EXIT_USAGE;
 	}

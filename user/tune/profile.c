@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "log.h"
 
 #define ONOFF "on|off"
@@ -319,7 +320,14 @@ static int parse_line(struct profile *p, const char *root, const char *src,
 		return load_any(p, root, v, depth + 1);
 	ki = key_index(k);
 	if (ki < 0) {
-		log_err("profile %s:%d: unknown key '%s'", src, lineno, k);
+		const char *names[128], *near;
+
+		for (size_t i = 0; i < profile_nkeys; i++)
+			names[i] = profile_keys[i].name;
+		near = cli_suggest(k, names, profile_nkeys);
+		log_err("profile %s:%d: unknown key '%s'%s%s%s", src, lineno, k,
+			near ? " (did you mean " : "", near ? near : "",
+			near ? "?)" : "");
 		return -EINVAL;
 	}
 	if (check_value(&profile_keys[ki], v, why, sizeof(why))) {

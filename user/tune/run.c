@@ -50,22 +50,39 @@
 
 #define MLOCK_LIB "librtbpf-mlock.so"
 
-enum { OPT_FIFO = 256, OPT_RR, OPT_NICE, OPT_MLOCK, OPT_MEMBIND, OPT_USER };
+struct run_args {
+	struct cpuset cpus, nodes;
+	bool has_cpus, has_nodes, mlock;
+	int fifo, rr, nice; /* only the one given counts */
+	bool is_fifo, is_rr, is_nice;
+	const char *user;
+};
 
+#define R struct run_args
 static const struct cli_opt run_opts[] = {
-	{ "cpus", 'c', "LIST", "CPU affinity of CMD" },
-	{ "fifo", OPT_FIFO, "PRIO", "SCHED_FIFO at PRIO (1-99)" },
-	{ "rr", OPT_RR, "PRIO", "SCHED_RR at PRIO (1-99)" },
-	{ "nice", OPT_NICE, "N", "SCHED_OTHER at nice N (-20..19)" },
-	{ "mlock", OPT_MLOCK, NULL,
-	  "lock all of CMD's memory (preloads " MLOCK_LIB ")" },
-	{ "membind", OPT_MEMBIND, "NODES", "allocate only on NUMA NODES" },
-	{ "user", OPT_USER, "USER[:GROUP]",
-	  "run CMD as USER (names from /etc/passwd, group)" },
-	{ "verbose", 'v', NULL, "more messages" },
-	{ "help", 'h', NULL, "this help" },
+	{ "cpus", 'c', .help = "CPU affinity of CMD", CLI_CPULIST_AT(R, cpus),
+	  CLI_SEEN(R, has_cpus) },
+	{ "fifo", 0, .arg = "PRIO", .help = "SCHED_FIFO at PRIO (1-99)",
+	  CLI_INT_AT(R, fifo, 1, 99), CLI_SEEN(R, is_fifo), .excl = 1 },
+	{ "rr", 0, .arg = "PRIO", .help = "SCHED_RR at PRIO (1-99)",
+	  CLI_INT_AT(R, rr, 1, 99), CLI_SEEN(R, is_rr), .excl = 1 },
+	{ "nice", 0, .help = "SCHED_OTHER at nice N (-20..19)",
+	  CLI_INT_AT(R, nice, -20, 19), CLI_SEEN(R, is_nice), .excl = 1 },
+	{ "mlock", 0,
+	  .help = "lock all of CMD's memory (preloads " MLOCK_LIB ")",
+	  CLI_FLAG_AT(R, mlock) },
+	{ "membind", 0, .arg = "NODES",
+	  .help = "allocate only on NUMA NODES (a list as for CPUs)",
+	  CLI_CPULIST_AT(R, nodes), CLI_SEEN(R, has_nodes) },
+	{ "user", 0, .arg = "USER[:GROUP]",
+	  .help = "run CMD as USER (names from /etc/passwd, group)",
+	  CLI_STR_AT(R, user) },
 	{},
 };
+#undef R
+
+const struct cli_cmd run_cli = { "run", "[options] -- CMD [ARGS]", run_opts,
+				 CLI_ARGS_CMD, NULL };
 
 /*
  * The preload must be what root may load into CMD: a regular file, an ELF
@@ -162,19 +179,6 @@ static int find_preload(char *out, size_t len, const char **why)
 	if (snprintf(out, len, "%s", real) >= (int)len)
 		return -ENAMETOOLONG;
 	return preload_trusted(out, why);
-}
-
-static int parse_int(const char *s, long min, long max, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (!*s || *end || errno || v < min || v > max)
-		return -EINVAL;
-	*out = (int)v;
-	return 0;
 }
 
 /*
@@ -299,112 +303,54 @@ static int apply_rt(const char *cmd, const struct cpuset *cpus,
 	return bad;
 }
 
+/* Options, then the CPUs and NUMA nodes checked online: 0, CLI_HELP_SHOWN
+ * or -EINVAL (said). */
+static int run_parse(struct run_args *a, int argc, char **argv, int *argi)
+{
+	int ret = cli_parse(&run_cli, argc, argv, a, argi), bad;
+	struct cpuset online;
+
+	if (ret)
+		return ret;
+	if (a->has_cpus &&
+	    !sysinfo_read_cpulist("/sys/devices/system/cpu/online", &online) &&
+	    (bad = cpuset_first_missing(&a->cpus, &online)) >= 0) {
+		log_err("run: --cpus: CPU %d is not online", bad);
+		return -EINVAL;
+	}
+	if (!a->has_nodes)
+		return 0;
+	if (sysinfo_read_cpulist("/sys/devices/system/node/online", &online)) {
+		cpuset_zero(&online);
+		cpuset_add(&online, 0);
+	}
+	bad = cpuset_first_missing(&a->nodes, &online);
+	if (bad >= 0) {
+		log_err("run: --membind: NUMA node %d is not online", bad);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
-	struct cpuset cpus, nodes;
-	bool has_cpus = false, mlock = false, has_nodes = false;
-	int policy = -1, prio = 0, nice_v = 0, ch, rc = EXIT_FAIL;
-	char shortopts[sizeof(((struct cli_parser *)0)->shortopts) + 1];
+	int policy = -1, prio = 0, nice_v = 0, ch, rc = EXIT_FAIL, argi;
 	char err[256], preload[PATH_MAX];
-	const char *user = NULL;
 	struct account acct = {};
-	struct cli_parser p;
-
-	cli_parser_init(&p, run_opts);
-	snprintf(shortopts, sizeof(shortopts), "+%s", p.shortopts);
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, shortopts, p.longopts, NULL)) !=
-	       -1) {
-		switch (ch) {
-		case 'c':
-			if (parse_cpulist(optarg, &cpus, err, sizeof(err))) {
-				log_err("run: --cpus: %s", err);
-				return EXIT_USAGE;
-			}
-			has_cpus = true;
-			break;
-		case OPT_FIFO:
-		case OPT_RR:
-			if (policy >= 0 || parse_int(optarg, 1, 99, &prio)) {
-				log_err("run: %s %s: %s",
-					ch == OPT_FIFO ? "--fifo" : "--rr",
-					optarg,
-					policy >= 0 ? "one of --fifo, --rr, "
-						      "--nice" :
-						      "priority 1-99");
-				return EXIT_USAGE;
-			}
-			policy = ch == OPT_FIFO ? SCHED_FIFO : SCHED_RR;
-			break;
-		case OPT_NICE:
-			if (policy >= 0 ||
-			    parse_int(optarg, -20, 19, &nice_v)) {
-				log_err("run: --nice %s: %s", optarg,
-					policy >= 0 ? "one of --fifo, --rr, "
-						      "--nice" :
-						      "nice is -20..19");
-				return EXIT_USAGE;
-			}
-			policy = SCHED_OTHER;
-			break;
-		case OPT_MLOCK:
-			mlock = true;
-			break;
-		case OPT_MEMBIND:
-			if (parse_cpulist(optarg, &nodes, err, sizeof(err))) {
-				log_err("run: --membind: %s", err);
-				return EXIT_USAGE;
-			}
-			has_nodes = true;
-			break;
-		case OPT_USER:
-			user = optarg;
-			break;
-		default: {
-			int r = cli_common(ch, argv, "run",
-					   "[options] -- CMD [ARGS]", run_opts);
-
-			if (r)
-				return r == CLI_HELP ? EXIT_OK : EXIT_USAGE;
-			break;
-		}
-		}
-	}
-	if (optind >= argc) {
-		log_err("run: no command (rtbpf run [options] -- CMD [ARGS])");
-		return EXIT_USAGE;
-	}
+	struct run_args a = { 0 };
 
 	/* Validate everything before changing anything. */
-	if (has_cpus) {
-		struct cpuset online;
-		int bad;
-
-		if (!sysinfo_read_cpulist("/sys/devices/system/cpu/online",
-					  &online) &&
-		    (bad = cpuset_first_missing(&cpus, &online)) >= 0) {
-			log_err("run: --cpus: CPU %d is not online", bad);
-			return EXIT_USAGE;
-		}
+	ch = run_parse(&a, argc, argv, &argi);
+	if (ch)
+		return cli_exit(ch);
+	if (a.is_fifo || a.is_rr) {
+		policy = a.is_fifo ? SCHED_FIFO : SCHED_RR;
+		prio = a.is_fifo ? a.fifo : a.rr;
+	} else if (a.is_nice) {
+		policy = SCHED_OTHER;
+		nice_v = a.nice;
 	}
-	if (has_nodes) {
-		struct cpuset online;
-		int bad;
-
-		if (sysinfo_read_cpulist("/sys/devices/system/node/online",
-					 &online)) {
-			cpuset_zero(&online);
-			cpuset_add(&online, 0);
-		}
-		bad = cpuset_first_missing(&nodes, &online);
-		if (bad >= 0) {
-			log_err("run: --membind: NUMA node %d is not online",
-				bad);
-			return EXIT_USAGE;
-		}
-	}
-	if (mlock) {
+	if (a.mlock) {
 		const char *why;
 		int ret = find_preload(preload, sizeof(preload), &why);
 
@@ -422,8 +368,8 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 
-	if (user) {
-		int ret = account_lookup(&acct, user, "/", err, sizeof(err));
+	if (a.user) {
+		int ret = account_lookup(&acct, a.user, "/", err, sizeof(err));
 
 		if (ret) {
 			log_err("run: --user: %s", err);
@@ -432,7 +378,7 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 
-	if (mlock) {
+	if (a.mlock) {
 		int ret = run_mlock_env(preload);
 
 		if (ret) {
@@ -442,28 +388,28 @@ int cmd_run(int argc, char **argv)
 		/* before the setup: the watcher keeps this policy */
 		run_mlock_watch(preload);
 	}
-	if (apply_rt(argv[optind], has_cpus ? &cpus : NULL,
-		     has_nodes ? &nodes : NULL, mlock, user != NULL, policy,
-		     prio, nice_v))
+	if (apply_rt(argv[argi], a.has_cpus ? &a.cpus : NULL,
+		     a.has_nodes ? &a.nodes : NULL, a.mlock, a.user != NULL,
+		     policy, prio, nice_v))
 		goto cleanup;
-	if (user) {
+	if (a.user) {
 		if (drop_ctty(err, sizeof(err)) ||
 		    account_become(&acct, err, sizeof(err))) {
-			log_err("run: --user %s: %s; CMD not started", user,
+			log_err("run: --user %s: %s; CMD not started", a.user,
 				err);
 			goto cleanup;
 		}
 		/* access() asks as the real uid: now the user's */
-		if (mlock && access(preload, R_OK)) {
+		if (a.mlock && access(preload, R_OK)) {
 			log_err("run: --mlock: %s cannot read %s: %s; CMD not "
 				"started",
 				acct.name, preload, strerror(errno));
 			goto cleanup;
 		}
 	}
-	execvp(argv[optind], argv + optind);
+	execvp(argv[argi], argv + argi);
 	ch = errno;
-	log_err("run: exec %s: %s", argv[optind], strerror(ch));
+	log_err("run: exec %s: %s", argv[argi], strerror(ch));
 	rc = ch == ENOENT ? 127 : 126;
 cleanup:
 	account_fini(&acct);

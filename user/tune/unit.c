@@ -11,6 +11,7 @@
 #include "tune.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +21,28 @@
 #include "log.h"
 #include "text.h"
 
-enum { OPT_MEMBIND = 256 };
+struct unit_args {
+	const char *profile;
+	struct cpuset cpus, nodes;
+	bool has_nodes;
+};
 
+#define U struct unit_args
 static const struct cli_opt unit_opts[] = {
-	{ "profile", 'P', "NAME", "profile whose process.* keys to use" },
-	{ "cpus", 'c', "LIST", "CPUAffinity of the service" },
-	{ "membind", OPT_MEMBIND, "NODES", "NUMAPolicy=bind to NODES" },
-	{ "help", 'h', NULL, "this help" },
+	{ "profile", 'P', .arg = "NAME",
+	  .help = "profile whose process.* keys to use", CLI_STR_AT(U, profile),
+	  .flags = CLI_REQUIRED },
+	{ "cpus", 'c', .help = "CPUAffinity of the service",
+	  CLI_CPULIST_AT(U, cpus), .flags = CLI_REQUIRED },
+	{ "membind", 0, .arg = "NODES", .help = "NUMAPolicy=bind to NODES",
+	  CLI_CPULIST_AT(U, nodes), CLI_SEEN(U, has_nodes) },
 	{},
 };
+#undef U
+
+const struct cli_cmd unit_cli = { "systemd-unit",
+				  "--profile NAME --cpus LIST -- /CMD [ARGS]",
+				  unit_opts, CLI_ARGS_CMD, NULL };
 
 /*
  * One argument of ExecStart= by systemd.syntax(7) and systemd.service(5):
@@ -101,72 +115,35 @@ static void put_unit_name(const char *name)
 	printf(".service");
 }
 
-int cmd_systemd_unit(int argc, char **argv)
+/*
+ * CMD's path as ExecStart= can hold it: absolute, naming a program. systemd
+ * refuses an executable path with a control byte, quote or backslash
+ * (string_is_safe(): "contains special characters"), and takes a '$'
+ * there literally while it expands "$$" in argv: none can be written so
+ * that both come out as given. The arguments can hold any byte
+ * (put_arg()). 0 or -EINVAL (said).
+ */
+static int check_exec(const char *path)
 {
-	const char *profile = NULL, *pol, *name;
-	char err[256], *list = NULL, *nodes_s = NULL;
-	struct cpuset cpus, nodes;
-	bool has_cpus = false, has_nodes = false;
-	struct cli_parser p;
-	struct profile *prof;
-	int ch, rc = EXIT_USAGE;
+	const char *name = strrchr(path, '/');
 
-	cli_parser_init(&p, unit_opts);
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, p.shortopts, p.longopts, NULL)) !=
-	       -1) {
-		switch (ch) {
-		case 'P':
-			profile = optarg;
-			break;
-		case 'c':
-			if (parse_cpulist(optarg, &cpus, err, sizeof(err))) {
-				log_err("systemd-unit: --cpus: %s", err);
-				return EXIT_USAGE;
-			}
-			has_cpus = true;
-			break;
-		case OPT_MEMBIND:
-			if (parse_cpulist(optarg, &nodes, err, sizeof(err))) {
-				log_err("systemd-unit: --membind: %s", err);
-				return EXIT_USAGE;
-			}
-			has_nodes = true;
-			break;
-		default: {
-			int r = cli_common(ch, argv, "systemd-unit",
-					   "--profile NAME --cpus LIST -- CMD "
-					   "[ARGS]",
-					   unit_opts);
-
-			if (r)
-				return r == CLI_HELP ? EXIT_OK : EXIT_USAGE;
-			break;
-		}
-		}
+	if (path[0] != '/') {
+		log_err("systemd-unit: CMD '%s' is not an absolute path "
+			"(-- /ABSOLUTE/CMD [ARGS])",
+			path);
+		return -EINVAL;
 	}
-	if (!profile || !has_cpus || optind >= argc || argv[optind][0] != '/') {
-		log_err("systemd-unit: needs --profile NAME --cpus LIST -- "
-			"/ABSOLUTE/CMD [ARGS]");
-		return EXIT_USAGE;
-	}
-	/* systemd refuses an executable path with a control byte, quote or
-	 * backslash (string_is_safe(): "contains special characters"), and
-	 * takes a '$' there literally while it expands "$$" in argv: none
-	 * can be written so that both come out as given. The arguments can
-	 * hold any byte (put_arg()). */
-	name = strrchr(argv[optind], '/') + 1;
+	name++;
 	if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
 		log_err("systemd-unit: CMD '%s' names a directory, not a "
 			"program",
-			argv[optind]);
-		return EXIT_USAGE;
+			path);
+		return -EINVAL;
 	}
-	for (const char *p = argv[optind]; *p; p++) {
+	for (const char *p = path; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '$' ||
 		    strchr("\"'\\", *p)) {
-			log_err("systemd-unit: CMD '%s': %s", argv[optind],
+			log_err("systemd-unit: CMD '%s': %s", path,
 				*p == '$' ? "a '$' in the executable path has "
 					    "no ExecStart= form (systemd "
 					    "expands it in argv, not in the "
@@ -174,9 +151,28 @@ int cmd_systemd_unit(int argc, char **argv)
 					    "systemd refuses control bytes, "
 					    "quotes and backslashes in an "
 					    "executable path");
-			return EXIT_USAGE;
+			return -EINVAL;
 		}
 	}
+	return 0;
+}
+
+int cmd_systemd_unit(int argc, char **argv)
+{
+	char *list = NULL, *nodes_s = NULL;
+	const char *profile, *pol, *name;
+	struct unit_args a = { 0 };
+	struct profile *prof;
+	int rc = EXIT_USAGE, argi;
+
+	rc = cli_parse(&unit_cli, argc, argv, &a, &argi);
+	if (rc)
+		return cli_exit(rc);
+	rc = EXIT_USAGE;
+	profile = a.profile;
+	if (check_exec(argv[argi]))
+		return EXIT_USAGE;
+	name = strrchr(argv[argi], '/') + 1;
 	prof = calloc(1, sizeof(*prof));
 	if (!prof) {
 		log_err("systemd-unit: out of memory");
@@ -184,9 +180,9 @@ int cmd_systemd_unit(int argc, char **argv)
 	}
 	if (profile_load(prof, "", profile))
 		goto cleanup;
-	list = cpuset_str(&cpus);
-	nodes_s = has_nodes ? cpuset_str(&nodes) : NULL;
-	if (!list || (has_nodes && !nodes_s)) {
+	list = cpuset_str(&a.cpus);
+	nodes_s = a.has_nodes ? cpuset_str(&a.nodes) : NULL;
+	if (!list || (a.has_nodes && !nodes_s)) {
 		log_err("systemd-unit: out of memory");
 		rc = EXIT_FAIL;
 		goto cleanup;
@@ -201,8 +197,8 @@ int cmd_systemd_unit(int argc, char **argv)
 	put_text(profile);
 	printf(")\nAfter=network-online.target\nWants=network-online.target\n\n"
 	       "[Service]\nExecStart=");
-	for (int i = optind; i < argc; i++) {
-		if (i > optind)
+	for (int i = argi; i < argc; i++) {
+		if (i > argi)
 			putchar(' ');
 		put_arg(argv[i]);
 	}

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <rtbpf/xsk.h>
 
+#include "cli.h"
 #include "clock.h"
 #include "json.h"
 
@@ -18,23 +19,41 @@ int xsk_install_signals(void);
 int xsk_parse_ipport(const char *s, uint32_t *ip, uint16_t *port,
 		     bool need_port);
 int xsk_parse_mac(const char *s, uint8_t mac[6]);
-int xsk_parse_mode(const char *s, enum rtbpf_xsk_mode *m);
-int xsk_parse_attach(const char *s, enum rtbpf_xsk_attach *a);
 
-/* Long-only options both send and recv take. */
-enum {
-	XSK_OPT_STRICT = 256,
-	XSK_OPT_BUSY,
-	XSK_OPT_FRAMES,
-	XSK_OPT_RING,
-	XSK_OPT_FIRST_OWN, /* a command's own long options start here */
-};
+/* Choices of --mode and --attach; apply callbacks (cli.h) of --frames (a
+ * power of two) and --ring (both rings) into a command struct whose
+ * member o is the struct rtbpf_xsk_opts. */
+extern const struct cli_choice xsk_modes[], xsk_attaches[];
+int xsk_apply_pow2(const struct cli_opt *o, const char *arg,
+		   const union cli_val *v, void *dst, char *err, size_t len);
+int xsk_apply_ring(const struct cli_opt *o, const char *arg,
+		   const union cli_val *v, void *dst, char *err, size_t len);
 
-/* Handles -d, -q, -m, --strict, --busy-poll, --frames and --ring into o.
- * Returns true when opt was one of them; a bad value leaves a message in
- * err. */
-bool xsk_common_opt(int opt, const char *arg, struct rtbpf_xsk_opts *o,
-		    char *err, size_t errlen);
+/* The options send and recv share, for struct T with members o and json;
+ * its --dev helps as dev_text. */
+/* clang-format off */
+#define XSK_COMMON_OPTS(T, dev_text)                                          \
+	{ "dev", 'I', .arg = "IF", .help = (dev_text),                        \
+	  CLI_STR_AT(T, o.ifname), .flags = CLI_REQUIRED },                   \
+	{ "queue", 'q', .arg = "Q", .help = "queue to bind (default 0)",      \
+	  CLI_UINT_AT(T, o.queue, 0, 1023) },                                 \
+	{ "mode", 'm', .arg = "MODE",                                         \
+	  .help = "where the mode ladder starts (default auto)",              \
+	  CLI_CHOICE_AT(T, o.mode, xsk_modes) },                              \
+	{ "strict", 0, .help = "fail instead of falling back",                \
+	  CLI_FLAG_AT(T, o.strict) },                                         \
+	{ "frames", 0, .help = "UMEM frames, power of two (default 4096)",    \
+	  CLI_UINT_AT(T, o.n_frames, 64, 1u << 20), .apply = xsk_apply_pow2 },\
+	{ "ring", 0,                                                          \
+	  .help = "entries of each ring, power of two (default 2048)",        \
+	  CLI_UINT_AT(T, o.rx_size, 1, 1u << 16), .apply = xsk_apply_ring },  \
+	{ "busy-poll", 0,                                                     \
+	  .help = "SO_BUSY_POLL for LAT (whole microseconds, up to 1s)",      \
+	  CLI_LATENCY_US_AT(T, o.busy_poll_us, 1000, 1000000000) },           \
+	{ "json", 'j', .help = "NDJSON records on stdout",                    \
+	  CLI_FLAG_AT(T, json) }
+/* clang-format on */
+
 /* Logs a failed rtbpf_xsk__create (errno err > 0; an error record too
  * under --json) and returns its exit code. */
 int xsk_create_failed(const char *cmd, int err, const char *why);

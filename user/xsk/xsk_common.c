@@ -74,27 +74,54 @@ int xsk_parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-int xsk_parse_mode(const char *s, enum rtbpf_xsk_mode *m)
+const struct cli_choice xsk_modes[] = {
+	{ "auto", RTBPF_XSK_AUTO, false },
+	{ "zerocopy", RTBPF_XSK_ZEROCOPY, false },
+	{ "copy", RTBPF_XSK_COPY, false },
+	{ "socket", RTBPF_XSK_SOCKET, false },
+	{ 0 },
+};
+
+const struct cli_choice xsk_attaches[] = {
+	{ "auto", RTBPF_XSK_ATTACH_AUTO, false },
+	{ "drv", RTBPF_XSK_ATTACH_DRV, false },
+	{ "skb", RTBPF_XSK_ATTACH_SKB, false },
+	{ "native", RTBPF_XSK_ATTACH_DRV, true },
+	{ "generic", RTBPF_XSK_ATTACH_SKB, true },
+	{ 0 },
+};
+
+static int pow2(const char *arg, uint64_t v, char *err, size_t len)
 {
-	for (int i = RTBPF_XSK_AUTO; i <= RTBPF_XSK_SOCKET; i++)
-		if (!strcmp(s, rtbpf_xsk_mode_str((enum rtbpf_xsk_mode)i))) {
-			*m = (enum rtbpf_xsk_mode)i;
-			return 0;
-		}
-	return -EINVAL;
+	if (v & (v - 1)) {
+		snprintf(err, len, "'%s' is not a power of two", arg);
+		return -EINVAL;
+	}
+	return 0;
 }
 
-int xsk_parse_attach(const char *s, enum rtbpf_xsk_attach *a)
+int xsk_apply_pow2(const struct cli_opt *o, const char *arg,
+		   const union cli_val *v, void *dst, char *err, size_t len)
 {
-	if (!strcmp(s, "auto"))
-		*a = RTBPF_XSK_ATTACH_AUTO;
-	else if (!strcmp(s, "drv") || !strcmp(s, "native"))
-		*a = RTBPF_XSK_ATTACH_DRV;
-	else if (!strcmp(s, "skb") || !strcmp(s, "generic"))
-		*a = RTBPF_XSK_ATTACH_SKB;
-	else
-		return -EINVAL;
-	return 0;
+	int ret = pow2(arg, v->u, err, len);
+
+	if (!ret)
+		cli_store(o, v, dst);
+	return ret;
+}
+
+/* One option for both rings: o->off is the rx_size of the options. */
+int xsk_apply_ring(const struct cli_opt *o, const char *arg,
+		   const union cli_val *v, void *dst, char *err, size_t len)
+{
+	struct rtbpf_xsk_opts *x =
+		(void *)((char *)dst + o->off -
+			 offsetof(struct rtbpf_xsk_opts, rx_size));
+	int ret = pow2(arg, v->u, err, len);
+
+	if (!ret)
+		x->rx_size = x->tx_size = (uint32_t)v->u;
+	return ret;
 }
 
 int xsk_create_failed(const char *cmd, int err, const char *why)
@@ -230,59 +257,4 @@ int cmd_xsk(int argc, char **argv)
 	}
 	log_err("xsk: expected 'send' or 'recv' (see rtbpf xsk --help)");
 	return EXIT_USAGE;
-}
-
-bool xsk_common_opt(int opt, const char *arg, struct rtbpf_xsk_opts *o,
-		    char *err, size_t errlen)
-{
-	char msg[200];
-	uint64_t v;
-
-	switch (opt) {
-	case 'd':
-		o->ifname = arg;
-		return true;
-	case 'q':
-		if (!parse_u64(arg, 0, 1023, &v, msg, sizeof(msg)))
-			o->queue = (uint32_t)v;
-		else
-			snprintf(err, errlen, "--queue: %s", msg);
-		return true;
-	case 'm':
-		if (xsk_parse_mode(arg, &o->mode))
-			snprintf(err, errlen,
-				 "--mode '%s': want auto, zerocopy, copy or "
-				 "socket",
-				 arg);
-		return true;
-	case XSK_OPT_STRICT:
-		o->strict = true;
-		return true;
-	case XSK_OPT_FRAMES:
-		if (!parse_u64(arg, 64, 1u << 20, &v, msg, sizeof(msg)) &&
-		    !(v & (v - 1)))
-			o->n_frames = (uint32_t)v;
-		else
-			snprintf(err, errlen,
-				 "--frames '%s': want a power of two, "
-				 "64..1048576",
-				 arg);
-		return true;
-	case XSK_OPT_RING:
-		if (!parse_u64(arg, 1, 1u << 16, &v, msg, sizeof(msg)) &&
-		    !(v & (v - 1)))
-			o->rx_size = o->tx_size = (uint32_t)v;
-		else
-			snprintf(err, errlen,
-				 "--ring '%s': want a power of two, 1..65536",
-				 arg);
-		return true;
-	case XSK_OPT_BUSY:
-		if (!parse_u64(arg, 1, 1000000, &v, msg, sizeof(msg)))
-			o->busy_poll_us = (uint32_t)v;
-		else
-			snprintf(err, errlen, "--busy-poll: %s", msg);
-		return true;
-	}
-	return false;
 }

@@ -12,38 +12,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "log.h"
 #include "parse.h"
 #include "xsk_cmd.h"
 #include "xsk/rx_tally.h"
-
-enum {
-	OPT_ATTACH = XSK_OPT_FIRST_OWN,
-	OPT_SPIN,
-};
-
-static const struct cli_opt recv_opts[] = {
-	{ "dev", 'd', "IF", "interface to receive on (required)" },
-	{ "port", 'p', "PORT",
-	  "UDP destination port to steer (required; repeat for up to 8)" },
-	{ "ip", 'i', "IP", "steer only datagrams to this address" },
-	{ "queue", 'q', "Q", "queue to bind (default 0)" },
-	{ "count", 'n', "N", "stop after N datagrams" },
-	{ "duration", 't', "DUR", "stop after DUR (10s, 5m)" },
-	{ "mode", 'm', "MODE", "auto|zerocopy|copy|socket (default auto)" },
-	{ "strict", XSK_OPT_STRICT, NULL, "fail instead of falling back" },
-	{ "attach", OPT_ATTACH, "HOW", "XDP attach: auto|drv|skb" },
-	{ "frames", XSK_OPT_FRAMES, "N",
-	  "UMEM frames, power of two (default 4096)" },
-	{ "ring", XSK_OPT_RING, "N",
-	  "entries of each ring, power of two (default 2048)" },
-	{ "busy-poll", XSK_OPT_BUSY, "US", "SO_BUSY_POLL microseconds" },
-	{ "spin", OPT_SPIN, NULL, "spin on the ring instead of poll(2)" },
-	{ "json", 'j', NULL, "NDJSON records on stdout" },
-	{ "verbose", 'v', NULL, "more messages; -vv adds libbpf's" },
-	{ "help", 'h', NULL, "this help" },
-	{},
-};
 
 struct recv_cfg {
 	struct rtbpf_xsk_opts o;
@@ -51,88 +24,46 @@ struct recv_cfg {
 	bool json, spin;
 };
 
-static int parse(struct recv_cfg *c, int argc, char **argv)
+static int apply_ip(const struct cli_opt *o, const char *arg,
+		    const union cli_val *v, void *dst, char *err, size_t len)
 {
-	struct cli_parser p;
-	char err[256];
-	uint16_t port;
-	uint64_t v;
-	int opt;
+	struct recv_cfg *c = dst;
+	uint16_t port = 0;
 
-	cli_parser_init(&p, recv_opts);
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, p.shortopts, p.longopts, NULL)) !=
-	       -1) {
-		err[0] = '\0';
-		switch (opt) {
-		case 'p':
-			if (c->o.n_rx_ports >= RTBPF_XSK_MAX_PORTS)
-				snprintf(err, sizeof(err),
-					 "--port: at most %d ports",
-					 RTBPF_XSK_MAX_PORTS);
-			else if (!parse_u64(optarg, 1, 65535, &v, err,
-					    sizeof(err)))
-				c->o.rx_ports[c->o.n_rx_ports++] = (uint16_t)v;
-			break;
-		case 'i':
-			if (xsk_parse_ipport(optarg, &c->o.rx_ip, &port, false))
-				snprintf(err, sizeof(err),
-					 "--ip '%s': want IPv4", optarg);
-			break;
-		case 'n':
-			parse_u64(optarg, 1, 1ULL << 40, &c->count, err,
-				  sizeof(err));
-			break;
-		case 't': {
-			char why[192];
-
-			if (parse_duration(optarg, &c->duration_ns, why,
-					   sizeof(why)))
-				snprintf(err, sizeof(err), "--duration: %s",
-					 why);
-			break;
-		}
-		case OPT_ATTACH:
-			if (xsk_parse_attach(optarg, &c->o.attach))
-				snprintf(err, sizeof(err),
-					 "--attach '%s': want auto, drv or skb",
-					 optarg);
-			break;
-		case OPT_SPIN:
-			c->spin = true;
-			break;
-		case 'j':
-			c->json = true;
-			break;
-		default: {
-			int r;
-
-			if (xsk_common_opt(opt, optarg, &c->o, err,
-					   sizeof(err)))
-				break;
-			r = cli_common(opt, argv, "xsk recv",
-				       "--dev IF --port PORT [options]",
-				       recv_opts);
-
-			if (r)
-				return r == CLI_HELP ? 1 : -EINVAL;
-			break;
-		}
-		}
-		if (err[0]) {
-			log_err("xsk recv: %s", err);
-			return -EINVAL;
-		}
-	}
-	if (optind < argc || !c->o.ifname || !c->o.n_rx_ports) {
-		log_err("xsk recv: %s",
-			optind < argc ? "unexpected argument" :
-					"--dev and --port are required");
+	(void)o;
+	if (xsk_parse_ipport(v->s, &c->o.rx_ip, &port, false) || port) {
+		snprintf(err, len, "'%s' is not an IPv4 address", arg);
 		return -EINVAL;
 	}
 	return 0;
 }
+
+#define R struct recv_cfg
+static const struct cli_opt recv_opts[] = {
+	{ "port", 0, .arg = "PORT",
+	  .help = "UDP destination port to steer (required; repeat for up "
+		  "to 8)",
+	  CLI_UINTS_AT(R, o.rx_ports, o.n_rx_ports, 1, 65535),
+	  .flags = CLI_REQUIRED },
+	{ "ip", 0, .type = CLI_STR, .arg = "IP",
+	  .help = "steer only datagrams to this address", .apply = apply_ip },
+	{ "count", 'n', .help = "stop after N datagrams",
+	  CLI_UINT_AT(R, count, 1, 1ULL << 40) },
+	{ "duration", 'd', .help = "stop after DUR",
+	  CLI_DURATION_AT(R, duration_ns, 0, 0) },
+	{ "attach", 0, .arg = "HOW", .help = "XDP attach mode (default auto)",
+	  CLI_CHOICE_AT(R, o.attach, xsk_attaches) },
+	{ "spin", 0, .help = "spin on the ring instead of poll(2)",
+	  CLI_FLAG_AT(R, spin) },
+	XSK_COMMON_OPTS(R, "interface to receive on (required)"),
+	{},
+};
+#undef R
+
+const struct cli_cmd xsk_recv_cli = { "xsk recv",
+				      "--dev IF --port PORT [options]",
+				      recv_opts, CLI_ARGS_NONE,
+				      "more messages; -vv adds libbpf's" };
 
 static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
 		     struct xsk_rx_tally *t)
@@ -209,9 +140,9 @@ int xsk_recv_main(int argc, char **argv)
 	char why[256];
 	int err, rc = EXIT_FAIL;
 
-	err = parse(&c, argc, argv);
+	err = cli_parse(&xsk_recv_cli, argc, argv, &c, NULL);
 	if (err)
-		return err > 0 ? EXIT_OK : EXIT_USAGE;
+		return cli_exit(err);
 	log_setup_libbpf();
 	json_init(&w, stdout);
 	if (xsk_rx_tally__init(&t, c.count)) {

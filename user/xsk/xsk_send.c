@@ -12,45 +12,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "log.h"
 #include "parse.h"
 #include "xsk_cmd.h"
 #include "xsk/payload.h"
-
-enum {
-	OPT_DST_MAC = XSK_OPT_FIRST_OWN,
-	OPT_FRAME,
-	OPT_BUDGET,
-};
-
-static const struct cli_opt send_opts[] = {
-	{ "dev", 'd', "IF", "interface to send on (required)" },
-	{ "dst", 'D', "IP:PORT", "destination (required)" },
-	{ "src", 's', "IP[:PORT]",
-	  "source (default: the interface's address, port = dst port)" },
-	{ "dst-mac", OPT_DST_MAC, "MAC",
-	  "next hop's MAC (default: from the neighbour table)" },
-	{ "queue", 'q', "Q", "queue to bind (default 0)" },
-	{ "count", 'n', "N", "datagrams to send (default 1000)" },
-	{ "rate", 'r', "PPS", "pace at PPS datagrams/s (default: flat out)" },
-	{ "size", 'S', "BYTES", "UDP payload size, >= 24 (default 64)" },
-	{ "batch", 'b', "N",
-	  "datagrams per call: 1 = send, more = send_batch (default 1)" },
-	{ "mode", 'm', "MODE", "auto|zerocopy|copy|socket (default auto)" },
-	{ "strict", XSK_OPT_STRICT, NULL, "fail instead of falling back" },
-	{ "frame-size", OPT_FRAME, "BYTES", "UMEM frame size 2048|4096" },
-	{ "frames", XSK_OPT_FRAMES, "N",
-	  "UMEM frames, power of two (default 4096)" },
-	{ "ring", XSK_OPT_RING, "N",
-	  "entries of each ring, power of two (default 2048)" },
-	{ "busy-poll", XSK_OPT_BUSY, "US", "SO_BUSY_POLL microseconds" },
-	{ "keep-tx-budget", OPT_BUDGET, NULL,
-	  "keep 32 frames per copy-mode kick (test the kick loop)" },
-	{ "json", 'j', NULL, "NDJSON records on stdout" },
-	{ "verbose", 'v', NULL, "more messages; -vv adds libbpf's" },
-	{ "help", 'h', NULL, "this help" },
-	{},
-};
 
 struct send_cfg {
 	struct rtbpf_xsk_opts o;
@@ -58,110 +24,97 @@ struct send_cfg {
 	bool json;
 };
 
-/* parse_u64() with the option's name in front of its message. */
-static int opt_u64(const char *name, const char *arg, uint64_t lo, uint64_t hi,
-		   uint64_t *out, char *err, size_t len)
+static int ipport(const char *arg, uint32_t *ip, uint16_t *port, bool need_port,
+		  char *err, size_t len)
 {
-	char why[192];
-	int ret = parse_u64(arg, lo, hi, out, why, sizeof(why));
-
-	if (ret)
-		snprintf(err, len, "%s: %s", name, why);
-	return ret;
-}
-
-static int parse(struct send_cfg *c, int argc, char **argv)
-{
-	struct cli_parser p;
-	char err[256];
-	uint64_t v;
-	int opt;
-
-	c->count = 1000;
-	c->size = 64;
-	c->batch = 1;
-	cli_parser_init(&p, send_opts);
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, p.shortopts, p.longopts, NULL)) !=
-	       -1) {
-		err[0] = '\0';
-		switch (opt) {
-		case 'D':
-			if (xsk_parse_ipport(optarg, &c->o.dst_ip,
-					     &c->o.dst_port, true))
-				snprintf(err, sizeof(err),
-					 "--dst '%s': want IPv4:PORT", optarg);
-			break;
-		case 's':
-			if (xsk_parse_ipport(optarg, &c->o.src_ip,
-					     &c->o.src_port, false))
-				snprintf(err, sizeof(err),
-					 "--src '%s': want IPv4[:PORT]",
-					 optarg);
-			break;
-		case OPT_DST_MAC:
-			if (xsk_parse_mac(optarg, c->o.dst_mac))
-				snprintf(
-					err, sizeof(err),
-					"--dst-mac '%s': want aa:bb:cc:dd:ee:ff",
-					optarg);
-			c->o.dst_mac_set = true;
-			break;
-		case 'n':
-			opt_u64("--count", optarg, 1, 1ULL << 40, &c->count,
-				err, sizeof(err));
-			break;
-		case 'r':
-			opt_u64("--rate", optarg, 1, 100000000, &c->rate, err,
-				sizeof(err));
-			break;
-		case 'S':
-			opt_u64("--size", optarg, XSK_PAYLOAD_MIN, 65507,
-				&c->size, err, sizeof(err));
-			break;
-		case 'b':
-			opt_u64("--batch", optarg, 1, 1024, &c->batch, err,
-				sizeof(err));
-			break;
-		case OPT_FRAME:
-			if (!opt_u64("--frame-size", optarg, 2048, 4096, &v,
-				     err, sizeof(err)))
-				c->o.frame_size = (uint32_t)v;
-			break;
-		case OPT_BUDGET:
-			c->o.keep_tx_budget = true;
-			break;
-		case 'j':
-			c->json = true;
-			break;
-		default: {
-			int r;
-
-			if (xsk_common_opt(opt, optarg, &c->o, err,
-					   sizeof(err)))
-				break;
-			r = cli_common(opt, argv, "xsk send",
-				       "--dev IF --dst IP:PORT [options]",
-				       send_opts);
-
-			if (r)
-				return r == CLI_HELP ? 1 : -EINVAL;
-			break;
-		}
-		}
-		if (err[0]) {
-			log_err("xsk send: %s", err);
-			return -EINVAL;
-		}
-	}
-	if (optind < argc || !c->o.ifname || !c->o.dst_ip) {
-		log_err("xsk send: %s", optind < argc ?
-						"unexpected argument" :
-						"--dev and --dst are required");
+	if (xsk_parse_ipport(arg, ip, port, need_port)) {
+		snprintf(err, len, "'%s' is not %s", arg,
+			 need_port ? "IPv4:PORT" : "IPv4[:PORT]");
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int apply_dst(const struct cli_opt *o, const char *arg,
+		     const union cli_val *v, void *dst, char *err, size_t len)
+{
+	struct send_cfg *c = dst;
+
+	(void)o, (void)arg;
+	return ipport(v->s, &c->o.dst_ip, &c->o.dst_port, true, err, len);
+}
+
+static int apply_src(const struct cli_opt *o, const char *arg,
+		     const union cli_val *v, void *dst, char *err, size_t len)
+{
+	struct send_cfg *c = dst;
+
+	(void)o, (void)arg;
+	return ipport(v->s, &c->o.src_ip, &c->o.src_port, false, err, len);
+}
+
+static int apply_mac(const struct cli_opt *o, const char *arg,
+		     const union cli_val *v, void *dst, char *err, size_t len)
+{
+	struct send_cfg *c = dst;
+
+	(void)o;
+	if (xsk_parse_mac(v->s, c->o.dst_mac)) {
+		snprintf(err, len,
+			 "'%s' is not a MAC address "
+			 "(aa:bb:cc:dd:ee:ff)",
+			 arg);
+		return -EINVAL;
+	}
+	c->o.dst_mac_set = true;
+	return 0;
+}
+
+#define S struct send_cfg
+static const struct cli_opt send_opts[] = {
+	{ "dst", 'D', .type = CLI_STR, .arg = "IP:PORT",
+	  .help = "destination (required)", .flags = CLI_REQUIRED,
+	  .apply = apply_dst },
+	{ "src", 's', .type = CLI_STR, .arg = "IP[:PORT]",
+	  .help = "source (default: the interface's address, port = dst "
+		  "port)",
+	  .apply = apply_src },
+	{ "dst-mac", 0, .type = CLI_STR, .arg = "MAC",
+	  .help = "next hop's MAC (default: from the neighbour table)",
+	  .apply = apply_mac },
+	{ "count", 'n', .help = "datagrams to send (default 1000)",
+	  CLI_UINT_AT(S, count, 1, 1ULL << 40) },
+	{ "rate", 'r', .arg = "PPS",
+	  .help = "pace at PPS datagrams/s (default: flat out)",
+	  CLI_UINT_AT(S, rate, 1, 100000000) },
+	{ "size", 'S', .arg = "BYTES",
+	  .help = "UDP payload size, >= 24 (default 64)",
+	  CLI_UINT_AT(S, size, XSK_PAYLOAD_MIN, 65507) },
+	{ "batch", 'b',
+	  .help = "datagrams per call: 1 = send, more = send_batch (default "
+		  "1)",
+	  CLI_UINT_AT(S, batch, 1, 1024) },
+	{ "frame-size", 0, .arg = "BYTES", .help = "UMEM frame size 2048|4096",
+	  CLI_UINT_AT(S, o.frame_size, 2048, 4096) },
+	{ "keep-tx-budget", 0,
+	  .help = "keep 32 frames per copy-mode kick (test the kick loop)",
+	  CLI_FLAG_AT(S, o.keep_tx_budget) },
+	XSK_COMMON_OPTS(S, "interface to send on (required)"),
+	{},
+};
+#undef S
+
+const struct cli_cmd xsk_send_cli = { "xsk send",
+				      "--dev IF --dst IP:PORT [options]",
+				      send_opts, CLI_ARGS_NONE,
+				      "more messages; -vv adds libbpf's" };
+
+static int parse(struct send_cfg *c, int argc, char **argv)
+{
+	c->count = 1000;
+	c->size = 64;
+	c->batch = 1;
+	return cli_parse(&xsk_send_cli, argc, argv, c, NULL);
 }
 
 static void wait_until(uint64_t t)
@@ -250,7 +203,7 @@ int xsk_send_main(int argc, char **argv)
 
 	err = parse(&c, argc, argv);
 	if (err)
-		return err > 0 ? EXIT_OK : EXIT_USAGE;
+		return cli_exit(err);
 	log_setup_libbpf();
 	json_init(&w, stdout);
 	c.o.errbuf = why;
