@@ -68,9 +68,9 @@ SKELS := $(patsubst %.bpf.c,$(O)/skel/%.skel.h,$(notdir $(BPF_SRCS)))
 
 # Shared userspace code, used by the binary and the tests.
 COMMON_SRCS := $(wildcard user/*.c)
-COMMON_SRCS := $(filter-out user/main.c,$(COMMON_SRCS))
+COMMON_SRCS := $(filter-out user/main.c user/commands.c,$(COMMON_SRCS))
 MONITOR_SRCS := $(wildcard user/monitor/*.c) $(wildcard user/tune/*.c) $(wildcard user/tune/stages/*.c) $(wildcard user/xsk/*.c) $(wildcard user/e2e/*.c)
-RTBPF_SRCS := user/main.c $(COMMON_SRCS) $(MONITOR_SRCS)
+RTBPF_SRCS := user/main.c user/commands.c $(COMMON_SRCS) $(MONITOR_SRCS)
 RTBPF_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(RTBPF_SRCS))
 COMMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(COMMON_SRCS))
 
@@ -79,8 +79,11 @@ LIB_SRCS := $(wildcard user/lib/*.c) $(filter-out %.bpf.c,$(wildcard xdp/*.c))
 LIB_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(LIB_SRCS))
 SAN_LIB_OBJS := $(patsubst %.c,$(O)/san/%.o,$(LIB_SRCS))
 LIBRTBPF := $(O)/lib/librtbpf.a
+bindir ?= $(prefix)/bin
 libdir ?= $(prefix)/lib
 includedir ?= $(prefix)/include
+mandir ?= $(prefix)/share/man
+bashcompdir ?= $(prefix)/share/bash-completion/completions
 
 RTBPF := $(O)/bin/rtbpf
 # The test build: the same sources with the test hooks compiled in
@@ -101,11 +104,11 @@ TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(O)/tests/%,$(TOOL_SRCS))
 
 .PHONY: all run test check bench install clean help deps vmlinux static tsan \
-	format lint unit tools e2e test-san test-tsan
+	format lint unit tools e2e test-san test-tsan doc
 
 MLOCK_SO := $(O)/lib/librtbpf-mlock.so
 
-all: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO) tools
+all: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO) tools doc
 
 # rtbpf run --mlock preloads this into the command it starts: never
 # instrumented, as no sanitizer runtime can be preloaded into a program.
@@ -154,6 +157,32 @@ $(O)/hooked/%.o: %.c | $(SKELS)
 	$(call msg,CC-HOOK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) -DRTBPF_TEST_HOOKS -c $< -o $@
+
+# Man pages and bash completion, generated from the tables rtbpf runs on
+# by a build tool linked with the same objects (user/docgen/docgen.h).
+DOCGEN := $(O)/gen/rtbpf-docgen
+DOCGEN_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard user/docgen/*.c)) \
+	$(filter-out $(O)/obj/user/main.o,$(RTBPF_OBJS))
+MAN_DIR := $(O)/man
+MAN_STAMP := $(MAN_DIR)/.stamp
+COMPLETION := $(O)/completion/rtbpf
+doc: $(MAN_STAMP) $(COMPLETION)
+
+$(DOCGEN): $(DOCGEN_OBJS) $(LIBRTBPF)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
+
+$(MAN_STAMP): $(DOCGEN)
+	$(call msg,GEN,$(MAN_DIR))
+	$(Q)rm -rf $(MAN_DIR) && mkdir -p $(MAN_DIR)
+	$(Q)$(DOCGEN) man $(MAN_DIR)
+	$(Q)touch $@
+
+$(COMPLETION): $(DOCGEN)
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(DOCGEN) bash $@
 
 $(RTBPF_HOOKED): $(HOOKED_OBJS) $(LIBRTBPF)
 	$(call msg,LINK,$@)
@@ -324,10 +353,14 @@ vmlinux:
 	$(Q)scripts/gen-vmlinux.sh vmlinux/$(ARCH)/vmlinux.h
 
 # librtbpf is static: its users also link libxdp and libbpf (Requires)
-install: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO)
-	install -d $(DESTDIR)$(prefix)/bin $(DESTDIR)$(libdir)/pkgconfig \
-		$(DESTDIR)$(includedir)/rtbpf
-	install -m 0755 $(RTBPF) $(DESTDIR)$(prefix)/bin/rtbpf
+install: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO) doc
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/pkgconfig \
+		$(DESTDIR)$(includedir)/rtbpf $(DESTDIR)$(mandir)/man5 \
+		$(DESTDIR)$(mandir)/man8 $(DESTDIR)$(bashcompdir)
+	install -m 0755 $(RTBPF) $(DESTDIR)$(bindir)/rtbpf
+	install -m 0644 $(MAN_DIR)/*.8 $(DESTDIR)$(mandir)/man8/
+	install -m 0644 $(MAN_DIR)/*.5 $(DESTDIR)$(mandir)/man5/
+	install -m 0644 $(COMPLETION) $(DESTDIR)$(bashcompdir)/rtbpf
 	install -m 0644 $(LIBRTBPF) $(DESTDIR)$(libdir)/librtbpf.a
 	install -m 0755 $(MLOCK_SO) $(DESTDIR)$(libdir)/librtbpf-mlock.so
 	printf '%s\n' 'prefix=$(prefix)' 'libdir=$(libdir)' \
@@ -362,7 +395,7 @@ help:
 	@echo '  deps     install missing Debian packages, mount tracefs and bpffs'
 	@echo '  clean    remove $(O)'
 
--include $(HOOKED_OBJS:.o=.d)
+-include $(HOOKED_OBJS:.o=.d) $(DOCGEN_OBJS:.o=.d)
 -include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
 -include $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
 -include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

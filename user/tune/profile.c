@@ -181,6 +181,15 @@ static const struct builtin {
 	  "boot.rcu_nocbs = off\nboot.idle = off\n" },
 };
 
+bool profile_builtin(size_t i, const char **name, const char **text)
+{
+	if (i >= sizeof(builtins) / sizeof(builtins[0]))
+		return false;
+	*name = builtins[i].name;
+	*text = builtins[i].text;
+	return true;
+}
+
 static int key_index(const char *name)
 {
 	for (size_t i = 0; i < profile_nkeys; i++)

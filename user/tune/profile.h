@@ -54,6 +54,10 @@ struct profile {
 	char *val[128];
 };
 
+/* The i-th built-in profile: its name and text (in the file syntax);
+ * false past the last (man page and completion generators). */
+bool profile_builtin(size_t i, const char **name, const char **text);
+
 /* Loads a built-in profile, ROOT/etc/rtbpf/profiles.d/NAME[.conf], or a path
  * (NAME containing '/'); includes resolved, every key and value validated.
  * p must be zeroed or freed. 0, or -ENOENT (unknown profile) / -EINVAL (bad
