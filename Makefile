@@ -84,6 +84,8 @@ libdir ?= $(prefix)/lib
 includedir ?= $(prefix)/include
 mandir ?= $(prefix)/share/man
 bashcompdir ?= $(prefix)/share/bash-completion/completions
+# run --mlock's preload: ../lib/ or ../lib/rtbpf/ from bindir
+mlockdir ?= $(libdir)
 
 RTBPF := $(O)/bin/rtbpf
 # The test build: the same sources with the test hooks compiled in
@@ -104,7 +106,7 @@ TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(O)/tests/%,$(TOOL_SRCS))
 
 .PHONY: all run test check bench install clean help deps vmlinux static tsan \
-	format lint unit tools e2e test-san test-tsan doc
+	format lint unit tools e2e test-san test-tsan doc build-install deb
 
 MLOCK_SO := $(O)/lib/librtbpf-mlock.so
 
@@ -116,7 +118,7 @@ $(MLOCK_SO): SAN_BUILD :=
 $(MLOCK_SO): user/tune/preload/rtbpf_mlock.c
 	$(call msg,CC-SO,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -shared -fPIC $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -fPIC $< -o $@
 
 tools: $(TOOL_BINS) $(RTBPF_HOOKED)
 
@@ -352,17 +354,21 @@ test-tsan: deps
 vmlinux:
 	$(Q)scripts/gen-vmlinux.sh vmlinux/$(ARCH)/vmlinux.h
 
+# What install installs, built (and nothing else: the package builds this).
+build-install: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO) doc
+
 # librtbpf is static: its users also link libxdp and libbpf (Requires)
-install: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO) doc
+install: build-install
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/pkgconfig \
 		$(DESTDIR)$(includedir)/rtbpf $(DESTDIR)$(mandir)/man5 \
-		$(DESTDIR)$(mandir)/man8 $(DESTDIR)$(bashcompdir)
+		$(DESTDIR)$(mandir)/man8 $(DESTDIR)$(bashcompdir) \
+		$(DESTDIR)$(mlockdir)
 	install -m 0755 $(RTBPF) $(DESTDIR)$(bindir)/rtbpf
 	install -m 0644 $(MAN_DIR)/*.8 $(DESTDIR)$(mandir)/man8/
 	install -m 0644 $(MAN_DIR)/*.5 $(DESTDIR)$(mandir)/man5/
 	install -m 0644 $(COMPLETION) $(DESTDIR)$(bashcompdir)/rtbpf
 	install -m 0644 $(LIBRTBPF) $(DESTDIR)$(libdir)/librtbpf.a
-	install -m 0755 $(MLOCK_SO) $(DESTDIR)$(libdir)/librtbpf-mlock.so
+	install -m 0755 $(MLOCK_SO) $(DESTDIR)$(mlockdir)/librtbpf-mlock.so
 	printf '%s\n' 'prefix=$(prefix)' 'libdir=$(libdir)' \
 		'includedir=$(includedir)' '' 'Name: librtbpf' \
 		'Description: rtbpf low-latency kit: ring, dispatcher, buffer pool, AF_XDP sockets' \
@@ -372,6 +378,12 @@ install: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO) doc
 		>$(DESTDIR)$(libdir)/pkgconfig/librtbpf.pc
 	install -m 0644 user/include/rtbpf/*.h xdp/include/rtbpf/*.h \
 		$(DESTDIR)$(includedir)/rtbpf/
+
+# The Debian packages rtbpf and librtbpf-dev (debian/), built with
+# dpkg-buildpackage from a copy of the tree, into $(O)/deb; lintian's
+# report beside them (an error fails).
+deb:
+	$(Q)scripts/deb.sh $(O)/deb
 
 clean:
 	rm -rf $(O)
@@ -388,6 +400,8 @@ help:
 	@echo '  bench    install missing packages, build, print benchmark figures'
 	@echo '  static   build $(O)/static/rtbpf, needing no shared library'
 	@echo '  install  install rtbpf, librtbpf and its headers under $$(DESTDIR)$$(prefix) ($(prefix))'
+	@echo '  deb      build the Debian packages rtbpf and librtbpf-dev into $(O)/deb'
+	@echo '  doc      generate the man pages and bash completion into $(O)'
 	@echo '  e2e      install missing packages, build, run the end-to-end latency matrix'
 	@echo '  fuzz     run each libFuzzer harness for FUZZ_TIME s (default 60; fuzz-smoke: FUZZ_SMOKE_TIME, 5)'
 	@echo '  vmlinux  regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel'
