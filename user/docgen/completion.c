@@ -68,31 +68,38 @@ static void put_words(FILE *f, const char *fn, const char *words)
 	fprintf(f, "%s '%s'", fn, words);
 }
 
-/* The shell that completes o's value; false for an option without one. */
-static bool put_value(FILE *f, const struct cli_opt *o)
+/* Values by long option name (a name means one thing in every command),
+ * before those by type. */
+static const struct {
+	const char *opt, *sh;
+} by_name[] = {
+	{ "profile", "_rtbpf_profile" },
+	{ "dev", "_rtbpf_words \"$(_rtbpf_ifaces)\"" },
+	{ "root", "_rtbpf_files -d" },
+	{ "plot", "_rtbpf_files" },
+	{ "pid", "_rtbpf_words \"$(_rtbpf_pids)\"" },
+	{ "user", "_rtbpf_words \"$(compgen -u)\"" },
+	{ "membind", "_rtbpf_words \"$(_rtbpf_nodes)\"" },
+};
+
+static bool takes_value(const struct cli_opt *o)
+{
+	return o->type != CLI_FLAG && o->type != CLI_HELP &&
+	       o->type != CLI_VERBOSE;
+}
+
+/* The shell that completes the value of o (which takes one). */
+static void put_value(FILE *f, const struct cli_opt *o)
 {
 	char words[1024] = "";
 	size_t off = 0;
 
-	if (o->type == CLI_FLAG || o->type == CLI_HELP ||
-	    o->type == CLI_VERBOSE)
-		return false;
-	/* by name first: a long name means one thing in every command */
-	if (!strcmp(o->name, "profile"))
-		fputs("_rtbpf_profile", f);
-	else if (!strcmp(o->name, "dev"))
-		fputs("_rtbpf_words \"$(_rtbpf_ifaces)\"", f);
-	else if (!strcmp(o->name, "root"))
-		fputs("_rtbpf_files -d", f);
-	else if (!strcmp(o->name, "plot"))
-		fputs("_rtbpf_files", f);
-	else if (!strcmp(o->name, "pid"))
-		fputs("_rtbpf_words \"$(_rtbpf_pids)\"", f);
-	else if (!strcmp(o->name, "user"))
-		fputs("_rtbpf_words \"$(compgen -u)\"", f);
-	else if (!strcmp(o->name, "membind"))
-		fputs("_rtbpf_words \"$(_rtbpf_nodes)\"", f);
-	else if (!strcmp(o->name, "only") || !strcmp(o->name, "skip")) {
+	for (size_t i = 0; i < sizeof(by_name) / sizeof(by_name[0]); i++)
+		if (!strcmp(o->name, by_name[i].opt)) {
+			fputs(by_name[i].sh, f);
+			return;
+		}
+	if (!strcmp(o->name, "only") || !strcmp(o->name, "skip")) {
 		for (size_t i = 0; i < tune_nstages; i++)
 			off += (size_t)snprintf(words + off,
 						sizeof(words) - off, "%s%s",
@@ -114,7 +121,6 @@ static bool put_value(FILE *f, const struct cli_opt *o)
 			  words);
 	} else
 		fputs(":", f); /* a number, a duration, an address: no list */
-	return true;
 }
 
 /* The arms of _rtbpf_value for cmd's options that take a value. */
@@ -126,8 +132,7 @@ static void value_arms(FILE *f, const struct cli_cmd *cmd)
 	for (size_t i = 0; i < n; i++) {
 		const struct cli_opt *o = &opts[i];
 
-		if (o->type == CLI_FLAG || o->type == CLI_HELP ||
-		    o->type == CLI_VERBOSE)
+		if (!takes_value(o))
 			continue;
 		fprintf(f, "\t\"%s --%s\"", cmd->name, o->name);
 		if (o->key)
@@ -151,7 +156,16 @@ static void opts_arm(FILE *f, const struct cli_cmd *cmd)
 	fprintf(f, "%s' ;;\n", cmd->args == CLI_ARGS_CMD ? " --" : "");
 }
 
-/* Each table as one word list per question: options, value, takes CMD. */
+/* arm(f, table) for the option table of every command and sub-command. */
+static void each_table(FILE *f, void (*arm)(FILE *, const struct cli_cmd *))
+{
+	for (const struct command *c = rtbpf_commands; c->name; c++)
+		for (const struct cli_cmd *const *k = c->cli; *k; k++)
+			arm(f, *k);
+}
+
+/* The shell functions that answer from the tables: profile names, a
+ * command's options, an option's values, a command's sub-commands. */
 static void tables(FILE *f)
 {
 	const char *name, *text;
@@ -170,16 +184,12 @@ static void tables(FILE *f)
 	fputs("# The options of command $1 (\"xsk send\" for a sub-command).\n"
 	      "_rtbpf_opts()\n{\n\tcase $1 in\n",
 	      f);
-	for (const struct command *c = rtbpf_commands; c->name; c++)
-		for (const struct cli_cmd *const *k = c->cli; *k; k++)
-			opts_arm(f, *k);
+	each_table(f, opts_arm);
 	fputs("\tesac\n}\n\n", f);
 	fputs("# Completes the value of option $2 of command $1; 1 when it "
 	      "takes none.\n_rtbpf_value()\n{\n\tcase \"$1 $2\" in\n",
 	      f);
-	for (const struct command *c = rtbpf_commands; c->name; c++)
-		for (const struct cli_cmd *const *k = c->cli; *k; k++)
-			value_arms(f, *k);
+	each_table(f, value_arms);
 	fputs("\t*) return 1 ;;\n\tesac\n\treturn 0\n}\n\n", f);
 	fputs("# The sub-commands of command $1, if it has any.\n"
 	      "_rtbpf_subs()\n{\n\tcase $1 in\n",
