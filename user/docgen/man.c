@@ -242,6 +242,12 @@ static int page_rtbpf(FILE *f)
 	tagged(f, TUNE_STATE_FILE,
 	       "the journal of apply: every old value, for revert (mode "
 	       "0600, root's)");
+	tagged(f, "/etc/default/rtbpf",
+	       "options of the systemd services the package installs (not "
+	       "enabled): rtbpf-apply@PROFILE.service applies PROFILE at "
+	       "start, checks the host against it and reverts at stop "
+	       "(RTBPF_APPLY_OPTS, for both apply and check); "
+	       "rtbpf-hold.service runs rtbpf hold (RTBPF_HOLD_OPTS)");
 	see_also(f, (const char *const[]){ "rtbpf-profile (5)" }, 1,
 		 "README.md");
 	return 0;
