@@ -289,7 +289,7 @@ static void verbatim(FILE *f, const char *text)
 static int page_profile(FILE *f)
 {
 	const char *name, *text;
-	char syntax[640];
+	char syntax[768];
 
 	head(f, "rtbpf-profile", 5, "tuning profiles of rtbpf apply and check");
 	fputs(".SH SYNOPSIS\n", f);
@@ -312,7 +312,8 @@ static int page_profile(FILE *f)
 		 "stage runs only when its stage.NAME key is on. An unknown "
 		 "key or a value out of range is refused with file, line and "
 		 "key; so is a line of %d bytes or more, or a file of %d "
-		 "bytes or more.",
+		 "bytes or more, and a file that is not owned by root or "
+		 "the caller, or that group or others may write.",
 		 PROFILE_LINE_MAX, PROFILE_FILE_MAX);
 	roff(f, syntax);
 	fputc('\n', f);
