@@ -68,9 +68,9 @@ SKELS := $(patsubst %.bpf.c,$(O)/skel/%.skel.h,$(notdir $(BPF_SRCS)))
 
 # Shared userspace code, used by the binary and the tests.
 COMMON_SRCS := $(wildcard user/*.c)
-COMMON_SRCS := $(filter-out user/main.c,$(COMMON_SRCS))
+COMMON_SRCS := $(filter-out user/main.c user/commands.c,$(COMMON_SRCS))
 MONITOR_SRCS := $(wildcard user/monitor/*.c) $(wildcard user/tune/*.c) $(wildcard user/tune/stages/*.c) $(wildcard user/xsk/*.c) $(wildcard user/e2e/*.c)
-RTBPF_SRCS := user/main.c $(COMMON_SRCS) $(MONITOR_SRCS)
+RTBPF_SRCS := user/main.c user/commands.c $(COMMON_SRCS) $(MONITOR_SRCS)
 RTBPF_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(RTBPF_SRCS))
 COMMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(COMMON_SRCS))
 
@@ -79,8 +79,13 @@ LIB_SRCS := $(wildcard user/lib/*.c) $(filter-out %.bpf.c,$(wildcard xdp/*.c))
 LIB_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(LIB_SRCS))
 SAN_LIB_OBJS := $(patsubst %.c,$(O)/san/%.o,$(LIB_SRCS))
 LIBRTBPF := $(O)/lib/librtbpf.a
+bindir ?= $(prefix)/bin
 libdir ?= $(prefix)/lib
 includedir ?= $(prefix)/include
+mandir ?= $(prefix)/share/man
+bashcompdir ?= $(prefix)/share/bash-completion/completions
+# run --mlock's preload: ../lib/ or ../lib/rtbpf/ from bindir
+mlockdir ?= $(libdir)
 
 RTBPF := $(O)/bin/rtbpf
 # The test build: the same sources with the test hooks compiled in
@@ -101,11 +106,11 @@ TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(O)/tests/%,$(TOOL_SRCS))
 
 .PHONY: all run test check bench install clean help deps vmlinux static tsan \
-	format lint unit tools e2e test-san test-tsan
+	format lint unit tools e2e test-san test-tsan doc build-install deb
 
 MLOCK_SO := $(O)/lib/librtbpf-mlock.so
 
-all: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO) tools
+all: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO) tools doc
 
 # rtbpf run --mlock preloads this into the command it starts: never
 # instrumented, as no sanitizer runtime can be preloaded into a program.
@@ -113,7 +118,7 @@ $(MLOCK_SO): SAN_BUILD :=
 $(MLOCK_SO): user/tune/preload/rtbpf_mlock.c
 	$(call msg,CC-SO,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -shared -fPIC $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -fPIC $< -o $@
 
 tools: $(TOOL_BINS) $(RTBPF_HOOKED)
 
@@ -154,6 +159,32 @@ $(O)/hooked/%.o: %.c | $(SKELS)
 	$(call msg,CC-HOOK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) -DRTBPF_TEST_HOOKS -c $< -o $@
+
+# Man pages and bash completion, generated from the tables rtbpf runs on
+# by a build tool linked with the same objects (user/docgen/docgen.h).
+DOCGEN := $(O)/gen/rtbpf-docgen
+DOCGEN_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard user/docgen/*.c)) \
+	$(filter-out $(O)/obj/user/main.o,$(RTBPF_OBJS))
+MAN_DIR := $(O)/man
+MAN_STAMP := $(MAN_DIR)/.stamp
+COMPLETION := $(O)/completion/rtbpf
+doc: $(MAN_STAMP) $(COMPLETION)
+
+$(DOCGEN): $(DOCGEN_OBJS) $(LIBRTBPF)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
+
+$(MAN_STAMP): $(DOCGEN)
+	$(call msg,GEN,$(MAN_DIR))
+	$(Q)rm -rf $(MAN_DIR) && mkdir -p $(MAN_DIR)
+	$(Q)$(DOCGEN) man $(MAN_DIR)
+	$(Q)touch $@
+
+$(COMPLETION): $(DOCGEN)
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(DOCGEN) bash $@
 
 $(RTBPF_HOOKED): $(HOOKED_OBJS) $(LIBRTBPF)
 	$(call msg,LINK,$@)
@@ -323,13 +354,21 @@ test-tsan: deps
 vmlinux:
 	$(Q)scripts/gen-vmlinux.sh vmlinux/$(ARCH)/vmlinux.h
 
+# What install installs, built (and nothing else: the package builds this).
+build-install: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO) doc
+
 # librtbpf is static: its users also link libxdp and libbpf (Requires)
-install: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO)
-	install -d $(DESTDIR)$(prefix)/bin $(DESTDIR)$(libdir)/pkgconfig \
-		$(DESTDIR)$(includedir)/rtbpf
-	install -m 0755 $(RTBPF) $(DESTDIR)$(prefix)/bin/rtbpf
+install: build-install
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/pkgconfig \
+		$(DESTDIR)$(includedir)/rtbpf $(DESTDIR)$(mandir)/man5 \
+		$(DESTDIR)$(mandir)/man8 $(DESTDIR)$(bashcompdir) \
+		$(DESTDIR)$(mlockdir)
+	install -m 0755 $(RTBPF) $(DESTDIR)$(bindir)/rtbpf
+	install -m 0644 $(MAN_DIR)/*.8 $(DESTDIR)$(mandir)/man8/
+	install -m 0644 $(MAN_DIR)/*.5 $(DESTDIR)$(mandir)/man5/
+	install -m 0644 $(COMPLETION) $(DESTDIR)$(bashcompdir)/rtbpf
 	install -m 0644 $(LIBRTBPF) $(DESTDIR)$(libdir)/librtbpf.a
-	install -m 0755 $(MLOCK_SO) $(DESTDIR)$(libdir)/librtbpf-mlock.so
+	install -m 0755 $(MLOCK_SO) $(DESTDIR)$(mlockdir)/librtbpf-mlock.so
 	printf '%s\n' 'prefix=$(prefix)' 'libdir=$(libdir)' \
 		'includedir=$(includedir)' '' 'Name: librtbpf' \
 		'Description: rtbpf low-latency kit: ring, dispatcher, buffer pool, AF_XDP sockets' \
@@ -339,6 +378,12 @@ install: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO)
 		>$(DESTDIR)$(libdir)/pkgconfig/librtbpf.pc
 	install -m 0644 user/include/rtbpf/*.h xdp/include/rtbpf/*.h \
 		$(DESTDIR)$(includedir)/rtbpf/
+
+# The Debian packages rtbpf and librtbpf-dev (debian/), built with
+# dpkg-buildpackage from a copy of the tree, into $(O)/deb; lintian's
+# report beside them (an error fails).
+deb:
+	$(Q)scripts/deb.sh $(O)/deb
 
 clean:
 	rm -rf $(O)
@@ -355,6 +400,8 @@ help:
 	@echo '  bench    install missing packages, build, print benchmark figures'
 	@echo '  static   build $(O)/static/rtbpf, needing no shared library'
 	@echo '  install  install rtbpf, librtbpf and its headers under $$(DESTDIR)$$(prefix) ($(prefix))'
+	@echo '  deb      build the Debian packages rtbpf and librtbpf-dev into $(O)/deb'
+	@echo '  doc      generate the man pages and bash completion into $(O)'
 	@echo '  e2e      install missing packages, build, run the end-to-end latency matrix'
 	@echo '  fuzz     run each libFuzzer harness for FUZZ_TIME s (default 60; fuzz-smoke: FUZZ_SMOKE_TIME, 5)'
 	@echo '  vmlinux  regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel'
@@ -362,7 +409,7 @@ help:
 	@echo '  deps     install missing Debian packages, mount tracefs and bpffs'
 	@echo '  clean    remove $(O)'
 
--include $(HOOKED_OBJS:.o=.d)
+-include $(HOOKED_OBJS:.o=.d) $(DOCGEN_OBJS:.o=.d)
 -include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
 -include $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
 -include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

@@ -10,6 +10,7 @@ pkgs=(
 	linux-perf rt-tests libbpf-tools iproute2 jq procps clang-format
 	shellcheck gnuplot-nox
 	libjson-c-dev libclang-rt-14-dev
+	dpkg-dev debhelper lintian man-db bash-completion
 )
 
 missing=()

@@ -6,8 +6,8 @@
  * wrong (range, conflicting options, a missing required one) with one
  * line that names the command and the option, and prints --help. The
  * table holds everything a man page or a shell completion needs (names,
- * aliases, argument type, choices, help), so both can be generated from
- * it later.
+ * aliases, argument type, choices, help): user/docgen generates both
+ * from it at build time (rtbpf-docgen).
  *
  * Value types and their one rule for units (also in every --help):
  *   DUR  a duration: 10s, 250ms, 1.5s, 5m, 1h (ns, us, ms, s, m, h, d);
@@ -147,6 +147,18 @@ static inline int cli_exit(int ret)
 	return ret == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
 }
 void cli_usage(FILE *f, const struct cli_cmd *cmd);
+/*
+ * The parts of --help, for generators of man pages and completion that
+ * must say the same: an option's left column ("-c, --cpus LIST", or
+ * "--json"), its text (help, {choices}, "(also --old)"), and the rules of
+ * the value types cmd's options take ("DUR: a duration, ..."; lines after
+ * the first indented by 5 spaces), at most CLI_NOTES_MAX, their count
+ * returned.
+ */
+void cli_opt_left(const struct cli_opt *o, char *buf, size_t len);
+void cli_opt_text(const struct cli_opt *o, char *buf, size_t len);
+#define CLI_NOTES_MAX 3
+size_t cli_notes(const struct cli_cmd *cmd, const char *notes[CLI_NOTES_MAX]);
 /* cmd's options into out (CLI_MAX_OPTS + 2 of them): its table, then -v
  * and -h, which every command takes. Returns their count. */
 size_t cli_expand(const struct cli_cmd *cmd, struct cli_opt *out);

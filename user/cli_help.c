@@ -134,9 +134,9 @@ static void put_wrapped(FILE *f, const char *left, const char *text)
 	fputc('\n', f);
 }
 
-static void usage_opt(FILE *f, const struct cli_opt *o)
+void cli_opt_left(const struct cli_opt *o, char *buf, size_t len)
 {
-	char left[64], text[512], choices[256];
+	char choices[256];
 	const char *arg = o->type == CLI_CHOICE && !o->arg ? choices :
 							     cli_metavar(o);
 	bool has = o->type != CLI_FLAG && o->type != CLI_HELP &&
@@ -144,17 +144,34 @@ static void usage_opt(FILE *f, const struct cli_opt *o)
 
 	join_choices(o, choices, sizeof(choices));
 	if (o->key)
-		snprintf(left, sizeof(left), "-%c, --%s%s%s", o->key, o->name,
+		snprintf(buf, len, "-%c, --%s%s%s", o->key, o->name,
 			 has ? " " : "", has ? arg : "");
 	else
-		snprintf(left, sizeof(left), "    --%s%s%s", o->name,
-			 has ? " " : "", has ? arg : "");
-	snprintf(text, sizeof(text), "%s%s%s%s%s%s%s", o->help,
-		 o->choices && arg != choices ? " {" : "",
-		 o->choices && arg != choices ? choices : "",
-		 o->choices && arg != choices ? "}" : "",
+		snprintf(buf, len, "--%s%s%s", o->name, has ? " " : "",
+			 has ? arg : "");
+}
+
+void cli_opt_text(const struct cli_opt *o, char *buf, size_t len)
+{
+	char choices[256];
+	/* a choice's words are its metavar, unless it has one of its own */
+	bool list = o->choices && (o->type != CLI_CHOICE || o->arg);
+
+	join_choices(o, choices, sizeof(choices));
+	snprintf(buf, len, "%s%s%s%s%s%s%s", o->help, list ? " {" : "",
+		 list ? choices : "", list ? "}" : "",
 		 o->alias ? " (also --" : "", o->alias ? o->alias : "",
 		 o->alias ? ")" : "");
+}
+
+static void usage_opt(FILE *f, const struct cli_opt *o)
+{
+	char left[64], text[512];
+
+	memcpy(left, "    ", 4);
+	cli_opt_left(o, o->key ? left : left + 4,
+		     o->key ? sizeof(left) : sizeof(left) - 4);
+	cli_opt_text(o, text, sizeof(text));
 	put_wrapped(f, left, text);
 }
 
@@ -177,29 +194,47 @@ size_t cli_expand(const struct cli_cmd *cmd, struct cli_opt *out)
 	return n;
 }
 
+/* The rule of each value type the options use, as --help ends with it. */
+static const char *const type_note[] = {
+	[CLI_DURATION] = "DUR: a duration, e.g. 10s, 250ms, 1.5s, 5m, 1h "
+			 "(ns, us, ms, s, m, h, d);\n     a bare number is "
+			 "seconds.",
+	[CLI_LATENCY] = "LAT: a latency, e.g. 100us, 1.5ms (ns, us, ms, s, "
+			"m, h, d); a bare number\n     is microseconds.",
+	[CLI_CPULIST] = "LIST: CPUs, e.g. 0,2-3 or 1-7:2.",
+};
+
+size_t cli_notes(const struct cli_cmd *cmd, const char *notes[CLI_NOTES_MAX])
+{
+	bool used[] = {
+		[CLI_DURATION] = false, [CLI_LATENCY] = false, [CLI_CPULIST] = false
+	};
+	const enum cli_type order[] = { CLI_DURATION, CLI_LATENCY,
+					CLI_CPULIST };
+	size_t n = 0;
+
+	for (const struct cli_opt *o = cmd->opts; o->name; o++)
+		if (o->type == CLI_DURATION || o->type == CLI_LATENCY ||
+		    (o->type == CLI_CPULIST && !o->arg))
+			used[o->type] = true;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (used[order[i]])
+			notes[n++] = type_note[order[i]];
+	return n;
+}
+
 void cli_usage(FILE *f, const struct cli_cmd *cmd)
 {
-	bool dur = false, lat = false, list = false;
 	struct cli_opt opts[CLI_MAX_OPTS + 2];
-	size_t n = cli_expand(cmd, opts);
+	const char *notes[CLI_NOTES_MAX];
+	size_t n = cli_expand(cmd, opts), nn = cli_notes(cmd, notes);
 
 	fprintf(f, "Usage: rtbpf %s %s\n\nOptions:\n", cmd->name,
 		cmd->synopsis);
-	for (const struct cli_opt *o = opts; o < opts + n; o++) {
+	for (const struct cli_opt *o = opts; o < opts + n; o++)
 		usage_opt(f, o);
-		dur |= o->type == CLI_DURATION;
-		lat |= o->type == CLI_LATENCY;
-		list |= o->type == CLI_CPULIST && !o->arg;
-	}
-	if (dur || lat || list)
+	if (nn)
 		fputc('\n', f);
-	if (dur)
-		fprintf(f, "DUR: a duration, e.g. 10s, 250ms, 1.5s, 5m, 1h "
-			   "(ns, us, ms, s, m, h, d);\n     a bare number "
-			   "is seconds.\n");
-	if (lat)
-		fprintf(f, "LAT: a latency, e.g. 100us, 1.5ms (ns, us, ms, s, "
-			   "m, h, d); a bare number\n     is microseconds.\n");
-	if (list)
-		fprintf(f, "LIST: CPUs, e.g. 0,2-3 or 1-7:2.\n");
+	for (size_t i = 0; i < nn; i++)
+		fprintf(f, "%s\n", notes[i]);
 }

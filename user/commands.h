@@ -14,11 +14,25 @@ int cmd_hold(int argc, char **argv);
 int cmd_xsk(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 
-/* Every command's option table (cli.h), for --help now and for man pages
- * and shell completion generated from them. */
+/* Every command's option table (cli.h): --help, and the man pages and
+ * shell completion user/docgen generates from them. */
 struct cli_cmd;
 extern const struct cli_cmd monitor_cli, tune_apply_cli, tune_check_cli,
 	tune_revert_cli, run_cli, unit_cli, hold_cli, xsk_send_cli,
 	xsk_recv_cli, e2e_cli;
+
+/* A command as typed after "rtbpf" (commands.c). */
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary; /* one line: rtbpf --help, its man page's NAME */
+	const char *about; /* a paragraph: its man page's DESCRIPTION */
+	const char *doc; /* the page of docs/ that says more */
+	/* its option tables: one, or one per sub-command (xsk send, xsk
+	 * recv); NULL ends them */
+	const struct cli_cmd *const *cli;
+};
+/* Every command, in rtbpf --help's order; a zeroed entry ends it. */
+extern const struct command rtbpf_commands[];
 
 #endif

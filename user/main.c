@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* rtbpf: command table and dispatch. */
+/* rtbpf: global options and dispatch to a command (commands.c). */
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
@@ -9,31 +9,11 @@
 #include "header.h"
 #include "log.h"
 
-static const struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
-} commands[] = {
-	{ "monitor", cmd_monitor,
-	  "per-CPU wakeup-to-run latency and who caused it (eBPF)" },
-	{ "apply", cmd_apply, "apply a tuning profile, journaled for revert" },
-	{ "check", cmd_check, "audit the host against a profile (read only)" },
-	{ "revert", cmd_revert, "restore exactly what apply changed" },
-	{ "run", cmd_run, "run a command with RT policy, CPUs, mlock" },
-	{ "systemd-unit", cmd_systemd_unit,
-	  "print a service unit for a profile" },
-	{ "hold", cmd_hold,
-	  "hold the CPU latency limit and timestamp key open" },
-	{ "xsk", cmd_xsk, "send/receive UDP through AF_XDP (XDP steering)" },
-	{ "bench", cmd_bench, "e2e: event to peer latency per stage, matrix" },
-	{},
-};
-
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: rtbpf [-v] [--version] <command> [options]\n\n"
 		   "Commands:\n");
-	for (const struct command *c = commands; c->name; c++)
+	for (const struct command *c = rtbpf_commands; c->name; c++)
 		fprintf(f, "  %-13s %s\n", c->name, c->summary);
 	fprintf(f, "\n'rtbpf <command> --help' shows a command's options.\n"
 		   "Exit codes: 0 ok, 1 failure, 2 usage, 3 check found "
@@ -65,7 +45,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (const struct command *c = commands; c->name; c++)
+	for (const struct command *c = rtbpf_commands; c->name; c++)
 		if (!strcmp(argv[i], c->name)) {
 			int rc;
 

@@ -321,6 +321,35 @@ static void test_help(void **state)
 	free(text);
 }
 
+/* The parts a man page takes (cli_opt_left, cli_opt_text, cli_notes):
+ * the words of --help, without its columns. */
+static void test_help_parts(void **state)
+{
+	const char *notes[CLI_NOTES_MAX];
+	char buf[256];
+
+	(void)state;
+	cli_opt_left(&t_table[1], buf, sizeof(buf));
+	assert_string_equal(buf, "--comm STR");
+	cli_opt_left(&t_table[5], buf, sizeof(buf));
+	assert_string_equal(buf, "-i, --interval DUR");
+	cli_opt_text(&t_table[5], buf, sizeof(buf));
+	assert_string_equal(buf, "every (also --every)");
+	cli_opt_left(&t_table[8], buf, sizeof(buf));
+	assert_string_equal(buf, "-m, --mode auto|zerocopy|copy");
+	cli_opt_text(&t_table[8], buf, sizeof(buf));
+	assert_string_equal(buf, "mode");
+	cli_opt_text(&t_table[9], buf, sizeof(buf));
+	assert_string_equal(buf, "colls {sched,irq,softirq,ipi}");
+	cli_opt_left(&t_table[0], buf, sizeof(buf));
+	assert_string_equal(buf, "-j, --json");
+	/* DUR, LAT, LIST: each once, in that order */
+	assert_int_equal(cli_notes(&t_cmd, notes), 3);
+	assert_true(!strncmp(notes[0], "DUR: ", 5));
+	assert_true(!strncmp(notes[1], "LAT: ", 5));
+	assert_true(!strncmp(notes[2], "LIST: ", 6));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_required_and_args),
 		cmocka_unit_test(test_registry_and_words),
 		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_help_parts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,6 +32,8 @@ static void put(const char *name, const char *text, size_t n)
 	assert_non_null(f);
 	assert_int_equal(fwrite(text, 1, n, f), n);
 	assert_int_equal(fclose(f), 0);
+	/* whatever the umask: a group-writable profile is refused */
+	assert_int_equal(chmod(path, 0644), 0);
 }
 
 /* profile_load of dir/name (or name itself when it starts with '/') with
@@ -133,6 +135,32 @@ static void test_not_a_file(void **state)
 	put("incfifo.conf", text, strlen(text));
 	refused("incfifo.conf", -EINVAL, "fifo: a FIFO");
 	refused("nosuch", -ENOENT, "unknown profile");
+}
+
+/* A profile someone else could have written is refused before it is
+ * read (apply runs as root), as an include too; root's or the caller's
+ * 0644 one loads. */
+static void test_trust(void **state)
+{
+	char path[128], text[160];
+
+	(void)state;
+	put("mine.conf", "include = ultra\n", 16);
+	assert_int_equal(load("mine.conf"), 0);
+	snprintf(path, sizeof(path), "%s/mine.conf", dir);
+	assert_int_equal(chmod(path, 0664), 0);
+	refused("mine.conf", -EPERM, "writable by group or others");
+	assert_int_equal(chmod(path, 0646), 0);
+	refused("mine.conf", -EPERM, "mode 0646");
+	snprintf(text, sizeof(text), "include = %s\n", path);
+	put("inc.conf", text, strlen(text));
+	refused("inc.conf", -EPERM, "mine.conf: writable by group");
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(load("inc.conf"), 0);
+	if (geteuid() == 0) {
+		assert_int_equal(chown(path, 65534, 65534), 0);
+		refused("mine.conf", -EPERM, "owned by another user");
+	}
 }
 
 /* Under a root: NAME.conf that is a directory is refused, not skipped for
@@ -272,6 +300,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_not_a_file),
+		cmocka_unit_test(test_trust),
 		cmocka_unit_test(test_root_lookup),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_nul),

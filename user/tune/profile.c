@@ -181,6 +181,15 @@ static const struct builtin {
 	  "boot.rcu_nocbs = off\nboot.idle = off\n" },
 };
 
+bool profile_builtin(size_t i, const char **name, const char **text)
+{
+	if (i >= sizeof(builtins) / sizeof(builtins[0]))
+		return false;
+	*name = builtins[i].name;
+	*text = builtins[i].text;
+	return true;
+}
+
 static int key_index(const char *name)
 {
 	for (size_t i = 0; i < profile_nkeys; i++)
@@ -402,7 +411,9 @@ cleanup:
 /*
  * Opens a profile file for reading; -ENOENT when there is none, else 0 or
  * -errno logged naming path: -EINVAL for a directory, FIFO, device or
- * socket.
+ * socket; -EPERM for a file owned by someone but root and the caller, or
+ * writable by group or others (apply runs as root: like the journal and
+ * run's preload, what it acts on only root may have written).
  * The kind is checked on an O_PATH descriptor before the file is opened
  * for reading, so a device is never opened (a watchdog would start) and a
  * FIFO never blocks, also when path is swapped meanwhile.
@@ -431,6 +442,19 @@ static int open_profile(const char *path, int *fd_out)
 			tune_type_name(st.st_mode));
 		close(fd);
 		return -EINVAL;
+	}
+	/* what root applies only root (or the caller) may have written */
+	if ((st.st_uid && st.st_uid != geteuid()) || st.st_mode & 022) {
+		log_err("profile %s: %s (uid %u, mode %04o); refused: a profile "
+			"must be owned by root or you and writable by no one "
+			"else",
+			path,
+			st.st_mode & 022 ? "writable by group or others" :
+					   "owned by another user",
+			(unsigned int)st.st_uid,
+			(unsigned int)(st.st_mode & 07777));
+		close(fd);
+		return -EPERM;
 	}
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
 	*fd_out = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY);

@@ -54,10 +54,16 @@ struct profile {
 	char *val[128];
 };
 
+/* The i-th built-in profile: its name and text (in the file syntax);
+ * false past the last (man page and completion generators). */
+bool profile_builtin(size_t i, const char **name, const char **text);
+
 /* Loads a built-in profile, ROOT/etc/rtbpf/profiles.d/NAME[.conf], or a path
  * (NAME containing '/'); includes resolved, every key and value validated.
  * p must be zeroed or freed. 0, or -ENOENT (unknown profile) / -EINVAL (bad
- * key or value, a line over PROFILE_LINE_MAX - 1 bytes) / -EFBIG (a file
+ * key or value, a line over PROFILE_LINE_MAX - 1 bytes) / -EPERM (a file
+ * not owned by root or the caller, or writable by group or others) /
+ * -EFBIG (a file
  * over PROFILE_FILE_MAX - 1 bytes) / -ENOMEM, with a message already logged
  * naming file, line and key. */
 int profile_load(struct profile *p, const char *root, const char *name);

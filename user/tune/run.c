@@ -13,7 +13,7 @@
  * about an image left unlocked (a statically linked CMD ignores
  * LD_PRELOAD: lock there with rtbpf_rt_setup() instead). The library is
  * found at $RTBPF_MLOCK_PRELOAD, else next to the binary
- * (../lib/librtbpf-mlock.so or ./librtbpf-mlock.so), and passed by its
+ * (../lib/, ../lib/rtbpf/ or ./librtbpf-mlock.so), and passed by its
  * canonical path. With --mlock RLIMIT_MEMLOCK is raised to infinity (root
  * or CAP_SYS_RESOURCE), which exec and the --user switch keep, so CMD can
  * lock as an unprivileged user too.
@@ -147,9 +147,13 @@ static int preload_trusted(const char *path, const char **why)
  */
 static int find_preload(char *out, size_t len, const char **why)
 {
+	/* make install's lib/ beside bin/, the package's private
+	 * /usr/lib/rtbpf beside /usr/sbin, the build tree's own dir */
+	static const char *const dirs[] = { "/../lib", "/../lib/rtbpf", "" };
 	const char *env = getenv("RTBPF_MLOCK_PRELOAD");
 	char exe[PATH_MAX], real[PATH_MAX], *slash;
 	ssize_t n;
+	size_t i;
 
 	*why = NULL;
 	if (env && *env) {
@@ -162,15 +166,15 @@ static int find_preload(char *out, size_t len, const char **why)
 		slash = strrchr(exe, '/');
 		if (slash)
 			*slash = '\0';
-		if (snprintf(out, len, "%s/../lib/%s", exe, MLOCK_LIB) >=
-			    (int)len ||
-		    access(out, F_OK)) {
-			if (snprintf(out, len, "%s/%s", exe, MLOCK_LIB) >=
-			    (int)len)
+		for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+			if (snprintf(out, len, "%s%s/%s", exe, dirs[i],
+				     MLOCK_LIB) >= (int)len)
 				return -ENAMETOOLONG;
-			if (access(out, F_OK))
-				return -ENOENT;
+			if (!access(out, F_OK))
+				break;
 		}
+		if (i == sizeof(dirs) / sizeof(dirs[0]))
+			return -ENOENT;
 	}
 	if (!realpath(out, real)) {
 		*why = strerror(errno);

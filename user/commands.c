@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * rtbpf's commands: what main() dispatches to, and what rtbpf --help, the
+ * man pages and the shell completion say about each (user/docgen generates
+ * the last two from this table and the option tables it points to).
+ */
+#include "commands.h"
+
+#include <stddef.h>
+
+#include "cli.h"
+
+#define CLIS(...)                       \
+	(const struct cli_cmd *const[]) \
+	{                               \
+		__VA_ARGS__, NULL       \
+	}
+
+const struct command rtbpf_commands[] = {
+	{ "monitor", cmd_monitor,
+	  "per-CPU wakeup-to-run latency and who caused it (eBPF)",
+	  "Measures, per CPU, how long threads wait from becoming runnable "
+	  "to running, split into wake-up delivery and run-queue wait, who "
+	  "ran instead, and which interrupts, softirqs, IPIs, page faults "
+	  "and other tasks reached the CPU. Prints a table per interval and "
+	  "a summary with histograms at the end (or NDJSON with --json); "
+	  "with --threshold, each wait that long is broken down into what "
+	  "ran on the CPU meanwhile. Needs root or CAP_BPF+CAP_PERFMON and a "
+	  "kernel with BTF.",
+	  "monitor.md", CLIS(&monitor_cli) },
+	{ "apply", cmd_apply, "apply a tuning profile, journaled for revert",
+	  "Moves IRQs, kernel threads and workqueues off the latency CPUs, "
+	  "sets the profile's sysctls, memory, power and process knobs, and "
+	  "makes the --pid processes realtime. Before each change the old "
+	  "value is appended and fsynced to /var/lib/rtbpf/state, so revert "
+	  "restores exactly what was there, also after a crash at any "
+	  "point. --dry-run prints each change as the equivalent shell "
+	  "command.",
+	  "tune.md", CLIS(&tune_apply_cli) },
+	{ "check", cmd_check, "audit the host against a profile (read only)",
+	  "Audits the same items apply would change, read only, and prints "
+	  "OK, WARN or FAIL for each, with the value wanted and the value "
+	  "found; boot parameters the profile wants are printed as a kernel "
+	  "command-line fragment. Exits 3 when an item fails (with --strict, "
+	  "also when one warns).",
+	  "tune.md", CLIS(&tune_check_cli) },
+	{ "revert", cmd_revert, "restore exactly what apply changed",
+	  "Restores every knob recorded in the journal "
+	  "(/var/lib/rtbpf/state) to the value it had before apply, newest "
+	  "first, and removes the journal. A knob that someone else changed "
+	  "since apply is left alone unless --force is given.",
+	  "tune.md", CLIS(&tune_revert_cli) },
+	{ "run", cmd_run, "run a command with RT policy, CPUs, mlock",
+	  "Sets CPU affinity, NUMA memory policy and a scheduling policy on "
+	  "itself, optionally switches to another user, then executes CMD, "
+	  "so CMD's exit code is the command's. --mlock preloads "
+	  "librtbpf-mlock.so, which locks all of CMD's memory before its "
+	  "main() runs.",
+	  "tune.md", CLIS(&run_cli) },
+	{ "systemd-unit", cmd_systemd_unit,
+	  "print a service unit for a profile",
+	  "Prints a systemd service unit that starts /CMD with the CPU "
+	  "affinity, scheduling policy and priority (or nice), memory and "
+	  "realtime limits and NUMA policy of the profile's process.* keys, "
+	  "for review before it is installed.",
+	  "tune.md", CLIS(&unit_cli) },
+	{ "hold", cmd_hold, "hold the CPU latency limit and timestamp key open",
+	  "Keeps the knobs that last only while a process keeps a file open: "
+	  "the CPU latency PM QoS limit (/dev/cpu_dma_latency) and the "
+	  "kernel's receive-timestamp static key, until SIGINT, SIGTERM or "
+	  "SIGHUP. Nothing is journaled, since nothing outlives it; the "
+	  "rtbpf-hold.service unit runs it.",
+	  "tune.md", CLIS(&hold_cli) },
+	{ "xsk", cmd_xsk, "send/receive UDP through AF_XDP (XDP steering)",
+	  "xsk send sends UDP datagrams through an AF_XDP socket (or a plain "
+	  "socket, to compare); xsk recv attaches an XDP program that steers "
+	  "UDP to the given ports into AF_XDP sockets and counts what "
+	  "arrives. Needs root.",
+	  "xsk.md", CLIS(&xsk_send_cli, &xsk_recv_cli) },
+	{ "bench", cmd_bench, "e2e: event to peer latency per stage, matrix",
+	  "bench e2e measures the path from a strategy's decision to the "
+	  "peer, stage by stage, in network namespaces it creates and "
+	  "removes: tuned versus untuned, AF_XDP versus kernel UDP.",
+	  "e2e.md", CLIS(&e2e_cli) },
+	{},
+};
