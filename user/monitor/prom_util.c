@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Shared parts of the collectors' Prometheus renderers: see prom_util.h. */
+#include "prom_util.h"
+
+#include <stdio.h>
+
+#include "text.h"
+
+uint64_t prom_hist_bound_ns(unsigned int i)
+{
+	uint64_t p = 1ULL << (PROM_HIST_E_MIN + i / 2);
+
+	return i % 2 ? p + p / 2 : p;
+}
+
+void prom_cpu_label(char buf[16], unsigned int cpu)
+{
+	snprintf(buf, 16, "%u", cpu);
+}
+
+void prom_hist(struct prom *p, const char *name, const struct prom_label *l,
+	       unsigned int n, const struct hist *h)
+{
+	struct prom_label lb[4];
+	uint64_t cum = 0;
+	unsigned int b = 0;
+	char le[32];
+
+	for (unsigned int i = 0; i < n && i < 3; i++)
+		lb[i] = l[i];
+	lb[n].name = "le";
+	lb[n].value = le;
+	for (unsigned int i = 0; i < PROM_HIST_BOUNDS; i++) {
+		uint64_t bound = prom_hist_bound_ns(i);
+		unsigned int end = hist_bucket(bound);
+
+		for (; b < end && b < HIST_BUCKETS; b++)
+			cum += h->b[b];
+		snprintf(le, sizeof(le), "%.9g", bound / 1e9);
+		prom_sample_u64(p, name, "_bucket", lb, n + 1, cum);
+	}
+	snprintf(le, sizeof(le), "+Inf");
+	prom_sample_u64(p, name, "_bucket", lb, n + 1, h->count);
+	prom_sample(p, name, "_sum", l, n, h->sum / 1e9);
+	prom_sample_u64(p, name, "_count", l, n, h->count);
+}
+
+static void task_sample(struct prom *p, const char *name, const char *cpu,
+			const char *task, const char *pid, bool as_seconds,
+			uint64_t v)
+{
+	struct prom_label l[] = { { "cpu", cpu },
+				  { "task", task },
+				  { "pid", pid } };
+
+	if (as_seconds)
+		prom_sample(p, name, "_total", l, 3, v / 1e9);
+	else
+		prom_sample_u64(p, name, "_total", l, 3, v);
+}
+
+void prom_top_tasks(struct prom *p, const char *name, const char *cpu,
+		    const struct tasklist *list, unsigned int cpu_id,
+		    bool by_count, uint64_t total)
+{
+	const struct task_entry *top[PROM_TOP_TASKS];
+	size_t k = tasklist_top(list, cpu_id, top, PROM_TOP_TASKS, by_count);
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < k; i++) {
+		char task[TEXT_ESC_SIZE(16)], pid[16];
+		uint64_t v = by_count ? top[i]->count : top[i]->ns;
+
+		task_name_text(task, sizeof(task), top[i]->comm,
+			       sizeof(top[i]->comm));
+		snprintf(pid, sizeof(pid), "%u", top[i]->pid);
+		task_sample(p, name, cpu, task, pid, !by_count, v);
+		sum += v;
+	}
+	task_sample(p, name, cpu, "other", "", !by_count,
+		    total > sum ? total - sum : 0);
+}
