@@ -241,6 +241,10 @@ $(O)/tests/unit/test_coll: $(COLL_UNIT_OBJS)
 $(O)/tests/unit/test_prom: $(COLL_UNIT_OBJS) $(patsubst %,$(O)/san/user/monitor/%.o,\
 	expo prom_util prom_sched prom_noise httpd httpd_listen)
 
+# The exporter's page builder, on synthetic snapshots (bench/exporter.sh).
+$(O)/tests/prom_bench: $(patsubst %,$(O)/obj/user/%.o,prom tasklist interrupts \
+	sysinfo) $(patsubst %,$(O)/obj/user/monitor/%.o,coll names sched_snap \
+	noise_snap expo prom_util prom_sched prom_noise)
 TOOL_OBJS := $(patsubst %,$(O)/obj/user/%.o,hist json parse samples xsk/rx_tally cli cli_help log text)
 $(O)/tests/%: tests/tools/%.c $(LIBRTBPF) $(TOOL_OBJS) | $(SKELS)
 	$(call msg,CC,$@)

@@ -29,7 +29,7 @@ struct coll_view;
 
 /* A page larger than this is not published (the last one stays): a
  * scrape's response is bounded. 1024 CPUs with every collector take
- * about 6 MiB. */
+ * about 10 MiB (bench/exporter.sh). */
 #define EXPO_MAX_PAGE (32u << 20)
 
 /* Families beyond the collectors' (tuning drift): called from the loop's

@@ -18,28 +18,41 @@ void prom_cpu_label(char buf[16], unsigned int cpu)
 	snprintf(buf, 16, "%u", cpu);
 }
 
+/* The bounds' "le" values, formatted once: a page has one set per CPU and
+ * histogram. */
+static const char *le_text(unsigned int i)
+{
+	static char text[PROM_HIST_BOUNDS][16];
+	static unsigned int ready; /* 1 once text[] is filled */
+
+	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
+		for (unsigned int k = 0; k < PROM_HIST_BOUNDS; k++)
+			snprintf(text[k], sizeof(text[k]), "%.9g",
+				 prom_hist_bound_ns(k) / 1e9);
+		__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
+	}
+	return text[i];
+}
+
 void prom_hist(struct prom *p, const char *name, const struct prom_label *l,
 	       unsigned int n, const struct hist *h)
 {
 	struct prom_label lb[4];
 	uint64_t cum = 0;
 	unsigned int b = 0;
-	char le[32];
 
 	for (unsigned int i = 0; i < n && i < 3; i++)
 		lb[i] = l[i];
 	lb[n].name = "le";
-	lb[n].value = le;
 	for (unsigned int i = 0; i < PROM_HIST_BOUNDS; i++) {
-		uint64_t bound = prom_hist_bound_ns(i);
-		unsigned int end = hist_bucket(bound);
+		unsigned int end = hist_bucket(prom_hist_bound_ns(i));
 
 		for (; b < end && b < HIST_BUCKETS; b++)
 			cum += h->b[b];
-		snprintf(le, sizeof(le), "%.9g", bound / 1e9);
+		lb[n].value = le_text(i);
 		prom_sample_u64(p, name, "_bucket", lb, n + 1, cum);
 	}
-	snprintf(le, sizeof(le), "+Inf");
+	lb[n].value = "+Inf";
 	prom_sample_u64(p, name, "_bucket", lb, n + 1, h->count);
 	prom_sample(p, name, "_sum", l, n, h->sum / 1e9);
 	prom_sample_u64(p, name, "_count", l, n, h->count);
