@@ -230,6 +230,10 @@ TUNE_ENGINE_SRCS := $(filter-out $(addprefix user/tune/,tune.c run.c \
 	$(wildcard user/tune/stages/*.c)
 $(O)/tests/unit/test_kind: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS))
 
+# The drift check links the engine and its stages, as test_kind.
+$(O)/tests/unit/test_drift: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS)) \
+	$(O)/san/user/monitor/drift.o
+
 # The monitor's collector set, arithmetic and renderers, without the BPF
 # glue (sched_coll.c, noise_coll.c) that needs root.
 COLL_UNIT_OBJS := $(patsubst %,$(O)/san/user/monitor/%.o,coll names \
