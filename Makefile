@@ -234,6 +234,15 @@ $(O)/tests/unit/test_kind: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS))
 $(O)/tests/unit/test_drift: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS)) \
 	$(O)/san/user/monitor/drift.o
 
+# The drift exposition tool links the drift check and the tuning engine.
+DRIFT_TOOL_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(TUNE_ENGINE_SRCS) \
+	user/monitor/drift.c)
+$(O)/tests/drift_prom: tests/tools/drift_prom.c $(COMMON_OBJS) \
+	$(DRIFT_TOOL_OBJS) $(LIBRTBPF) | $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(filter-out %.h,$^) $(LDLIBS) -lpthread -o $@
+
 # The monitor's collector set, arithmetic and renderers, without the BPF
 # glue (sched_coll.c, noise_coll.c) that needs root.
 COLL_UNIT_OBJS := $(patsubst %,$(O)/san/user/monitor/%.o,coll names \
