@@ -32,6 +32,14 @@
  * The items and compliant families appear after the first check finished
  * (until then nothing is known); the others from the start.
  *
+ * Privileges: a worker lives only during a check, so with no check
+ * running when the monitor drops its capabilities (privs.h: capset acts
+ * on the calling thread alone) every later worker inherits the drop. The
+ * check then reads as nobody: world-readable /proc and /sys files, and a
+ * file it may not read is a WARN (as an unprivileged `check`), so the
+ * profile file must be world-readable. Call drift_poll() only after
+ * monitor_drop_privs(), or with no drift_check()/worker across it.
+ *
  * Thread safety: drift_poll(), drift_check() and drift__free() from one
  * thread (the monitor's); drift_prom() from any thread (the HTTP server's)
  * at the same time: the published result sits under a mutex, held only to
