@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# contrib/: the alert rules pass `promtool check rules` and their unit
+# tests (`promtool test rules`: each alert fires on the series that should
+# raise it and only those); the Grafana dashboard is valid JSON whose
+# panels all query something; the systemd unit passes `systemd-analyze
+# verify` (SKIPped part when absent); and every rtbpf_* metric name the
+# dashboard and the rules use is one the exporter serves. The served names
+# are ground truth where the exporter can run (root, `monitor --textfile`
+# built): the families of a real --textfile page, with the drift ones from
+# tests/tools/drift_prom on a fake root. Otherwise they are read from the
+# source: the "rtbpf_..." family names in user/ with their sample suffixes.
+set -eu
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+: "${RTBPF_TOP:=.}"
+# shellcheck source=tests/integration/tune_fixture.bash
+. "$RTBPF_TOP/tests/integration/tune_fixture.bash"
+C=$RTBPF_TOP/contrib
+command -v promtool >/dev/null || skip "no promtool (apt install prometheus)"
+
+promtool check rules "$C/prometheus/rtbpf-alerts.yml" >"$T/rules.out" 2>&1 ||
+	{ cat "$T/rules.out"; fail "promtool check rules"; }
+(cd "$C/prometheus" && promtool test rules rtbpf-alerts.test.yml) >"$T/test.out" 2>&1 ||
+	{ cat "$T/test.out"; fail "promtool test rules"; }
+ok "alert rules: checked, unit tests pass"
+
+python3 - "$C/grafana/rtbpf.json" <<'PY' || fail "dashboard"
+import json, sys
+d = json.load(open(sys.argv[1]))
+ids = set()
+for p in d["panels"]:
+    assert p["id"] not in ids, p["id"]
+    ids.add(p["id"])
+    g = p["gridPos"]
+    assert 0 <= g["x"] and g["x"] + g["w"] <= 24, p["title"]
+    if p["type"] == "row":
+        continue
+    assert p["targets"], p["title"]
+    for t in p["targets"]:
+        assert "rtbpf_" in t["expr"], (p["title"], t["expr"])
+PY
+ok "dashboard: valid, every panel queries rtbpf metrics"
+
+if command -v systemd-analyze >/dev/null; then
+	# verify wants ExecStart's binary to exist: the one built here
+	sed "s|/usr/local/bin/rtbpf|$(realpath "$RTBPF")|" \
+		"$C/systemd/rtbpf-exporter.service" >"$T/rtbpf-exporter.service"
+	systemd-analyze verify "$T/rtbpf-exporter.service" >"$T/verify.out" 2>&1 ||
+		{ cat "$T/verify.out"; fail "systemd-analyze verify"; }
+	ok "systemd unit verifies"
+else
+	echo "note: no systemd-analyze; unit not verified"
+fi
+
+# The names used: every rtbpf_* word of the dashboard and the rules.
+grep -ohE '\brtbpf_[a-z0-9_]+' "$C/grafana/rtbpf.json" \
+	"$C/prometheus/rtbpf-alerts.yml" | sort -u >"$T/used"
+
+# families FILE: every sample name a page's # TYPE lines announce.
+families() {
+	awk '$1 == "#" && $2 == "TYPE" {
+		n = $3
+		if ($4 == "histogram") {
+			print n "_bucket"; print n "_sum"; print n "_count"
+		} else if ($4 == "counter" && n !~ /_total$/) {
+			print n "_total"
+		} else if ($4 == "info") {
+			print n "_info"
+		} else print n
+	}' "$1"
+}
+
+root=$T/root
+make_tree "$root"
+"$RTBPF_BUILD/tests/drift_prom" -P ultra --check-root "$root" --check-cpus 2-3 >"$T/drift.prom"
+families "$T/drift.prom" >"$T/served"
+src=source
+if [ "$(id -u)" = 0 ] && "$RTBPF" monitor --help 2>/dev/null | grep -q -- '--textfile'; then
+	chmod 777 "$T" # the monitor writes as nobody once loaded
+	if "$RTBPF" monitor --textfile "$T/page.prom" --quiet -i 200ms -n 3 \
+		>"$T/mon.out" 2>"$T/mon.err"; then
+		families "$T/page.prom" >>"$T/served"
+		src="a --textfile page"
+	else
+		echo "note: monitor --textfile could not run: $(tail -n1 "$T/mon.err")"
+	fi
+fi
+if [ "$src" = source ]; then
+	grep -rhoE '"rtbpf_[a-z0-9_]+"' "$RTBPF_TOP/user" | tr -d '"' |
+		awk '{ print; print $0 "_total"; print $0 "_bucket"
+		       print $0 "_sum"; print $0 "_count"; print $0 "_info" }' \
+		>>"$T/served"
+fi
+sort -u -o "$T/served" "$T/served"
+missing=$(comm -23 "$T/used" "$T/served")
+if [ -n "$missing" ]; then
+	if [ "$src" = source ] && ! grep -rq '"rtbpf_wait_seconds"' "$RTBPF_TOP/user"; then
+		# before the exporter is in the tree, only drift's names are known
+		grep -q '^rtbpf_tuning_' <<<"$missing" &&
+			fail "drift names not served: $(grep '^rtbpf_tuning_' <<<"$missing" | tr '\n' ' ')"
+		skip "the exporter is not in this tree: $(wc -l <<<"$missing") names unverified"
+	fi
+	fail "contrib/ uses names the exporter does not serve ($src): $(tr '\n' ' ' <<<"$missing")"
+fi
+ok "the $(wc -l <"$T/used") metric names contrib/ uses are served ($src)"
+echo PASS
