@@ -342,6 +342,11 @@ void drift_prom(struct drift *d, struct prom *p)
 		    r.duration);
 }
 
+void drift_prom_cb(void *ctx, struct prom *p)
+{
+	drift_prom(ctx, p);
+}
+
 int drift_compliant(struct drift *d)
 {
 	int ret;

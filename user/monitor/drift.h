@@ -120,6 +120,10 @@ int drift_check(struct drift *d);
 /* Writes the families above (thread safe, see the background). */
 void drift_prom(struct drift *d, struct prom *p);
 
+/* drift_prom() as an exporter's extra-families callback
+ * (expo.h: expo_extra_fn; ctx is the struct drift). */
+void drift_prom_cb(void *ctx, struct prom *p);
+
 /* Whether the last published check was compliant: 1, 0, or -1 when none
  * finished yet (tests, --json). Thread safe. */
 int drift_compliant(struct drift *d);

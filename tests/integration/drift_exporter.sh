@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Tuning drift through the exporter: `rtbpf monitor --textfile F --profile
+# ultra --check-root R --check-interval 1s` on a fake root made by
+# make_tree. The page says compliant 1 once apply --root ran, 0 within a
+# few checks after the test changes a knob in the tree, 1 again when it is
+# written back; the monitor's intervals keep coming while it checks; the
+# check writes nothing to the tree; it ends with 0 and leaves no program.
+# A bad --profile exits 2 before anything loads; --profile without
+# --listen or --textfile, and --check-* without --profile, exit 2. SKIP
+# until the monitor takes --textfile and --profile.
+# lib.sh: no set -e (its EXIT trap signals pids that may be gone)
+set -u
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+: "${RTBPF_TOP:=.}"
+# shellcheck source=tests/integration/tune_fixture.bash
+. "$RTBPF_TOP/tests/integration/tune_fixture.bash"
+need_root
+"$RTBPF" monitor --help 2>/dev/null | grep -q -- '--check-root' ||
+	skip "monitor has no --profile/--check-root (exporter not wired)"
+chmod 755 "$T"
+root=$T/root
+make_tree "$root" || fail "make_tree"
+chmod -R a+rX "$root" # the monitor checks as nobody once loaded
+"$RTBPF" apply -P ultra --root "$root" --cpus 2-3 >/dev/null || fail "apply"
+out=$T/out
+mkdir "$out" || fail "mkdir"
+chmod 777 "$out"
+page=$out/rtbpf.prom
+
+expect_rc 2 "$RTBPF" monitor --textfile "$page" -P no-such-profile --check-root "$root" 2>/dev/null
+expect_rc 2 "$RTBPF" monitor -P ultra 2>/dev/null
+expect_rc 2 "$RTBPF" monitor --textfile "$page" --check-interval 5s 2>/dev/null
+[ ! -e "$page" ] || fail "a refused run wrote the page"
+ok "bad --profile and --check-* without --profile exit 2"
+
+cp -a "$root" "$T/applied" || fail "cp"
+start_bg mon "$RTBPF" monitor --textfile "$page" --quiet -i 200ms \
+	-P ultra --check-root "$root" --check-cpus 2-3 --check-interval 1s
+mon=$bg_pid
+
+# page_says VALUE [SECONDS]: until the page reports compliant VALUE.
+page_says() {
+	local i
+	for ((i = 0; i < ${2:-10} * 10; i++)); do
+		grep -qx "rtbpf_tuning_compliant $1" "$page" 2>/dev/null && return 0
+		kill -0 "$mon" 2>/dev/null || fail "monitor died: $(cat "$T/mon.err")"
+		sleep 0.1
+	done
+	fail "compliant never $1: $(grep -E 'compliant|items.*fail' "$page" | tr '\n' ' ')"
+}
+intervals() { sed -n 's/^rtbpf_intervals_total //p' "$page"; }
+
+page_says 1
+ok "after apply: compliant 1"
+echo 60 >"$root/proc/sys/vm/swappiness"
+page_says 0 5
+grep -qx 'rtbpf_tuning_items{stage="sysctl",state="fail"} 1' "$page" ||
+	fail "the changed sysctl is not the one failing item"
+ok "a changed knob: compliant 0, one sysctl item failing"
+echo 10 >"$root/proc/sys/vm/swappiness"
+page_says 1 5
+ok "written back: compliant 1"
+
+a=$(intervals)
+sleep 1
+b=$(intervals)
+[ "$((b - a))" -ge 3 ] || fail "intervals stalled while checking: $a -> $b in 1 s"
+checks=$(sed -n 's/^rtbpf_tuning_checks_total //p' "$page")
+[ "$checks" -ge 3 ] || fail "only $checks checks"
+grep -qx 'rtbpf_tuning_check_errors_total 0' "$page" || fail "check errors"
+if command -v promtool >/dev/null; then
+	promtool check metrics <"$page" >"$T/lint" 2>&1 ||
+		{ cat "$T/lint"; fail "promtool check metrics"; }
+fi
+stop_bg "$mon"
+[ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc: $(cat "$T/mon.err")"
+same_tree "$root" "$T/applied" || fail "the drift check changed the tree"
+ok "intervals kept coming ($a -> $b), $checks checks, nothing written"
+echo PASS
