@@ -8,6 +8,8 @@
  * is refused at start; the check writes nothing. No root needed. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -262,12 +264,60 @@ static void test_errors(void **state)
 	drift__free(d);
 }
 
+static atomic_bool stop_scraping;
+
+/* A scraper (the HTTP thread): drift_prom() over and over. */
+static void *scrape(void *arg)
+{
+	unsigned long n = 0;
+
+	while (!atomic_load(&stop_scraping)) {
+		free(expose(arg));
+		n++;
+	}
+	return (void *)n;
+}
+
+/* drift_prom() from another thread while checks start and finish (run
+ * under TSan too); the counters only go up to the checks done. */
+static void test_concurrent(void **state)
+{
+	struct drift *d = new_drift(1);
+	uint64_t now = 1;
+	int published = 0;
+	pthread_t t;
+	void *n;
+	char *text;
+
+	(void)state;
+	atomic_store(&stop_scraping, false);
+	assert_int_equal(pthread_create(&t, NULL, scrape, d), 0);
+	for (int i = 0; i < 20000 && published < 10; i++) {
+		int ret = drift_poll(d, now++);
+
+		assert_true(ret >= 0);
+		published += ret;
+		usleep(100);
+	}
+	atomic_store(&stop_scraping, true);
+	pthread_join(t, &n);
+	assert_int_equal(published, 10);
+	assert_true((unsigned long)n > 0);
+	/* counted at publication only: a check still running is not */
+	text = expose(d);
+	assert_has(text, "rtbpf_tuning_checks_total 10\n");
+	free(text);
+	drift__free(d); /* joins a check still running */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_flip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_poll, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
