@@ -7,8 +7,12 @@
 # written back; the monitor's intervals keep coming while it checks; the
 # check writes nothing to the tree; it ends with 0 and leaves no program.
 # A bad --profile exits 2 before anything loads; --profile without
-# --listen or --textfile, and --check-* without --profile, exit 2. SKIP
-# until the monitor takes --textfile and --profile.
+# --listen or --textfile, and --check-* without --profile, exit 2. Then
+# the same flips through a real Prometheus (Debian prometheus) started on
+# loopback with a generated config, free ports and a temp storage dir,
+# scraping `monitor --listen` every second: its query API reports
+# rtbpf_tuning_compliant 1, 0, 1. SKIP until the monitor takes --textfile
+# and --profile; the Prometheus part is left out without prometheus.
 # lib.sh: no set -e (its EXIT trap signals pids that may be gone)
 set -u
 # shellcheck source=tests/lib.sh
@@ -78,4 +82,60 @@ stop_bg "$mon"
 [ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc: $(cat "$T/mon.err")"
 same_tree "$root" "$T/applied" || fail "the drift check changed the tree"
 ok "intervals kept coming ($a -> $b), $checks checks, nothing written"
+
+# The same through a real Prometheus scraping --listen: the flip as its
+# query API reports it.
+if ! command -v prometheus >/dev/null; then
+	echo "note: no prometheus: the scrape part is not run"
+	echo PASS
+	exit 0
+fi
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+mport=$(free_port)
+pport=$(free_port)
+cat >"$T/prometheus.yml" <<YML
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: rtbpf
+    static_configs:
+      - targets: ['127.0.0.1:$mport']
+YML
+start_bg mon2 "$RTBPF" monitor --listen "127.0.0.1:$mport" --quiet -i 200ms \
+	-P ultra --check-root "$root" --check-cpus 2-3 --check-interval 1s
+mon=$bg_pid
+start_bg prom prometheus --config.file="$T/prometheus.yml" \
+	--storage.tsdb.path="$T/tsdb" --web.listen-address="127.0.0.1:$pport"
+prom=$bg_pid
+
+# query_says VALUE [SECONDS]: until Prometheus has compliant VALUE.
+query_says() {
+	local i v
+	for ((i = 0; i < ${2:-20} * 4; i++)); do
+		v=$(python3 - "$pport" 2>/dev/null <<'PY'
+import json, sys, urllib.request
+u = "http://127.0.0.1:%s/api/v1/query?query=rtbpf_tuning_compliant" % sys.argv[1]
+r = json.load(urllib.request.urlopen(u, timeout=2))["data"]["result"]
+print(r[0]["value"][1] if r else "")
+PY
+)
+		[ "$v" = "$1" ] && return 0
+		kill -0 "$mon" 2>/dev/null || fail "monitor died: $(cat "$T/mon2.err")"
+		kill -0 "$prom" 2>/dev/null || fail "prometheus died: $(tail -n3 "$T/prom.err")"
+		sleep 0.25
+	done
+	fail "Prometheus never saw compliant $1 (last: '$v')"
+}
+query_says 1 30
+echo 60 >"$root/proc/sys/vm/swappiness"
+query_says 0
+echo 10 >"$root/proc/sys/vm/swappiness"
+query_says 1
+stop_bg "$prom" TERM
+stop_bg "$mon"
+[ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc: $(cat "$T/mon2.err")"
+ok "Prometheus scraping --listen saw compliant 1, 0 on a changed knob, 1 again"
 echo PASS
