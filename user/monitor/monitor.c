@@ -340,8 +340,11 @@ int cmd_monitor(int argc, char **argv)
 	err = monitor_parse_opts(&m.opts, argc, argv);
 	if (err)
 		return cli_exit(err);
-	if (monitor_export_bind(&m))
-		return EXIT_USAGE;
+	err = monitor_export_bind(&m);
+	if (err) {
+		rc = err == -ENOMEM ? EXIT_FAIL : EXIT_USAGE;
+		goto cleanup;
+	}
 	rc = check_host(&m);
 	if (rc >= 0)
 		goto cleanup;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "coll.h"
+#include "drift.h"
 #include "expo.h"
 #include "json.h"
 #include "noise_coll.h"
@@ -31,6 +32,7 @@ struct monitor_opts {
 	const char *listen; /* --listen [ADDR]:PORT, NULL: no server */
 	const char *textfile; /* --textfile PATH (ends in .prom) */
 	bool quiet; /* no table or NDJSON: metrics only */
+	struct drift_opts drift; /* --profile: tuning drift in the metrics */
 };
 
 /* Options into o (defaults first): 0, CLI_HELP_SHOWN or -EINVAL (said);
@@ -54,10 +56,11 @@ struct monitor {
 	struct expo expo;
 	int listen_fd; /* bound at start, the server's once it runs */
 	struct httpd *httpd;
+	struct drift *drift; /* --profile */
 };
 
-/* monitor_export.c: --listen's socket bound (before any BPF loads: 0 or
- * -EINVAL, said); the pages built and served once the collectors run
+/* monitor_export.c: --listen's socket bound and --profile loaded (before
+ * any BPF loads: 0 or -EINVAL, said; -ENOMEM); the pages built and served once the collectors run
  * (0 or -errno, said); one page per interval; everything stopped. */
 int monitor_export_bind(struct monitor *m);
 int monitor_export_start(struct monitor *m);

@@ -13,9 +13,14 @@
 int monitor_export_bind(struct monitor *m)
 {
 	m->listen_fd = -1;
-	if (!m->opts.listen)
-		return 0;
-	return httpd_bind(m->opts.listen, &m->listen_fd);
+	if (m->opts.listen && httpd_bind(m->opts.listen, &m->listen_fd))
+		return -EINVAL;
+	if (m->opts.drift.profile) {
+		m->drift = drift__new(&m->opts.drift);
+		if (!m->drift)
+			return -errno;
+	}
+	return 0;
 }
 
 /* The page of the run so far; the textfile with it. */
@@ -48,6 +53,12 @@ int monitor_export_start(struct monitor *m)
 		return err;
 	}
 	m->expo.kernel = m->host.kernel;
+	if (m->drift) {
+		/* privileges dropped: its workers run as the loop does */
+		m->expo.extra = drift_prom_cb;
+		m->expo.extra_ctx = m->drift;
+		drift_poll(m->drift, now_ns());
+	}
 	err = publish(m, now_ns());
 	if (err) {
 		log_err("monitor: --textfile %s: write: %s%s", m->opts.textfile,
@@ -74,6 +85,8 @@ void monitor_export_interval(struct monitor *m, uint64_t now)
 
 	if (!m->exporting)
 		return;
+	if (m->drift)
+		drift_poll(m->drift, now);
 	err = publish(m, now);
 	/* said once per cause: the next interval tries again */
 	if (err && err != last_err)
@@ -92,6 +105,9 @@ void monitor_export_stop(struct monitor *m)
 	if (m->listen_fd >= 0)
 		close(m->listen_fd);
 	m->listen_fd = -1;
+	/* waits for a running check */
+	drift__free(m->drift);
+	m->drift = NULL;
 	if (m->exporting)
 		expo_fini(&m->expo);
 	m->exporting = false;

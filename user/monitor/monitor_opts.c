@@ -169,6 +169,7 @@ static const struct cli_opt monitor_opts_tbl[] = {
 	  .help = "no table or NDJSON on stdout (with --listen or "
 		  "--textfile)",
 	  CLI_FLAG_AT(M, quiet) },
+	DRIFT_CLI_OPTS(M, drift),
 	{},
 };
 #undef M
@@ -211,6 +212,32 @@ static void warn_comm_outside_pid(const struct sched_filter *f)
 			 f->tgid, f->comm);
 }
 
+/* Options that only mean something with another. 0 or -EINVAL (said). */
+static int check_exporter_opts(const struct monitor_opts *o)
+{
+	const struct drift_opts *d = &o->drift;
+	bool exporting = o->listen || o->textfile;
+
+	if (o->quiet && !exporting) {
+		log_err("monitor: --quiet: nothing would be shown (it goes "
+			"with --listen or --textfile)");
+		return -EINVAL;
+	}
+	if (d->profile && !exporting) {
+		log_err("monitor: --profile: drift is exported as metrics: add "
+			"--listen or --textfile");
+		return -EINVAL;
+	}
+	if (!d->profile && (d->interval_ns || d->root || d->cpus_given)) {
+		log_err("monitor: --%s: only with --profile",
+			d->interval_ns ? "check-interval" :
+			d->root	       ? "check-root" :
+					 "check-cpus");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int monitor_parse_opts(struct monitor_opts *o, int argc, char **argv)
 {
 	int ret;
@@ -221,11 +248,8 @@ int monitor_parse_opts(struct monitor_opts *o, int argc, char **argv)
 	o->stolen = true;
 	o->spike_rate = 20;
 	ret = cli_parse(&monitor_cli, argc, argv, o, NULL);
-	if (!ret && o->quiet && !o->listen && !o->textfile) {
-		log_err("monitor: --quiet: nothing would be shown (it goes "
-			"with --listen or --textfile)");
-		return -EINVAL;
-	}
+	if (!ret)
+		ret = check_exporter_opts(o);
 	if (!ret && o->filter.has_tgid && o->filter.has_comm)
 		warn_comm_outside_pid(&o->filter);
 	return ret;
