@@ -109,21 +109,17 @@ static void bpf_cost(struct prom *p, const struct coll_set *set)
 	prog_family(p, set, 2);
 }
 
+static double fig_isolated(const struct coll_view *v, unsigned int cpu)
+{
+	return v->o->host && cpuset_has(&v->o->host->isolated, cpu);
+}
+
 static void cpus_info(struct prom *p, const struct coll_view *v)
 {
 	prom_family(p, "rtbpf_cpu_isolated", PROM_GAUGE, "",
 		    "1 for a watched CPU that is isolated, 0 for another "
 		    "watched CPU");
-	for (unsigned int i = 0; i < v->o->norder; i++) {
-		unsigned int cpu = v->o->order[i];
-		char c[16];
-		struct prom_label l = { "cpu", c };
-
-		prom_cpu_label(c, cpu);
-		prom_sample(p, "rtbpf_cpu_isolated", "", &l, 1,
-			    v->o->host &&
-				    cpuset_has(&v->o->host->isolated, cpu));
-	}
+	prom_cpu_series(p, v, "rtbpf_cpu_isolated", "", fig_isolated);
 }
 
 /* The exporter's own families. */

@@ -87,38 +87,30 @@ static const struct src_kind kinds[] = {
 	  "Softirqs by vector", NOISE_SOFTIRQS, fig_soft, noise_softirq_names },
 };
 
-static void ipis(const struct coll_view *v, struct prom *p)
+static double fig_ipis(const struct coll_view *v, unsigned int cpu)
 {
-	prom_family(p, "rtbpf_ipis", PROM_COUNTER, "",
-		    "IPIs sent to a watched CPU");
-	for (unsigned int o = 0; o < v->o->norder; o++) {
-		unsigned int cpu = v->o->order[o];
-		char c[16];
-		struct prom_label l = { "cpu", c };
+	return (double)v->s->noise.cpu[cpu].ipis;
+}
 
-		prom_cpu_label(c, cpu);
-		prom_sample_u64(p, "rtbpf_ipis", "_total", &l, 1,
-				v->s->noise.cpu[cpu].ipis);
-	}
+static double fig_user(const struct coll_view *v, unsigned int cpu)
+{
+	return (double)v->s->noise.cpu[cpu].faults_user;
+}
+
+static double fig_kernel(const struct coll_view *v, unsigned int cpu)
+{
+	return (double)v->s->noise.cpu[cpu].faults_kernel;
 }
 
 static void faults(const struct coll_view *v, struct prom *p)
 {
+	static const char *const modes[2] = { "user", "kernel" };
+	static const prom_cpu_fn figs[2] = { fig_user, fig_kernel };
 	const char *name = "rtbpf_page_faults", *tname = "rtbpf_fault_tasks";
 
 	prom_family(p, name, PROM_COUNTER, "",
 		    "Page faults on a watched CPU, by mode (user, kernel)");
-	for (unsigned int o = 0; o < v->o->norder; o++) {
-		unsigned int cpu = v->o->order[o];
-		const struct noise_cpu *nc = &v->s->noise.cpu[cpu];
-		char c[16];
-		struct prom_label l[] = { { "cpu", c }, { "mode", "user" } };
-
-		prom_cpu_label(c, cpu);
-		prom_sample_u64(p, name, "_total", l, 2, nc->faults_user);
-		l[1].value = "kernel";
-		prom_sample_u64(p, name, "_total", l, 2, nc->faults_kernel);
-	}
+	prom_cpu_split(p, v, name, "mode", modes, figs);
 	prom_family(p, tname, PROM_COUNTER, "",
 		    "Page faults by task on a watched CPU: the top 5 of the "
 		    "run per CPU, the rest as task=\"other\"");
@@ -144,8 +136,11 @@ void noise_render_prom(const struct coll *c, const struct coll_view *v,
 		sources(v, p, &kinds[k], false);
 		sources(v, p, &kinds[k], true);
 	}
-	if (c->ops->has(c, "ipi"))
-		ipis(v, p);
+	if (c->ops->has(c, "ipi")) {
+		prom_family(p, "rtbpf_ipis", PROM_COUNTER, "",
+			    "IPIs sent to a watched CPU");
+		prom_cpu_series(p, v, "rtbpf_ipis", "_total", fig_ipis);
+	}
 	if (c->ops->has(c, "fault"))
 		faults(v, p);
 }

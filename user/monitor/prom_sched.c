@@ -6,29 +6,18 @@
 #include "prom_util.h"
 #include "render.h"
 
-typedef uint64_t (*cpu_fig_fn)(const struct sched_cpu *c);
-
 /* One counter per watched CPU. */
 static void per_cpu(const struct coll_view *v, struct prom *p, const char *name,
-		    const char *help, cpu_fig_fn fig)
+		    const char *help, prom_cpu_fn fig)
 {
-	const struct sched_snap *s = &v->s->sched;
-
 	prom_family(p, name, PROM_COUNTER, "", help);
-	for (unsigned int i = 0; i < v->o->norder; i++) {
-		unsigned int cpu = v->o->order[i];
-		char c[16];
-		struct prom_label l = { "cpu", c };
-
-		prom_cpu_label(c, cpu);
-		prom_sample_u64(p, name, "_total", &l, 1, fig(&s->cpu[cpu]));
-	}
+	prom_cpu_series(p, v, name, "_total", fig);
 }
 
-#define FIG(f)                                             \
-	static uint64_t fig_##f(const struct sched_cpu *c) \
-	{                                                  \
-		return c->f;                               \
+#define FIG(f)                                                             \
+	static double fig_##f(const struct coll_view *v, unsigned int cpu) \
+	{                                                                  \
+		return (double)v->s->sched.cpu[cpu].f;                     \
 	}
 FIG(wakeups)
 FIG(preempted)
@@ -37,7 +26,14 @@ FIG(stale)
 FIG(spikes)
 FIG(spikes_ratelimited)
 FIG(spikes_lost)
+FIG(vol)
+FIG(invol)
 #undef FIG
+
+static double fig_stolen_s(const struct coll_view *v, unsigned int cpu)
+{
+	return v->s->sched.cpu[cpu].stolen_ns / 1e9;
+}
 
 static void histograms(const struct coll_view *v, struct prom *p,
 		       const char *name, const char *help, bool delivery)
@@ -56,23 +52,13 @@ static void histograms(const struct coll_view *v, struct prom *p,
 
 static void switches(const struct coll_view *v, struct prom *p)
 {
-	const char *name = "rtbpf_context_switches";
+	static const char *const kinds[2] = { "voluntary", "involuntary" };
+	static const prom_cpu_fn figs[2] = { fig_vol, fig_invol };
 
-	prom_family(p, name, PROM_COUNTER, "",
+	prom_family(p, "rtbpf_context_switches", PROM_COUNTER, "",
 		    "Context switches of watched threads on the CPU, by kind "
 		    "(voluntary: it blocked; involuntary: it was preempted)");
-	for (unsigned int i = 0; i < v->o->norder; i++) {
-		unsigned int cpu = v->o->order[i];
-		const struct sched_cpu *sc = &v->s->sched.cpu[cpu];
-		char c[16];
-		struct prom_label l[] = { { "cpu", c }, { "kind", "" } };
-
-		prom_cpu_label(c, cpu);
-		l[1].value = "voluntary";
-		prom_sample_u64(p, name, "_total", l, 2, sc->vol);
-		l[1].value = "involuntary";
-		prom_sample_u64(p, name, "_total", l, 2, sc->invol);
-	}
+	prom_cpu_split(p, v, "rtbpf_context_switches", "kind", kinds, figs);
 }
 
 /* Per-task time on a CPU: top-N and "other" (total incl. the time not
@@ -107,23 +93,6 @@ static void tasks(const struct coll_view *v, struct prom *p, bool stolen)
 	}
 }
 
-static void stolen_seconds(const struct coll_view *v, struct prom *p)
-{
-	const char *name = "rtbpf_stolen_seconds";
-
-	prom_family(p, name, PROM_COUNTER, "seconds",
-		    "Run time of unwatched tasks on a watched CPU");
-	for (unsigned int i = 0; i < v->o->norder; i++) {
-		unsigned int cpu = v->o->order[i];
-		char c[16];
-		struct prom_label l = { "cpu", c };
-
-		prom_cpu_label(c, cpu);
-		prom_sample(p, name, "_total", &l, 1,
-			    v->s->sched.cpu[cpu].stolen_ns / 1e9);
-	}
-}
-
 void sched_render_prom(const struct coll *c, const struct coll_view *v,
 		       struct prom *p)
 {
@@ -154,7 +123,10 @@ void sched_render_prom(const struct coll *c, const struct coll_view *v,
 		fig_spikes_lost);
 	tasks(v, p, false);
 	if (c->ops->has(c, "stolen")) {
-		stolen_seconds(v, p);
+		prom_family(p, "rtbpf_stolen_seconds", PROM_COUNTER, "seconds",
+			    "Run time of unwatched tasks on a watched CPU");
+		prom_cpu_series(p, v, "rtbpf_stolen_seconds", "_total",
+				fig_stolen_s);
 		tasks(v, p, true);
 	}
 }

@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include "coll.h"
+
 #include "text.h"
 
 uint64_t prom_hist_bound_ns(unsigned int i)
@@ -32,6 +34,36 @@ static const char *le_text(unsigned int i)
 		__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
 	}
 	return text[i];
+}
+
+void prom_cpu_series(struct prom *p, const struct coll_view *v,
+		     const char *name, const char *suffix, prom_cpu_fn fn)
+{
+	for (unsigned int i = 0; i < v->o->norder; i++) {
+		unsigned int cpu = v->o->order[i];
+		char c[16];
+		struct prom_label l = { "cpu", c };
+
+		prom_cpu_label(c, cpu);
+		prom_sample(p, name, suffix, &l, 1, fn(v, cpu));
+	}
+}
+
+void prom_cpu_split(struct prom *p, const struct coll_view *v, const char *name,
+		    const char *key, const char *const vals[2],
+		    const prom_cpu_fn fn[2])
+{
+	for (unsigned int i = 0; i < v->o->norder; i++) {
+		unsigned int cpu = v->o->order[i];
+		char c[16];
+		struct prom_label l[] = { { "cpu", c }, { key, "" } };
+
+		prom_cpu_label(c, cpu);
+		for (int k = 0; k < 2; k++) {
+			l[1].value = vals[k];
+			prom_sample(p, name, "_total", l, 2, fn[k](v, cpu));
+		}
+	}
 }
 
 void prom_hist(struct prom *p, const char *name, const struct prom_label *l,

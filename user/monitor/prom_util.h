@@ -26,6 +26,20 @@
 /* Bound i (0 <= i < PROM_HIST_BOUNDS) in ns, ascending. */
 uint64_t prom_hist_bound_ns(unsigned int i);
 
+struct coll_view;
+
+/* A figure of one CPU of a period. */
+typedef double (*prom_cpu_fn)(const struct coll_view *v, unsigned int cpu);
+
+/* One sample (name suffix) per watched CPU of v, labelled cpu. */
+void prom_cpu_series(struct prom *p, const struct coll_view *v,
+		     const char *name, const char *suffix, prom_cpu_fn fn);
+/* Two per watched CPU, labelled cpu and key: key=vals[0] with fn[0],
+ * key=vals[1] with fn[1] (switch kinds, fault modes). */
+void prom_cpu_split(struct prom *p, const struct coll_view *v, const char *name,
+		    const char *key, const char *const vals[2],
+		    const prom_cpu_fn fn[2]);
+
 /* Per-task series on one CPU: the top PROM_TOP_TASKS, then "other". */
 #define PROM_TOP_TASKS 5
 
