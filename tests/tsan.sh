@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# Builds the in-process library's unit tests (ring, pool, event, dispatch)
-# and the drift check's (its worker and a scraping thread)
+# Builds the in-process library's unit tests (ring, pool, event, dispatch),
+# the drift check's (its worker and a scraping thread) and the exporter's
+# (scrapes copying pages while the loop publishes them)
 # with ThreadSanitizer instead of ASan and runs them; any data race report
 # fails the test. No root. Prints PASS/FAIL lines and
 # "N passed, N failed".
@@ -28,11 +29,27 @@ done
 # shellcheck disable=SC2207 # pkg-config's words
 drift_libs=($(pkg-config --cflags --libs libbpf json-c 2>/dev/null || echo -lbpf -ljson-c))
 
-for name in ring fanin pool event dispatch drift; do
+# the exporter's pages: the shared code and the monitor's renderers
+prom_srcs=()
+for f in user/*.c; do
+	[ "$f" = user/main.c ] || prom_srcs+=("$f")
+done
+for f in coll names sched_snap noise_snap render render_noise render_sched \
+	render_spike render_util expo prom_util prom_sched prom_noise httpd \
+	httpd_listen; do
+	prom_srcs+=("user/monitor/$f.c")
+done
+# shellcheck disable=SC2207 # pkg-config's words
+prom_libs=($(pkg-config --cflags --libs libbpf json-c libmicrohttpd 2>/dev/null ||
+	echo -lbpf -ljson-c -lmicrohttpd))
+
+for name in ring fanin pool event dispatch drift prom; do
 	src=tests/unit/test_$name.c bin=$out/test_$name log=$out/test_$name.log
 	extra=(user/lib/*.c)
 	[ "$name" = drift ] && extra=("${drift_srcs[@]}" -DRTBPF_VERSION='"tsan"' \
 		-Ixdp/include -I"$build/skel" "${drift_libs[@]}" -lm)
+	[ "$name" = prom ] && extra=("${prom_srcs[@]}" -DRTBPF_VERSION='"tsan"' \
+		-Ixdp/include -I"$build/skel" "${prom_libs[@]}" -lm)
 	# gcc warns that TSan does not model atomic_thread_fence; the futex
 	# hand-off's fences are checked by the dispatch test's outcome.
 	if ! "$cc" -std=gnu11 -O1 -g -fsanitize=thread -Wno-tsan \

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -372,6 +373,56 @@ static void test_textfile(void **state)
 	fixture_free(x);
 }
 
+/* --- scrapes while the loop publishes: every copy a whole page --- */
+
+struct scraper {
+	struct expo *e;
+	int stop;
+	unsigned int copies, bad;
+};
+
+static void *scrape(void *arg)
+{
+	struct scraper *sc = arg;
+
+	while (!__atomic_load_n(&sc->stop, __ATOMIC_ACQUIRE)) {
+		size_t len;
+		char *t = expo_copy(sc->e, sc->copies % 2, &len);
+
+		if (!t)
+			continue;
+		t[len] = '\0';
+		if (strncmp(t, "# HELP rtbpf_cpu_isolated", 25) ||
+		    !strstr(t, "rtbpf_exporter_scrape_seconds"))
+			sc->bad++;
+		expo_count_scrape(sc->e, 1);
+		sc->copies++;
+		free(t);
+	}
+	return NULL;
+}
+
+static void test_scrape_while_publishing(void **state)
+{
+	struct fixture *x = fixture();
+	struct coll_view v = { .o = &x->o, .s = &x->s };
+	struct scraper sc = { .e = &x->e };
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(pthread_create(&t, NULL, scrape, &sc), 0);
+	for (unsigned int i = 0; i < 300; i++) {
+		x->s.sched.cpu[1].wakeups = i;
+		assert_int_equal(expo_update(&x->e, &x->set, &v), 0);
+	}
+	__atomic_store_n(&sc.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	assert_int_equal(sc.bad, 0);
+	assert_true(__atomic_load_n(&x->e.scrapes, __ATOMIC_RELAXED) ==
+		    sc.copies);
+	fixture_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_parse_listen),
 		cmocka_unit_test(test_page),
 		cmocka_unit_test(test_textfile),
+		cmocka_unit_test(test_scrape_while_publishing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
