@@ -444,5 +444,6 @@ help:
 -include $(HOOKED_OBJS:.o=.d) $(DOCGEN_OBJS:.o=.d)
 -include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
 -include $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
+-include $(wildcard $(O)/san/user/monitor/*.d)
 -include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
 -include $(COLL_UNIT_OBJS:.o=.d)
