@@ -15,8 +15,17 @@
 
 #ifdef RTBPF_NO_HTTPD
 
-int httpd_check_built(const char *spec)
+int httpd_bind(const char *spec, int *fd)
 {
+	char host[256];
+	unsigned int port;
+	const char *why;
+
+	(void)fd;
+	if (httpd_parse_listen(spec, host, sizeof(host), &port, &why)) {
+		log_err("monitor: --listen: '%s': %s", spec, why);
+		return -EINVAL;
+	}
 	log_err("monitor: --listen %s: this static rtbpf has no HTTP server "
 		"(libmicrohttpd needs gnutls, which links no static library): "
 		"use the packaged build for --listen, or --textfile here",
@@ -39,6 +48,8 @@ void httpd__free(struct httpd *h)
 
 #else
 
+#include <netdb.h>
+#include <sys/socket.h>
 #include <microhttpd.h>
 
 #include "clock.h"
@@ -48,9 +59,58 @@ struct httpd {
 	struct MHD_Daemon *d;
 };
 
-int httpd_check_built(const char *spec)
+/* A listening socket on the first address of host that binds. */
+static int bind_any(const char *spec, const struct addrinfo *ai)
 {
-	(void)spec;
+	int err = -EADDRNOTAVAIL;
+
+	for (; ai; ai = ai->ai_next) {
+		int one = 1;
+		int fd = socket(ai->ai_family,
+				ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+				ai->ai_protocol);
+
+		if (fd < 0) {
+			err = -errno;
+			continue;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (!bind(fd, ai->ai_addr, ai->ai_addrlen) && !listen(fd, 64))
+			return fd;
+		err = -errno;
+		close(fd);
+	}
+	log_err("monitor: --listen %s: %s%s", spec, strerror(-err),
+		err == -EADDRINUSE ? " (another program listens there)" : "");
+	return err;
+}
+
+int httpd_bind(const char *spec, int *fd)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICSERV };
+	struct addrinfo *ai = NULL;
+	char host[256], port_s[8];
+	const char *why;
+	unsigned int port;
+	int ret;
+
+	if (httpd_parse_listen(spec, host, sizeof(host), &port, &why)) {
+		log_err("monitor: --listen: '%s': %s", spec, why);
+		return -EINVAL;
+	}
+	snprintf(port_s, sizeof(port_s), "%u", port);
+	ret = getaddrinfo(host, port_s, &hints, &ai);
+	if (ret) {
+		log_err("monitor: --listen %s: address '%s': %s", spec, host,
+			gai_strerror(ret));
+		return -EINVAL;
+	}
+	ret = bind_any(spec, ai);
+	freeaddrinfo(ai);
+	if (ret < 0)
+		return -EINVAL;
+	*fd = ret;
 	return 0;
 }
 

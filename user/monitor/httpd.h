@@ -43,10 +43,6 @@ int httpd_bind(const char *spec, int *fd);
 int httpd_parse_listen(const char *spec, char *host, size_t len,
 		       unsigned int *port, const char **why);
 
-/* 0 when this binary has the HTTP server; else -ENOTSUP after a message
- * naming --listen and the packaged build (httpd.c). */
-int httpd_check_built(const char *spec);
-
 /* Serves e on fd (taken over). NULL + errno (logged). */
 struct httpd *httpd__start(int fd, struct expo *e);
 /* Stops the server thread, closes its socket. NULL is fine. */

@@ -57,6 +57,7 @@ struct monitor {
 	int listen_fd; /* bound at start, the server's once it runs */
 	struct httpd *httpd;
 	struct drift *drift; /* --profile */
+	int export_err; /* the last interval's page or textfile error */
 };
 
 /* monitor_export.c: --listen's socket bound and --profile loaded (before

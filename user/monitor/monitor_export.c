@@ -80,7 +80,6 @@ int monitor_export_start(struct monitor *m)
 
 void monitor_export_interval(struct monitor *m, uint64_t now)
 {
-	static int last_err;
 	int err;
 
 	if (!m->exporting)
@@ -89,13 +88,13 @@ void monitor_export_interval(struct monitor *m, uint64_t now)
 		drift_poll(m->drift, now);
 	err = publish(m, now);
 	/* said once per cause: the next interval tries again */
-	if (err && err != last_err)
+	if (err && err != m->export_err)
 		log_warn("monitor: metrics of interval %llu: %s%s%s%s",
 			 (unsigned long long)m->out.seq, strerror(-err),
 			 m->opts.textfile ? " (--textfile " : "",
 			 m->opts.textfile ? m->opts.textfile : "",
 			 m->opts.textfile ? ")" : "");
-	last_err = err;
+	m->export_err = err;
 }
 
 void monitor_export_stop(struct monitor *m)
