@@ -4,12 +4,13 @@
 # tests (`promtool test rules`: each alert fires on the series that should
 # raise it and only those); the Grafana dashboard is valid JSON whose
 # panels all query something; the systemd unit passes `systemd-analyze
-# verify` (SKIPped part when absent); and every rtbpf_* metric name the
-# dashboard and the rules use is one the exporter serves: a name on a real
-# --textfile page (where the exporter runs: root, `monitor --textfile`
-# built) or in the drift page of tests/tools/drift_prom on a fake root, or
-# else a "rtbpf_..." family name in user/'s source with a sample suffix
-# (families only some hosts serve: BPF run time needs
+# verify` (left out when absent) and its CapabilityBoundingSet lets the
+# monitor load its programs (setpriv, as root); and every rtbpf_* metric
+# name the dashboard and the rules use is one the exporter serves: a name
+# on a real --textfile page (where the exporter runs: root, `monitor
+# --textfile` built) or in the drift page of tests/tools/drift_prom on a
+# fake root, or else a "rtbpf_..." family name in user/'s source with a
+# sample suffix (families only some hosts serve: BPF run time needs
 # kernel.bpf_stats_enabled). A name in neither fails.
 set -eu
 # shellcheck source=tests/lib.sh
@@ -52,6 +53,17 @@ if command -v systemd-analyze >/dev/null; then
 	ok "systemd unit verifies"
 else
 	echo "note: no systemd-analyze; unit not verified"
+fi
+# The unit's capability bounding set still lets the monitor load and
+# attach (and drop to nobody): run it under that set alone.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$C/systemd/rtbpf-exporter.service" |
+		tr ' ' '\n' | sed 's/^CAP_/+/' | tr '[:upper:]' '[:lower:]' | paste -sd, -)
+	setpriv --bounding-set=-all,"$caps" --inh-caps=-all \
+		"$RTBPF" monitor -n 2 -i 200ms >"$T/caps.out" 2>"$T/caps.err" ||
+		fail "monitor under the unit's capabilities ($caps): $(tail -n1 "$T/caps.err")"
+	grep -q . "$T/caps.out" || fail "monitor under the unit's capabilities printed nothing"
+	ok "the monitor loads under the unit's CapabilityBoundingSet ($caps)"
 fi
 
 # The names used: every rtbpf_* word of the dashboard and the rules.
