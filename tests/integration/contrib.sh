@@ -43,6 +43,24 @@ for p in d["panels"]:
         assert "rtbpf_" in t["expr"], (p["title"], t["expr"])
 PY
 ok "dashboard: valid, every panel queries rtbpf metrics"
+# Its queries parse as PromQL: as recording rules for promtool, Grafana's
+# variables replaced by what they stand for.
+python3 - "$C/grafana/rtbpf.json" >"$T/dash-rules.yml" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("groups:\n  - name: dashboard\n    rules:")
+n = 0
+for p in d["panels"]:
+    for t in p.get("targets", []):
+        e = (t["expr"].replace("$__rate_interval", "5m")
+             .replace("$job", ".*").replace("$instance", ".*").replace("$cpu", ".*"))
+        n += 1
+        print("      - record: dashboard:q%d" % n)
+        print("        expr: %s" % json.dumps(e))
+PY
+promtool check rules "$T/dash-rules.yml" >"$T/dash.out" 2>&1 ||
+	{ cat "$T/dash.out"; fail "a dashboard query does not parse"; }
+ok "dashboard: $(grep -c 'record:' "$T/dash-rules.yml") queries parse"
 
 if command -v systemd-analyze >/dev/null; then
 	# verify wants ExecStart's binary to exist: the one built here

@@ -5,13 +5,15 @@
 # make_tree. The page says compliant 1 once apply --root ran, 0 within a
 # few checks after the test changes a knob in the tree, 1 again when it is
 # written back; the monitor's intervals keep coming while it checks; the
-# check writes nothing to the tree; it ends with 0 and leaves no program.
+# check writes nothing to the tree; the monitor ends with 0.
 # A bad --profile exits 2 before anything loads; --profile without
 # --listen or --textfile, and --check-* without --profile, exit 2. Then
 # the same flips through a real Prometheus (Debian prometheus) started on
 # loopback with a generated config, free ports and a temp storage dir,
 # scraping `monitor --listen` every second: its query API reports
-# rtbpf_tuning_compliant 1, 0, 1. SKIP until the monitor takes --textfile
+# rtbpf_tuning_compliant 1, 0, 1, contrib's RtbpfTuningDrift is pending
+# while drifted and gone after, every contrib rule evaluates, and every
+# dashboard query runs. SKIP until the monitor takes --textfile
 # and --profile; the Prometheus part is left out without prometheus.
 # lib.sh: no set -e (its EXIT trap signals pids that may be gone)
 set -u
@@ -99,6 +101,8 @@ cat >"$T/prometheus.yml" <<YML
 global:
   scrape_interval: 1s
   evaluation_interval: 1s
+rule_files:
+  - $(realpath "$RTBPF_TOP/contrib/prometheus/rtbpf-alerts.yml")
 scrape_configs:
   - job_name: rtbpf
     static_configs:
@@ -129,11 +133,69 @@ PY
 	done
 	fail "Prometheus never saw compliant $1 (last: '$v')"
 }
+# drift_alert STATE: until contrib's RtbpfTuningDrift is in STATE
+# (pending: its 10m have begun; none: not active).
+drift_alert() {
+	local i v
+	for ((i = 0; i < 80; i++)); do
+		v=$(python3 - "$pport" 2>/dev/null <<'PY'
+import json, sys, urllib.request
+u = "http://127.0.0.1:%s/api/v1/alerts" % sys.argv[1]
+a = json.load(urllib.request.urlopen(u, timeout=2))["data"]["alerts"]
+print(" ".join(x["state"] for x in a if x["labels"]["alertname"] == "RtbpfTuningDrift") or "none")
+PY
+)
+		[ "$v" = "$1" ] && return 0
+		sleep 0.25
+	done
+	fail "RtbpfTuningDrift never $1 (last: '$v')"
+}
 query_says 1 30
+drift_alert none
 echo 60 >"$root/proc/sys/vm/swappiness"
 query_says 0
+drift_alert pending
 echo 10 >"$root/proc/sys/vm/swappiness"
 query_says 1
+drift_alert none
+ok "contrib's RtbpfTuningDrift: pending while drifted, gone when fixed"
+python3 - "$pport" <<'PY' || fail "a contrib alert rule does not evaluate"
+import json, sys, urllib.request
+u = "http://127.0.0.1:%s/api/v1/rules" % sys.argv[1]
+g = json.load(urllib.request.urlopen(u, timeout=2))["data"]["groups"]
+rules = [r for x in g for r in x["rules"]]
+assert len(rules) >= 6 and all(r["health"] == "ok" for r in rules), rules
+PY
+# Every query of contrib's dashboard runs on this Prometheus; the drift
+# panels' and the wakeups' return series, and the isolated-CPU ones do
+# when every CPU is let through their join.
+python3 - "$pport" "$RTBPF_TOP/contrib/grafana/rtbpf.json" <<'PY' >"$T/dash.out" 2>&1 ||
+import json, sys, urllib.parse, urllib.request
+port, dash = sys.argv[1], json.load(open(sys.argv[2]))
+empty = []
+for p in dash["panels"]:
+    for t in p.get("targets", []):
+        e = (t["expr"].replace("$__rate_interval", "15s")
+             .replace("$job", ".*").replace("$instance", ".*").replace("$cpu", ".*"))
+        u = "http://127.0.0.1:%s/api/v1/query?%s" % (port, urllib.parse.urlencode({"query": e}))
+        r = json.load(urllib.request.urlopen(u, timeout=5))
+        assert r["status"] == "success", (p["title"], r)
+        if not r["data"]["result"]:
+            empty.append(p["title"])
+        if "== 1)" in e:
+            # the join on rtbpf_cpu_isolated matches: every CPU let in
+            # (this host may have no isolated CPU) gives series
+            u = "http://127.0.0.1:%s/api/v1/query?%s" % (
+                port, urllib.parse.urlencode({"query": e.replace("== 1)", ">= 0)")}))
+            r = json.load(urllib.request.urlopen(u, timeout=5))
+            assert r["data"]["result"], ("join matches nothing", p["title"])
+for must in ("Compliant", "Failing items by stage", "Last check age", "Profile",
+             "Wakeups per CPU"):
+    assert must not in empty, ("no data", must)
+print("empty on this host:", ", ".join(sorted(set(empty))) or "none")
+PY
+	{ cat "$T/dash.out"; fail "a dashboard query"; }
+ok "every dashboard query runs on Prometheus ($(cat "$T/dash.out"))"
 stop_bg "$prom" TERM
 stop_bg "$mon"
 [ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc: $(cat "$T/mon2.err")"
