@@ -134,6 +134,9 @@ static void publish(struct drift *d, const struct drift_result *r)
 			 "run (%s); exported as not compliant, retried every "
 			 "interval",
 			 d->profile, strerror(-r->err));
+	else if (!r->err && d->last_failed)
+		log_warn("monitor: drift check against profile %s runs again",
+			 d->profile);
 	d->last_failed = r->err != 0;
 }
 
