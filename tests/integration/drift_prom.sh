@@ -6,7 +6,8 @@
 # `rtbpf check --json` counts on the same tree (ground truth); compliant
 # is 0 on the stock tree, 1 after apply --root, 0 when the test changes a
 # knob, 1 when it is written back, 0 after revert; the check writes
-# nothing; a bad profile exits 2. Needs promtool (Debian prometheus):
+# nothing and runs while apply's lock is held; a bad profile exits 2.
+# Needs promtool (Debian prometheus):
 # SKIP (77) without it.
 set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
@@ -16,7 +17,8 @@ tool=${RTBPF_BUILD:-build}/tests/drift_prom
 [ -x "$tool" ] || { echo "SKIP: $tool not built"; exit 77; }
 command -v promtool >/dev/null || { echo "SKIP: no promtool (apt install prometheus)"; exit 77; }
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+holder=
+trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; rm -rf "$tmp"' EXIT
 root=$tmp/root
 make_tree "$root"
 args=(--profile ultra --check-root "$root" --check-cpus 2-3)
@@ -67,6 +69,25 @@ expose applied
 compliant applied 1
 same_counts applied
 ok "after apply: compliant"
+
+# apply's lock held (an apply or revert running): the check does not wait
+lock=$root/var/lib/rtbpf/lock
+[ -f "$lock" ] || fail "no lock file after apply"
+# the subshell becomes the sleep, which holds the lock on fd 9 itself
+(
+	exec 9>>"$lock"
+	flock -x 9
+	exec sleep 30
+) &
+holder=$!
+sleep 0.2
+expect_rc 1 "$RTBPF" revert --root "$root" 2>/dev/null # the lock is held
+timeout 10 "$tool" "${args[@]}" >"$tmp/locked.prom" || fail "the check waited for apply's lock"
+grep -qx 'rtbpf_tuning_compliant 1' "$tmp/locked.prom" || fail "locked: not compliant"
+kill "$holder"
+wait "$holder" 2>/dev/null || true
+holder=
+ok "the check runs while apply's lock is held"
 
 echo 60 >"$root/proc/sys/vm/swappiness"
 expose drifted
