@@ -64,9 +64,9 @@ ok "dashboard: $(grep -c 'record:' "$T/dash-rules.yml") queries parse"
 
 if command -v systemd-analyze >/dev/null; then
 	# verify wants ExecStart's binary to exist: the one built here
-	sed "s|/usr/local/bin/rtbpf|$(realpath "$RTBPF")|" \
-		"$C/systemd/rtbpf-exporter.service" >"$T/rtbpf-exporter.service"
-	systemd-analyze verify "$T/rtbpf-exporter.service" >"$T/verify.out" 2>&1 ||
+	sed "s|/usr/sbin/rtbpf|$(realpath "$RTBPF")|" \
+		"$C/rtbpf-exporter.service" >"$T/rtbpf-exporter.service"
+	systemd-analyze verify --man=no "$T/rtbpf-exporter.service" >"$T/verify.out" 2>&1 ||
 		{ cat "$T/verify.out"; fail "systemd-analyze verify"; }
 	ok "systemd unit verifies"
 else
@@ -75,7 +75,7 @@ fi
 # The unit's capability bounding set still lets the monitor load and
 # attach (and drop to nobody): run it under that set alone.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-	caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$C/systemd/rtbpf-exporter.service" |
+	caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$C/rtbpf-exporter.service" |
 		tr ' ' '\n' | sed 's/^CAP_/+/' | tr '[:upper:]' '[:lower:]' | paste -sd, -)
 	setpriv --bounding-set=-all,"$caps" --inh-caps=-all \
 		"$RTBPF" monitor -n 2 -i 200ms >"$T/caps.out" 2>"$T/caps.err" ||
