@@ -21,8 +21,8 @@ pass=0 fail=0
 drift_srcs=()
 for f in user/*.c user/tune/*.c user/tune/stages/*.c user/monitor/drift.c; do
 	case $f in
-	user/main.c | user/tune/tune.c | user/tune/run.c | user/tune/run_mlock.c | \
-		user/tune/unit.c | user/tune/hold.c) ;;
+	user/main.c | user/commands.c | user/tune/tune.c | user/tune/run.c | \
+		user/tune/run_mlock.c | user/tune/unit.c | user/tune/hold.c) ;;
 	*) drift_srcs+=("$f") ;;
 	esac
 done
@@ -31,8 +31,12 @@ drift_libs=($(pkg-config --cflags --libs libbpf json-c 2>/dev/null || echo -lbpf
 
 # the exporter's pages: the shared code and the monitor's renderers
 prom_srcs=()
+# (the command table, user/commands.c, names every command: left out)
 for f in user/*.c; do
-	[ "$f" = user/main.c ] || prom_srcs+=("$f")
+	case $f in
+	user/main.c | user/commands.c) ;;
+	*) prom_srcs+=("$f") ;;
+	esac
 done
 for f in coll names sched_snap noise_snap render render_noise render_sched \
 	render_spike render_util expo prom_util prom_sched prom_noise httpd \
