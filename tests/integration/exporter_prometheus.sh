@@ -17,7 +17,8 @@
 #  - 200 slow clients (connections that never finish a request, held 3 s)
 #    leave the monitor's intervals on their period, and the server answers
 #    afterwards;
-#  - bad --listen values exit 2 before any BPF program loads.
+#  - bad --listen values exit 2 before any BPF program loads;
+#  - the HTTP server's thread holds no capability the loop dropped.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 need_root
@@ -78,6 +79,19 @@ start_bg mon "$RTBPF" monitor --cpus 0,1 --tid "$sleeper" --json \
 	--textfile "$TF/rtbpf.prom"
 mon_pid=$bg_pid
 wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
+
+# the server's thread holds no more than the loop (privs.h: capabilities
+# are per thread; it starts after the drop)
+caps() { awk '/^(Uid|CapEff|CapPrm):/ { printf "%s %s ", $1, $2 }' "$1"; }
+main_caps=$(caps "/proc/$mon_pid/status")
+n=0
+for t in /proc/"$mon_pid"/task/*; do
+	[ "$(caps "$t/status")" = "$main_caps" ] ||
+		fail "thread $(cat "$t/comm") has $(caps "$t/status"), the loop $main_caps"
+	n=$((n + 1))
+done
+[ "$n" -ge 2 ] || fail "no server thread in the monitor"
+ok "the monitor's $n threads hold the same: $main_caps"
 
 # a port in use: the monitor's own
 "$RTBPF" monitor --listen "127.0.0.1:$P_MON" >/dev/null 2>"$T/bad.err"
