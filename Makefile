@@ -55,7 +55,13 @@ JSONC_CFLAGS := $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
 JSONC_LIBS := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c)
 JSONC_STATIC := $(shell $(PKG_CONFIG) --static --libs json-c 2>/dev/null || echo -ljson-c)
 CPPFLAGS += $(JSONC_CFLAGS)
-LDLIBS += $(LIBBPF_LIBS) $(JSONC_LIBS) -lm
+# libmicrohttpd: monitor --listen's HTTP server. Not in the static binary
+# (its .a needs gnutls, which needs p11-kit and libunistring: no static
+# libraries); there user/monitor/httpd.c builds with RTBPF_NO_HTTPD.
+MHD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+CPPFLAGS += $(MHD_CFLAGS)
+LDLIBS += $(LIBBPF_LIBS) $(JSONC_LIBS) $(MHD_LIBS) -lm
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Ibpf -Wall -Werror
 
@@ -200,7 +206,12 @@ $(LIBRTBPF): $(LIB_OBJS)
 # One file an operator copies to a trading host: libbpf, libelf, zlib and
 # zstd linked in, and libc too, so it runs where none is installed.
 static: $(RTBPF_STATIC)
-$(RTBPF_STATIC): $(RTBPF_OBJS) $(LIBRTBPF)
+STATIC_HTTPD := $(O)/static/obj/user/monitor/httpd.o
+$(STATIC_HTTPD): user/monitor/httpd.c | $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) -DRTBPF_NO_HTTPD -c $< -o $@
+$(RTBPF_STATIC): $(filter-out $(O)/obj/user/monitor/httpd.o,$(RTBPF_OBJS)) $(STATIC_HTTPD) $(LIBRTBPF)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -static $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_STATIC) $(JSONC_STATIC) -lm -lpthread -o $@
@@ -219,13 +230,34 @@ TUNE_ENGINE_SRCS := $(filter-out $(addprefix user/tune/,tune.c run.c \
 	$(wildcard user/tune/stages/*.c)
 $(O)/tests/unit/test_kind: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS))
 
+# The drift check links the engine and its stages, as test_kind.
+$(O)/tests/unit/test_drift: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS)) \
+	$(O)/san/user/monitor/drift.o
+
+# The drift exposition tool links the drift check and the tuning engine.
+DRIFT_TOOL_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(TUNE_ENGINE_SRCS) \
+	user/monitor/drift.c)
+$(O)/tests/drift_prom: tests/tools/drift_prom.c $(COMMON_OBJS) \
+	$(DRIFT_TOOL_OBJS) $(LIBRTBPF) | $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(filter-out %.h,$^) $(LDLIBS) -lpthread -o $@
+
 # The monitor's collector set, arithmetic and renderers, without the BPF
 # glue (sched_coll.c, noise_coll.c) that needs root.
 COLL_UNIT_OBJS := $(patsubst %,$(O)/san/user/monitor/%.o,coll names \
 	noise_snap render render_noise render_sched render_spike render_util \
 	sched_snap)
 $(O)/tests/unit/test_coll: $(COLL_UNIT_OBJS)
+# The exporter's pages (without the HTTP server) and the collectors'
+# Prometheus renderers.
+$(O)/tests/unit/test_prom: $(COLL_UNIT_OBJS) $(patsubst %,$(O)/san/user/monitor/%.o,\
+	expo prom_util prom_sched prom_noise httpd httpd_listen)
 
+# The exporter's page builder, on synthetic snapshots (bench/exporter.sh).
+$(O)/tests/prom_bench: $(patsubst %,$(O)/obj/user/%.o,prom tasklist interrupts \
+	sysinfo) $(patsubst %,$(O)/obj/user/monitor/%.o,coll names sched_snap \
+	noise_snap expo prom_util prom_sched prom_noise)
 TOOL_OBJS := $(patsubst %,$(O)/obj/user/%.o,hist json parse samples xsk/rx_tally cli cli_help log text)
 $(O)/tests/%: tests/tools/%.c $(LIBRTBPF) $(TOOL_OBJS) | $(SKELS)
 	$(call msg,CC,$@)
@@ -412,5 +444,6 @@ help:
 -include $(HOOKED_OBJS:.o=.d) $(DOCGEN_OBJS:.o=.d)
 -include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
 -include $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
+-include $(wildcard $(O)/san/user/monitor/*.d)
 -include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
 -include $(COLL_UNIT_OBJS:.o=.d)

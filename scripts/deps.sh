@@ -11,6 +11,7 @@ pkgs=(
 	shellcheck gnuplot-nox
 	libjson-c-dev libclang-rt-14-dev
 	dpkg-dev debhelper lintian man-db bash-completion
+	libmicrohttpd-dev prometheus prometheus-node-exporter
 )
 
 missing=()

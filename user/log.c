@@ -12,6 +12,13 @@
 
 int log_verbosity;
 static void (*err_hook)(const char *msg);
+static _Thread_local bool thread_no_hook, thread_quiet;
+
+void log_thread_set(bool hook, bool quiet)
+{
+	thread_no_hook = !hook;
+	thread_quiet = quiet;
+}
 
 void log_set_err_hook(void (*hook)(const char *msg))
 {
@@ -25,11 +32,13 @@ vlog(const char *level, bool err, const char *fmt, va_list ap)
 {
 	char *msg = NULL, *safe = NULL;
 
+	if (thread_quiet)
+		return;
 	if (vasprintf(&msg, fmt, ap) >= 0)
 		safe = text_escape_dup(msg);
 	fprintf(stderr, "rtbpf: %s%s\n", level,
 		safe ? safe : "(no memory to format a message)");
-	if (err && err_hook)
+	if (err && err_hook && !thread_no_hook)
 		err_hook(msg ? msg : "(no memory to format a message)");
 	free(safe);
 	free(msg);

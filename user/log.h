@@ -6,6 +6,7 @@
 #define RTBPF_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 extern int log_verbosity; /* 0 default, 1 -v, 2 -vv */
 
@@ -18,6 +19,12 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * "rtbpf: " prefix), after it is on stderr; NULL for none. The --json
  * contract (header.h) writes it as an error record. */
 void log_set_err_hook(void (*hook)(const char *msg));
+
+/* For a worker thread, this thread only: hook false sends its log_err()
+ * messages to stderr alone (the hook's writer belongs to the main thread,
+ * the monitor's --json stream); quiet true drops its warnings and errors
+ * too (a periodic check failing again the same way). */
+void log_thread_set(bool hook, bool quiet);
 
 /* Route libbpf's own messages through us: shown only at -vv. */
 void log_setup_libbpf(void);

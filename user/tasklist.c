@@ -47,6 +47,51 @@ void tasklist_fini(struct tasklist *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static int by_ns(const void *a, const void *b)
+{
+	const struct task_entry *x = a, *y = b;
+
+	if (x->cpu != y->cpu)
+		return x->cpu < y->cpu ? -1 : 1;
+	return x->ns > y->ns ? -1 : x->ns < y->ns;
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const struct task_entry *x = a, *y = b;
+
+	if (x->cpu != y->cpu)
+		return x->cpu < y->cpu ? -1 : 1;
+	return x->count > y->count ? -1 : x->count < y->count;
+}
+
+size_t tasklist_bound(struct tasklist *l, size_t keep, bool count,
+		      uint64_t *fold, size_t fold_stride, unsigned int nfold)
+{
+	size_t k = 0, run = 0, removed;
+
+	if (l->n <= TASKLIST_BOUND_MIN || l->n <= l->prune_at)
+		return 0;
+	qsort(l->v, l->n, sizeof(*l->v), count ? by_count : by_ns);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct task_entry *e = &l->v[i];
+
+		run = i && e->cpu == l->v[i - 1].cpu ? run + 1 : 0;
+		if (run < keep) {
+			l->v[k++] = *e;
+		} else if (fold && e->cpu < nfold) {
+			uint64_t *f = (uint64_t *)((char *)fold +
+						   e->cpu * fold_stride);
+
+			*f += e->ns;
+		}
+	}
+	removed = l->n - k;
+	l->n = k;
+	l->prune_at = 2 * k;
+	return removed;
+}
+
 size_t tasklist_top(const struct tasklist *l, unsigned int cpu,
 		    const struct task_entry **out, size_t n, bool by_count)
 {

@@ -22,6 +22,7 @@ struct task_entry {
 struct tasklist {
 	struct task_entry *v;
 	size_t n, cap;
+	size_t prune_at; /* tasklist_bound(): next prune past this many */
 };
 
 /* Adds e's ns and count to the entry of the same cpu, pid and aux, or
@@ -33,6 +34,20 @@ static inline void tasklist_clear(struct tasklist *l)
 	l->n = 0;
 }
 void tasklist_fini(struct tasklist *l);
+/*
+ * Bounds a list that collects a whole run (threads come and go): once it
+ * holds more than twice as many entries as after its last pruning (and
+ * more than TASKLIST_BOUND_MIN), keeps each CPU's keep largest entries
+ * (by ns, or by_count) and removes the rest, adding their ns to
+ * fold[cpu] when fold is given (cpu < nfold). Amortized O(1) per entry
+ * added; the order of entries may change. Returns how many it removed.
+ */
+#define TASKLIST_BOUND_MIN 1024
+/* What the monitor's run totals keep per CPU and list: far more than any
+ * renderer shows (5), so the top ones stay exact. */
+#define TASKLIST_RUN_KEEP 64
+size_t tasklist_bound(struct tasklist *l, size_t keep, bool by_count,
+		      uint64_t *fold, size_t fold_stride, unsigned int nfold);
 /* Up to n entries of cpu, largest first by ns (or by count), into out. */
 size_t tasklist_top(const struct tasklist *l, unsigned int cpu,
 		    const struct task_entry **out, size_t n, bool by_count);

@@ -24,3 +24,22 @@ env -i LD_LIBRARY_PATH=/nonexistent "$bin" monitor --json --interval 200ms \
 	fail "static monitor did not report 2 intervals"
 no_progs_left || fail "programs left after the static monitor"
 ok "static monitor loaded, reported 2 intervals and unloaded"
+# the exporter without an HTTP server: --listen refused naming the
+# packaged build, --textfile written (as nobody, once loaded)
+env -i "$bin" monitor --listen 9 >/dev/null 2>"$T/e"
+rc=$?
+if [ "$rc" != 2 ] || ! grep -q 'packaged build' "$T/e"; then
+	fail "static --listen: exit $rc: $(cat "$T/e")"
+fi
+chmod 711 "$T"
+mkdir -m 777 "$T/tf"
+env -i "$bin" monitor --quiet --interval 200ms --count 2 \
+	--textfile "$T/tf/rtbpf.prom" 2>"$T/e" || fail "static --textfile: $(cat "$T/e")"
+grep -q '^rtbpf_intervals_total 2$' "$T/tf/rtbpf.prom" ||
+	fail "static --textfile: no page of 2 intervals"
+if command -v promtool >/dev/null; then
+	promtool check metrics <"$T/tf/rtbpf.prom" >"$T/pt" 2>&1 ||
+		fail "promtool on the static page: $(cat "$T/pt")"
+fi
+no_progs_left || fail "programs left after the static monitor"
+ok "static: --listen refused (exit 2), --textfile written"

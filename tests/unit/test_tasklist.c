@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -81,11 +82,49 @@ static void test_name_text(void **state)
 	assert_string_equal(out, "kworker/1:0");
 }
 
+/* A run's list of 3000 short-lived tasks on two CPUs: each CPU keeps its
+ * 64 largest, the rest's time lands in fold[cpu]; no pruning again until
+ * the list doubled. */
+static void test_bound(void **state)
+{
+	struct fold {
+		uint64_t pad, ns;
+	} fold[2] = {};
+	struct tasklist l = {};
+	uint64_t total[2] = {}, kept[2] = {};
+
+	(void)state;
+	for (uint32_t i = 0; i < 3000; i++) {
+		struct task_entry e = {
+			.cpu = i % 2, .pid = 100 + i, .ns = 1000 + i, .count = 1
+		};
+
+		assert_int_equal(tasklist_add(&l, &e), 0);
+		total[i % 2] += e.ns;
+	}
+	assert_int_equal(tasklist_bound(&l, 64, false, &fold[0].ns,
+					sizeof(fold[0]), 2),
+			 3000 - 128);
+	assert_int_equal(l.n, 128);
+	for (size_t i = 0; i < l.n; i++) {
+		kept[l.v[i].cpu] += l.v[i].ns;
+		/* the largest: pids 100 + 2872 .. 100 + 2999 */
+		assert_true(l.v[i].pid >= 100 + 3000 - 128);
+	}
+	for (int c = 0; c < 2; c++)
+		assert_true(kept[c] + fold[c].ns == total[c]);
+	/* under TASKLIST_BOUND_MIN and under twice 128: left alone */
+	assert_int_equal(tasklist_bound(&l, 8, false, NULL, 0, 0), 0);
+	assert_int_equal(l.n, 128);
+	tasklist_fini(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_and_top),
 		cmocka_unit_test(test_name_text),
+		cmocka_unit_test(test_bound),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,7 @@ struct coll;
 struct host_info;
 struct json_w;
 struct monitor_opts;
+struct prom;
 
 /* One period's figures of every collector (an interval, or the run). */
 struct coll_snaps {
@@ -107,6 +108,10 @@ struct coll_ops {
 	void (*json_cpu_hist)(const struct coll_view *v, unsigned int cpu);
 	/* Its fields after the "cpus" array of a record (NULL: none). */
 	void (*json_total)(const struct coll_view *v);
+	/* Its Prometheus families of the period (the run's totals: every
+	 * counter cumulative), written through p (NULL: none). */
+	void (*prom)(const struct coll *c, const struct coll_view *v,
+		     struct prom *p);
 	/* Detaches, unloads, frees c->state (NULL after). */
 	void (*free)(struct coll *c);
 };

@@ -182,7 +182,8 @@ static void render(struct monitor *m, const struct coll_snaps *s, uint64_t now,
 			       .dur_ns = dur_ns,
 			       .summary = summary };
 
-	render_period(&m->out, &m->colls, &v, &m->spikes);
+	if (!m->opts.quiet)
+		render_period(&m->out, &m->colls, &v, &m->spikes);
 }
 
 static int run_loop(struct monitor *m, struct ring_buffer *rb)
@@ -216,6 +217,7 @@ static int run_loop(struct monitor *m, struct ring_buffer *rb)
 		now = now_ns();
 		m->out.seq++;
 		render(m, &m->interval, now, now - last, false);
+		monitor_export_interval(m, now);
 		last = now;
 		if (stopping || (deadline && now >= deadline) ||
 		    (m->opts.count && m->out.seq >= m->opts.count))
@@ -338,9 +340,14 @@ int cmd_monitor(int argc, char **argv)
 	err = monitor_parse_opts(&m.opts, argc, argv);
 	if (err)
 		return cli_exit(err);
+	err = monitor_export_bind(&m);
+	if (err) {
+		rc = err == -ENOMEM ? EXIT_FAIL : EXIT_USAGE;
+		goto cleanup;
+	}
 	rc = check_host(&m);
 	if (rc >= 0)
-		return rc;
+		goto cleanup;
 	rc = EXIT_FAIL;
 	if (prepare(&m))
 		goto cleanup;
@@ -352,7 +359,10 @@ int cmd_monitor(int argc, char **argv)
 	if (attach_ring(&m, &rb))
 		goto cleanup;
 	m.out.start_ns = now_ns();
-	render_header(&m.out, &m.colls);
+	if (monitor_export_start(&m))
+		goto cleanup;
+	if (!m.opts.quiet)
+		render_header(&m.out, &m.colls);
 	err = run_loop(&m, rb);
 	rc = err ? EXIT_FAIL : EXIT_OK;
 	/* a full disk or a closed reader: the figures did not arrive */
@@ -362,6 +372,7 @@ int cmd_monitor(int argc, char **argv)
 		rc = EXIT_FAIL;
 	}
 cleanup:
+	monitor_export_stop(&m);
 	ring_buffer__free(rb);
 	coll_set_free(&m.colls);
 	coll_snaps_fini(&m.interval);

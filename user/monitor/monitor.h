@@ -8,6 +8,8 @@
 #include <stdio.h>
 
 #include "coll.h"
+#include "drift.h"
+#include "expo.h"
 #include "json.h"
 #include "noise_coll.h"
 #include "render.h"
@@ -27,6 +29,10 @@ struct monitor_opts {
 	bool stolen;
 	uint64_t threshold_ns; /* spike reports; 0: off */
 	uint64_t spike_rate; /* per CPU and second */
+	const char *listen; /* --listen [ADDR]:PORT, NULL: no server */
+	const char *textfile; /* --textfile PATH (ends in .prom) */
+	bool quiet; /* no table or NDJSON: metrics only */
+	struct drift_opts drift; /* --profile: tuning drift in the metrics */
 };
 
 /* Options into o (defaults first): 0, CLI_HELP_SHOWN or -EINVAL (said);
@@ -45,6 +51,21 @@ struct monitor {
 	struct coll_snaps interval;
 	struct coll_snaps total;
 	struct spike_keep spikes; /* the last spikes, rendered */
+	/* the exporter (--listen, --textfile): pages built by the loop */
+	bool exporting;
+	struct expo expo;
+	int listen_fd; /* bound at start, the server's once it runs */
+	struct httpd *httpd;
+	struct drift *drift; /* --profile */
+	int export_err; /* the last interval's page or textfile error */
 };
+
+/* monitor_export.c: --listen's socket bound and --profile loaded (before
+ * any BPF loads: 0 or -EINVAL, said; -ENOMEM); the pages built and served once the collectors run
+ * (0 or -errno, said); one page per interval; everything stopped. */
+int monitor_export_bind(struct monitor *m);
+int monitor_export_start(struct monitor *m);
+void monitor_export_interval(struct monitor *m, uint64_t now);
+void monitor_export_stop(struct monitor *m);
 
 #endif

@@ -98,6 +98,25 @@ static int apply_collectors(const struct cli_opt *o, const char *arg,
 	return 0;
 }
 
+/* node_exporter's textfile collector reads *.prom files only. */
+static int apply_textfile(const struct cli_opt *o, const char *arg,
+			  const union cli_val *v, void *dst, char *err,
+			  size_t len)
+{
+	size_t n = strlen(v->s);
+
+	if (n < 6 || strcmp(v->s + n - 5, ".prom") || v->s[n - 6] == '/') {
+		snprintf(
+			err, len,
+			"'%s': the file name must end in .prom (node_exporter's "
+			"textfile collector reads only those)",
+			arg);
+		return -EINVAL;
+	}
+	cli_store(o, v, dst);
+	return 0;
+}
+
 #define M struct monitor_opts
 static const struct cli_opt monitor_opts_tbl[] = {
 	{ "cpus", 'c',
@@ -138,6 +157,19 @@ static const struct cli_opt monitor_opts_tbl[] = {
 	  .help = "run the monitor itself on LIST (default: CPUs not "
 		  "watched)",
 	  CLI_CPULIST_AT(M, housekeeping), CLI_SEEN(M, housekeeping_given) },
+	{ "listen", 0, .arg = "[ADDR:]PORT",
+	  .help = "serve Prometheus metrics at /metrics (ADDR default "
+		  "127.0.0.1)",
+	  CLI_STR_AT(M, listen) },
+	{ "textfile", 0, .arg = "PATH",
+	  .help = "write the metrics to PATH (*.prom) every interval, "
+		  "atomically",
+	  CLI_STR_AT(M, textfile), .apply = apply_textfile },
+	{ "quiet", 0,
+	  .help = "no table or NDJSON on stdout (with --listen or "
+		  "--textfile)",
+	  CLI_FLAG_AT(M, quiet) },
+	DRIFT_CLI_OPTS(M, drift),
 	{},
 };
 #undef M
@@ -180,6 +212,32 @@ static void warn_comm_outside_pid(const struct sched_filter *f)
 			 f->tgid, f->comm);
 }
 
+/* Options that only mean something with another. 0 or -EINVAL (said). */
+static int check_exporter_opts(const struct monitor_opts *o)
+{
+	const struct drift_opts *d = &o->drift;
+	bool exporting = o->listen || o->textfile;
+
+	if (o->quiet && !exporting) {
+		log_err("monitor: --quiet: nothing would be shown (it goes "
+			"with --listen or --textfile)");
+		return -EINVAL;
+	}
+	if (d->profile && !exporting) {
+		log_err("monitor: --profile: drift is exported as metrics: add "
+			"--listen or --textfile");
+		return -EINVAL;
+	}
+	if (!d->profile && (d->interval_ns || d->root || d->cpus_given)) {
+		log_err("monitor: --%s: only with --profile",
+			d->interval_ns ? "check-interval" :
+			d->root	       ? "check-root" :
+					 "check-cpus");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int monitor_parse_opts(struct monitor_opts *o, int argc, char **argv)
 {
 	int ret;
@@ -190,6 +248,8 @@ int monitor_parse_opts(struct monitor_opts *o, int argc, char **argv)
 	o->stolen = true;
 	o->spike_rate = 20;
 	ret = cli_parse(&monitor_cli, argc, argv, o, NULL);
+	if (!ret)
+		ret = check_exporter_opts(o);
 	if (!ret && o->filter.has_tgid && o->filter.has_comm)
 		warn_comm_outside_pid(&o->filter);
 	return ret;

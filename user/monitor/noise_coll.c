@@ -393,5 +393,6 @@ const struct coll_ops noise_coll_ops = {
 	.merge = noise_merge,
 	.table = noise_render_table,
 	.json_cpu = noise_render_json_cpu,
+	.prom = noise_render_prom,
 	.free = noise_free,
 };

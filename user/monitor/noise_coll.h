@@ -53,7 +53,8 @@ struct noise_snap {
 
 void noise_snap_fini(struct noise_snap *s);
 void noise_snap_clear(struct noise_snap *s);
-/* Adds a's figures into s (for totals over the run). 0 or -ENOMEM. */
+/* Adds a's figures into s (for totals over the run; per-task lists
+ * bounded as sched_snap_merge's). 0 or -ENOMEM. */
 int noise_snap_merge(struct noise_snap *s, const struct noise_snap *a);
 /* One CPU's interval: differences of the cumulative counters k and p
  * (IRQs: ik and ip); a maximum is the one since the monitor started. */

@@ -104,6 +104,9 @@ int noise_snap_merge(struct noise_snap *s, const struct noise_snap *a)
 	if (tasklist_merge(&s->faults, &a->faults) ||
 	    tasklist_merge(&s->ipis, &a->ipis))
 		return -ENOMEM;
+	/* the per-CPU counts keep the whole; the lists their largest */
+	tasklist_bound(&s->faults, TASKLIST_RUN_KEEP, true, NULL, 0, 0);
+	tasklist_bound(&s->ipis, TASKLIST_RUN_KEEP, true, NULL, 0, 0);
 	return 0;
 }
 

@@ -10,9 +10,11 @@
 
 #include <stdint.h>
 
+struct coll;
 struct coll_out;
 struct coll_set;
 struct coll_view;
+struct prom;
 struct spike_event;
 struct spike_keep;
 
@@ -29,10 +31,16 @@ void sched_render_table_end(const struct coll_view *v);
 void sched_render_json_cpu(const struct coll_view *v, unsigned int cpu);
 void sched_render_json_hist(const struct coll_view *v, unsigned int cpu);
 void sched_render_json_total(const struct coll_view *v);
+/* prom_sched.c */
+void sched_render_prom(const struct coll *c, const struct coll_view *v,
+		       struct prom *p);
 
 /* render_noise.c: the noise collector's */
 void noise_render_table(const struct coll_view *v);
 void noise_render_json_cpu(const struct coll_view *v, unsigned int cpu);
+/* prom_noise.c */
+void noise_render_prom(const struct coll *c, const struct coll_view *v,
+		       struct prom *p);
 
 /* render_spike.c: spike reports, the last few kept for the live view */
 #define SPIKE_KEEP 2

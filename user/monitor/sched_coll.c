@@ -285,5 +285,6 @@ const struct coll_ops sched_coll_ops = {
 	.json_cpu = sched_render_json_cpu,
 	.json_cpu_hist = sched_render_json_hist,
 	.json_total = sched_render_json_total,
+	.prom = sched_render_prom,
 	.free = sched_free,
 };

@@ -61,7 +61,9 @@ void sched_snap_fini(struct sched_snap *s);
 void sched_snap_clear(struct sched_snap *s);
 /* Adds a's figures into d (a CPU's, or all CPUs' together). */
 void sched_cpu_add(struct sched_cpu *d, const struct sched_cpu *a);
-/* Adds a's figures into s (for totals over the run). 0 or -ENOMEM. */
+/* Adds a's figures into s (for totals over the run; per-task lists
+ * bounded, the time of a task left out going to the *_other_ns of its
+ * CPU). 0 or -ENOMEM. */
 int sched_snap_merge(struct sched_snap *s, const struct sched_snap *a);
 
 struct sched_cpu_stats;

@@ -50,11 +50,20 @@ void sched_cpu_add(struct sched_cpu *d, const struct sched_cpu *a)
 
 int sched_snap_merge(struct sched_snap *s, const struct sched_snap *a)
 {
+	const size_t stride = sizeof(*s->cpu);
+
 	for (unsigned int i = 0; i < s->ncpus && i < a->ncpus; i++)
 		sched_cpu_add(&s->cpu[i], &a->cpu[i]);
 	if (tasklist_merge(&s->pre, &a->pre) ||
 	    tasklist_merge(&s->stolen, &a->stolen))
 		return -ENOMEM;
+	/* a run's tasks come and go: the smallest become "other" */
+	tasklist_bound(&s->pre, TASKLIST_RUN_KEEP, false,
+		       s->ncpus ? &s->cpu[0].pre_other_ns : NULL, stride,
+		       s->ncpus);
+	tasklist_bound(&s->stolen, TASKLIST_RUN_KEEP, false,
+		       s->ncpus ? &s->cpu[0].stolen_other_ns : NULL, stride,
+		       s->ncpus);
 	return 0;
 }
 

@@ -145,3 +145,17 @@ void tune_check_items(const struct tune_cfg *c, struct item_list *l)
 	for (size_t i = 0; i < l->n; i++)
 		check_one(c, &l->v[i]);
 }
+
+int tune_check_run(const struct tune_cfg *c, struct item_list *l,
+		   unsigned int *count)
+{
+	int err = tune_plan(c, l);
+
+	if (err)
+		return err;
+	tune_check_items(c, l);
+	memset(count, 0, (ST_INFO + 1) * sizeof(*count));
+	for (size_t i = 0; i < l->n; i++)
+		count[l->v[i].st]++;
+	return 0;
+}

@@ -23,4 +23,9 @@ extern const struct cli_cmd tune_apply_cli, tune_check_cli, tune_revert_cli;
 int tune_parse_args(const struct cli_cmd *cmd, struct tune_cfg *c,
 		    struct tune_args *a, int argc, char **argv);
 
+/* c's profile, stages and CPU split from a, checked against the target
+ * tree (resolve.c): reads only. 0, or -EINVAL after a message naming
+ * c->cmd; c->prof is loaded when c->have_prof (profile_free() it). */
+int tune_resolve(struct tune_cfg *c, const struct tune_args *a);
+
 #endif
