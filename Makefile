@@ -218,6 +218,7 @@ TUNE_ENGINE_SRCS := $(filter-out $(addprefix user/tune/,tune.c run.c \
 	run_mlock.c unit.c hold.c),$(wildcard user/tune/*.c)) \
 	$(wildcard user/tune/stages/*.c)
 $(O)/tests/unit/test_kind: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS))
+$(O)/tests/unit/test_report: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS))
 
 # The monitor's collector set, arithmetic and renderers, without the BPF
 # glue (sched_coll.c, noise_coll.c) that needs root.

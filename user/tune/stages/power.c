@@ -56,6 +56,9 @@ static int cpuidle_items(const struct tune_cfg *c, struct item_list *l,
 		snprintf(name, sizeof(name), "cpu%u idle state%u disable", cpu,
 			 s);
 		err = add(l, name, path, "1");
+		if (!err)
+			item_group(&l->v[l->n - 1], cpu,
+				   "cpu* idle state%u disable", s);
 	}
 	return err;
 }
@@ -123,6 +126,8 @@ static int boost_items(const struct tune_cfg *c, struct item_list *l,
 			continue;
 		snprintf(name, sizeof(name), "policy%u boost", cpu);
 		err = add(l, name, path, want);
+		if (!err)
+			item_group(&l->v[l->n - 1], cpu, "policy* boost");
 	}
 	return err;
 }
@@ -188,6 +193,9 @@ int power_plan(const struct tune_cfg *c, struct item_list *l)
 			snprintf(name, sizeof(name), "cpu%u %s", cpu, kn->what);
 			err = add(l, name, path,
 				  profile_get(&c->prof, kn->key));
+			if (!err)
+				item_group(&l->v[l->n - 1], cpu, "cpu* %s",
+					   kn->what);
 		}
 		if (!err && lat && idle)
 			err = cpuidle_items(c, l, cpu, max_state);
