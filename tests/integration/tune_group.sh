@@ -6,7 +6,8 @@
 # result as one line ("irq * (383)") with the numbers it covers; it stays
 # short, and every count in it matches the JSON's one record per knob:
 # the stage table, the group sizes, the numbers listed. -v lists one row
-# per knob, as many as the JSON has.
+# per knob, as many as the JSON has. apply prints the first commands of
+# each sort and one line for the rest; -v prints every one.
 set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 RTBPF_BUILD=${RTBPF_BUILD:-$RTBPF_TOP/build}
@@ -90,4 +91,18 @@ for b in bad[:20]:
     print(b)
 sys.exit(1 if bad else 0)
 PY
-echo "tune group: ok ($lines lines)"
+# apply: the first commands of each sort, then one line for the rest of
+# it; the commands shown and the counts announced add up to the changes
+cp -a "$root" "$tmp/orig"
+"$RTBPF" apply -v "${args[@]}" --dry-run >"$tmp/dry-v"
+"$RTBPF" apply "${args[@]}" >"$tmp/apply"
+alines=$(wc -l <"$tmp/apply")
+[ "$alines" -lt 150 ] || fail "apply: $alines lines"
+changes=$(sed -n 's/^applied \([0-9]*\) changes.*/\1/p' "$tmp/apply")
+shown=$(grep -c '^+ ' "$tmp/apply")
+more=$(awk '/^# [0-9]+ more of / { n += $2 } END { print n + 0 }' "$tmp/apply")
+[ $((shown + more)) = "$changes" ] || fail "apply: $shown shown + $more announced != $changes"
+[ "$(grep -c '^echo \|^printf ' "$tmp/dry-v")" = "$changes" ] || fail "apply -v: not one command per change"
+"$RTBPF" revert --root "$root" >/dev/null
+same_tree "$root" "$tmp/orig" || fail "revert"
+echo "tune group: ok (check $lines lines, apply $alines lines for $changes changes)"

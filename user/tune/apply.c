@@ -2,8 +2,9 @@
 /*
  * apply: every item that is not OK is changed through its kind, after its
  * previous value is journaled (appended and fsynced), and after the shell
- * command that does the same is printed; --dry-run prints the commands
- * only. Stages with a post hook (irqbalance) get it once after their knobs
+ * command that does the same is printed (without -v, a run of many of
+ * one sort, every IRQ's affinity, as its first few and one line for the
+ * rest); --dry-run prints the commands only. Stages with a post hook (irqbalance) get it once after their knobs
  * changed.
  */
 #define _GNU_SOURCE
@@ -19,13 +20,31 @@
 #include "journal.h"
 #include "kind.h"
 #include "log.h"
+#include "report.h"
 #include "stage.h"
 #include "text.h"
 #include "unmovable.h"
 #include "values.h"
 
+/* Without -v, the pending items of one sort (items.h: group) in a stage
+ * show the commands of their first APPLY_SHOWN; before the rest, one line
+ * says how many more and which numbers. */
+#define APPLY_SHOWN 3
+#define APPLY_SORTS 32
+
+struct cmd_quiet {
+	bool *quiet; /* per item: announced, not printed (NULL: print all) */
+	const char *stage; /* of the sorts counted */
+	struct {
+		const char *group;
+		unsigned int n; /* printed */
+	} sorts[APPLY_SORTS];
+	size_t nsorts;
+};
+
 struct apply_run {
 	const struct tune_cfg *c;
+	struct cmd_quiet q;
 	struct journal j;
 	unsigned int changed, unmovable, gone;
 	unsigned int posts; /* bit per stage index: run its post hook */
@@ -69,35 +88,103 @@ static int preflight(const struct tune_cfg *c, const struct tune_item *it)
 }
 
 /* The shell command that does what applying it does; -ENOMEM when it
- * could not be formed (nothing printed). */
+ * could not be formed (nothing printed). A hex mask reads like a CPU
+ * number ("echo 3" is CPUs 0-1): a comment says which CPUs, and which
+ * before. */
 static int print_cmd(const struct tune_cfg *c, const struct tune_item *it,
 		     const char *prefix)
 {
 	struct knob k = item_knob(it);
 	char *cmd = it->kind->shell(c, &k, it->want, it->flags & IT_EXACT);
+	char *why = NULL;
 
 	if (!cmd) {
 		log_err("%s: %s: %s: the shell command: out of memory", c->cmd,
 			it->stage, it->path);
 		return -ENOMEM;
 	}
-	printf("%s%s\n", prefix, cmd);
+	if (it->cmp == CMP_MASK || it->cmp == CMP_SUBSET)
+		why = tune_mask_comment(it->want, it->actual);
+	printf("%s%s%s\n", prefix, cmd, why ? why : "");
 	free(cmd);
+	free(why);
 	return 0;
+}
+
+static bool same_sort(const struct tune_item *a, const struct tune_item *b)
+{
+	return a->group[0] && !strcmp(a->stage, b->stage) &&
+	       !strcmp(a->group, b->group);
+}
+
+/* The line for the pending items of it's sort from i to the end of its
+ * stage; they are not printed after it. */
+static void announce(struct cmd_quiet *q, const struct item_list *l, size_t i)
+{
+	const struct tune_item *it = &l->v[i];
+	long *ids = malloc((l->n - i) * sizeof(*ids));
+	char list[72];
+	size_t n = 0;
+
+	if (!ids)
+		return; /* printed one by one */
+	for (size_t j = i; j < l->n && !strcmp(l->v[j].stage, it->stage); j++) {
+		if (!pending(&l->v[j]) || !same_sort(&l->v[j], it))
+			continue;
+		ids[n++] = l->v[j].gid;
+		q->quiet[j] = true;
+	}
+	report_ids(ids, n, list, sizeof(list) - 24);
+	free(ids);
+	printf("# %zu more of %s (-v prints each): * = %s\n", n, it->group,
+	       list);
+}
+
+/* Whether the command of pending item i is printed (see APPLY_SHOWN). */
+static bool cmd_shown(struct cmd_quiet *q, const struct item_list *l, size_t i)
+{
+	const struct tune_item *it = &l->v[i];
+	size_t k;
+
+	if (!q->quiet || log_verbosity || !it->group[0])
+		return true;
+	if (q->quiet[i])
+		return false;
+	if (!q->stage || strcmp(q->stage, it->stage)) {
+		q->stage = it->stage;
+		q->nsorts = 0;
+	}
+	for (k = 0; k < q->nsorts; k++)
+		if (!strcmp(q->sorts[k].group, it->group))
+			break;
+	if (k == q->nsorts) {
+		if (k == APPLY_SORTS)
+			return true;
+		q->sorts[q->nsorts].group = it->group;
+		q->sorts[q->nsorts++].n = 0;
+	}
+	if (q->sorts[k].n++ < APPLY_SHOWN)
+		return true;
+	announce(q, l, i);
+	return !q->quiet[i];
 }
 
 static int dry_run(const struct tune_cfg *c, const struct item_list *l,
 		   unsigned int npending)
 {
+	struct cmd_quiet q = { .quiet = calloc(l->n + 1, sizeof(bool)) };
 	unsigned int posts = 0;
 
 	for (size_t i = 0; i < l->n; i++) {
 		if (!pending(&l->v[i]))
 			continue;
-		if (print_cmd(c, &l->v[i], ""))
+		if (cmd_shown(&q, l, i) && print_cmd(c, &l->v[i], "")) {
+			free(q.quiet);
 			return -ENOMEM;
+		}
 		posts |= tune_stage_bit(l->v[i].stage);
 	}
+	free(q.quiet);
 	tune_stages_post(c, posts, true);
 	printf("# dry run: %u change%s, nothing written\n", npending,
 	       npending == 1 ? "" : "s");
@@ -180,17 +267,19 @@ static bool vanished(const struct tune_item *it, int err)
 	       (it->kind->flags & KIND_MAY_VANISH);
 }
 
-/* Journal, print, write one item. 0 (also when skipped) or -errno, logged. */
-static int apply_one(struct apply_run *a, struct tune_item *it)
+/* Journal, print (when show), write one item. 0 (also when skipped) or
+ * -errno, logged. */
+static int apply_one(struct apply_run *a, struct tune_item *it, bool show)
 {
 	const struct tune_cfg *c = a->c;
 	struct knob k = item_knob(it);
 	int err = journal_item(c, &a->j, it, &k.kind);
 
 	if (!err) {
-		/* never a change that was not shown (the record alone is
-		 * harmless: revert finds the original in place) */
-		err = print_cmd(c, it, "+ ");
+		/* never a change that was not shown, one by one or in the
+		 * line announcing its run (the record alone is harmless:
+		 * revert finds the original in place) */
+		err = show ? print_cmd(c, it, "+ ") : 0;
 		if (err)
 			return err;
 		fflush(stdout);
@@ -260,13 +349,15 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 	err = journal_open(&a.j, c, true);
 	if (err)
 		return err;
+	a.q.quiet = calloc(l->n + 1, sizeof(bool));
 	for (size_t i = 0; i < l->n && !err; i++)
 		if (pending(&l->v[i]))
-			err = apply_one(&a, &l->v[i]);
+			err = apply_one(&a, &l->v[i], cmd_shown(&a.q, l, i));
 	if (!err) {
 		tune_stages_post(c, a.posts, false);
 		print_summary(&a);
 	}
+	free(a.q.quiet);
 	journal_close(&a.j);
 	return err;
 }

@@ -253,3 +253,19 @@ bool cpulist_equal(const char *a, const char *b)
 	       !parse_cpulist_text(b, &sb, err, sizeof(err)) &&
 	       !memcmp(&sa, &sb, sizeof(sa));
 }
+
+char *tune_mask_comment(const char *val, const char *was)
+{
+	struct cpuset set;
+	char *list, *out = NULL;
+
+	if (tune_mask_parse(val, &set))
+		return NULL;
+	list = cpuset_count(&set) ? cpuset_str(&set) : strdup("(none)");
+	if (list && asprintf(&out, "  # CPUs %s%s%s%s", list,
+			     was && *was ? " (was " : "", was ? was : "",
+			     was && *was ? ")" : "") < 0)
+		out = NULL;
+	free(list);
+	return out;
+}
