@@ -7,7 +7,8 @@
  * killed midway is removed, and a thread record's thread is re-identified
  * by its start time (a reused TID is left alone). The state file goes only
  * after a complete revert. Every knob is read, compared and written through
- * its kind's ops.
+ * its kind's ops. --dry-run goes through the same steps, printing the
+ * commands without the "+ " and writing, removing or restarting nothing.
  */
 #define _GNU_SOURCE
 #include "engine.h"
@@ -50,9 +51,9 @@ static enum rev revert_created(const struct tune_cfg *c, const struct jrec *r)
 		err = q ? 0 : -ENOMEM;
 	}
 	if (!err) {
-		printf("+ rm -f %s\n", q);
+		printf("%srm -f %s\n", c->dry_run ? "" : "+ ", q);
 		fflush(stdout);
-		err = tune_unlink(c, r->path);
+		err = c->dry_run ? 0 : tune_unlink(c, r->path);
 	}
 	if (err) {
 		log_err("%s: %s: remove %s: %s", c->cmd, r->stage, r->path,
@@ -63,6 +64,15 @@ cleanup:
 	free(cur);
 	free(q);
 	return res;
+}
+
+/* An IRQ's or a workqueue's hex cpumask. */
+static bool is_mask_path(const char *path)
+{
+	size_t n = strlen(path);
+
+	return (n >= 12 && !strcmp(path + n - 12, "smp_affinity")) ||
+	       (n >= 8 && !strcmp(path + n - 8, "/cpumask"));
 }
 
 /*
@@ -81,12 +91,19 @@ static int restore_one(const struct tune_cfg *c, const struct jrec *r,
 	const char *shown = mode == RESTORE_AS_READ || multi ? r->old :
 							       r->restore;
 	char *cmd = r->kind->shell(c, &k, shown, multi);
+	char *why = NULL;
 
 	if (!cmd)
 		return -ENOMEM;
-	printf("+ %s\n", cmd);
+	/* a hex mask's meaning (apply.c says the same) */
+	if (r->kind == &kind_file && is_mask_path(r->path))
+		why = tune_mask_comment(r->restore, NULL);
+	printf("%s%s%s\n", c->dry_run ? "" : "+ ", cmd, why ? why : "");
 	fflush(stdout);
 	free(cmd);
+	free(why);
+	if (c->dry_run)
+		return 0;
 	return r->kind->write(c, &k,
 			      mode == RESTORE_READBACK ? r->restore : r->old,
 			      mode == RESTORE_EXACT);
@@ -132,7 +149,7 @@ static enum rev revert_record(const struct tune_cfg *c, const struct jrec *r)
 	char *cur = NULL;
 	int err;
 
-	if (kind->flags & KIND_FILE)
+	if ((kind->flags & KIND_FILE) && !c->dry_run)
 		tune_tmp_remove(c, r->path); /* of a killed write */
 	if (kind->flags & KIND_THREAD) {
 		err = thread_reidentify(c, &k, r->stage, r->has_start,
@@ -206,7 +223,15 @@ int tune_revert(const struct tune_cfg *c)
 		if (res == REV_RESTORED && !(j.r[i].kind->flags & KIND_REMOVE))
 			posts |= tune_stage_bit(j.r[i].stage);
 	}
-	tune_stages_post(c, posts, false);
+	tune_stages_post(c, posts, c->dry_run);
+	if (c->dry_run) {
+		printf("# dry run: %u to restore, %u as before or gone, %u "
+		       "changed by others%s, %u failing; nothing changed\n",
+		       n[REV_RESTORED], n[REV_SKIPPED], n[REV_CONFLICT],
+		       n[REV_CONFLICT] && !c->force ? " (left alone)" : "",
+		       n[REV_FAILED]);
+		goto cleanup;
+	}
 	if (n[REV_FAILED] || n[REV_CONFLICT]) {
 		log_err("%s: %u restored, %u failed, %u changed by others; "
 			"state file %s kept",

@@ -143,6 +143,8 @@ static const struct cli_opt check_opts[] = {
 };
 
 static const struct cli_opt revert_opts[] = {
+	{ "dry-run", 0, .help = "print what revert would do; change nothing",
+	  CLI_FLAG_AT(A, dry_run) },
 	{ "force", 0,
 	  .help = "restore knobs changed by someone else since apply, too",
 	  CLI_FLAG_AT(A, force) },
