@@ -214,7 +214,7 @@ $(O)/tests/unit/%: tests/unit/%.c $(SAN_COMMON_OBJS) $(SAN_LIB_OBJS)
 $(O)/tests/unit/test_profile: $(O)/san/user/tune/profile.o
 # The knob kinds' and journal's unit test links the tuning engine and its
 # stages (not the command files).
-TUNE_ENGINE_SRCS := $(filter-out $(addprefix user/tune/,tune.c run.c \
+TUNE_ENGINE_SRCS := $(filter-out $(addprefix user/tune/,tune.c status.c run.c \
 	run_mlock.c unit.c hold.c),$(wildcard user/tune/*.c)) \
 	$(wildcard user/tune/stages/*.c)
 $(O)/tests/unit/test_kind: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS))

@@ -71,7 +71,7 @@ for n, line in enumerate(text):
     names = {r["item"] for r in items if r["stage"] == stage and r["status"] == st}
     # a thread's name follows its TID ("tid *": "tid 501 app")
     tail = pattern.endswith(" *")
-    for tok in ids[9:].split():
+    for tok in ids[9:].replace(" (-v lists each)", "").split():
         if tok == "...":
             continue
         lo, _, hi = tok.partition("-")

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "engine.h"
+#include "applied.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -349,6 +350,13 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 	err = journal_open(&a.j, c, true);
 	if (err)
 		return err;
+	/* for status and a plain check; the journal alone undoes apply */
+	err = applied_write(c, a.j.dir_fd, c->profile_src);
+	if (err)
+		log_warn(
+			"%s: %s%s: %s; status and check will not know this run",
+			c->cmd, c->root, TUNE_APPLIED_FILE, strerror(-err));
+	err = 0;
 	a.q.quiet = calloc(l->n + 1, sizeof(bool));
 	for (size_t i = 0; i < l->n && !err; i++)
 		if (pending(&l->v[i]))

@@ -437,6 +437,24 @@ cleanup:
 	return err;
 }
 
+int journal_peek(struct journal *j, const struct tune_cfg *c)
+{
+	int fd, err;
+	off_t valid;
+
+	memset(j, 0, sizeof(*j));
+	j->lock_fd = j->fd = j->dir_fd = -1;
+	tune_path(c, TUNE_STATE_FILE, j->path);
+	fd = tune_open_file(c, TUNE_STATE_FILE);
+	if (fd < 0)
+		return -errno;
+	err = load(j, fd, &valid);
+	close(fd);
+	if (err)
+		journal_close(j);
+	return err;
+}
+
 /* Appends line (len bytes) and fsyncs; a short write is cut off again. */
 static int append_line(struct journal *j, const char *line, ssize_t len)
 {
@@ -503,9 +521,11 @@ int journal_remove(struct journal *j)
 {
 	if (j->fd < 0)
 		return 0;
-	/* The unmovable list first: a crash in between leaves the journal,
+	/* The unmovable list and what apply ran with first: a crash in between leaves the journal,
 	 * and the next revert finishes the job. */
 	if (unlinkat(j->dir_fd, "unmovable", 0) && errno != ENOENT)
+		return -errno;
+	if (unlinkat(j->dir_fd, "applied", 0) && errno != ENOENT)
 		return -errno;
 	if (unlinkat(j->dir_fd, "state", 0) && errno != ENOENT)
 		return -errno;

@@ -209,9 +209,9 @@ static int print_group(const struct item_list *l, size_t g, const size_t *next,
 		print_row(it, name, want, actual);
 		free(actual);
 	} else {
-		print_row(it, name, want, "(varies, -v shows each)");
+		print_row(it, name, want, "(varies)");
 	}
-	printf("     * = %s\n", list);
+	printf("     * = %s (-v lists each)\n", list);
 	if (note[0])
 		printf("     %s\n", note);
 	return 0;

@@ -8,7 +8,10 @@
 #define _GNU_SOURCE
 #include "tune.h"
 #include "engine.h"
+#include "applied.h"
 #include "fs.h"
+#include "journal.h"
+#include "status.h"
 #include "report.h"
 #include "stage.h"
 
@@ -86,15 +89,49 @@ static int resolve_housekeeping(struct tune_cfg *c, const struct tune_args *ro)
 	return 0;
 }
 
-/* Profile, CPU split and stages: everything checked, nothing written. */
-static int resolve(struct tune_cfg *c, const struct tune_args *ro)
+/* A plain check after apply: the profile and CPUs of that apply (a note
+ * says so), unless given. */
+static void from_applied(struct tune_cfg *c, struct tune_args *ro)
+{
+	struct tune_applied ap;
+	char when[64], *list;
+	const char *what;
+
+	if (strcmp(c->cmd, "check") || (ro->profile && ro->cpus_given) ||
+	    applied_read(c, &ap))
+		return;
+	snprintf(c->profile_src, sizeof(c->profile_src), "%s",
+		 ro->profile ? ro->profile : ap.profile);
+	what = ro->profile    ? "the CPUs" :
+	       ro->cpus_given ? "the profile" :
+				"those";
+
+	if (!ro->cpus_given) {
+		ro->cpus = ap.cpus;
+		ro->cpus_given = true;
+		if (!ro->hk_given) {
+			ro->hk = ap.housekeeping;
+			ro->hk_given = true;
+		}
+	}
+	applied_when(ap.time, when, sizeof(when));
+	list = cpuset_str(&ro->cpus);
+	if (!c->json)
+		printf("# profile %s, --cpus %s: %s of the last apply (%s)\n",
+		       c->profile_src, list ? list : "?", what, when);
+	free(list);
+}
+
+int tune_resolve(struct tune_cfg *c, struct tune_args *ro)
 {
 	char path[PATH_MAX], *list;
 	struct cpuset isolated;
 	int ret, bad;
 
-	ret = profile_load(&c->prof, c->root,
-			   ro->profile ? ro->profile : "ultra");
+	snprintf(c->profile_src, sizeof(c->profile_src), "%s",
+		 ro->profile ? ro->profile : "ultra");
+	from_applied(c, ro);
+	ret = profile_load(&c->prof, c->root, c->profile_src);
 	if (ret)
 		return -EINVAL;
 	c->have_prof = true;
@@ -146,6 +183,17 @@ static int resolve(struct tune_cfg *c, const struct tune_args *ro)
 	return resolve_housekeeping(c, ro);
 }
 
+/* The OK items rtbpf set, when its journal is readable (root). */
+static void mark_by_rtbpf(const struct tune_cfg *c, struct item_list *l)
+{
+	struct journal j;
+
+	if (journal_peek(&j, c))
+		return;
+	tune_mark_by_rtbpf(&j, l);
+	journal_close(&j);
+}
+
 static int run_tune(const struct cli_cmd *cli, int argc, char **argv)
 {
 	struct tune_cfg *c = calloc(1, sizeof(*c));
@@ -170,7 +218,7 @@ static int run_tune(const struct cli_cmd *cli, int argc, char **argv)
 		rc = err ? EXIT_FAIL : EXIT_OK;
 		goto cleanup;
 	}
-	if (resolve(c, &ro)) {
+	if (tune_resolve(c, &ro)) {
 		rc = EXIT_USAGE;
 		goto cleanup;
 	}
@@ -181,6 +229,8 @@ static int run_tune(const struct cli_cmd *cli, int argc, char **argv)
 		goto cleanup;
 	}
 	tune_check_items(c, &l);
+	if (!strcmp(cmd, "check"))
+		mark_by_rtbpf(c, &l);
 	for (size_t i = 0; i < l.n; i++)
 		count[l.v[i].st]++;
 	if (!strcmp(cmd, "check")) {

@@ -155,6 +155,10 @@ static const struct cli_opt revert_opts[] = {
 	TUNE_OPT_ROOT,
 	{},
 };
+static const struct cli_opt status_opts[] = {
+	TUNE_OPT_ROOT,
+	{},
+};
 #undef A
 
 const struct cli_cmd tune_apply_cli = { "apply", "--profile NAME [options]",
@@ -162,6 +166,8 @@ const struct cli_cmd tune_apply_cli = { "apply", "--profile NAME [options]",
 const struct cli_cmd tune_check_cli = { "check", "[options]", check_opts,
 					CLI_ARGS_NONE, NULL };
 const struct cli_cmd tune_revert_cli = { "revert", "[options]", revert_opts,
+					 CLI_ARGS_NONE, NULL };
+const struct cli_cmd tune_status_cli = { "status", "[options]", status_opts,
 					 CLI_ARGS_NONE, NULL };
 
 int tune_parse_args(const struct cli_cmd *cmd, struct tune_cfg *c,

@@ -16,11 +16,17 @@ struct tune_args {
 	bool only_given, skip_given;
 };
 
-extern const struct cli_cmd tune_apply_cli, tune_check_cli, tune_revert_cli;
+extern const struct cli_cmd tune_apply_cli, tune_check_cli, tune_revert_cli,
+	tune_status_cli;
 
 /* Parses argv by cmd's table into c (PIDs, flags, root) and a: 0,
  * CLI_HELP_SHOWN, or -EINVAL (said, naming the option). */
 int tune_parse_args(const struct cli_cmd *cmd, struct tune_cfg *c,
 		    struct tune_args *a, int argc, char **argv);
+
+/* tune.c: the profile (c->profile_src; check after apply: the applied
+ * one), CPU split and stages of a, checked against the host; nothing
+ * written. 0 or -EINVAL (said). */
+int tune_resolve(struct tune_cfg *c, struct tune_args *a);
 
 #endif

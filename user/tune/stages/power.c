@@ -149,6 +149,16 @@ static const struct cpu_knob {
 	  "/power/energy_perf_bias", "energy_perf_bias", true },
 };
 
+/* "n/a" reads as "not applicable"; in pm_qos_resume_latency_us it is the
+ * kernel's word for "no wake-up latency allowed". */
+static void na_note(struct tune_item *it)
+{
+	snprintf(it->note, sizeof(it->note),
+		 "n/a is the kernel's value for no wake-up latency allowed: "
+		 "the CPU never enters an idle state");
+	it->flags |= IT_SHOW_NOTE;
+}
+
 int power_plan(const struct tune_cfg *c, struct item_list *l)
 {
 	bool idle = profile_wants(&c->prof, "power.cpuidle_max_state");
@@ -196,6 +206,9 @@ int power_plan(const struct tune_cfg *c, struct item_list *l)
 			if (!err)
 				item_group(&l->v[l->n - 1], cpu, "cpu* %s",
 					   kn->what);
+			if (!err &&
+			    !strcmp(profile_get(&c->prof, kn->key), "n/a"))
+				na_note(&l->v[l->n - 1]);
 		}
 		if (!err && lat && idle)
 			err = cpuidle_items(c, l, cpu, max_state);

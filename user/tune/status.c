@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * rtbpf status: what apply did, read only (also under --root): the
+ * profile, time and CPUs of the last apply (applied.h); the knobs of its
+ * journal that hold another value now than rtbpf wrote (drift); what
+ * waits for a reboot (the boot stage's knobs, checked against the running
+ * kernel's command line; a systemd drop-in). And for check: which OK items
+ * rtbpf set (the journal records them).
+ */
+#define _GNU_SOURCE
+#include "status.h"
+#include "applied.h"
+#include "engine.h"
+#include "journal.h"
+#include "kind.h"
+#include "stage.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+#include "text.h"
+#include "values.h"
+#include "tune_opts.h"
+
+/* Drifted records listed per stage without -v. */
+#define STATUS_SHOWN 5
+
+static int cmp_rec(const void *a, const void *b)
+{
+	const struct jrec *x = *(const struct jrec *const *)a;
+	const struct jrec *y = *(const struct jrec *const *)b;
+	int d = strcmp(x->path, y->path);
+
+	return d ? d : (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+void tune_mark_by_rtbpf(const struct journal *j, struct item_list *l)
+{
+	const struct jrec **v = malloc((j->n + 1) * sizeof(*v));
+
+	if (!v)
+		return; /* no marks */
+	for (size_t i = 0; i < j->n; i++)
+		v[i] = &j->r[i];
+	qsort(v, j->n, sizeof(*v), cmp_rec);
+	for (size_t i = 0; i < l->n; i++) {
+		struct tune_item *it = &l->v[i];
+		struct jrec key = { .tid = it->tid };
+		const struct jrec *kp = &key;
+
+		if (it->st != ST_OK)
+			continue;
+		snprintf(key.path, sizeof(key.path), "%s", it->path);
+		it->by_rtbpf = bsearch(&kp, v, j->n, sizeof(*v), cmp_rec);
+	}
+	free(v);
+}
+
+/* r's knob now: 0 holds what rtbpf wrote, 1 drifted (*cur: the value),
+ * -ENOENT gone (a thread exited, its TID reused, a file removed). */
+static int drift(const struct tune_cfg *c, const struct jrec *r, char **cur)
+{
+	struct knob k = jrec_knob(r);
+	unsigned long long start;
+	int err;
+
+	*cur = NULL;
+	if ((r->kind->flags & KIND_THREAD) && r->has_start &&
+	    (thread_start(c, &k, &start) || start != r->start))
+		return -ENOENT;
+	err = knob_read(c, &k, cur);
+	if (err)
+		return err == -ESRCH ? -ENOENT : err;
+	if (r->kind->flags & KIND_REMOVE)
+		return strcmp(*cur, r->new_) != 0;
+	return !r->kind->equal(c, r->new_, *cur) &&
+	       !(r->kind->near && r->kind->near(r->new_, *cur));
+}
+
+static void print_drift(const struct jrec *r, const char *cur)
+{
+	char *path = text_escape_dup(r->path), *was = text_escape_dup(r->new_);
+	char *norm = cur ? tune_norm_dup(cur) : NULL;
+	char *now = norm ? text_escape_dup(norm) : NULL;
+
+	printf("  %-10s %s: rtbpf wrote %s, now %s\n", r->stage,
+	       path ? path : "?", was ? was : "?",
+	       !cur ? "gone" :
+	       now  ? now :
+		      "?");
+	free(path);
+	free(was);
+	free(norm);
+	free(now);
+}
+
+/* The records whose knob no longer holds what rtbpf wrote: listed (a
+ * few per stage without -v); their count. */
+static unsigned int print_drifts(const struct tune_cfg *c,
+				 const struct journal *j)
+{
+	unsigned int total = 0, in_stage = 0, hidden = 0;
+	const char *stage = "";
+
+	for (size_t i = 0; i < j->n; i++) {
+		const struct jrec *r = &j->r[i];
+		char *cur;
+		int d = drift(c, r, &cur);
+
+		if (strcmp(stage, r->stage)) {
+			if (hidden)
+				printf("  %-10s ... and %u more (-v lists "
+				       "each)\n",
+				       stage, hidden);
+			stage = r->stage;
+			in_stage = hidden = 0;
+		}
+		if (d) {
+			total++;
+			if (log_verbosity || in_stage++ < STATUS_SHOWN)
+				print_drift(r, d < 0 ? NULL : cur);
+			else
+				hidden++;
+		}
+		free(cur);
+	}
+	if (hidden)
+		printf("  %-10s ... and %u more (-v lists each)\n", stage,
+		       hidden);
+	return total;
+}
+
+/* The boot knobs of the applied profile the running kernel lacks: the
+ * boot stage checked with the CPUs of that apply. */
+static void print_boot(struct tune_cfg *c, const struct tune_applied *ap)
+{
+	struct tune_args ro = { .profile = ap->profile,
+				.cpus = ap->cpus,
+				.hk = ap->housekeeping,
+				.cpus_given = true,
+				.hk_given = true };
+	struct item_list l = { 0 };
+	unsigned int n = 0;
+
+	if (!(ap->stages & tune_stage_bit("boot")) || tune_resolve(c, &ro))
+		return;
+	c->stages = tune_stage_bit("boot");
+	if (tune_plan(c, &l)) {
+		items_free(&l);
+		return;
+	}
+	tune_check_items(c, &l);
+	for (size_t i = 0; i < l.n; i++)
+		n += l.v[i].st == ST_WARN || l.v[i].st == ST_FAIL;
+	printf("waits for a reboot: %u boot knob%s", n, n == 1 ? "" : "s");
+	for (size_t i = 0, k = 0; i < l.n; i++)
+		if (l.v[i].st == ST_WARN || l.v[i].st == ST_FAIL)
+			printf("%s%s", k++ ? ", " : ": ", l.v[i].name);
+	for (size_t i = 0; i < l.n; i++) {
+		char *frag = l.v[i].st == ST_INFO && n ?
+				     text_escape_dup(l.v[i].want_show) :
+				     NULL;
+
+		if (frag)
+			printf("\n  kernel command line to add: %s", frag);
+		free(frag);
+	}
+	printf("\n");
+	items_free(&l);
+}
+
+/* What the last apply ran with, or what is known without its file. */
+static bool print_applied(const struct tune_cfg *c, struct tune_applied *ap,
+			  const struct journal *j)
+{
+	char when[64], *cpus, *hk;
+	int err = applied_read(c, ap);
+
+	if (err) {
+		printf("applied: %zu knobs recorded in %s; profile and CPUs "
+		       "unknown (%s%s: %s)\n",
+		       j->n, j->path, c->root, TUNE_APPLIED_FILE,
+		       strerror(-err));
+		return false;
+	}
+	applied_when(ap->time, when, sizeof(when));
+	cpus = cpuset_str(&ap->cpus);
+	hk = cpuset_str(&ap->housekeeping);
+	printf("applied: profile %s, %s; latency CPUs %s, housekeeping %s\n",
+	       ap->profile, when, cpus ? cpus : "?", hk ? hk : "?");
+	printf("journal: %s, %zu knobs (undo: rtbpf revert)\n", j->path, j->n);
+	free(cpus);
+	free(hk);
+	return true;
+}
+
+static int run_status(struct tune_cfg *c)
+{
+	struct tune_applied ap;
+	struct journal j;
+	unsigned int drifted;
+	bool have_ap;
+	int err = journal_peek(&j, c);
+
+	if (err == -ENOENT) {
+		printf("nothing applied: no state file %s%s\n", c->root,
+		       TUNE_STATE_FILE);
+		return EXIT_OK;
+	}
+	if (err) {
+		log_err("status: state file %s%s: %s%s", c->root,
+			TUNE_STATE_FILE, strerror(-err),
+			err == -EACCES ? " (it is root's: run as root)" : "");
+		return EXIT_FAIL;
+	}
+	have_ap = print_applied(c, &ap, &j);
+	printf("drifted since apply (another value than rtbpf wrote):\n");
+	drifted = print_drifts(c, &j);
+	if (!drifted)
+		printf("  none\n");
+	else
+		printf("  %u knob%s: 'rtbpf apply' writes them again, 'rtbpf "
+		       "revert' leaves them unless --force\n",
+		       drifted, drifted == 1 ? "" : "s");
+	for (size_t i = 0; i < j.n; i++)
+		if (!strcmp(j.r[i].stage, "systemd"))
+			printf("waits for systemctl daemon-reexec or a reboot: "
+			       "%s\n",
+			       j.r[i].path);
+	if (have_ap)
+		print_boot(c, &ap);
+	journal_close(&j);
+	return drifted ? EXIT_DEVIATION : EXIT_OK;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	struct tune_cfg *c = calloc(1, sizeof(*c));
+	struct tune_args ro = { 0 };
+	int err, rc;
+
+	if (!c) {
+		log_err("status: out of memory");
+		return EXIT_FAIL;
+	}
+	c->cmd = "status";
+	err = tune_parse_args(&tune_status_cli, c, &ro, argc, argv);
+	if (err)
+		rc = err == -ENOMEM ? EXIT_FAIL : cli_exit(err);
+	else
+		rc = run_status(c);
+	profile_free(&c->prof);
+	free(c);
+	return rc;
+}
