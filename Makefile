@@ -211,7 +211,8 @@ $(O)/tests/unit/%: tests/unit/%.c $(SAN_COMMON_OBJS) $(SAN_LIB_OBJS)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) $(filter-out %.h,$^) -lcmocka $(LDLIBS) -lpthread -o $@
 
 # The profile parser's unit test links the parser itself.
-$(O)/tests/unit/test_profile: $(O)/san/user/tune/profile.o
+$(O)/tests/unit/test_profile: $(O)/san/user/tune/profile.o \
+	$(O)/san/user/tune/profile_builtin.o
 # The knob kinds' and journal's unit test links the tuning engine and its
 # stages (not the command files).
 TUNE_ENGINE_SRCS := $(filter-out $(addprefix user/tune/,tune.c status.c run.c \

@@ -59,6 +59,14 @@ const struct command rtbpf_commands[] = {
 	  "or a re-exec. Exits 3 when something drifted; reading the journal "
 	  "needs root.",
 	  "tune.md", CLIS(&tune_status_cli) },
+	{ "profile", cmd_profile,
+	  "list the tuning profiles, show one, list their keys",
+	  "profile list names the built-in profiles and the files in "
+	  "/etc/rtbpf/profiles.d; profile show NAME prints one with its "
+	  "includes resolved, as a profile file; profile keys lists every "
+	  "key a profile may set, with its values and meaning.",
+	  "tune.md",
+	  CLIS(&profile_list_cli, &profile_show_cli, &profile_keys_cli) },
 	{ "run", cmd_run, "run a command with RT policy, CPUs, mlock",
 	  "Sets CPU affinity, NUMA memory policy and a scheduling policy on "
 	  "itself, optionally switches to another user, then executes CMD, "

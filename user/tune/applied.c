@@ -43,14 +43,39 @@ static char *applied_text(const struct tune_cfg *c, const char *profile)
 	return out;
 }
 
+/* profile names a file by its path, or one in the current directory
+ * (profile_load's order: built-in, profile directory, here). */
+static bool is_file_here(const struct tune_cfg *c, const char *profile)
+{
+	static const char *const ext[] = { ".conf", "" };
+	char *path;
+	bool named;
+
+	if (strchr(profile, '/'))
+		return true;
+	for (size_t i = 0; i < profile_nbuiltins; i++)
+		if (!strcmp(profile_builtins[i].name, profile))
+			return false;
+	for (size_t i = 0; i < 2; i++) {
+		if (asprintf(&path, "%s%s/%s%s", c->root, TUNE_PROFILE_DIR,
+			     profile, ext[i]) < 0)
+			return false;
+		named = !access(path, F_OK);
+		free(path);
+		if (named)
+			return false;
+	}
+	return !access(profile, F_OK);
+}
+
 int applied_write(const struct tune_cfg *c, int dir_fd, const char *profile)
 {
 	char abs[PATH_MAX], *text;
 	ssize_t len;
 	int fd, err = 0;
 
-	/* a path is kept absolute, so a check from elsewhere finds it */
-	if (strchr(profile, '/') && realpath(profile, abs))
+	/* a file is kept absolute, so a check from elsewhere finds it */
+	if (is_file_here(c, profile) && realpath(profile, abs))
 		profile = abs;
 	if (strchr(profile, '\n'))
 		profile = "?";

@@ -42,6 +42,15 @@ struct profile_key {
 extern const struct profile_key profile_keys[];
 extern const size_t profile_nkeys;
 
+/* The built-in profiles (profile_builtin.c): a profile file's text each. */
+struct profile_builtin {
+	const char *name;
+	const char *summary; /* one line, for 'rtbpf profile list' */
+	const char *text;
+};
+extern const struct profile_builtin profile_builtins[];
+extern const size_t profile_nbuiltins;
+
 /* A profile line holds a key, '=', a CPU list of every CPU a host can
  * have (TUNE_LIST_MAX) and a comment; a longer line, or a file past
  * PROFILE_FILE_MAX, is refused. */
@@ -58,13 +67,13 @@ struct profile {
  * false past the last (man page and completion generators). */
 bool profile_builtin(size_t i, const char **name, const char **text);
 
-/* Loads a built-in profile, ROOT/etc/rtbpf/profiles.d/NAME[.conf], or a path
- * (NAME containing '/'); includes resolved, every key and value validated.
- * p must be zeroed or freed. 0, or -ENOENT (unknown profile) / -EINVAL (bad
- * key or value, a line over PROFILE_LINE_MAX - 1 bytes) / -EPERM (a file
- * not owned by root or the caller, or writable by group or others) /
- * -EFBIG (a file
- * over PROFILE_FILE_MAX - 1 bytes) / -ENOMEM, with a message already logged
+/* Loads a built-in profile, ROOT/etc/rtbpf/profiles.d/NAME[.conf], a path
+ * (NAME containing '/') or else the file NAME in the current directory;
+ * includes resolved, every key and value validated. p must be zeroed or
+ * freed. 0, or -ENOENT (unknown profile) / -EINVAL (bad key or value, a
+ * line over PROFILE_LINE_MAX - 1 bytes) / -EPERM (a file not owned by root
+ * or the caller, or writable by group or others) / -EFBIG (a file over
+ * PROFILE_FILE_MAX - 1 bytes) / -ENOMEM, with a message already logged
  * naming file, line and key. */
 int profile_load(struct profile *p, const char *root, const char *name);
 /* Frees the values; p reads as an empty profile after. */
