@@ -9,7 +9,8 @@
 # the OK items rtbpf set ("set by rtbpf", JSON set_by_rtbpf), not those
 # that were fine before. A profile given as a relative path is recorded
 # absolute. Without root the journal is unreadable: status says so. After
-# revert: nothing applied again.
+# revert: nothing applied again. apply's last line counts the boot knobs
+# that wait for a reboot.
 set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
@@ -27,7 +28,9 @@ diff -r "$root" "$tmp/orig" >/dev/null || fail "status changed a fresh tree"
 
 # a profile file named by a relative path
 printf 'include = low-latency\nsysctl.vm.swappiness = 7\n' >"$tmp/mine.conf"
-(cd "$tmp" && "$RTBPF" apply -P ./mine.conf --root "$root" --cpus 2-3 >/dev/null)
+(cd "$tmp" && "$RTBPF" apply -P ./mine.conf --root "$root" --cpus 2-3 >"$tmp/apply")
+tail -n 1 "$tmp/apply" | grep -qx "[1-9][0-9]* boot knobs wait for a reboot with the kernel command line 'rtbpf status' shows" ||
+	fail "apply: no reboot line: $(tail -n 2 "$tmp/apply")"
 cp -a "$root" "$tmp/applied"
 
 expect_rc 0 "$RTBPF" status --root "$root" >"$tmp/out"

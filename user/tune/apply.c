@@ -331,6 +331,20 @@ static void print_summary(const struct apply_run *a)
 	free(root);
 }
 
+/* What apply cannot do: the boot knobs the running kernel lacks. */
+static void print_reboot(const struct item_list *l)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		n += !strcmp(l->v[i].stage, "boot") &&
+		     (l->v[i].st == ST_WARN || l->v[i].st == ST_FAIL);
+	if (n)
+		printf("%u boot knob%s wait%s for a reboot with the kernel "
+		       "command line 'rtbpf status' shows\n",
+		       n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+}
+
 int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 {
 	struct apply_run a = { .c = c };
@@ -364,6 +378,7 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 	if (!err) {
 		tune_stages_post(c, a.posts, false);
 		print_summary(&a);
+		print_reboot(l);
 	}
 	free(a.q.quiet);
 	journal_close(&a.j);
