@@ -83,7 +83,7 @@ cp -a "$qroot" "$tmp/qorig"
 grep -qF "(undo: rtbpf revert --root '$tmp/a root \$(touch pwned) '\''q'\''')" "$tmp/qapply" ||
 	fail "apply's undo hint: $(tail -n 1 "$tmp/qapply")"
 cp -a "$qroot" "$tmp/qapplied"
-"$RTBPF" revert --root "$qroot" >"$tmp/qrevert"
+"$RTBPF" revert -v --root "$qroot" >"$tmp/qrevert"
 clean_text "$tmp/qrevert" "revert under a quoted root"
 same_tree "$qroot" "$tmp/qorig" >/dev/null || fail "revert under '$qroot'"
 for cmd in 'rm -f' echo printf; do

@@ -7,7 +7,7 @@
 # short, and every count in it matches the JSON's one record per knob:
 # the stage table, the group sizes, the numbers listed. -v lists one row
 # per knob, as many as the JSON has. apply prints the first commands of
-# each sort and one line for the rest; -v prints every one.
+# each sort and one line for the rest (revert too); -v prints every one.
 set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 RTBPF_BUILD=${RTBPF_BUILD:-$RTBPF_TOP/build}
@@ -103,6 +103,12 @@ shown=$(grep -c '^+ ' "$tmp/apply")
 more=$(awk '/^# [0-9]+ more of / { n += $2 } END { print n + 0 }' "$tmp/apply")
 [ $((shown + more)) = "$changes" ] || fail "apply: $shown shown + $more announced != $changes"
 [ "$(grep -c '^echo \|^printf ' "$tmp/dry-v")" = "$changes" ] || fail "apply -v: not one command per change"
-"$RTBPF" revert --root "$root" >/dev/null
+"$RTBPF" revert --root "$root" >"$tmp/revert"
 same_tree "$root" "$tmp/orig" || fail "revert"
-echo "tune group: ok (check $lines lines, apply $alines lines for $changes changes)"
+rlines=$(wc -l <"$tmp/revert")
+[ "$rlines" -lt 150 ] || fail "revert: $rlines lines"
+shown=$(grep -c '^+ ' "$tmp/revert")
+more=$(awk '/^# [0-9]+ more of / { n += $2 } END { print n + 0 }' "$tmp/revert")
+grep -qx "reverted: $((shown + more)) restored, $changes recorded; state file removed" "$tmp/revert" ||
+	fail "revert: $shown shown + $more announced: $(tail -n 1 "$tmp/revert")"
+echo "tune group: ok (check $lines lines, apply $alines and revert $rlines lines for $changes changes)"

@@ -4,7 +4,9 @@
 # apply (and a knob changed by hand since), the tree, journal directory
 # included, is byte-identical after the dry run; the commands it prints
 # are the ones the real revert then runs (with --force: the hand-changed
-# knob too); masks say which CPUs they mean. Nothing applied: says so.
+# knob too); masks say which CPUs they mean; of many of one sort (every
+# IRQ) the first three and a line for the rest, -v each. Nothing applied:
+# says so.
 set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
@@ -28,9 +30,13 @@ diff -r "$root" "$tmp/applied" >/dev/null || fail "revert --dry-run changed the 
 grep -q 'vm/swappiness changed by someone else' "$tmp/dry.err" || fail "conflict not named: $(cat "$tmp/dry.err")"
 grep -q '^# dry run: [0-9]* to restore, 0 as before or gone, 1 changed by others (left alone), 0 failing; nothing changed$' "$tmp/dry" ||
 	fail "dry run summary: $(tail -n 1 "$tmp/dry")"
+! grep -q '^+ ' "$tmp/dry" || fail "dry run printed a '+ ' (done) line"
+# the IRQs: three commands, then a line for the rest (-v: each)
+grep -qx '# 3 more of /proc/irq/\*/smp_affinity (-v prints each): \* = 0-1 8' "$tmp/dry" ||
+	fail "no line for the other IRQs: $(grep irq "$tmp/dry")"
+"$RTBPF" revert -v --dry-run --root "$root" >"$tmp/dry" 2>/dev/null
 grep -qx "echo f > $root/proc/irq/8/smp_affinity  # CPUs 0-3" "$tmp/dry" ||
 	fail "no mask command: $(grep irq/8 "$tmp/dry")"
-! grep -q '^+ ' "$tmp/dry" || fail "dry run printed a '+ ' (done) line"
 
 # --force: the same commands as the real revert, which then restores all
 "$RTBPF" revert --dry-run --force --root "$root" >"$tmp/dry"

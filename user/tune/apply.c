@@ -21,27 +21,11 @@
 #include "journal.h"
 #include "kind.h"
 #include "log.h"
-#include "report.h"
+#include "quiet.h"
 #include "stage.h"
 #include "text.h"
 #include "unmovable.h"
 #include "values.h"
-
-/* Without -v, the pending items of one sort (items.h: group) in a stage
- * show the commands of their first APPLY_SHOWN; before the rest, one line
- * says how many more and which numbers. */
-#define APPLY_SHOWN 3
-#define APPLY_SORTS 32
-
-struct cmd_quiet {
-	bool *quiet; /* per item: announced, not printed (NULL: print all) */
-	const char *stage; /* of the sorts counted */
-	struct {
-		const char *group;
-		unsigned int n; /* printed */
-	} sorts[APPLY_SORTS];
-	size_t nsorts;
-};
 
 struct apply_run {
 	const struct tune_cfg *c;
@@ -112,80 +96,34 @@ static int print_cmd(const struct tune_cfg *c, const struct tune_item *it,
 	return 0;
 }
 
-static bool same_sort(const struct tune_item *a, const struct tune_item *b)
+/* The quiet.h view of item i: pending items of a group label. */
+static void item_entry(const void *ctx, size_t i, struct quiet_entry *e)
 {
-	return a->group[0] && !strcmp(a->stage, b->stage) &&
-	       !strcmp(a->group, b->group);
-}
+	const struct tune_item *it = &((const struct item_list *)ctx)->v[i];
 
-/* The line for the pending items of it's sort from i to the end of its
- * stage; they are not printed after it. */
-static void announce(struct cmd_quiet *q, const struct item_list *l, size_t i)
-{
-	const struct tune_item *it = &l->v[i];
-	long *ids = malloc((l->n - i) * sizeof(*ids));
-	char list[72];
-	size_t n = 0;
-
-	if (!ids)
-		return; /* printed one by one */
-	for (size_t j = i; j < l->n && !strcmp(l->v[j].stage, it->stage); j++) {
-		if (!pending(&l->v[j]) || !same_sort(&l->v[j], it))
-			continue;
-		ids[n++] = l->v[j].gid;
-		q->quiet[j] = true;
-	}
-	report_ids(ids, n, list, sizeof(list) - 24);
-	free(ids);
-	printf("# %zu more of %s (-v prints each): * = %s\n", n, it->group,
-	       list);
-}
-
-/* Whether the command of pending item i is printed (see APPLY_SHOWN). */
-static bool cmd_shown(struct cmd_quiet *q, const struct item_list *l, size_t i)
-{
-	const struct tune_item *it = &l->v[i];
-	size_t k;
-
-	if (!q->quiet || log_verbosity || !it->group[0])
-		return true;
-	if (q->quiet[i])
-		return false;
-	if (!q->stage || strcmp(q->stage, it->stage)) {
-		q->stage = it->stage;
-		q->nsorts = 0;
-	}
-	for (k = 0; k < q->nsorts; k++)
-		if (!strcmp(q->sorts[k].group, it->group))
-			break;
-	if (k == q->nsorts) {
-		if (k == APPLY_SORTS)
-			return true;
-		q->sorts[q->nsorts].group = it->group;
-		q->sorts[q->nsorts++].n = 0;
-	}
-	if (q->sorts[k].n++ < APPLY_SHOWN)
-		return true;
-	announce(q, l, i);
-	return !q->quiet[i];
+	*e = (struct quiet_entry){ .stage = it->stage,
+				   .sort = it->group,
+				   .id = it->gid,
+				   .todo = pending(it) };
 }
 
 static int dry_run(const struct tune_cfg *c, const struct item_list *l,
 		   unsigned int npending)
 {
-	struct cmd_quiet q = { .quiet = calloc(l->n + 1, sizeof(bool)) };
 	unsigned int posts = 0;
+	struct cmd_quiet q;
 
+	quiet_init(&q, l->n, item_entry, l);
 	for (size_t i = 0; i < l->n; i++) {
 		if (!pending(&l->v[i]))
 			continue;
-		if (cmd_shown(&q, l, i) && print_cmd(c, &l->v[i], "")) {
-			free(q.quiet);
+		if (quiet_shown(&q, i, "") && print_cmd(c, &l->v[i], "")) {
+			quiet_fini(&q);
 			return -ENOMEM;
 		}
 		posts |= tune_stage_bit(l->v[i].stage);
 	}
-	free(q.quiet);
+	quiet_fini(&q);
 	tune_stages_post(c, posts, true);
 	printf("# dry run: %u change%s, nothing written\n", npending,
 	       npending == 1 ? "" : "s");
@@ -371,16 +309,16 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 			"%s: %s%s: %s; status and check will not know this run",
 			c->cmd, c->root, TUNE_APPLIED_FILE, strerror(-err));
 	err = 0;
-	a.q.quiet = calloc(l->n + 1, sizeof(bool));
+	quiet_init(&a.q, l->n, item_entry, l);
 	for (size_t i = 0; i < l->n && !err; i++)
 		if (pending(&l->v[i]))
-			err = apply_one(&a, &l->v[i], cmd_shown(&a.q, l, i));
+			err = apply_one(&a, &l->v[i], quiet_shown(&a.q, i, ""));
 	if (!err) {
 		tune_stages_post(c, a.posts, false);
 		print_summary(&a);
 		print_reboot(l);
 	}
-	free(a.q.quiet);
+	quiet_fini(&a.q);
 	journal_close(&a.j);
 	return err;
 }

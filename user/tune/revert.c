@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include "engine.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "journal.h"
 #include "kind.h"
 #include "log.h"
+#include "quiet.h"
 #include "stage.h"
 #include "values.h"
 
@@ -29,7 +31,8 @@
 enum rev { REV_RESTORED, REV_SKIPPED, REV_CONFLICT, REV_FAILED };
 
 /* KIND_REMOVE: the file rtbpf created goes, unless someone changed it. */
-static enum rev revert_created(const struct tune_cfg *c, const struct jrec *r)
+static enum rev revert_created(const struct tune_cfg *c, const struct jrec *r,
+			       bool show)
 {
 	struct knob k = jrec_knob(r);
 	char *cur = NULL, *q = NULL, full[PATH_MAX];
@@ -51,7 +54,8 @@ static enum rev revert_created(const struct tune_cfg *c, const struct jrec *r)
 		err = q ? 0 : -ENOMEM;
 	}
 	if (!err) {
-		printf("%srm -f %s\n", c->dry_run ? "" : "+ ", q);
+		if (show)
+			printf("%srm -f %s\n", c->dry_run ? "" : "+ ", q);
 		fflush(stdout);
 		err = c->dry_run ? 0 : tune_unlink(c, r->path);
 	}
@@ -82,7 +86,7 @@ static bool is_mask_path(const char *path)
  * lines), a thread or NIC the value read at apply.
  */
 static int restore_one(const struct tune_cfg *c, const struct jrec *r,
-		       enum knob_restore mode)
+		       enum knob_restore mode, bool show)
 {
 	struct knob k = jrec_knob(r);
 	size_t ol = strlen(r->old);
@@ -98,7 +102,8 @@ static int restore_one(const struct tune_cfg *c, const struct jrec *r,
 	/* a hex mask's meaning (apply.c says the same) */
 	if (r->kind == &kind_file && is_mask_path(r->path))
 		why = tune_mask_comment(r->restore, NULL);
-	printf("%s%s%s\n", c->dry_run ? "" : "+ ", cmd, why ? why : "");
+	if (show)
+		printf("%s%s%s\n", c->dry_run ? "" : "+ ", cmd, why ? why : "");
 	fflush(stdout);
 	free(cmd);
 	free(why);
@@ -112,7 +117,7 @@ static int restore_one(const struct tune_cfg *c, const struct jrec *r,
 /* cur, the knob's value now: the original already (byte-exact on plain
  * files, equal in meaning on kernel ones), what rtbpf wrote, or else. */
 static enum rev revert_value(const struct tune_cfg *c, const struct jrec *r,
-			     const char *cur)
+			     const char *cur, bool show)
 {
 	const struct knob_kind *kind = r->kind;
 	struct knob k = jrec_knob(r);
@@ -131,7 +136,7 @@ static enum rev revert_value(const struct tune_cfg *c, const struct jrec *r,
 			 c->cmd, r->stage, r->path, r->new_);
 		return REV_CONFLICT;
 	}
-	err = restore_one(c, r, mode);
+	err = restore_one(c, r, mode, show);
 	if (err) {
 		log_err("%s: %s: restore %s: %s", c->cmd, r->stage, r->path,
 			strerror(-err));
@@ -140,7 +145,8 @@ static enum rev revert_value(const struct tune_cfg *c, const struct jrec *r,
 	return REV_RESTORED;
 }
 
-static enum rev revert_record(const struct tune_cfg *c, const struct jrec *r)
+static enum rev revert_record(const struct tune_cfg *c, const struct jrec *r,
+			      bool show)
 {
 	const struct knob_kind *kind = r->kind;
 	struct knob k = jrec_knob(r);
@@ -158,7 +164,7 @@ static enum rev revert_record(const struct tune_cfg *c, const struct jrec *r)
 			return err == -ESRCH ? REV_SKIPPED : REV_FAILED;
 	}
 	if (kind->flags & KIND_REMOVE)
-		return revert_created(c, r);
+		return revert_created(c, r, show);
 	why = kind->refuse ? kind->refuse(c) : NULL;
 	if (why) {
 		log_err("%s: %s: %s: %s; state file kept", c->cmd, r->stage,
@@ -176,7 +182,7 @@ static enum rev revert_record(const struct tune_cfg *c, const struct jrec *r)
 			strerror(-err));
 		return REV_FAILED;
 	}
-	res = revert_value(c, r, cur);
+	res = revert_value(c, r, cur, show);
 	free(cur);
 	return res;
 }
@@ -199,9 +205,72 @@ static int refuse_foreign(const struct tune_cfg *c, const struct journal *j)
 	return 0;
 }
 
+/* The records' sorts for quiet.h: a path with '*' for each number (an
+ * IRQ's smp_affinity: /proc/irq/N/... with N a '*'), and the first number
+ * (a thread's TID). */
+struct rec_sorts {
+	const struct journal *j;
+	char **sort;
+	long *id;
+};
+
+static int sorts_init(struct rec_sorts *v, const struct journal *j)
+{
+	v->j = j;
+	v->sort = calloc(j->n + 1, sizeof(*v->sort));
+	v->id = calloc(j->n + 1, sizeof(*v->id));
+	if (!v->sort || !v->id)
+		return -ENOMEM;
+	for (size_t i = 0; i < j->n; i++) {
+		const struct jrec *r = &j->r[i];
+		char *out = malloc(strlen(r->path) + 1), *o = out;
+
+		if (!out)
+			return -ENOMEM;
+		v->id[i] = -1;
+		for (const char *p = r->path; *p;) {
+			if (!isdigit((unsigned char)*p)) {
+				*o++ = *p++;
+				continue;
+			}
+			if (v->id[i] < 0)
+				v->id[i] = strtol(p, NULL, 10);
+			*o++ = '*';
+			p += strspn(p, "0123456789");
+		}
+		*o = '\0';
+		if (r->kind->flags & KIND_THREAD)
+			v->id[i] = r->tid;
+		v->sort[i] = out;
+	}
+	return 0;
+}
+
+static void sorts_fini(struct rec_sorts *v)
+{
+	for (size_t i = 0; v->sort && i < v->j->n; i++)
+		free(v->sort[i]);
+	free(v->sort);
+	free(v->id);
+}
+
+/* Entry i of quiet.h: the records are replayed last first. */
+static void rec_entry(const void *ctx, size_t i, struct quiet_entry *e)
+{
+	const struct rec_sorts *v = ctx;
+	size_t k = v->j->n - 1 - i;
+
+	*e = (struct quiet_entry){ .stage = v->j->r[k].stage,
+				   .sort = v->id[k] < 0 ? "" : v->sort[k],
+				   .id = v->id[k],
+				   .todo = true };
+}
+
 int tune_revert(const struct tune_cfg *c)
 {
 	unsigned int n[REV_FAILED + 1] = { 0 }, posts = 0;
+	struct rec_sorts v = { 0 };
+	struct cmd_quiet q = { 0 };
 	struct journal j;
 	int err;
 
@@ -216,8 +285,13 @@ int tune_revert(const struct tune_cfg *c)
 	err = refuse_foreign(c, &j);
 	if (err)
 		goto cleanup;
+	err = sorts_init(&v, &j);
+	if (err)
+		goto cleanup;
+	quiet_init(&q, j.n, rec_entry, &v);
 	for (size_t i = j.n; i-- > 0;) {
-		enum rev res = revert_record(c, &j.r[i]);
+		enum rev res = revert_record(c, &j.r[i],
+					     quiet_shown(&q, j.n - 1 - i, ""));
 
 		n[res]++;
 		if (res == REV_RESTORED && !(j.r[i].kind->flags & KIND_REMOVE))
@@ -249,6 +323,8 @@ int tune_revert(const struct tune_cfg *c)
 	printf("reverted: %u restored, %zu recorded; state file removed\n",
 	       n[REV_RESTORED], j.n);
 cleanup:
+	quiet_fini(&q);
+	sorts_fini(&v);
 	journal_close(&j);
 	return err;
 }
