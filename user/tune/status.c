@@ -60,9 +60,7 @@ void tune_mark_by_rtbpf(const struct journal *j, struct item_list *l)
 	free(v);
 }
 
-/* r's knob now: 0 holds what rtbpf wrote, 1 drifted (*cur: the value),
- * -ENOENT gone (a thread exited, its TID reused, a file removed). */
-static int drift(const struct tune_cfg *c, const struct jrec *r, char **cur)
+int tune_jrec_drift(const struct tune_cfg *c, const struct jrec *r, char **cur)
 {
 	struct knob k = jrec_knob(r);
 	unsigned long long start;
@@ -109,7 +107,7 @@ static unsigned int print_drifts(const struct tune_cfg *c,
 	for (size_t i = 0; i < j->n; i++) {
 		const struct jrec *r = &j->r[i];
 		char *cur;
-		int d = drift(c, r, &cur);
+		int d = tune_jrec_drift(c, r, &cur);
 
 		if (strcmp(stage, r->stage)) {
 			if (hidden)
