@@ -10,9 +10,10 @@
 void tune_mark_by_rtbpf(const struct journal *j, struct item_list *l);
 
 /* r's knob now (read only): 0 it holds what rtbpf wrote, 1 another value
- * (drift; *cur the value, the caller frees it), -ENOENT gone (a thread
- * exited or its TID was reused, a file removed), or -errno of the read.
- * For status, and for a drift metric of the journal (journal_peek()). */
+ * (drift), -ENOENT gone (a thread exited or its TID was reused, a file
+ * removed), or -errno of the read. *cur: the value read (NULL when none),
+ * the caller frees it. For status, and for a drift metric of the journal
+ * (journal_peek()). */
 int tune_jrec_drift(const struct tune_cfg *c, const struct jrec *r, char **cur);
 
 #endif
