@@ -125,6 +125,25 @@ const size_t profile_nkeys = sizeof(profile_keys) / sizeof(profile_keys[0]);
 _Static_assert(sizeof(profile_keys) / sizeof(profile_keys[0]) <= 128,
 	       "struct profile holds 128 keys");
 
+void profile_key_values(const struct profile_key *k, char *buf, size_t len)
+{
+	switch (k->type) {
+	case KEY_INT:
+		snprintf(buf, len, "[%lld, %lld]", k->min, k->max);
+		break;
+	case KEY_ENUM:
+		snprintf(buf, len, "%s", k->choices);
+		break;
+	case KEY_INT_OR_ENUM:
+		snprintf(buf, len, "%s|[%lld, %lld]", k->choices, k->min,
+			 k->max);
+		break;
+	case KEY_CPUS:
+		snprintf(buf, len, "@housekeeping|@latency|LIST");
+		break;
+	}
+}
+
 static int key_index(const char *name)
 {
 	for (size_t i = 0; i < profile_nkeys; i++)

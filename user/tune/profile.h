@@ -41,6 +41,9 @@ struct profile_key {
 
 extern const struct profile_key profile_keys[];
 extern const size_t profile_nkeys;
+/* A key's values as a profile writes them: "[0, 200]", "on|off",
+ * "@housekeeping|@latency|LIST" (rtbpf profile keys, rtbpf-profile(5)). */
+void profile_key_values(const struct profile_key *k, char *buf, size_t len);
 
 /* The built-in profiles (profile_builtin.c): a profile file's text each. */
 struct profile_builtin {

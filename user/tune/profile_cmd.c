@@ -144,25 +144,6 @@ static int profile_show(const struct profile_args *a, const char *name)
 	return EXIT_OK;
 }
 
-/* A key's values as a reader needs them. */
-static void key_values(const struct profile_key *k, char *buf, size_t len)
-{
-	switch (k->type) {
-	case KEY_INT:
-		snprintf(buf, len, "%lld..%lld", k->min, k->max);
-		break;
-	case KEY_ENUM:
-		snprintf(buf, len, "%s", k->choices);
-		break;
-	case KEY_INT_OR_ENUM:
-		snprintf(buf, len, "%lld..%lld|%s", k->min, k->max, k->choices);
-		break;
-	case KEY_CPUS:
-		snprintf(buf, len, "CPU list|@housekeeping|@latency");
-		break;
-	}
-}
-
 static int profile_keys_print(void)
 {
 	printf("Profile keys: 'key = value' lines, '#' comments; 'keep' "
@@ -171,7 +152,7 @@ static int profile_keys_print(void)
 	for (size_t i = 0; i < profile_nkeys; i++) {
 		char vals[160];
 
-		key_values(&profile_keys[i], vals, sizeof(vals));
+		profile_key_values(&profile_keys[i], vals, sizeof(vals));
 		printf("  %-34s %s\n  %-34s   %s\n", profile_keys[i].name, vals,
 		       "", profile_keys[i].help);
 	}
