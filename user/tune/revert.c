@@ -70,15 +70,6 @@ cleanup:
 	return res;
 }
 
-/* An IRQ's or a workqueue's hex cpumask. */
-static bool is_mask_path(const char *path)
-{
-	size_t n = strlen(path);
-
-	return (n >= 12 && !strcmp(path + n - 12, "smp_affinity")) ||
-	       (n >= 8 && !strcmp(path + n - 8, "/cpumask"));
-}
-
 /*
  * The shell command that restores r (printed before the change) and the
  * change itself: a kernel file takes r->restore as it reads back, a plain
@@ -100,7 +91,7 @@ static int restore_one(const struct tune_cfg *c, const struct jrec *r,
 	if (!cmd)
 		return -ENOMEM;
 	/* a hex mask's meaning (apply.c says the same) */
-	if (r->kind == &kind_file && is_mask_path(r->path))
+	if (r->kind == &kind_file && tune_is_mask_path(r->path))
 		why = tune_mask_comment(r->restore, NULL);
 	if (show)
 		printf("%s%s%s\n", c->dry_run ? "" : "+ ", cmd, why ? why : "");

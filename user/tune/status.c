@@ -79,11 +79,21 @@ int tune_jrec_drift(const struct tune_cfg *c, const struct jrec *r, char **cur)
 	       !(r->kind->near && r->kind->near(r->new_, *cur));
 }
 
+/* A value as read, for the terminal: a mask as its CPUs. */
+static char *shown(const struct jrec *r, const char *val)
+{
+	char *s = tune_is_mask_path(r->path) ? tune_mask_list_dup(val) : NULL;
+	char *norm = s ? s : tune_norm_dup(val);
+	char *out = norm ? text_escape_dup(norm) : NULL;
+
+	free(norm);
+	return out;
+}
+
 static void print_drift(const struct jrec *r, const char *cur)
 {
-	char *path = text_escape_dup(r->path), *was = text_escape_dup(r->new_);
-	char *norm = cur ? tune_norm_dup(cur) : NULL;
-	char *now = norm ? text_escape_dup(norm) : NULL;
+	char *path = text_escape_dup(r->path), *was = shown(r, r->new_);
+	char *now = cur ? shown(r, cur) : NULL;
 
 	printf("  %-10s %s: rtbpf wrote %s, now %s\n", r->stage,
 	       path ? path : "?", was ? was : "?",
@@ -92,7 +102,6 @@ static void print_drift(const struct jrec *r, const char *cur)
 		      "?");
 	free(path);
 	free(was);
-	free(norm);
 	free(now);
 }
 
