@@ -36,6 +36,8 @@ grep -qx 'sysctl.vm.swappiness = 5' "$tmp/desk.conf" || fail "show desk: $(cat "
 expect_rc 2 "$RTBPF" profile show nosuch 2>"$tmp/err"
 grep -q "unknown profile 'nosuch'.*'rtbpf profile list' lists them" "$tmp/err" || fail "show nosuch: $(cat "$tmp/err")"
 expect_rc 2 "$RTBPF" profile frob 2>/dev/null
+expect_rc 2 "$RTBPF" profile show 2>"$tmp/err"
+grep -q "which profile" "$tmp/err" || fail "profile show without NAME: $(cat "$tmp/err")"
 
 # keys: every one documented in docs/tune.md (the table abbreviates
 # sysctl.X as .X after the first, and says stage.NAME with the names)

@@ -162,13 +162,17 @@ static int profile_keys_print(void)
 int cmd_profile(int argc, char **argv)
 {
 	struct profile_args a = { .root = "" };
-
 	const char *sub = argc >= 2 ? argv[1] : "";
 	int argi = 0, err;
 
 	if (!strcmp(sub, "list") || !strcmp(sub, "show")) {
 		bool show = sub[0] == 's';
 
+		if (show && argc == 2) {
+			log_err("profile show: which profile? ('rtbpf profile "
+				"list' lists them)");
+			return EXIT_USAGE;
+		}
 		err = cli_parse(show ? &profile_show_cli : &profile_list_cli,
 				argc - 1, argv + 1, &a, show ? &argi : NULL);
 		if (err)
