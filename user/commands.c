@@ -56,8 +56,8 @@ const struct command rtbpf_commands[] = {
 	  "profile, time and CPUs (/var/lib/rtbpf/applied), the knobs of its "
 	  "journal that hold another value now than rtbpf wrote (drift), and "
 	  "the boot parameters and systemd settings that wait for a reboot "
-	  "or a re-exec. Exits 3 when something drifted; reading the journal "
-	  "needs root.",
+	  "or a re-exec (--json: NDJSON records). Exits 3 when something "
+	  "drifted; reading the journal needs root.",
 	  "tune.md", CLIS(&tune_status_cli) },
 	{ "profile", cmd_profile,
 	  "list the tuning profiles, show one, list their keys",

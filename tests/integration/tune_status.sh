@@ -10,7 +10,7 @@
 # that were fine before. A profile given as a relative path is recorded
 # absolute. Without root the journal is unreadable: status says so. After
 # revert: nothing applied again. apply's last line counts the boot knobs
-# that wait for a reboot.
+# that wait for a reboot. --json: the same as records (docs/json.md).
 set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
@@ -70,10 +70,28 @@ echo 33 >"$root/proc/sys/vm/swappiness"
 expect_rc 3 "$RTBPF" status --root "$root" >"$tmp/out"
 grep -qx '  sysctl     /proc/sys/vm/swappiness: rtbpf wrote 7, now 33' "$tmp/out" || fail "drift: $(cat "$tmp/out")"
 grep -q '^  1 knob: ' "$tmp/out" || fail "drift count"
+# --json: the same, a record each
+expect_rc 3 "$RTBPF" status --json --root "$root" >"$tmp/json"
+jq -e -s --arg p "$tmp/mine.conf" '
+	.[0].type == "header" and .[0].command == "status" and .[0].schema == 1 and
+	.[1].type == "applied" and .[1].profile == $p and .[1].cpus == [2, 3] and
+	.[1].housekeeping == [0, 1] and (.[1].knobs | type) == "number" and
+	([.[] | select(.type == "drift")] == [{"type": "drift", "stage": "sysctl",
+		"path": "/proc/sys/vm/swappiness", "wrote": "7", "now": "33"}]) and
+	([.[] | select(.type == "pending" and .until == "reboot")] | length) ==
+		([.[] | select(.type == "pending" and .stage == "boot")] | length) and
+	([.[] | select(.type == "pending" and .until == "daemon-reexec")] | length) == 1 and
+	(.[-1] | .type == "summary" and .applied and .drifted == 1 and
+		.pending == ([$all[] | select(.type == "pending")] | length) and
+		(.cmdline | startswith("isolcpus=")))' --slurpfile all "$tmp/json" "$tmp/json" >/dev/null ||
+	fail "status --json: $(cat "$tmp/json")"
 
 "$RTBPF" revert --force --root "$root" >/dev/null
 [ ! -e "$root/var/lib/rtbpf/applied" ] || fail "revert left the applied file"
 expect_rc 0 "$RTBPF" status --root "$root" >"$tmp/out"
 grep -q '^nothing applied' "$tmp/out" || fail "after revert: $(cat "$tmp/out")"
+"$RTBPF" status --json --root "$root" | tail -n 1 |
+	jq -e '. == {"type": "summary", "applied": false, "drifted": 0, "pending": 0}' >/dev/null ||
+	fail "status --json after revert"
 same_tree "$root" "$tmp/orig" || fail "revert"
 echo "status: ok"

@@ -21,7 +21,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "header.h"
+#include "json.h"
 #include "log.h"
+#include "sysinfo.h"
 #include "text.h"
 #include "values.h"
 #include "tune_opts.h"
@@ -90,11 +93,40 @@ static char *shown(const struct jrec *r, const char *val)
 	return out;
 }
 
-static void print_drift(const struct jrec *r, const char *cur)
+/* {"type":T,"stage":S,...: opened; the caller adds fields and ends it. */
+static void record(struct json_w *w, const char *type, const char *stage)
 {
-	char *path = text_escape_dup(r->path), *was = shown(r, r->new_);
-	char *now = cur ? shown(r, cur) : NULL;
+	json_obj_begin(w);
+	json_kv_str(w, "type", type);
+	json_kv_str(w, "stage", stage);
+}
 
+static void end_record(struct json_w *w)
+{
+	json_obj_end(w);
+	json_end_record(w);
+}
+
+static void print_drift(struct json_w *w, const struct jrec *r, const char *cur)
+{
+	char *path, *was, *now;
+
+	if (w) {
+		record(w, "drift", r->stage);
+		json_kv_str(w, "path", r->path);
+		json_kv_str(w, "wrote", r->new_);
+		now = cur ? tune_norm_dup(cur) : NULL;
+		if (now)
+			json_kv_str(w, "now", now);
+		else
+			json_kv_bool(w, "gone", true);
+		end_record(w);
+		free(now);
+		return;
+	}
+	path = text_escape_dup(r->path);
+	was = shown(r, r->new_);
+	now = cur ? shown(r, cur) : NULL;
 	printf("  %-10s %s: rtbpf wrote %s, now %s\n", r->stage,
 	       path ? path : "?", was ? was : "?",
 	       !cur ? "gone" :
@@ -106,8 +138,8 @@ static void print_drift(const struct jrec *r, const char *cur)
 }
 
 /* The records whose knob no longer holds what rtbpf wrote: listed (a
- * few per stage without -v); their count. */
-static unsigned int print_drifts(const struct tune_cfg *c,
+ * few per stage without -v, all in JSON); their count. */
+static unsigned int print_drifts(const struct tune_cfg *c, struct json_w *w,
 				 const struct journal *j)
 {
 	unsigned int total = 0, in_stage = 0, hidden = 0;
@@ -128,8 +160,8 @@ static unsigned int print_drifts(const struct tune_cfg *c,
 		}
 		if (d) {
 			total++;
-			if (log_verbosity || in_stage++ < STATUS_SHOWN)
-				print_drift(r, d < 0 ? NULL : cur);
+			if (w || log_verbosity || in_stage++ < STATUS_SHOWN)
+				print_drift(w, r, d < 0 ? NULL : cur);
 			else
 				hidden++;
 		}
@@ -141,9 +173,41 @@ static unsigned int print_drifts(const struct tune_cfg *c,
 	return total;
 }
 
+/* The boot knobs the running kernel lacks, named; their count. */
+static unsigned int print_boot_items(struct json_w *w,
+				     const struct item_list *l)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		n += l->v[i].st == ST_WARN || l->v[i].st == ST_FAIL;
+	if (!w)
+		printf("waits for a reboot: %u boot knob%s", n,
+		       n == 1 ? "" : "s");
+	for (size_t i = 0, k = 0; i < l->n; i++) {
+		const struct tune_item *it = &l->v[i];
+
+		if (it->st != ST_WARN && it->st != ST_FAIL)
+			continue;
+		if (!w) {
+			printf("%s%s", k++ ? ", " : ": ", it->name);
+			continue;
+		}
+		record(w, "pending", it->stage);
+		json_kv_str(w, "item", it->name);
+		json_kv_str(w, "expected", it->want_show);
+		json_kv_str(w, "actual", it->actual);
+		json_kv_str(w, "until", "reboot");
+		end_record(w);
+	}
+	return n;
+}
+
 /* The boot knobs of the applied profile the running kernel lacks: the
- * boot stage checked with the CPUs of that apply. */
-static void print_boot(struct tune_cfg *c, const struct tune_applied *ap)
+ * boot stage checked with the CPUs of that apply; their count. *cmdline:
+ * the kernel command line to add (a new string, or NULL). */
+static unsigned int print_boot(struct tune_cfg *c, struct json_w *w,
+			       const struct tune_applied *ap, char **cmdline)
 {
 	struct tune_args ro = { .profile = ap->profile,
 				.cpus = ap->cpus,
@@ -153,40 +217,52 @@ static void print_boot(struct tune_cfg *c, const struct tune_applied *ap)
 	struct item_list l = { 0 };
 	unsigned int n = 0;
 
+	*cmdline = NULL;
 	if (!(ap->stages & tune_stage_bit("boot")) || tune_resolve(c, &ro))
-		return;
+		return 0;
 	c->stages = tune_stage_bit("boot");
 	if (tune_plan(c, &l)) {
 		items_free(&l);
-		return;
+		return 0;
 	}
 	tune_check_items(c, &l);
-	for (size_t i = 0; i < l.n; i++)
-		n += l.v[i].st == ST_WARN || l.v[i].st == ST_FAIL;
-	printf("waits for a reboot: %u boot knob%s", n, n == 1 ? "" : "s");
-	for (size_t i = 0, k = 0; i < l.n; i++)
-		if (l.v[i].st == ST_WARN || l.v[i].st == ST_FAIL)
-			printf("%s%s", k++ ? ", " : ": ", l.v[i].name);
-	for (size_t i = 0; i < l.n; i++) {
-		char *frag = l.v[i].st == ST_INFO && n ?
-				     text_escape_dup(l.v[i].want_show) :
-				     NULL;
+	n = print_boot_items(w, &l);
+	for (size_t i = 0; i < l.n && n && !*cmdline; i++)
+		if (l.v[i].st == ST_INFO)
+			*cmdline = strdup(l.v[i].want_show);
+	if (!w) {
+		char *frag = *cmdline ? text_escape_dup(*cmdline) : NULL;
 
 		if (frag)
 			printf("\n  kernel command line to add: %s", frag);
+		printf("\n");
 		free(frag);
 	}
-	printf("\n");
 	items_free(&l);
+	return n;
 }
 
 /* What the last apply ran with, or what is known without its file. */
-static bool print_applied(const struct tune_cfg *c, struct tune_applied *ap,
-			  const struct journal *j)
+static bool print_applied(const struct tune_cfg *c, struct json_w *w,
+			  struct tune_applied *ap, const struct journal *j)
 {
 	char when[64], *cpus, *hk;
 	int err = applied_read(c, ap);
 
+	if (w) {
+		json_obj_begin(w);
+		json_kv_str(w, "type", "applied");
+		json_kv_str(w, "journal", j->path);
+		json_kv_u64(w, "knobs", j->n);
+		if (!err) {
+			json_kv_str(w, "profile", ap->profile);
+			json_kv_i64(w, "time", (int64_t)ap->time);
+			json_cpuset(w, "cpus", &ap->cpus);
+			json_cpuset(w, "housekeeping", &ap->housekeeping);
+		}
+		end_record(w);
+		return !err;
+	}
 	if (err) {
 		printf("applied: %zu knobs recorded in %s; profile and CPUs "
 		       "unknown (%s%s: %s)\n",
@@ -205,17 +281,75 @@ static bool print_applied(const struct tune_cfg *c, struct tune_applied *ap,
 	return true;
 }
 
+/* The records of a stage whose change takes effect at a re-exec. */
+static unsigned int print_reexec(struct json_w *w, const struct journal *j)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < j->n; i++) {
+		const struct jrec *r = &j->r[i];
+
+		if (strcmp(r->stage, "systemd"))
+			continue;
+		n++;
+		if (!w) {
+			printf("waits for systemctl daemon-reexec or a reboot: "
+			       "%s\n",
+			       r->path);
+			continue;
+		}
+		record(w, "pending", r->stage);
+		json_kv_str(w, "item", r->path);
+		json_kv_str(w, "until", "daemon-reexec");
+		end_record(w);
+	}
+	return n;
+}
+
+/* The JSON stream's last record (text has none). */
+static void json_summary(struct json_w *w, bool applied, unsigned int drifted,
+			 unsigned int pending, const char *cmdline)
+{
+	if (!w)
+		return;
+	json_obj_begin(w);
+	json_kv_str(w, "type", "summary");
+	json_kv_bool(w, "applied", applied);
+	json_kv_u64(w, "drifted", drifted);
+	json_kv_u64(w, "pending", pending);
+	if (cmdline)
+		json_kv_str(w, "cmdline", cmdline);
+	end_record(w);
+}
+
+static void json_begin(const struct tune_cfg *c, struct json_w *w)
+{
+	struct host_info hi;
+
+	sysinfo_load(&hi);
+	json_init(w, stdout);
+	json_header_begin(w, "status", &hi);
+	json_kv_str(w, "root", c->root);
+	end_record(w);
+}
+
 static int run_status(struct tune_cfg *c)
 {
+	struct json_w jw, *w = c->json ? &jw : NULL;
+	unsigned int drifted, pending;
 	struct tune_applied ap;
+	char *cmdline = NULL;
 	struct journal j;
-	unsigned int drifted;
 	bool have_ap;
 	int err = journal_peek(&j, c);
 
+	if (w && err != -EACCES)
+		json_begin(c, w);
 	if (err == -ENOENT) {
-		printf("nothing applied: no state file %s%s\n", c->root,
-		       TUNE_STATE_FILE);
+		if (!w)
+			printf("nothing applied: no state file %s%s\n", c->root,
+			       TUNE_STATE_FILE);
+		json_summary(w, false, 0, 0, NULL);
 		return EXIT_OK;
 	}
 	if (err) {
@@ -224,26 +358,25 @@ static int run_status(struct tune_cfg *c)
 			err == -EACCES ? " (it is root's: run as root)" : "");
 		return EXIT_FAIL;
 	}
-	have_ap = print_applied(c, &ap, &j);
-	printf("drifted since apply (another value than rtbpf wrote):\n");
-	drifted = print_drifts(c, &j);
-	if (!drifted)
+	have_ap = print_applied(c, w, &ap, &j);
+	if (!w)
+		printf("drifted since apply (another value than rtbpf "
+		       "wrote):\n");
+	drifted = print_drifts(c, w, &j);
+	if (!w && !drifted)
 		printf("  none\n");
-	else
+	else if (!w)
 		printf("  %u knob%s: 'rtbpf apply' writes them again, 'rtbpf "
 		       "revert' leaves them unless --force\n",
 		       drifted, drifted == 1 ? "" : "s");
-	for (size_t i = 0; i < j.n; i++)
-		if (!strcmp(j.r[i].stage, "systemd"))
-			printf("waits for systemctl daemon-reexec or a reboot: "
-			       "%s\n",
-			       j.r[i].path);
+	pending = print_reexec(w, &j);
 	if (have_ap)
-		print_boot(c, &ap);
+		pending += print_boot(c, w, &ap, &cmdline);
+	json_summary(w, true, drifted, pending, cmdline);
+	free(cmdline);
 	journal_close(&j);
 	return drifted ? EXIT_DEVIATION : EXIT_OK;
 }
-
 int cmd_status(int argc, char **argv)
 {
 	struct tune_cfg *c = calloc(1, sizeof(*c));

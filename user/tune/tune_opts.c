@@ -156,6 +156,8 @@ static const struct cli_opt revert_opts[] = {
 	{},
 };
 static const struct cli_opt status_opts[] = {
+	{ "json", 'j', .help = "NDJSON records on stdout",
+	  CLI_FLAG_AT(A, json) },
 	TUNE_OPT_ROOT,
 	{},
 };
