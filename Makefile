@@ -222,13 +222,15 @@ $(O)/tests/unit/%: tests/unit/%.c $(SAN_COMMON_OBJS) $(SAN_LIB_OBJS)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) $(filter-out %.h,$^) -lcmocka $(LDLIBS) -lpthread -o $@
 
 # The profile parser's unit test links the parser itself.
-$(O)/tests/unit/test_profile: $(O)/san/user/tune/profile.o
+$(O)/tests/unit/test_profile: $(O)/san/user/tune/profile.o \
+	$(O)/san/user/tune/profile_builtin.o
 # The knob kinds' and journal's unit test links the tuning engine and its
 # stages (not the command files).
-TUNE_ENGINE_SRCS := $(filter-out $(addprefix user/tune/,tune.c run.c \
+TUNE_ENGINE_SRCS := $(filter-out $(addprefix user/tune/,tune.c status.c run.c \
 	run_mlock.c unit.c hold.c),$(wildcard user/tune/*.c)) \
 	$(wildcard user/tune/stages/*.c)
 $(O)/tests/unit/test_kind: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS))
+$(O)/tests/unit/test_report: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS))
 
 # The drift check links the engine and its stages, as test_kind.
 $(O)/tests/unit/test_drift: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS)) \
@@ -444,6 +446,7 @@ help:
 -include $(HOOKED_OBJS:.o=.d) $(DOCGEN_OBJS:.o=.d)
 -include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
 -include $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
--include $(wildcard $(O)/san/user/monitor/*.d)
+# every sanitizer object the unit tests link, whichever list named it
+-include $(wildcard $(O)/san/user/*.d $(O)/san/user/*/*.d $(O)/san/user/*/*/*.d $(O)/san/xdp/*.d)
 -include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
 -include $(COLL_UNIT_OBJS:.o=.d)

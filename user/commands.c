@@ -50,6 +50,23 @@ const struct command rtbpf_commands[] = {
 	  "first, and removes the journal. A knob that someone else changed "
 	  "since apply is left alone unless --force is given.",
 	  "tune.md", CLIS(&tune_revert_cli) },
+	{ "status", cmd_status,
+	  "what apply changed, what drifted since, what waits for a reboot",
+	  "Reads, without changing anything, what the last apply did: its "
+	  "profile, time and CPUs (/var/lib/rtbpf/applied), the knobs of its "
+	  "journal that hold another value now than rtbpf wrote (drift), and "
+	  "the boot parameters and systemd settings that wait for a reboot "
+	  "or a re-exec (--json: NDJSON records). Exits 3 when something "
+	  "drifted; reading the journal needs root.",
+	  "tune.md", CLIS(&tune_status_cli) },
+	{ "profile", cmd_profile,
+	  "list the tuning profiles, show one, list their keys",
+	  "profile list names the built-in profiles and the files in "
+	  "/etc/rtbpf/profiles.d; profile show NAME prints one with its "
+	  "includes resolved, as a profile file; profile keys lists every "
+	  "key a profile may set, with its values and meaning.",
+	  "tune.md",
+	  CLIS(&profile_list_cli, &profile_show_cli, &profile_keys_cli) },
 	{ "run", cmd_run, "run a command with RT policy, CPUs, mlock",
 	  "Sets CPU affinity, NUMA memory policy and a scheduling policy on "
 	  "itself, optionally switches to another user, then executes CMD, "

@@ -8,6 +8,8 @@ int cmd_monitor(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_revert(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_systemd_unit(int argc, char **argv);
 int cmd_hold(int argc, char **argv);
@@ -18,7 +20,8 @@ int cmd_bench(int argc, char **argv);
  * shell completion user/docgen generates from them. */
 struct cli_cmd;
 extern const struct cli_cmd monitor_cli, tune_apply_cli, tune_check_cli,
-	tune_revert_cli, run_cli, unit_cli, hold_cli, xsk_send_cli,
+	tune_revert_cli, tune_status_cli, profile_list_cli, profile_show_cli,
+	profile_keys_cli, run_cli, unit_cli, hold_cli, xsk_send_cli,
 	xsk_recv_cli, e2e_cli;
 
 /* A command as typed after "rtbpf" (commands.c). */

@@ -19,6 +19,7 @@ static const struct json_stream {
 } streams[] = {
 	{ "monitor", 3 }, /* 2: no "command", no error records */
 	{ "check", 2 }, /* 1: "rtbpf.check/1", CPU lists as strings */
+	{ "status", 1 },
 	{ "xsk send", 2 }, /* 1: error "command":"send", "errno" */
 	{ "xsk recv", 2 }, /* 1: as xsk send */
 	{ "bench e2e", 2 }, /* 1: system_check "command", "cpus":"N" */

@@ -19,7 +19,7 @@
 void json_cpuset(struct json_w *w, const char *key, const struct cpuset *s);
 
 /*
- * The schema version of a command's records ("monitor", "check",
+ * The schema version of a command's records ("monitor", "check", "status",
  * "xsk send", "xsk recv", "bench e2e"), 0 for a command without --json.
  * One table in header.c; docs/json.md keeps the history.
  */

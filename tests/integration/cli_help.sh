@@ -7,7 +7,8 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-cmds=(monitor apply check revert run systemd-unit hold "xsk send" "xsk recv" "bench e2e")
+cmds=(monitor apply check revert status "profile list" "profile show" "profile keys" run
+	systemd-unit hold "xsk send" "xsk recv" "bench e2e")
 for c in "${cmds[@]}"; do
 	# shellcheck disable=SC2086 # "xsk send" is two words
 	"$RTBPF" $c --help >"$T/help" 2>"$T/err" || fail "$c --help: exit $? ($(cat "$T/err"))"

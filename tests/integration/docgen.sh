@@ -54,6 +54,7 @@ for c in $cmds; do
 	case $c in
 	xsk) subs="xsk send:xsk recv" ;;
 	bench) subs="bench e2e" ;;
+	profile) subs="profile list:profile show:profile keys" ;;
 	esac
 	IFS=: read -ra words <<<"$subs"
 	for s in "${words[@]}"; do

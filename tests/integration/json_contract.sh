@@ -64,6 +64,14 @@ bad 2 check "CPU range '9-3' is reversed" "$RTBPF" check --root "$root" --cpus 9
 bad 2 check "unknown option '--bogus'" "$RTBPF" check --json --bogus
 bad 2 check "check: --only: unknown stage 'nosuch'" "$RTBPF" check --root "$root" --only nosuch -j
 
+# status, on the same fake root: never applied
+"$RTBPF" status --root "$root" --json >"$T/status" || fail "status: exit $?"
+header "$T/status" status
+tail -n 1 "$T/status" | jq -e '.type == "summary" and .applied == false' >/dev/null ||
+	fail "status: $(cat "$T/status")"
+ok "status: $(head -n 1 "$T/status" | jq -c '{command, schema}')"
+bad 2 status "unknown option '--bogus'" "$RTBPF" status --json --bogus
+
 # monitor: one interval of watching, then a bad CPU list.
 "$RTBPF" monitor --json --count 1 --interval 100ms >"$T/mon" 2>"$T/mon.err" ||
 	fail "monitor: $(cat "$T/mon.err")"

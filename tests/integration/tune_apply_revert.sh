@@ -27,9 +27,18 @@ for profile in ultra low-latency; do
 	grep -q '^FAIL sysctl    kernel.timer_migration' "$tmp/out" || fail "check: no timer_migration FAIL"
 	same_tree "$root" "$tmp/orig" || fail "check changed the tree"
 
+	# Without -v the first 3 IRQs' commands, then a line for the other 3 (24 is fine);
+	# a mask's command says which CPUs it means, and which before.
 	"$RTBPF" apply --profile "$profile" --root "$root" --cpus 2-3 --dry-run >"$tmp/dry"
+	grep -qx "echo 3 > $root/proc/irq/8/smp_affinity  # CPUs 0-1 (was 0-3)" "$tmp/dry" ||
+		fail "dry run lacks the irq command"
+	grep -qx '# 3 more of irq \* (-v prints each): \* = 9 25-26' "$tmp/dry" ||
+		fail "dry run: no line for the other IRQs: $(grep irq "$tmp/dry")"
+	! grep -q "irq/9/smp_affinity" "$tmp/dry" || fail "dry run: irq 9 shown without -v"
+	"$RTBPF" apply -v --profile "$profile" --root "$root" --cpus 2-3 --dry-run >"$tmp/dry"
 	grep -qx "echo 0 > $root/proc/sys/kernel/timer_migration" "$tmp/dry" || fail "dry run lacks the sysctl command"
-	grep -qx "echo 3 > $root/proc/irq/9/smp_affinity" "$tmp/dry" || fail "dry run lacks the irq command"
+	grep -qx "echo 3 > $root/proc/irq/9/smp_affinity  # CPUs 0-1 (was 0-3)" "$tmp/dry" ||
+		fail "dry run -v lacks the irq command"
 	grep -q '^# dry run: .* nothing written' "$tmp/dry" || fail "dry run summary"
 	same_tree "$root" "$tmp/orig" || fail "--dry-run changed the tree"
 	[ ! -e "$root/var/lib/rtbpf" ] || fail "--dry-run created the state directory"

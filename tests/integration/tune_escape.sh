@@ -40,6 +40,9 @@ clean_text() {
 
 expect_rc 3 "$RTBPF" check -P ultra --root "$root" --cpus 2-3 >"$tmp/check"
 clean_text "$tmp/check" check
+# -v: one line per thread (the names), not groups
+expect_rc 3 "$RTBPF" check -v -P ultra --root "$root" --cpus 2-3 >"$tmp/check"
+clean_text "$tmp/check" "check -v"
 for want in 'tid 800 \x1b]0;pwned\x07' 'tid 801 a\x0aFAKE ROW' \
 	'is 6\x1b[2J0' 'is 3\x1b]0;irq\x07'; do
 	grep -qF -- "$want" "$tmp/check" || fail "check lacks '$want'"
@@ -80,7 +83,7 @@ cp -a "$qroot" "$tmp/qorig"
 grep -qF "(undo: rtbpf revert --root '$tmp/a root \$(touch pwned) '\''q'\''')" "$tmp/qapply" ||
 	fail "apply's undo hint: $(tail -n 1 "$tmp/qapply")"
 cp -a "$qroot" "$tmp/qapplied"
-"$RTBPF" revert --root "$qroot" >"$tmp/qrevert"
+"$RTBPF" revert -v --root "$qroot" >"$tmp/qrevert"
 clean_text "$tmp/qrevert" "revert under a quoted root"
 same_tree "$qroot" "$tmp/qorig" >/dev/null || fail "revert under '$qroot'"
 for cmd in 'rm -f' echo printf; do

@@ -57,7 +57,7 @@ for mode in $MODES; do
 		link_out /proc/500/task "$host/task" "$how"
 		link_out /sys/devices/system/cpu "$host/cpu" "$how"
 		rc=0
-		under "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 \
+		under "$mode" "$RTBPF" check -v -P ultra --root "$root" --cpus 2-3 \
 			--only limits,irq,threads >"$tmp/out" 2>"$tmp/err" || rc=$?
 		what="$mode, $how link"
 		[ "$rc" -eq 3 ] || fail "$what: check exited $rc: $(cat "$tmp/err")"
@@ -78,7 +78,7 @@ for mode in $MODES; do
 	rm -rf "$root" && make_tree "$root"
 	link_out /proc/irq "$tmp/nosuch/irq" abs
 	rc=0
-	under "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only irq \
+	under "$mode" "$RTBPF" check -v -P ultra --root "$root" --cpus 2-3 --only irq \
 		>"$tmp/out" 2>"$tmp/err" || rc=$?
 	[ "$rc" -eq 3 ] || fail "$mode: exists: check exited $rc: $(cat "$tmp/err")"
 	! grep -q 'missing; stage skipped' "$tmp/err" || fail "$mode: exists: $(cat "$tmp/err")"
@@ -91,7 +91,7 @@ for mode in $MODES; do
 	ln -s loop2 "$root/proc/irq"
 	ln -s /proc/irq "$root/proc/loop2"
 	rc=0
-	under "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only irq \
+	under "$mode" "$RTBPF" check -v -P ultra --root "$root" --cpus 2-3 --only irq \
 		>"$tmp/out" 2>"$tmp/err" || rc=$?
 	grep -q 'irq: .*/proc/irq missing; stage skipped' "$tmp/err" ||
 		fail "$mode: loop: rc $rc: $(cat "$tmp/err")"
@@ -108,7 +108,7 @@ for mode in $MODES; do
 		done
 		ln -s "/proc/l$((n - 1))" "$root/proc/irq"
 		rc=0
-		under "$mode" "$RTBPF" check -P ultra --root "$root" --cpus 2-3 --only irq \
+		under "$mode" "$RTBPF" check -v -P ultra --root "$root" --cpus 2-3 --only irq \
 			>"$tmp/out" 2>"$tmp/err" || rc=$?
 		if [ "$n" = 40 ]; then
 			grep -Eq 'irq 25 +want' "$tmp/out" || fail "$mode: 40 links: rc $rc: $(cat "$tmp/err")"

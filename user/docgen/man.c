@@ -253,26 +253,6 @@ static int page_rtbpf(FILE *f)
 	return 0;
 }
 
-/* A key's values as a profile writes them: "[0, 200]", "on|off". */
-static void key_values(const struct profile_key *k, char *buf, size_t len)
-{
-	switch (k->type) {
-	case KEY_INT:
-		snprintf(buf, len, "[%lld, %lld]", k->min, k->max);
-		break;
-	case KEY_ENUM:
-		snprintf(buf, len, "%s", k->choices);
-		break;
-	case KEY_INT_OR_ENUM:
-		snprintf(buf, len, "%s|[%lld, %lld]", k->choices, k->min,
-			 k->max);
-		break;
-	case KEY_CPUS:
-		snprintf(buf, len, "@housekeeping|@latency|LIST");
-		break;
-	}
-}
-
 static void verbatim(FILE *f, const char *text)
 {
 	fputs(".RS\n.nf\n", f);
@@ -326,7 +306,7 @@ static int page_profile(FILE *f)
 	for (size_t i = 0; i < profile_nkeys; i++) {
 		char tag[256], vals[192];
 
-		key_values(&profile_keys[i], vals, sizeof(vals));
+		profile_key_values(&profile_keys[i], vals, sizeof(vals));
 		snprintf(tag, sizeof(tag), "%s %s", profile_keys[i].name, vals);
 		tagged(f, tag, profile_keys[i].help);
 	}

@@ -2,12 +2,14 @@
 /*
  * apply: every item that is not OK is changed through its kind, after its
  * previous value is journaled (appended and fsynced), and after the shell
- * command that does the same is printed; --dry-run prints the commands
- * only. Stages with a post hook (irqbalance) get it once after their knobs
+ * command that does the same is printed (without -v, a run of many of
+ * one sort, every IRQ's affinity, as its first few and one line for the
+ * rest); --dry-run prints the commands only. Stages with a post hook (irqbalance) get it once after their knobs
  * changed.
  */
 #define _GNU_SOURCE
 #include "engine.h"
+#include "applied.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include "journal.h"
 #include "kind.h"
 #include "log.h"
+#include "quiet.h"
 #include "stage.h"
 #include "text.h"
 #include "unmovable.h"
@@ -26,6 +29,7 @@
 
 struct apply_run {
 	const struct tune_cfg *c;
+	struct cmd_quiet q;
 	struct journal j;
 	unsigned int changed, unmovable, gone;
 	unsigned int posts; /* bit per stage index: run its post hook */
@@ -69,35 +73,57 @@ static int preflight(const struct tune_cfg *c, const struct tune_item *it)
 }
 
 /* The shell command that does what applying it does; -ENOMEM when it
- * could not be formed (nothing printed). */
+ * could not be formed (nothing printed). A hex mask reads like a CPU
+ * number ("echo 3" is CPUs 0-1): a comment says which CPUs, and which
+ * before. */
 static int print_cmd(const struct tune_cfg *c, const struct tune_item *it,
 		     const char *prefix)
 {
 	struct knob k = item_knob(it);
 	char *cmd = it->kind->shell(c, &k, it->want, it->flags & IT_EXACT);
+	char *why = NULL;
 
 	if (!cmd) {
 		log_err("%s: %s: %s: the shell command: out of memory", c->cmd,
 			it->stage, it->path);
 		return -ENOMEM;
 	}
-	printf("%s%s\n", prefix, cmd);
+	if (it->cmp == CMP_MASK || it->cmp == CMP_SUBSET)
+		why = tune_mask_comment(it->want, it->actual);
+	printf("%s%s%s\n", prefix, cmd, why ? why : "");
 	free(cmd);
+	free(why);
 	return 0;
+}
+
+/* The quiet.h view of item i: pending items of a group label. */
+static void item_entry(const void *ctx, size_t i, struct quiet_entry *e)
+{
+	const struct tune_item *it = &((const struct item_list *)ctx)->v[i];
+
+	*e = (struct quiet_entry){ .stage = it->stage,
+				   .sort = it->group,
+				   .id = it->gid,
+				   .todo = pending(it) };
 }
 
 static int dry_run(const struct tune_cfg *c, const struct item_list *l,
 		   unsigned int npending)
 {
 	unsigned int posts = 0;
+	struct cmd_quiet q;
 
+	quiet_init(&q, l->n, item_entry, l);
 	for (size_t i = 0; i < l->n; i++) {
 		if (!pending(&l->v[i]))
 			continue;
-		if (print_cmd(c, &l->v[i], ""))
+		if (quiet_shown(&q, i, "") && print_cmd(c, &l->v[i], "")) {
+			quiet_fini(&q);
 			return -ENOMEM;
+		}
 		posts |= tune_stage_bit(l->v[i].stage);
 	}
+	quiet_fini(&q);
 	tune_stages_post(c, posts, true);
 	printf("# dry run: %u change%s, nothing written\n", npending,
 	       npending == 1 ? "" : "s");
@@ -180,17 +206,19 @@ static bool vanished(const struct tune_item *it, int err)
 	       (it->kind->flags & KIND_MAY_VANISH);
 }
 
-/* Journal, print, write one item. 0 (also when skipped) or -errno, logged. */
-static int apply_one(struct apply_run *a, struct tune_item *it)
+/* Journal, print (when show), write one item. 0 (also when skipped) or
+ * -errno, logged. */
+static int apply_one(struct apply_run *a, struct tune_item *it, bool show)
 {
 	const struct tune_cfg *c = a->c;
 	struct knob k = item_knob(it);
 	int err = journal_item(c, &a->j, it, &k.kind);
 
 	if (!err) {
-		/* never a change that was not shown (the record alone is
-		 * harmless: revert finds the original in place) */
-		err = print_cmd(c, it, "+ ");
+		/* never a change that was not shown, one by one or in the
+		 * line announcing its run (the record alone is harmless:
+		 * revert finds the original in place) */
+		err = show ? print_cmd(c, it, "+ ") : 0;
 		if (err)
 			return err;
 		fflush(stdout);
@@ -241,6 +269,20 @@ static void print_summary(const struct apply_run *a)
 	free(root);
 }
 
+/* What apply cannot do: the boot knobs the running kernel lacks. */
+static void print_reboot(const struct item_list *l)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		n += !strcmp(l->v[i].stage, "boot") &&
+		     (l->v[i].st == ST_WARN || l->v[i].st == ST_FAIL);
+	if (n)
+		printf("%u boot knob%s wait%s for a reboot with the kernel "
+		       "command line 'rtbpf status' shows\n",
+		       n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+}
+
 int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 {
 	struct apply_run a = { .c = c };
@@ -260,13 +302,23 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 	err = journal_open(&a.j, c, true);
 	if (err)
 		return err;
+	/* for status and a plain check; the journal alone undoes apply */
+	err = applied_write(c, a.j.dir_fd, c->profile_src);
+	if (err)
+		log_warn(
+			"%s: %s%s: %s; status and check will not know this run",
+			c->cmd, c->root, TUNE_APPLIED_FILE, strerror(-err));
+	err = 0;
+	quiet_init(&a.q, l->n, item_entry, l);
 	for (size_t i = 0; i < l->n && !err; i++)
 		if (pending(&l->v[i]))
-			err = apply_one(&a, &l->v[i]);
+			err = apply_one(&a, &l->v[i], quiet_shown(&a.q, i, ""));
 	if (!err) {
 		tune_stages_post(c, a.posts, false);
 		print_summary(&a);
+		print_reboot(l);
 	}
+	quiet_fini(&a.q);
 	journal_close(&a.j);
 	return err;
 }

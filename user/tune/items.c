@@ -96,6 +96,16 @@ int item_set_mask(struct tune_item *it, const char **field,
 	return item_take(it, field, str);
 }
 
+void item_group(struct tune_item *it, long id, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(it->group, sizeof(it->group), fmt, ap);
+	va_end(ap);
+	it->gid = id;
+}
+
 void items_free(struct item_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {

@@ -40,6 +40,12 @@ enum item_status { ST_OK, ST_WARN, ST_FAIL, ST_SKIP, ST_INFO };
 struct tune_item {
 	const char *stage;
 	char name[80]; /* shown to the user: "kernel.timer_migration" */
+	/* One of many of a sort (every IRQ's affinity, every thread's, a
+	 * per-CPU file): the name with '*' for the number gid ("irq *",
+	 * "cpu* governor"); check's text output shows a big group of the
+	 * same sort and result as one line. "" for a knob of its own. */
+	char group[40];
+	long gid;
 	/* what the knob is (kind.h): &kind_file unless the stage sets
 	 * another */
 	const struct knob_kind *kind;
@@ -54,6 +60,7 @@ struct tune_item {
 	enum item_status st;
 	const char *actual;
 	char note[320];
+	bool by_rtbpf; /* OK, and rtbpf's journal says it wrote that value */
 };
 
 struct item_list {
@@ -76,5 +83,9 @@ int item_set_list(struct tune_item *it, const char **field,
 		  const struct cpuset *s);
 int item_set_mask(struct tune_item *it, const char **field,
 		  const struct cpuset *s);
+/* Puts it in the group of fmt (name pattern, '*' for the number) as
+ * number id. */
+void item_group(struct tune_item *it, long id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

@@ -58,6 +58,10 @@ struct journal {
  * effective user and closed to group and others; nothing changed). Without
  * create, a missing state file leaves j->fd at -1. */
 int journal_open(struct journal *j, const struct tune_cfg *c, bool create);
+/* Reads the state file without the lock, for display only (check, status):
+ * 0, -ENOENT (never applied), -EACCES (not root), -EBADMSG (corrupt,
+ * logged) or -errno; j->fd stays -1, journal_close() frees the records. */
+int journal_peek(struct journal *j, const struct tune_cfg *c);
 /* Parses a state file's bytes (buf[len] must be '\0'; lines are cut in
  * place) into j->r; j->path names it in messages. *valid_len: the bytes
  * before a torn last record. 0, -EBADMSG (message logged) or -ENOMEM. */

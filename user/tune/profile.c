@@ -125,69 +125,23 @@ const size_t profile_nkeys = sizeof(profile_keys) / sizeof(profile_keys[0]);
 _Static_assert(sizeof(profile_keys) / sizeof(profile_keys[0]) <= 128,
 	       "struct profile holds 128 keys");
 
-static const struct builtin {
-	const char *name;
-	const char *text;
-} builtins[] = {
-	{ "ultra", "# Every runtime knob for the lowest latency.\n"
-		   "stage.sysctl = on\nstage.memory = on\n"
-		   "stage.workqueue = on\nstage.irq = on\nstage.power = on\n"
-		   "stage.process = on\nstage.boot = on\n"
-		   "stage.irqbalance = on\nstage.threads = on\n"
-		   "stage.limits = on\nlimits.write = off\n"
-		   "stage.net = on\n"
-		   "stage.systemd = on\nsystemd.cpu_affinity = on\n"
-		   "sysctl.kernel.timer_migration = 0\n"
-		   "sysctl.vm.stat_interval = 120\n"
-		   "sysctl.kernel.numa_balancing = 0\n"
-		   "sysctl.vm.swappiness = 10\n"
-		   "sysctl.kernel.nmi_watchdog = 0\n"
-		   "sysctl.kernel.watchdog_cpumask = @housekeeping\n"
-		   "sysctl.kernel.hung_task_timeout_secs = 600\n"
-		   "sysctl.vm.dirty_ratio = 10\n"
-		   "sysctl.vm.dirty_background_ratio = 3\n"
-		   "sysctl.net.core.busy_read = 50\n"
-		   "sysctl.net.core.busy_poll = 50\n"
-		   "memory.thp = never\nmemory.thp_defrag = never\n"
-		   "memory.ksm = 0\n"
-		   "power.governor = performance\n"
-		   "power.resume_latency_us = n/a\n"
-		   "power.cpuidle_max_state = 0\n"
-		   "power.energy_perf_bias = 0\n"
-		   "power.min_perf_pct = 100\n"
-		   "power.platform_profile = performance\n"
-		   "power.mce_ignore_ce = 1\n"
-		   "process.policy = fifo\nprocess.priority = 80\n"
-		   "process.busy_poll = off\nprocess.affinity = all\n"
-		   "boot.isolcpus = on\nboot.nohz_full = on\n"
-		   "boot.rcu_nocbs = on\nboot.irqaffinity = on\n"
-		   "boot.skew_tick = on\nboot.idle = cstate1\n"
-		   "boot.nosoftlockup = on\n"
-		   "boot.rcu_normal_after_boot = on\n"
-		   "boot.tsc_reliable = off\n" },
-	{ "low-latency",
-	  "# Like tuned network-latency: no C-state or watchdog changes.\n"
-	  "include = ultra\n"
-	  "sysctl.vm.stat_interval = 10\n"
-	  "sysctl.kernel.nmi_watchdog = keep\n"
-	  "sysctl.kernel.watchdog_cpumask = keep\n"
-	  "sysctl.kernel.hung_task_timeout_secs = keep\n"
-	  "memory.thp_defrag = keep\nmemory.ksm = keep\n"
-	  "power.resume_latency_us = keep\n"
-	  "power.cpuidle_max_state = 1\n"
-	  "power.energy_perf_bias = keep\n"
-	  "power.mce_ignore_ce = keep\n"
-	  "process.priority = 50\n"
-	  "boot.rcu_nocbs = off\nboot.idle = off\n" },
-};
-
-bool profile_builtin(size_t i, const char **name, const char **text)
+void profile_key_values(const struct profile_key *k, char *buf, size_t len)
 {
-	if (i >= sizeof(builtins) / sizeof(builtins[0]))
-		return false;
-	*name = builtins[i].name;
-	*text = builtins[i].text;
-	return true;
+	switch (k->type) {
+	case KEY_INT:
+		snprintf(buf, len, "[%lld, %lld]", k->min, k->max);
+		break;
+	case KEY_ENUM:
+		snprintf(buf, len, "%s", k->choices);
+		break;
+	case KEY_INT_OR_ENUM:
+		snprintf(buf, len, "%s|[%lld, %lld]", k->choices, k->min,
+			 k->max);
+		break;
+	case KEY_CPUS:
+		snprintf(buf, len, "@housekeeping|@latency|LIST");
+		break;
+	}
 }
 
 static int key_index(const char *name)
@@ -297,6 +251,26 @@ static const char *check_value(const struct profile_key *k, const char *v,
 static int load_any(struct profile *p, const char *root, const char *name,
 		    int depth);
 
+/* The key an unknown one was likely meant as: the key it is the end of
+ * ("vm.swappiness": "sysctl.vm.swappiness"), else the nearest in
+ * spelling; NULL when none is near. */
+static const char *key_hint(const char *k)
+{
+	const char *names[128];
+	size_t n = strlen(k);
+
+	for (size_t i = 0; i < profile_nkeys; i++) {
+		const char *name = profile_keys[i].name;
+		size_t len = strlen(name);
+
+		if (len > n && name[len - n - 1] == '.' &&
+		    !strcmp(name + len - n, k))
+			return name;
+		names[i] = name;
+	}
+	return cli_suggest(k, names, profile_nkeys);
+}
+
 /* One line (no newline), cut in place. */
 static int parse_line(struct profile *p, const char *root, const char *src,
 		      int lineno, char *buf, int depth)
@@ -329,11 +303,8 @@ static int parse_line(struct profile *p, const char *root, const char *src,
 		return load_any(p, root, v, depth + 1);
 	ki = key_index(k);
 	if (ki < 0) {
-		const char *names[128], *near;
+		const char *near = key_hint(k);
 
-		for (size_t i = 0; i < profile_nkeys; i++)
-			names[i] = profile_keys[i].name;
-		near = cli_suggest(k, names, profile_nkeys);
 		log_err("profile %s:%d: unknown key '%s'%s%s%s", src, lineno, k,
 			near ? " (did you mean " : "", near ? near : "",
 			near ? "?)" : "");
@@ -487,11 +458,12 @@ static int load_builtin(struct profile *p, const char *root, const char *name,
 	FILE *f;
 	int err;
 
-	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
-		if (strcmp(builtins[i].name, name))
+	for (size_t i = 0; i < profile_nbuiltins; i++) {
+		const char *text = profile_builtins[i].text;
+
+		if (strcmp(profile_builtins[i].name, name))
 			continue;
-		f = fmemopen((void *)builtins[i].text, strlen(builtins[i].text),
-			     "r");
+		f = fmemopen((void *)text, strlen(text), "r");
 		if (!f) {
 			err = -errno;
 			log_err("profile %s: %s", name, strerror(-err));
@@ -504,8 +476,9 @@ static int load_builtin(struct profile *p, const char *root, const char *name,
 	return 1;
 }
 
-/* The profile file of name (a path, or NAME[.conf] in the profile
- * directory) opened into *fd, its path in path; 0 or -errno logged. */
+/* The profile file of name (a path, NAME[.conf] in the profile directory,
+ * or else NAME in the current directory) opened into *fd, its path in
+ * path; 0 or -errno logged. */
 static int find_profile(const char *root, const char *name, char *path, int *fd)
 {
 	int err;
@@ -523,17 +496,16 @@ static int find_profile(const char *root, const char *name, char *path, int *fd)
 			err = open_profile(path, fd);
 		}
 	}
-	if (err == -ENOENT) {
-		/* "-P my.conf" for the file here: a name has no '/' */
-		bool here = !strchr(name, '/') && !access(name, F_OK);
-
-		log_err("unknown profile '%s' (built-in: ultra, low-latency; "
-			"files: %s%s/NAME.conf or a path)%s%s",
-			name, root, TUNE_PROFILE_DIR,
-			here ? "; for the file in this directory, write ./" :
-			       "",
-			here ? name : "");
+	/* "-P my.conf": no profile of that name, the file here */
+	if (err == -ENOENT && !strchr(name, '/') && !access(name, F_OK)) {
+		snprintf(path, PATH_MAX, "%s", name);
+		err = open_profile(path, fd);
 	}
+	if (err == -ENOENT)
+		log_err("unknown profile '%s' (built-in: ultra, low-latency; "
+			"files: %s%s/NAME.conf or a path; 'rtbpf profile list' "
+			"lists them)",
+			name, root, TUNE_PROFILE_DIR);
 	return err;
 }
 

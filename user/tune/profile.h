@@ -41,6 +41,18 @@ struct profile_key {
 
 extern const struct profile_key profile_keys[];
 extern const size_t profile_nkeys;
+/* A key's values as a profile writes them: "[0, 200]", "on|off",
+ * "@housekeeping|@latency|LIST" (rtbpf profile keys, rtbpf-profile(5)). */
+void profile_key_values(const struct profile_key *k, char *buf, size_t len);
+
+/* The built-in profiles (profile_builtin.c): a profile file's text each. */
+struct profile_builtin {
+	const char *name;
+	const char *summary; /* one line, for 'rtbpf profile list' */
+	const char *text;
+};
+extern const struct profile_builtin profile_builtins[];
+extern const size_t profile_nbuiltins;
 
 /* A profile line holds a key, '=', a CPU list of every CPU a host can
  * have (TUNE_LIST_MAX) and a comment; a longer line, or a file past
@@ -58,13 +70,13 @@ struct profile {
  * false past the last (man page and completion generators). */
 bool profile_builtin(size_t i, const char **name, const char **text);
 
-/* Loads a built-in profile, ROOT/etc/rtbpf/profiles.d/NAME[.conf], or a path
- * (NAME containing '/'); includes resolved, every key and value validated.
- * p must be zeroed or freed. 0, or -ENOENT (unknown profile) / -EINVAL (bad
- * key or value, a line over PROFILE_LINE_MAX - 1 bytes) / -EPERM (a file
- * not owned by root or the caller, or writable by group or others) /
- * -EFBIG (a file
- * over PROFILE_FILE_MAX - 1 bytes) / -ENOMEM, with a message already logged
+/* Loads a built-in profile, ROOT/etc/rtbpf/profiles.d/NAME[.conf], a path
+ * (NAME containing '/') or else the file NAME in the current directory;
+ * includes resolved, every key and value validated. p must be zeroed or
+ * freed. 0, or -ENOENT (unknown profile) / -EINVAL (bad key or value, a
+ * line over PROFILE_LINE_MAX - 1 bytes) / -EPERM (a file not owned by root
+ * or the caller, or writable by group or others) / -EFBIG (a file over
+ * PROFILE_FILE_MAX - 1 bytes) / -ENOMEM, with a message already logged
  * naming file, line and key. */
 int profile_load(struct profile *p, const char *root, const char *name);
 /* Frees the values; p reads as an empty profile after. */

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "tune_opts.h"
+#include "applied.h"
 #include "fs.h"
 #include "stage.h"
 
@@ -80,15 +81,50 @@ static int resolve_housekeeping(struct tune_cfg *c, const struct tune_args *ro)
 	return 0;
 }
 
+/* A plain check after apply: the profile and CPUs of that apply (a note
+ * says so), unless given. */
+static void from_applied(struct tune_cfg *c, struct tune_args *ro)
+{
+	struct tune_applied ap;
+	char when[64], *list;
+	const char *what;
+
+	if (strcmp(c->cmd, "check") || (ro->profile && ro->cpus_given) ||
+	    applied_read(c, &ap))
+		return;
+	snprintf(c->profile_src, sizeof(c->profile_src), "%s",
+		 ro->profile ? ro->profile : ap.profile);
+	what = ro->profile    ? "the CPUs" :
+	       ro->cpus_given ? "the profile" :
+				"those";
+
+	if (!ro->cpus_given) {
+		ro->cpus = ap.cpus;
+		ro->cpus_given = true;
+		if (!ro->hk_given) {
+			ro->hk = ap.housekeeping;
+			ro->hk_given = true;
+		}
+	}
+	applied_when(ap.time, when, sizeof(when));
+	list = cpuset_str(&ro->cpus);
+	if (!c->json)
+		printf("# profile %s, --cpus %s: %s of the last apply (%s)\n",
+		       c->profile_src, list ? list : "?", what, when);
+	free(list);
+}
+
 /* Profile, CPU split and stages: everything checked, nothing written. */
-int tune_resolve(struct tune_cfg *c, const struct tune_args *ro)
+int tune_resolve(struct tune_cfg *c, struct tune_args *ro)
 {
 	char path[PATH_MAX], *list;
 	struct cpuset isolated;
 	int ret, bad;
 
-	ret = profile_load(&c->prof, c->root,
-			   ro->profile ? ro->profile : "ultra");
+	snprintf(c->profile_src, sizeof(c->profile_src), "%s",
+		 ro->profile ? ro->profile : "ultra");
+	from_applied(c, ro);
+	ret = profile_load(&c->prof, c->root, c->profile_src);
 	if (ret)
 		return -EINVAL;
 	c->have_prof = true;

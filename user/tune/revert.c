@@ -7,11 +7,13 @@
  * killed midway is removed, and a thread record's thread is re-identified
  * by its start time (a reused TID is left alone). The state file goes only
  * after a complete revert. Every knob is read, compared and written through
- * its kind's ops.
+ * its kind's ops. --dry-run goes through the same steps, printing the
+ * commands without the "+ " and writing, removing or restarting nothing.
  */
 #define _GNU_SOURCE
 #include "engine.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@
 #include "journal.h"
 #include "kind.h"
 #include "log.h"
+#include "quiet.h"
 #include "stage.h"
 #include "values.h"
 
@@ -28,7 +31,8 @@
 enum rev { REV_RESTORED, REV_SKIPPED, REV_CONFLICT, REV_FAILED };
 
 /* KIND_REMOVE: the file rtbpf created goes, unless someone changed it. */
-static enum rev revert_created(const struct tune_cfg *c, const struct jrec *r)
+static enum rev revert_created(const struct tune_cfg *c, const struct jrec *r,
+			       bool show)
 {
 	struct knob k = jrec_knob(r);
 	char *cur = NULL, *q = NULL, full[PATH_MAX];
@@ -50,9 +54,10 @@ static enum rev revert_created(const struct tune_cfg *c, const struct jrec *r)
 		err = q ? 0 : -ENOMEM;
 	}
 	if (!err) {
-		printf("+ rm -f %s\n", q);
+		if (show)
+			printf("%srm -f %s\n", c->dry_run ? "" : "+ ", q);
 		fflush(stdout);
-		err = tune_unlink(c, r->path);
+		err = c->dry_run ? 0 : tune_unlink(c, r->path);
 	}
 	if (err) {
 		log_err("%s: %s: remove %s: %s", c->cmd, r->stage, r->path,
@@ -72,7 +77,7 @@ cleanup:
  * lines), a thread or NIC the value read at apply.
  */
 static int restore_one(const struct tune_cfg *c, const struct jrec *r,
-		       enum knob_restore mode)
+		       enum knob_restore mode, bool show)
 {
 	struct knob k = jrec_knob(r);
 	size_t ol = strlen(r->old);
@@ -81,12 +86,20 @@ static int restore_one(const struct tune_cfg *c, const struct jrec *r,
 	const char *shown = mode == RESTORE_AS_READ || multi ? r->old :
 							       r->restore;
 	char *cmd = r->kind->shell(c, &k, shown, multi);
+	char *why = NULL;
 
 	if (!cmd)
 		return -ENOMEM;
-	printf("+ %s\n", cmd);
+	/* a hex mask's meaning (apply.c says the same) */
+	if (r->kind == &kind_file && tune_is_mask_path(r->path))
+		why = tune_mask_comment(r->restore, NULL);
+	if (show)
+		printf("%s%s%s\n", c->dry_run ? "" : "+ ", cmd, why ? why : "");
 	fflush(stdout);
 	free(cmd);
+	free(why);
+	if (c->dry_run)
+		return 0;
 	return r->kind->write(c, &k,
 			      mode == RESTORE_READBACK ? r->restore : r->old,
 			      mode == RESTORE_EXACT);
@@ -95,7 +108,7 @@ static int restore_one(const struct tune_cfg *c, const struct jrec *r,
 /* cur, the knob's value now: the original already (byte-exact on plain
  * files, equal in meaning on kernel ones), what rtbpf wrote, or else. */
 static enum rev revert_value(const struct tune_cfg *c, const struct jrec *r,
-			     const char *cur)
+			     const char *cur, bool show)
 {
 	const struct knob_kind *kind = r->kind;
 	struct knob k = jrec_knob(r);
@@ -114,7 +127,7 @@ static enum rev revert_value(const struct tune_cfg *c, const struct jrec *r,
 			 c->cmd, r->stage, r->path, r->new_);
 		return REV_CONFLICT;
 	}
-	err = restore_one(c, r, mode);
+	err = restore_one(c, r, mode, show);
 	if (err) {
 		log_err("%s: %s: restore %s: %s", c->cmd, r->stage, r->path,
 			strerror(-err));
@@ -123,7 +136,8 @@ static enum rev revert_value(const struct tune_cfg *c, const struct jrec *r,
 	return REV_RESTORED;
 }
 
-static enum rev revert_record(const struct tune_cfg *c, const struct jrec *r)
+static enum rev revert_record(const struct tune_cfg *c, const struct jrec *r,
+			      bool show)
 {
 	const struct knob_kind *kind = r->kind;
 	struct knob k = jrec_knob(r);
@@ -132,7 +146,7 @@ static enum rev revert_record(const struct tune_cfg *c, const struct jrec *r)
 	char *cur = NULL;
 	int err;
 
-	if (kind->flags & KIND_FILE)
+	if ((kind->flags & KIND_FILE) && !c->dry_run)
 		tune_tmp_remove(c, r->path); /* of a killed write */
 	if (kind->flags & KIND_THREAD) {
 		err = thread_reidentify(c, &k, r->stage, r->has_start,
@@ -141,7 +155,7 @@ static enum rev revert_record(const struct tune_cfg *c, const struct jrec *r)
 			return err == -ESRCH ? REV_SKIPPED : REV_FAILED;
 	}
 	if (kind->flags & KIND_REMOVE)
-		return revert_created(c, r);
+		return revert_created(c, r, show);
 	why = kind->refuse ? kind->refuse(c) : NULL;
 	if (why) {
 		log_err("%s: %s: %s: %s; state file kept", c->cmd, r->stage,
@@ -159,7 +173,7 @@ static enum rev revert_record(const struct tune_cfg *c, const struct jrec *r)
 			strerror(-err));
 		return REV_FAILED;
 	}
-	res = revert_value(c, r, cur);
+	res = revert_value(c, r, cur, show);
 	free(cur);
 	return res;
 }
@@ -182,9 +196,72 @@ static int refuse_foreign(const struct tune_cfg *c, const struct journal *j)
 	return 0;
 }
 
+/* The records' sorts for quiet.h: a path with '*' for each number (an
+ * IRQ's smp_affinity: /proc/irq/N/... with N a '*'), and the first number
+ * (a thread's TID). */
+struct rec_sorts {
+	const struct journal *j;
+	char **sort;
+	long *id;
+};
+
+static int sorts_init(struct rec_sorts *v, const struct journal *j)
+{
+	v->j = j;
+	v->sort = calloc(j->n + 1, sizeof(*v->sort));
+	v->id = calloc(j->n + 1, sizeof(*v->id));
+	if (!v->sort || !v->id)
+		return -ENOMEM;
+	for (size_t i = 0; i < j->n; i++) {
+		const struct jrec *r = &j->r[i];
+		char *out = malloc(strlen(r->path) + 1), *o = out;
+
+		if (!out)
+			return -ENOMEM;
+		v->id[i] = -1;
+		for (const char *p = r->path; *p;) {
+			if (!isdigit((unsigned char)*p)) {
+				*o++ = *p++;
+				continue;
+			}
+			if (v->id[i] < 0)
+				v->id[i] = strtol(p, NULL, 10);
+			*o++ = '*';
+			p += strspn(p, "0123456789");
+		}
+		*o = '\0';
+		if (r->kind->flags & KIND_THREAD)
+			v->id[i] = r->tid;
+		v->sort[i] = out;
+	}
+	return 0;
+}
+
+static void sorts_fini(struct rec_sorts *v)
+{
+	for (size_t i = 0; v->sort && i < v->j->n; i++)
+		free(v->sort[i]);
+	free(v->sort);
+	free(v->id);
+}
+
+/* Entry i of quiet.h: the records are replayed last first. */
+static void rec_entry(const void *ctx, size_t i, struct quiet_entry *e)
+{
+	const struct rec_sorts *v = ctx;
+	size_t k = v->j->n - 1 - i;
+
+	*e = (struct quiet_entry){ .stage = v->j->r[k].stage,
+				   .sort = v->id[k] < 0 ? "" : v->sort[k],
+				   .id = v->id[k],
+				   .todo = true };
+}
+
 int tune_revert(const struct tune_cfg *c)
 {
 	unsigned int n[REV_FAILED + 1] = { 0 }, posts = 0;
+	struct rec_sorts v = { 0 };
+	struct cmd_quiet q = { 0 };
 	struct journal j;
 	int err;
 
@@ -199,14 +276,27 @@ int tune_revert(const struct tune_cfg *c)
 	err = refuse_foreign(c, &j);
 	if (err)
 		goto cleanup;
+	err = sorts_init(&v, &j);
+	if (err)
+		goto cleanup;
+	quiet_init(&q, j.n, rec_entry, &v);
 	for (size_t i = j.n; i-- > 0;) {
-		enum rev res = revert_record(c, &j.r[i]);
+		enum rev res = revert_record(c, &j.r[i],
+					     quiet_shown(&q, j.n - 1 - i, ""));
 
 		n[res]++;
 		if (res == REV_RESTORED && !(j.r[i].kind->flags & KIND_REMOVE))
 			posts |= tune_stage_bit(j.r[i].stage);
 	}
-	tune_stages_post(c, posts, false);
+	tune_stages_post(c, posts, c->dry_run);
+	if (c->dry_run) {
+		printf("# dry run: %u to restore, %u as before or gone, %u "
+		       "changed by others%s, %u failing; nothing changed\n",
+		       n[REV_RESTORED], n[REV_SKIPPED], n[REV_CONFLICT],
+		       n[REV_CONFLICT] && !c->force ? " (left alone)" : "",
+		       n[REV_FAILED]);
+		goto cleanup;
+	}
 	if (n[REV_FAILED] || n[REV_CONFLICT]) {
 		log_err("%s: %u restored, %u failed, %u changed by others; "
 			"state file %s kept",
@@ -224,6 +314,8 @@ int tune_revert(const struct tune_cfg *c)
 	printf("reverted: %u restored, %zu recorded; state file removed\n",
 	       n[REV_RESTORED], j.n);
 cleanup:
+	quiet_fini(&q);
+	sorts_fini(&v);
 	journal_close(&j);
 	return err;
 }

@@ -8,7 +8,11 @@
 #define _GNU_SOURCE
 #include "tune.h"
 #include "engine.h"
+#include "applied.h"
 #include "fs.h"
+#include "journal.h"
+#include "status.h"
+#include "report.h"
 #include "stage.h"
 
 #include <errno.h>
@@ -19,98 +23,18 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "header.h"
-#include "json.h"
 #include "log.h"
-#include "sysinfo.h"
-#include "text.h"
 #include "tune_opts.h"
 
-static const char *st_name(enum item_status st)
+/* The OK items rtbpf set, when its journal is readable (root). */
+static void mark_by_rtbpf(const struct tune_cfg *c, struct item_list *l)
 {
-	static const char *const names[] = { "OK", "WARN", "FAIL", "SKIP",
-					     "INFO" };
+	struct journal j;
 
-	return names[st];
-}
-
-/* Names, values and notes hold what others wrote (thread and IRQ names,
- * interface names, file contents): escaped for the terminal. */
-static int print_table(const struct tune_cfg *c, const struct item_list *l)
-{
-	int err = 0;
-
-	for (size_t i = 0; i < l->n && !err; i++) {
-		const struct tune_item *it = &l->v[i];
-		char *name = text_escape_dup(it->name);
-		char *want = text_escape_dup(it->want_show);
-		char *actual = text_escape_dup(it->actual);
-		char *note = text_escape_dup(it->note);
-
-		if (!name || !want || !actual || !note) {
-			log_err("%s: out of memory", c->cmd);
-			err = -ENOMEM;
-		} else if (it->st == ST_INFO) {
-			printf("%-4s %-9s %s:\n     %s\n", st_name(it->st),
-			       it->stage, name, *want ? want : note);
-		} else {
-			printf("%-4s %-9s %-28s want %-10s is %s\n",
-			       st_name(it->st), it->stage, name, want, actual);
-			if (note[0] && (it->st != ST_OK || log_verbosity ||
-					(it->flags & IT_SHOW_NOTE)))
-				printf("     %s\n", note);
-		}
-		free(name);
-		free(want);
-		free(actual);
-		free(note);
-	}
-	return err;
-}
-
-static void print_json(const struct tune_cfg *c, const struct item_list *l,
-		       const unsigned int *count)
-{
-	struct host_info hi;
-	struct json_w w;
-
-	/* the kernel running; the isolated CPUs of the tree checked */
-	sysinfo_load(&hi);
-	if (tune_read_cpulist(c, "/sys/devices/system/cpu/isolated",
-			      &hi.isolated))
-		cpuset_zero(&hi.isolated);
-	json_init(&w, stdout);
-	json_header_begin(&w, "check", &hi);
-	json_kv_str(&w, "root", c->root);
-	json_kv_str(&w, "profile", c->prof.name);
-	json_cpuset(&w, "cpus", &c->cpus);
-	json_cpuset(&w, "housekeeping", &c->housekeeping);
-	json_obj_end(&w);
-	json_end_record(&w);
-	for (size_t i = 0; i < l->n; i++) {
-		const struct tune_item *it = &l->v[i];
-
-		json_obj_begin(&w);
-		json_kv_str(&w, "type", "item");
-		json_kv_str(&w, "stage", it->stage);
-		json_kv_str(&w, "item", it->name);
-		json_kv_str(&w, "path", it->path);
-		json_kv_str(&w, "expected", it->want_show);
-		json_kv_str(&w, "actual", it->actual);
-		json_kv_str(&w, "status", st_name(it->st));
-		if (it->note[0])
-			json_kv_str(&w, "note", it->note);
-		json_obj_end(&w);
-		json_end_record(&w);
-	}
-	json_obj_begin(&w);
-	json_kv_str(&w, "type", "summary");
-	json_kv_u64(&w, "ok", count[ST_OK]);
-	json_kv_u64(&w, "warn", count[ST_WARN]);
-	json_kv_u64(&w, "fail", count[ST_FAIL]);
-	json_kv_u64(&w, "skip", count[ST_SKIP]);
-	json_obj_end(&w);
-	json_end_record(&w);
+	if (journal_peek(&j, c))
+		return;
+	tune_mark_by_rtbpf(&j, l);
+	journal_close(&j);
 }
 
 static int run_tune(const struct cli_cmd *cli, int argc, char **argv)
@@ -147,15 +71,13 @@ static int run_tune(const struct cli_cmd *cli, int argc, char **argv)
 			cmd, strerror(-err));
 		goto cleanup;
 	}
+	if (!strcmp(cmd, "check"))
+		mark_by_rtbpf(c, &l);
 	if (!strcmp(cmd, "check")) {
 		if (c->json) {
-			print_json(c, &l, count);
-		} else {
-			if (print_table(c, &l))
-				goto cleanup;
-			printf("%u ok, %u warn, %u fail, %u skipped\n",
-			       count[ST_OK], count[ST_WARN], count[ST_FAIL],
-			       count[ST_SKIP]);
+			report_json(c, &l, count);
+		} else if (report_table(c, &l, count, log_verbosity > 0)) {
+			goto cleanup;
 		}
 		rc = count[ST_FAIL] || (c->strict && count[ST_WARN]) ?
 			     EXIT_DEVIATION :

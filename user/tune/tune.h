@@ -39,6 +39,7 @@ struct tune_cfg {
 	char root[PATH_MAX]; /* "" for the real host */
 	struct profile prof;
 	bool have_prof;
+	char profile_src[PATH_MAX]; /* as given: "ultra", a name, a path */
 	struct cpuset cpus; /* latency CPUs */
 	struct cpuset housekeeping;
 	struct cpuset online, possible;

@@ -143,6 +143,8 @@ static const struct cli_opt check_opts[] = {
 };
 
 static const struct cli_opt revert_opts[] = {
+	{ "dry-run", 0, .help = "print what revert would do; change nothing",
+	  CLI_FLAG_AT(A, dry_run) },
 	{ "force", 0,
 	  .help = "restore knobs changed by someone else since apply, too",
 	  CLI_FLAG_AT(A, force) },
@@ -153,6 +155,12 @@ static const struct cli_opt revert_opts[] = {
 	TUNE_OPT_ROOT,
 	{},
 };
+static const struct cli_opt status_opts[] = {
+	{ "json", 'j', .help = "NDJSON records on stdout",
+	  CLI_FLAG_AT(A, json) },
+	TUNE_OPT_ROOT,
+	{},
+};
 #undef A
 
 const struct cli_cmd tune_apply_cli = { "apply", "--profile NAME [options]",
@@ -160,6 +168,8 @@ const struct cli_cmd tune_apply_cli = { "apply", "--profile NAME [options]",
 const struct cli_cmd tune_check_cli = { "check", "[options]", check_opts,
 					CLI_ARGS_NONE, NULL };
 const struct cli_cmd tune_revert_cli = { "revert", "[options]", revert_opts,
+					 CLI_ARGS_NONE, NULL };
+const struct cli_cmd tune_status_cli = { "status", "[options]", status_opts,
 					 CLI_ARGS_NONE, NULL };
 
 int tune_parse_args(const struct cli_cmd *cmd, struct tune_cfg *c,

@@ -16,16 +16,18 @@ struct tune_args {
 	bool only_given, skip_given;
 };
 
-extern const struct cli_cmd tune_apply_cli, tune_check_cli, tune_revert_cli;
+extern const struct cli_cmd tune_apply_cli, tune_check_cli, tune_revert_cli,
+	tune_status_cli;
 
 /* Parses argv by cmd's table into c (PIDs, flags, root) and a: 0,
  * CLI_HELP_SHOWN, or -EINVAL (said, naming the option). */
 int tune_parse_args(const struct cli_cmd *cmd, struct tune_cfg *c,
 		    struct tune_args *a, int argc, char **argv);
 
-/* c's profile, stages and CPU split from a, checked against the target
- * tree (resolve.c): reads only. 0, or -EINVAL after a message naming
- * c->cmd; c->prof is loaded when c->have_prof (profile_free() it). */
-int tune_resolve(struct tune_cfg *c, const struct tune_args *a);
+/* c's profile (c->profile_src; a plain check after apply: the applied
+ * one), stages and CPU split from a, checked against the target tree
+ * (resolve.c): reads only. 0, or -EINVAL after a message naming c->cmd;
+ * c->prof is loaded when c->have_prof (profile_free() it). */
+int tune_resolve(struct tune_cfg *c, struct tune_args *a);
 
 #endif

@@ -253,3 +253,37 @@ bool cpulist_equal(const char *a, const char *b)
 	       !parse_cpulist_text(b, &sb, err, sizeof(err)) &&
 	       !memcmp(&sa, &sb, sizeof(sa));
 }
+
+char *tune_mask_comment(const char *val, const char *was)
+{
+	char *list = tune_mask_list_dup(val), *out = NULL;
+
+	if (list &&
+	    asprintf(&out, "  # %s%s%s%s", list, was && *was ? " (was " : "",
+		     was ? was : "", was && *was ? ")" : "") < 0)
+		out = NULL;
+	free(list);
+	return out;
+}
+
+bool tune_is_mask_path(const char *path)
+{
+	size_t n = strlen(path);
+
+	return (n >= 12 && !strcmp(path + n - 12, "smp_affinity")) ||
+	       (n >= 8 && !strcmp(path + n - 8, "/cpumask"));
+}
+
+char *tune_mask_list_dup(const char *val)
+{
+	struct cpuset set;
+	char *list, *out = NULL;
+
+	if (tune_mask_parse(val, &set))
+		return NULL;
+	list = cpuset_count(&set) ? cpuset_str(&set) : strdup("(none)");
+	if (list && asprintf(&out, "CPUs %s", list) < 0)
+		out = NULL;
+	free(list);
+	return out;
+}

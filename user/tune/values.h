@@ -36,6 +36,15 @@ char *tune_selected_dup(const char *in);
 /* Two readings of one knob mean the same thing: same text, same bracketed
  * selection, or the same hex cpumask however many groups it prints. */
 bool tune_values_equal(const char *a, const char *b);
+/* What a hex cpumask val means, for a shell command that writes it:
+ * "  # CPUs 0,2 (was 0-3)" (without "(was ...)" when was is NULL or ""),
+ * in a new string; NULL when val is not a mask, or on ENOMEM. */
+char *tune_mask_comment(const char *val, const char *was);
+/* An IRQ's or a workqueue's hex cpumask file (smp_affinity, cpumask). */
+bool tune_is_mask_path(const char *path);
+/* A hex cpumask as "CPUs 0,2" ("CPUs (none)") in a new string; NULL when
+ * val is not a mask, or on ENOMEM. */
+char *tune_mask_list_dup(const char *val);
 /* Two CPU lists of the same set. */
 bool cpulist_equal(const char *a, const char *b);
 

@@ -85,6 +85,7 @@ static int add_effective(const struct tune_cfg *c, struct item_list *l,
 	if (!it)
 		return -ENOMEM;
 	snprintf(it->name, sizeof(it->name), "irq %u effective", irq);
+	item_group(it, irq, "irq * effective");
 	snprintf(it->path, sizeof(it->path), "%s", path);
 	item_set_list(it, &it->want_show, &c->housekeeping);
 	it->cmp = CMP_NONE;
@@ -154,6 +155,8 @@ int irq_plan(const struct tune_cfg *c, struct item_list *l)
 			continue;
 		snprintf(name, sizeof(name), "irq %u", irqs[i]);
 		err = add_mask_item(c, l, name, path, true, unmovable);
+		if (!err)
+			item_group(&l->v[l->n - 1], irqs[i], "irq *");
 		if (!err)
 			err = add_effective(c, l, irqs[i]);
 		if (err)

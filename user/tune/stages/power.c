@@ -56,6 +56,9 @@ static int cpuidle_items(const struct tune_cfg *c, struct item_list *l,
 		snprintf(name, sizeof(name), "cpu%u idle state%u disable", cpu,
 			 s);
 		err = add(l, name, path, "1");
+		if (!err)
+			item_group(&l->v[l->n - 1], cpu,
+				   "cpu* idle state%u disable", s);
 	}
 	return err;
 }
@@ -123,6 +126,8 @@ static int boost_items(const struct tune_cfg *c, struct item_list *l,
 			continue;
 		snprintf(name, sizeof(name), "policy%u boost", cpu);
 		err = add(l, name, path, want);
+		if (!err)
+			item_group(&l->v[l->n - 1], cpu, "policy* boost");
 	}
 	return err;
 }
@@ -143,6 +148,16 @@ static const struct cpu_knob {
 	{ "power.energy_perf_bias", "/sys/devices/system/cpu/cpu",
 	  "/power/energy_perf_bias", "energy_perf_bias", true },
 };
+
+/* "n/a" reads as "not applicable"; in pm_qos_resume_latency_us it is the
+ * kernel's word for "no wake-up latency allowed". */
+static void na_note(struct tune_item *it)
+{
+	snprintf(it->note, sizeof(it->note),
+		 "n/a is the kernel's value for no wake-up latency allowed: "
+		 "the CPU never enters an idle state");
+	it->flags |= IT_SHOW_NOTE;
+}
 
 int power_plan(const struct tune_cfg *c, struct item_list *l)
 {
@@ -188,6 +203,12 @@ int power_plan(const struct tune_cfg *c, struct item_list *l)
 			snprintf(name, sizeof(name), "cpu%u %s", cpu, kn->what);
 			err = add(l, name, path,
 				  profile_get(&c->prof, kn->key));
+			if (!err)
+				item_group(&l->v[l->n - 1], cpu, "cpu* %s",
+					   kn->what);
+			if (!err &&
+			    !strcmp(profile_get(&c->prof, kn->key), "n/a"))
+				na_note(&l->v[l->n - 1]);
 		}
 		if (!err && lat && idle)
 			err = cpuidle_items(c, l, cpu, max_state);

@@ -46,6 +46,7 @@ static int fair_server_items(const struct tune_cfg *c, struct item_list *l)
 			return -ENOMEM;
 		snprintf(it->name, sizeof(it->name),
 			 "cpu%u fair_server runtime", cpu);
+		item_group(it, cpu, "cpu* fair_server runtime");
 		snprintf(it->path, sizeof(it->path),
 			 "/sys/kernel/debug/sched/fair_server/cpu%u/runtime",
 			 cpu);

@@ -142,6 +142,7 @@ static int plan_task(const struct tune_cfg *c, struct item_list *l, pid_t pid,
 		return -ENOMEM;
 	snprintf(it->name, sizeof(it->name), "%s %d %s",
 		 kthread ? "kthread" : "tid", tid, comm);
+	item_group(it, tid, "%s *", kthread ? "kthread" : "tid");
 	snprintf(it->path, sizeof(it->path), "%s", path);
 	item_set_list(it, &it->want, &want);
 	item_set_list(it, &it->want_show, &c->housekeeping);
