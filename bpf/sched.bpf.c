@@ -25,7 +25,10 @@
  * the common paths no atomics and no cacheline written by two CPUs but a
  * thread's own table entry (the rare outcomes of a wakeup, wake_odd, are
  * atomic adds to one shared array). On a CPU not watched, a switch costs
- * one table lookup (drop_wait).
+ * one table lookup (drop_wait). With cfg_timer (rtbpf timerlat) and spike
+ * reports on, a wait that ends also looks up timer_wakes (one array
+ * lookup): the report of a thread woken by its own hrtimer starts at the
+ * timer's expiry.
  * Minimum kernel: 5.11 (tp_btf, task storage from tracing programs).
  */
 #include "vmlinux.h"
@@ -33,6 +36,7 @@
 #include <bpf/bpf_tracing.h>
 #include "core_fixes.bpf.h"
 #include "noise.h"
+#include "timerlat.h"
 #include "task_tab.bpf.h"
 #include "cpus.bpf.h"
 #include "sched_wait.bpf.h"
@@ -58,6 +62,9 @@ const volatile __u64 cfg_spike_ns = 0;
 const volatile __u32 cfg_spike_max = 20;
 /* noise.bpf.c is loaded and fills noise_rings */
 const volatile bool cfg_noise = false;
+/* timerlat.bpf.c fills timer_wakes: a thread woken by its own hrtimer
+ * gets spike reports from the timer's expiry on */
+const volatile bool cfg_timer = false;
 
 /* Flipped by userspace at each interval: programs write the interval's
  * extremes and preemptors into slot epoch & 1. */
@@ -103,6 +110,14 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
 } spikes SEC(".maps");
+
+/* Written by timerlat.bpf.c (reuse_fd), by the CPU of the woken thread. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RTBPF_MAX_CPUS);
+	__type(key, __u32);
+	__type(value, struct timer_wake);
+} timer_wakes SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -309,12 +324,18 @@ static __always_inline void charge_stolen(struct sched_run_ring *ring,
 			     &st->stolen_other_ns, prev->pid, prev, ns);
 }
 
-/* wt: a copy of the wait that ended now */
+/* A wait that ended now (a copy) and the timer that began it, if any. */
+struct spike_src {
+	struct sched_wait wt;
+	struct timer_wake tw; /* expiry 0: none */
+};
+
 static __noinline void send_spike(struct sched_run_ring *ring,
 				  struct sched_cpu_stats *st,
 				  struct task_struct *next,
-				  const struct sched_wait *wt, __u64 now)
+				  const struct spike_src *src, __u64 now)
 {
+	const struct sched_wait *wt = &src->wt;
 	struct noise_ring *nr;
 	struct spike_event *ev;
 	__u32 zero = 0;
@@ -345,6 +366,8 @@ static __noinline void send_spike(struct sched_run_ring *ring,
 	ev->waker_pid = wt->waker & WAKER_PID_MASK;
 	if (!ev->preempted && wt->dlv_ns != WAIT_NO_DLV)
 		ev->wake_at += wt->dlv_ns;
+	ev->timer_expiry = src->tw.expiry;
+	ev->timer_irq_at = src->tw.irq_at;
 	bpf_probe_read_kernel_str(ev->comm, sizeof(ev->comm), next->comm);
 	ev->run_head = ring->head;
 	bpf_probe_read_kernel(ev->runs, sizeof(ev->runs), ring->r);
@@ -528,6 +551,37 @@ static __always_inline void slept_out(const struct switch_ctx *sw,
 		w->start = 0;
 }
 
+/* The timer whose expiry woke next (timerlat.bpf.c saw it expire before
+ * the wait began), taken: expiry 0 when none. */
+static __always_inline void timer_take(__u32 cpu, struct task_struct *next,
+				       __u64 wait_start, struct timer_wake *out)
+{
+	struct timer_wake *tw = bpf_map_lookup_elem(&timer_wakes, &cpu);
+
+	if (!tw || tw->task != (__u64)next || !tw->expiry)
+		return;
+	if (tw->expiry <= wait_start)
+		*out = *tw;
+	tw->expiry = 0;
+}
+
+/* A spike report when the wait (from a timer's expiry, when one woke the
+ * thread) reached the threshold. */
+static __always_inline void spike_check(const struct switch_ctx *sw,
+					struct task_struct *next,
+					const struct sched_wait *wt, __u64 age)
+{
+	struct spike_src src = { .wt = *wt };
+
+	if (cfg_timer) {
+		timer_take(sw->cpu, next, sw->now - age, &src.tw);
+		if (src.tw.expiry)
+			age = sw->now - src.tw.expiry;
+	}
+	if (age >= cfg_spike_ns)
+		send_spike(sw->ring, sw->st, next, &src, sw->now);
+}
+
 /* next gets the CPU: the wait it had pending ends now. from_idle: the CPU
  * was idle until now. */
 static __always_inline void switch_in(const struct switch_ctx *sw,
@@ -560,8 +614,8 @@ static __always_inline void switch_in(const struct switch_ctx *sw,
 	 * delivery is the waker's side) */
 	charge_wait(sw->ring, sw->st, &sl->pre,
 		    sw->now - age + queued_after(&wt));
-	if (cfg_spike_ns && age >= cfg_spike_ns)
-		send_spike(sw->ring, sw->st, next, &wt, sw->now);
+	if (cfg_spike_ns)
+		spike_check(sw, next, &wt, age);
 }
 
 SEC("tp_btf/sched_switch")

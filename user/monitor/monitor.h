@@ -33,6 +33,9 @@ struct monitor_opts {
 	const char *textfile; /* --textfile PATH (ends in .prom) */
 	bool quiet; /* no table or NDJSON: metrics only */
 	struct drift_opts drift; /* --profile: tuning drift in the metrics */
+	/* rtbpf timerlat: spike reports of a thread woken by its own hrtimer
+	 * start at the expiry (bpf/timerlat.bpf.c fills timer_wakes) */
+	bool timer;
 };
 
 /* Options into o (defaults first): 0, CLI_HELP_SHOWN or -EINVAL (said);

@@ -73,6 +73,7 @@ static int set_rodata(struct sched_coll *c, const struct monitor_opts *o,
 	r->cfg_noise = noise_ring >= 0;
 	r->cfg_spike_ns = o->threshold_ns;
 	r->cfg_spike_max = (uint32_t)o->spike_rate;
+	r->cfg_timer = o->timer;
 	if (noise_ring >= 0) {
 		err = bpf_map__reuse_fd(c->skel->maps.noise_rings, noise_ring);
 		if (err) {
