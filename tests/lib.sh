@@ -31,7 +31,7 @@ need_cpus() { [ "$(nproc)" -ge "$1" ] || skip "needs $1 CPUs"; }
 
 # Count of our BPF programs loaded right now.
 rtbpf_progs() {
-	bpftool prog show 2>/dev/null | grep -cE 'name (sched_|irq_|softirq_|ipi_|page_fault_|local_timer_|reschedule_|call_function)' || true
+	bpftool prog show 2>/dev/null | grep -cE 'name (sched_|irq_|softirq_|ipi_|page_fault_|local_timer_|reschedule_|call_function|hrtimer_)' || true
 }
 
 # wait_line FILE REGEX [SECONDS]: until a line of FILE matches.

@@ -201,6 +201,9 @@ void timerlat_probe_join(struct timerlat_probe *p)
 	if (!p->started)
 		return;
 	__atomic_store_n(p->stop, 1, __ATOMIC_RELAXED);
+	/* ends its sleep now, not at its next expiry (a period of up to
+	 * 10 s): the caller catches TIMERLAT_WAKE_SIG */
+	pthread_kill(p->thread, TIMERLAT_WAKE_SIG);
 	pthread_join(p->thread, NULL);
 	p->started = false;
 	pthread_mutex_destroy(&p->lock);

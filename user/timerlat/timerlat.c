@@ -30,6 +30,11 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
+static void on_wake(int sig)
+{
+	(void)sig;
+}
+
 /* The probes' CPUs: given ones online, else the isolated or all online. */
 static int resolve_cpus(struct timerlat_run *t)
 {
@@ -222,33 +227,33 @@ static void wait_until(struct timerlat_run *t, uint64_t next)
 	}
 }
 
+/* Until the deadline or a signal: a record (or the live table) per
+ * interval; the last one after the probes stopped, so the records add up
+ * to the summary. */
 static void run_loop(struct timerlat_run *t)
 {
 	uint64_t last = now_ns(), deadline = 0;
+	bool stopping = false;
 
 	t->start_ns = last;
 	if (t->opts.duration_ns)
 		deadline = ns_add_sat(t->first_ns, t->opts.duration_ns);
-	while (!stop_signal) {
+	while (!stopping) {
 		uint64_t next = ns_add_sat(last, t->opts.interval_ns), now;
 
 		if (deadline && next > deadline)
 			next = deadline;
 		wait_until(t, next);
+		now = now_ns();
+		stopping = stop_signal || (deadline && now >= deadline);
+		for (unsigned int i = 0; stopping && i < t->nprobes; i++)
+			timerlat_probe_join(&t->probes[i]);
 		if (t->rb)
 			ring_buffer__consume(t->rb);
-		now = now_ns();
 		take_all(t);
 		timerlat_render_interval(t, now - last);
 		last = now;
-		if (deadline && now >= deadline)
-			break;
 	}
-	for (unsigned int i = 0; i < t->nprobes; i++)
-		timerlat_probe_join(&t->probes[i]);
-	if (t->rb)
-		ring_buffer__consume(t->rb);
-	take_all(t);
 	timerlat_render_summary(t, now_ns() - t->start_ns);
 }
 
@@ -288,7 +293,9 @@ static int prepare(struct timerlat_run *t)
 			 strerror(-res.err[RTBPF_RT_MLOCK]));
 	move_off_probes(t);
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(TIMERLAT_WAKE_SIG,
+		      &(struct sigaction){ .sa_handler = on_wake }, NULL)) {
 		log_err("timerlat: install signal handlers: %s",
 			strerror(errno));
 		return -errno;

@@ -86,7 +86,11 @@ struct timerlat_probe {
 int timerlat_probe_start(struct timerlat_probe *p);
 /* Moves the figures since the last take into out (zeroed in p). */
 void timerlat_probe_take(struct timerlat_probe *p, struct timerlat_stats *out);
-/* Joins p's thread (*p->stop set first), frees its lock. */
+/* The signal that ends a probe's sleep when it stops: the process must
+ * catch it (a handler that does nothing). */
+#define TIMERLAT_WAKE_SIG SIGUSR1
+/* Sets *p->stop, wakes p's thread with TIMERLAT_WAKE_SIG and joins it;
+ * frees its lock. */
 void timerlat_probe_join(struct timerlat_probe *p);
 
 /* One sample into s: the expiry asked for, the time the probe ran and

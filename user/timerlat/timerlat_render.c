@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "header.h"
 #include "monitor/render.h"
 #include "spike.h"
@@ -17,13 +18,12 @@ void timerlat_render_header(struct timerlat_run *t)
 	struct json_w *w = &t->jw;
 	char *list;
 
+	cli_fmt_ns(t->opts.period_ns, t->period, sizeof(t->period));
 	if (!t->opts.json) {
 		list = cpuset_str(&t->opts.cpus);
 		if (!t->live)
-			printf("timerlat: CPUs %s, period %.0f us, SCHED_FIFO "
-			       "%u\n",
-			       list ? list : "?", t->opts.period_ns / 1e3,
-			       t->opts.prio);
+			printf("timerlat: CPUs %s, period %s, SCHED_FIFO %u\n",
+			       list ? list : "?", t->period, t->opts.prio);
 		free(list);
 		return;
 	}
@@ -73,9 +73,9 @@ static void table(struct timerlat_run *t, const struct timerlat_stats *s,
 
 	if (t->live)
 		fputs("\033[H\033[2J", f);
-	fprintf(f, "timerlat %s %.1fs, period %.0f us, SCHED_FIFO %u\n",
-		summary ? "summary of" : "last", dur_ns / 1e9,
-		t->opts.period_ns / 1e3, t->opts.prio);
+	fprintf(f, "timerlat %s %.1fs, period %s, SCHED_FIFO %u\n",
+		summary ? "summary of" : "last", dur_ns / 1e9, t->period,
+		t->opts.prio);
 	fprintf(f, "             |      IRQ latency (us)      |"
 		   "    thread latency (us)\n");
 	fprintf(f, "CPU    count |   min   avg   p50   p99   max |"

@@ -39,6 +39,7 @@ struct timerlat_run {
 	const struct timerlat_sample *samples; /* mmapped, by CPU */
 	size_t samples_len;
 	bool live;
+	char period[32]; /* the period as typed back: "1ms" */
 	struct json_w jw;
 	char *kept[TIMERLAT_KEEP]; /* live: the last reports, newest first */
 };
