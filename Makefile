@@ -255,6 +255,8 @@ $(O)/tests/unit/test_coll: $(COLL_UNIT_OBJS)
 # Prometheus renderers.
 $(O)/tests/unit/test_prom: $(COLL_UNIT_OBJS) $(patsubst %,$(O)/san/user/monitor/%.o,\
 	expo prom_util prom_sched prom_noise httpd httpd_listen)
+# timerlat's per-sample accounting (the probe threads' file).
+$(O)/tests/unit/test_timerlat: $(O)/san/user/timerlat/probe.o
 
 # The exporter's page builder, on synthetic snapshots (bench/exporter.sh).
 $(O)/tests/prom_bench: $(patsubst %,$(O)/obj/user/%.o,prom tasklist interrupts \

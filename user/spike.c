@@ -16,18 +16,51 @@ static uint64_t overlap(struct span a, uint64_t lo, uint64_t hi)
 	return e > s ? e - s : 0;
 }
 
-/* Interrupt time of event e inside [lo, hi): a softirq counts its net
- * time (without the hard IRQs within it) in proportion. */
-static uint64_t noise_in(const struct noise_event *e, uint64_t lo, uint64_t hi)
+static bool valid_noise(const struct spike_event *ev, unsigned int i);
+
+/* Time of the hard IRQs and vectors of ev's ring inside [lo, hi). */
+static uint64_t hard_in(const struct spike_event *ev, uint64_t lo, uint64_t hi)
+{
+	uint64_t ns = 0;
+
+	for (unsigned int k = 0; k < NOISE_RING; k++) {
+		const struct noise_event *h = &ev->noise[k];
+
+		if (valid_noise(ev, k) && h->kind != NOISE_SOFTIRQ)
+			ns += overlap((struct span){ h->start, h->end }, lo,
+				      hi);
+	}
+	return ns;
+}
+
+/*
+ * Interrupt time of event e inside [lo, hi). A softirq counts its net
+ * time (without the hard IRQs within it): the hard IRQs the ring holds
+ * are taken out where they ran, the rest of its hard-IRQ time (not in the
+ * ring) in proportion, so a timer IRQ inside a softirq is not counted
+ * twice.
+ */
+static uint64_t noise_in(const struct spike_event *ev,
+			 const struct noise_event *e, uint64_t lo, uint64_t hi)
 {
 	struct span s = { e->start, e->end };
 	uint64_t o = overlap(s, lo, hi), len = e->end - e->start;
+	uint64_t in_all, in_o, unseen;
 
 	if (!o || !len)
 		return 0;
 	if (e->kind != NOISE_SOFTIRQ)
 		return o;
-	return (uint64_t)((double)e->net_ns * (double)o / (double)len);
+	lo = s.lo > lo ? s.lo : lo;
+	hi = s.hi < hi ? s.hi : hi;
+	in_all = hard_in(ev, s.lo, s.hi);
+	in_o = hard_in(ev, lo, hi);
+	if (in_all >= len || in_o >= o)
+		return 0;
+	unseen = len - (e->net_ns < len ? e->net_ns : len);
+	unseen = unseen > in_all ? unseen - in_all : 0;
+	return (o - in_o) - (uint64_t)((double)unseen * (double)(o - in_o) /
+				       (double)(len - in_all));
 }
 
 static struct spike_part *add_part(struct spike_report *r, uint32_t kind,
@@ -78,7 +111,7 @@ static uint64_t noise_sum(const struct spike_event *ev, uint64_t lo,
 
 	for (int k = 0; k < NOISE_RING; k++)
 		if (k != skip && valid_noise(ev, (unsigned int)k))
-			ns += noise_in(&ev->noise[k], lo, hi);
+			ns += noise_in(ev, &ev->noise[k], lo, hi);
 	return ns;
 }
 
@@ -96,7 +129,8 @@ static void add_noise(const struct spike_event *ev, struct spike_report *r,
 		if (i == skip || !valid_noise(ev, (unsigned int)i) ||
 		    e->kind > NOISE_VECTOR)
 			continue;
-		add_part(r, kinds[e->kind], e->id, NULL, noise_in(e, lo, hi));
+		add_part(r, kinds[e->kind], e->id, NULL,
+			 noise_in(ev, e, lo, hi));
 	}
 }
 
@@ -132,7 +166,7 @@ static uint32_t count_ipis(const struct spike_event *ev, uint64_t lo,
 		const struct noise_event *e = &ev->noise[i];
 
 		if (valid_noise(ev, i) && e->kind == NOISE_VECTOR &&
-		    noise_in(e, lo, hi) &&
+		    noise_in(ev, e, lo, hi) &&
 		    (e->id == VEC_RESCHEDULE || e->id == VEC_CALL_FUNCTION ||
 		     e->id == VEC_CALL_FUNCTION_SINGLE))
 			n++;
