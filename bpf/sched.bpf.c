@@ -36,7 +36,7 @@
 #include <bpf/bpf_tracing.h>
 #include "core_fixes.bpf.h"
 #include "noise.h"
-#include "timerlat.h"
+#include "timer_wakes.bpf.h"
 #include "task_tab.bpf.h"
 #include "cpus.bpf.h"
 #include "sched_wait.bpf.h"
@@ -110,14 +110,6 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
 } spikes SEC(".maps");
-
-/* Written by timerlat.bpf.c (reuse_fd), by the CPU of the woken thread. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, RTBPF_MAX_CPUS);
-	__type(key, __u32);
-	__type(value, struct timer_wake);
-} timer_wakes SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -18,7 +18,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "timerlat.h"
+#include "timer_wakes.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -39,14 +39,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct timerlat_sample);
 } samples SEC(".maps");
-
-/* sched.bpf.c's (reuse_fd): its spike reports start at the expiry */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, RTBPF_MAX_CPUS);
-	__type(key, __u32);
-	__type(value, struct timer_wake);
-} timer_wakes SEC(".maps");
 
 SEC("tp_btf/hrtimer_expire_entry")
 int BPF_PROG(hrtimer_expire_entry, struct hrtimer *t, ktime_t *now)

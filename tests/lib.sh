@@ -106,3 +106,20 @@ watch_gen() {
 	[ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc after SIG$sig: $(cat "$T/mon.err")"
 	no_progs_left || fail "BPF programs left after SIG$sig"
 }
+
+# veth_netns TAG: two network namespaces, $ns_a and $ns_b, joined by a
+# veth pair (veth0 198.18.0.1/30 in a, veth1 198.18.0.2/30 in b), both
+# removed on exit; skips when namespaces cannot be made.
+veth_netns() {
+	command -v ip >/dev/null || skip "iproute2 missing"
+	ns_a=rtbpf-$1-a-$$
+	ns_b=rtbpf-$1-b-$$
+	trap 'ip netns del "$ns_a" 2>/dev/null; ip netns del "$ns_b" 2>/dev/null; _cleanup' EXIT
+	{ ip netns add "$ns_a" && ip netns add "$ns_b"; } || skip "cannot create network namespaces"
+	ip link add veth0 netns "$ns_a" type veth peer name veth1 netns "$ns_b" ||
+		fail "cannot create the veth pair"
+	ip -n "$ns_a" addr add 198.18.0.1/30 dev veth0
+	ip -n "$ns_b" addr add 198.18.0.2/30 dev veth1
+	ip -n "$ns_a" link set veth0 up
+	ip -n "$ns_b" link set veth1 up
+}

@@ -62,7 +62,7 @@ for cpu in 0 1; do
 	# one sample per period: overrun periods count as samples not taken
 	n=$(jq -s --argjson c "$cpu" '[.[] | select(.type=="summary") | .cpus[] |
 		select(.cpu==$c) | .count + .overruns] | add // 0' "$T/run.out")
-	[ "$n" -ge 2700 ] && [ "$n" -le 3030 ] ||
+	{ [ "$n" -ge 2700 ] && [ "$n" -le 3030 ]; } ||
 		fail "CPU $cpu: $n samples and overruns in 3 s at 1 ms (want 3000 +- 10 %)"
 	v=$(jq -s --argjson c "$cpu" '[.[] | select(.type=="summary") | .cpus[] |
 		select(.cpu==$c) | .violations] | add // -1' "$T/run.out")

@@ -13,21 +13,7 @@
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cpus 2
-command -v ip >/dev/null || skip "iproute2 missing"
-A=rtbpf-tlr-a-$$
-B=rtbpf-tlr-b-$$
-netns_down() {
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-}
-trap 'netns_down; _cleanup' EXIT
-{ ip netns add "$A" && ip netns add "$B"; } || skip "cannot create network namespaces"
-ip link add veth0 netns "$A" type veth peer name veth1 netns "$B" ||
-	fail "cannot create the veth pair"
-ip -n "$A" addr add 198.18.0.1/30 dev veth0
-ip -n "$B" addr add 198.18.0.2/30 dev veth1
-ip -n "$A" link set veth0 up
-ip -n "$B" link set veth1 up
+veth_netns tlr
 
 gen_ready hog --sleeper-cpu 1 --seconds 4 --period-us 1000 --hogs 1
 start_bg tl "$RTBPF" timerlat --cpus 1 --period 1ms --threshold 15us --duration 4s --json
@@ -35,7 +21,7 @@ tl=$bg_pid
 wait_line "$T/tl.out" '"type":"header"' || fail "timerlat did not start: $(cat "$T/tl.err")"
 touch "$T/go"
 # shellcheck disable=SC2016 # expanded by the inner shell
-ip netns exec "$A" timeout 4 taskset -c 1 bash -c \
+ip netns exec "$ns_a" timeout 4 taskset -c 1 bash -c \
 	'for ((i = 0; i < 20000; i++)); do printf x >/dev/udp/198.18.0.2/9; done' _ 2>/dev/null
 wait "$gen_pid" || fail "wakegen failed: $(cat "$T/gen.err")"
 wait "$tl" || fail "timerlat failed: $(cat "$T/tl.err")"

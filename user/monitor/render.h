@@ -9,6 +9,7 @@
 #define RTBPF_MONITOR_RENDER_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct coll;
 struct coll_out;
@@ -61,6 +62,9 @@ void spike_waker_comm(const struct coll_names *names, struct spike_report *r);
 /* A part's label in text reports ("task hog/123", "irq delay"). */
 void spike_part_label(const struct coll_names *names,
 		      const struct spike_part *p, char *buf, size_t len);
+/* At most parts lines, one per part: label, us, share of the latency. */
+void spike_text_parts(const struct coll_names *names, FILE *f,
+		      const struct spike_report *r, unsigned int parts);
 /* "latency_ns", "accounted_ns", "ipis" and "parts" of a report, into the
  * open JSON object (docs/json.md, spike). */
 void spike_json_parts(struct json_w *w, const struct coll_names *names,

@@ -63,7 +63,7 @@ void spike_part_label(const struct coll_names *names,
 		else if (!p->id)
 			snprintf(buf, len, "irq delay (idle: CPU wake-up)");
 		else
-			snprintf(buf, len, "irq delay in task %s/%u", name,
+			snprintf(buf, len, "irq delay while %s/%u ran", name,
 				 p->id);
 		break;
 	case SPIKE_TIMER_IRQ:
@@ -158,6 +158,21 @@ static void spike_json(const struct coll_out *o, const struct spike_event *ev,
 	json_end_record(w);
 }
 
+void spike_text_parts(const struct coll_names *names, FILE *f,
+		      const struct spike_report *r, unsigned int parts)
+{
+	for (unsigned int i = 0; i < r->nparts && i < parts; i++) {
+		char label[160];
+
+		/* never cut: a name escaped long widens its line */
+		spike_part_label(names, &r->parts[i], label, sizeof(label));
+		fprintf(f, "  %-42s %10.1f us %5.1f%%\n", label,
+			r->parts[i].ns / 1e3,
+			r->latency_ns ? 100.0 * r->parts[i].ns / r->latency_ns :
+					0);
+	}
+}
+
 /* The text block of one spike: at most parts lines of its parts. */
 static void spike_text(const struct coll_out *o, FILE *f,
 		       const struct spike_event *ev,
@@ -170,16 +185,7 @@ static void spike_text(const struct coll_out *o, FILE *f,
 		ev->cpu, name, ev->pid, r->latency_ns / 1e3,
 		ev->preempted ? "preempted" : "woken",
 		(ev->run_at - o->start_ns) / 1e9);
-	for (unsigned int i = 0; i < r->nparts && i < parts; i++) {
-		char label[160];
-
-		/* never cut: a name escaped long widens its line */
-		spike_part_label(o->names, &r->parts[i], label, sizeof(label));
-		fprintf(f, "  %-42s %10.1f us %5.1f%%\n", label,
-			r->parts[i].ns / 1e3,
-			r->latency_ns ? 100.0 * r->parts[i].ns / r->latency_ns :
-					0);
-	}
+	spike_text_parts(o->names, f, r, parts);
 	fprintf(f, "  IPIs received: %u; accounted %.1f%% of the wait\n",
 		r->ipis,
 		r->latency_ns ? 100.0 * r->accounted_ns / r->latency_ns : 0);

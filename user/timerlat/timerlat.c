@@ -158,8 +158,10 @@ static int start_probes(struct timerlat_run *t)
 	uint64_t p = t->opts.period_ns, first;
 	int fd = bpf_map__fd(t->skel->maps.probe_tids);
 
-	/* on a period boundary, far enough ahead for every probe to start */
-	first = (now_ns() + 100000000ULL) / p * p + p;
+	/* far enough ahead for every probe to start; not on a period
+	 * boundary, where the tick would expire with every sample (as
+	 * cyclictest, whose first expiry is its start plus a period) */
+	first = now_ns() + 100000000ULL;
 	for (unsigned int i = 0; i < t->nprobes; i++) {
 		struct timerlat_probe *pr = &t->probes[i];
 		__u32 cpu = pr->cpu, tid;

@@ -192,14 +192,7 @@ static void report_text(struct timerlat_run *t, FILE *f,
 		(ev->timer_irq_at - ev->timer_expiry) / 1e3,
 		ev->run_at > t->start_ns ? (ev->run_at - t->start_ns) / 1e9 :
 					   0);
-	for (unsigned int i = 0; i < r->nparts && i < parts; i++) {
-		char label[160];
-
-		spike_part_label(&t->names, &r->parts[i], label, sizeof(label));
-		fprintf(f, "  %-42s %10.1f us %5.1f%%\n", label,
-			r->parts[i].ns / 1e3,
-			100.0 * r->parts[i].ns / r->latency_ns);
-	}
+	spike_text_parts(&t->names, f, r, parts);
 	fprintf(f, "  accounted %.1f%% (expiry to switch-in); IPIs %u\n",
 		100.0 * r->accounted_ns / r->latency_ns, r->ipis);
 }
