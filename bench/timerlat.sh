@@ -7,9 +7,14 @@
 # --default-system (no /dev/cpu_dma_latency hold, as rtbpf timerlat) and
 # -m (mlockall, as rtbpf); its percentiles come from its 1 us histogram,
 # rtbpf's from its log-linear one (a bucket's midpoint: within 6.25 %).
-# Asserts nothing.
+# Then the cost of the programs timerlat adds, ns per event (run time over
+# runs while tests/tools/bpf_stats_hold holds BPF statistics on through
+# bpf(BPF_ENABLE_STATS); no sysctl is changed): hrtimer_expire_entry at
+# every hrtimer expiry of the host, and with --threshold the sched and
+# noise collectors' programs. Asserts nothing.
 set -u
 RTBPF=${RTBPF:-build/bin/rtbpf}
+HOLD=${RTBPF_BUILD:-build}/tests/bpf_stats_hold
 CYCLICTEST=$(command -v cyclictest || true)
 ROUNDS=${BENCH_ROUNDS:-3}
 SECS=${BENCH_SECONDS:-5}
@@ -87,3 +92,33 @@ awk -v a="$m_tl50" -v b="$m_ct50" -v c="$m_tl99" -v d="$m_ct99" 'BEGIN {
 	if (b + 0 > 0 && d + 0 > 0)
 		printf "ratio rtbpf/cyclictest: p50 %.2f, p99 %.2f\n", a / b, c / d
 }'
+
+# ns per event of the programs of process $1 (its fds' prog_id), statistics
+# held on for $2 seconds
+prog_cost() {
+	local ids id
+	ids=$(grep -h '^prog_id:' "/proc/$1/fdinfo/"* 2>/dev/null | awk '{ print $2 }' | sort -u)
+	"$HOLD" "$2" >/dev/null || return
+	for id in $ids; do
+		bpftool -j prog show id "$id" 2>/dev/null | jq -r 'select(.run_cnt > 0) |
+			"\(.name) \(.run_cnt) \(.run_time_ns / .run_cnt | floor)"'
+	done
+}
+
+if [ ! -x "$HOLD" ]; then
+	echo "$HOLD missing (make tools): no per-event cost"
+	exit 0
+fi
+for t in "" "--threshold 1s"; do
+	# shellcheck disable=SC2086 # no option, or one with its value
+	"$RTBPF" timerlat --cpus "$CPU" --period "${PERIOD_US}us" --prio "$PRIO" \
+		--duration 8s --json $t >"$T/cost.out" 2>"$T/cost.err" &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q '"type":"header"' "$T/cost.out" 2>/dev/null && break
+		sleep 0.05
+	done
+	echo "per-event cost, timerlat ${t:-without --threshold} (program runs ns/run):"
+	prog_cost "$pid" 3 | sort -k2 -rn | awk '{ printf "  %-28s %10s %6s\n", $1, $2, $3 }'
+	wait "$pid"
+done
