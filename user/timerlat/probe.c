@@ -22,6 +22,7 @@ void timerlat_stats_add(struct timerlat_stats *d,
 	d->violations += a->violations;
 	d->overruns += a->overruns;
 	d->irq_remote += a->irq_remote;
+	d->late += a->late;
 }
 
 void timerlat_account(struct timerlat_stats *s, uint64_t expiry, uint64_t woke,
@@ -105,6 +106,7 @@ static void probe_loop(struct timerlat_probe *p)
 		struct timerlat_sample irq;
 		struct timespec ts;
 		uint64_t woke, skipped = 0;
+		bool late = false;
 
 		ts_of(&ts, expiry);
 		if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL))
@@ -112,7 +114,9 @@ static void probe_loop(struct timerlat_probe *p)
 		woke = now_ns();
 		irq = *(const struct timerlat_sample *)p->bpf;
 		pthread_mutex_lock(&p->lock);
-		timerlat_account(&p->cur, expiry, woke, &irq, p->cpu);
+		timerlat_account(&p->cur, expiry, woke, late ? NULL : &irq,
+				 p->cpu);
+		p->cur.late += late;
 		pthread_mutex_unlock(&p->lock);
 		expiry = next_expiry(p, expiry, woke, &skipped);
 		if (skipped) {

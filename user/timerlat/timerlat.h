@@ -55,6 +55,9 @@ struct timerlat_stats {
 	struct hist irq; /* IRQ latency, ns */
 	struct hist thread; /* thread latency, ns */
 	uint64_t no_irq; /* samples whose timer expiry BPF did not see */
+	uint64_t late; /* of those, samples whose expiry had passed when the
+			  probe went to sleep (held up since its last one):
+			  no timer fired */
 	uint64_t violations; /* IRQ latency above the thread latency */
 	uint64_t overruns; /* periods skipped: the probe woke a period late */
 	uint64_t irq_remote; /* timer handled on another CPU */

@@ -132,6 +132,7 @@ static void record(struct timerlat_run *t, const struct timerlat_stats *s,
 		lat_json(w, "irq", &s[i].irq, summary);
 		lat_json(w, "thread", &s[i].thread, summary);
 		json_kv_u64(w, "no_irq", s[i].no_irq);
+		json_kv_u64(w, "late", s[i].late);
 		json_kv_u64(w, "violations", s[i].violations);
 		json_kv_u64(w, "overruns", s[i].overruns);
 		json_kv_u64(w, "irq_remote", s[i].irq_remote);
