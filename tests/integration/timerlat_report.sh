@@ -33,13 +33,15 @@ echo "reports: $n (summary says $sent)"
 [ "$n" = "$sent" ] || fail "$n report records, the summary counts $sent"
 jq -c 'select(.type=="timerlat_report") | {latency_ns, irq_latency_ns, accounted_ns,
 	parts: [.parts[] | "\(.kind):\(.comm // .name // "")"]}' "$T/tl.out" | head -n 4
-bad=$(jq -s '[.[] | select(.type=="timerlat_report") |
+# shellcheck disable=SC2016 # a jq program
+badq='select(.type=="timerlat_report") |
 	select(.cpu != 1 or .accounted_ns * 10 < .latency_ns * 9 or
 	       .accounted_ns > .latency_ns or .latency_ns < 15000 or
 	       .irq_latency_ns > .latency_ns or .expiry_ns > .irq_at_ns or
 	       .run_at_ns - .expiry_ns != .latency_ns or
-	       ([.parts[] | select(.kind == "irq_delay" or .kind == "timer_irq")] | length) == 0)
-	] | length' "$T/tl.out")
+	       ([.parts[] | select(.kind == "irq_delay" or .kind == "timer_irq")] | length) == 0)'
+bad=$(jq -s "[.[] | $badq] | length" "$T/tl.out")
+jq -c "$badq" "$T/tl.out" | head -n 3 >&2
 [ "$bad" = 0 ] || fail "$bad of $n reports do not add up to >= 90 % or do not start at the timer"
 made=$(jq -s '[.[] | select(.type=="timerlat_report") | .parts[] |
 	select(.comm == "rtbpf-hog" or .name == "NET_RX")] | length' "$T/tl.out")
