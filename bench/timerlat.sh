@@ -32,7 +32,8 @@ fi
 T=$(mktemp -d /tmp/rtbpf-bench-tl.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
-# cyclictest's histogram ("US COUNT" lines) -> "p50 p99" in us
+# cyclictest's histogram ("US COUNT" lines) -> "p50 p99" in us: the
+# midpoint of the 1 us bucket, as rtbpf's figure is its bucket's midpoint
 ct_pct() {
 	awk '/^[0-9]+ [0-9]+$/ { n[$1 + 0] = $2 + 0; tot += $2 }
 	     /^# Histogram Overflows/ { ovf = $4 + 0 }
@@ -43,7 +44,7 @@ ct_pct() {
 			if (!p50 && c * 2 >= tot) p50 = b
 			if (!p99 && c * 100 >= tot * 99) { p99 = b; break }
 		}
-		printf "%s %s\n", p50 ? p50 : "-", p99 ? p99 : ">hist"
+		printf "%s %s\n", p50 ? p50 + 0.5 : "-", p99 ? p99 + 0.5 : ">hist"
 	     }' "$1"
 }
 
