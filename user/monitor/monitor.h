@@ -33,9 +33,12 @@ struct monitor_opts {
 	const char *textfile; /* --textfile PATH (ends in .prom) */
 	bool quiet; /* no table or NDJSON: metrics only */
 	struct drift_opts drift; /* --profile: tuning drift in the metrics */
-	/* rtbpf timerlat: spike reports of a thread woken by its own hrtimer
-	 * start at the expiry (bpf/timerlat.bpf.c fills timer_wakes) */
+	/* a thread woken by its own hrtimer: timer lateness, and spike
+	 * reports from the expiry (timer_wakes read) */
 	bool timer;
+	/* the sched collector fills timer_wakes for every watched thread
+	 * (the monitor); rtbpf timerlat fills it for its probes */
+	bool timer_own;
 };
 
 /* Options into o (defaults first): 0, CLI_HELP_SHOWN or -EINVAL (said);

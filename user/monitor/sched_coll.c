@@ -73,7 +73,9 @@ static int set_rodata(struct sched_coll *c, const struct monitor_opts *o,
 	r->cfg_noise = noise_ring >= 0;
 	r->cfg_spike_ns = o->threshold_ns;
 	r->cfg_spike_max = (uint32_t)o->spike_rate;
-	r->cfg_timer = o->timer;
+	r->cfg_timer = o->timer || o->timer_own;
+	bpf_program__set_autoload(c->skel->progs.hrtimer_expire_entry,
+				  o->timer_own);
 	if (noise_ring >= 0) {
 		err = bpf_map__reuse_fd(c->skel->maps.noise_rings, noise_ring);
 		if (err) {
