@@ -70,6 +70,9 @@ const volatile bool cfg_noise = false;
  * timerlat.bpf.c for its probes): a watched thread woken by its own
  * hrtimer gets a timer lateness, and spike reports from the expiry on */
 const volatile bool cfg_timer = false;
+/* spike reports of such a thread start at the expiry (rtbpf timerlat; the
+ * monitor's start at the wakeup, as for every thread) */
+const volatile bool cfg_timer_spikes = false;
 
 /* Flipped by userspace at each interval: programs write the interval's
  * extremes and preemptors into slot epoch & 1. */
@@ -620,6 +623,8 @@ static __always_inline void switch_in(const struct switch_ctx *sw,
 		timer_take(sw, next, sl, sw->now - age, &src.tw);
 	if (cfg_spike_ns) {
 		src.wt = wt;
+		if (!cfg_timer_spikes)
+			src.tw.expiry = 0;
 		spike_check(sw, next, &src, age);
 	}
 }

@@ -74,6 +74,7 @@ static int set_rodata(struct sched_coll *c, const struct monitor_opts *o,
 	r->cfg_spike_ns = o->threshold_ns;
 	r->cfg_spike_max = (uint32_t)o->spike_rate;
 	r->cfg_timer = o->timer || o->timer_own;
+	r->cfg_timer_spikes = o->timer_spikes;
 	bpf_program__set_autoload(c->skel->progs.hrtimer_expire_entry,
 				  o->timer_own);
 	if (noise_ring >= 0) {

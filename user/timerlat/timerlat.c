@@ -105,7 +105,7 @@ static int open_collectors(struct timerlat_run *t)
 	m->threshold_ns = t->opts.threshold_ns;
 	m->spike_rate = t->opts.report_rate;
 	m->json = t->opts.json;
-	m->timer = true;
+	m->timer = m->timer_spikes = true;
 	t->names.comm = names_proc_comm;
 	return coll_set_open(&t->colls, ops, sizeof(ops) / sizeof(ops[0]),
 			     &env);
