@@ -75,7 +75,7 @@ SKELS := $(patsubst %.bpf.c,$(O)/skel/%.skel.h,$(notdir $(BPF_SRCS)))
 # Shared userspace code, used by the binary and the tests.
 COMMON_SRCS := $(wildcard user/*.c)
 COMMON_SRCS := $(filter-out user/main.c user/commands.c,$(COMMON_SRCS))
-MONITOR_SRCS := $(wildcard user/monitor/*.c) $(wildcard user/tune/*.c) $(wildcard user/tune/stages/*.c) $(wildcard user/xsk/*.c) $(wildcard user/e2e/*.c)
+MONITOR_SRCS := $(wildcard user/monitor/*.c) $(wildcard user/timerlat/*.c) $(wildcard user/tune/*.c) $(wildcard user/tune/stages/*.c) $(wildcard user/xsk/*.c) $(wildcard user/e2e/*.c)
 RTBPF_SRCS := user/main.c user/commands.c $(COMMON_SRCS) $(MONITOR_SRCS)
 RTBPF_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(RTBPF_SRCS))
 COMMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(COMMON_SRCS))
@@ -255,6 +255,8 @@ $(O)/tests/unit/test_coll: $(COLL_UNIT_OBJS)
 # Prometheus renderers.
 $(O)/tests/unit/test_prom: $(COLL_UNIT_OBJS) $(patsubst %,$(O)/san/user/monitor/%.o,\
 	expo prom_util prom_sched prom_noise httpd httpd_listen)
+# timerlat's per-sample accounting (the probe threads' file).
+$(O)/tests/unit/test_timerlat: $(O)/san/user/timerlat/probe.o
 
 # The exporter's page builder, on synthetic snapshots (bench/exporter.sh).
 $(O)/tests/prom_bench: $(patsubst %,$(O)/obj/user/%.o,prom tasklist interrupts \

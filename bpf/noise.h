@@ -143,6 +143,10 @@ struct spike_event {
 	__u32 noise_head;
 	__u32 have_noise; /* 0: the noise collectors are off; noise[] unset */
 	__u32 pad;
+	/* a thread woken by its own hrtimer (timerlat): the timer's expiry
+	 * and its hrtimer_expire_entry; 0: not known */
+	__u64 timer_expiry;
+	__u64 timer_irq_at;
 	struct sched_run runs[SCHED_RUN_RING];
 	char run_comm[SCHED_RUN_RING][RTBPF_COMM_LEN];
 	struct noise_event noise[NOISE_RING];

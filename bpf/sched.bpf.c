@@ -16,7 +16,9 @@
  *
  * Hooks: tp_btf/sched_waking, tp_btf/sched_wakeup, tp_btf/sched_wakeup_new,
  * tp_btf/sched_switch, tp_btf/sched_wake_idle_without_ipi (rare: an idle
- * CPU that polls is kicked without an IPI).
+ * CPU that polls is kicked without an IPI); with the timer collector
+ * tp_btf/hrtimer_expire_entry (a watched thread's own hrtimer expired:
+ * its timer lateness runs from that expiry to its switch-in).
  * Cost per event: one clock read; one lookup of the pending-wait table
  * per waking and wakeup, per switch one for next and one for a watched
  * prev (array lookups the verifier inlines: no helper call), plus writes
@@ -25,7 +27,12 @@
  * the common paths no atomics and no cacheline written by two CPUs but a
  * thread's own table entry (the rare outcomes of a wakeup, wake_odd, are
  * atomic adds to one shared array). On a CPU not watched, a switch costs
- * one table lookup (drop_wait).
+ * one table lookup (drop_wait). With cfg_timer, a wait that ends also
+ * looks up timer_wakes (one array lookup) and, for a thread woken by its
+ * own hrtimer, adds a histogram bucket (timer lateness); its spike
+ * report starts at the expiry. hrtimer_expire_entry runs at every
+ * hrtimer of the host: one compare for a timer that is not a sleeper's,
+ * the watched-thread test for a sleeper's.
  * Minimum kernel: 5.11 (tp_btf, task storage from tracing programs).
  */
 #include "vmlinux.h"
@@ -33,6 +40,7 @@
 #include <bpf/bpf_tracing.h>
 #include "core_fixes.bpf.h"
 #include "noise.h"
+#include "timer_wakes.bpf.h"
 #include "task_tab.bpf.h"
 #include "cpus.bpf.h"
 #include "sched_wait.bpf.h"
@@ -58,6 +66,13 @@ const volatile __u64 cfg_spike_ns = 0;
 const volatile __u32 cfg_spike_max = 20;
 /* noise.bpf.c is loaded and fills noise_rings */
 const volatile bool cfg_noise = false;
+/* timer_wakes is filled (by hrtimer_expire_entry below, or by
+ * timerlat.bpf.c for its probes): a watched thread woken by its own
+ * hrtimer gets a timer lateness, and spike reports from the expiry on */
+const volatile bool cfg_timer = false;
+/* spike reports of such a thread start at the expiry (rtbpf timerlat; the
+ * monitor's start at the wakeup, as for every thread) */
+const volatile bool cfg_timer_spikes = false;
 
 /* Flipped by userspace at each interval: programs write the interval's
  * extremes and preemptors into slot epoch & 1. */
@@ -309,12 +324,18 @@ static __always_inline void charge_stolen(struct sched_run_ring *ring,
 			     &st->stolen_other_ns, prev->pid, prev, ns);
 }
 
-/* wt: a copy of the wait that ended now */
+/* A wait that ended now (a copy) and the timer that began it, if any. */
+struct spike_src {
+	struct sched_wait wt;
+	struct timer_wake tw; /* expiry 0: none */
+};
+
 static __noinline void send_spike(struct sched_run_ring *ring,
 				  struct sched_cpu_stats *st,
 				  struct task_struct *next,
-				  const struct sched_wait *wt, __u64 now)
+				  const struct spike_src *src, __u64 now)
 {
+	const struct sched_wait *wt = &src->wt;
 	struct noise_ring *nr;
 	struct spike_event *ev;
 	__u32 zero = 0;
@@ -345,6 +366,8 @@ static __noinline void send_spike(struct sched_run_ring *ring,
 	ev->waker_pid = wt->waker & WAKER_PID_MASK;
 	if (!ev->preempted && wt->dlv_ns != WAIT_NO_DLV)
 		ev->wake_at += wt->dlv_ns;
+	ev->timer_expiry = src->tw.expiry;
+	ev->timer_irq_at = src->tw.irq_at;
 	bpf_probe_read_kernel_str(ev->comm, sizeof(ev->comm), next->comm);
 	ev->run_head = ring->head;
 	bpf_probe_read_kernel(ev->runs, sizeof(ev->runs), ring->r);
@@ -528,11 +551,47 @@ static __always_inline void slept_out(const struct switch_ctx *sw,
 		w->start = 0;
 }
 
+/* The timer whose expiry woke next (its expiry came before the wait
+ * began), taken into out (expiry 0: none) and into the CPU's timer
+ * lateness: expiry -> switch-in. */
+static __always_inline void timer_take(const struct switch_ctx *sw,
+				       struct task_struct *next,
+				       struct sched_slot *sl, __u64 wait_start,
+				       struct timer_wake *out)
+{
+	__u32 cpu = sw->cpu;
+	struct timer_wake *tw = bpf_map_lookup_elem(&timer_wakes, &cpu);
+	__u64 late;
+
+	if (!tw || tw->task != (__u64)next || !tw->expiry)
+		return;
+	if (tw->expiry <= wait_start && tw->expiry <= sw->now) {
+		*out = *tw;
+		late = sw->now - tw->expiry;
+		hist_put(sw->st->hist_timer, &sl->mm_timer, late);
+		sw->st->timer_sum_ns += late;
+	}
+	tw->expiry = 0;
+}
+
+/* A spike report when the wait (from a timer's expiry, when one woke the
+ * thread) reached the threshold. */
+static __always_inline void spike_check(const struct switch_ctx *sw,
+					struct task_struct *next,
+					const struct spike_src *src, __u64 age)
+{
+	if (src->tw.expiry)
+		age = sw->now - src->tw.expiry;
+	if (age >= cfg_spike_ns)
+		send_spike(sw->ring, sw->st, next, src, sw->now);
+}
+
 /* next gets the CPU: the wait it had pending ends now. from_idle: the CPU
  * was idle until now. */
 static __always_inline void switch_in(const struct switch_ctx *sw,
 				      struct task_struct *next, bool from_idle)
 {
+	struct spike_src src = {};
 	struct sched_wait *w, wt;
 	struct sched_slot *sl;
 	__u32 slot;
@@ -560,8 +619,14 @@ static __always_inline void switch_in(const struct switch_ctx *sw,
 	 * delivery is the waker's side) */
 	charge_wait(sw->ring, sw->st, &sl->pre,
 		    sw->now - age + queued_after(&wt));
-	if (cfg_spike_ns && age >= cfg_spike_ns)
-		send_spike(sw->ring, sw->st, next, &wt, sw->now);
+	if (cfg_timer)
+		timer_take(sw, next, sl, sw->now - age, &src.tw);
+	if (cfg_spike_ns) {
+		src.wt = wt;
+		if (!cfg_timer_spikes)
+			src.tw.expiry = 0;
+		spike_check(sw, next, &src, age);
+	}
 }
 
 SEC("tp_btf/sched_switch")
@@ -594,6 +659,45 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 			slept_out(&sw, prev);
 	}
 	switch_in(&sw, next, !prev->pid);
+	return 0;
+}
+
+extern const void hrtimer_wakeup __ksym __weak;
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/*
+ * A sleeper's hrtimer expires (clock_nanosleep, nanosleep, and the
+ * other sleeps that use one): a watched thread's expiry, the time it
+ * asked for (the soft expiry: timer slack comes after it), goes to
+ * timer_wakes by its CPU, for its switch-in. A second watched thread's
+ * timer on that CPU before the first ran takes the slot: the first then
+ * counts as a plain wakeup. Loaded only with cfg_timer in the monitor
+ * (timerlat has its own); 6.4 (bpf_rdonly_cast).
+ */
+SEC("tp_btf/hrtimer_expire_entry")
+int BPF_PROG(hrtimer_expire_entry, struct hrtimer *t, ktime_t *now)
+{
+	struct hrtimer_sleeper *sl;
+	struct task_struct *p;
+	struct timer_wake *tw;
+	__u32 cpu;
+
+	if (!bpf_rdonly_cast || (void *)t->function != &hrtimer_wakeup)
+		return 0;
+	sl = container_of(t, struct hrtimer_sleeper, timer);
+	p = bpf_rdonly_cast(BPF_CORE_READ(sl, task),
+			    bpf_core_type_id_kernel(struct task_struct));
+	if (!p || !task_watched(p))
+		return 0;
+	cpu = get_task_cpu(p);
+	if (!cpu_watched(cpu))
+		return 0;
+	tw = bpf_map_lookup_elem(&timer_wakes, &cpu);
+	if (tw) {
+		tw->task = (__u64)p;
+		tw->expiry = t->_softexpires;
+		tw->irq_at = bpf_ktime_get_ns();
+	}
 	return 0;
 }
 

@@ -70,6 +70,10 @@ struct sched_cpu_stats {
 	 * sched_wakeup -> switch-in (queue); the two add up to the wait */
 	__u64 hist_dlv[HIST_BUCKETS];
 	__u64 hist_queue[HIST_BUCKETS];
+	/* with cfg_timer: waits a thread's own hrtimer began, from the
+	 * timer's expiry (the time the thread asked for) to its switch-in */
+	__u64 timer_sum_ns;
+	__u64 hist_timer[HIST_BUCKETS];
 };
 
 /*
@@ -170,6 +174,7 @@ struct sched_slot {
 	struct sched_minmax mm;
 	struct sched_minmax mm_dlv;
 	struct sched_minmax mm_queue;
+	struct sched_minmax mm_timer;
 	struct task_tab pre;
 	struct task_tab stolen;
 };

@@ -31,7 +31,7 @@ need_cpus() { [ "$(nproc)" -ge "$1" ] || skip "needs $1 CPUs"; }
 
 # Count of our BPF programs loaded right now.
 rtbpf_progs() {
-	bpftool prog show 2>/dev/null | grep -cE 'name (sched_|irq_|softirq_|ipi_|page_fault_|local_timer_|reschedule_|call_function)' || true
+	bpftool prog show 2>/dev/null | grep -cE 'name (sched_|irq_|softirq_|ipi_|page_fault_|local_timer_|reschedule_|call_function|hrtimer_)' || true
 }
 
 # wait_line FILE REGEX [SECONDS]: until a line of FILE matches.
@@ -105,4 +105,21 @@ watch_gen() {
 	stop_bg "$mon_pid" "$sig"
 	[ "$stop_rc" = 0 ] || fail "monitor exited $stop_rc after SIG$sig: $(cat "$T/mon.err")"
 	no_progs_left || fail "BPF programs left after SIG$sig"
+}
+
+# veth_netns TAG: two network namespaces, $ns_a and $ns_b, joined by a
+# veth pair (veth0 198.18.0.1/30 in a, veth1 198.18.0.2/30 in b), both
+# removed on exit; skips when namespaces cannot be made.
+veth_netns() {
+	command -v ip >/dev/null || skip "iproute2 missing"
+	ns_a=rtbpf-$1-a-$$
+	ns_b=rtbpf-$1-b-$$
+	trap 'ip netns del "$ns_a" 2>/dev/null; ip netns del "$ns_b" 2>/dev/null; _cleanup' EXIT
+	{ ip netns add "$ns_a" && ip netns add "$ns_b"; } || skip "cannot create network namespaces"
+	ip link add veth0 netns "$ns_a" type veth peer name veth1 netns "$ns_b" ||
+		fail "cannot create the veth pair"
+	ip -n "$ns_a" addr add 198.18.0.1/30 dev veth0
+	ip -n "$ns_b" addr add 198.18.0.2/30 dev veth1
+	ip -n "$ns_a" link set veth0 up
+	ip -n "$ns_b" link set veth1 up
 }

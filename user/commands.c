@@ -28,6 +28,17 @@ const struct command rtbpf_commands[] = {
 	  "ran on the CPU meanwhile. Needs root or CAP_BPF+CAP_PERFMON and a "
 	  "kernel with BTF.",
 	  "monitor.md", CLIS(&monitor_cli) },
+	{ "timerlat", cmd_timerlat,
+	  "timer IRQ and thread latency of probe threads, with causes",
+	  "Runs one SCHED_FIFO probe thread per watched CPU, sleeping on an "
+	  "absolute periodic timer, and measures per CPU, like rtla timerlat "
+	  "without the kernel's timerlat tracer, the IRQ latency (timer "
+	  "expiry to its handler, read through BTF) and the thread latency "
+	  "(expiry to the probe running). With --threshold, each sample that "
+	  "late is broken down from the expiry into the IRQ delay, the timer "
+	  "IRQ, other interrupts and the threads that ran. Needs root and a "
+	  "kernel with BTF.",
+	  "timerlat.md", CLIS(&timerlat_cli) },
 	{ "apply", cmd_apply, "apply a tuning profile, journaled for revert",
 	  "Moves IRQs, kernel threads and workqueues off the latency CPUs, "
 	  "sets the profile's sysctls, memory, power and process knobs, and "

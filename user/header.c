@@ -23,6 +23,7 @@ static const struct json_stream {
 	{ "xsk send", 2 }, /* 1: error "command":"send", "errno" */
 	{ "xsk recv", 2 }, /* 1: as xsk send */
 	{ "bench e2e", 2 }, /* 1: system_check "command", "cpus":"N" */
+	{ "timerlat", 1 },
 };
 
 static struct {

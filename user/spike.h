@@ -19,9 +19,14 @@ enum spike_part_kind {
 	SPIKE_VECTOR, /* id: enum noise_vector */
 	SPIKE_SOFTIRQ, /* id: softirq vector */
 	SPIKE_DELIVERY, /* id: waker's pid (0: unknown), cpu: waker's CPU */
+	/* a thread woken by its own hrtimer (spike_event.timer_expiry): */
+	SPIKE_IRQ_DELAY, /* expiry -> the timer's interrupt, net of other
+			    interrupts; id: pid of the task it interrupted
+			    (0: idle; UINT32_MAX: not known) */
+	SPIKE_TIMER_IRQ, /* the timer's interrupt, the wakeup inside it */
 };
 
-#define SPIKE_MAX_PARTS (1 + SCHED_RUN_RING + NOISE_RING)
+#define SPIKE_MAX_PARTS (3 + SCHED_RUN_RING + NOISE_RING)
 
 struct spike_part {
 	uint32_t kind;
@@ -39,7 +44,9 @@ struct spike_report {
 	struct spike_part parts[SPIKE_MAX_PARTS]; /* largest first */
 };
 
-/* Fills r from ev. A wakeup's delivery (sched_waking -> sched_wakeup) is
+/* Fills r from ev. A thread woken by its own hrtimer (ev->timer_expiry
+ * set): from the expiry, the interrupt's delay and duration first. Else a
+ * wakeup's delivery (sched_waking -> sched_wakeup) is
  * one part; the rest of the wait is broken down by what ran on the CPU.
  * The parts add up to the wait when the CPU's last SCHED_RUN_RING runs
  * reach back to the end of the delivery; what they do not reach is

@@ -81,6 +81,15 @@ head -n 1 "$T/mon" | jq -e '(.cpus | type) == "array" and (.online | type) == "a
 ok "monitor: $(head -n 1 "$T/mon" | jq -c '{command, schema}')"
 bad 2 monitor "bad CPU list 'abc'" "$RTBPF" monitor --cpus abc --json
 
+# timerlat: a short run on one CPU, then a CPU that is not online.
+"$RTBPF" timerlat --cpus 0 --duration 200ms --interval 100ms --json >"$T/tl" 2>"$T/tl.err" ||
+	fail "timerlat: $(cat "$T/tl.err")"
+header "$T/tl" timerlat
+tail -n 1 "$T/tl" | jq -e '.type == "summary" and (.cpus | length) == 1' >/dev/null ||
+	fail "timerlat: no summary"
+ok "timerlat: $(head -n 1 "$T/tl" | jq -c '{command, schema, cpus}')"
+bad 2 timerlat "timerlat: --cpus: CPU 4095 is not online" "$RTBPF" timerlat --cpus 4095 --json
+
 # xsk send and recv, in the namespaces.
 netns_up
 in_a "$RTBPF" xsk send --dev veth0 --dst "$IP_B:9000" --mode socket --count 1 \

@@ -9,22 +9,8 @@
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cpus 2
-command -v ip >/dev/null || skip "iproute2 missing"
 N=3000
-A=rtbpf-nrx-a-$$
-B=rtbpf-nrx-b-$$
-netns_down() {
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-}
-trap 'netns_down; _cleanup' EXIT
-{ ip netns add "$A" && ip netns add "$B"; } || skip "cannot create network namespaces"
-ip link add veth0 netns "$A" type veth peer name veth1 netns "$B" ||
-	fail "cannot create the veth pair"
-ip -n "$A" addr add 198.18.0.1/30 dev veth0
-ip -n "$B" addr add 198.18.0.2/30 dev veth1
-ip -n "$A" link set veth0 up
-ip -n "$B" link set veth1 up
+veth_netns nrx
 
 netrx() { # file: NET_RX count on CPU 1 in the summary record
 	jq -s '[.[] | select(.type=="summary") | .cpus[] | select(.cpu==1) |
@@ -39,7 +25,7 @@ start_bg mon "$RTBPF" monitor --collectors softirq --cpus 1 --json --interval 50
 mon_pid=$bg_pid
 wait_line "$T/mon.out" '"type":"header"' || fail "monitor did not start: $(cat "$T/mon.err")"
 # shellcheck disable=SC2016 # expanded by the inner shell
-ip netns exec "$A" taskset -c 1 bash -c \
+ip netns exec "$ns_a" taskset -c 1 bash -c \
 	'for ((i = 0; i < $1; i++)); do printf x >/dev/udp/198.18.0.2/9; done' _ "$N" ||
 	fail "sending failed"
 stop_bg "$mon_pid" INT

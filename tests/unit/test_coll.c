@@ -186,7 +186,17 @@ static void test_sched_delta(void **state)
 	 * buckets were read: both kept inside the buckets that count */
 	sl->mm.min_ns = 0;
 	sl->mm.max_ns = 10000000;
+	/* 2 timer wakeups of ~50 us since the last read, exact extremes */
+	p->hist_timer[b50] = 1;
+	k->hist_timer[b50] = 3;
+	k->timer_sum_ns = 2 * 50000;
+	sl->mm_timer.min_ns = 49500;
+	sl->mm_timer.max_ns = 51000;
 	sched_cpu_delta(&u, k, p, sl);
+	assert_int_equal(u.timer.count, 2);
+	assert_int_equal(u.timer.sum, 100000);
+	assert_int_equal(u.timer.min, 49500);
+	assert_int_equal(u.timer.max, 51000);
 	assert_int_equal(u.lat.count, 4);
 	assert_int_equal(u.lat.sum, 80000);
 	assert_int_equal(u.lat.min, hist_bucket_lo(b10));

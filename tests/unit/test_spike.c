@@ -163,12 +163,58 @@ static void test_delivery_part(void **state)
 	free(r);
 }
 
+/* A thread woken by its own hrtimer (timerlat): from the expiry, the IRQ
+ * delay in the task it interrupted (net of an earlier IRQ), the timer IRQ
+ * with the wakeup inside it (no delivery part), a softirq after it (with
+ * the timer IRQ inside another one counted once), the task until the
+ * switch; the parts add up to expiry -> switch-in. */
+static void test_timer_wakeup(void **state)
+{
+	struct spike_event *ev = calloc(1, sizeof(*ev));
+	struct spike_report *r = calloc(1, sizeof(*r));
+
+	(void)state;
+	ev->timer_expiry = 1000;
+	ev->timer_irq_at = 1600;
+	ev->wait_start = 2000; /* sched_waking, inside the timer IRQ */
+	ev->wake_at = 2010;
+	ev->run_at = 4000;
+	ev->waker_pid = 5;
+	ev->have_noise = 1;
+	run(ev, 0, 5, "hog", 0, 4000);
+	noise(ev, 0, NOISE_HARDIRQ, 24, 1100, 1300, 200);
+	noise(ev, 1, NOISE_VECTOR, VEC_LOCAL_TIMER, 1500, 2500, 1000);
+	noise(ev, 2, NOISE_SOFTIRQ, 3, 2500, 3000, 500);
+	spike_analyze(ev, r);
+	assert_int_equal(r->latency_ns, 3000);
+	assert_int_equal(r->accounted_ns, 3000);
+	expect(r, SPIKE_IRQ_DELAY, 5, 300);
+	expect(r, SPIKE_HARDIRQ, 24, 200);
+	expect(r, SPIKE_TIMER_IRQ, 0, 1000);
+	expect(r, SPIKE_SOFTIRQ, 3, 500);
+	expect(r, SPIKE_TASK, 5, 1000);
+	assert_null(find(r, SPIKE_DELIVERY, 5));
+	assert_null(find(r, SPIKE_VECTOR, VEC_LOCAL_TIMER));
+	/* the timer IRQ came inside a softirq that began before the expiry:
+	 * the softirq's net time only, once */
+	noise(ev, 2, NOISE_SOFTIRQ, 3, 800, 2800, 800);
+	spike_analyze(ev, r);
+	assert_int_equal(r->accounted_ns, 3000);
+	expect(r, SPIKE_SOFTIRQ, 3, 1800 - 200 - 1000);
+	/* [expiry, IRQ) was all interrupts: no delay left in the task */
+	assert_null(find(r, SPIKE_IRQ_DELAY, 5));
+	expect(r, SPIKE_TASK, 5, 1500 - 300);
+	free(ev);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_breakdown_adds_up),
 		cmocka_unit_test(test_clipping_and_missing_history),
 		cmocka_unit_test(test_delivery_part),
+		cmocka_unit_test(test_timer_wakeup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,6 +33,13 @@ struct monitor_opts {
 	const char *textfile; /* --textfile PATH (ends in .prom) */
 	bool quiet; /* no table or NDJSON: metrics only */
 	struct drift_opts drift; /* --profile: tuning drift in the metrics */
+	/* a thread woken by its own hrtimer: timer lateness (timer_wakes
+	 * read); with timer_spikes its spike reports start at the expiry */
+	bool timer;
+	bool timer_spikes;
+	/* the sched collector fills timer_wakes for every watched thread
+	 * (the monitor); rtbpf timerlat fills it for its probes */
+	bool timer_own;
 };
 
 /* Options into o (defaults first): 0, CLI_HELP_SHOWN or -EINVAL (said);

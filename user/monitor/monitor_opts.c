@@ -17,16 +17,20 @@
  * thread or nothing. --pid with --comm picks threads of one process. */
 enum { EX_PID = 1, EX_COMM = 2 };
 
-enum { C_IRQ = 1, C_SOFTIRQ = 2, C_IPI = 4, C_FAULT = 8, C_STOLEN = 16 };
+enum {
+	C_IRQ = 1,
+	C_SOFTIRQ = 2,
+	C_IPI = 4,
+	C_FAULT = 8,
+	C_STOLEN = 16,
+	C_TIMER = 32,
+};
 
 static const struct cli_choice collectors[] = {
-	{ "sched", 0, false },
-	{ "irq", C_IRQ, false },
-	{ "softirq", C_SOFTIRQ, false },
-	{ "ipi", C_IPI, false },
-	{ "fault", C_FAULT, false },
-	{ "stolen", C_STOLEN, false },
-	{ 0 },
+	{ "sched", 0, false },		 { "irq", C_IRQ, false },
+	{ "softirq", C_SOFTIRQ, false }, { "ipi", C_IPI, false },
+	{ "fault", C_FAULT, false },	 { "stolen", C_STOLEN, false },
+	{ "timer", C_TIMER, false },	 { 0 },
 };
 
 /* The process a thread belongs to (its Tgid), or 0 when it is gone. */
@@ -95,6 +99,7 @@ static int apply_collectors(const struct cli_opt *o, const char *arg,
 	m->noise.ipi = v->u & C_IPI;
 	m->noise.fault = v->u & C_FAULT;
 	m->stolen = v->u & C_STOLEN;
+	m->timer = m->timer_own = v->u & C_TIMER;
 	return 0;
 }
 
@@ -246,6 +251,7 @@ int monitor_parse_opts(struct monitor_opts *o, int argc, char **argv)
 	o->interval_ns = 1000000000ULL;
 	o->noise.irq = o->noise.softirq = o->noise.ipi = o->noise.fault = true;
 	o->stolen = true;
+	o->timer = o->timer_own = true;
 	o->spike_rate = 20;
 	ret = cli_parse(&monitor_cli, argc, argv, o, NULL);
 	if (!ret)

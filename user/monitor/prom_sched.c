@@ -35,8 +35,10 @@ static double fig_stolen_s(const struct coll_view *v, unsigned int cpu)
 	return v->s->sched.cpu[cpu].stolen_ns / 1e9;
 }
 
+enum which_hist { H_WAIT, H_DELIVERY, H_TIMER };
+
 static void histograms(const struct coll_view *v, struct prom *p,
-		       const char *name, const char *help, bool delivery)
+		       const char *name, const char *help, enum which_hist w)
 {
 	prom_family(p, name, PROM_HISTOGRAM, "seconds", help);
 	for (unsigned int i = 0; i < v->o->norder; i++) {
@@ -46,7 +48,10 @@ static void histograms(const struct coll_view *v, struct prom *p,
 		struct prom_label l = { "cpu", c };
 
 		prom_cpu_label(c, cpu);
-		prom_hist(p, name, &l, 1, delivery ? &sc->dlv : &sc->lat);
+		prom_hist(p, name, &l, 1,
+			  w == H_DELIVERY ? &sc->dlv :
+			  w == H_TIMER	  ? &sc->timer :
+					    &sc->lat);
 	}
 }
 
@@ -99,11 +104,16 @@ void sched_render_prom(const struct coll *c, const struct coll_view *v,
 	histograms(v, p, "rtbpf_wait_seconds",
 		   "Scheduling wait of watched threads on the CPU (runnable "
 		   "to running)",
-		   false);
+		   H_WAIT);
 	histograms(v, p, "rtbpf_wakeup_delivery_seconds",
 		   "Delivery part of a wakeup wait (sched_waking to "
 		   "sched_wakeup)",
-		   true);
+		   H_DELIVERY);
+	if (c->ops->has(c, "timer"))
+		histograms(v, p, "rtbpf_timer_lateness_seconds",
+			   "Waits a watched thread's own hrtimer began: its "
+			   "expiry (the time asked for) to the switch-in",
+			   H_TIMER);
 	per_cpu(v, p, "rtbpf_wakeups", "Wakeups of watched threads to the CPU",
 		fig_wakeups);
 	switches(v, p);

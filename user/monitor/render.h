@@ -9,6 +9,7 @@
 #define RTBPF_MONITOR_RENDER_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct coll;
 struct coll_out;
@@ -52,6 +53,22 @@ struct spike_keep {
 
 /* One spike: a text block (kept in k for the live view) or a JSON
  * record. Asks o->names for the waker's name. */
+struct coll_names;
+struct json_w;
+struct spike_part;
+struct spike_report;
+/* Names the waker of each delivery part now (the event carries its pid). */
+void spike_waker_comm(const struct coll_names *names, struct spike_report *r);
+/* A part's label in text reports ("task hog/123", "irq delay"). */
+void spike_part_label(const struct coll_names *names,
+		      const struct spike_part *p, char *buf, size_t len);
+/* At most parts lines, one per part: label, us, share of the latency. */
+void spike_text_parts(const struct coll_names *names, FILE *f,
+		      const struct spike_report *r, unsigned int parts);
+/* "latency_ns", "accounted_ns", "ipis" and "parts" of a report, into the
+ * open JSON object (docs/json.md, spike). */
+void spike_json_parts(struct json_w *w, const struct coll_names *names,
+		      const struct spike_report *r);
 void render_spike(const struct coll_out *o, struct spike_keep *k,
 		  const struct spike_event *ev);
 void render_spikes_kept(const struct coll_out *o, const struct spike_keep *k);

@@ -82,6 +82,13 @@ void sched_render_json_cpu(const struct coll_view *v, unsigned int cpu)
 	json_kv_u64(w, "spikes", c->spikes);
 	json_kv_u64(w, "spikes_ratelimited", c->spikes_ratelimited);
 	json_kv_u64(w, "spikes_lost", c->spikes_lost);
+	if (c->timer.count) {
+		json_key(w, "timer");
+		json_obj_begin(w);
+		json_kv_u64(w, "count", c->timer.count);
+		hist_json_summary(&c->timer, w);
+		json_obj_end(w);
+	}
 }
 
 void sched_render_json_hist(const struct coll_view *v, unsigned int cpu)
@@ -91,7 +98,7 @@ void sched_render_json_hist(const struct coll_view *v, unsigned int cpu)
 
 void sched_render_json_total(const struct coll_view *v)
 {
-	struct sched_cpu all = {}; /* 12 KiB: three histograms */
+	struct sched_cpu all = {}; /* 16 KiB: four histograms */
 	struct json_w *w = v->o->jw;
 
 	for (unsigned int i = 0; i < v->o->norder; i++)
@@ -217,6 +224,33 @@ static void spikes_line(const struct coll_view *v)
 }
 
 /* The summary's last lines: spike counts and the run's wait histogram. */
+/* Summary: threads woken by their own hrtimer, per CPU that had any. */
+static void timer_lines(const struct coll_view *v)
+{
+	const struct coll_out *o = v->o;
+	bool head = false;
+
+	for (unsigned int i = 0; i < o->norder; i++) {
+		const struct hist *h = &v->s->sched.cpu[o->order[i]].timer;
+		char label[16], p50[16], p99[16], max[16];
+
+		if (!h->count)
+			continue;
+		if (!head)
+			fprintf(o->out,
+				"\ntimer lateness (own hrtimer: expiry to "
+				"run)\n%-5s %7s %7s %7s %7s\n",
+				"CPU", "wakeups", "p50us", "p99us", "maxus");
+		head = true;
+		fmt_cpu(label, sizeof(label), o, o->order[i]);
+		fmt_us(p50, sizeof(p50), hist_quantile(h, 0.50), true);
+		fmt_us(p99, sizeof(p99), hist_quantile(h, 0.99), true);
+		fmt_us(max, sizeof(max), h->max, true);
+		fprintf(o->out, "%-5s %7llu %7s %7s %7s\n", label,
+			(unsigned long long)h->count, p50, p99, max);
+	}
+}
+
 void sched_render_table_end(const struct coll_view *v)
 {
 	const struct coll_out *o = v->o;
@@ -224,6 +258,7 @@ void sched_render_table_end(const struct coll_view *v)
 
 	if (!v->summary)
 		return;
+	timer_lines(v);
 	spikes_line(v);
 	hist_reset(&all);
 	for (unsigned int i = 0; i < o->norder; i++)

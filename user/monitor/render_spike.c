@@ -12,8 +12,7 @@
 #include "spike.h"
 #include "text.h"
 
-/* The waker of a delivery part, named now (the event carries its pid). */
-static void waker_comm(const struct coll_names *names, struct spike_report *r)
+void spike_waker_comm(const struct coll_names *names, struct spike_report *r)
 {
 	for (unsigned int i = 0; i < r->nparts; i++) {
 		struct spike_part *p = &r->parts[i];
@@ -26,8 +25,8 @@ static void waker_comm(const struct coll_names *names, struct spike_report *r)
 	}
 }
 
-static void part_label(const struct coll_out *o, const struct spike_part *p,
-		       char *buf, size_t len)
+void spike_part_label(const struct coll_names *names,
+		      const struct spike_part *p, char *buf, size_t len)
 {
 	char name[TEXT_ESC_SIZE(16)], irq[17];
 
@@ -49,7 +48,7 @@ static void part_label(const struct coll_out *o, const struct spike_part *p,
 				 p->cpu);
 		break;
 	case SPIKE_HARDIRQ:
-		text_escape(irq, sizeof(irq), names_irq(o->names, p->id),
+		text_escape(irq, sizeof(irq), names_irq(names, p->id),
 			    sizeof(irq) - 1);
 		snprintf(buf, len, "irq %u %s", p->id, irq);
 		break;
@@ -58,11 +57,81 @@ static void part_label(const struct coll_out *o, const struct spike_part *p,
 			 p->id < NOISE_VECTORS ? noise_vector_names[p->id] :
 						 "?");
 		break;
+	case SPIKE_IRQ_DELAY:
+		if (p->id == UINT32_MAX)
+			snprintf(buf, len, "irq delay");
+		else if (!p->id)
+			snprintf(buf, len, "irq delay (idle: CPU wake-up)");
+		else
+			snprintf(buf, len, "irq delay while %s/%u ran", name,
+				 p->id);
+		break;
+	case SPIKE_TIMER_IRQ:
+		snprintf(buf, len, "timer irq (its own, with the wakeup)");
+		break;
 	default:
 		snprintf(buf, len, "softirq %s",
 			 p->id < NOISE_SOFTIRQS ? noise_softirq_names[p->id] :
 						  "?");
 	}
+}
+
+/* One part's fields but its ns: the kind and what names it. */
+static void part_json(struct json_w *w, const struct coll_names *names,
+		      const struct spike_part *p)
+{
+	static const char *const kinds[] = {
+		[SPIKE_TASK] = "task",
+		[SPIKE_IDLE] = "idle",
+		[SPIKE_HARDIRQ] = "hardirq",
+		[SPIKE_VECTOR] = "vector",
+		[SPIKE_SOFTIRQ] = "softirq",
+		[SPIKE_DELIVERY] = "delivery",
+		[SPIKE_IRQ_DELAY] = "irq_delay",
+		[SPIKE_TIMER_IRQ] = "timer_irq",
+	};
+	bool named =
+		p->kind == SPIKE_TASK || (p->kind == SPIKE_DELIVERY && p->id) ||
+		(p->kind == SPIKE_IRQ_DELAY && p->id && p->id != UINT32_MAX);
+
+	json_kv_str(w, "kind",
+		    p->kind < sizeof(kinds) / sizeof(kinds[0]) &&
+				    kinds[p->kind] ?
+			    kinds[p->kind] :
+			    "?");
+	if (p->kind == SPIKE_DELIVERY)
+		json_kv_u64(w, "cpu", p->cpu);
+	if (p->kind == SPIKE_IRQ_DELAY && !p->id)
+		json_kv_bool(w, "idle", true);
+	if (named) {
+		json_kv_u64(w, "pid", p->id);
+		json_key(w, "comm");
+		json_strn(w, p->comm, sizeof(p->comm));
+	} else if (p->kind == SPIKE_HARDIRQ) {
+		json_kv_u64(w, "irq", p->id);
+		json_kv_str(w, "name", names_irq(names, p->id));
+	} else if (p->kind == SPIKE_VECTOR && p->id < NOISE_VECTORS) {
+		json_kv_str(w, "name", noise_vector_short[p->id]);
+	} else if (p->kind == SPIKE_SOFTIRQ && p->id < NOISE_SOFTIRQS) {
+		json_kv_str(w, "name", noise_softirq_names[p->id]);
+	}
+}
+
+void spike_json_parts(struct json_w *w, const struct coll_names *names,
+		      const struct spike_report *r)
+{
+	json_kv_u64(w, "latency_ns", r->latency_ns);
+	json_kv_u64(w, "accounted_ns", r->accounted_ns);
+	json_kv_u64(w, "ipis", r->ipis);
+	json_key(w, "parts");
+	json_arr_begin(w);
+	for (unsigned int i = 0; i < r->nparts; i++) {
+		json_obj_begin(w);
+		part_json(w, names, &r->parts[i]);
+		json_kv_u64(w, "ns", r->parts[i].ns);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
 }
 
 static void spike_json(const struct coll_out *o, const struct spike_event *ev,
@@ -84,45 +153,24 @@ static void spike_json(const struct coll_out *o, const struct spike_event *ev,
 	json_key(w, "comm");
 	json_strn(w, ev->comm, sizeof(ev->comm));
 	json_kv_bool(w, "preempted", ev->preempted);
-	json_kv_u64(w, "latency_ns", r->latency_ns);
-	json_kv_u64(w, "accounted_ns", r->accounted_ns);
-	json_kv_u64(w, "ipis", r->ipis);
-	json_key(w, "parts");
-	json_arr_begin(w);
-	for (unsigned int i = 0; i < r->nparts; i++) {
-		const struct spike_part *p = &r->parts[i];
-		static const char *const kinds[] = { "",	"task",
-						     "idle",	"hardirq",
-						     "vector",	"softirq",
-						     "delivery" };
-
-		json_obj_begin(w);
-		json_kv_str(w, "kind", p->kind < 7 ? kinds[p->kind] : "?");
-		if (p->kind == SPIKE_DELIVERY) {
-			json_kv_u64(w, "cpu", p->cpu);
-			if (p->id) {
-				json_kv_u64(w, "pid", p->id);
-				json_key(w, "comm");
-				json_strn(w, p->comm, sizeof(p->comm));
-			}
-		} else if (p->kind == SPIKE_TASK) {
-			json_kv_u64(w, "pid", p->id);
-			json_key(w, "comm");
-			json_strn(w, p->comm, sizeof(p->comm));
-		} else if (p->kind == SPIKE_HARDIRQ) {
-			json_kv_u64(w, "irq", p->id);
-			json_kv_str(w, "name", names_irq(o->names, p->id));
-		} else if (p->kind == SPIKE_VECTOR && p->id < NOISE_VECTORS) {
-			json_kv_str(w, "name", noise_vector_short[p->id]);
-		} else if (p->kind == SPIKE_SOFTIRQ && p->id < NOISE_SOFTIRQS) {
-			json_kv_str(w, "name", noise_softirq_names[p->id]);
-		}
-		json_kv_u64(w, "ns", p->ns);
-		json_obj_end(w);
-	}
-	json_arr_end(w);
+	spike_json_parts(w, o->names, r);
 	json_obj_end(w);
 	json_end_record(w);
+}
+
+void spike_text_parts(const struct coll_names *names, FILE *f,
+		      const struct spike_report *r, unsigned int parts)
+{
+	for (unsigned int i = 0; i < r->nparts && i < parts; i++) {
+		char label[160];
+
+		/* never cut: a name escaped long widens its line */
+		spike_part_label(names, &r->parts[i], label, sizeof(label));
+		fprintf(f, "  %-42s %10.1f us %5.1f%%\n", label,
+			r->parts[i].ns / 1e3,
+			r->latency_ns ? 100.0 * r->parts[i].ns / r->latency_ns :
+					0);
+	}
 }
 
 /* The text block of one spike: at most parts lines of its parts. */
@@ -137,16 +185,7 @@ static void spike_text(const struct coll_out *o, FILE *f,
 		ev->cpu, name, ev->pid, r->latency_ns / 1e3,
 		ev->preempted ? "preempted" : "woken",
 		(ev->run_at - o->start_ns) / 1e9);
-	for (unsigned int i = 0; i < r->nparts && i < parts; i++) {
-		char label[160];
-
-		/* never cut: a name escaped long widens its line */
-		part_label(o, &r->parts[i], label, sizeof(label));
-		fprintf(f, "  %-42s %10.1f us %5.1f%%\n", label,
-			r->parts[i].ns / 1e3,
-			r->latency_ns ? 100.0 * r->parts[i].ns / r->latency_ns :
-					0);
-	}
+	spike_text_parts(o->names, f, r, parts);
 	fprintf(f, "  IPIs received: %u; accounted %.1f%% of the wait\n",
 		r->ipis,
 		r->latency_ns ? 100.0 * r->accounted_ns / r->latency_ns : 0);
@@ -174,7 +213,7 @@ void render_spike(const struct coll_out *o, struct spike_keep *k,
 	if (!r)
 		return;
 	spike_analyze(ev, r);
-	waker_comm(o->names, r);
+	spike_waker_comm(o->names, r);
 	if (o->opts->json) {
 		spike_json(o, ev, r);
 		free(r);

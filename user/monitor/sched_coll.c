@@ -29,6 +29,7 @@ struct sched_coll {
 	struct sched_slot *slot; /* ncpus values of one slot */
 	__u32 old; /* the slot of the interval before the last flip */
 	bool stolen;
+	bool timer; /* timer lateness of any watched thread (timer_own) */
 };
 
 /* Entries of the pending-wait table: one per pid, or $RTBPF_WAIT_TABLE
@@ -73,6 +74,10 @@ static int set_rodata(struct sched_coll *c, const struct monitor_opts *o,
 	r->cfg_noise = noise_ring >= 0;
 	r->cfg_spike_ns = o->threshold_ns;
 	r->cfg_spike_max = (uint32_t)o->spike_rate;
+	r->cfg_timer = o->timer || o->timer_own;
+	r->cfg_timer_spikes = o->timer_spikes;
+	bpf_program__set_autoload(c->skel->progs.hrtimer_expire_entry,
+				  o->timer_own);
 	if (noise_ring >= 0) {
 		err = bpf_map__reuse_fd(c->skel->maps.noise_rings, noise_ring);
 		if (err) {
@@ -137,6 +142,7 @@ static int sched_open(struct coll *cl, const struct coll_env *env)
 		return -ENOMEM;
 	cl->state = c;
 	c->stolen = env->opts->stolen;
+	c->timer = env->opts->timer_own;
 	err = sched_alloc(c);
 	if (err)
 		goto cleanup;
@@ -260,7 +266,9 @@ static bool sched_has(const struct coll *cl, const char *part)
 {
 	const struct sched_coll *c = cl->state;
 
-	return !strcmp(part, "sched") || (!strcmp(part, "stolen") && c->stolen);
+	return !strcmp(part, "sched") ||
+	       (!strcmp(part, "stolen") && c->stolen) ||
+	       (!strcmp(part, "timer") && c->timer);
 }
 
 static struct bpf_object *sched_obj(const struct coll *cl)

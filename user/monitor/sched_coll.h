@@ -31,6 +31,8 @@ struct sched_cpu {
 	 * sched_wakeup (delivery) and sched_wakeup -> switch-in (queue) */
 	struct hist dlv;
 	struct hist queue;
+	/* waits a thread's own hrtimer began: expiry -> switch-in */
+	struct hist timer;
 	uint64_t remote; /* wakeup waits whose waker ran on another CPU */
 	uint64_t idle; /* wakeup waits that ended an idle period */
 	uint64_t idle_remote; /* ... woken from another CPU */

@@ -28,6 +28,7 @@ void sched_cpu_add(struct sched_cpu *d, const struct sched_cpu *a)
 	hist_merge(&d->lat, &a->lat);
 	hist_merge(&d->dlv, &a->dlv);
 	hist_merge(&d->queue, &a->queue);
+	hist_merge(&d->timer, &a->timer);
 	d->remote += a->remote;
 	d->idle += a->idle;
 	d->idle_remote += a->idle_remote;
@@ -109,6 +110,8 @@ void sched_cpu_delta(struct sched_cpu *u, const struct sched_cpu_stats *k,
 		   k->dlv_sum_ns - p->dlv_sum_ns, &sl->mm_dlv);
 	hist_delta(&u->queue, k->hist_queue, p->hist_queue,
 		   k->queue_sum_ns - p->queue_sum_ns, &sl->mm_queue);
+	hist_delta(&u->timer, k->hist_timer, p->hist_timer,
+		   k->timer_sum_ns - p->timer_sum_ns, &sl->mm_timer);
 	u->remote = k->remote - p->remote;
 	u->idle = k->idle - p->idle;
 	u->idle_remote = k->idle_remote - p->idle_remote;

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* rtbpf timerlat: the option table. */
+#include "timerlat.h"
+
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+#define O struct timerlat_opts
+static const struct cli_opt timerlat_opts_tbl[] = {
+	{ "cpus", 'c',
+	  .help = "one probe per CPU of LIST (default: isolated CPUs, else "
+		  "all online)",
+	  CLI_CPULIST_AT(O, cpus), CLI_SEEN(O, cpus_given) },
+	{ "period", 0,
+	  .help = "each probe's timer period (default 1ms; 10us to 10s)",
+	  CLI_DURATION_AT(O, period_ns, 10000, 10000000000ULL) },
+	{ "prio", 0, .help = "the probes' SCHED_FIFO priority (default 95)",
+	  CLI_UINT_AT(O, prio, 1, 99) },
+	{ "threshold", 'T',
+	  .help = "report a sample whose thread latency reaches LAT, with "
+		  "its causes",
+	  CLI_LATENCY_AT(O, threshold_ns, 1, 0) },
+	{ "duration", 'd', .help = "stop after DUR",
+	  CLI_DURATION_AT(O, duration_ns, 1, 0) },
+	{ "interval", 'i',
+	  .help = "table and records every DUR (default 1s, at least 10ms)",
+	  CLI_DURATION_AT(O, interval_ns, 10000000, 0) },
+	{ "report-rate", 0,
+	  .help = "at most N reports per CPU and second (default 20)",
+	  CLI_UINT_AT(O, report_rate, 1, 100000) },
+	{ "json", 'j', .help = "NDJSON records on stdout",
+	  CLI_FLAG_AT(O, json) },
+	{},
+};
+#undef O
+
+const struct cli_cmd timerlat_cli = { "timerlat", "[options]",
+				      timerlat_opts_tbl, CLI_ARGS_NONE,
+				      "more messages; -vv adds libbpf's" };
+
+int timerlat_parse_opts(struct timerlat_opts *o, int argc, char **argv)
+{
+	memset(o, 0, sizeof(*o));
+	o->period_ns = 1000000;
+	o->prio = 95;
+	o->interval_ns = 1000000000ULL;
+	o->report_rate = 20;
+	return cli_parse(&timerlat_cli, argc, argv, o, NULL);
+}
