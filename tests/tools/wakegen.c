@@ -252,6 +252,16 @@ static int pingpong(void)
 }
 
 static _Atomic int hogs_running, hogs_stop;
+static _Atomic uint64_t hogs_cpu_ns; /* the hogs' own CPU time */
+
+/* CPU time of the calling thread, ns: all of a hog's, from its start. */
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
 
 static void *hog(void *arg)
 {
@@ -268,6 +278,7 @@ static void *hog(void *arg)
 	end = now_ns() + (uint64_t)(cfg.seconds * 1e9) + 2000000000ULL;
 	while (!atomic_load(&hogs_stop) && now_ns() < end)
 		spins++;
+	atomic_fetch_add(&hogs_cpu_ns, thread_cpu_ns());
 	return NULL;
 }
 
@@ -308,7 +319,9 @@ static int hog_mode(void)
 	atomic_store(&hogs_stop, 1);
 	for (int i = 0; i < cfg.hogs && i < MAX_HOGS; i++)
 		pthread_join(th[i], NULL);
-	printf("{\"mode\":\"hog\",\"sleeps\":%" PRIu64 "}\n", n);
+	printf("{\"mode\":\"hog\",\"sleeps\":%" PRIu64
+	       ",\"hog_cpu_ns\":%" PRIu64 "}\n",
+	       n, atomic_load(&hogs_cpu_ns));
 	return 0;
 }
 
