@@ -25,15 +25,17 @@ top_ns=$(jq -r '.preemptors[0].ns' <<<"$sum")
 [ "$(jq .wakeups <<<"$sum")" -gt 100 ] || fail "too few wakeups of the sleeper"
 ok "top preemptor on CPU 1: $top ($top_ns ns)"
 
-# The hog is not watched (--tid), so its run time on CPU 1 is stolen time:
-# it spun for 2 s of wall time beside a nice-19 sleeper, so at least 1 s,
-# and never more than the CPU time the hog itself counted (its whole life,
-# from before the monitor's first interval; 2 % for the clocks' skew).
+# The hog is not watched (--tid), so its run time on CPU 1 is stolen time.
+# Ground truth: the CPU time the hog itself counted (it is pinned to CPU 1
+# and spins only between the monitor's start and its end): the two agree
+# within 5 % whatever else loads the host (2 % above for the clocks' skew).
 stolen=$(jq --arg c rtbpf-hog '[.noise.stolen[] | select(.comm == $c) | .ns] | add // 0' <<<"$sum")
 hog_cpu=$(sed -n 's/.*"hog_cpu_ns":\([0-9]*\).*/\1/p' "$T/gen.out")
 echo "stolen time of rtbpf-hog on CPU 1: $stolen ns; the hog's own CPU time: $hog_cpu ns"
 [ -n "$hog_cpu" ] || fail "wakegen did not report its hog's CPU time: $(cat "$T/gen.out")"
-[ "$stolen" -ge 1000000000 ] || fail "stolen time of the hog $stolen ns < 1 s"
+[ "$hog_cpu" -ge 100000000 ] || fail "the hog ran only $hog_cpu ns: no ground truth"
+[ $((stolen * 100)) -ge $((hog_cpu * 95)) ] ||
+	fail "stolen time of the hog $stolen ns < 95 % of the $hog_cpu ns of CPU it used"
 [ $((stolen * 100)) -le $((hog_cpu * 102)) ] ||
 	fail "stolen time of the hog $stolen ns > the $hog_cpu ns of CPU it used"
 ok "stolen time: rtbpf-hog ran $stolen ns on CPU 1"
