@@ -18,7 +18,7 @@
 #include "monitor/monitor.h"
 #include "monitor/render.h"
 #include "monitor/render_util.h"
-#include "bpf/sched.h"
+#include "bpf/sched_abi.h"
 #include "spike.h"
 
 /* --- a fake collector: each call appends "<name>.<op> " to calls --- */
