@@ -100,12 +100,17 @@ RTBPF_HOOKED := $(O)/tests/rtbpf
 HOOKED_OBJS := $(patsubst %.c,$(O)/hooked/%.o,$(RTBPF_SRCS))
 RTBPF_STATIC := $(O)/static/rtbpf
 
-# Unit tests: tests/unit/test_X.c, linked with the shared code and cmocka,
-# built with sanitizers into a separate object tree.
+# Unit tests: tests/unit/test_X.c, linked with cmocka and with archives
+# of the code built with sanitizers into a separate object tree: every
+# module of the binary (user/ and the command folders, main.c aside) and
+# the library. A test takes only the objects it calls, so it can test any
+# module without a list of them here.
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
-SAN_COMMON_OBJS := $(patsubst %.c,$(O)/san/%.o,$(COMMON_SRCS))
+SAN_CLI_OBJS := $(patsubst %.c,$(O)/san/%.o,$(COMMON_SRCS) $(MONITOR_SRCS))
+SAN_CLI_AR := $(O)/san/lib/librtbpf-cli.a
+SAN_LIB_AR := $(O)/san/lib/librtbpf.a
 
 # Test and bench helpers (load generators): tests/tools/X.c -> $(O)/tests/X
 TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tests/tools/*.c))
@@ -216,26 +221,24 @@ $(RTBPF_STATIC): $(filter-out $(O)/obj/user/monitor/httpd.o,$(RTBPF_OBJS)) $(STA
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -static $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_STATIC) $(JSONC_STATIC) -lm -lpthread -o $@
 
-$(O)/tests/unit/%: tests/unit/%.c $(SAN_COMMON_OBJS) $(SAN_LIB_OBJS)
+$(SAN_CLI_AR): $(SAN_CLI_OBJS)
+$(SAN_LIB_AR): $(SAN_LIB_OBJS)
+$(SAN_CLI_AR) $(SAN_LIB_AR):
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(O)/tests/unit/%: tests/unit/%.c $(SAN_CLI_AR) $(SAN_LIB_AR)
 	$(call msg,CC-TEST,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) $(filter-out %.h,$^) -lcmocka $(LDLIBS) -lpthread -o $@
 
-# The profile parser's unit test links the parser itself.
-$(O)/tests/unit/test_profile: $(O)/san/user/tune/profile.o \
-	$(O)/san/user/tune/profile_builtin.o
-# The knob kinds' and journal's unit test links the tuning engine and its
-# stages (not the command files).
+# The tuning engine and its stages (not the command files), for the
+# drift exposition tool.
 TUNE_ENGINE_SRCS := $(filter-out $(addprefix user/tune/,tune.c status.c run.c \
 	run_mlock.c unit.c hold.c),$(wildcard user/tune/*.c)) \
 	$(wildcard user/tune/stages/*.c)
-$(O)/tests/unit/test_kind: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS))
-$(O)/tests/unit/test_report: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS))
-
-# The drift check links the engine and its stages, as test_kind.
-$(O)/tests/unit/test_drift: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS)) \
-	$(O)/san/user/monitor/drift.o
-
 # The drift exposition tool links the drift check and the tuning engine.
 DRIFT_TOOL_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(TUNE_ENGINE_SRCS) \
 	user/monitor/drift.c)
@@ -245,24 +248,12 @@ $(O)/tests/drift_prom: tests/tools/drift_prom.c $(COMMON_OBJS) \
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(filter-out %.h,$^) $(LDLIBS) -lpthread -o $@
 
-# The monitor's collector set, arithmetic and renderers, without the BPF
-# glue (sched_coll.c, noise_coll.c) that needs root.
-COLL_UNIT_OBJS := $(patsubst %,$(O)/san/user/monitor/%.o,coll names \
-	noise_snap render render_noise render_sched render_spike render_util \
-	sched_snap)
-$(O)/tests/unit/test_coll: $(COLL_UNIT_OBJS)
-# The exporter's pages (without the HTTP server) and the collectors'
-# Prometheus renderers.
-$(O)/tests/unit/test_prom: $(COLL_UNIT_OBJS) $(patsubst %,$(O)/san/user/monitor/%.o,\
-	expo prom_util prom_sched prom_noise httpd httpd_listen)
-# timerlat's per-sample accounting (the probe threads' file).
-$(O)/tests/unit/test_timerlat: $(O)/san/user/timerlat/probe.o
-
 # The exporter's page builder, on synthetic snapshots (bench/exporter.sh).
 $(O)/tests/prom_bench: $(patsubst %,$(O)/obj/user/%.o,prom tasklist interrupts \
 	sysinfo) $(patsubst %,$(O)/obj/user/monitor/%.o,coll names sched_snap \
 	noise_snap expo prom_util prom_sched prom_noise)
-TOOL_OBJS := $(patsubst %,$(O)/obj/user/%.o,hist json parse samples xsk/rx_tally cli cli_help log text)
+TOOL_OBJS := $(patsubst %,$(O)/obj/user/%.o,hist json parse samples xsk/rx_tally xsk/payload \
+	cli cli_help log text)
 $(O)/tests/%: tests/tools/%.c $(LIBRTBPF) $(TOOL_OBJS) | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
@@ -446,9 +437,8 @@ help:
 	@echo '  clean    remove $(O)'
 
 -include $(HOOKED_OBJS:.o=.d) $(DOCGEN_OBJS:.o=.d)
--include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
+-include $(RTBPF_OBJS:.o=.d) $(SAN_CLI_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
 -include $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
 # every sanitizer object the unit tests link, whichever list named it
 -include $(wildcard $(O)/san/user/*.d $(O)/san/user/*/*.d $(O)/san/user/*/*/*.d $(O)/san/xdp/*.d)
 -include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
--include $(COLL_UNIT_OBJS:.o=.d)
