@@ -249,9 +249,9 @@ $(O)/tests/drift_prom: tests/tools/drift_prom.c $(COMMON_OBJS) \
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(filter-out %.h,$^) $(LDLIBS) -lpthread -o $@
 
 # The exporter's page builder, on synthetic snapshots (bench/exporter.sh).
-$(O)/tests/prom_bench: $(patsubst %,$(O)/obj/user/%.o,prom tasklist interrupts \
-	sysinfo) $(patsubst %,$(O)/obj/user/monitor/%.o,coll names sched_snap \
-	noise_snap expo prom_util prom_sched prom_noise)
+$(O)/tests/prom_bench: $(patsubst %,$(O)/obj/user/%.o,prom interrupts sysinfo) \
+	$(patsubst %,$(O)/obj/user/monitor/%.o,coll names sched_snap noise_snap \
+	expo prom_util prom_sched prom_noise tasklist)
 TOOL_OBJS := $(patsubst %,$(O)/obj/user/%.o,hist json parse samples xsk/rx_tally xsk/payload \
 	cli cli_help log text)
 $(O)/tests/%: tests/tools/%.c $(LIBRTBPF) $(TOOL_OBJS) | $(SKELS)

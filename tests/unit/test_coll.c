@@ -19,7 +19,7 @@
 #include "monitor/render.h"
 #include "monitor/render_util.h"
 #include "bpf/sched_abi.h"
-#include "spike.h"
+#include "monitor/spike.h"
 
 /* --- a fake collector: each call appends "<name>.<op> " to calls --- */
 
