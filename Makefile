@@ -65,8 +65,9 @@ LDLIBS += $(LIBBPF_LIBS) $(JSONC_LIBS) $(MHD_LIBS) -lm
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Ibpf -Wall -Werror
 
-# BPF programs: bpf/*.bpf.c (tracing), xdp/*.bpf.c (XDP) and the bench
-# and test tools' own (tests/tools/*.bpf.c); one name space.
+# BPF programs: bpf/*.bpf.c (tracing), xdp/*.bpf.c (the AF_XDP library's)
+# and the bench and test tools' own (tests/tools/*.bpf.c, which may use
+# xdp/'s BPF headers); one name space.
 BPF_SRCS := $(wildcard bpf/*.bpf.c) $(wildcard xdp/*.bpf.c) \
 	$(wildcard tests/tools/*.bpf.c)
 BPF_OBJS := $(patsubst %.bpf.c,$(O)/bpf/%.bpf.o,$(notdir $(BPF_SRCS)))
@@ -133,17 +134,18 @@ $(MLOCK_SO): user/tune/preload/rtbpf_mlock.c
 
 tools: $(TOOL_BINS) $(RTBPF_HOOKED)
 
+# $(1): the folder; $(2): the other folders its programs include from.
 define bpf_rule
-$(O)/bpf/%.bpf.o: $(1)/%.bpf.c $(wildcard bpf/*.h) $(wildcard $(1)/*.h) vmlinux/$(ARCH)/vmlinux.h
+$(O)/bpf/%.bpf.o: $(1)/%.bpf.c $(wildcard bpf/*.h) $(wildcard $(1)/*.h $(2:%=%/*.h)) vmlinux/$(ARCH)/vmlinux.h
 	$$(call msg,BPF,$$@)
 	$(Q)mkdir -p $$(@D)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -I$(1) -c $$< -o $$@.tmp.o
+	$(Q)$(CLANG) $(BPF_CFLAGS) -I$(1) $(2:%=-I%) -c $$< -o $$@.tmp.o
 	$(Q)$(BPFTOOL) gen object $$@ $$@.tmp.o
 	$(Q)rm -f $$@.tmp.o
 endef
 $(eval $(call bpf_rule,bpf))
 $(eval $(call bpf_rule,xdp))
-$(eval $(call bpf_rule,tests/tools))
+$(eval $(call bpf_rule,tests/tools,xdp))
 
 $(O)/skel/%.skel.h: $(O)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)
