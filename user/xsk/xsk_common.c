@@ -173,8 +173,7 @@ void xsk_print_stats(struct rtbpf_xsk *x, bool json, struct json_w *w)
 	err = rtbpf_xsk__stats(x, &s);
 	if (err)
 		log_warn("xsk: reading statistics: %s", strerror(-err));
-	_Static_assert(sizeof(h) == sizeof(s.send_ns), "struct hist layout");
-	memcpy(&h, &s.send_ns, sizeof(h));
+	hist_from_rtbpf(&h, &s.send_ns);
 #define F(name)               \
 	{                     \
 #name, s.name \
