@@ -313,10 +313,10 @@ $(O)/fuzz/obj/%.o: %.c | $(SKELS)
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(FUZZ_CFLAGS) \
 		-fsanitize=fuzzer-no-link -c $< -o $@
 
-$(FUZZ_LIB): $(FUZZ_OBJS)
+$(FUZZ_LIB): $(FUZZ_OBJS) Makefile
 	$(call msg,AR,$@)
 	$(Q)rm -f $@
-	$(Q)$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $(filter %.o,$^)
 
 $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
 	$(call msg,LINK,$@)
