@@ -65,8 +65,9 @@ LDLIBS += $(LIBBPF_LIBS) $(JSONC_LIBS) $(MHD_LIBS) -lm
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Ibpf -Wall -Werror
 
-# BPF programs: bpf/*.bpf.c (tracing), xdp/*.bpf.c (XDP) and the bench
-# and test tools' own (tests/tools/*.bpf.c); one name space.
+# BPF programs: bpf/*.bpf.c (tracing), xdp/*.bpf.c (the AF_XDP library's)
+# and the bench and test tools' own (tests/tools/*.bpf.c, which may use
+# xdp/'s BPF headers); one name space.
 BPF_SRCS := $(wildcard bpf/*.bpf.c) $(wildcard xdp/*.bpf.c) \
 	$(wildcard tests/tools/*.bpf.c)
 BPF_OBJS := $(patsubst %.bpf.c,$(O)/bpf/%.bpf.o,$(notdir $(BPF_SRCS)))
@@ -80,11 +81,18 @@ RTBPF_SRCS := user/main.c user/commands.c $(COMMON_SRCS) $(MONITOR_SRCS)
 RTBPF_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(RTBPF_SRCS))
 COMMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(COMMON_SRCS))
 
-# librtbpf: the in-process library (user/lib) and the AF_XDP library (xdp/).
-LIB_SRCS := $(wildcard user/lib/*.c) $(filter-out %.bpf.c,$(wildcard xdp/*.c))
+# Two libraries: librtbpf, the in-process kit (user/lib: ring, fan-in,
+# pool, event, dispatcher, realtime set-up; libc and pthread only), and
+# librtbpf-xsk, the AF_XDP sockets (xdp/; libxdp and libbpf).
+# RTBPF_LIBS lists both in link order.
+LIB_SRCS := $(wildcard user/lib/*.c)
+XSK_LIB_SRCS := $(filter-out %.bpf.c,$(wildcard xdp/*.c))
 LIB_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(LIB_SRCS))
-SAN_LIB_OBJS := $(patsubst %.c,$(O)/san/%.o,$(LIB_SRCS))
+XSK_LIB_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(XSK_LIB_SRCS))
+SAN_LIB_OBJS := $(patsubst %.c,$(O)/san/%.o,$(LIB_SRCS) $(XSK_LIB_SRCS))
 LIBRTBPF := $(O)/lib/librtbpf.a
+LIBRTBPF_XSK := $(O)/lib/librtbpf-xsk.a
+RTBPF_LIBS := $(LIBRTBPF_XSK) $(LIBRTBPF)
 bindir ?= $(prefix)/bin
 libdir ?= $(prefix)/lib
 includedir ?= $(prefix)/include
@@ -100,12 +108,17 @@ RTBPF_HOOKED := $(O)/tests/rtbpf
 HOOKED_OBJS := $(patsubst %.c,$(O)/hooked/%.o,$(RTBPF_SRCS))
 RTBPF_STATIC := $(O)/static/rtbpf
 
-# Unit tests: tests/unit/test_X.c, linked with the shared code and cmocka,
-# built with sanitizers into a separate object tree.
+# Unit tests: tests/unit/test_X.c, linked with cmocka and with archives
+# of the code built with sanitizers into a separate object tree: every
+# module of the binary (user/ and the command folders, main.c aside) and
+# the library. A test takes only the objects it calls, so it can test any
+# module without a list of them here.
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
-SAN_COMMON_OBJS := $(patsubst %.c,$(O)/san/%.o,$(COMMON_SRCS))
+SAN_CLI_OBJS := $(patsubst %.c,$(O)/san/%.o,$(COMMON_SRCS) $(MONITOR_SRCS))
+SAN_CLI_AR := $(O)/san/lib/librtbpf-cli.a
+SAN_LIB_AR := $(O)/san/lib/librtbpf.a
 
 # Test and bench helpers (load generators): tests/tools/X.c -> $(O)/tests/X
 TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tests/tools/*.c))
@@ -116,7 +129,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(O)/tests/%,$(TOOL_SRCS))
 
 MLOCK_SO := $(O)/lib/librtbpf-mlock.so
 
-all: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO) tools doc
+all: $(RTBPF) $(RTBPF_LIBS) $(MLOCK_SO) tools doc
 
 # rtbpf run --mlock preloads this into the command it starts: never
 # instrumented, as no sanitizer runtime can be preloaded into a program.
@@ -128,17 +141,18 @@ $(MLOCK_SO): user/tune/preload/rtbpf_mlock.c
 
 tools: $(TOOL_BINS) $(RTBPF_HOOKED)
 
+# $(1): the folder; $(2): the other folders its programs include from.
 define bpf_rule
-$(O)/bpf/%.bpf.o: $(1)/%.bpf.c $(wildcard bpf/*.h) $(wildcard $(1)/*.h) vmlinux/$(ARCH)/vmlinux.h
+$(O)/bpf/%.bpf.o: $(1)/%.bpf.c $(wildcard bpf/*.h) $(wildcard $(1)/*.h $(2:%=%/*.h)) vmlinux/$(ARCH)/vmlinux.h
 	$$(call msg,BPF,$$@)
 	$(Q)mkdir -p $$(@D)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -I$(1) -c $$< -o $$@.tmp.o
+	$(Q)$(CLANG) $(BPF_CFLAGS) -I$(1) $(2:%=-I%) -c $$< -o $$@.tmp.o
 	$(Q)$(BPFTOOL) gen object $$@ $$@.tmp.o
 	$(Q)rm -f $$@.tmp.o
 endef
 $(eval $(call bpf_rule,bpf))
 $(eval $(call bpf_rule,xdp))
-$(eval $(call bpf_rule,tests/tools))
+$(eval $(call bpf_rule,tests/tools,xdp))
 
 $(O)/skel/%.skel.h: $(O)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)
@@ -156,7 +170,7 @@ $(O)/san/%.o: %.c | $(SKELS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
 
-$(RTBPF): $(RTBPF_OBJS) $(LIBRTBPF)
+$(RTBPF): $(RTBPF_OBJS) $(RTBPF_LIBS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
@@ -176,7 +190,7 @@ MAN_STAMP := $(MAN_DIR)/.stamp
 COMPLETION := $(O)/completion/rtbpf
 doc: $(MAN_STAMP) $(COMPLETION)
 
-$(DOCGEN): $(DOCGEN_OBJS) $(LIBRTBPF)
+$(DOCGEN): $(DOCGEN_OBJS) $(RTBPF_LIBS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
@@ -192,16 +206,21 @@ $(COMPLETION): $(DOCGEN)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(DOCGEN) bash $@
 
-$(RTBPF_HOOKED): $(HOOKED_OBJS) $(LIBRTBPF)
+$(RTBPF_HOOKED): $(HOOKED_OBJS) $(RTBPF_LIBS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
 
+# Archives: remade when the Makefile (which names their members) changes.
 $(LIBRTBPF): $(LIB_OBJS)
+$(LIBRTBPF_XSK): $(XSK_LIB_OBJS)
+$(SAN_CLI_AR): $(SAN_CLI_OBJS)
+$(SAN_LIB_AR): $(SAN_LIB_OBJS)
+$(RTBPF_LIBS) $(SAN_CLI_AR) $(SAN_LIB_AR): Makefile
 	$(call msg,AR,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)rm -f $@
-	$(Q)$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $(filter %.o,$^)
 
 # One file an operator copies to a trading host: libbpf, libelf, zlib and
 # zstd linked in, and libc too, so it runs where none is installed.
@@ -211,59 +230,37 @@ $(STATIC_HTTPD): user/monitor/httpd.c | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) -DRTBPF_NO_HTTPD -c $< -o $@
-$(RTBPF_STATIC): $(filter-out $(O)/obj/user/monitor/httpd.o,$(RTBPF_OBJS)) $(STATIC_HTTPD) $(LIBRTBPF)
+$(RTBPF_STATIC): $(filter-out $(O)/obj/user/monitor/httpd.o,$(RTBPF_OBJS)) $(STATIC_HTTPD) $(RTBPF_LIBS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -static $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_STATIC) $(JSONC_STATIC) -lm -lpthread -o $@
 
-$(O)/tests/unit/%: tests/unit/%.c $(SAN_COMMON_OBJS) $(SAN_LIB_OBJS)
+$(O)/tests/unit/%: tests/unit/%.c $(SAN_CLI_AR) $(SAN_LIB_AR)
 	$(call msg,CC-TEST,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(SAN) $(filter-out %.h,$^) -lcmocka $(LDLIBS) -lpthread -o $@
 
-# The profile parser's unit test links the parser itself.
-$(O)/tests/unit/test_profile: $(O)/san/user/tune/profile.o \
-	$(O)/san/user/tune/profile_builtin.o
-# The knob kinds' and journal's unit test links the tuning engine and its
-# stages (not the command files).
+# The tuning engine and its stages (not the command files), for the
+# drift exposition tool.
 TUNE_ENGINE_SRCS := $(filter-out $(addprefix user/tune/,tune.c status.c run.c \
 	run_mlock.c unit.c hold.c),$(wildcard user/tune/*.c)) \
 	$(wildcard user/tune/stages/*.c)
-$(O)/tests/unit/test_kind: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS))
-$(O)/tests/unit/test_report: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS))
-
-# The drift check links the engine and its stages, as test_kind.
-$(O)/tests/unit/test_drift: $(patsubst %.c,$(O)/san/%.o,$(TUNE_ENGINE_SRCS)) \
-	$(O)/san/user/monitor/drift.o
-
 # The drift exposition tool links the drift check and the tuning engine.
 DRIFT_TOOL_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(TUNE_ENGINE_SRCS) \
 	user/monitor/drift.c)
 $(O)/tests/drift_prom: tests/tools/drift_prom.c $(COMMON_OBJS) \
-	$(DRIFT_TOOL_OBJS) $(LIBRTBPF) | $(SKELS)
+	$(DRIFT_TOOL_OBJS) $(RTBPF_LIBS) | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(filter-out %.h,$^) $(LDLIBS) -lpthread -o $@
 
-# The monitor's collector set, arithmetic and renderers, without the BPF
-# glue (sched_coll.c, noise_coll.c) that needs root.
-COLL_UNIT_OBJS := $(patsubst %,$(O)/san/user/monitor/%.o,coll names \
-	noise_snap render render_noise render_sched render_spike render_util \
-	sched_snap)
-$(O)/tests/unit/test_coll: $(COLL_UNIT_OBJS)
-# The exporter's pages (without the HTTP server) and the collectors'
-# Prometheus renderers.
-$(O)/tests/unit/test_prom: $(COLL_UNIT_OBJS) $(patsubst %,$(O)/san/user/monitor/%.o,\
-	expo prom_util prom_sched prom_noise httpd httpd_listen)
-# timerlat's per-sample accounting (the probe threads' file).
-$(O)/tests/unit/test_timerlat: $(O)/san/user/timerlat/probe.o
-
 # The exporter's page builder, on synthetic snapshots (bench/exporter.sh).
-$(O)/tests/prom_bench: $(patsubst %,$(O)/obj/user/%.o,prom tasklist interrupts \
-	sysinfo) $(patsubst %,$(O)/obj/user/monitor/%.o,coll names sched_snap \
-	noise_snap expo prom_util prom_sched prom_noise)
-TOOL_OBJS := $(patsubst %,$(O)/obj/user/%.o,hist json parse samples xsk/rx_tally cli cli_help log text)
-$(O)/tests/%: tests/tools/%.c $(LIBRTBPF) $(TOOL_OBJS) | $(SKELS)
+$(O)/tests/prom_bench: $(patsubst %,$(O)/obj/user/%.o,prom interrupts sysinfo) \
+	$(patsubst %,$(O)/obj/user/monitor/%.o,coll names sched_snap noise_snap \
+	expo prom_util prom_sched prom_noise tasklist)
+TOOL_OBJS := $(patsubst %,$(O)/obj/user/%.o,hist json parse samples xsk/rx_tally xsk/payload \
+	cli cli_help log text)
+$(O)/tests/%: tests/tools/%.c $(TOOL_OBJS) $(RTBPF_LIBS) | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) $(filter-out %.h,$^) $(LIBBPF_LIBS) -lpthread -lm -o $@
@@ -306,7 +303,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -Wno-format-nonliteral $(FUZZ_SAN) \
 	-DRTBPF_VERSION='"$(VERSION)"'
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_NAMES:%=$(O)/fuzz/fuzz_%)
-FUZZ_OBJS := $(patsubst %.c,$(O)/fuzz/obj/%.o,$(COMMON_SRCS) $(MONITOR_SRCS) $(LIB_SRCS))
+FUZZ_OBJS := $(patsubst %.c,$(O)/fuzz/obj/%.o,$(COMMON_SRCS) $(MONITOR_SRCS) $(LIB_SRCS) $(XSK_LIB_SRCS))
 FUZZ_LIB := $(O)/fuzz/librtbpf-fuzz.a
 FUZZ_LIBS := $(LDLIBS) -lpthread
 
@@ -316,10 +313,10 @@ $(O)/fuzz/obj/%.o: %.c | $(SKELS)
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(FUZZ_CFLAGS) \
 		-fsanitize=fuzzer-no-link -c $< -o $@
 
-$(FUZZ_LIB): $(FUZZ_OBJS)
+$(FUZZ_LIB): $(FUZZ_OBJS) Makefile
 	$(call msg,AR,$@)
 	$(Q)rm -f $@
-	$(Q)$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $(filter %.o,$^)
 
 $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
 	$(call msg,LINK,$@)
@@ -391,9 +388,19 @@ vmlinux:
 	$(Q)scripts/gen-vmlinux.sh vmlinux/$(ARCH)/vmlinux.h
 
 # What install installs, built (and nothing else: the package builds this).
-build-install: $(RTBPF) $(LIBRTBPF) $(MLOCK_SO) doc
+build-install: $(RTBPF) $(RTBPF_LIBS) $(MLOCK_SO) doc
 
-# librtbpf is static: its users also link libxdp and libbpf (Requires)
+LIBRTBPF_DESC := rtbpf low-latency kit: ring, fan-in, dispatcher, buffer pool, events, realtime set-up
+LIBRTBPF_XSK_DESC := rtbpf AF_XDP sockets and their XDP steering program
+# A pkg-config file: $(1) name, $(2) description, $(3) Requires, $(4) Libs.
+pc_lines = printf '%s\n' 'prefix=$(prefix)' 'libdir=$(libdir)' \
+	'includedir=$(includedir)' '' 'Name: $(1)' 'Description: $(2)' \
+	'Version: $(VERSION)' 'Requires: $(3)' 'Libs: -L$${libdir} $(4)' \
+	'Cflags: -I$${includedir}'
+
+# The libraries are static: librtbpf-xsk's users also link libxdp and
+# libbpf, and librtbpf, whose <rtbpf/hist.h> its header includes
+# (Requires).
 install: build-install
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/pkgconfig \
 		$(DESTDIR)$(includedir)/rtbpf $(DESTDIR)$(mandir)/man5 \
@@ -403,15 +410,12 @@ install: build-install
 	install -m 0644 $(MAN_DIR)/*.8 $(DESTDIR)$(mandir)/man8/
 	install -m 0644 $(MAN_DIR)/*.5 $(DESTDIR)$(mandir)/man5/
 	install -m 0644 $(COMPLETION) $(DESTDIR)$(bashcompdir)/rtbpf
-	install -m 0644 $(LIBRTBPF) $(DESTDIR)$(libdir)/librtbpf.a
+	install -m 0644 $(RTBPF_LIBS) $(DESTDIR)$(libdir)/
 	install -m 0755 $(MLOCK_SO) $(DESTDIR)$(mlockdir)/librtbpf-mlock.so
-	printf '%s\n' 'prefix=$(prefix)' 'libdir=$(libdir)' \
-		'includedir=$(includedir)' '' 'Name: librtbpf' \
-		'Description: rtbpf low-latency kit: ring, dispatcher, buffer pool, AF_XDP sockets' \
-		'Version: $(VERSION)' 'Requires: libxdp libbpf' \
-		'Libs: -L$${libdir} -lrtbpf -lpthread -lm' \
-		'Cflags: -I$${includedir}' \
+	$(call pc_lines,librtbpf,$(LIBRTBPF_DESC),,-lrtbpf -lpthread -lm) \
 		>$(DESTDIR)$(libdir)/pkgconfig/librtbpf.pc
+	$(call pc_lines,librtbpf-xsk,$(LIBRTBPF_XSK_DESC),librtbpf libxdp libbpf,-lrtbpf-xsk) \
+		>$(DESTDIR)$(libdir)/pkgconfig/librtbpf-xsk.pc
 	install -m 0644 user/include/rtbpf/*.h xdp/include/rtbpf/*.h \
 		$(DESTDIR)$(includedir)/rtbpf/
 
@@ -435,7 +439,7 @@ help:
 	@echo '  test-tsan the threaded tests against a TSan build ($(O)/tsan)'
 	@echo '  bench    install missing packages, build, print benchmark figures'
 	@echo '  static   build $(O)/static/rtbpf, needing no shared library'
-	@echo '  install  install rtbpf, librtbpf and its headers under $$(DESTDIR)$$(prefix) ($(prefix))'
+	@echo '  install  install rtbpf, librtbpf, librtbpf-xsk and their headers under $$(DESTDIR)$$(prefix) ($(prefix))'
 	@echo '  deb      build the Debian packages rtbpf and librtbpf-dev into $(O)/deb'
 	@echo '  doc      generate the man pages and bash completion into $(O)'
 	@echo '  e2e      install missing packages, build, run the end-to-end latency matrix'
@@ -446,9 +450,9 @@ help:
 	@echo '  clean    remove $(O)'
 
 -include $(HOOKED_OBJS:.o=.d) $(DOCGEN_OBJS:.o=.d)
--include $(RTBPF_OBJS:.o=.d) $(SAN_COMMON_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
+-include $(RTBPF_OBJS:.o=.d) $(SAN_CLI_OBJS:.o=.d) $(LIB_OBJS:.o=.d) \
+	$(XSK_LIB_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
 -include $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
 # every sanitizer object the unit tests link, whichever list named it
 -include $(wildcard $(O)/san/user/*.d $(O)/san/user/*/*.d $(O)/san/user/*/*/*.d $(O)/san/xdp/*.d)
 -include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
--include $(COLL_UNIT_OBJS:.o=.d)

@@ -3,7 +3,7 @@
 #ifndef RTBPF_CPUS_BPF_H
 #define RTBPF_CPUS_BPF_H
 
-#include "sched.h"
+#include "sched_abi.h"
 
 const volatile __u64 cfg_cpu_mask[RTBPF_MAX_CPUS / 64] = {};
 /* every possible CPU is in the mask: the hot paths skip the look */

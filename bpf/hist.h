@@ -8,8 +8,8 @@
  * within 12.5 %. Covers the whole __u64 range in HIST_BUCKETS buckets.
  * Loop-free so the verifier accepts it anywhere; no libc needed.
  */
-#ifndef RTBPF_HIST_H
-#define RTBPF_HIST_H
+#ifndef RTBPF_HIST_MATH_H
+#define RTBPF_HIST_MATH_H
 
 #define HIST_SUB_BITS 3
 #define HIST_SUB 8 /* 1 << HIST_SUB_BITS */

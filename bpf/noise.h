@@ -4,7 +4,7 @@
 #ifndef RTBPF_NOISE_H
 #define RTBPF_NOISE_H
 
-#include "sched.h"
+#include "sched_abi.h"
 
 #define NOISE_MAX_IRQ 512 /* IRQ numbers at or above count as the last */
 #define NOISE_SOFTIRQS 10 /* NR_SOFTIRQS */

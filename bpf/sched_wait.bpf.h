@@ -3,10 +3,10 @@
 #ifndef RTBPF_SCHED_WAIT_BPF_H
 #define RTBPF_SCHED_WAIT_BPF_H
 
-#include "sched.h"
+#include "sched_abi.h"
 
 /*
- * A thread's pending wait: struct sched_wait (bpf/sched.h). Every
+ * A thread's pending wait: struct sched_wait (bpf/sched_abi.h). Every
  * switch-in clears it, on every CPU (on a CPU not watched the wait is
  * dropped as stale: the thread ran where nothing is timed), so a pending
  * wait always started after the thread's last run.

@@ -3,7 +3,7 @@
 #ifndef RTBPF_TASK_TAB_BPF_H
 #define RTBPF_TASK_TAB_BPF_H
 
-#include "sched.h"
+#include "sched_abi.h"
 
 /*
  * Adds ns and one count to pid's entry in t, creating it (comm read from

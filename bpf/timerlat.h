@@ -4,7 +4,7 @@
 #ifndef RTBPF_TIMERLAT_H
 #define RTBPF_TIMERLAT_H
 
-#include "sched.h"
+#include "sched_abi.h"
 
 /*
  * The last expiry of a probe thread's timer, by the probe's CPU (an

@@ -40,7 +40,7 @@ for f in user/*.c; do
 done
 for f in coll names sched_snap noise_snap render render_noise render_sched \
 	render_spike render_util expo prom_util prom_sched prom_noise httpd \
-	httpd_listen; do
+	httpd_listen spike tasklist; do
 	prom_srcs+=("user/monitor/$f.c")
 done
 # shellcheck disable=SC2207 # pkg-config's words

@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Userspace side of the log-linear histogram (bucket math in bpf/hist.h):
- * accumulation, percentiles and the one renderer every command uses.
+ * The command's side of the log-linear histogram (bucket math in
+ * bpf/hist.h, the public type in <rtbpf/hist.h>): accumulation,
+ * percentiles and the one renderer every command uses. struct hist has
+ * struct rtbpf_hist's layout (checked below): hist_from_rtbpf() takes the
+ * library's histograms (dispatcher, AF_XDP socket) in.
  */
 #ifndef RTBPF_USER_HIST_H
 #define RTBPF_USER_HIST_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <linux/types.h>
+#include <rtbpf/hist.h>
 
 #include "bpf/hist.h"
 
@@ -21,6 +27,17 @@ struct hist {
 	uint64_t max; /* exact */
 	uint64_t b[HIST_BUCKETS];
 };
+
+_Static_assert(RTBPF_HIST_BUCKETS == HIST_BUCKETS, "bucket count");
+_Static_assert(sizeof(struct hist) == sizeof(struct rtbpf_hist), "layout");
+_Static_assert(offsetof(struct hist, b) == offsetof(struct rtbpf_hist, b),
+	       "layout");
+
+/* A library histogram (dispatcher, AF_XDP socket) as the command's. */
+static inline void hist_from_rtbpf(struct hist *h, const struct rtbpf_hist *r)
+{
+	memcpy(h, r, sizeof(*h));
+}
 
 void hist_reset(struct hist *h);
 void hist_add_value(struct hist *h, uint64_t v);

@@ -35,17 +35,6 @@
 /* EBUSY backoff: 1, 2, 4 ... 256 ms, then 256 ms steps: 12 tries, 1.28 s. */
 #define BIND_TRIES 12
 
-void rtbpf_xsk_set_err(struct rtbpf_xsk *x, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!x->o.errbuf || !x->o.errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(x->o.errbuf, x->o.errlen, fmt, ap);
-	va_end(ap);
-}
-
 const char *rtbpf_xsk_mode_str(enum rtbpf_xsk_mode m)
 {
 	switch (m) {

@@ -80,6 +80,7 @@ int rtbpf_xsk_prog_attach(struct rtbpf_xsk *x);
 void rtbpf_xsk_prog_detach(struct rtbpf_xsk *x);
 int rtbpf_xsk_prog_counters(struct rtbpf_xsk *x, struct rtbpf_xsk_stats *s);
 
+/* xsk_err.c: the message into o.errbuf (when the caller gave one). */
 void rtbpf_xsk_set_err(struct rtbpf_xsk *x, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -2,8 +2,8 @@
 /*
  * rtbpf_xsk hot paths: send, send_batch, reap (with the copy-mode kick
  * loop) and recv. No allocation, no locks; one thread sends, one receives.
- * Send-call durations go into a log-linear histogram (bpf/hist.h buckets,
- * struct rtbpf_hist layout).
+ * Send-call durations go into a struct rtbpf_hist (<rtbpf/hist.h>; bucket
+ * math of bpf/hist.h).
  */
 #define _GNU_SOURCE
 #include "xsk_internal.h"

@@ -53,13 +53,15 @@ done
 for f in "${want[@]}"; do
 	grep -qx "$f" "$T/files" || fail "rtbpf lacks $f"
 done
-for f in /usr/include/rtbpf/ring.h /usr/include/rtbpf/xsk.h; do
+for f in /usr/include/rtbpf/ring.h /usr/include/rtbpf/hist.h /usr/include/rtbpf/xsk.h; do
 	grep -qx "$f" "$T/dev-files" || fail "librtbpf-dev lacks $f"
 done
-grep -qE '^/usr/lib/[a-z0-9_-]+/librtbpf\.a$' "$T/dev-files" || fail "librtbpf-dev lacks librtbpf.a"
-grep -qE '^/usr/lib/[a-z0-9_-]+/pkgconfig/librtbpf\.pc$' "$T/dev-files" || fail "librtbpf-dev lacks librtbpf.pc"
+for lib in librtbpf librtbpf-xsk; do
+	grep -qE "^/usr/lib/[a-z0-9_-]+/$lib\.a$" "$T/dev-files" || fail "librtbpf-dev lacks $lib.a"
+	grep -qE "^/usr/lib/[a-z0-9_-]+/pkgconfig/$lib\.pc$" "$T/dev-files" || fail "librtbpf-dev lacks $lib.pc"
+done
 dpkg-deb -I "$deb" conffiles | grep -qx /etc/rtbpf/profiles.d/example.conf || fail "example.conf is no conffile"
-ok "${#want[@]} files in rtbpf, the library, headers and pkg-config file in librtbpf-dev"
+ok "${#want[@]} files in rtbpf, the libraries, headers and pkg-config files in librtbpf-dev"
 dpkg-deb -x "$deb" "$T/x"
 "$T/x/usr/sbin/rtbpf" --version | grep -q "^rtbpf $v" || fail "extracted rtbpf --version: $("$T/x/usr/sbin/rtbpf" --version 2>&1)"
 ok "the extracted rtbpf runs: $("$T/x/usr/sbin/rtbpf" --version)"

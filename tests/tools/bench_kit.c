@@ -482,11 +482,7 @@ static void bench_dispatch(uint64_t samples, uint64_t gap)
 		rtbpf_dispatch__stop(d, RTBPF_STOP_DRAIN);
 		rtbpf_dispatch__join(d, NULL);
 		rtbpf_dispatch__stats(d, 0, &s);
-		h.count = s.lat_ns.count;
-		h.sum = s.lat_ns.sum;
-		h.min = s.lat_ns.min;
-		h.max = s.lat_ns.max;
-		memcpy(h.b, s.lat_ns.b, sizeof(h.b));
+		hist_from_rtbpf(&h, &s.lat_ns);
 		print_lat(names[i], &h);
 		rtbpf_dispatch__free(d);
 	}

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * xdp_sink IFACE PORT [tc] [stamp]: the benchmark's stand-in for the wire.
- * Attaches xdp/xdp_sink.bpf.c to IFACE in driver mode through a bpf_link
- * (gone when this process ends, however it ends), or with "tc" at tc
+ * Attaches xdp_sink.bpf.c (beside it) to IFACE in driver mode through a
+ * bpf_link (gone when this process ends, however it ends), or with "tc" at tc
  * ingress (a clsact filter: detached when this process ends on a signal,
  * else when the interface goes; the benchmark's namespaces are deleted on
  * exit), prints "ready", and on SIGINT or SIGTERM prints

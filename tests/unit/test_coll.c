@@ -18,8 +18,8 @@
 #include "monitor/monitor.h"
 #include "monitor/render.h"
 #include "monitor/render_util.h"
-#include "bpf/sched.h"
-#include "spike.h"
+#include "bpf/sched_abi.h"
+#include "monitor/spike.h"
 
 /* --- a fake collector: each call appends "<name>.<op> " to calls --- */
 

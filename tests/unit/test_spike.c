@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "spike.h"
+#include "monitor/spike.h"
 
 static void run(struct spike_event *ev, int i, __u32 pid, const char *comm,
 		__u64 start, __u64 end)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tasklist.h"
+#include "monitor/tasklist.h"
 
 static struct task_entry ent(uint32_t cpu, uint32_t pid, uint32_t aux,
 			     uint64_t ns, uint64_t count, const char *comm)

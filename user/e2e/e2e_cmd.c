@@ -19,10 +19,6 @@
 #include "log.h"
 #include "parse.h"
 
-atomic_int e2e_stop;
-_Static_assert(ATOMIC_INT_LOCK_FREE == 2,
-	       "e2e_stop is set by a signal handler");
-
 static void on_signal(int sig)
 {
 	e2e_stop = sig;

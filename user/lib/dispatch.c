@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Dispatcher: worker threads, routing, futex wake-ups and per-worker
- * latency histograms. The histogram uses the bucket math of bpf/hist.h;
- * struct rtbpf_hist mirrors struct hist (user/hist.h), checked below.
+ * latency histograms (<rtbpf/hist.h>, bucket math of bpf/hist.h).
  */
 #define _GNU_SOURCE
 #include <rtbpf/dispatch.h>
@@ -20,15 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/types.h>
+
+#include "bpf/hist.h"
 #include "clock.h"
 
-#include "hist.h" /* user/hist.h: struct hist and bpf/hist.h */
-
 _Static_assert(RTBPF_HIST_BUCKETS == HIST_BUCKETS, "bucket count");
-_Static_assert(sizeof(struct rtbpf_hist) == sizeof(struct hist), "layout");
-_Static_assert(offsetof(struct rtbpf_hist, b) == offsetof(struct hist, b), "lay"
-									   "ou"
-									   "t");
 
 #define DEFAULT_BATCH 32
 /* A lost wake-up costs at most this much latency, never a hang. */

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 
-#include "bpf/sched.h"
+#include "bpf/sched_abi.h"
 #include "log.h"
 #include "tasklist.h"
 

@@ -8,7 +8,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "bpf/sched.h"
+#include "bpf/sched_abi.h"
 #include "coll.h"
 #include "coll_util.h"
 #include "log.h"

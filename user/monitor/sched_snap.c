@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "sched_coll.h"
-#include "bpf/sched.h"
+#include "bpf/sched_abi.h"
 
 void sched_snap_fini(struct sched_snap *s)
 {

@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "header.h"
 #include "monitor/render.h"
-#include "spike.h"
+#include "monitor/spike.h"
 #include "text.h"
 
 void timerlat_render_header(struct timerlat_run *t)

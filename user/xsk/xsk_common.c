@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* rtbpf xsk: subcommand dispatch, address parsing, stats output. */
+/* rtbpf xsk: what send and recv share: address parsing, stats output. */
 #define _GNU_SOURCE
 #include "xsk_cmd.h"
 
@@ -10,7 +10,6 @@
 #include <time.h>
 
 #include "cli.h"
-#include "commands.h"
 #include "header.h"
 #include "hist.h"
 #include "log.h"
@@ -174,8 +173,7 @@ void xsk_print_stats(struct rtbpf_xsk *x, bool json, struct json_w *w)
 	err = rtbpf_xsk__stats(x, &s);
 	if (err)
 		log_warn("xsk: reading statistics: %s", strerror(-err));
-	_Static_assert(sizeof(h) == sizeof(s.send_ns), "struct hist layout");
-	memcpy(&h, &s.send_ns, sizeof(h));
+	hist_from_rtbpf(&h, &s.send_ns);
 #define F(name)               \
 	{                     \
 #name, s.name \
@@ -239,22 +237,4 @@ void xsk_print_stats(struct rtbpf_xsk *x, bool json, struct json_w *w)
 		       "(-v: histogram)\n",
 		       hist_quantile(&h, 0.5) / 1e3,
 		       hist_quantile(&h, 0.99) / 1e3, h.max / 1e3);
-}
-
-int cmd_xsk(int argc, char **argv)
-{
-	if (argc >= 2 && !strcmp(argv[1], "send"))
-		return xsk_send_main(argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "recv"))
-		return xsk_recv_main(argc - 1, argv + 1);
-	if (argc >= 2 &&
-	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("Usage: rtbpf xsk send|recv [options]\n"
-		       "  send  UDP datagrams through AF_XDP (or a socket)\n"
-		       "  recv  UDP datagrams steered by an XDP program\n"
-		       "'rtbpf xsk send --help' shows its options.\n");
-		return EXIT_OK;
-	}
-	log_err("xsk: expected 'send' or 'recv' (see rtbpf xsk --help)");
-	return EXIT_USAGE;
 }

@@ -16,8 +16,7 @@
  *
  * Every event is stamped with CLOCK_MONOTONIC at push (vDSO, no system
  * call) and its enqueue-to-dequeue latency goes into the worker's
- * log-linear histogram (the bucket math of bpf/hist.h; same layout as
- * struct hist in user/hist.h).
+ * log-linear histogram (<rtbpf/hist.h>).
  *
  * Threads and memory are created by rtbpf_dispatch__new() only; push and
  * the worker loop never allocate. System calls: new: clone and
@@ -32,11 +31,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rtbpf/hist.h>
 #include <rtbpf/ring.h>
 
 #define RTBPF_DISPATCH_MAX_WORKERS 64
 #define RTBPF_DISPATCH_BATCH_MAX 256
-#define RTBPF_HIST_BUCKETS 496
 
 enum rtbpf_wait {
 	RTBPF_WAIT_BUSY = 0, /* spin on the ring with a pause instruction */
@@ -70,21 +69,12 @@ struct rtbpf_dispatch_cfg {
 	void *ctx;
 };
 
-/* Same layout as struct hist (user/hist.h); values in ns. */
-struct rtbpf_hist {
-	uint64_t count;
-	uint64_t sum;
-	uint64_t min; /* valid when count > 0 */
-	uint64_t max;
-	uint64_t b[RTBPF_HIST_BUCKETS];
-};
-
 struct rtbpf_dispatch_stats {
 	int cpu; /* -1 if not pinned */
 	uint64_t dispatched; /* events handed to the handler */
 	uint64_t overflowed; /* pushes refused: ring full */
 	uint32_t depth; /* queued now; after join: left unhandled */
-	struct rtbpf_hist lat_ns; /* enqueue-to-dequeue latency */
+	struct rtbpf_hist lat_ns; /* enqueue-to-dequeue latency, ns */
 };
 
 struct rtbpf_dispatch;

@@ -44,7 +44,7 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
-#include <rtbpf/dispatch.h> /* struct rtbpf_hist */
+#include <rtbpf/hist.h>
 
 #define RTBPF_XSK_MAX_PORTS 8
 

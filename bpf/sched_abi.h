@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* ABI between bpf/sched.bpf.c and user/monitor/sched_coll.c: __u32/__u64. */
-#ifndef RTBPF_SCHED_H
-#define RTBPF_SCHED_H
+#ifndef RTBPF_SCHED_ABI_H
+#define RTBPF_SCHED_ABI_H
 
 #include "hist.h"
 
