@@ -150,15 +150,97 @@ static int parse(struct e2e_opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* The matrix's cells: transports x tunings asked for, in order. */
+static unsigned int plan_cells(const struct e2e_opts *o, struct e2e_result *res)
+{
+	unsigned int nr = 0;
+
+	for (int tr = TR_XSK; tr <= TR_UDP; tr++)
+		for (int t = 0; t < 2; t++)
+			if ((o->transports >> tr & 1) && (o->tunings >> t & 1))
+				res[nr++].cfg = (struct e2e_cell_cfg){
+					.tr = (enum e2e_transport)tr, .tuned = t
+				};
+	return nr;
+}
+
+/* A handler that only sets a flag, no SA_RESTART: blocking waits return
+ * EINTR and every path reaches the teardown. */
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Every round of every cell not failed yet; EXIT_OK or EXIT_FAIL (a cell
+ * failed; without --keep-going the rounds stop there). */
+static int run_rounds(const struct e2e_opts *o, const struct e2e_net *net,
+		      struct e2e_result *res, unsigned int nr)
+{
+	int rc = EXIT_OK;
+
+	for (uint64_t round = 0; round < o->rounds && !e2e_stop; round++)
+		for (unsigned int i = 0; i < nr && !e2e_stop; i++) {
+			struct e2e_result *r = &res[i];
+			int err;
+
+			if (r->failed)
+				continue;
+			if (!o->json)
+				fprintf(stderr,
+					"rtbpf: bench e2e: round %llu "
+					"cell %s\n",
+					(unsigned long long)round + 1,
+					e2e_cell_name(&r->cfg));
+			err = e2e_cell_run(o, net, r);
+			if (err && err != -EINTR) {
+				r->failed = true;
+				log_err("bench e2e: %s: %s",
+					e2e_cell_name(&r->cfg), r->why);
+				rc = EXIT_FAIL;
+				if (!o->keep_going)
+					return rc;
+			}
+		}
+	return rc;
+}
+
+/* The report, the plot; EXIT_FAIL where a cell lost, duplicated or
+ * damaged anything, or the run was interrupted. */
+static int report(const struct e2e_opts *o, struct e2e_result *res,
+		  unsigned int nr, struct json_w *w, int rc)
+{
+	if (e2e_stop) {
+		log_err("bench e2e: interrupted by signal %d: partial results",
+			atomic_load(&e2e_stop));
+		rc = EXIT_FAIL;
+	}
+	e2e_report(o, res, nr, w);
+	for (unsigned int i = 0; i < nr; i++)
+		if (res[i].lost || res[i].dup || res[i].bad || res[i].sum_bad ||
+		    res[i].send_err || res[i].overflow)
+			rc = EXIT_FAIL;
+	if (o->plot && !e2e_stop) {
+		if (e2e_plot(o->plot, res, nr))
+			rc = EXIT_FAIL;
+		else if (!o->json)
+			printf("plot: %s\n", o->plot);
+	}
+	return rc;
+}
+
 static int e2e_main(int argc, char **argv)
 {
 	struct e2e_net net = { .fd_a = -1, .fd_b = -1 };
 	struct e2e_result res[4] = {};
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct e2e_opts o;
 	struct json_w w;
-	unsigned int nr = 0;
-	int rc = EXIT_OK, err;
+	unsigned int nr;
+	int rc, err;
 
 	err = parse(&o, argc, argv);
 	if (err)
@@ -169,18 +251,8 @@ static int e2e_main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	json_init(&w, stdout);
-	for (int tr = TR_XSK; tr <= TR_UDP; tr++)
-		for (int t = 0; t < 2; t++)
-			if ((o.transports >> tr & 1) && (o.tunings >> t & 1))
-				res[nr++].cfg = (struct e2e_cell_cfg){
-					.tr = (enum e2e_transport)tr, .tuned = t
-				};
-	/* A handler that only sets a flag, no SA_RESTART: blocking waits
-	 * return EINTR and every path below reaches the teardown. */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	nr = plan_cells(&o, res);
+	install_signals();
 	e2e_net_gc();
 	err = e2e_net_up(&net);
 	if (err) {
@@ -191,46 +263,8 @@ static int e2e_main(int argc, char **argv)
 	e2e_report_header(&o, &net, &w);
 	if (o.check)
 		e2e_report_check(&o, &w);
-	for (uint64_t round = 0; round < o.rounds && !e2e_stop; round++)
-		for (unsigned int i = 0; i < nr && !e2e_stop; i++) {
-			struct e2e_result *r = &res[i];
-
-			if (r->failed)
-				continue;
-			if (!o.json)
-				fprintf(stderr,
-					"rtbpf: bench e2e: round %llu "
-					"cell %s\n",
-					(unsigned long long)round + 1,
-					e2e_cell_name(&r->cfg));
-			err = e2e_cell_run(&o, &net, r);
-			if (err && err != -EINTR) {
-				r->failed = true;
-				log_err("bench e2e: %s: %s",
-					e2e_cell_name(&r->cfg), r->why);
-				rc = EXIT_FAIL;
-				if (!o.keep_going)
-					goto report;
-			}
-		}
-report:
-	if (e2e_stop) {
-		log_err("bench e2e: interrupted by signal %d: partial results",
-			atomic_load(&e2e_stop));
-		rc = EXIT_FAIL;
-	}
-	e2e_report(&o, res, nr, &w);
-	for (unsigned int i = 0; i < nr; i++)
-		if (res[i].lost || res[i].dup || res[i].bad || res[i].sum_bad ||
-		    res[i].send_err || res[i].overflow)
-			rc = EXIT_FAIL;
-	if (o.plot && !e2e_stop) {
-		err = e2e_plot(o.plot, res, nr);
-		if (err)
-			rc = EXIT_FAIL;
-		else if (!o.json)
-			printf("plot: %s\n", o.plot);
-	}
+	rc = run_rounds(&o, &net, res, nr);
+	rc = report(&o, res, nr, &w, rc);
 cleanup:
 	e2e_net_down(&net);
 	for (unsigned int i = 0; i < nr; i++)

@@ -336,6 +336,27 @@ static int run_parse(struct run_args *a, int argc, char **argv, int *argi)
 	return 0;
 }
 
+/* --mlock's preload found and trusted: 0, or the exit code after a
+ * message. */
+static int check_preload(char *preload, size_t len)
+{
+	const char *why;
+	int ret = find_preload(preload, len, &why);
+
+	if (ret && !why) {
+		log_err("run: --mlock: %s not found (set RTBPF_MLOCK_PRELOAD or "
+			"install it next to rtbpf): %s",
+			MLOCK_LIB, strerror(-ret));
+		return EXIT_UNSUPPORTED;
+	}
+	if (ret) {
+		log_err("run: --mlock: preload %s: %s; CMD not started",
+			preload, why);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	int policy = -1, prio = 0, nice_v = 0, ch, rc = EXIT_FAIL, argi;
@@ -355,23 +376,10 @@ int cmd_run(int argc, char **argv)
 		nice_v = a.nice;
 	}
 	if (a.mlock) {
-		const char *why;
-		int ret = find_preload(preload, sizeof(preload), &why);
-
-		if (ret && !why) {
-			log_err("run: --mlock: %s not found (set "
-				"RTBPF_MLOCK_PRELOAD or install it next to "
-				"rtbpf): %s",
-				MLOCK_LIB, strerror(-ret));
-			return EXIT_UNSUPPORTED;
-		}
-		if (ret) {
-			log_err("run: --mlock: preload %s: %s; CMD not started",
-				preload, why);
-			return EXIT_FAIL;
-		}
+		ch = check_preload(preload, sizeof(preload));
+		if (ch)
+			return ch;
 	}
-
 	if (a.user) {
 		int ret = account_lookup(&acct, a.user, "/", err, sizeof(err));
 

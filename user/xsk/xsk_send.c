@@ -188,6 +188,48 @@ static int send_loop(struct send_cfg *c, struct rtbpf_xsk *x, uint8_t *buf,
 	return r < 0 ? r : 0;
 }
 
+/* Datagrams the device dropped after taking them: said, taken out of
+ * *sent for a batch; -EBUSY unless err is set already. */
+static int account_drops(const struct send_cfg *c, struct rtbpf_xsk *x,
+			 uint64_t *sent, int err)
+{
+	struct rtbpf_xsk_stats st;
+
+	if (rtbpf_xsk__stats(x, &st) || !st.tx_dropped)
+		return err;
+	log_err("xsk send: the device dropped %llu datagram(s) (no "
+		"carrier, or its queue stopped)",
+		(unsigned long long)st.tx_dropped);
+	/* a single send that was dropped returned -EBUSY and is not in sent;
+	 * a batch's drops are among its accepted frames */
+	if (c->batch > 1)
+		*sent -= st.tx_dropped < *sent ? st.tx_dropped : *sent;
+	return err ?: -EBUSY;
+}
+
+static void print_result(const struct send_cfg *c, struct json_w *w,
+			 uint64_t sent, uint64_t ns)
+{
+	double pps = ns ? sent * 1e9 / (double)ns : 0;
+	double per = sent ? (double)ns / (double)sent : 0;
+
+	if (c->json) {
+		json_obj_begin(w);
+		json_kv_str(w, "type", "xsk_send");
+		json_kv_u64(w, "sent", sent);
+		json_kv_u64(w, "elapsed_ns", ns);
+		json_kv_double(w, "pps", pps);
+		json_kv_double(w, "ns_per_pkt", per);
+		json_obj_end(w);
+		json_end_record(w);
+	} else {
+		printf("sent %llu datagrams of %llu bytes in %.3f s: "
+		       "%.0f pps, %.0f ns/datagram\n",
+		       (unsigned long long)sent, (unsigned long long)c->size,
+		       ns / 1e9, pps, per);
+	}
+}
+
 int xsk_send_main(int argc, char **argv)
 {
 	struct send_cfg c = {};
@@ -197,7 +239,6 @@ int xsk_send_main(int argc, char **argv)
 	uint8_t *buf = NULL;
 	char why[256];
 	uint64_t sent = 0, ns = 0;
-	struct rtbpf_xsk_stats st;
 	const char *mwhy;
 	int err, rc = EXIT_FAIL;
 
@@ -235,33 +276,8 @@ int xsk_send_main(int argc, char **argv)
 	if (err)
 		log_err("xsk send: after %llu datagrams: %s",
 			(unsigned long long)sent, strerror(-err));
-	if (!rtbpf_xsk__stats(x, &st) && st.tx_dropped) {
-		log_err("xsk send: the device dropped %llu datagram(s) (no "
-			"carrier, or its queue stopped)",
-			(unsigned long long)st.tx_dropped);
-		/* a single send that was dropped returned -EBUSY and is not
-		 * in sent; a batch's drops are among its accepted frames */
-		if (c.batch > 1)
-			sent -= st.tx_dropped < sent ? st.tx_dropped : sent;
-		err = err ?: -EBUSY;
-	}
-	if (c.json) {
-		json_obj_begin(&w);
-		json_kv_str(&w, "type", "xsk_send");
-		json_kv_u64(&w, "sent", sent);
-		json_kv_u64(&w, "elapsed_ns", ns);
-		json_kv_double(&w, "pps", ns ? sent * 1e9 / (double)ns : 0);
-		json_kv_double(&w, "ns_per_pkt",
-			       sent ? (double)ns / (double)sent : 0);
-		json_obj_end(&w);
-		json_end_record(&w);
-	} else {
-		printf("sent %llu datagrams of %llu bytes in %.3f s: "
-		       "%.0f pps, %.0f ns/datagram\n",
-		       (unsigned long long)sent, (unsigned long long)c.size,
-		       ns / 1e9, ns ? sent * 1e9 / (double)ns : 0,
-		       sent ? (double)ns / (double)sent : 0);
-	}
+	err = account_drops(&c, x, &sent, err);
+	print_result(&c, &w, sent, ns);
 	xsk_print_stats(x, c.json, &w);
 	rc = err ? EXIT_FAIL : EXIT_OK;
 cleanup:
