@@ -110,7 +110,7 @@ done
 [ "$(ps -o sid= -p "$other")" != "$(ps -o sid= -p $$)" ] || fail "setsid sleep is in this session"
 before=$(policy "$other"):$(cpus_of "$other")
 expect_rc 1 "$RTBPF" apply -P ultra --root "$root" --cpus 1 --pid "$other" --only process >/dev/null 2>"$tmp/err"
-grep -q 'not a thread of this session: under --root rtbpf never changes the host' "$tmp/err" ||
+grep -q 'not a thread of this session: under --root rtbpf changes only real threads of its own session' "$tmp/err" ||
 	fail "foreign session: apply message: $(cat "$tmp/err")"
 [ "$(policy "$other"):$(cpus_of "$other")" = "$before" ] || fail "foreign session: apply changed it"
 [ ! -e "$root/var/lib/rtbpf/state" ] || fail "foreign session: apply journaled something"

@@ -64,8 +64,8 @@ static int preflight(const struct tune_cfg *c, const struct tune_item *it)
 	if ((it->kind->flags & KIND_HOST_THREAD) && c->root[0] &&
 	    getsid(it->tid) != getsid(0)) {
 		log_err("%s: %s: %s: not a thread of this session: under "
-			"--root rtbpf never changes the host's threads; nothing "
-			"changed",
+			"--root rtbpf changes only real threads of its own "
+			"session; nothing changed",
 			c->cmd, it->stage, it->name);
 		return -EPERM;
 	}
@@ -289,6 +289,8 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 	unsigned int npending = 0;
 	int err = 0;
 
+	unsigned int nreal = 0;
+
 	for (size_t i = 0; i < l->n; i++) {
 		if (!pending(&l->v[i]))
 			continue;
@@ -296,7 +298,18 @@ int tune_apply_items(const struct tune_cfg *c, struct item_list *l)
 		err = preflight(c, &l->v[i]);
 		if (err)
 			return err;
+		nreal += c->root[0] && (l->v[i].kind->flags & KIND_HOST_THREAD);
 	}
+	/* a trial on a fake tree still sets real threads (--pid): say so */
+	if (nreal)
+		log_warn("%s: --root: %u change%s to real threads of this "
+			 "session (--pid: policy, CPUs) %s made for real, not "
+			 "in %s",
+			 c->cmd, nreal, nreal == 1 ? "" : "s",
+			 c->dry_run ? "would be" :
+			 nreal == 1 ? "is" :
+				      "are",
+			 c->root);
 	if (c->dry_run)
 		return dry_run(c, l, npending);
 	err = journal_open(&a.j, c, true);

@@ -468,8 +468,8 @@ int thread_reidentify(const struct tune_cfg *c, const struct knob *k,
 	if ((k->kind->flags & KIND_HOST_THREAD) && c->root[0] &&
 	    sid != getsid(0)) {
 		log_err("%s: %s: tid %d is not a thread of this session: under "
-			"--root rtbpf never changes the host's threads; left "
-			"alone",
+			"--root rtbpf changes only real threads of its own "
+			"session; left alone",
 			c->cmd, stage, tid);
 		return -EPERM;
 	}

@@ -188,8 +188,8 @@ static int refuse_foreign(const struct tune_cfg *c, const struct journal *j)
 		if (!thread_foreign(c, &k, r->has_start, r->start))
 			continue;
 		log_err("%s: %s: %s names a thread outside this session: "
-			"under --root rtbpf never changes the host's threads; "
-			"nothing changed",
+			"under --root rtbpf changes only real threads of its "
+			"own session; nothing changed",
 			c->cmd, r->stage, r->path);
 		return -EPERM;
 	}

@@ -246,7 +246,7 @@ static unsigned int print_boot(struct tune_cfg *c, struct json_w *w,
 static bool print_applied(const struct tune_cfg *c, struct json_w *w,
 			  struct tune_applied *ap, const struct journal *j)
 {
-	char when[64], *cpus, *hk;
+	char when[64], *cpus, *hk, *root;
 	int err = applied_read(c, ap);
 
 	if (w) {
@@ -275,7 +275,13 @@ static bool print_applied(const struct tune_cfg *c, struct json_w *w,
 	hk = cpuset_str(&ap->housekeeping);
 	printf("applied: profile %s, %s; latency CPUs %s, housekeeping %s\n",
 	       ap->profile, when, cpus ? cpus : "?", hk ? hk : "?");
-	printf("journal: %s, %zu knobs (undo: rtbpf revert)\n", j->path, j->n);
+	root = c->root[0] ? tune_shell_quote_dup(c->root) : NULL;
+	printf("journal: %s, %zu knobs (undo: rtbpf revert%s%s)\n", j->path,
+	       j->n, c->root[0] ? " --root " : "",
+	       !c->root[0] ? "" :
+	       root	   ? root :
+			     "ROOT");
+	free(root);
 	free(cpus);
 	free(hk);
 	return true;
