@@ -71,21 +71,34 @@ static double realtime_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A check's configuration and arguments, as `check --root R -P NAME
+ * --cpus C` would have them; NULL when out of memory. */
+static struct tune_cfg *new_cfg(const struct drift *d, struct tune_args *a)
+{
+	struct tune_cfg *c = calloc(1, sizeof(*c));
+
+	*a = (struct tune_args){ .profile = d->profile,
+				 .cpus = d->cpus,
+				 .cpus_given = d->cpus_given };
+	if (!c)
+		return NULL;
+	c->cmd = "monitor: drift check";
+	c->cpus_opt = "--check-cpus";
+	snprintf(c->root, sizeof(c->root), "%s", d->root);
+	return c;
+}
+
 /* The check itself: resolve, plan, check, count by stage. Reads only. */
 static int check_into(const struct drift *d, struct drift_result *r)
 {
-	struct tune_cfg *c = calloc(1, sizeof(*c));
-	struct tune_args a = { .profile = d->profile,
-			       .cpus = d->cpus,
-			       .cpus_given = d->cpus_given };
+	struct tune_args a;
+	struct tune_cfg *c = new_cfg(d, &a);
 	unsigned int count[ST_INFO + 1];
 	struct item_list l = { 0 };
 	int err;
 
 	if (!c)
 		return -ENOMEM;
-	c->cmd = "monitor: drift check";
-	snprintf(c->root, sizeof(c->root), "%s", d->root);
 	err = tune_resolve(c, &a);
 	if (!err)
 		err = tune_check_run(c, &l, count);
@@ -222,6 +235,23 @@ int drift_check(struct drift *d)
 	return r.err;
 }
 
+/* The CPU split resolved once at start, so what the user must give
+ * (--check-cpus on a host without isolated CPUs) is refused then, not
+ * exported as "not compliant" for ever. 0 or -EINVAL (said). */
+static int resolve_once(const struct drift *d)
+{
+	struct tune_args a;
+	struct tune_cfg *c = new_cfg(d, &a);
+	int err;
+
+	if (!c)
+		return -ENOMEM;
+	err = tune_resolve(c, &a) ? -EINVAL : 0;
+	profile_free(&c->prof);
+	free(c);
+	return err;
+}
+
 /* The profile and root refused at start, not at the first check. */
 static int validate(struct drift *d)
 {
@@ -237,7 +267,9 @@ static int validate(struct drift *d)
 	if (!err)
 		snprintf(d->prof_name, sizeof(d->prof_name), "%s", prof.name);
 	profile_free(&prof); /* an error is said by profile_load */
-	return err ? -EINVAL : 0;
+	if (err)
+		return -EINVAL;
+	return resolve_once(d);
 }
 
 struct drift *drift__new(const struct drift_opts *o)

@@ -156,8 +156,8 @@ int tune_resolve(struct tune_cfg *c, struct tune_args *ro)
 				  &isolated);
 		if (!cpuset_count(&isolated)) {
 			log_err("%s: no isolated CPUs on this host: name the "
-				"latency CPUs with --cpus LIST",
-				c->cmd);
+				"latency CPUs with %s LIST",
+				c->cmd, c->cpus_opt ? c->cpus_opt : "--cpus");
 			return -EINVAL;
 		}
 		c->cpus = isolated;
@@ -165,8 +165,9 @@ int tune_resolve(struct tune_cfg *c, struct tune_args *ro)
 	bad = cpuset_first_missing(&c->cpus, &c->possible);
 	if (bad >= 0) {
 		list = cpuset_str(&c->possible);
-		log_err("%s: --cpus: CPU %d does not exist (this host has %s)",
-			c->cmd, bad, list ? list : "?");
+		log_err("%s: %s: CPU %d does not exist (this host has %s)",
+			c->cmd, c->cpus_opt ? c->cpus_opt : "--cpus", bad,
+			list ? list : "?");
 		free(list);
 		return -EINVAL;
 	}

@@ -36,6 +36,8 @@
 
 struct tune_cfg {
 	const char *cmd; /* "apply", "check", "revert": prefixes messages */
+	const char *cpus_opt; /* the latency CPUs' option in messages
+			       * (NULL: "--cpus") */
 	char root[PATH_MAX]; /* "" for the real host */
 	struct profile prof;
 	bool have_prof;
