@@ -25,7 +25,7 @@ for ((i = 0; i < 60; i++)); do
 done
 [ "$(all_progs)" = 0 ] || fail "programs left after --duration"
 cols=$(jq -c -s 'map(select(.type=="header"))[0].collectors' "$T/mon.out")
-[ "$cols" = '["sched","irq","softirq","ipi","fault","stolen"]' ] || fail "collectors: $cols"
+[ "$cols" = '["sched","irq","softirq","ipi","fault","stolen","timer"]' ] || fail "collectors: $cols"
 jq -e -s 'map(select(.type=="summary"))[0].cpus | all(has("noise"))' "$T/mon.out" >/dev/null ||
 	fail "summary lacks noise figures"
 ok "all collectors loaded ($loaded programs), reported and unloaded"
@@ -35,7 +35,7 @@ RTBPF_HIDE_TP=irq_handler_entry "${RTBPF_HOOKED:-$RTBPF}" monitor --json --count
 grep -q 'irq: tracepoint irq_handler_entry missing in this kernel; skipped' "$T/hide.err" ||
 	fail "no message for the missing tracepoint: $(cat "$T/hide.err")"
 cols=$(jq -c -s 'map(select(.type=="header"))[0].collectors' "$T/hide.out")
-[ "$cols" = '["sched","softirq","ipi","fault","stolen"]' ] || fail "collectors with irq hidden: $cols"
+[ "$cols" = '["sched","softirq","ipi","fault","stolen","timer"]' ] || fail "collectors with irq hidden: $cols"
 ok "missing irq_handler_entry: irq skipped with a message, the rest ran"
 
 RTBPF_HIDE_TP=softirq_entry,page_fault_user,ipi_send_cpu,ipi_send_cpumask,irq_handler_exit,local_timer_entry,reschedule_entry,call_function_entry,call_function_single_entry,irq_work_entry \

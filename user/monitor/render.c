@@ -11,8 +11,8 @@
 #include "render.h"
 
 /* The header's "collectors", in this order when on. */
-static const char *const parts[] = { "sched", "irq",   "softirq",
-				     "ipi",   "fault", "stolen" };
+static const char *const parts[] = { "sched", "irq",	"softirq", "ipi",
+				     "fault", "stolen", "timer" };
 
 static void text_header(const struct coll_out *o)
 {
