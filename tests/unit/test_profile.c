@@ -157,6 +157,13 @@ static void test_trust(void **state)
 	refused("inc.conf", -EPERM, "mine.conf: writable by group");
 	assert_int_equal(chmod(path, 0644), 0);
 	assert_int_equal(load("inc.conf"), 0);
+	/* its directory writable by others: the file could be replaced;
+	 * sticky (as /tmp) it could not */
+	assert_int_equal(chmod(dir, 0777), 0);
+	refused("mine.conf", -EPERM, "may be written by another user");
+	assert_int_equal(chmod(dir, 01777), 0);
+	assert_int_equal(load("mine.conf"), 0);
+	assert_int_equal(chmod(dir, 0700), 0);
 	if (geteuid() == 0) {
 		assert_int_equal(chown(path, 65534, 65534), 0);
 		refused("mine.conf", -EPERM, "owned by another user");

@@ -380,6 +380,43 @@ cleanup:
 }
 
 /*
+ * Every directory from / down to the one holding the file open as fd (its
+ * canonical path) is owned by root or the caller and writable by no one
+ * else, unless sticky (/tmp): else another user could have put another
+ * file under that name. 0, or -EPERM logged naming path and directory.
+ */
+static int dirs_trusted(int fd, const char *path)
+{
+	char self[64], *real, *slash;
+	struct stat st;
+	int err = 0;
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	real = realpath(self, NULL);
+	if (!real)
+		return 0; /* no /proc (a chroot): the file's own check stands */
+	while ((slash = strrchr(real, '/')) && !err) {
+		slash[slash == real] = '\0'; /* "/a/b" -> "/a", "/a" -> "/" */
+		if (stat(real, &st))
+			break;
+		if ((st.st_uid && st.st_uid != geteuid()) ||
+		    ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))) {
+			log_err("profile %s: directory %s (uid %u, mode %04o) "
+				"may be written by another user; refused: a "
+				"profile's directories must be owned by root "
+				"or you and writable by no one else",
+				path, real, (unsigned int)st.st_uid,
+				(unsigned int)(st.st_mode & 07777));
+			err = -EPERM;
+		}
+		if (!strcmp(real, "/"))
+			break;
+	}
+	free(real);
+	return err;
+}
+
+/*
  * Opens a profile file for reading; -ENOENT when there is none, else 0 or
  * -errno logged naming path: -EINVAL for a directory, FIFO, device or
  * socket; -EPERM for a file owned by someone but root and the caller, or
@@ -426,6 +463,11 @@ static int open_profile(const char *path, int *fd_out)
 			(unsigned int)(st.st_mode & 07777));
 		close(fd);
 		return -EPERM;
+	}
+	err = dirs_trusted(fd, path);
+	if (err) {
+		close(fd);
+		return err;
 	}
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
 	*fd_out = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY);
