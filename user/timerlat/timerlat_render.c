@@ -76,7 +76,7 @@ static void table(struct timerlat_run *t, const struct timerlat_stats *s,
 	fprintf(f, "timerlat %s %.1fs, period %s, SCHED_FIFO %u\n",
 		summary ? "summary of" : "last", dur_ns / 1e9, t->period,
 		t->opts.prio);
-	fprintf(f, "             |      IRQ latency (us)      |"
+	fprintf(f, "             |       IRQ latency (us)        |"
 		   "    thread latency (us)\n");
 	fprintf(f, "CPU    count |   min   avg   p50   p99   max |"
 		   "   min   avg   p50   p99   max\n");
