@@ -176,3 +176,47 @@ expect_rc() {
 	"$@" || rc=$?
 	[ "$rc" -eq "$want" ] || fail "'$*' exited $rc, expected $want"
 }
+
+# fixture_tmp [--shm] [--world-readable] [--hook FN]: the test's scratch
+# directory $tmp (on tmpfs with --shm when /dev/shm is one: apply fsyncs
+# every write), mode 755 with --world-readable (an unprivileged check
+# reads the tree). At exit FN runs (a test's own teardown: a netns), the
+# background process whose pid the test keeps in $child is killed, and
+# $tmp is removed. $root is where the fake tree goes.
+child=
+fixture_hook=:
+# shellcheck disable=SC2120 # every option is optional
+fixture_tmp() {
+	local shm=0 open=0
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--shm) shm=1 ;;
+		--world-readable) open=1 ;;
+		--hook) fixture_hook=$2 && shift ;;
+		*) fail "fixture_tmp: unknown option $1" ;;
+		esac
+		shift
+	done
+	if [ "$shm" = 1 ]; then
+		tmp=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
+	else
+		tmp=$(mktemp -d)
+	fi
+	trap fixture_cleanup EXIT
+	[ "$open" = 0 ] || chmod 755 "$tmp"
+	root=$tmp/root
+}
+
+fixture_cleanup() {
+	"$fixture_hook" || :
+	[ -z "$child" ] || kill "$child" 2>/dev/null || :
+	rm -rf "$tmp"
+}
+
+# fixture_root [fixture_tmp options]: fixture_tmp, then the stock tree in
+# $root.
+# shellcheck disable=SC2120
+fixture_root() {
+	fixture_tmp "$@"
+	make_tree "$root"
+}

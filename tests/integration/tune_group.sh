@@ -16,10 +16,7 @@ RTBPF_BUILD=${RTBPF_BUILD:-$RTBPF_TOP/build}
 gen=$RTBPF_BUILD/tests/bighost
 [ -x "$gen" ] || { echo "SKIP: $gen not built"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-root=$tmp/root
-make_tree "$root"
+fixture_root
 "$gen" "$root" 64 500 430 || fail "bighost generator"
 args=(-P ultra --root "$root" --cpus 1-63:2)
 
