@@ -9,9 +9,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-ns=rtbpf-tesc-$$
-del_ns() { ip netns del "$ns" 2>/dev/null; }
-fixture_root --hook del_ns
+fixture_root --netns "rtbpf-tesc-$$"
 esc=$'\e'
 bel=$'\a'
 # two threads on the latency CPUs with hostile names: one retitles the

@@ -9,9 +9,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-ns=rtbpf-tnet-$$
-del_ns() { ip netns del "$ns" 2>/dev/null; }
-fixture_tmp --hook del_ns
+fixture_tmp --netns "rtbpf-tnet-$$"
 command -v ip >/dev/null || { echo "SKIP: iproute2 missing"; exit 77; }
 ip netns add "$ns" || { echo "SKIP: cannot create a network namespace"; exit 77; }
 ip -n "$ns" link add va numrxqueues 4 numtxqueues 4 type veth \
