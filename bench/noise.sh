@@ -43,20 +43,18 @@ sum() { # tool prog prog: sum of the two medians
 	b=$(per_med "$1" "$3")
 	[ -n "$a" ] && [ -n "$b" ] && echo $((a + b))
 }
+# compare WHAT THEIRS GOAL OURS-SUM THEIRS-SUM UNAVAILABLE: one ratio row.
+compare() {
+	if [ -n "$4" ] && [ -n "$5" ]; then
+		awk -v w="$1" -v t="$2" -v g="$3" -v a="$4" -v b="$5" 'BEGIN {
+			printf "%s entry+exit: rtbpf %d ns, %s %d ns, ratio %.2f (goal <= %s)\n", w, a, t, b, a / b, g }'
+	else
+		echo "$1 comparison unavailable$6"
+	fi
+}
 echo
-ours=$(sum rtbpf irq_handler_entry irq_handler_exit)
-theirs=$(sum hardirqs irq_handler_entry_btf irq_handler_exit_btf)
-if [ -n "$ours" ] && [ -n "$theirs" ]; then
-	awk -v a="$ours" -v b="$theirs" 'BEGIN {
-		printf "hard IRQ entry+exit: rtbpf %d ns, hardirqs %d ns, ratio %.2f (goal <= 0.50)\n", a, b, a / b }'
-else
-	echo "hard IRQ comparison unavailable (no hardirqs, or no device IRQ seen)"
-fi
-ours=$(sum rtbpf softirq_entry softirq_exit)
-theirs=$(sum softirqs softirq_entry_btf softirq_exit_btf)
-if [ -n "$ours" ] && [ -n "$theirs" ]; then
-	awk -v a="$ours" -v b="$theirs" 'BEGIN {
-		printf "softirq entry+exit: rtbpf %d ns, softirqs %d ns, ratio %.2f (goal <= 1.00)\n", a, b, a / b }'
-else
-	echo "softirq comparison unavailable"
-fi
+compare "hard IRQ" hardirqs 0.50 "$(sum rtbpf irq_handler_entry irq_handler_exit)" \
+	"$(sum hardirqs irq_handler_entry_btf irq_handler_exit_btf)" \
+	" (no hardirqs, or no device IRQ seen)"
+compare softirq softirqs 1.00 "$(sum rtbpf softirq_entry softirq_exit)" \
+	"$(sum softirqs softirq_entry_btf softirq_exit_btf)" ""

@@ -22,11 +22,9 @@
 . "$(dirname "$0")/../tests/lib.sh"
 # shellcheck source=tests/integration/xsk_netns.bash
 . "$(dirname "$0")/../tests/integration/xsk_netns.bash"
-need_root
 PEER=$RTBPF_BUILD/tests/xsk_peer
 SINK=$RTBPF_BUILD/tests/xdp_sink
-for t in "$PEER" "$SINK"; do [ -x "$t" ] || skip "$t not built"; done
-netns_up
+netns_up "$PEER" "$SINK"
 N=${XSK_BENCH_N:-500000}
 ROUNDS=${XSK_BENCH_ROUNDS:-5}
 LAT_N=${XSK_BENCH_LAT_N:-10000}

@@ -24,6 +24,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "noise.h"
+#include "noise_rings.bpf.h"
 #include "task_tab.bpf.h"
 #include "cpus.bpf.h"
 
@@ -46,14 +47,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct irq_stats);
 } irq_stats SEC(".maps");
-
-/* Shared with sched.bpf.c (userspace hands it over with reuse_fd). */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct noise_ring);
-} noise_rings SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -5,15 +5,25 @@
 #include <errno.h>
 #include <sched.h>
 
+/* An empty libc CPU set as large as a cpuset, its size in *size. */
+static cpu_set_t *set_new(size_t *size)
+{
+	cpu_set_t *set = CPU_ALLOC(CPUSET_MAX);
+
+	*size = CPU_ALLOC_SIZE(CPUSET_MAX);
+	if (set)
+		CPU_ZERO_S(*size, set);
+	return set;
+}
+
 int affinity_get(pid_t tid, struct cpuset *out)
 {
-	size_t size = CPU_ALLOC_SIZE(CPUSET_MAX);
-	cpu_set_t *set = CPU_ALLOC(CPUSET_MAX);
+	size_t size;
+	cpu_set_t *set = set_new(&size);
 	int err = 0;
 
 	if (!set)
 		return -ENOMEM;
-	CPU_ZERO_S(size, set);
 	if (sched_getaffinity(tid, size, set)) {
 		err = -errno;
 		goto cleanup;
@@ -29,13 +39,12 @@ cleanup:
 
 int affinity_set(pid_t tid, const struct cpuset *s)
 {
-	size_t size = CPU_ALLOC_SIZE(CPUSET_MAX);
-	cpu_set_t *set = CPU_ALLOC(CPUSET_MAX);
+	size_t size;
+	cpu_set_t *set = set_new(&size);
 	int err = 0;
 
 	if (!set)
 		return -ENOMEM;
-	CPU_ZERO_S(size, set);
 	for (unsigned int c = 0; c < CPUSET_MAX; c++)
 		if (cpuset_has(s, c))
 			CPU_SET_S(c, size, set);

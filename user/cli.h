@@ -230,6 +230,15 @@ void cli_fmt_ns(uint64_t ns, char *buf, size_t len);
 #define CLI_CHOICES_AT(T, m, c)                                           \
 	.type = CLI_CHOICES, CLI__AT(T, m) + CLI__IS(T, m, unsigned int), \
 	.choices = (c)
+/* Options that mean the same in every command that has them: one
+ * spelling, one help text. */
+/* clang-format off */
+#define CLI_OPT_JSON(T, m) \
+	{ "json", 'j', .help = "NDJSON records on stdout", CLI_FLAG_AT(T, m) }
+#define CLI_OPT_DURATION(T, m, lo) \
+	{ "duration", 'd', .help = "stop after DUR", \
+	  CLI_DURATION_AT(T, m, lo, 0) }
+/* clang-format on */
 /* A bool of T set when the option is given. */
 #define CLI_SEEN(T, m) .seen = offsetof(T, m) + 1 + CLI__IS(T, m, bool)
 /* An unsigned integer in [lo, hi] for each use, appended to array a of T,

@@ -9,9 +9,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-root=$tmp/root
+fixture_tmp
 
 # want FILE VALUE: the file reads VALUE (newline aside).
 want() {

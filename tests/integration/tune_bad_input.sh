@@ -6,10 +6,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-root=$tmp/root
-make_tree "$root"
+fixture_root
 mkdir -p "$root/etc/rtbpf/profiles.d"
 d=$root/etc/rtbpf/profiles.d
 printf '%s\n' 'include = ultra' 'sysctl.vm.swapiness = 10' >"$d/typo.conf"

@@ -16,12 +16,9 @@
 # tmpfs when /dev/shm is one (apply fsyncs every write: 30 s on disk).
 set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
-RTBPF_BUILD=${RTBPF_BUILD:-$RTBPF_TOP/build}
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-gen=$RTBPF_BUILD/tests/bighost
-[ -x "$gen" ] || { echo "SKIP: $gen not built"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
+need_bighost
 base=/tmp
 [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && base=/dev/shm
 tmp=$(mktemp -d "$base/rtbpf-bighost.XXXXXX")

@@ -10,16 +10,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-tmp=$(mktemp -d)
-child=
-cleanup() {
-	[ -n "$child" ] && kill "$child" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-chmod 755 "$tmp"
-root=$tmp/root
-make_tree "$root"
+fixture_root --world-readable
 cp -a "$root" "$tmp/orig"
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 command -v setpriv >/dev/null || { echo "needs setpriv"; exit 77; }

@@ -17,9 +17,7 @@ set -eu
 hooked=${RTBPF_HOOKED:-$RTBPF}
 # tmpfs when there is one: fsync costs nothing there, and a SIGKILL tests
 # the same window on any file system.
-tmp=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-root=$tmp/root
+fixture_tmp --shm
 make_tree "$tmp/orig"
 # Replaced files keep an unusual mode and owner.
 chown nobody:nogroup "$tmp/orig/etc/default/irqbalance"

@@ -9,15 +9,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-tmp=$(mktemp -d)
-ns=rtbpf-tesc-$$
-cleanup() {
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-root=$tmp/root
-make_tree "$root"
+fixture_root --netns "rtbpf-tesc-$$"
 esc=$'\e'
 bel=$'\a'
 # two threads on the latency CPUs with hostile names: one retitles the

@@ -10,14 +10,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-tmp=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d) # tmpfs: 3 fsyncs per change cost nothing
-holder=
-cleanup() {
-	[ -n "$holder" ] && kill "$holder" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-root=$tmp/root
+fixture_tmp --shm # tmpfs: 3 fsyncs per change cost nothing
 make_tree "$tmp/orig"
 st=$root/var/lib/rtbpf/state
 # the test build: the fault runs set RTBPF_FAULT*
@@ -93,7 +86,7 @@ done
 fresh
 mkdir -p "$root/var/lib/rtbpf"
 flock -n "$root/var/lib/rtbpf/lock" sleep 30 &
-holder=$!
+child=$!
 held=
 for _ in $(seq 300); do
 	flock -n "$root/var/lib/rtbpf/lock" true || { held=1 && break; }
@@ -103,9 +96,9 @@ done
 expect_rc 1 apply >/dev/null 2>"$tmp/err"
 grep -q 'another rtbpf apply or revert holds' "$tmp/err" || fail "lock: message"
 expect_rc 1 "$RTBPF" revert --root "$root" 2>/dev/null
-kill "$holder"
-wait "$holder" 2>/dev/null || true
-holder=
+kill "$child"
+wait "$child" 2>/dev/null || true
+child=
 rm -rf "$root/var/lib/rtbpf"
 same_tree "$root" "$tmp/orig" || fail "refused apply changed the tree"
 

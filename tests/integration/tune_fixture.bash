@@ -176,3 +176,60 @@ expect_rc() {
 	"$@" || rc=$?
 	[ "$rc" -eq "$want" ] || fail "'$*' exited $rc, expected $want"
 }
+
+# fixture_tmp [--shm] [--world-readable] [--netns NAME] [--hook FN]: the
+# test's scratch
+# directory $tmp (on tmpfs with --shm when /dev/shm is one: apply fsyncs
+# every write), mode 755 with --world-readable (an unprivileged check
+# reads the tree). --netns: the network namespace NAME ($ns) the test
+# makes is deleted at exit. At exit FN runs (a test's own teardown), the
+# background process whose pid the test keeps in $child is killed, and
+# $tmp is removed. $root is where the fake tree goes.
+child=
+fixture_hook=:
+# shellcheck disable=SC2120 # every option is optional
+fixture_tmp() {
+	local shm=0 open=0
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--shm) shm=1 ;;
+		--world-readable) open=1 ;;
+		--hook) fixture_hook=$2 && shift ;;
+		--netns) ns=$2 && fixture_hook=fixture_del_ns && shift ;;
+		*) fail "fixture_tmp: unknown option $1" ;;
+		esac
+		shift
+	done
+	if [ "$shm" = 1 ]; then
+		tmp=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
+	else
+		tmp=$(mktemp -d)
+	fi
+	trap fixture_cleanup EXIT
+	[ "$open" = 0 ] || chmod 755 "$tmp"
+	root=$tmp/root
+}
+
+fixture_del_ns() { ip netns del "$ns" 2>/dev/null; }
+
+fixture_cleanup() {
+	"$fixture_hook" || :
+	[ -z "$child" ] || kill "$child" 2>/dev/null || :
+	rm -rf "$tmp"
+}
+
+# fixture_root [fixture_tmp options]: fixture_tmp, then the stock tree in
+# $root.
+# shellcheck disable=SC2120
+fixture_root() {
+	fixture_tmp "$@"
+	make_tree "$root"
+}
+
+# need_bighost: $gen, the big-host tree generator (tests/tools/bighost),
+# and python3 to check its results, or SKIP.
+need_bighost() {
+	gen=${RTBPF_BUILD:-$RTBPF_TOP/build}/tests/bighost
+	[ -x "$gen" ] || { echo "SKIP: $gen not built"; exit 77; }
+	command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
+}

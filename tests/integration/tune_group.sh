@@ -10,16 +10,10 @@
 # each sort and one line for the rest (revert too); -v prints every one.
 set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
-RTBPF_BUILD=${RTBPF_BUILD:-$RTBPF_TOP/build}
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-gen=$RTBPF_BUILD/tests/bighost
-[ -x "$gen" ] || { echo "SKIP: $gen not built"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-root=$tmp/root
-make_tree "$root"
+need_bighost
+fixture_root
 "$gen" "$root" 64 500 430 || fail "bighost generator"
 args=(-P ultra --root "$root" --cpus 1-63:2)
 

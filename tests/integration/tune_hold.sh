@@ -9,14 +9,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-tmp=$(mktemp -d)
-holder=
-cleanup() {
-	[ -n "$holder" ] && kill "$holder" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-root=$tmp/root
+fixture_tmp
 dev=$root/dev/cpu_dma_latency
 make_tree "$root"
 mkdir -p "$root/dev"
@@ -36,7 +29,7 @@ grep -q "rtbpf hold --dma-latency 20" "$tmp/out" || fail "check names no remedy"
 
 # a latency takes units (a bare number is microseconds: tune_fifo.sh)
 "$RTBPF" hold --root "$root" --dma-latency 0.02ms --timestamp >"$tmp/hold" 2>"$tmp/hold.err" &
-holder=$!
+child=$!
 for _ in $(seq 50); do
 	[ -s "$tmp/hold" ] && break
 	sleep 0.1
@@ -46,17 +39,17 @@ line=$(head -n 1 "$tmp/hold")
 dfd=$(sed -n 's/.*cpu_dma_latency at 20 us (fd \([0-9]*\)).*/\1/p' <<<"$line")
 tfd=$(sed -n 's/.*SO_TIMESTAMP socket (fd \([0-9]*\)).*/\1/p' <<<"$line")
 if [ -z "$dfd" ] || [ -z "$tfd" ]; then fail "holder line: $line"; fi
-[ "$(readlink "/proc/$holder/fd/$dfd")" = "$dev" ] || fail "fd $dfd is not the device"
-readlink "/proc/$holder/fd/$tfd" | grep -q '^socket:' || fail "fd $tfd is not a socket"
+[ "$(readlink "/proc/$child/fd/$dfd")" = "$dev" ] || fail "fd $dfd is not the device"
+readlink "/proc/$child/fd/$tfd" | grep -q '^socket:' || fail "fd $tfd is not a socket"
 [ "$(le32 "$dev")" = 20 ] || fail "device holds $(le32 "$dev"), want 20"
 expect_rc 0 chk >"$tmp/out"
 grep -q '^OK   power .*cpu_dma_latency limit .*is 20 us' "$tmp/out" ||
 	fail "check while held: $(head -n 1 "$tmp/out")"
 
-kill -TERM "$holder"
+kill -TERM "$child"
 rc=0
-wait "$holder" || rc=$?
-holder=
+wait "$child" || rc=$?
+child=
 [ "$rc" -eq 0 ] || fail "holder exited $rc on SIGTERM"
 grep -q "Terminated: released" "$tmp/hold" || fail "holder did not say it released"
 

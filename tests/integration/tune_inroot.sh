@@ -13,9 +13,7 @@ set -eu
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
 export LC_ALL=C
-tmp=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-root=$tmp/root
+fixture_tmp --shm
 host=$tmp/host # stands for the host's files: never to be read
 openat2_modes
 

@@ -15,9 +15,7 @@ set -eu
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (chown)"; exit 77; }
 export LC_ALL=C
-tmp=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d) # tmpfs: no fsync cost
-trap 'rm -rf "$tmp"' EXIT
-root=$tmp/root
+fixture_tmp --shm # tmpfs: no fsync cost
 sd=$root/var/lib/rtbpf
 st=$sd/state
 make_tree "$tmp/orig"

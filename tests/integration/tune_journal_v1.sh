@@ -19,10 +19,7 @@ set -eu
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
 export LC_ALL=C
-tmp=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
-child=
-trap 'rm -rf "$tmp"; [ -z "$child" ] || kill "$child" 2>/dev/null || :' EXIT
-root=$tmp/root
+fixture_tmp --shm
 st=$root/var/lib/rtbpf/state
 fixture=$RTBPF_TOP/tests/integration/fixtures/tune_state_v1
 make_tree "$tmp/orig"

@@ -10,10 +10,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-root=$tmp/root
-make_tree "$root"
+fixture_root
 pad="#$(printf 'x%.0s' $(seq 509))"
 printf '%s @realtime - rtprio 99\n%s @realtime - memlock unlimited\n' "$pad" "$pad" \
 	>>"$root/etc/security/limits.conf"

@@ -9,13 +9,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-tmp=$(mktemp -d)
-ns=rtbpf-tnet-$$
-cleanup() {
-	ip netns del "$ns" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+fixture_tmp --netns "rtbpf-tnet-$$"
 command -v ip >/dev/null || { echo "SKIP: iproute2 missing"; exit 77; }
 ip netns add "$ns" || { echo "SKIP: cannot create a network namespace"; exit 77; }
 ip -n "$ns" link add va numrxqueues 4 numtxqueues 4 type veth \

@@ -9,10 +9,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-root=$tmp/root
-make_tree "$root"
+fixture_root
 d=$root/etc/rtbpf/profiles.d
 mkdir -p "$d/dir.conf" "$tmp/incdir"
 mkfifo "$d/fifo.conf" "$tmp/fifo"

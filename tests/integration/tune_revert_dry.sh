@@ -11,10 +11,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-root=$tmp/root
-make_tree "$root"
+fixture_root
 cp -a "$root" "$tmp/orig"
 
 "$RTBPF" revert --dry-run --root "$root" >"$tmp/none"

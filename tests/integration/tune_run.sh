@@ -9,13 +9,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-tmp=$(mktemp -d)
-child=
-cleanup() {
-	[ -n "$child" ] && kill "$child" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+fixture_tmp
 [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; exit 77; }
 command -v cc >/dev/null || { echo "needs cc to build librtbpf-mlock.so"; exit 77; }
 

@@ -10,14 +10,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-tmp=$(mktemp -d)
-child=
-cleanup() {
-	[ -n "$child" ] && kill "$child" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-root=$tmp/root
+fixture_tmp
 make_tree "$tmp/orig"
 fresh() { rm -rf "$root" && cp -a "$tmp/orig" "$root"; }
 aff() { val "$root/proc/$1/task/$2/affinity"; }

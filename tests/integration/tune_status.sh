@@ -15,11 +15,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-chmod 755 "$tmp"
-root=$tmp/root
-make_tree "$root"
+fixture_root --world-readable
 cp -a "$root" "$tmp/orig"
 
 expect_rc 0 "$RTBPF" status --root "$root" >"$tmp/out"

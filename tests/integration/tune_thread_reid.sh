@@ -21,14 +21,7 @@ set -eu
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
 [ "$(nproc)" -ge 2 ] || { echo "SKIP: needs 2 CPUs"; exit 77; }
 export LC_ALL=C
-tmp=$(mktemp -d)
-other=
-cleanup() {
-	[ -n "$other" ] && kill "$other" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-root=$tmp/root
+fixture_tmp
 policy() { awk '{ sub(/.*\) /, ""); print $(41 - 2) }' "/proc/$1/task/$1/stat"; }
 start_of() { awk '{ sub(/.*\) /, ""); print $(22 - 2) }' "/proc/$1/task/$1/stat"; }
 comm_of() { cat "/proc/$1/comm" 2>/dev/null || true; }
@@ -102,39 +95,39 @@ fi
 rm -rf "$root"
 make_tree "$root"
 setsid sleep 300 &
-other=$!
+child=$!
 for _ in $(seq 50); do
-	[ "$(comm_of "$other")" = sleep ] && break
+	[ "$(comm_of "$child")" = sleep ] && break
 	sleep 0.1
 done
-[ "$(ps -o sid= -p "$other")" != "$(ps -o sid= -p $$)" ] || fail "setsid sleep is in this session"
-before=$(policy "$other"):$(cpus_of "$other")
-expect_rc 1 "$RTBPF" apply -P ultra --root "$root" --cpus 1 --pid "$other" --only process >/dev/null 2>"$tmp/err"
+[ "$(ps -o sid= -p "$child")" != "$(ps -o sid= -p $$)" ] || fail "setsid sleep is in this session"
+before=$(policy "$child"):$(cpus_of "$child")
+expect_rc 1 "$RTBPF" apply -P ultra --root "$root" --cpus 1 --pid "$child" --only process >/dev/null 2>"$tmp/err"
 grep -q 'not a thread of this session: under --root rtbpf changes only real threads of its own session' "$tmp/err" ||
 	fail "foreign session: apply message: $(cat "$tmp/err")"
-[ "$(policy "$other"):$(cpus_of "$other")" = "$before" ] || fail "foreign session: apply changed it"
+[ "$(policy "$child"):$(cpus_of "$child")" = "$before" ] || fail "foreign session: apply changed it"
 [ ! -e "$root/var/lib/rtbpf/state" ] || fail "foreign session: apply journaled something"
 # A record naming it, with its true start time and its current value as
 # what rtbpf wrote: an older rtbpf would have made it FIFO 10.
 "$RTBPF" apply -P ultra --root "$root" --cpus 2-3 --only sysctl >/dev/null
-body="sched process =tid:$other =fifo:10@0 =fifo:10@0 =other:0@$(cpus_of "$other") =$other =$(start_of "$other")"
+body="sched process =tid:$child =fifo:10@0 =fifo:10@0 =other:0@$(cpus_of "$child") =$child =$(start_of "$child")"
 printf '%s %s\n' "$(fnv1a "$body")" "$body" >>"$root/var/lib/rtbpf/state"
 cp -a "$root" "$tmp/before-revert"
 expect_rc 1 "$RTBPF" revert --root "$root" >/dev/null 2>"$tmp/err"
-grep -q "tid:$other names a thread outside this session.*nothing changed" "$tmp/err" ||
+grep -q "tid:$child names a thread outside this session.*nothing changed" "$tmp/err" ||
 	fail "foreign session: revert message: $(cat "$tmp/err")"
 # refused whole: the sysctl records before it are not restored either
 diff -r "$root" "$tmp/before-revert" >/dev/null || fail "foreign session: revert changed the tree"
-[ "$(policy "$other"):$(cpus_of "$other")" = "$before" ] || fail "foreign session: revert changed it to $(policy "$other")"
+[ "$(policy "$child"):$(cpus_of "$child")" = "$before" ] || fail "foreign session: revert changed it to $(policy "$child")"
 [ -e "$root/var/lib/rtbpf/state" ] || fail "foreign session: state file removed"
 # The same record with another start time: that TID was reused by the
 # foreign thread since apply. The record is skipped, not the journal: the
 # rest is restored and the foreign thread left alone.
 sed -i '$d' "$root/var/lib/rtbpf/state"
-body="sched process =tid:$other =fifo:10@0 =fifo:10@0 =other:0@$(cpus_of "$other") =$other =$(($(start_of "$other") - 1))"
+body="sched process =tid:$child =fifo:10@0 =fifo:10@0 =other:0@$(cpus_of "$child") =$child =$(($(start_of "$child") - 1))"
 printf '%s %s\n' "$(fnv1a "$body")" "$body" >>"$root/var/lib/rtbpf/state"
 "$RTBPF" revert --root "$root" >/dev/null 2>"$tmp/err" || fail "reused TID in another session: revert failed: $(cat "$tmp/err")"
-grep -q "tid $other is another thread now" "$tmp/err" || fail "reused TID: no warning: $(cat "$tmp/err")"
-[ "$(policy "$other"):$(cpus_of "$other")" = "$before" ] || fail "reused TID: revert changed it"
+grep -q "tid $child is another thread now" "$tmp/err" || fail "reused TID: no warning: $(cat "$tmp/err")"
+[ "$(policy "$child"):$(cpus_of "$child")" = "$before" ] || fail "reused TID: revert changed it"
 [ ! -e "$root/var/lib/rtbpf/state" ] || fail "reused TID: state file kept after a complete revert"
 echo "thread re-identification: ok"

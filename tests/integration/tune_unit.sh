@@ -6,8 +6,7 @@ set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
 . "$RTBPF_TOP/tests/integration/tune_fixture.bash"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+fixture_tmp
 
 "$RTBPF" systemd-unit -P ultra --cpus 2-3 --membind 0 -- /opt/bot/trader --cfg 'a b' '50%' >"$tmp/u"
 for line in 'ExecStart=/opt/bot/trader --cfg "a b" 50%%' CPUAffinity=2-3 \

@@ -13,7 +13,6 @@
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=tests/integration/xsk_netns.bash
 . "$(dirname "$0")/xsk_netns.bash"
-need_root
 netns_up
 
 # lat N SEND-ARGS...: AF_XDP to AF_XDP; prints the xsk_recv record.

@@ -8,7 +8,6 @@
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=tests/integration/xsk_netns.bash
 . "$(dirname "$0")/xsk_netns.bash"
-need_root
 netns_up
 
 expect() { # code regex cmd...

@@ -7,7 +7,6 @@
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=tests/integration/xsk_netns.bash
 . "$(dirname "$0")/xsk_netns.bash"
-need_root
 netns_up
 
 for round in 1 2 3; do

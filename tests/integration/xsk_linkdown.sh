@@ -9,11 +9,9 @@
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=tests/integration/xsk_netns.bash
 . "$(dirname "$0")/xsk_netns.bash"
-need_root
 RETRY=$RTBPF_BUILD/tests/xsk_retry
 PEER=$RTBPF_BUILD/tests/xsk_peer
-for t in "$RETRY" "$PEER"; do [ -x "$t" ] || fail "$t not built"; done
-netns_up
+netns_up "$RETRY" "$PEER"
 port=9600
 
 start_bg peer "${IN_B[@]}" "$PEER" "$port" 2 3000

@@ -30,8 +30,13 @@ IN_A=(ip netns exec "$NS_A")
 # shellcheck disable=SC2034
 IN_B=(ip netns exec "$NS_B")
 
-# netns_up: creates the pair; veth0 in A, veth1 in B; static neighbours.
+# netns_up [TOOL...]: as root, with every TOOL built (else SKIP), creates
+# the pair; veth0 in A, veth1 in B; static neighbours.
+# shellcheck disable=SC2120 # the tools are optional
 netns_up() {
+	local t
+	need_root
+	for t in "$@"; do [ -x "$t" ] || skip "$t not built"; done
 	command -v ip >/dev/null || skip "iproute2 missing"
 	ip netns add "$NS_A" || skip "cannot create network namespaces"
 	ip netns add "$NS_B" || fail "netns add $NS_B"

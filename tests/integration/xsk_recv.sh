@@ -8,10 +8,8 @@
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=tests/integration/xsk_netns.bash
 . "$(dirname "$0")/xsk_netns.bash"
-need_root
 PEER=$RTBPF_BUILD/tests/xsk_peer
-[ -x "$PEER" ] || skip "$PEER not built"
-netns_up
+netns_up "$PEER"
 N=10000
 
 start_bg xrecv "${IN_B[@]}" "$RTBPF" xsk recv --dev veth1 --port 9200 --count "$N" \

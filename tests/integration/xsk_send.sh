@@ -12,11 +12,9 @@
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=tests/integration/xsk_netns.bash
 . "$(dirname "$0")/xsk_netns.bash"
-need_root
 PEER=$RTBPF_BUILD/tests/xsk_peer
 SINK=$RTBPF_BUILD/tests/xdp_sink
-for t in "$PEER" "$SINK"; do [ -x "$t" ] || skip "$t not built"; done
-netns_up
+netns_up "$PEER" "$SINK"
 N=20000
 
 # run_case NAME PORT RATE SEND-ARGS...: peer on PORT, sender with args.

@@ -108,8 +108,7 @@ static const struct cli_opt e2e_opts_tbl[] = {
 	  CLI_FLAG_AT(E, keep_going) },
 	{ "plot", 'o', .arg = "FILE.svg",
 	  .help = "write the end-to-end CDF (gnuplot)", CLI_STR_AT(E, plot) },
-	{ "json", 'j', .help = "NDJSON records on stdout",
-	  CLI_FLAG_AT(E, json) },
+	CLI_OPT_JSON(E, json),
 	{},
 };
 #undef E

@@ -22,16 +22,14 @@ static const struct cli_opt timerlat_opts_tbl[] = {
 	  .help = "report a sample whose thread latency reaches LAT, with "
 		  "its causes",
 	  CLI_LATENCY_AT(O, threshold_ns, 1, 0) },
-	{ "duration", 'd', .help = "stop after DUR",
-	  CLI_DURATION_AT(O, duration_ns, 1, 0) },
+	CLI_OPT_DURATION(O, duration_ns, 1),
 	{ "interval", 'i',
 	  .help = "table and records every DUR (default 1s, at least 10ms)",
 	  CLI_DURATION_AT(O, interval_ns, 10000000, 0) },
 	{ "report-rate", 0,
 	  .help = "at most N reports per CPU and second (default 20)",
 	  CLI_UINT_AT(O, report_rate, 1, 100000) },
-	{ "json", 'j', .help = "NDJSON records on stdout",
-	  CLI_FLAG_AT(O, json) },
+	CLI_OPT_JSON(O, json),
 	{},
 };
 #undef O

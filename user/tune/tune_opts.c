@@ -134,8 +134,7 @@ static const struct cli_opt apply_opts[] = {
 static const struct cli_opt check_opts[] = {
 	TUNE_OPT_PROFILE("profile to check against (default ultra)", 0),
 	TUNE_TARGET_OPTS("latency process to audit (repeatable)"),
-	{ "json", 'j', .help = "NDJSON records on stdout",
-	  CLI_FLAG_AT(A, json) },
+	CLI_OPT_JSON(A, json),
 	{ "strict", 0, .help = "warnings (boot knobs) are deviations",
 	  CLI_FLAG_AT(A, strict) },
 	TUNE_OPT_ROOT,
@@ -156,8 +155,7 @@ static const struct cli_opt revert_opts[] = {
 	{},
 };
 static const struct cli_opt status_opts[] = {
-	{ "json", 'j', .help = "NDJSON records on stdout",
-	  CLI_FLAG_AT(A, json) },
+	CLI_OPT_JSON(A, json),
 	TUNE_OPT_ROOT,
 	{},
 };

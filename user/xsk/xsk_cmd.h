@@ -50,8 +50,7 @@ int xsk_apply_ring(const struct cli_opt *o, const char *arg,
 	{ "busy-poll", 0,                                                     \
 	  .help = "SO_BUSY_POLL for LAT (whole microseconds, up to 1s)",      \
 	  CLI_LATENCY_US_AT(T, o.busy_poll_us, 1000, 1000000000) },           \
-	{ "json", 'j', .help = "NDJSON records on stdout",                    \
-	  CLI_FLAG_AT(T, json) }
+	CLI_OPT_JSON(T, json)
 /* clang-format on */
 
 /* Logs a failed rtbpf_xsk__create (errno err > 0; an error record too

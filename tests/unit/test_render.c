@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The monitor's renderers without BPF: given snapshots and a fake name
+ * resolver, the noise table, spike reports (text and JSON), the JSON and
+ * summary frames of both collectors, a task's cell.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "monitor/coll.h"
+#include "monitor/monitor.h"
+#include "monitor/render.h"
+#include "monitor/render_util.h"
+#include "bpf/sched_abi.h"
+#include "monitor/spike.h"
+
+#include "coll_fixture.h"
+
+/* --- renderers: snapshots and names in, text out --- */
+
+static size_t fake_comm(uint32_t tid, char *comm, size_t len)
+{
+	if (tid != 4242)
+		return 0;
+	snprintf(comm, len, "waker");
+	return strlen("waker");
+}
+
+struct out_fixture {
+	struct monitor_opts opts;
+	struct host_info host;
+	unsigned int order[2];
+	struct json_w jw;
+	struct coll_names names;
+	char *irq[NOISE_MAX_IRQ];
+	struct coll_out o;
+	char *text;
+	size_t len;
+	FILE *f;
+};
+
+static struct out_fixture *fixture(bool json)
+{
+	struct out_fixture *x = calloc(1, sizeof(*x));
+
+	assert_non_null(x);
+	x->opts.json = json;
+	x->opts.threshold_ns = 20000;
+	cpuset_add(&x->host.isolated, 1);
+	x->order[0] = 1;
+	x->order[1] = 0;
+	x->irq[24] = "eth0-rx";
+	x->names = (struct coll_names){ .comm = fake_comm,
+					.irq = x->irq,
+					.nirq = NOISE_MAX_IRQ };
+	x->f = open_memstream(&x->text, &x->len);
+	assert_non_null(x->f);
+	json_init(&x->jw, x->f);
+	x->o = (struct coll_out){ .opts = &x->opts,
+				  .host = &x->host,
+				  .order = x->order,
+				  .norder = 2,
+				  .out = x->f,
+				  .jw = &x->jw,
+				  .start_ns = 1000000000ULL,
+				  .names = &x->names };
+	return x;
+}
+
+static void fixture_free(struct out_fixture *x)
+{
+	if (x->f)
+		fclose(x->f);
+	free(x->text);
+	free(x);
+}
+
+static const char *fixture_text(struct out_fixture *x)
+{
+	fclose(x->f);
+	x->f = NULL;
+	return x->text;
+}
+
+static void test_noise_table(void **state)
+{
+	struct out_fixture *x = fixture(false);
+	struct coll_snaps s;
+	struct coll_view v = { .o = &x->o, .s = &s, .dur_ns = 2000000000ULL };
+	const char *t;
+
+	(void)state;
+	assert_int_equal(coll_snaps_init(&s, 2), 0);
+	/* CPU 1: IRQ 24 the largest source; CPU 0: a stolen task */
+	s.noise.cpu[1].irq[24] = (struct noise_fig){ .count = 10, .ns = 4000 };
+	s.noise.cpu[1].softirq[1] =
+		(struct noise_fig){ .count = 1, .ns = 1000 };
+	s.sched.cpu[0].stolen_ns = 9000;
+	add_task(&s.sched.stolen, 0, 31, 9000, "intruder");
+	noise_render_table(&v);
+	t = fixture_text(x);
+	/* per second over 2 s, isolated CPU 1 first with its "*" */
+	assert_non_null(strstr(t, "1*          5       2.0       0.5       0"
+				  "       0.0        2.5  irq 24 eth0-rx\n"));
+	assert_non_null(strstr(t, "0           0       0.0       0.0       0"
+				  "       4.5        4.5  intruder/31\n"));
+	assert_true(strstr(t, "1*") < strstr(t, "\n0 "));
+	coll_snaps_fini(&s);
+	fixture_free(x);
+}
+
+static void spike_event_fixture(struct spike_event *ev)
+{
+	ev->wait_start = 1000000000ULL + 500000000ULL;
+	ev->wake_at = ev->wait_start + 10000;
+	ev->run_at = ev->wait_start + 40000;
+	ev->cpu = 1;
+	ev->pid = 99;
+	ev->tgid = 98;
+	ev->waker_cpu = 0;
+	ev->waker_pid = 4242;
+	strcpy(ev->comm, "victim");
+	ev->have_noise = 1;
+	ev->runs[0] = (struct sched_run){ .pid = 7,
+					  .start = ev->wake_at,
+					  .end = ev->run_at };
+	strcpy(ev->run_comm[0], "hog");
+	ev->run_head = 1;
+	ev->noise[0] = (struct noise_event){ .start = ev->wake_at + 1000,
+					     .end = ev->wake_at + 6000,
+					     .net_ns = 5000,
+					     .kind = NOISE_HARDIRQ,
+					     .id = 24 };
+	ev->noise_head = 1;
+}
+
+static void test_spike_text_names(void **state)
+{
+	struct out_fixture *x = fixture(false);
+	struct spike_event *ev = calloc(1, sizeof(*ev));
+	struct spike_keep k = {};
+	const char *t;
+
+	(void)state;
+	spike_event_fixture(ev);
+	render_spike(&x->o, &k, ev);
+	t = fixture_text(x);
+	assert_non_null(strstr(t, "spike: CPU 1, victim tid 99 waited 40.0 us "
+				  "(woken) at 0.5s\n"));
+	/* the waker named by the resolver, the IRQ by the IRQ table */
+	assert_non_null(strstr(t, "delivery from CPU 0 waker/4242"));
+	assert_non_null(strstr(t, "irq 24 eth0-rx"));
+	assert_non_null(strstr(t, "task hog/7"));
+	assert_int_equal(k.n, 0);
+	free(ev);
+	fixture_free(x);
+}
+
+static void test_spike_json_unknown_waker(void **state)
+{
+	struct out_fixture *x = fixture(true);
+	struct spike_event *ev = calloc(1, sizeof(*ev));
+	const char *t;
+
+	(void)state;
+	spike_event_fixture(ev);
+	ev->waker_pid = 5; /* gone: the resolver knows no name */
+	render_spike(&x->o, NULL, ev);
+	t = fixture_text(x);
+	assert_non_null(
+		strstr(t, "{\"type\":\"spike\",\"elapsed_ns\":500040000,"));
+	assert_non_null(strstr(t, "{\"kind\":\"delivery\",\"cpu\":0,\"pid\":5,"
+				  "\"comm\":\"?\",\"ns\":10000}"));
+	assert_non_null(strstr(t, "{\"kind\":\"hardirq\",\"irq\":24,"
+				  "\"name\":\"eth0-rx\",\"ns\":5000}"));
+	free(ev);
+	fixture_free(x);
+}
+
+/* The renderers of both collectors behind the frame, as the monitor sets
+ * them up (the ops tables themselves live with the BPF glue). */
+static bool sched_has(const struct coll *c, const char *part)
+{
+	(void)c;
+	return !strcmp(part, "stolen") || !strcmp(part, "sched");
+}
+
+static bool noise_has(const struct coll *c, const char *part)
+{
+	(void)c;
+	return !strcmp(part, "irq");
+}
+
+static const struct coll_ops sched_r = {
+	.has = sched_has,
+	.table = sched_render_table,
+	.table_end = sched_render_table_end,
+	.json_cpu = sched_render_json_cpu,
+	.json_cpu_hist = sched_render_json_hist,
+	.json_total = sched_render_json_total,
+};
+static const struct coll_ops noise_r = {
+	.has = noise_has,
+	.table = noise_render_table,
+	.json_cpu = noise_render_json_cpu,
+};
+
+static void test_json_frame(void **state)
+{
+	struct out_fixture *x = fixture(true);
+	struct coll_set set = {
+		.c = { { .ops = &sched_r }, { .ops = &noise_r } }, .n = 2
+	};
+	struct coll_snaps s;
+	struct coll_view v = { .o = &x->o, .s = &s, .dur_ns = 1000 };
+	const char *t, *spikes, *noise, *cpu0, *total;
+
+	(void)state;
+	assert_int_equal(coll_snaps_init(&s, 2), 0);
+	v.end_ns = x->o.start_ns + 5000;
+	x->o.seq = 3;
+	render_header(&x->o, &set);
+	render_period(&x->o, &set, &v, NULL);
+	t = fixture_text(x);
+	/* the header's collectors in their fixed order, whoever has them */
+	assert_non_null(
+		strstr(t, "\"collectors\":[\"sched\",\"irq\",\"stolen\"]"));
+	assert_non_null(strstr(t, "{\"type\":\"interval\",\"seq\":3,"
+				  "\"elapsed_ns\":5000,\"dur_ns\":1000,"
+				  "\"cpus\":[{\"cpu\":1,\"isolated\":true,"
+				  "\"samples\":0,"));
+	/* a CPU: every collector's fields, then the histograms */
+	spikes = strstr(t, "\"spikes_lost\":0,\"noise\":{\"irq_count\":0,");
+	noise = strstr(t, "\"ipi_senders\":[]},\"hist\":");
+	cpu0 = strstr(t, "{\"cpu\":0,\"isolated\":false,");
+	total = strstr(t, "]}],\"total\":{\"samples\":0,");
+	assert_non_null(spikes);
+	assert_non_null(noise);
+	assert_non_null(cpu0);
+	assert_non_null(total);
+	assert_true(spikes < noise && noise < cpu0 && cpu0 < total);
+	assert_non_null(strstr(total, "}}\n"));
+	coll_snaps_fini(&s);
+	fixture_free(x);
+}
+
+static void test_summary_frame(void **state)
+{
+	static const char *const order[] = {
+		"\nSummary over 2.0s\n",
+		"CPU   wakeups",
+		"\n1*  ",
+		"\nall ",
+		"wakeup waits:",
+		"irq/s",
+		"\nspikes >= 20.0 us:",
+		"wait to run, all watched CPUs",
+	};
+	struct out_fixture *x = fixture(false);
+	struct coll_set set = {
+		.c = { { .ops = &sched_r }, { .ops = &noise_r } }, .n = 2
+	};
+	struct coll_snaps s;
+	struct coll_view v = {
+		.o = &x->o, .s = &s, .dur_ns = 2000000000ULL, .summary = true
+	};
+	const char *t, *at;
+
+	(void)state;
+	assert_int_equal(coll_snaps_init(&s, 2), 0);
+	hist_add_value(&s.sched.cpu[1].lat, 5000);
+	render_period(&x->o, &set, &v, NULL);
+	t = fixture_text(x);
+	/* every collector's tables, then what ends the summary */
+	at = t;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		const char *p = strstr(at, order[i]);
+
+		if (!p)
+			fail_msg("'%s' missing or out of order in:\n%s",
+				 order[i], t);
+		at = p;
+	}
+	coll_snaps_fini(&s);
+	fixture_free(x);
+}
+
+static void test_fmt_task(void **state)
+{
+	struct task_entry e = { .pid = 1234, .ns = 2500000 };
+	char buf[64];
+
+	(void)state;
+	strcpy(e.comm, "averyverylongna");
+	fmt_task(buf, sizeof(buf), &e, 19, true);
+	/* in 19 columns, the name shortened: the pid and time stay whole */
+	assert_string_equal(buf, "averyver/1234 2.5ms");
+	fmt_task(buf, sizeof(buf), NULL, 19, true);
+	assert_string_equal(buf, "-");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_noise_table),
+		cmocka_unit_test(test_spike_text_names),
+		cmocka_unit_test(test_spike_json_unknown_waker),
+		cmocka_unit_test(test_json_frame),
+		cmocka_unit_test(test_summary_frame),
+		cmocka_unit_test(test_fmt_task),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
