@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "sysinfo.h"
+#include "log.h"
 #include "testhook.h"
 
 #include <errno.h>
@@ -124,6 +125,22 @@ bool sysinfo_has_bpf_caps(void)
 	if (cap_has(d, CAP_SYS_ADMIN))
 		return true;
 	return cap_has(d, CAP_BPF) && cap_has(d, CAP_PERFMON);
+}
+
+int sysinfo_bpf_ready(const struct host_info *hi, const char *cmd,
+		      const char *caps)
+{
+	if (!sysinfo_has_bpf_caps()) {
+		log_err("%s: permission denied: needs root or %s (try sudo)",
+			cmd, caps);
+		return -EPERM;
+	}
+	if (!hi->has_btf) {
+		log_err("%s: %s missing: kernel lacks CONFIG_DEBUG_INFO_BTF",
+			cmd, hi->btf_path);
+		return -ENOTSUP;
+	}
+	return 0;
 }
 
 static int mount_if_absent(const char *dir, const char *type, long magic)

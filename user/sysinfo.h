@@ -36,6 +36,11 @@ int sysinfo_load(struct host_info *hi);
 /* True when this process may load tracing BPF (root, or CAP_BPF+CAP_PERFMON,
  * or CAP_SYS_ADMIN). Reads capabilities with capget(2). */
 bool sysinfo_has_bpf_caps(void);
+/* What every BPF-loading command checks first: the capabilities (caps
+ * names them in the message, e.g. "CAP_BPF+CAP_PERFMON") and the kernel's
+ * BTF. 0, -EPERM or -ENOTSUP, each logged naming cmd. */
+int sysinfo_bpf_ready(const struct host_info *hi, const char *cmd,
+		      const char *caps);
 /* Mount tracefs at /sys/kernel/tracing or bpffs at /sys/fs/bpf when absent.
  * 0 when mounted (now or before), -errno otherwise. Needs CAP_SYS_ADMIN. */
 int sysinfo_mount_tracefs(void);

@@ -261,18 +261,14 @@ static int check_host(struct monitor *m)
 	}
 	if (resolve_cpus(m))
 		return EXIT_USAGE;
-	if (!sysinfo_has_bpf_caps()) {
-		log_err("monitor: permission denied: needs root or "
-			"CAP_BPF+CAP_PERFMON (try sudo)");
+	switch (sysinfo_bpf_ready(&m->host, "monitor", "CAP_BPF+CAP_PERFMON")) {
+	case 0:
+		return -1;
+	case -EPERM:
 		return EXIT_FAIL;
-	}
-	if (!m->host.has_btf) {
-		log_err("monitor: %s missing: kernel lacks "
-			"CONFIG_DEBUG_INFO_BTF",
-			m->host.btf_path);
+	default:
 		return EXIT_UNSUPPORTED;
 	}
-	return -1;
 }
 
 /* Everything but the collectors: snapshots, output, placement, signals. */

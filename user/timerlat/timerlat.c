@@ -75,18 +75,15 @@ static int check_host(struct timerlat_run *t)
 	}
 	if (resolve_cpus(t))
 		return EXIT_USAGE;
-	if (!sysinfo_has_bpf_caps()) {
-		log_err("timerlat: permission denied: needs root or "
-			"CAP_BPF+CAP_PERFMON+CAP_SYS_NICE (try sudo)");
+	switch (sysinfo_bpf_ready(&t->host, "timerlat",
+				  "CAP_BPF+CAP_PERFMON+CAP_SYS_NICE")) {
+	case 0:
+		return -1;
+	case -EPERM:
 		return EXIT_FAIL;
-	}
-	if (!t->host.has_btf) {
-		log_err("timerlat: %s missing: kernel lacks "
-			"CONFIG_DEBUG_INFO_BTF",
-			t->host.btf_path);
+	default:
 		return EXIT_UNSUPPORTED;
 	}
-	return -1;
 }
 
 /* The monitor's sched and noise collectors, watching only the probes:
