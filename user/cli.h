@@ -30,6 +30,7 @@
 #ifndef RTBPF_CLI_H
 #define RTBPF_CLI_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -145,6 +146,12 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, void *dst,
 static inline int cli_exit(int ret)
 {
 	return ret == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+}
+/* The exit code of a failed host check: 4 for what the kernel lacks
+ * (-ENOTSUP, -ENOSYS), else 1. */
+static inline int cli_exit_host(int err)
+{
+	return err == -ENOTSUP || err == -ENOSYS ? EXIT_UNSUPPORTED : EXIT_FAIL;
 }
 void cli_usage(FILE *f, const struct cli_cmd *cmd);
 /*

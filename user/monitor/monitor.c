@@ -261,14 +261,8 @@ static int check_host(struct monitor *m)
 	}
 	if (resolve_cpus(m))
 		return EXIT_USAGE;
-	switch (sysinfo_bpf_ready(&m->host, "monitor", "CAP_BPF+CAP_PERFMON")) {
-	case 0:
-		return -1;
-	case -EPERM:
-		return EXIT_FAIL;
-	default:
-		return EXIT_UNSUPPORTED;
-	}
+	err = sysinfo_bpf_ready(&m->host, "monitor", "CAP_BPF+CAP_PERFMON");
+	return err ? cli_exit_host(err) : -1;
 }
 
 /* Everything but the collectors: snapshots, output, placement, signals. */

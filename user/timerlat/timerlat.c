@@ -64,6 +64,8 @@ static int resolve_cpus(struct timerlat_run *t)
 /* An exit code when the host cannot run the probes, else -1. */
 static int check_host(struct timerlat_run *t)
 {
+	int err;
+
 	if (sysinfo_load(&t->host)) {
 		log_err("timerlat: read CPU lists from /sys");
 		return EXIT_FAIL;
@@ -75,15 +77,9 @@ static int check_host(struct timerlat_run *t)
 	}
 	if (resolve_cpus(t))
 		return EXIT_USAGE;
-	switch (sysinfo_bpf_ready(&t->host, "timerlat",
-				  "CAP_BPF+CAP_PERFMON+CAP_SYS_NICE")) {
-	case 0:
-		return -1;
-	case -EPERM:
-		return EXIT_FAIL;
-	default:
-		return EXIT_UNSUPPORTED;
-	}
+	err = sysinfo_bpf_ready(&t->host, "timerlat",
+				"CAP_BPF+CAP_PERFMON+CAP_SYS_NICE");
+	return err ? cli_exit_host(err) : -1;
 }
 
 /* The monitor's sched and noise collectors, watching only the probes:
