@@ -73,24 +73,37 @@ grep -qE 'xdp_passed +[1-9]' "$T/xsk-recv.out" ||
 
 # flat_case NAME PORT SEND-ARGS...: unpaced into the XDP sink (counts and
 # drops datagrams to PORT; at tc ingress, timing each, with SINK_ARGS
-# "tc stamp"): it must count exactly N, and time N when it stamps.
+# "tc stamp"): the sink must count exactly what the sender says it sent,
+# and time that many when it stamps. Unpaced, veth may drop a few (a ring
+# of 256 drained by the receiving CPU's NAPI, which a loaded or sanitized
+# run stalls): then the sender must fail naming exactly the N - sent it
+# lost, and the sink must have seen the rest.
 SINK_ARGS=()
 flat_case() {
-	local name=$1 port=$2 res
+	local name=$1 port=$2 res rc=0 sent lost
 	shift 2
 	start_bg "sink-$name" "${IN_B[@]}" "$SINK" veth1 "$port" "${SINK_ARGS[@]}"
 	wait_line "$T/sink-$name.out" '^ready' ||
 		fail "$name: sink: $(cat "$T/sink-$name.err")"
 	in_a "$RTBPF" xsk send --dev veth0 --dst "$IP_B:$port" --count "$N" \
-		"$@" >"$T/send-$name.out" 2>&1 ||
-		fail "$name: send failed: $(cat "$T/send-$name.out")"
+		"$@" >"$T/send-$name.out" 2>&1 || rc=$?
+	sent=$(sed -n 's/^sent \([0-9]*\) datagrams.*/\1/p' "$T/send-$name.out")
+	[ -n "$sent" ] || fail "$name: send failed: $(cat "$T/send-$name.out")"
+	if [ "$rc" != 0 ] || [ "$sent" != "$N" ]; then
+		lost=$((N - sent))
+		if ! { [ "$rc" = 1 ] && [ "$lost" -gt 0 ] &&
+			grep -q "the device dropped $lost datagram" "$T/send-$name.out"; }; then
+			fail "$name: send exit $rc, sent $sent of $N: $(cat "$T/send-$name.out")"
+		fi
+		echo "$name: veth dropped $lost of $N, and the sender said so"
+	fi
 	stop_bg "$bg_pid" TERM
 	res=$(tail -n 1 "$T/sink-$name.out")
-	if [ "$stop_rc" != 0 ] || [ "${res%% *}" != "dropped=$N" ]; then
-		fail "$name: sink exit $stop_rc: $res"
+	if [ "$stop_rc" != 0 ] || [ "${res%% *}" != "dropped=$sent" ]; then
+		fail "$name: sink exit $stop_rc: $res (the sender sent $sent)"
 	fi
-	if [ ${#SINK_ARGS[@]} -gt 0 ] && [[ $res != *" stamped=$N "* ]]; then
-		fail "$name: sink timed other than $N: $res"
+	if [ ${#SINK_ARGS[@]} -gt 0 ] && [[ $res != *" stamped=$sent "* ]]; then
+		fail "$name: sink timed other than $sent: $res"
 	fi
 	ok "$name: $res"
 }
