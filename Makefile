@@ -76,7 +76,7 @@ SKELS := $(patsubst %.bpf.c,$(O)/skel/%.skel.h,$(notdir $(BPF_SRCS)))
 # Shared userspace code, used by the binary and the tests.
 COMMON_SRCS := $(wildcard user/*.c)
 COMMON_SRCS := $(filter-out user/main.c user/commands.c,$(COMMON_SRCS))
-MONITOR_SRCS := $(wildcard user/monitor/*.c) $(wildcard user/timerlat/*.c) $(wildcard user/tune/*.c) $(wildcard user/tune/stages/*.c) $(wildcard user/xsk/*.c) $(wildcard user/e2e/*.c)
+MONITOR_SRCS := $(wildcard user/monitor/*.c) $(wildcard user/timerlat/*.c) $(wildcard user/osnoise/*.c) $(wildcard user/tune/*.c) $(wildcard user/tune/stages/*.c) $(wildcard user/xsk/*.c) $(wildcard user/e2e/*.c)
 RTBPF_SRCS := user/main.c user/commands.c $(COMMON_SRCS) $(MONITOR_SRCS)
 RTBPF_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(RTBPF_SRCS))
 COMMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(COMMON_SRCS))

@@ -39,6 +39,18 @@ const struct command rtbpf_commands[] = {
 	  "IRQ, other interrupts and the threads that ran. Needs root and a "
 	  "kernel with BTF.",
 	  "timerlat.md", CLIS(&timerlat_cli) },
+	{ "osnoise", cmd_osnoise,
+	  "how much the OS takes from a spinning thread, and what took it",
+	  "Runs one probe thread per watched CPU that spins for --runtime of "
+	  "every --period reading the clock, like rtla osnoise without the "
+	  "kernel's osnoise tracer: every gap of --threshold or more between "
+	  "two reads is noise. Per CPU: the noise, the share of the CPU left "
+	  "to the probe and the longest gap, and what took it: IRQs, system "
+	  "vectors, softirqs, NMIs and the threads that preempted the probe "
+	  "(by name), each net of what interrupted it, and what no event "
+	  "explains (a hypervisor, an SMI). SCHED_OTHER unless --prio; "
+	  "always a sleep in each period. Needs root and a kernel with BTF.",
+	  "osnoise.md", CLIS(&osnoise_cli) },
 	{ "apply", cmd_apply, "apply a tuning profile, journaled for revert",
 	  "Moves IRQs, kernel threads and workqueues off the latency CPUs, "
 	  "sets the profile's sysctls, memory, power and process knobs, and "

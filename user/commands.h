@@ -16,6 +16,7 @@ int cmd_hold(int argc, char **argv);
 int cmd_xsk(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_timerlat(int argc, char **argv);
+int cmd_osnoise(int argc, char **argv);
 
 /* Every command's option table (cli.h): --help, and the man pages and
  * shell completion user/docgen generates from them. */
@@ -23,7 +24,7 @@ struct cli_cmd;
 extern const struct cli_cmd monitor_cli, tune_apply_cli, tune_check_cli,
 	tune_revert_cli, tune_status_cli, profile_list_cli, profile_show_cli,
 	profile_keys_cli, run_cli, unit_cli, hold_cli, xsk_send_cli,
-	xsk_recv_cli, e2e_cli, timerlat_cli;
+	xsk_recv_cli, e2e_cli, timerlat_cli, osnoise_cli;
 
 /* A command as typed after "rtbpf" (commands.c). */
 struct command {

@@ -24,6 +24,7 @@ static const struct json_stream {
 	{ "xsk recv", 2 }, /* 1: as xsk send */
 	{ "bench e2e", 2 }, /* 1: system_check "command", "cpus":"N" */
 	{ "timerlat", 1 },
+	{ "osnoise", 1 },
 };
 
 static struct {

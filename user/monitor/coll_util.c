@@ -3,11 +3,15 @@
 
 #include <errno.h>
 #include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "bpf/sched_abi.h"
 #include "log.h"
 #include "tasklist.h"
+#include "testhook.h"
 
 int coll_load(struct bpf_object_skeleton *s, const char *what)
 {
@@ -56,4 +60,22 @@ int coll_tab_to_list(const struct task_tab *t, uint32_t cpu, struct tasklist *l)
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+/* RTBPF_HIDE_TP=a,b makes tracepoints look missing (tests). */
+bool coll_tp_exists(const struct btf *btf, const char *tp)
+{
+	const char *hide = test_getenv("RTBPF_HIDE_TP");
+	char name[96];
+
+	if (hide) {
+		size_t n = strlen(tp);
+
+		for (const char *p = hide; (p = strstr(p, tp)); p += n)
+			if ((p == hide || p[-1] == ',') &&
+			    (p[n] == ',' || !p[n]))
+				return false;
+	}
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
 }

@@ -4,9 +4,11 @@
 #ifndef RTBPF_MONITOR_COLL_UTIL_H
 #define RTBPF_MONITOR_COLL_UTIL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct bpf_object_skeleton;
+struct btf;
 struct task_tab;
 struct tasklist;
 
@@ -17,5 +19,8 @@ int coll_attach(struct bpf_object_skeleton *s, const char *what);
 /* Adds the entries of a BPF task table of CPU cpu to l. 0 or -ENOMEM. */
 int coll_tab_to_list(const struct task_tab *t, uint32_t cpu,
 		     struct tasklist *l);
+/* The kernel (its BTF btf) has tracepoint tp; RTBPF_HIDE_TP=a,b makes
+ * tracepoints look missing in test builds. */
+bool coll_tp_exists(const struct btf *btf, const char *tp);
 
 #endif

@@ -49,24 +49,6 @@ static const struct {
 	{ "fault", { "page_fault_user", "page_fault_kernel" } },
 };
 
-/* RTBPF_HIDE_TP=a,b makes tracepoints look missing (tests). */
-static bool tp_exists(const struct btf *btf, const char *tp)
-{
-	const char *hide = test_getenv("RTBPF_HIDE_TP");
-	char name[96];
-
-	if (hide) {
-		size_t n = strlen(tp);
-
-		for (const char *p = hide; (p = strstr(p, tp)); p += n)
-			if ((p == hide || p[-1] == ',') &&
-			    (p[n] == ',' || !p[n]))
-				return false;
-	}
-	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
-}
-
 static bool wanted(const struct noise_opts *o, const char *collector)
 {
 	if (!strncmp(collector, "irq", 3))
@@ -92,7 +74,7 @@ static int choose_programs(struct noise_coll *c, const struct noise_opts *o,
 		bool on = wanted(o, needs[i].collector);
 
 		for (int j = 0; on && j < 4 && needs[i].progs[j]; j++) {
-			if (tp_exists(btf, needs[i].progs[j]))
+			if (coll_tp_exists(btf, needs[i].progs[j]))
 				continue;
 			log_warn("monitor: %s: tracepoint %s missing in this "
 				 "kernel; skipped",

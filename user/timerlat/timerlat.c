@@ -13,14 +13,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "affinity.h"
 #include "bpf/timerlat.h"
 #include "cli.h"
 #include "clock.h"
 #include "commands.h"
 #include "log.h"
 #include "monitor/coll_util.h"
-#include "rtbpf/rt.h"
+#include "probe_host.h"
 #include "timerlat.skel.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -35,51 +34,24 @@ static void on_wake(int sig)
 	(void)sig;
 }
 
-/* The probes' CPUs: given ones online, else the isolated or all online. */
-static int resolve_cpus(struct timerlat_run *t)
-{
-	struct cpuset *c = &t->opts.cpus;
-	int bad;
-
-	if (!t->opts.cpus_given)
-		*c = cpuset_count(&t->host.isolated) ? t->host.isolated :
-						       t->host.online;
-	bad = cpuset_first_missing(c, &t->host.online);
-	if (bad >= 0) {
-		log_err("timerlat: --cpus: CPU %d is not online", bad);
-		return -EINVAL;
-	}
-	if (cpuset_last(c) >= RTBPF_MAX_CPUS) {
-		log_err("timerlat: --cpus: CPU %d: at most CPU %d",
-			cpuset_last(c), RTBPF_MAX_CPUS - 1);
-		return -EINVAL;
-	}
-	t->nprobes = 0;
-	for (unsigned int i = 0; i < CPUSET_MAX; i++)
-		if (cpuset_has(c, i))
-			t->probes[t->nprobes++].cpu = i;
-	return 0;
-}
-
 /* An exit code when the host cannot run the probes, else -1. */
 static int check_host(struct timerlat_run *t)
 {
-	int err;
+	int rc = probe_host_check("timerlat", &t->host, &t->opts.cpus,
+				  t->opts.cpus_given);
 
-	if (sysinfo_load(&t->host)) {
-		log_err("timerlat: read CPU lists from /sys");
-		return EXIT_FAIL;
-	}
+	if (rc >= 0)
+		return rc;
 	t->probes = calloc(CPUSET_MAX, sizeof(*t->probes));
 	if (!t->probes) {
 		log_err("timerlat: out of memory");
 		return EXIT_FAIL;
 	}
-	if (resolve_cpus(t))
-		return EXIT_USAGE;
-	err = sysinfo_bpf_ready(&t->host, "timerlat",
-				"CAP_BPF+CAP_PERFMON+CAP_SYS_NICE");
-	return err ? cli_exit_host(err) : -1;
+	t->nprobes = 0;
+	for (unsigned int i = 0; i < CPUSET_MAX; i++)
+		if (cpuset_has(&t->opts.cpus, i))
+			t->probes[t->nprobes++].cpu = i;
+	return -1;
 }
 
 /* The monitor's sched and noise collectors, watching only the probes:
@@ -252,41 +224,13 @@ static void run_loop(struct timerlat_run *t)
 	timerlat_render_summary(t, now_ns() - t->start_ns);
 }
 
-/* The observer stays off the probes' CPUs when there are others. */
-static void move_off_probes(struct timerlat_run *t)
-{
-	struct cpuset set;
-	int err;
-
-	cpuset_zero(&set);
-	for (unsigned int c = 0; c < CPUSET_MAX; c++)
-		if (cpuset_has(&t->host.online, c) &&
-		    !cpuset_has(&t->opts.cpus, c))
-			cpuset_add(&set, c);
-	if (!cpuset_count(&set))
-		return;
-	err = affinity_set(0, &set);
-	if (err)
-		log_warn("timerlat: cannot move off the probes' CPUs: %s",
-			 strerror(-err));
-}
-
 /* Memory locked, signals caught, output set up. */
 static int prepare(struct timerlat_run *t)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct rtbpf_rt_cfg cfg;
-	struct rtbpf_rt_result res;
 
-	rtbpf_rt_cfg__init(&cfg);
-	cfg.mlock = RTBPF_RT_MLOCK_ALL;
-	/* without CAP_SYS_RESOURCE the limit stays: only mlockall counts */
-	rtbpf_rt_setup(&cfg, &res);
-	if (res.err[RTBPF_RT_MLOCK])
-		log_warn("timerlat: mlockall: %s: page faults may show in "
-			 "the figures",
-			 strerror(-res.err[RTBPF_RT_MLOCK]));
-	move_off_probes(t);
+	probe_host_mlock("timerlat");
+	probe_host_move_off("timerlat", &t->host, &t->opts.cpus);
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
 	    sigaction(TIMERLAT_WAKE_SIG,

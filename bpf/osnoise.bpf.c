@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * What takes a CPU away from rtbpf osnoise's probe, the busy-looping
+ * thread of that CPU: every hard IRQ, x86 system vector, softirq, NMI
+ * handler and every preemption of the probe (from its involuntary
+ * switch-out to its switch-in) that ends on a CPU with a probe goes on
+ * that CPU's event ring (struct osnoise_cpu, mmapped) with its end time
+ * and its net time: less the interrupts inside it, so that the events of
+ * a gap in the probe's clock reads add up without counting anything
+ * twice. The threads that ran while a probe was preempted go into the
+ * per-thread table, net of interrupts.
+ *
+ * Hooks: tp_btf only (irq_handler_entry/exit, irq_vectors
+ * local_timer, reschedule, call_function, call_function_single, irq_work
+ * entry/exit, softirq_entry/exit, nmi_handler, sched_switch). Cost per
+ * event on a CPU without a probe: one array lookup; with one: a clock
+ * read and a few writes to the CPU's own entry; a thread's run adds a
+ * hash update. Minimum kernel: 5.5 (tp_btf).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "core_fixes.bpf.h"
+#include "noise.h"
+#include "osnoise.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, RTBPF_MAX_CPUS);
+	__type(key, __u32);
+	__type(value, struct osnoise_cpu);
+} osn_cpus SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, OSNOISE_MAX_THREADS);
+	__type(key, struct osnoise_tkey);
+	__type(value, struct osnoise_tval);
+} osn_threads SEC(".maps");
+
+/* This CPU's entry when it has a probe, else NULL. */
+static __always_inline struct osnoise_cpu *this_cpu(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct osnoise_cpu *c = bpf_map_lookup_elem(&osn_cpus, &cpu);
+
+	return c && c->probe_tid ? c : NULL;
+}
+
+static __always_inline void push(struct osnoise_cpu *c, __u32 kind, __u32 id,
+				 __u64 end, __u64 net)
+{
+	struct osnoise_event *e = &c->ev[c->head % OSNOISE_RING];
+
+	e->end = end;
+	e->net_ns = net;
+	e->kind = kind;
+	e->id = id;
+	/* the entry first: the probe, on this CPU, reads head, then the
+	 * entries (program order is enough on one CPU) */
+	asm volatile("" ::: "memory");
+	c->head++;
+}
+
+/* A's time less what interrupted it since (totals then: base). */
+static __always_inline __u64 net_of(__u64 start, __u64 now, __u64 base,
+				    __u64 inner)
+{
+	__u64 gross = now - start, nested = inner - base;
+
+	return gross > nested ? gross - nested : 0;
+}
+
+static __always_inline int hard_entry(void)
+{
+	struct osnoise_cpu *c = this_cpu();
+
+	if (c && !c->irq_depth++) {
+		c->irq_start = bpf_ktime_get_ns();
+		c->irq_base = c->nmi_total;
+	}
+	return 0;
+}
+
+static __always_inline int hard_exit(__u32 kind, __u32 id)
+{
+	struct osnoise_cpu *c = this_cpu();
+	__u64 now, net;
+
+	if (!c || !c->irq_depth || --c->irq_depth || !c->irq_start)
+		return 0;
+	now = bpf_ktime_get_ns();
+	net = net_of(c->irq_start, now, c->irq_base, c->nmi_total);
+	c->irq_start = 0;
+	c->irq_total += net;
+	push(c, kind, id, now, net);
+	return 0;
+}
+
+SEC("tp_btf/irq_handler_entry")
+int BPF_PROG(osn_irq_entry, int irq, struct irqaction *action)
+{
+	return hard_entry();
+}
+
+SEC("tp_btf/irq_handler_exit")
+int BPF_PROG(osn_irq_exit, int irq, struct irqaction *action, int ret)
+{
+	return hard_exit(OSN_IRQ, (__u32)irq);
+}
+
+#define VECTOR(tp, id)                             \
+	SEC("tp_btf/" #tp "_entry")                \
+	int BPF_PROG(osn_##tp##_entry, int vector) \
+	{                                          \
+		return hard_entry();               \
+	}                                          \
+	SEC("tp_btf/" #tp "_exit")                 \
+	int BPF_PROG(osn_##tp##_exit, int vector)  \
+	{                                          \
+		return hard_exit(OSN_VECTOR, id);  \
+	}
+
+VECTOR(local_timer, VEC_LOCAL_TIMER)
+VECTOR(reschedule, VEC_RESCHEDULE)
+VECTOR(call_function, VEC_CALL_FUNCTION)
+VECTOR(call_function_single, VEC_CALL_FUNCTION_SINGLE)
+VECTOR(irq_work, VEC_IRQ_WORK)
+
+SEC("tp_btf/softirq_entry")
+int BPF_PROG(osn_softirq_entry, unsigned int vec)
+{
+	struct osnoise_cpu *c = this_cpu();
+
+	if (c) {
+		c->soft_start = bpf_ktime_get_ns();
+		c->soft_base = c->nmi_total + c->irq_total;
+	}
+	return 0;
+}
+
+SEC("tp_btf/softirq_exit")
+int BPF_PROG(osn_softirq_exit, unsigned int vec)
+{
+	struct osnoise_cpu *c = this_cpu();
+	__u64 now, net;
+
+	if (!c || !c->soft_start)
+		return 0;
+	now = bpf_ktime_get_ns();
+	net = net_of(c->soft_start, now, c->soft_base,
+		     c->nmi_total + c->irq_total);
+	c->soft_start = 0;
+	c->soft_total += net;
+	push(c, OSN_SOFTIRQ, vec, now, net);
+	return 0;
+}
+
+/* The kernel times each NMI handler itself (delta_ns). */
+SEC("tp_btf/nmi_handler")
+int BPF_PROG(osn_nmi, void *handler, s64 delta_ns, int handled)
+{
+	struct osnoise_cpu *c = this_cpu();
+
+	if (!c || delta_ns <= 0)
+		return 0;
+	c->nmi_total += (__u64)delta_ns;
+	push(c, OSN_NMI, (__u32)handled, bpf_ktime_get_ns(), (__u64)delta_ns);
+	return 0;
+}
+
+static __always_inline __u64 inner(const struct osnoise_cpu *c)
+{
+	return c->nmi_total + c->irq_total + c->soft_total;
+}
+
+/* prev ran from c->run_start while the probe waited: into its entry. */
+static __always_inline void charge_run(struct osnoise_cpu *c,
+				       struct task_struct *prev, __u64 now)
+{
+	struct osnoise_tkey k = { bpf_get_smp_processor_id(), prev->pid };
+	struct osnoise_tval *v, nv = {};
+	__u64 ns = net_of(c->run_start, now, c->run_base, inner(c));
+
+	v = bpf_map_lookup_elem(&osn_threads, &k);
+	if (v) {
+		__sync_fetch_and_add(&v->ns, ns);
+		__sync_fetch_and_add(&v->runs, 1);
+		return;
+	}
+	nv.ns = ns;
+	nv.runs = 1;
+	bpf_probe_read_kernel_str(nv.comm, sizeof(nv.comm), prev->comm);
+	if (bpf_map_update_elem(&osn_threads, &k, &nv, BPF_NOEXIST)) {
+		/* a race for the same new key cannot happen (one CPU):
+		 * the table is full */
+		c->untracked_ns += ns;
+	}
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(osn_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	struct osnoise_cpu *c = this_cpu();
+	__u32 probe;
+	__u64 now;
+
+	if (!c)
+		return 0;
+	probe = c->probe_tid;
+	now = bpf_ktime_get_ns();
+	if (prev->pid == probe) {
+		/* preempted (still runnable); its own sleep is no noise */
+		if (preempt || !get_task_state(prev)) {
+			c->off_start = now;
+			c->off_base = inner(c);
+			c->off_first = next->pid;
+		}
+	} else if (c->off_start && c->run_start && prev->pid) {
+		charge_run(c, prev, now);
+	}
+	c->run_start = 0;
+	if (next->pid == probe) {
+		if (c->off_start)
+			push(c, OSN_THREAD, c->off_first, now,
+			     net_of(c->off_start, now, c->off_base, inner(c)));
+		c->off_start = 0;
+	} else if (c->off_start) {
+		c->run_start = now;
+		c->run_base = inner(c);
+	}
+	return 0;
+}

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* rtbpf osnoise: the host checks, the BPF side, the probes and the loop
+ * (osnoise.h). */
+#define _GNU_SOURCE
+#include "osnoise_run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "clock.h"
+#include "commands.h"
+#include "log.h"
+#include "monitor/coll_util.h"
+#include "osnoise.skel.h"
+#include "probe_host.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void on_wake(int sig)
+{
+	(void)sig;
+}
+
+/* Programs of tracepoints this kernel lacks (x86's vectors elsewhere,
+ * nmi_handler) stay unloaded, named with -v. */
+static int choose_programs(struct osnoise_bpf *skel)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	struct bpf_program *p;
+
+	if (!btf)
+		return -errno;
+	bpf_object__for_each_program(p, skel->obj)
+	{
+		const char *sec = bpf_program__section_name(p);
+		const char *tp = strchr(sec, '/') ? strchr(sec, '/') + 1 : sec;
+
+		if (coll_tp_exists(btf, tp))
+			continue;
+		log_info("osnoise: tracepoint %s missing in this kernel; "
+			 "its noise shows as unexplained",
+			 tp);
+		bpf_program__set_autoload(p, false);
+	}
+	btf__free(btf);
+	return 0;
+}
+
+static int open_bpf(struct osnoise_run *r)
+{
+	int err;
+
+	r->skel = osnoise_bpf__open();
+	if (!r->skel) {
+		err = -errno;
+		log_err("osnoise: open BPF object: %s", strerror(-err));
+		return err;
+	}
+	err = choose_programs(r->skel);
+	if (!err)
+		err = coll_load(r->skel->skeleton, "osnoise");
+	if (!err)
+		err = coll_attach(r->skel->skeleton, "osnoise");
+	if (err)
+		return err;
+	r->cpus_len = bpf_map__max_entries(r->skel->maps.osn_cpus) *
+		      sizeof(struct osnoise_cpu);
+	r->cpus = mmap(NULL, r->cpus_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       bpf_map__fd(r->skel->maps.osn_cpus), 0);
+	if (r->cpus == MAP_FAILED) {
+		r->cpus = NULL;
+		err = -errno;
+		log_err("osnoise: map the event rings: %s", strerror(-err));
+	}
+	return err;
+}
+
+static int start_probes(struct osnoise_run *r)
+{
+	/* far enough ahead for every probe to start */
+	uint64_t first = now_ns() + 100000000ULL;
+
+	for (unsigned int i = 0; i < r->nprobes; i++) {
+		struct osnoise_probe *p = &r->probes[i];
+		int err;
+
+		p->prio = r->opts.prio;
+		p->period_ns = r->opts.period_ns;
+		p->runtime_ns = r->opts.runtime_ns;
+		p->threshold_ns = r->opts.threshold_ns;
+		p->first = first;
+		p->bpf = &r->cpus[p->cpu];
+		p->stop = &r->stop_probes;
+		err = osnoise_probe_start(p);
+		if (err)
+			return err;
+	}
+	r->first_ns = first;
+	return 0;
+}
+
+static void take_all(struct osnoise_run *r)
+{
+	for (unsigned int i = 0; i < r->nprobes; i++) {
+		struct osnoise_stats now;
+
+		osnoise_probe_take(&r->probes[i], &now);
+		osnoise_stats_sub(&r->interval[i], &now, &r->last[i]);
+		osnoise_stats_add(&r->total[i], &r->interval[i]);
+		r->last[i] = now;
+	}
+}
+
+static int by_ns_desc(const void *a, const void *b)
+{
+	const struct osnoise_thread *x = a, *y = b;
+
+	if (x->cpu != y->cpu)
+		return x->cpu < y->cpu ? -1 : 1;
+	return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : 0;
+}
+
+/* The per-thread table, sorted by CPU, then noise descending. */
+static void read_threads(struct osnoise_run *r)
+{
+	int fd = bpf_map__fd(r->skel->maps.osn_threads);
+	struct osnoise_tkey k, *prev = NULL;
+	size_t cap = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &k)) {
+		struct osnoise_tval v;
+		struct osnoise_thread *t;
+
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, &v))
+			continue;
+		if (r->nthreads == cap) {
+			size_t n = cap ? cap * 2 : 64;
+			void *g = realloc(r->threads, n * sizeof(*t));
+
+			if (!g)
+				break;
+			r->threads = g;
+			cap = n;
+		}
+		t = &r->threads[r->nthreads++];
+		t->cpu = k.cpu;
+		t->pid = k.pid;
+		t->ns = v.ns;
+		t->runs = v.runs;
+		memcpy(t->comm, v.comm, sizeof(t->comm));
+		t->comm[sizeof(t->comm) - 1] = 0;
+	}
+	if (r->nthreads)
+		qsort(r->threads, r->nthreads, sizeof(*r->threads), by_ns_desc);
+}
+
+static void wait_until(uint64_t next)
+{
+	while (!stop_signal) {
+		uint64_t now = now_ns(), ns;
+		struct timespec ts;
+
+		if (now >= next)
+			break;
+		ns = next - now;
+		if (ns > 1000000000ULL)
+			ns = 1000000000ULL;
+		ts.tv_sec = (time_t)(ns / 1000000000ULL);
+		ts.tv_nsec = (long)(ns % 1000000000ULL);
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Until the deadline or a signal: a record (or the live table) per
+ * interval; the last after the probes stopped, so the records add up to
+ * the summary. */
+static void run_loop(struct osnoise_run *r)
+{
+	uint64_t last = now_ns(), deadline = 0;
+	bool stopping = false;
+
+	r->start_ns = last;
+	if (r->opts.duration_ns)
+		deadline = ns_add_sat(r->first_ns, r->opts.duration_ns);
+	while (!stopping) {
+		uint64_t next = ns_add_sat(last, r->opts.interval_ns), now;
+
+		if (deadline && next > deadline)
+			next = deadline;
+		wait_until(next);
+		now = now_ns();
+		stopping = stop_signal || (deadline && now >= deadline);
+		for (unsigned int i = 0; stopping && i < r->nprobes; i++)
+			osnoise_probe_join(&r->probes[i]);
+		take_all(r);
+		osnoise_render_interval(r, now - last);
+		last = now;
+	}
+	read_threads(r);
+	osnoise_render_summary(r, now_ns() - r->start_ns);
+}
+
+static int prepare(struct osnoise_run *r)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	size_t n = r->nprobes;
+
+	probe_host_mlock("osnoise");
+	probe_host_move_off("osnoise", &r->host, &r->opts.cpus);
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(OSNOISE_WAKE_SIG,
+		      &(struct sigaction){ .sa_handler = on_wake }, NULL)) {
+		log_err("osnoise: install signal handlers: %s",
+			strerror(errno));
+		return -errno;
+	}
+	r->last = calloc(n, sizeof(*r->last));
+	r->interval = calloc(n, sizeof(*r->interval));
+	r->total = calloc(n, sizeof(*r->total));
+	if (!r->last || !r->interval || !r->total)
+		return -ENOMEM;
+	log_setup_libbpf();
+	r->live = !r->opts.json && isatty(STDOUT_FILENO);
+	json_init(&r->jw, stdout);
+	return 0;
+}
+
+static void cleanup(struct osnoise_run *r)
+{
+	for (unsigned int i = 0; r->probes && i < r->nprobes; i++)
+		osnoise_probe_join(&r->probes[i]);
+	if (r->cpus)
+		munmap(r->cpus, r->cpus_len);
+	osnoise_bpf__destroy(r->skel);
+	free(r->probes);
+	free(r->last);
+	free(r->interval);
+	free(r->total);
+	free(r->threads);
+}
+
+/* An exit code when the host cannot run the probes, else -1. */
+static int check_host(struct osnoise_run *r)
+{
+	int rc = probe_host_check("osnoise", &r->host, &r->opts.cpus,
+				  r->opts.cpus_given);
+
+	if (rc >= 0)
+		return rc;
+	r->probes = calloc(cpuset_count(&r->opts.cpus), sizeof(*r->probes));
+	if (!r->probes) {
+		log_err("osnoise: out of memory");
+		return EXIT_FAIL;
+	}
+	for (unsigned int i = 0; i < CPUSET_MAX; i++)
+		if (cpuset_has(&r->opts.cpus, i))
+			r->probes[r->nprobes++].cpu = i;
+	return -1;
+}
+
+int cmd_osnoise(int argc, char **argv)
+{
+	struct osnoise_run r = {};
+	int err, rc;
+
+	err = osnoise_parse_opts(&r.opts, argc, argv);
+	if (err)
+		return cli_exit(err);
+	rc = check_host(&r);
+	if (rc >= 0)
+		goto out;
+	rc = EXIT_FAIL;
+	err = prepare(&r);
+	if (!err)
+		err = open_bpf(&r);
+	if (!err)
+		err = start_probes(&r);
+	if (err) {
+		if (err == -ENOENT || err == -EOPNOTSUPP || err == -ENOTSUP)
+			rc = EXIT_UNSUPPORTED;
+		goto out;
+	}
+	osnoise_render_header(&r);
+	run_loop(&r);
+	rc = EXIT_OK;
+	if (fflush(stdout) || ferror(stdout)) {
+		log_err("osnoise: write the output: %s",
+			strerror(errno ? errno : EIO));
+		rc = EXIT_FAIL;
+	}
+out:
+	cleanup(&r);
+	return rc;
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* rtbpf osnoise: the option table. */
+#include "osnoise.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "log.h"
+
+#define O struct osnoise_opts
+static const struct cli_opt osnoise_opts_tbl[] = {
+	{ "cpus", 'c',
+	  .help = "one probe per CPU of LIST (default: isolated CPUs, else "
+		  "all online)",
+	  CLI_CPULIST_AT(O, cpus), CLI_SEEN(O, cpus_given) },
+	{ "period", 0,
+	  .help = "each probe spins --runtime of every DUR (default 1s; "
+		  "10ms to 10s)",
+	  CLI_DURATION_AT(O, period_ns, 10000000, 10000000000ULL) },
+	{ "runtime", 0,
+	  .help = "the spin of each period, shorter than --period (default "
+		  "90% of it)",
+	  CLI_DURATION_AT(O, runtime_ns, 1000000, 0) },
+	{ "prio", 0,
+	  .help = "the probes run SCHED_FIFO at N (default: SCHED_OTHER); "
+		  "the rest of each period they sleep",
+	  CLI_UINT_AT(O, prio, 1, 99) },
+	{ "threshold", 'T',
+	  .help = "two clock reads LAT apart or more are noise (default "
+		  "5us)",
+	  CLI_LATENCY_AT(O, threshold_ns, 100, 1000000000ULL) },
+	CLI_OPT_DURATION(O, duration_ns, 1),
+	{ "interval", 'i',
+	  .help = "table and records every DUR (default 1s, at least 10ms)",
+	  CLI_DURATION_AT(O, interval_ns, 10000000, 0) },
+	{ "top", 0, .help = "threads listed per CPU in the summary (default 5)",
+	  CLI_UINT_AT(O, top, 0, 1000) },
+	CLI_OPT_JSON(O, json),
+	{},
+};
+#undef O
+
+const struct cli_cmd osnoise_cli = { "osnoise", "[options]", osnoise_opts_tbl,
+				     CLI_ARGS_NONE,
+				     "more messages; -vv adds libbpf's" };
+
+int osnoise_parse_opts(struct osnoise_opts *o, int argc, char **argv)
+{
+	int err;
+
+	memset(o, 0, sizeof(*o));
+	o->period_ns = 1000000000ULL;
+	o->threshold_ns = 5000;
+	o->interval_ns = 1000000000ULL;
+	o->top = 5;
+	err = cli_parse(&osnoise_cli, argc, argv, o, NULL);
+	if (err)
+		return err;
+	if (!o->runtime_ns)
+		o->runtime_ns = o->period_ns / 10 * 9;
+	if (o->runtime_ns >= o->period_ns) {
+		log_err("osnoise: --runtime must be shorter than --period "
+			"(the probe sleeps the rest, so nothing starves)");
+		return -EINVAL;
+	}
+	return 0;
+}
