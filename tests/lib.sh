@@ -31,7 +31,7 @@ need_cpus() { [ "$(nproc)" -ge "$1" ] || skip "needs $1 CPUs"; }
 
 # Count of our BPF programs loaded right now.
 rtbpf_progs() {
-	bpftool prog show 2>/dev/null | grep -cE 'name (sched_|irq_|softirq_|ipi_|page_fault_|local_timer_|reschedule_|call_function|hrtimer_)' || true
+	bpftool prog show 2>/dev/null | grep -cE 'name (sched_|irq_|softirq_|ipi_|page_fault_|local_timer_|reschedule_|call_function|hrtimer_|osn_)' || true
 }
 
 # wait_line FILE REGEX [SECONDS]: until a line of FILE matches.
@@ -76,6 +76,26 @@ no_progs_left() {
 		sleep 0.05
 	done
 	bpftool prog show >&2
+	return 1
+}
+
+# The ids of the BPF programs process $1 holds, from its fds' fdinfo
+# (other tests on the host load programs of the same names: only these
+# must go).
+prog_ids() {
+	grep -h '^prog_id:' "/proc/$1/fdinfo/"* 2>/dev/null | awk '{ print $2 }' | sort -u
+}
+# gone IDS...: none of the programs is loaded any more (freed after RCU)
+gone() {
+	local i id left
+	for ((i = 0; i < 60; i++)); do
+		left=0
+		for id in "$@"; do
+			bpftool prog show id "$id" >/dev/null 2>&1 && left=1
+		done
+		[ "$left" = 0 ] && return 0
+		sleep 0.05
+	done
 	return 1
 }
 

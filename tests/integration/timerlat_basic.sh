@@ -10,26 +10,6 @@
 need_root
 need_cpus 2
 
-# The ids of the BPF programs process $1 holds, from its fds' fdinfo
-# (other tests on the host load programs of the same names: only these
-# must go).
-prog_ids() {
-	grep -h '^prog_id:' "/proc/$1/fdinfo/"* 2>/dev/null | awk '{ print $2 }' | sort -u
-}
-# gone IDS...: none of the programs is loaded any more (freed after RCU)
-gone() {
-	local i id left
-	for ((i = 0; i < 60; i++)); do
-		left=0
-		for id in "$@"; do
-			bpftool prog show id "$id" >/dev/null 2>&1 && left=1
-		done
-		[ "$left" = 0 ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 bad() { # expected-text args...: exit 2 and the option named
 	local want=$1 rc
 	shift

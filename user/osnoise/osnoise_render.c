@@ -63,10 +63,10 @@ static double avail_pct(const struct osnoise_stats *s)
 	       (double)s->runtime_ns;
 }
 
-/* ns as microseconds in 9 columns. */
-static void put_us(FILE *f, uint64_t ns)
+/* ns as microseconds in w columns. */
+static void put_us(FILE *f, int w, uint64_t ns)
 {
-	fprintf(f, " %9.1f", ns / 1e3);
+	fprintf(f, " %*.1f", w, ns / 1e3);
 }
 
 static void table(struct osnoise_run *r, const struct osnoise_stats *s,
@@ -88,9 +88,9 @@ static void table(struct osnoise_run *r, const struct osnoise_stats *s,
 		const struct osnoise_stats *x = &s[i];
 
 		fprintf(f, "%3u %7.2fs", r->probes[i].cpu, x->runtime_ns / 1e9);
-		put_us(f, x->noise_ns);
+		put_us(f, 9, x->noise_ns);
 		fprintf(f, " %9.4f", avail_pct(x));
-		put_us(f, x->max_ns);
+		put_us(f, 9, x->max_ns);
 		fprintf(f, " | %6llu %6llu %5llu %6llu %6llu\n",
 			(unsigned long long)(x->n[OSN_IRQ] + x->n[OSN_VECTOR]),
 			(unsigned long long)x->n[OSN_SOFTIRQ],
@@ -107,16 +107,16 @@ static void by_source(struct osnoise_run *r)
 	FILE *f = stdout;
 
 	fprintf(f, "\nnoise by source (us)\n");
-	fprintf(f, "CPU       irq    vector   softirq       nmi    thread"
-		   "  unexplained        hw   gaps  90%%+\n");
+	fprintf(f, "CPU      irq   vector  softirq      nmi   thread unexplain"
+		   "       hw   gaps 90%%+\n");
 	for (unsigned int i = 0; i < r->nprobes; i++) {
 		const struct osnoise_stats *x = &r->total[i];
 
 		fprintf(f, "%3u", r->probes[i].cpu);
 		for (int k = 0; k < OSN_KINDS; k++)
-			put_us(f, x->ns[k]);
-		fprintf(f, "  %11.1f", x->unexplained_ns / 1e3);
-		put_us(f, x->hw_ns);
+			put_us(f, 8, x->ns[k]);
+		put_us(f, 9, x->unexplained_ns);
+		put_us(f, 8, x->hw_ns);
 		fprintf(f, " %6llu %4.0f%%\n", (unsigned long long)x->gaps,
 			x->gaps ? 100.0 * x->covered / x->gaps : 100.0);
 	}

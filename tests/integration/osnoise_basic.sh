@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# rtbpf osnoise: bad options exit 2 naming what is wrong and load nothing;
+# a run spins each probe --runtime of every --period (its runtime within
+# 10 % of that share), its records add up (the intervals to the summary,
+# the sources to the noise, the % available to runtime and noise); with
+# --prio the probes are SCHED_FIFO and still sleep each period; SIGINT
+# ends a run with its summary, exit 0, no program and no probe left.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+need_root
+need_cpus 2
+
+bad() { # expected-text args...: exit 2 and the option named
+	local want=$1 rc
+	shift
+	"$RTBPF" osnoise "$@" >"$T/bad.out" 2>"$T/bad.err"
+	rc=$?
+	[ "$rc" = 2 ] || fail "osnoise $* exited $rc, not 2"
+	grep -q -- "$want" "$T/bad.err" || fail "osnoise $*: '$want' not in: $(cat "$T/bad.err")"
+}
+before=$(rtbpf_progs)
+bad --period --period 0
+bad --period --period 5s --runtime 5s
+bad --runtime --runtime 2s
+bad --runtime --period 100ms --runtime 100ms
+bad --prio --prio 0
+bad --prio --prio 100
+bad --threshold --threshold 0
+bad --threshold --threshold -5us
+bad --cpus --cpus 4095
+bad --cpus --cpus "$(nproc)"
+bad --cpus --cpus 0-1:0
+[ "$(rtbpf_progs)" = "$before" ] || fail "a refused run loaded programs"
+ok "bad options exit 2 naming the option, nothing loaded"
+
+start_bg run "$RTBPF" osnoise --cpus 0-1 --period 100ms --runtime 50ms --duration 2s --json
+run=$bg_pid
+wait_line "$T/run.out" '"type":"header"' || fail "osnoise did not start: $(cat "$T/run.err")"
+ids=$(prog_ids "$run")
+[ -n "$ids" ] || fail "no BPF program held by osnoise"
+wait "$run" || fail "osnoise failed: $(cat "$T/run.err")"
+# shellcheck disable=SC2086 # a list of ids
+gone $ids || fail "BPF programs of osnoise left after a run: $ids"
+jq -s -e 'map(select(.type=="header"))[0] | .command=="osnoise" and .schema>=1 and
+	.runtime_ns==50000000 and .period_ns==100000000 and .policy=="other"' "$T/run.out" >/dev/null ||
+	fail "no osnoise header with the run's settings"
+for cpu in 0 1; do
+	jq -c --argjson c "$cpu" 'select(.type=="summary") | .cpus[] | select(.cpu==$c) |
+		{runtime_ns, noise_ns, available_pct, max_ns, gaps, hw_gaps}' "$T/run.out"
+	# 2 s of 50 ms in every 100 ms: 1 s spinning
+	jq -s -e --argjson c "$cpu" '[.[] | select(.type=="summary") | .cpus[] | select(.cpu==$c)][0] |
+		.runtime_ns >= 900000000 and .runtime_ns <= 1100000000' "$T/run.out" >/dev/null ||
+		fail "CPU $cpu: runtime not 1 s +- 10 % for 2 s at 50 ms of 100 ms"
+	# the parts add up to the noise: events, unexplained, hardware gaps
+	# (an event's net time may exceed its gap's share by the clamp only)
+	jq -s -e --argjson c "$cpu" '[.[] | select(.type=="summary") | .cpus[] | select(.cpu==$c)][0] |
+		(([.sources[].ns] | add) + .unexplained_ns + .hw_ns) as $parts |
+		$parts >= .noise_ns and $parts <= .noise_ns * 1.01 + 1000 and
+		.max_ns <= .noise_ns and .hw_gaps <= .gaps and .covered <= .gaps and
+		((.available_pct - 100 * (.runtime_ns - .noise_ns) / .runtime_ns) | fabs) < 0.001' \
+		"$T/run.out" >/dev/null || fail "CPU $cpu: the summary's parts do not add up"
+done
+jq -s -e '([.[] | select(.type=="osnoise") | .cpus[].noise_ns] | add) ==
+	([.[] | select(.type=="summary") | .cpus[].noise_ns] | add) and
+	([.[] | select(.type=="osnoise") | .cpus[].gaps] | add) ==
+	([.[] | select(.type=="summary") | .cpus[].gaps] | add)' "$T/run.out" >/dev/null ||
+	fail "interval records do not add up to the summary"
+ok "runtime per period, parts adding up to the noise, records to the summary"
+
+# SCHED_FIFO probes: policy FF while they run, a short runtime each period
+start_bg fifo "$RTBPF" osnoise --cpus 1 --prio 10 --period 100ms --runtime 20ms --json
+fifo=$bg_pid
+wait_line "$T/fifo.out" '"type":"osnoise"' 5 || fail "no interval record: $(cat "$T/fifo.err")"
+ids=$(prog_ids "$fifo")
+probe=$(grep -l rtbpf-osnoise "/proc/$fifo/task/"*/comm 2>/dev/null | sed 's|/comm$||; s|.*/||')
+[ "$(echo "$probe" | wc -w)" = 1 ] || fail "probe threads for one CPU: '$probe'"
+cls=$(ps -o cls= -L -p "$fifo" | sort | uniq -c | tr -s ' ')
+chrt -p "$probe" | grep -q SCHED_FIFO || fail "probe $probe not SCHED_FIFO: $(chrt -p "$probe")"
+chrt -p "$probe" | grep -q 'priority: 10' || fail "probe $probe not at priority 10"
+stop_bg "$fifo" INT
+[ "$stop_rc" = 0 ] || fail "osnoise exited $stop_rc after SIGINT: $(cat "$T/fifo.err")"
+grep -q '"type":"summary"' "$T/fifo.out" || fail "no summary after SIGINT"
+[ -e "/proc/$fifo" ] && fail "osnoise still running"
+# shellcheck disable=SC2086 # a list of ids
+gone $ids || fail "BPF programs of osnoise left after SIGINT: $ids"
+jq -s -e '[.[] | select(.type=="summary") | .cpus[0]][0] as $s |
+	[.[] | select(.type=="summary")][0].interval_ns as $d |
+	$s.runtime_ns <= $d * 0.22' "$T/fifo.out" >/dev/null ||
+	fail "the FIFO probe spun more than 20 % of the time: $(jq -c 'select(.type=="summary")' "$T/fifo.out")"
+echo "threads by class: $cls"
+ok "--prio: a SCHED_FIFO probe that sleeps 80 % of each period; SIGINT: summary, exit 0, nothing left"
