@@ -7,7 +7,7 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-cmds=(monitor timerlat apply check revert status "profile list" "profile show" "profile keys" run
+cmds=(monitor timerlat osnoise apply check revert status "profile list" "profile show" "profile keys" run
 	systemd-unit hold "xsk send" "xsk recv" "bench e2e")
 for c in "${cmds[@]}"; do
 	# shellcheck disable=SC2086 # "xsk send" is two words

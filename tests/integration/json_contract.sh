@@ -90,6 +90,15 @@ tail -n 1 "$T/tl" | jq -e '.type == "summary" and (.cpus | length) == 1' >/dev/n
 ok "timerlat: $(head -n 1 "$T/tl" | jq -c '{command, schema, cpus}')"
 bad 2 timerlat "timerlat: --cpus: CPU 4095 is not online" "$RTBPF" timerlat --cpus 4095 --json
 
+# osnoise: the same.
+"$RTBPF" osnoise --cpus 0 --period 100ms --runtime 50ms --duration 200ms --interval 100ms \
+	--json >"$T/osn" 2>"$T/osn.err" || fail "osnoise: $(cat "$T/osn.err")"
+header "$T/osn" osnoise
+tail -n 1 "$T/osn" | jq -e '.type == "summary" and (.cpus | length) == 1' >/dev/null ||
+	fail "osnoise: no summary"
+ok "osnoise: $(head -n 1 "$T/osn" | jq -c '{command, schema, cpus}')"
+bad 2 osnoise "osnoise: --cpus: CPU 4095 is not online" "$RTBPF" osnoise --cpus 4095 --json
+
 # xsk send and recv, in the namespaces.
 netns_up
 in_a "$RTBPF" xsk send --dev veth0 --dst "$IP_B:9000" --mode socket --count 1 \
