@@ -54,8 +54,11 @@ tl_pct() {
 		select(.cpu==$c) | "\(.thread.p50_ns / 1000) \(.thread.p99_ns / 1000)"' "$1"
 }
 
+# cyclictest's main thread off the measured CPU, as rtbpf's observer
+MAIN=$(( CPU == 0 ? 1 : 0 ))
 run_ct() {
 	"$CYCLICTEST" --default-system -m -q -p "$PRIO" -i "$PERIOD_US" -a "$CPU" \
+		--mainaffinity="$MAIN" \
 		-t 1 -D "$SECS" -h 20000 >"$T/ct.$1" 2>/dev/null
 	ct_pct "$T/ct.$1"
 }
@@ -72,18 +75,23 @@ median() { tr ' ' '\n' | grep -E '^[0-9.]+$' | sort -g | awk '{ a[NR] = $1 } END
 echo "thread latency, CPU $CPU, period ${PERIOD_US} us, SCHED_FIFO $PRIO,"
 echo "$ROUNDS alternating rounds of $SECS s each (us)"
 printf '%-6s %-10s %8s %8s\n' round tool p50 p99
-ct50="" ct99="" tl50="" tl99=""
+ct50="" ct99="" tl50="" tl99="" r50="" r99=""
 for ((r = 1; r <= ROUNDS; r++)); do
 	if ((r % 2)); then order="ct tl"; else order="tl ct"; fi
 	for tool in $order; do
 		read -r p50 p99 < <(run_"$tool" "$r")
 		if [ "$tool" = ct ]; then
-			name=cyclictest ct50+=" $p50" ct99+=" $p99"
+			name=cyclictest ct50+=" $p50" ct99+=" $p99" c50=$p50 c99=$p99
 		else
-			name="rtbpf" tl50+=" $p50" tl99+=" $p99"
+			name="rtbpf" tl50+=" $p50" tl99+=" $p99" t50=$p50 t99=$p99
 		fi
 		printf '%-6s %-10s %8s %8s\n' "$r" "$name" "$p50" "$p99"
 	done
+	# the round's own ratios: the two ran back to back
+	read -r q50 q99 < <(awk -v a="$t50" -v b="$c50" -v c="$t99" -v d="$c99" 'BEGIN {
+		printf "%s %s\n", (b + 0 > 0 && a ~ /^[0-9.]+$/) ? sprintf("%.3f", a / b) : "-",
+			(d + 0 > 0 && c ~ /^[0-9.]+$/) ? sprintf("%.3f", c / d) : "-" }')
+	r50+=" $q50" r99+=" $q99"
 done
 m_ct50=$(median <<<"$ct50") m_ct99=$(median <<<"$ct99")
 m_tl50=$(median <<<"$tl50") m_tl99=$(median <<<"$tl99")
@@ -91,11 +99,11 @@ printf '%-6s %-10s %8s %8s\n' median cyclictest "$m_ct50" "$m_ct99"
 printf '%-6s %-10s %8s %8s\n' median rtbpf "$m_tl50" "$m_tl99"
 awk -v a="$m_tl50" -v b="$m_ct50" -v c="$m_tl99" -v d="$m_ct99" 'BEGIN {
 	if (b + 0 > 0 && d + 0 > 0)
-		printf "ratio rtbpf/cyclictest: p50 %.2f, p99 %.2f\n", a / b, c / d
+		printf "ratio rtbpf/cyclictest of the medians: p50 %.2f, p99 %.2f\n", a / b, c / d
 }'
+range() { tr ' ' '\n' | grep -E '^[0-9.]+$' | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
+echo "ratio of each round's pair, median (range): p50 $(median <<<"$r50") ($(range <<<"$r50")), p99 $(median <<<"$r99") ($(range <<<"$r99"))"
 
-# ns per event of the programs of process $1 (its fds' prog_id), statistics
-# held on for $2 seconds
 prog_cost() {
 	local ids id
 	ids=$(grep -h '^prog_id:' "/proc/$1/fdinfo/"* 2>/dev/null | awk '{ print $2 }' | sort -u)
