@@ -469,13 +469,47 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 }
 
 extern const void hrtimer_wakeup __ksym __weak;
+extern const void timerfd_tmrproc __ksym __weak;
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
+/* A timerfd's hrtimer running on this CPU (expiry 0: none): the threads
+ * it wakes (a reader of the timerfd, an epoll waiter on it) were woken by
+ * their timer. */
+struct fd_timer {
+	__u64 expiry;
+	__u64 irq_at;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fd_timer);
+} fd_timers SEC(".maps");
+
+static __always_inline void timer_wake_put(struct task_struct *p, __u64 expiry,
+					   __u64 irq_at)
+{
+	__u32 cpu = get_task_cpu(p);
+	struct timer_wake *tw;
+
+	if (!cpu_watched(cpu))
+		return;
+	tw = bpf_map_lookup_elem(&timer_wakes, &cpu);
+	if (tw) {
+		tw->task = (__u64)p;
+		tw->expiry = expiry;
+		tw->irq_at = irq_at;
+	}
+}
+
 /*
- * A sleeper's hrtimer expires (clock_nanosleep, nanosleep, and the
- * other sleeps that use one): a watched thread's expiry, the time it
- * asked for (the soft expiry: timer slack comes after it), goes to
- * timer_wakes by its CPU, for its switch-in. A second watched thread's
+ * A sleeper's hrtimer expires (clock_nanosleep, nanosleep, and the other
+ * sleeps that use one: poll, select and epoll timeouts): a watched
+ * thread's expiry, the time it asked for (the soft expiry: timer slack
+ * comes after it), goes to timer_wakes by its CPU, for its switch-in. A
+ * timerfd's hrtimer is noted for this CPU until hrtimer_expire_exit:
+ * sched_waking puts the threads it wakes there. A second watched thread's
  * timer on that CPU before the first ran takes the slot: the first then
  * counts as a plain wakeup. Loaded only with cfg_timer in the monitor
  * (timerlat has its own); 6.4 (bpf_rdonly_cast).
@@ -485,26 +519,50 @@ int BPF_PROG(hrtimer_expire_entry, struct hrtimer *t, ktime_t *now)
 {
 	struct hrtimer_sleeper *sl;
 	struct task_struct *p;
-	struct timer_wake *tw;
-	__u32 cpu;
+	struct fd_timer *ft;
+	__u32 zero = 0;
 
-	if (!bpf_rdonly_cast || (void *)t->function != &hrtimer_wakeup)
+	if (!bpf_rdonly_cast)
 		return 0;
+	if ((void *)t->function != &hrtimer_wakeup) {
+		if (!&timerfd_tmrproc ||
+		    (void *)t->function != &timerfd_tmrproc)
+			return 0;
+		ft = bpf_map_lookup_elem(&fd_timers, &zero);
+		if (ft) {
+			ft->expiry = t->_softexpires;
+			ft->irq_at = bpf_ktime_get_ns();
+		}
+		return 0;
+	}
 	sl = container_of(t, struct hrtimer_sleeper, timer);
 	p = bpf_rdonly_cast(BPF_CORE_READ(sl, task),
 			    bpf_core_type_id_kernel(struct task_struct));
-	if (!p || !task_watched(p))
-		return 0;
-	cpu = get_task_cpu(p);
-	if (!cpu_watched(cpu))
-		return 0;
-	tw = bpf_map_lookup_elem(&timer_wakes, &cpu);
-	if (tw) {
-		tw->task = (__u64)p;
-		tw->expiry = t->_softexpires;
-		tw->irq_at = bpf_ktime_get_ns();
-	}
+	if (p && task_watched(p))
+		timer_wake_put(p, t->_softexpires, bpf_ktime_get_ns());
 	return 0;
+}
+
+/* The end of a timerfd's hrtimer: what wakes later is not its doing. */
+SEC("tp_btf/hrtimer_expire_exit")
+int BPF_PROG(hrtimer_expire_exit, struct hrtimer *t)
+{
+	__u32 zero = 0;
+	struct fd_timer *ft = bpf_map_lookup_elem(&fd_timers, &zero);
+
+	if (ft && ft->expiry)
+		ft->expiry = 0;
+	return 0;
+}
+
+/* p wakes inside a timerfd's hrtimer on this CPU: its timer's expiry. */
+static __always_inline void timerfd_wake(struct task_struct *p)
+{
+	__u32 zero = 0;
+	struct fd_timer *ft = bpf_map_lookup_elem(&fd_timers, &zero);
+
+	if (ft && ft->expiry)
+		timer_wake_put(p, ft->expiry, ft->irq_at);
 }
 
 /*
@@ -524,6 +582,8 @@ int BPF_PROG(sched_waking, struct task_struct *p)
 
 	if (!task_watched(p))
 		return 0;
+	if (cfg_timer)
+		timerfd_wake(p);
 	w = wait_of(p, true);
 	if (!w)
 		return 0; /* sched_wakeup counts it untimed */

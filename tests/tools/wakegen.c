@@ -23,7 +23,8 @@
  *   time it ran elsewhere.
  * hog: --hogs N threads named "rtbpf-hog" spin (SCHED_OTHER, bounded time)
  *   on a CPU where a sleeper thread wakes every period and so must wait
- *   for them.
+ *   for them; --sleep epoll or timerfd sleeps on those instead of
+ *   nanosleep.
  *
  * Protocol: prints "ready pid=P sleeper=T waker=W" and waits until the file
  * given by --go exists (the test attaches the monitor first), then runs and
@@ -40,11 +41,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/futex.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +65,7 @@ struct cfg {
 	uint64_t hold_us;
 	int hogs;
 	bool futex; /* --via futex (default: eventfd) */
+	const char *sleep; /* hog: --sleep nanosleep|epoll|timerfd */
 };
 
 static struct cfg cfg = { .count = 1000,
@@ -69,7 +73,8 @@ static struct cfg cfg = { .count = 1000,
 			  .sleeper_cpu = 1,
 			  .seconds = 2,
 			  .period_us = 1000,
-			  .hogs = 1 };
+			  .hogs = 1,
+			  .sleep = "nanosleep" };
 static int efd;
 static _Atomic uint32_t futex_word; /* round number the waker released */
 static _Atomic uint64_t t0_ns, done, nv_before;
@@ -284,6 +289,48 @@ static void *hog(void *arg)
 
 #define MAX_HOGS 32
 
+/* The sleeper's sleeps of --period-us until end, each on its own timer:
+ * nanosleep (a sleeper's hrtimer), epoll_wait with a timeout and nothing
+ * to wait for (the same, in ms), or a periodic timerfd read (the timer
+ * wakes the reader from its own callback). The sleeps taken. */
+static uint64_t hog_sleeps(uint64_t end)
+{
+	uint64_t n = 0, ticks;
+	struct epoll_event ev;
+	int fd = -1;
+
+	if (!strcmp(cfg.sleep, "epoll")) {
+		fd = epoll_create1(0);
+	} else if (!strcmp(cfg.sleep, "timerfd")) {
+		struct itimerspec its = {
+			.it_interval = { 0, (long)cfg.period_us * 1000 },
+			.it_value = { 0, (long)cfg.period_us * 1000 },
+		};
+
+		fd = timerfd_create(CLOCK_MONOTONIC, 0);
+		if (fd >= 0 && timerfd_settime(fd, 0, &its, NULL))
+			fd = -1;
+	}
+	if (strcmp(cfg.sleep, "nanosleep") && fd < 0) {
+		perror("wakegen: --sleep");
+		exit(1);
+	}
+	while (now_ns() < end) {
+		struct timespec ts = { .tv_nsec = (long)cfg.period_us * 1000 };
+
+		if (!strcmp(cfg.sleep, "epoll"))
+			epoll_wait(fd, &ev, 1, (int)(cfg.period_us / 1000));
+		else if (fd >= 0 && read(fd, &ticks, sizeof(ticks)) < 0)
+			break;
+		else if (fd < 0)
+			nanosleep(&ts, NULL);
+		n++;
+	}
+	if (fd >= 0)
+		close(fd);
+	return n;
+}
+
 static int hog_mode(void)
 {
 	struct timespec pause = { .tv_nsec = 20000 };
@@ -310,12 +357,7 @@ static int hog_mode(void)
 	while (atomic_load(&hogs_running) < cfg.hogs && now_ns() < end)
 		nanosleep(&pause, NULL);
 	end = now_ns() + (uint64_t)(cfg.seconds * 1e9);
-	while (now_ns() < end) {
-		struct timespec ts = { .tv_nsec = (long)cfg.period_us * 1000 };
-
-		nanosleep(&ts, NULL);
-		n++;
-	}
+	n = hog_sleeps(end);
 	atomic_store(&hogs_stop, 1);
 	for (int i = 0; i < cfg.hogs && i < MAX_HOGS; i++)
 		pthread_join(th[i], NULL);
@@ -402,7 +444,8 @@ int main(int argc, char **argv)
 			"usage: wakegen pingpong|hog|roam --go FILE [--count N] "
 			"[--waker-cpu C] [--sleeper-cpu C] [--seconds S] "
 			"[--period-us US] [--sleeper-nice N] [--hold-us US] "
-			"[--hogs N] [--via eventfd|futex]\n");
+			"[--hogs N] [--via eventfd|futex] "
+			"[--sleep nanosleep|epoll|timerfd]\n");
 		return 2;
 	}
 	cfg.mode = argv[1];
@@ -430,6 +473,10 @@ int main(int argc, char **argv)
 		else if (!strcmp(k, "--via") &&
 			 (!strcmp(v, "futex") || !strcmp(v, "eventfd")))
 			cfg.futex = !strcmp(v, "futex");
+		else if (!strcmp(k, "--sleep") &&
+			 (!strcmp(v, "nanosleep") || !strcmp(v, "epoll") ||
+			  !strcmp(v, "timerfd")))
+			cfg.sleep = v;
 		else {
 			fprintf(stderr, "wakegen: unknown option %s\n", k);
 			return 2;

@@ -78,6 +78,8 @@ static int set_rodata(struct sched_coll *c, const struct monitor_opts *o,
 	r->cfg_timer_spikes = o->timer_spikes;
 	bpf_program__set_autoload(c->skel->progs.hrtimer_expire_entry,
 				  o->timer_own);
+	bpf_program__set_autoload(c->skel->progs.hrtimer_expire_exit,
+				  o->timer_own);
 	if (noise_ring >= 0) {
 		err = bpf_map__reuse_fd(c->skel->maps.noise_rings, noise_ring);
 		if (err) {
