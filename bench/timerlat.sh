@@ -15,6 +15,8 @@
 set -u
 RTBPF=${RTBPF:-build/bin/rtbpf}
 HOLD=${RTBPF_BUILD:-build}/tests/bpf_stats_hold
+# shellcheck source=bench/prog_cost.bash
+. "$(dirname "$0")/prog_cost.bash"
 CYCLICTEST=$(command -v cyclictest || true)
 ROUNDS=${BENCH_ROUNDS:-3}
 SECS=${BENCH_SECONDS:-5}
@@ -103,16 +105,6 @@ awk -v a="$m_tl50" -v b="$m_ct50" -v c="$m_tl99" -v d="$m_ct99" 'BEGIN {
 }'
 range() { tr ' ' '\n' | grep -E '^[0-9.]+$' | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
 echo "ratio of each round's pair, median (range): p50 $(median <<<"$r50") ($(range <<<"$r50")), p99 $(median <<<"$r99") ($(range <<<"$r99"))"
-
-prog_cost() {
-	local ids id
-	ids=$(grep -h '^prog_id:' "/proc/$1/fdinfo/"* 2>/dev/null | awk '{ print $2 }' | sort -u)
-	"$HOLD" "$2" >/dev/null || return
-	for id in $ids; do
-		bpftool -j prog show id "$id" 2>/dev/null | jq -r 'select(.run_cnt > 0) |
-			"\(.name) \(.run_cnt) \(.run_time_ns / .run_cnt | floor)"'
-	done
-}
 
 if [ ! -x "$HOLD" ]; then
 	echo "$HOLD missing (make tools): no per-event cost"
