@@ -79,6 +79,17 @@ no_progs_left() {
 	return 1
 }
 
+# usage_err CMD WANT ARGS...: rtbpf CMD ARGS exits 2 and its stderr
+# says WANT (the option named).
+usage_err() {
+	local cmd=$1 want=$2 rc
+	shift 2
+	"$RTBPF" "$cmd" "$@" >"$T/usage.out" 2>"$T/usage.err"
+	rc=$?
+	[ "$rc" = 2 ] || fail "$cmd $* exited $rc, not 2"
+	grep -q -- "$want" "$T/usage.err" || fail "$cmd $*: '$want' not in: $(cat "$T/usage.err")"
+}
+
 # The ids of the BPF programs process $1 holds, from its fds' fdinfo
 # (other tests on the host load programs of the same names: only these
 # must go).

@@ -12,6 +12,7 @@
 #include "bpf/sched_abi.h"
 #include "cli.h"
 #include "log.h"
+#include "probe_thread.h"
 #include "rtbpf/rt.h"
 
 static int resolve_cpus(const char *cmd, const struct host_info *h,
@@ -49,8 +50,8 @@ int probe_host_check(const char *cmd, struct host_info *h, struct cpuset *c,
 	return err ? cli_exit_host(err) : -1;
 }
 
-void probe_host_move_off(const char *cmd, const struct host_info *h,
-			 const struct cpuset *c)
+static void move_off(const char *cmd, const struct host_info *h,
+		     const struct cpuset *c)
 {
 	struct cpuset set;
 	int err;
@@ -67,7 +68,7 @@ void probe_host_move_off(const char *cmd, const struct host_info *h,
 			 strerror(-err));
 }
 
-void probe_host_mlock(const char *cmd)
+static void lock_memory(const char *cmd)
 {
 	struct rtbpf_rt_cfg cfg;
 	struct rtbpf_rt_result res;
@@ -80,4 +81,12 @@ void probe_host_mlock(const char *cmd)
 		log_warn("%s: mlockall: %s: page faults may show in the "
 			 "figures",
 			 cmd, strerror(-res.err[RTBPF_RT_MLOCK]));
+}
+
+int probe_host_prepare(const char *cmd, const struct host_info *h,
+		       const struct cpuset *c)
+{
+	lock_memory(cmd);
+	move_off(cmd, h, c);
+	return probe_thread_signals(cmd);
 }

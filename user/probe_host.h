@@ -20,12 +20,13 @@
 int probe_host_check(const char *cmd, struct host_info *h, struct cpuset *c,
 		     bool given);
 
-/* The calling process moves off the CPUs in c when there are others
- * online (a warning when it cannot). */
-void probe_host_move_off(const char *cmd, const struct host_info *h,
-			 const struct cpuset *c);
-
-/* mlockall(MCL_CURRENT|MCL_FUTURE), with a warning when it fails. */
-void probe_host_mlock(const char *cmd);
+/*
+ * Before the probes start: memory locked (a warning when it cannot be),
+ * the calling process off the probes' CPUs c when there are others online
+ * (a warning when it cannot move), SIGINT, SIGTERM and PROBE_WAKE_SIG
+ * caught (probe_thread_signals). 0 or -errno (said).
+ */
+int probe_host_prepare(const char *cmd, const struct host_info *h,
+		       const struct cpuset *c);
 
 #endif

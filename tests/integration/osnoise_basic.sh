@@ -11,26 +11,18 @@
 need_root
 need_cpus 2
 
-bad() { # expected-text args...: exit 2 and the option named
-	local want=$1 rc
-	shift
-	"$RTBPF" osnoise "$@" >"$T/bad.out" 2>"$T/bad.err"
-	rc=$?
-	[ "$rc" = 2 ] || fail "osnoise $* exited $rc, not 2"
-	grep -q -- "$want" "$T/bad.err" || fail "osnoise $*: '$want' not in: $(cat "$T/bad.err")"
-}
 before=$(rtbpf_progs)
-bad --period --period 0
-bad --period --period 5s --runtime 5s
-bad --runtime --runtime 2s
-bad --runtime --period 100ms --runtime 100ms
-bad --prio --prio 0
-bad --prio --prio 100
-bad --threshold --threshold 0
-bad --threshold --threshold -5us
-bad --cpus --cpus 4095
-bad --cpus --cpus "$(nproc)"
-bad --cpus --cpus 0-1:0
+usage_err osnoise --period --period 0
+usage_err osnoise --period --period 5s --runtime 5s
+usage_err osnoise --runtime --runtime 2s
+usage_err osnoise --runtime --period 100ms --runtime 100ms
+usage_err osnoise --prio --prio 0
+usage_err osnoise --prio --prio 100
+usage_err osnoise --threshold --threshold 0
+usage_err osnoise --threshold --threshold -5us
+usage_err osnoise --cpus --cpus 4095
+usage_err osnoise --cpus --cpus "$(nproc)"
+usage_err osnoise --cpus --cpus 0-1:0
 [ "$(rtbpf_progs)" = "$before" ] || fail "a refused run loaded programs"
 ok "bad options exit 2 naming the option, nothing loaded"
 

@@ -10,19 +10,11 @@
 need_root
 need_cpus 2
 
-bad() { # expected-text args...: exit 2 and the option named
-	local want=$1 rc
-	shift
-	"$RTBPF" timerlat "$@" >"$T/bad.out" 2>"$T/bad.err"
-	rc=$?
-	[ "$rc" = 2 ] || fail "timerlat $* exited $rc, not 2"
-	grep -q -- "$want" "$T/bad.err" || fail "timerlat $*: '$want' not in: $(cat "$T/bad.err")"
-}
-bad --period --period 0
-bad --prio --prio 0
-bad --prio --prio 100
-bad --cpus --cpus 4095
-bad --cpus --cpus "$(nproc)"
+usage_err timerlat --period --period 0
+usage_err timerlat --prio --prio 0
+usage_err timerlat --prio --prio 100
+usage_err timerlat --cpus --cpus 4095
+usage_err timerlat --cpus --cpus "$(nproc)"
 ok "bad options exit 2 naming the option"
 
 start_bg run "$RTBPF" timerlat --cpus 0-1 --period 1ms --duration 3s --json

@@ -22,18 +22,6 @@
 #include "osnoise.skel.h"
 #include "probe_host.h"
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-static void on_wake(int sig)
-{
-	(void)sig;
-}
-
 /* Programs of tracepoints this kernel lacks (x86's vectors elsewhere,
  * nmi_handler) stay unloaded, named with -v. */
 static int choose_programs(struct osnoise_bpf *skel)
@@ -97,13 +85,13 @@ static int start_probes(struct osnoise_run *r)
 		struct osnoise_probe *p = &r->probes[i];
 		int err;
 
-		p->prio = r->opts.prio;
+		p->th.prio = r->opts.prio;
 		p->period_ns = r->opts.period_ns;
 		p->runtime_ns = r->opts.runtime_ns;
 		p->threshold_ns = r->opts.threshold_ns;
 		p->first = first;
-		p->bpf = &r->cpus[p->cpu];
-		p->stop = &r->stop_probes;
+		p->bpf = &r->cpus[p->th.cpu];
+		p->th.stop = &r->stop_probes;
 		err = osnoise_probe_start(p);
 		if (err)
 			return err;
@@ -170,7 +158,7 @@ static void read_threads(struct osnoise_run *r)
 
 static void wait_until(uint64_t next)
 {
-	while (!stop_signal) {
+	while (!probe_thread_stop_signal) {
 		uint64_t now = now_ns(), ns;
 		struct timespec ts;
 
@@ -203,7 +191,8 @@ static void run_loop(struct osnoise_run *r)
 			next = deadline;
 		wait_until(next);
 		now = now_ns();
-		stopping = stop_signal || (deadline && now >= deadline);
+		stopping = probe_thread_stop_signal ||
+			   (deadline && now >= deadline);
 		for (unsigned int i = 0; stopping && i < r->nprobes; i++)
 			osnoise_probe_join(&r->probes[i]);
 		take_all(r);
@@ -216,19 +205,11 @@ static void run_loop(struct osnoise_run *r)
 
 static int prepare(struct osnoise_run *r)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	size_t n = r->nprobes;
+	int err = probe_host_prepare("osnoise", &r->host, &r->opts.cpus);
 
-	probe_host_mlock("osnoise");
-	probe_host_move_off("osnoise", &r->host, &r->opts.cpus);
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
-	    sigaction(OSNOISE_WAKE_SIG,
-		      &(struct sigaction){ .sa_handler = on_wake }, NULL)) {
-		log_err("osnoise: install signal handlers: %s",
-			strerror(errno));
-		return -errno;
-	}
+	if (err)
+		return err;
 	r->last = calloc(n, sizeof(*r->last));
 	r->interval = calloc(n, sizeof(*r->interval));
 	r->total = calloc(n, sizeof(*r->total));
@@ -269,7 +250,7 @@ static int check_host(struct osnoise_run *r)
 	}
 	for (unsigned int i = 0; i < CPUSET_MAX; i++)
 		if (cpuset_has(&r->opts.cpus, i))
-			r->probes[r->nprobes++].cpu = i;
+			r->probes[r->nprobes++].th.cpu = i;
 	return -1;
 }
 

@@ -20,14 +20,13 @@
 #ifndef RTBPF_USER_OSNOISE_H
 #define RTBPF_USER_OSNOISE_H
 
-#include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <linux/types.h>
 
 #include "bpf/osnoise.h"
 #include "parse.h"
+#include "probe_thread.h"
 
 /* Every probe's thread name. */
 #define OSNOISE_COMM "rtbpf-osnoise"
@@ -85,28 +84,22 @@ void osnoise_account_gap(struct osnoise_stats *s, uint64_t t0, uint64_t t1,
 			 const struct osnoise_event *ev, uint64_t head);
 
 struct osnoise_probe {
-	unsigned int cpu;
-	unsigned int prio;
+	struct probe_thread th; /* cpu, prio, stop set by the caller */
 	uint64_t period_ns, runtime_ns, threshold_ns;
 	uint64_t first; /* the first runtime's start, CLOCK_MONOTONIC ns */
 	volatile struct osnoise_cpu *bpf; /* this CPU's entry, mmapped */
-	volatile sig_atomic_t *stop;
-	pthread_t thread;
-	bool started;
-	int tid;
-	int err;
 	struct osnoise_stats total; /* the probe's; read with take */
 };
 
-/* Starts p's thread: it pins itself, takes its policy, names itself
- * OSNOISE_COMM, registers its tid in p->bpf; waits for that. 0 or
- * -errno (logged). */
+/* Starts p's thread (probe_thread.h): it pins itself, takes its policy,
+ * names itself OSNOISE_COMM, registers its tid in p->bpf; waits for
+ * that. 0 or -errno (logged). */
 int osnoise_probe_start(struct osnoise_probe *p);
 /* A consistent enough copy of p's totals (field by field), the interval
  * max moved out (reset in p). */
 void osnoise_probe_take(struct osnoise_probe *p, struct osnoise_stats *out);
-#define OSNOISE_WAKE_SIG SIGUSR1
-/* Stops p's thread (it ends its runtime or sleep now) and joins it. */
+/* Stops p's thread (it ends its runtime or sleep now), joins it and
+ * unregisters it from BPF. */
 void osnoise_probe_join(struct osnoise_probe *p);
 
 #endif

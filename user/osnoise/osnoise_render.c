@@ -87,7 +87,8 @@ static void table(struct osnoise_run *r, const struct osnoise_stats *s,
 	for (unsigned int i = 0; i < r->nprobes; i++) {
 		const struct osnoise_stats *x = &s[i];
 
-		fprintf(f, "%3u %7.2fs", r->probes[i].cpu, x->runtime_ns / 1e9);
+		fprintf(f, "%3u %7.2fs", r->probes[i].th.cpu,
+			x->runtime_ns / 1e9);
 		put_us(f, 9, x->noise_ns);
 		fprintf(f, " %9.4f", avail_pct(x));
 		put_us(f, 9, x->max_ns);
@@ -112,7 +113,7 @@ static void by_source(struct osnoise_run *r)
 	for (unsigned int i = 0; i < r->nprobes; i++) {
 		const struct osnoise_stats *x = &r->total[i];
 
-		fprintf(f, "%3u", r->probes[i].cpu);
+		fprintf(f, "%3u", r->probes[i].th.cpu);
 		for (int k = 0; k < OSN_KINDS; k++)
 			put_us(f, 8, x->ns[k]);
 		put_us(f, 9, x->unexplained_ns);
@@ -216,7 +217,7 @@ static void record(struct osnoise_run *r, const struct osnoise_stats *s,
 	json_key(w, "cpus");
 	json_arr_begin(w);
 	for (unsigned int i = 0; i < r->nprobes; i++)
-		cpu_json(w, r->probes[i].cpu, &s[i]);
+		cpu_json(w, r->probes[i].th.cpu, &s[i]);
 	json_arr_end(w);
 	if (summary)
 		threads_json(r, w);

@@ -3,14 +3,10 @@
 #define _GNU_SOURCE
 #include "osnoise.h"
 
-#include <errno.h>
-#include <sched.h>
 #include <string.h>
 #include <time.h>
 
 #include "clock.h"
-#include "log.h"
-#include "rtbpf/rt.h"
 
 #define LOAD(f) __atomic_load_n(&(f), __ATOMIC_RELAXED)
 #define STORE(f, v) __atomic_store_n(&(f), (v), __ATOMIC_RELAXED)
@@ -109,7 +105,7 @@ static void spin(struct osnoise_probe *p, uint64_t end)
 		if (t - flushed >= 1000000) {
 			BUMP(p->total.runtime_ns, t - flushed);
 			flushed = t;
-			if (t >= end || LOAD(*p->stop))
+			if (t >= end || LOAD(*p->th.stop))
 				return;
 		}
 	}
@@ -122,11 +118,12 @@ static void ts_of(struct timespec *ts, uint64_t ns)
 }
 
 /* Each period: sleep to its start, spin for the runtime. */
-static void probe_loop(struct osnoise_probe *p)
+static void probe_loop(void *arg)
 {
+	struct osnoise_probe *p = arg;
 	uint64_t start = p->first;
 
-	while (!LOAD(*p->stop)) {
+	while (!LOAD(*p->th.stop)) {
 		struct timespec ts;
 		uint64_t now;
 
@@ -146,90 +143,23 @@ static void probe_loop(struct osnoise_probe *p)
 	}
 }
 
-static int probe_setup(struct osnoise_probe *p)
+/* In the thread, before its loop: its tid to BPF, which starts
+ * recording this CPU's events. */
+static void probe_ready(void *arg, int tid)
 {
-	struct rtbpf_rt_cfg cfg;
-	struct rtbpf_rt_result res;
-	cpu_set_t set;
-	int err;
+	struct osnoise_probe *p = arg;
 
-	CPU_ZERO(&set);
-	CPU_SET(p->cpu, &set);
-	rtbpf_rt_cfg__init(&cfg);
-	cfg.cpus = &set;
-	cfg.cpus_size = sizeof(set);
-	if (p->prio) {
-		cfg.policy = SCHED_FIFO;
-		cfg.priority = (int)p->prio;
-	}
-	err = rtbpf_rt_setup(&cfg, &res);
-	for (int s = 0; err && s < RTBPF_RT_NSTEPS; s++)
-		if (res.attempted[s] && res.err[s])
-			log_err("osnoise: probe on CPU %u: %s: %s", p->cpu,
-				rtbpf_rt_step_name(s), strerror(-res.err[s]));
-	if (!err)
-		pthread_setname_np(pthread_self(), OSNOISE_COMM);
-	return err;
-}
-
-struct probe_start {
-	struct osnoise_probe *p;
-	pthread_mutex_t m;
-	pthread_cond_t c;
-	bool done;
-};
-
-static void *probe_main(void *arg)
-{
-	struct probe_start *st = arg;
-	struct osnoise_probe *p = st->p;
-	sigset_t sigs;
-	int err;
-
-	/* SIGINT and SIGTERM go to the main thread, which stops the probes */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	err = probe_setup(p);
-	if (!err)
-		p->bpf->probe_tid = (__u32)gettid();
-
-	pthread_mutex_lock(&st->m);
-	p->err = err;
-	p->tid = gettid();
-	st->done = true;
-	pthread_cond_signal(&st->c);
-	pthread_mutex_unlock(&st->m);
-	/* st is gone from here on */
-	if (!err)
-		probe_loop(p);
-	p->bpf->probe_tid = 0;
-	return NULL;
+	p->bpf->probe_tid = (__u32)tid;
 }
 
 int osnoise_probe_start(struct osnoise_probe *p)
 {
-	struct probe_start st = { .p = p };
-	int err;
-
-	pthread_mutex_init(&st.m, NULL);
-	pthread_cond_init(&st.c, NULL);
-	err = -pthread_create(&p->thread, NULL, probe_main, &st);
-	if (err) {
-		log_err("osnoise: start the probe of CPU %u: %s", p->cpu,
-			strerror(-err));
-	} else {
-		p->started = true;
-		pthread_mutex_lock(&st.m);
-		while (!st.done)
-			pthread_cond_wait(&st.c, &st.m);
-		pthread_mutex_unlock(&st.m);
-		err = p->err;
-	}
-	pthread_cond_destroy(&st.c);
-	pthread_mutex_destroy(&st.m);
-	return err;
+	p->th.cmd = "osnoise";
+	p->th.comm = OSNOISE_COMM;
+	p->th.ready = probe_ready;
+	p->th.loop = probe_loop;
+	p->th.arg = p;
+	return probe_thread_start(&p->th);
 }
 
 void osnoise_probe_take(struct osnoise_probe *p, struct osnoise_stats *out)
@@ -245,11 +175,8 @@ void osnoise_probe_take(struct osnoise_probe *p, struct osnoise_stats *out)
 
 void osnoise_probe_join(struct osnoise_probe *p)
 {
-	if (!p->started)
+	if (!p->th.started)
 		return;
-	__atomic_store_n(p->stop, 1, __ATOMIC_RELAXED);
-	/* ends its sleep now, not at its next period (up to 10 s) */
-	pthread_kill(p->thread, OSNOISE_WAKE_SIG);
-	pthread_join(p->thread, NULL);
-	p->started = false;
+	probe_thread_join(&p->th);
+	p->bpf->probe_tid = 0;
 }

@@ -4,14 +4,12 @@
 #include "timerlat.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <string.h>
 #include <time.h>
 
 #include "bpf/timerlat.h"
 #include "clock.h"
 #include "log.h"
-#include "rtbpf/rt.h"
 
 void timerlat_stats_add(struct timerlat_stats *d,
 			const struct timerlat_stats *a)
@@ -43,37 +41,6 @@ void timerlat_account(struct timerlat_stats *s, uint64_t expiry, uint64_t woke,
 		s->irq_remote++;
 }
 
-struct start_sync {
-	pthread_mutex_t m;
-	pthread_cond_t c;
-	bool done;
-};
-
-/* Pinned, FIFO, named: what the probe needs before its first sample. */
-static int probe_setup(struct timerlat_probe *p)
-{
-	struct rtbpf_rt_cfg cfg;
-	struct rtbpf_rt_result res;
-	cpu_set_t set;
-	int err;
-
-	CPU_ZERO(&set);
-	CPU_SET(p->cpu, &set);
-	rtbpf_rt_cfg__init(&cfg);
-	cfg.cpus = &set;
-	cfg.cpus_size = sizeof(set);
-	cfg.policy = SCHED_FIFO;
-	cfg.priority = p->prio;
-	err = rtbpf_rt_setup(&cfg, &res);
-	for (int s = 0; err && s < RTBPF_RT_NSTEPS; s++)
-		if (res.attempted[s] && res.err[s])
-			log_err("timerlat: probe on CPU %u: %s: %s", p->cpu,
-				rtbpf_rt_step_name(s), strerror(-res.err[s]));
-	if (!err)
-		pthread_setname_np(pthread_self(), TIMERLAT_COMM);
-	return err;
-}
-
 static void ts_of(struct timespec *ts, uint64_t ns)
 {
 	ts->tv_sec = (time_t)(ns / 1000000000ULL);
@@ -98,11 +65,12 @@ static uint64_t next_expiry(struct timerlat_probe *p, uint64_t expiry,
 
 /* Sleeps to each expiry and accounts for the sample; the BPF sample of
  * this CPU is copied first (its program ran before the wakeup). */
-static void probe_loop(struct timerlat_probe *p)
+static void probe_loop(void *arg)
 {
+	struct timerlat_probe *p = arg;
 	uint64_t expiry = p->first;
 
-	while (!__atomic_load_n(p->stop, __ATOMIC_RELAXED)) {
+	while (!__atomic_load_n(p->th.stop, __ATOMIC_RELAXED)) {
 		struct timerlat_sample irq;
 		struct timespec ts;
 		uint64_t woke, skipped = 0;
@@ -115,7 +83,7 @@ static void probe_loop(struct timerlat_probe *p)
 		irq = *(const struct timerlat_sample *)p->bpf;
 		pthread_mutex_lock(&p->lock);
 		timerlat_account(&p->cur, expiry, woke, late ? NULL : &irq,
-				 p->cpu);
+				 p->th.cpu);
 		p->cur.late += late;
 		pthread_mutex_unlock(&p->lock);
 		expiry = next_expiry(p, expiry, woke, &skipped);
@@ -127,42 +95,8 @@ static void probe_loop(struct timerlat_probe *p)
 	}
 }
 
-struct probe_start {
-	struct timerlat_probe *p;
-	pthread_mutex_t m;
-	pthread_cond_t c;
-	bool done;
-};
-
-static void *probe_main(void *arg)
-{
-	struct probe_start *st = arg;
-	struct timerlat_probe *p = st->p;
-	sigset_t sigs;
-	int err;
-
-	/* SIGINT and SIGTERM go to the main thread, which stops the probes */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	err = probe_setup(p);
-
-	pthread_mutex_lock(&st->m);
-	p->err = err;
-	p->tid = gettid();
-	st->done = true;
-	pthread_cond_signal(&st->c);
-	pthread_mutex_unlock(&st->m);
-	/* st is gone from here on */
-	if (!err)
-		probe_loop(p);
-	return NULL;
-}
-
 int timerlat_probe_start(struct timerlat_probe *p)
 {
-	struct probe_start st = { .p = p };
 	pthread_mutexattr_t ma;
 	int err;
 
@@ -173,23 +107,11 @@ int timerlat_probe_start(struct timerlat_probe *p)
 	pthread_mutexattr_destroy(&ma);
 	if (err)
 		return err;
-	pthread_mutex_init(&st.m, NULL);
-	pthread_cond_init(&st.c, NULL);
-	err = -pthread_create(&p->thread, NULL, probe_main, &st);
-	if (err) {
-		log_err("timerlat: start the probe of CPU %u: %s", p->cpu,
-			strerror(-err));
-	} else {
-		p->started = true;
-		pthread_mutex_lock(&st.m);
-		while (!st.done)
-			pthread_cond_wait(&st.c, &st.m);
-		pthread_mutex_unlock(&st.m);
-		err = p->err;
-	}
-	pthread_cond_destroy(&st.c);
-	pthread_mutex_destroy(&st.m);
-	return err;
+	p->th.cmd = "timerlat";
+	p->th.comm = TIMERLAT_COMM;
+	p->th.loop = probe_loop;
+	p->th.arg = p;
+	return probe_thread_start(&p->th);
 }
 
 void timerlat_probe_take(struct timerlat_probe *p, struct timerlat_stats *out)
@@ -202,13 +124,8 @@ void timerlat_probe_take(struct timerlat_probe *p, struct timerlat_stats *out)
 
 void timerlat_probe_join(struct timerlat_probe *p)
 {
-	if (!p->started)
+	if (!p->th.started)
 		return;
-	__atomic_store_n(p->stop, 1, __ATOMIC_RELAXED);
-	/* ends its sleep now, not at its next expiry (a period of up to
-	 * 10 s): the caller catches TIMERLAT_WAKE_SIG */
-	pthread_kill(p->thread, TIMERLAT_WAKE_SIG);
-	pthread_join(p->thread, NULL);
-	p->started = false;
+	probe_thread_join(&p->th);
 	pthread_mutex_destroy(&p->lock);
 }

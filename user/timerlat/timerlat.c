@@ -22,18 +22,6 @@
 #include "probe_host.h"
 #include "timerlat.skel.h"
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-static void on_wake(int sig)
-{
-	(void)sig;
-}
-
 /* An exit code when the host cannot run the probes, else -1. */
 static int check_host(struct timerlat_run *t)
 {
@@ -50,7 +38,7 @@ static int check_host(struct timerlat_run *t)
 	t->nprobes = 0;
 	for (unsigned int i = 0; i < CPUSET_MAX; i++)
 		if (cpuset_has(&t->opts.cpus, i))
-			t->probes[t->nprobes++].cpu = i;
+			t->probes[t->nprobes++].th.cpu = i;
 	return -1;
 }
 
@@ -129,18 +117,18 @@ static int start_probes(struct timerlat_run *t)
 	first = now_ns() + 100000000ULL;
 	for (unsigned int i = 0; i < t->nprobes; i++) {
 		struct timerlat_probe *pr = &t->probes[i];
-		__u32 cpu = pr->cpu, tid;
+		__u32 cpu = pr->th.cpu, tid;
 		int err;
 
-		pr->prio = (int)t->opts.prio;
+		pr->th.prio = t->opts.prio;
 		pr->period_ns = p;
 		pr->first = first;
 		pr->bpf = &t->samples[cpu];
-		pr->stop = &t->stop_probes;
+		pr->th.stop = &t->stop_probes;
 		err = timerlat_probe_start(pr);
 		if (err)
 			return err;
-		tid = (__u32)pr->tid;
+		tid = (__u32)pr->th.tid;
 		if (bpf_map_update_elem(fd, &cpu, &tid, BPF_ANY)) {
 			err = -errno;
 			log_err("timerlat: register the probe of CPU %u: %s",
@@ -174,7 +162,7 @@ static void take_all(struct timerlat_run *t)
 /* Polls the report ring (or sleeps) until next or a signal. */
 static void wait_until(struct timerlat_run *t, uint64_t next)
 {
-	while (!stop_signal) {
+	while (!probe_thread_stop_signal) {
 		uint64_t now = now_ns(), ms;
 		struct timespec ts = { 0, 0 };
 
@@ -212,7 +200,8 @@ static void run_loop(struct timerlat_run *t)
 			next = deadline;
 		wait_until(t, next);
 		now = now_ns();
-		stopping = stop_signal || (deadline && now >= deadline);
+		stopping = probe_thread_stop_signal ||
+			   (deadline && now >= deadline);
 		for (unsigned int i = 0; stopping && i < t->nprobes; i++)
 			timerlat_probe_join(&t->probes[i]);
 		if (t->rb)
@@ -227,18 +216,10 @@ static void run_loop(struct timerlat_run *t)
 /* Memory locked, signals caught, output set up. */
 static int prepare(struct timerlat_run *t)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	int err = probe_host_prepare("timerlat", &t->host, &t->opts.cpus);
 
-	probe_host_mlock("timerlat");
-	probe_host_move_off("timerlat", &t->host, &t->opts.cpus);
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
-	    sigaction(TIMERLAT_WAKE_SIG,
-		      &(struct sigaction){ .sa_handler = on_wake }, NULL)) {
-		log_err("timerlat: install signal handlers: %s",
-			strerror(errno));
-		return -errno;
-	}
+	if (err)
+		return err;
 	t->interval = calloc(t->nprobes, sizeof(*t->interval));
 	t->total = calloc(t->nprobes, sizeof(*t->total));
 	if (!t->interval || !t->total)

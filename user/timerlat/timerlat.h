@@ -31,6 +31,7 @@
 
 #include "hist.h"
 #include "parse.h"
+#include "probe_thread.h"
 
 /* Every probe's thread name: the sched collector watches it (--comm). */
 #define TIMERLAT_COMM "rtbpf-timerlat"
@@ -69,31 +70,23 @@ void timerlat_stats_add(struct timerlat_stats *d,
 struct timerlat_sample;
 
 struct timerlat_probe {
-	unsigned int cpu;
-	int prio;
+	struct probe_thread th; /* cpu, prio, stop set by the caller */
 	uint64_t period_ns;
 	uint64_t first; /* first expiry, CLOCK_MONOTONIC ns */
 	const volatile struct timerlat_sample *bpf; /* this CPU's sample */
-	volatile sig_atomic_t *stop;
-	pthread_t thread;
-	bool started;
-	int tid; /* set by the probe; 0 until it runs */
-	int err; /* its setup's -errno, 0 */
 	pthread_mutex_t lock; /* guards cur */
 	struct timerlat_stats cur; /* since the last take */
 };
 
-/* Starts p's thread (p->cpu, ->prio, ->period_ns, ->first, ->bpf, ->stop
- * set). It pins itself, takes SCHED_FIFO and names itself TIMERLAT_COMM;
- * waits until it did (its tid set) or failed. 0 or -errno (logged). */
+/* Starts p's thread (p->th.cpu, .prio, .stop, p->period_ns, ->first,
+ * ->bpf set). It pins itself, takes SCHED_FIFO and names itself
+ * TIMERLAT_COMM; waits until it did (p->th.tid set) or failed. 0 or
+ * -errno (logged). */
 int timerlat_probe_start(struct timerlat_probe *p);
 /* Moves the figures since the last take into out (zeroed in p). */
 void timerlat_probe_take(struct timerlat_probe *p, struct timerlat_stats *out);
-/* The signal that ends a probe's sleep when it stops: the process must
- * catch it (a handler that does nothing). */
-#define TIMERLAT_WAKE_SIG SIGUSR1
-/* Sets *p->stop, wakes p's thread with TIMERLAT_WAKE_SIG and joins it;
- * frees its lock. */
+/* Stops p's thread (probe_thread_join: the process catches
+ * PROBE_WAKE_SIG) and frees its lock. */
 void timerlat_probe_join(struct timerlat_probe *p);
 
 /* One sample into s: the expiry asked for, the time the probe ran and

@@ -81,7 +81,7 @@ static void table(struct timerlat_run *t, const struct timerlat_stats *s,
 	fprintf(f, "CPU    count |   min   avg   p50   p99   max |"
 		   "   min   avg   p50   p99   max\n");
 	for (unsigned int i = 0; i < t->nprobes; i++) {
-		fprintf(f, "%3u %8llu |", t->probes[i].cpu,
+		fprintf(f, "%3u %8llu |", t->probes[i].th.cpu,
 			(unsigned long long)s[i].thread.count);
 		put_lat(f, &s[i].irq);
 		fputs(" |", f);
@@ -127,7 +127,7 @@ static void record(struct timerlat_run *t, const struct timerlat_stats *s,
 	json_arr_begin(w);
 	for (unsigned int i = 0; i < t->nprobes; i++) {
 		json_obj_begin(w);
-		json_kv_u64(w, "cpu", t->probes[i].cpu);
+		json_kv_u64(w, "cpu", t->probes[i].th.cpu);
 		json_kv_u64(w, "count", s[i].thread.count);
 		lat_json(w, "irq", &s[i].irq, summary);
 		lat_json(w, "thread", &s[i].thread, summary);
