@@ -12,9 +12,10 @@
  * no other process (run_mlock.h). A watcher started before the exec warns
  * about an image left unlocked (a statically linked CMD ignores
  * LD_PRELOAD: lock there with rtbpf_rt_setup() instead). The library is
- * found at $RTBPF_MLOCK_PRELOAD, else next to the binary
- * (../lib/, ../lib/rtbpf/ or ./librtbpf-mlock.so), and passed by its
- * canonical path. With --mlock RLIMIT_MEMLOCK is raised to infinity (root
+ * found at $RTBPF_MLOCK_PRELOAD, else in the binary itself (the static
+ * rtbpf carries a copy and passes it as a sealed memfd, run_mlock.h),
+ * else next to the binary (../lib/, ../lib/rtbpf/ or
+ * ./librtbpf-mlock.so), and passed by its canonical path. With --mlock RLIMIT_MEMLOCK is raised to infinity (root
  * or CAP_SYS_RESOURCE), which exec and the --user switch keep, so CMD can
  * lock as an unprivileged user too.
  * Affinity, NUMA policy, scheduling and nice go through rtbpf_rt_setup()
@@ -336,18 +337,48 @@ static int run_parse(struct run_args *a, int argc, char **argv, int *argi)
 	return 0;
 }
 
-/* --mlock's preload found and trusted: 0, or the exit code after a
- * message. */
-static int check_preload(char *preload, size_t len)
+/*
+ * --mlock's preload: $RTBPF_MLOCK_PRELOAD, else the copy this binary
+ * carries (the static one, as a sealed memfd: run_mlock.h; *memfd set),
+ * else the library installed beside it, trusted. 0, or the exit code
+ * after a message: a library that is missing is an installation to fix
+ * (1), not a kernel that lacks something (4).
+ */
+static int check_preload(char *preload, size_t len, bool *memfd)
 {
-	const char *why;
-	int ret = find_preload(preload, len, &why);
+	const char *why, *env = getenv("RTBPF_MLOCK_PRELOAD");
+	int ret;
 
+	*memfd = false;
+	if (!env || !*env) {
+		ret = run_mlock_embedded(preload, len);
+		if (ret >= 0) {
+			*memfd = true;
+			return 0;
+		}
+		if (ret == -EACCES) {
+			log_err("run: --mlock: vm.memfd_noexec = 2 forbids the "
+				"executable memfd for the preload this binary "
+				"carries; set RTBPF_MLOCK_PRELOAD to an "
+				"installed %s",
+				MLOCK_LIB);
+			return EXIT_UNSUPPORTED;
+		}
+		if (ret != -ENOENT) {
+			log_err("run: --mlock: a memfd for the preload this "
+				"binary carries: %s",
+				strerror(-ret));
+			return EXIT_FAIL;
+		}
+	}
+	ret = find_preload(preload, len, &why);
 	if (ret && !why) {
-		log_err("run: --mlock: %s not found (set RTBPF_MLOCK_PRELOAD or "
-			"install it next to rtbpf): %s",
+		log_err("run: --mlock: %s not found beside rtbpf (../lib, "
+			"../lib/rtbpf or its own directory): %s; install it "
+			"there, set RTBPF_MLOCK_PRELOAD, or use the static "
+			"rtbpf, which carries it",
 			MLOCK_LIB, strerror(-ret));
-		return EXIT_UNSUPPORTED;
+		return EXIT_FAIL;
 	}
 	if (ret) {
 		log_err("run: --mlock: preload %s: %s; CMD not started",
@@ -363,6 +394,7 @@ int cmd_run(int argc, char **argv)
 	char err[256], preload[PATH_MAX];
 	struct account acct = {};
 	struct run_args a = { 0 };
+	bool memfd = false;
 
 	/* Validate everything before changing anything. */
 	ch = run_parse(&a, argc, argv, &argi);
@@ -376,7 +408,7 @@ int cmd_run(int argc, char **argv)
 		nice_v = a.nice;
 	}
 	if (a.mlock) {
-		ch = check_preload(preload, sizeof(preload));
+		ch = check_preload(preload, sizeof(preload), &memfd);
 		if (ch)
 			return ch;
 	}
@@ -398,7 +430,7 @@ int cmd_run(int argc, char **argv)
 			goto cleanup;
 		}
 		/* before the setup: the watcher keeps this policy */
-		run_mlock_watch(preload);
+		run_mlock_watch(memfd ? RUN_MLOCK_MEMFD_MAP : preload);
 	}
 	if (apply_rt(argv[argi], a.has_cpus ? &a.cpus : NULL,
 		     a.has_nodes ? &a.nodes : NULL, a.mlock, a.user != NULL,
@@ -411,8 +443,9 @@ int cmd_run(int argc, char **argv)
 				err);
 			goto cleanup;
 		}
-		/* access() asks as the real uid: now the user's */
-		if (a.mlock && access(preload, R_OK)) {
+		/* access() asks as the real uid: now the user's (a memfd
+		 * is the process's own: /proc/self is root's until exec) */
+		if (a.mlock && !memfd && access(preload, R_OK)) {
 			log_err("run: --mlock: %s cannot read %s: %s; CMD not "
 				"started",
 				acct.name, preload, strerror(errno));
