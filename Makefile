@@ -249,7 +249,7 @@ $(O)/tests/unit/%: tests/unit/%.c $(SAN_CLI_AR) $(SAN_LIB_AR)
 # The tuning engine and its stages (not the command files), for the
 # drift exposition tool.
 TUNE_ENGINE_SRCS := $(filter-out $(addprefix user/tune/,tune.c status.c run.c \
-	run_mlock.c unit.c hold.c),$(wildcard user/tune/*.c)) \
+	run_mlock.c run_opts.c unit.c hold.c),$(wildcard user/tune/*.c)) \
 	$(wildcard user/tune/stages/*.c)
 # The drift exposition tool links the drift check and the tuning engine.
 DRIFT_TOOL_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(TUNE_ENGINE_SRCS) \
