@@ -64,7 +64,8 @@ static int apply_root(const struct cli_opt *o, const char *arg,
 		snprintf(err, len, "%s: not a directory", arg);
 		return -ENOTDIR;
 	}
-	((struct run_args *)dst)->root = v->s;
+	/* "/" is this host: no "under /" in messages */
+	((struct run_args *)dst)->root = strcmp(v->s, "/") ? v->s : "";
 	return 0;
 }
 
