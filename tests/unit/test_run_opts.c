@@ -14,46 +14,27 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "tmp_root.h"
 #include "tune/run_opts.h"
 
 static char root[] = "/tmp/rtbpf-runopts.XXXXXX";
 
-static void put(const char *rel, const char *text)
-{
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static int setup(void **state)
 {
-	char dir[256];
-
 	(void)state;
 	if (!mkdtemp(root))
 		return -1;
-	snprintf(dir, sizeof(dir), "mkdir -p '%s/sys/devices/system/cpu'",
-		 root);
-	if (system(dir))
-		return -1;
-	put("sys/devices/system/cpu/online", "0-3\n");
-	put("other.conf", "process.policy = other\nprocess.nice = -7\n");
-	put("rr.conf", "process.policy = rr\n");
+	tmp_root_put(root, "sys/devices/system/cpu/online", "0-3\n");
+	tmp_root_put(root, "other.conf",
+		     "process.policy = other\nprocess.nice = -7\n");
+	tmp_root_put(root, "rr.conf", "process.policy = rr\n");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd) ? -1 : 0;
+	return tmp_root_rm(root);
 }
 
 static void test_same_options(void **state)
