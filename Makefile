@@ -230,7 +230,13 @@ $(STATIC_HTTPD): user/monitor/httpd.c | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) -DRTBPF_NO_HTTPD -c $< -o $@
-$(RTBPF_STATIC): $(filter-out $(O)/obj/user/monitor/httpd.o,$(RTBPF_OBJS)) $(STATIC_HTTPD) $(RTBPF_LIBS)
+# run --mlock's preload inside the one file (user/tune/preload/mlock_blob.S)
+STATIC_MLOCK := $(O)/static/obj/mlock_blob.o
+$(STATIC_MLOCK): user/tune/preload/mlock_blob.S $(MLOCK_SO)
+	$(call msg,AS,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -DMLOCK_SO='"$(MLOCK_SO)"' -c $< -o $@
+$(RTBPF_STATIC): $(filter-out $(O)/obj/user/monitor/httpd.o,$(RTBPF_OBJS)) $(STATIC_HTTPD) $(STATIC_MLOCK) $(RTBPF_LIBS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -static $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_STATIC) $(JSONC_STATIC) -lm -lpthread -o $@
@@ -243,7 +249,7 @@ $(O)/tests/unit/%: tests/unit/%.c $(SAN_CLI_AR) $(SAN_LIB_AR)
 # The tuning engine and its stages (not the command files), for the
 # drift exposition tool.
 TUNE_ENGINE_SRCS := $(filter-out $(addprefix user/tune/,tune.c status.c run.c \
-	run_mlock.c unit.c hold.c),$(wildcard user/tune/*.c)) \
+	run_mlock.c run_opts.c unit.c hold.c),$(wildcard user/tune/*.c)) \
 	$(wildcard user/tune/stages/*.c)
 # The drift exposition tool links the drift check and the tuning engine.
 DRIFT_TOOL_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(TUNE_ENGINE_SRCS) \

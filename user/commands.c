@@ -91,18 +91,21 @@ const struct command rtbpf_commands[] = {
 	  "tune.md",
 	  CLIS(&profile_list_cli, &profile_show_cli, &profile_keys_cli) },
 	{ "run", cmd_run, "run a command with RT policy, CPUs, mlock",
-	  "Sets CPU affinity, NUMA memory policy and a scheduling policy on "
-	  "itself, optionally switches to another user, then executes CMD, "
-	  "so CMD's exit code is the command's. --mlock preloads "
-	  "librtbpf-mlock.so, which locks all of CMD's memory before its "
+	  "Sets CPU affinity, NUMA memory policy and a scheduling policy "
+	  "(given, or a profile's process.* keys) on itself, optionally "
+	  "switches to another user, then executes CMD, so CMD's exit code "
+	  "is the command's. --mlock preloads librtbpf-mlock.so (the static "
+	  "rtbpf carries it), which locks all of CMD's memory before its "
 	  "main() runs.",
 	  "tune.md", CLIS(&run_cli) },
 	{ "systemd-unit", cmd_systemd_unit,
-	  "print a service unit for a profile",
-	  "Prints a systemd service unit that starts /CMD with the CPU "
-	  "affinity, scheduling policy and priority (or nice), memory and "
-	  "realtime limits and NUMA policy of the profile's process.* keys, "
-	  "for review before it is installed.",
+	  "print a service unit that runs rtbpf run",
+	  "Takes run's options and prints a systemd service unit whose "
+	  "ExecStart= is `rtbpf run` with them, so a line that works by hand "
+	  "runs the same as a service; --user becomes User= with the limits "
+	  "run needs, Restart=no unless --restart. CPUs, NUMA nodes, the "
+	  "user and the profile are checked on this host first. Prints, for "
+	  "review before it is installed; writes nothing.",
 	  "tune.md", CLIS(&unit_cli) },
 	{ "hold", cmd_hold, "hold the CPU latency limit and timestamp key open",
 	  "Keeps the knobs that last only while a process keeps a file open: "

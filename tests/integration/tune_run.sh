@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # rtbpf run, process-local only: `run --fifo 10 --cpus 1 --mlock -- sleep`
 # verified through /proc (policy, Cpus_allowed_list, VmLck > 0); the exit
-# code of CMD comes back; bad input exits 2. Then the process stage of
+# code of CMD comes back; a profile's policy; bad input exits 2. Then the process stage of
 # apply/revert on a sleeping child (fake root for the rest): policy and
 # affinity set, then restored exactly. Children only sleep: no FIFO spin.
 set -eu
@@ -52,6 +52,13 @@ expect_rc 7 "$RTBPF" run --rr 5 -- sh -c 'exit 7'
 out=$("$RTBPF" run --nice -5 --cpus 0 -- sh -c 'grep Cpus_allowed_list /proc/self/status; cut -d" " -f19 /proc/self/stat')
 echo "$out" | grep -q 'Cpus_allowed_list:.0$' || fail "run --cpus 0: $out"
 echo "$out" | tail -n 1 | grep -qx -- -5 || fail "run --nice -5: $out"
+# a profile's process.* keys as the policy (ultra: fifo 80), unless an
+# option says otherwise; one that does not load: 2
+out=$("$RTBPF" run -P ultra -- sh -c 'cut -d" " -f40,41 /proc/self/stat')
+[ "$out" = "80 1" ] || fail "run -P ultra: rt priority, policy '$out', want '80 1'"
+out=$("$RTBPF" run -P ultra --nice 3 -- sh -c 'cut -d" " -f19,41 /proc/self/stat')
+[ "$out" = "3 0" ] || fail "run -P ultra --nice 3: nice, policy '$out', want '3 0'"
+expect_rc 2 "$RTBPF" run -P nosuch -- true 2>/dev/null
 expect_rc 127 "$RTBPF" run -- /nonexistent/cmd 2>/dev/null
 expect_rc 2 "$RTBPF" run --fifo 100 -- true 2>/dev/null
 expect_rc 2 "$RTBPF" run --fifo 10 --rr 10 -- true 2>/dev/null

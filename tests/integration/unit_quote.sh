@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # rtbpf systemd-unit with hostile arguments: a newline (or any other byte)
-# in CMD's arguments or the profile name never starts a line of its own in
-# the unit, and systemd parses ExecStart= back to the exact argv: checked
-# with systemd-analyze against a reference line that spells every byte as
-# \xNN. An executable path systemd cannot take as given is refused (2).
+# in CMD, its arguments or the profile name never starts a line of its own
+# in the unit, and systemd parses ExecStart= (`rtbpf run OPTS -- CMD
+# ARGS`) back to the exact argv: checked with systemd-analyze against a
+# reference line that spells every byte of CMD and ARGS as \xNN. An rtbpf
+# path systemd cannot take as an executable is refused (1).
 set -eu
 : "${RTBPF:?} ${RTBPF_TOP:?}"
 # shellcheck source=tests/integration/tune_fixture.bash
@@ -22,7 +23,8 @@ printf 'include = ultra\n' >"$prof"
 args=(--cfg 'a b' '50%' $'x\nExecStartPre=/bin/evil' '' ';' '\;' 'q"\' "it's"
 	$'\xc3\xa9\xff' '$HOME' '${HOME}' '%n' $'\e]0;t\a' $'tab\there' '\'
 	'end\' $'\r' '#' '-' 'ExecStartPre=x')
-"$RTBPF" systemd-unit -P "$prof" --cpus 1 -- "$exe" "${args[@]}" >"$tmp/a/x.service"
+"$RTBPF" systemd-unit -P "$prof" --cpus 1 -- "$exe" "${args[@]}" >"$tmp/a/x.service" 2>/dev/null
+self=$(readlink -f "$RTBPF")
 
 # 1. No injected line: every line is a section, a comment, blank or one of
 # the keys rtbpf writes, once each; no raw control byte.
@@ -30,20 +32,29 @@ u=$tmp/a/x.service
 if LC_ALL=C grep -naP '[\x00-\x09\x0b-\x1f\x7f]' "$u"; then
 	fail "raw control bytes in the unit"
 fi
-grep -vxE '|#.*|\[(Unit|Service|Install)\]|(Description|After|Wants|ExecStart|CPUAffinity|CPUSchedulingPolicy|CPUSchedulingPriority|LimitRTPRIO|LimitMEMLOCK|Restart|WantedBy)=.*' "$u" &&
+grep -vxE '|#.*|\[(Unit|Service|Install)\]|(Description|After|Wants|ExecStart|User|Group|LimitRTPRIO|LimitNICE|LimitMEMLOCK|Restart|WantedBy)=.*' "$u" &&
 	fail "unit has lines rtbpf does not write (above)"
 [ "$(grep -c '^ExecStart=' "$u")" = 1 ] || fail "want one ExecStart= line"
 grep -q '^Description=run%%x; (rtbpf profile .*prof\\x0aExecStartPre=evil)$' "$u" ||
 	fail "Description: $(grep '^Description' "$u")"
 echo "ok: no line injected"
 
-# 2. Exit 2 for an executable path systemd refuses or reads otherwise.
+# 2. CMD is an argument of rtbpf run: any path is written (round trip
+# below); rtbpf's own path, the executable, must be one systemd takes.
 # shellcheck disable=SC2016 # a literal dollar
-for bad in $'/bin/a\nb' $'/bin/a\eb' '/bin/a$b' '/bin/a"b' "/bin/a'b" '/bin/a\b'; do
-	expect_rc 2 "$RTBPF" systemd-unit -P ultra --cpus 1 -- "$bad" 2>"$tmp/err" >/dev/null
-	grep -q 'systemd-unit: CMD' "$tmp/err" || fail "no message for $(printf %q "$bad")"
+for odd in $'/bin/a\nb' $'/bin/a\eb' '/bin/a$b' '/bin/a"b' "/bin/a'b" '/bin/a\b'; do
+	expect_rc 0 "$RTBPF" systemd-unit --user root -- "$odd" >/dev/null
 done
-echo "ok: unusable executable paths refused"
+# shellcheck disable=SC2016 # a literal dollar
+for bad in 'q"x' "q'x" 'd$x' 'b\x'; do
+	mkdir "$tmp/$bad"
+	cp "$RTBPF" "$tmp/$bad/rtbpf"
+	expect_rc 1 "$tmp/$bad/rtbpf" systemd-unit --user root -- /bin/true 2>"$tmp/err" >/dev/null
+	grep -q "systemd-unit: rtbpf's path .* cannot be an executable" "$tmp/err" ||
+		fail "no message for rtbpf in $bad: $(cat "$tmp/err")"
+	rm -r "${tmp:?}/$bad"
+done
+echo "ok: any CMD path written; an rtbpf path systemd refuses is refused"
 
 # 3. Round trip through systemd's own parser.
 command -v systemd-analyze >/dev/null || {
@@ -64,7 +75,7 @@ ref_arg() {
 }
 # ref_unit OUT ARGS...: the generated unit with ExecStart= spelled by ref_arg
 ref_unit() {
-	local out=$1 line a ref=ExecStart=
+	local out=$1 line a ref="ExecStart=$self run --cpus 1 --fifo 80 -- "
 	shift
 	for a in "$exe" "$@"; do ref+="$(ref_arg "$a") "; done
 	while IFS= read -r line; do
@@ -96,7 +107,7 @@ echo "ok: systemd parses the exact argv back: $(cat "$tmp/a.cmd")"
 
 # The unit file name said in the header: a valid unit name whatever the
 # executable is called; a path to a directory is refused.
-unit_name() { "$RTBPF" systemd-unit -P ultra --cpus 1 -- "$1" 2>/dev/null | sed -n 's|^# install as /etc/systemd/system/||p'; }
+unit_name() { "$RTBPF" systemd-unit -P ultra --cpus 1 --user root -- "$1" 2>/dev/null | sed -n 's|^# install as /etc/systemd/system/||p'; }
 for c in "/usr/bin/a b:a\\x20b.service" "/opt/x%n:x\\x25n.service" "/opt/a.service:a.service" \
 	"/opt/trade-app.v2:trade-app.v2.service" "/opt/.hidden:\\x2ehidden.service"; do
 	got=$(unit_name "${c%%:*}")
@@ -105,7 +116,7 @@ for c in "/usr/bin/a b:a\\x20b.service" "/opt/x%n:x\\x25n.service" "/opt/a.servi
 done
 for c in /opt/ /opt/.. /opt/.; do
 	rc=0
-	"$RTBPF" systemd-unit -P ultra --cpus 1 -- "$c" >/dev/null 2>"$tmp/err" || rc=$?
+	"$RTBPF" systemd-unit -P ultra --cpus 1 --user root -- "$c" >/dev/null 2>"$tmp/err" || rc=$?
 	[ "$rc" = 2 ] || fail "CMD $c: exit $rc, want 2"
 	grep -q 'names a directory' "$tmp/err" || fail "CMD $c: $(cat "$tmp/err")"
 done

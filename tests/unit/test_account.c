@@ -13,30 +13,22 @@
 #include <cmocka.h>
 
 #include "account.h"
+#include "tmp_root.h"
 
 static char root[] = "/tmp/rtbpf-account.XXXXXX";
 
 static void put(const char *name, const char *text)
 {
-	char path[256];
-	FILE *f;
+	char rel[64];
 
-	snprintf(path, sizeof(path), "%s/etc/%s", root, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	snprintf(rel, sizeof(rel), "etc/%s", name);
+	tmp_root_put(root, rel, text);
 }
 
 static int setup(void **state)
 {
-	char etc[256];
-
 	(void)state;
 	if (!mkdtemp(root))
-		return -1;
-	snprintf(etc, sizeof(etc), "%s/etc", root);
-	if (mkdir(etc, 0755))
 		return -1;
 	put("passwd", "root:x:0:0:root:/root:/bin/sh\n"
 		      "svc:x:1001:1001:Service:/srv/svc:/bin/false\n"
@@ -52,11 +44,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd) ? -1 : 0;
+	return tmp_root_rm(root);
 }
 
 static void group_list(const struct account *a, char *out, size_t len)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * rtbpf run [--cpus LIST] [--fifo PRIO | --rr PRIO | --nice N] [--mlock]
- *           [--membind NODES] [--user USER[:GROUP]] -- CMD ARGS
+ * rtbpf run [--cpus LIST] [--fifo PRIO | --rr PRIO | --nice N]
+ *           [--profile NAME] [--mlock] [--membind NODES]
+ *           [--user USER[:GROUP]] -- CMD ARGS  (options: run_opts.h)
  *
  * Sets the properties on this process and execs CMD, so CMD's exit code is
  * the command's. Affinity, policy, nice and the NUMA memory policy survive
@@ -12,9 +13,10 @@
  * no other process (run_mlock.h). A watcher started before the exec warns
  * about an image left unlocked (a statically linked CMD ignores
  * LD_PRELOAD: lock there with rtbpf_rt_setup() instead). The library is
- * found at $RTBPF_MLOCK_PRELOAD, else next to the binary
- * (../lib/, ../lib/rtbpf/ or ./librtbpf-mlock.so), and passed by its
- * canonical path. With --mlock RLIMIT_MEMLOCK is raised to infinity (root
+ * found at $RTBPF_MLOCK_PRELOAD, else in the binary itself (the static
+ * rtbpf carries a copy and passes it as a sealed memfd, run_mlock.h),
+ * else next to the binary (../lib/, ../lib/rtbpf/ or
+ * ./librtbpf-mlock.so), and passed by its canonical path. With --mlock RLIMIT_MEMLOCK is raised to infinity (root
  * or CAP_SYS_RESOURCE), which exec and the --user switch keep, so CMD can
  * lock as an unprivileged user too.
  * Affinity, NUMA policy, scheduling and nice go through rtbpf_rt_setup()
@@ -46,43 +48,10 @@
 #include "log.h"
 #include "parse.h"
 #include "run_mlock.h"
+#include "run_opts.h"
 #include "sysinfo.h"
 
 #define MLOCK_LIB "librtbpf-mlock.so"
-
-struct run_args {
-	struct cpuset cpus, nodes;
-	bool has_cpus, has_nodes, mlock;
-	int fifo, rr, nice; /* only the one given counts */
-	bool is_fifo, is_rr, is_nice;
-	const char *user;
-};
-
-#define R struct run_args
-static const struct cli_opt run_opts[] = {
-	{ "cpus", 'c', .help = "CPU affinity of CMD", CLI_CPULIST_AT(R, cpus),
-	  CLI_SEEN(R, has_cpus) },
-	{ "fifo", 0, .arg = "PRIO", .help = "SCHED_FIFO at PRIO (1-99)",
-	  CLI_INT_AT(R, fifo, 1, 99), CLI_SEEN(R, is_fifo), .excl = 1 },
-	{ "rr", 0, .arg = "PRIO", .help = "SCHED_RR at PRIO (1-99)",
-	  CLI_INT_AT(R, rr, 1, 99), CLI_SEEN(R, is_rr), .excl = 1 },
-	{ "nice", 0, .help = "SCHED_OTHER at nice N (-20..19)",
-	  CLI_INT_AT(R, nice, -20, 19), CLI_SEEN(R, is_nice), .excl = 1 },
-	{ "mlock", 0,
-	  .help = "lock all of CMD's memory (preloads " MLOCK_LIB ")",
-	  CLI_FLAG_AT(R, mlock) },
-	{ "membind", 0, .arg = "NODES",
-	  .help = "allocate only on NUMA NODES (a list as for CPUs)",
-	  CLI_CPULIST_AT(R, nodes), CLI_SEEN(R, has_nodes) },
-	{ "user", 0, .arg = "USER[:GROUP]",
-	  .help = "run CMD as USER (names from /etc/passwd, group)",
-	  CLI_STR_AT(R, user) },
-	{},
-};
-#undef R
-
-const struct cli_cmd run_cli = { "run", "[options] -- CMD [ARGS]", run_opts,
-				 CLI_ARGS_CMD, NULL };
 
 /*
  * The preload must be what root may load into CMD: a regular file, an ELF
@@ -307,47 +276,48 @@ static int apply_rt(const char *cmd, const struct cpuset *cpus,
 	return bad;
 }
 
-/* Options, then the CPUs and NUMA nodes checked online: 0, CLI_HELP_SHOWN
- * or -EINVAL (said). */
-static int run_parse(struct run_args *a, int argc, char **argv, int *argi)
+/*
+ * --mlock's preload: $RTBPF_MLOCK_PRELOAD, else the copy this binary
+ * carries (the static one, as a sealed memfd: run_mlock.h; *memfd set),
+ * else the library installed beside it, trusted. 0, or the exit code
+ * after a message: a library that is missing is an installation to fix
+ * (1), not a kernel that lacks something (4).
+ */
+static int check_preload(char *preload, size_t len, bool *memfd)
 {
-	int ret = cli_parse(&run_cli, argc, argv, a, argi), bad;
-	struct cpuset online;
+	const char *why, *env = getenv("RTBPF_MLOCK_PRELOAD");
+	int ret;
 
-	if (ret)
-		return ret;
-	if (a->has_cpus &&
-	    !sysinfo_read_cpulist("/sys/devices/system/cpu/online", &online) &&
-	    (bad = cpuset_first_missing(&a->cpus, &online)) >= 0) {
-		log_err("run: --cpus: CPU %d is not online", bad);
-		return -EINVAL;
+	*memfd = false;
+	if (!env || !*env) {
+		ret = run_mlock_embedded(preload, len);
+		if (ret >= 0) {
+			*memfd = true;
+			return 0;
+		}
+		if (ret == -EACCES) {
+			log_err("run: --mlock: vm.memfd_noexec = 2 forbids the "
+				"executable memfd for the preload this binary "
+				"carries; set RTBPF_MLOCK_PRELOAD to an "
+				"installed %s",
+				MLOCK_LIB);
+			return EXIT_UNSUPPORTED;
+		}
+		if (ret != -ENOENT) {
+			log_err("run: --mlock: a memfd for the preload this "
+				"binary carries: %s",
+				strerror(-ret));
+			return EXIT_FAIL;
+		}
 	}
-	if (!a->has_nodes)
-		return 0;
-	if (sysinfo_read_cpulist("/sys/devices/system/node/online", &online)) {
-		cpuset_zero(&online);
-		cpuset_add(&online, 0);
-	}
-	bad = cpuset_first_missing(&a->nodes, &online);
-	if (bad >= 0) {
-		log_err("run: --membind: NUMA node %d is not online", bad);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* --mlock's preload found and trusted: 0, or the exit code after a
- * message. */
-static int check_preload(char *preload, size_t len)
-{
-	const char *why;
-	int ret = find_preload(preload, len, &why);
-
+	ret = find_preload(preload, len, &why);
 	if (ret && !why) {
-		log_err("run: --mlock: %s not found (set RTBPF_MLOCK_PRELOAD or "
-			"install it next to rtbpf): %s",
+		log_err("run: --mlock: %s not found beside rtbpf (../lib, "
+			"../lib/rtbpf or its own directory): %s; install it "
+			"there, set RTBPF_MLOCK_PRELOAD, or use the static "
+			"rtbpf, which carries it",
 			MLOCK_LIB, strerror(-ret));
-		return EXIT_UNSUPPORTED;
+		return EXIT_FAIL;
 	}
 	if (ret) {
 		log_err("run: --mlock: preload %s: %s; CMD not started",
@@ -359,24 +329,18 @@ static int check_preload(char *preload, size_t len)
 
 int cmd_run(int argc, char **argv)
 {
-	int policy = -1, prio = 0, nice_v = 0, ch, rc = EXIT_FAIL, argi;
+	int ch, rc = EXIT_FAIL, argi;
 	char err[256], preload[PATH_MAX];
 	struct account acct = {};
 	struct run_args a = { 0 };
+	bool memfd = false;
 
 	/* Validate everything before changing anything. */
-	ch = run_parse(&a, argc, argv, &argi);
+	ch = run_args_parse(&run_cli, &a, argc, argv, &argi);
 	if (ch)
 		return cli_exit(ch);
-	if (a.is_fifo || a.is_rr) {
-		policy = a.is_fifo ? SCHED_FIFO : SCHED_RR;
-		prio = a.is_fifo ? a.fifo : a.rr;
-	} else if (a.is_nice) {
-		policy = SCHED_OTHER;
-		nice_v = a.nice;
-	}
 	if (a.mlock) {
-		ch = check_preload(preload, sizeof(preload));
+		ch = check_preload(preload, sizeof(preload), &memfd);
 		if (ch)
 			return ch;
 	}
@@ -398,11 +362,11 @@ int cmd_run(int argc, char **argv)
 			goto cleanup;
 		}
 		/* before the setup: the watcher keeps this policy */
-		run_mlock_watch(preload);
+		run_mlock_watch(memfd ? RUN_MLOCK_MEMFD_MAP : preload);
 	}
 	if (apply_rt(argv[argi], a.has_cpus ? &a.cpus : NULL,
 		     a.has_nodes ? &a.nodes : NULL, a.mlock, a.user != NULL,
-		     policy, prio, nice_v))
+		     a.policy, a.prio, a.nice_v))
 		goto cleanup;
 	if (a.user) {
 		if (drop_ctty(err, sizeof(err)) ||
@@ -411,8 +375,9 @@ int cmd_run(int argc, char **argv)
 				err);
 			goto cleanup;
 		}
-		/* access() asks as the real uid: now the user's */
-		if (a.mlock && access(preload, R_OK)) {
+		/* access() asks as the real uid: now the user's (a memfd
+		 * is the process's own: /proc/self is root's until exec) */
+		if (a.mlock && !memfd && access(preload, R_OK)) {
 			log_err("run: --mlock: %s cannot read %s: %s; CMD not "
 				"started",
 				acct.name, preload, strerror(errno));

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -42,6 +43,58 @@ static int proc_stat_fields(pid_t pid, unsigned long long *start,
 	if (procstat_field(buf, 22, start) || procstat_field(buf, 28, stack))
 		return -EIO;
 	return 0;
+}
+
+#ifndef MFD_EXEC
+/* Linux 6.3: executable even under vm.memfd_noexec = 1 */
+#define MFD_EXEC 0x0010U
+#endif
+
+/* In the static binary only (mlock_blob.S); NULL in the dynamic one. */
+extern const unsigned char rtbpf_mlock_so[] __attribute__((weak));
+extern const unsigned char rtbpf_mlock_so_end[] __attribute__((weak));
+
+int run_mlock_embedded(char *path, size_t len)
+{
+	const unsigned char *p = rtbpf_mlock_so;
+	size_t left;
+	ssize_t n;
+	int fd, ret;
+
+	if (!p || !rtbpf_mlock_so_end)
+		return -ENOENT;
+	left = (size_t)(rtbpf_mlock_so_end - p);
+	fd = memfd_create("librtbpf-mlock.so",
+			  MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL) /* before 6.3: no MFD_EXEC */
+		fd = memfd_create("librtbpf-mlock.so",
+				  MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -errno;
+	for (; left; left -= (size_t)n, p += n) {
+		n = write(fd, p, left);
+		if (n < 0 && errno == EINTR) {
+			n = 0;
+			continue;
+		}
+		if (n <= 0) {
+			ret = n ? -errno : -EIO;
+			goto fail;
+		}
+	}
+	/* no one, CMD as another user included, changes it from here; the
+	 * fd lives on across exec so the loader finds it */
+	if (fcntl(fd, F_ADD_SEALS,
+		  F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) ||
+	    fcntl(fd, F_SETFD, 0)) {
+		ret = -errno;
+		goto fail;
+	}
+	snprintf(path, len, "/proc/self/fd/%d", fd);
+	return fd;
+fail:
+	close(fd);
+	return ret;
 }
 
 int run_mlock_env(const char *preload)
@@ -124,18 +177,18 @@ static bool exited(int pidfd, int timeout_ms)
 }
 
 /* exe is anyone's choice of file name: log_warn escapes the message */
-static void warn_unlocked(pid_t pid, const char *exe, const char *preload)
+static void warn_unlocked(pid_t pid, const char *exe, const char *mapname)
 {
 	log_warn("run: --mlock: pid %d (%s) runs with no memory locked "
 		 "(VmLck 0 kB %d ms after its exec): %s",
 		 (int)pid, exe, RUN_MLOCK_SETTLE_MS,
-		 mapped(pid, preload) ?
+		 mapped(pid, mapname) ?
 			 "it unlocked itself (munlockall/munlock)" :
 			 "librtbpf-mlock.so did not run in it (statically "
 			 "linked, set-user-ID, or LD_PRELOAD removed)");
 }
 
-static void watch(int pidfd, int sync, pid_t pid, const char *preload)
+static void watch(int pidfd, int sync, pid_t pid, const char *mapname)
 {
 	char exe[PATH_MAX] = "", cur[PATH_MAX] = "", again[PATH_MAX], link[64];
 	unsigned long long start, stack, stack2, cur_stack = 0;
@@ -181,7 +234,7 @@ static void watch(int pidfd, int sync, pid_t pid, const char *preload)
 		if (!judged && kb > 0) {
 			judged = true;
 		} else if (!judged && now_ms() - since >= RUN_MLOCK_SETTLE_MS) {
-			warn_unlocked(pid, exe, preload);
+			warn_unlocked(pid, exe, mapname);
 			judged = true;
 		}
 		if (judged && now_ms() - t0 >= RUN_MLOCK_WATCH_MS)
@@ -202,7 +255,7 @@ static void keep_only(int a, int b)
 	syscall(SYS_close_range, hi + 1, ~0U, 0U);
 }
 
-int run_mlock_watch(const char *preload)
+int run_mlock_watch(const char *mapname)
 {
 	pid_t self = getpid(), child;
 	int pidfd, sync[2], ret = 0, status;
@@ -237,7 +290,7 @@ int run_mlock_watch(const char *preload)
 		if (null > STDERR_FILENO)
 			close(null);
 		keep_only(pidfd, sync[0]);
-		watch(pidfd, sync[0], self, preload);
+		watch(pidfd, sync[0], self, mapname);
 		_exit(0);
 	}
 	close(sync[0]);

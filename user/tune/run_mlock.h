@@ -11,6 +11,24 @@
 #ifndef RTBPF_RUN_MLOCK_H
 #define RTBPF_RUN_MLOCK_H
 
+#include <stddef.h>
+
+/*
+ * The static rtbpf has no library beside it: it carries the preload's
+ * bytes (user/tune/preload/mlock_blob.S) and writes them to a memfd,
+ * sealed against any change and left open across exec (not close-on-exec)
+ * so that CMD's dynamic loader, and that of every image CMD's process
+ * execs, opens it as /proc/self/fd/N, its own copy of the fd. No file is
+ * left anywhere; the memory goes with the last process holding the fd.
+ * Returns the fd and that path in path, -ENOENT when this binary carries
+ * no copy (the dynamic one: the library is installed), or -errno
+ * (-EACCES: vm.memfd_noexec = 2 forbids an executable memfd). Needs
+ * /proc in CMD, as the loader opens the path.
+ */
+int run_mlock_embedded(char *path, size_t len);
+/* The name the embedded copy has in /proc/PID/maps. */
+#define RUN_MLOCK_MEMFD_MAP "/memfd:librtbpf-mlock.so (deleted)"
+
 /* Preload first in LD_PRELOAD, RTBPF_MLOCK and RTBPF_MLOCK_PID naming
  * this process. 0 or -errno. */
 int run_mlock_env(const char *preload);
@@ -28,6 +46,6 @@ int run_mlock_env(const char *preload);
  */
 #define RUN_MLOCK_SETTLE_MS 1000
 #define RUN_MLOCK_WATCH_MS 10000
-int run_mlock_watch(const char *preload);
+int run_mlock_watch(const char *mapname);
 
 #endif

@@ -14,7 +14,9 @@
  * LD_PRELOAD and the two variables from the environment, so the child's
  * own children do not carry them. mlockall itself is never inherited by
  * fork(2). A child that forks without exec keeps the variables in its
- * environment until it execs; then this constructor drops them.
+ * environment until it execs; then this constructor drops them. Loaded
+ * from the static rtbpf's memfd (RTBPF_MLOCK = /proc/self/fd/N, an fd
+ * inherited across exec), it closes that fd there too.
  *
  * If mlockall fails, the image is not started (exit 126, the pid and the
  * reason on stderr): asking for --mlock and running unlocked would hide
@@ -76,9 +78,18 @@ static int is_target(const char *want)
 static void forget(const char *self)
 {
 	const char *pre = getenv("LD_PRELOAD");
-	char *buf, *out, *tok, *save = NULL;
+	char *buf, *out, *tok, *save = NULL, *end;
 	size_t off = 0;
+	long fd;
 
+	/* the static rtbpf's sealed memfd, inherited: mapped now, and this
+	 * process's children are not to carry it */
+	if (!strncmp(self, "/proc/self/fd/", 14)) {
+		errno = 0;
+		fd = strtol(self + 14, &end, 10);
+		if (!errno && !*end && end != self + 14 && fd > 2)
+			close((int)fd);
+	}
 	unsetenv("RTBPF_MLOCK_PID");
 	buf = pre ? strdup(pre) : NULL;
 	out = pre ? malloc(strlen(pre) + 1) : NULL;
