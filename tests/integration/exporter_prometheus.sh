@@ -72,6 +72,10 @@ mkdir "$TF"
 # the monitor runs as nobody once loaded: it must reach and write $TF
 chmod 711 "$T"
 chown nobody "$TF"
+# a link another user left where a fixed temp name would go: never
+# written through, never in the way
+echo victim >"$T/victim"
+ln -s "$T/victim" "$TF/rtbpf.prom.tmp"
 
 gen_ready pingpong --count "$N" --waker-cpu 0 --sleeper-cpu 1
 start_bg mon "$RTBPF" monitor --cpus 0,1 --tid "$sleeper" --json \
@@ -182,6 +186,8 @@ for ((i = 0; i < 20; i++)); do
 	sleep 0.1
 done
 grep -q '^rtbpf_wakeups_total{cpu="1"}' "$T/node.txt" || fail "node_exporter lacks rtbpf_wakeups_total"
+[ "$(cat "$T/victim")" = victim ] || fail "the textfile was written through a link"
+[ "$(stat -c %a "$TF/rtbpf.prom")" = 644 ] || fail "the textfile is mode $(stat -c %a "$TF/rtbpf.prom"), not 644"
 ok "node_exporter serves the --textfile series (20 scrapes, no error)"
 
 # 200 slow clients: a request line and never the rest, held 3 s

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -264,18 +265,28 @@ static int write_all(int fd, const char *p, size_t n)
 int expo_textfile(struct expo *e, const char *path)
 {
 	char tmp[4096];
-	int fd, err;
+	const char *slash = strrchr(path, '/');
+	int fd, err, n;
 
 	if (!e->page[0])
 		return -ENOENT;
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+	/* a fresh name, created exclusively: never a file or link another
+	 * user left in the directory; ".NAME.XXXXXX" is no *.prom to the
+	 * textfile collector */
+	if (slash)
+		n = snprintf(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX",
+			     (int)(slash - path), path, slash + 1);
+	else
+		n = snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0644);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	/* the loop is the page's only writer: no lock to read it */
-	err = write_all(fd, e->page[0], e->len[0]);
+	err = fchmod(fd, 0644) ? -errno : 0;
+	if (!err)
+		err = write_all(fd, e->page[0], e->len[0]);
 	if (!err && fsync(fd))
 		err = -errno;
 	if (close(fd) && !err)

@@ -74,9 +74,9 @@ char *expo_copy(struct expo *e, bool openmetrics, size_t *len);
 /* Counts a scrape that took ns (any thread). */
 void expo_count_scrape(struct expo *e, uint64_t ns);
 
-/* Writes the text page to path atomically: PATH.tmp in the same
- * directory, fsynced, renamed over path. 0 or -errno (nothing written:
- * -ENOENT). */
+/* Writes the text page to path atomically: a new file of a unique name
+ * (.NAME.XXXXXX, created exclusively) in the same directory, mode 0644,
+ * fsynced, renamed over path. 0 or -errno (nothing written: -ENOENT). */
 int expo_textfile(struct expo *e, const char *path);
 
 #endif
