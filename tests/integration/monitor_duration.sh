@@ -46,6 +46,14 @@ too_large --duration 18446744073.709551616s
 too_large --interval 213504d
 too_large --threshold 99999999999999999999999ns
 
+# intervals keep to their grid: 1 s of 10 ms intervals is 100 records,
+# not fewer by the time each takes to read and render (it drifted to
+# 11.3 ms: 88 records)
+n=$(timeout 10 "$RTBPF" monitor --interval 10ms --duration 1s --json 2>"$T/grid.err" |
+	grep -c '"type":"interval"')
+{ [ "$n" -ge 97 ] && [ "$n" -le 101 ]; } || fail "1 s of 10 ms intervals gave $n records, not 100"
+ok "1 s of 10 ms intervals: $n records"
+
 # decimal durations: 0.5 s in intervals of 0.25 s, never shorter
 start=$(date +%s%N)
 timeout 10 "$RTBPF" monitor --duration 0.5s --interval 0.25s >"$T/dec.out" 2>"$T/dec.err" ||

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "clock.h"
 #include "parse.h"
 
 static char err[256];
@@ -207,6 +208,28 @@ static void test_u64(void **state)
 			 -EINVAL);
 }
 
+/* Ticks stay on their grid whatever the loop's own work took; ticks
+ * fallen behind are skipped; the grid saturates instead of wrapping. */
+static void test_next_tick(void **state)
+{
+	uint64_t g = 1000;
+
+	(void)state;
+	assert_int_equal(clock_next_tick(&g, 10, 1003), 1010);
+	/* woke late (1013): the next tick is still on the grid */
+	assert_int_equal(clock_next_tick(&g, 10, 1013), 1020);
+	/* fell behind by three ticks: skipped */
+	assert_int_equal(clock_next_tick(&g, 10, 1055), 1060);
+	assert_int_equal(clock_next_tick(&g, 10, 1060), 1070);
+	g = UINT64_MAX - 5;
+	assert_true(clock_next_tick(&g, 10, 0) == UINT64_MAX);
+	g = 0;
+	assert_true(clock_next_tick(&g, UINT64_MAX / 2, UINT64_MAX - 1) ==
+		    UINT64_MAX);
+	g = 7;
+	assert_true(clock_next_tick(&g, 0, 0) == UINT64_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_u64),
 		cmocka_unit_test(test_duration_decimal),
 		cmocka_unit_test(test_duration_limit),
+		cmocka_unit_test(test_next_tick),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -188,13 +188,15 @@ static void render(struct monitor *m, const struct coll_snaps *s, uint64_t now,
 
 static int run_loop(struct monitor *m, struct ring_buffer *rb)
 {
-	uint64_t last = m->out.start_ns, deadline = 0;
+	uint64_t last = m->out.start_ns, grid = last, deadline = 0;
 	int err = 0;
 
 	if (m->opts.duration_ns)
 		deadline = ns_add_sat(m->out.start_ns, m->opts.duration_ns);
 	for (;;) {
-		uint64_t next = ns_add_sat(last, m->opts.interval_ns), now;
+		uint64_t next = clock_next_tick(&grid, m->opts.interval_ns,
+						now_ns()),
+			 now;
 		bool stopping;
 
 		if (deadline && next > deadline)

@@ -178,14 +178,16 @@ static void wait_until(uint64_t next)
  * the summary. */
 static void run_loop(struct osnoise_run *r)
 {
-	uint64_t last = now_ns(), deadline = 0;
+	uint64_t last = now_ns(), grid = last, deadline = 0;
 	bool stopping = false;
 
 	r->start_ns = last;
 	if (r->opts.duration_ns)
 		deadline = ns_add_sat(r->first_ns, r->opts.duration_ns);
 	while (!stopping) {
-		uint64_t next = ns_add_sat(last, r->opts.interval_ns), now;
+		uint64_t next = clock_next_tick(&grid, r->opts.interval_ns,
+						now_ns()),
+			 now;
 
 		if (deadline && next > deadline)
 			next = deadline;

@@ -187,14 +187,16 @@ static void wait_until(struct timerlat_run *t, uint64_t next)
  * to the summary. */
 static void run_loop(struct timerlat_run *t)
 {
-	uint64_t last = now_ns(), deadline = 0;
+	uint64_t last = now_ns(), grid = last, deadline = 0;
 	bool stopping = false;
 
 	t->start_ns = last;
 	if (t->opts.duration_ns)
 		deadline = ns_add_sat(t->first_ns, t->opts.duration_ns);
 	while (!stopping) {
-		uint64_t next = ns_add_sat(last, t->opts.interval_ns), now;
+		uint64_t next = clock_next_tick(&grid, t->opts.interval_ns,
+						now_ns()),
+			 now;
 
 		if (deadline && next > deadline)
 			next = deadline;
