@@ -245,7 +245,9 @@ static void test_json_frame(void **state)
 	assert_non_null(cpu0);
 	assert_non_null(total);
 	assert_true(spikes < noise && noise < cpu0 && cpu0 < total);
-	assert_non_null(strstr(total, "}}\n"));
+	/* the record's wall-clock time last (the header turned it on) */
+	assert_non_null(strstr(total, "\"max_ns\":0}},\"time\":\""));
+	assert_non_null(strstr(total, "Z\"}\n"));
 	coll_snaps_fini(&s);
 	fixture_free(x);
 }
