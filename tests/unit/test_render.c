@@ -301,10 +301,109 @@ static void test_fmt_task(void **state)
 	(void)state;
 	strcpy(e.comm, "averyverylongna");
 	fmt_task(buf, sizeof(buf), &e, 19, true);
-	/* in 19 columns, the name shortened: the pid and time stay whole */
-	assert_string_equal(buf, "averyver/1234 2.5ms");
+	/* in 19 columns, the name shortened and marked: the pid and time
+	 * stay whole */
+	assert_string_equal(buf, "averyve~/1234 2.5ms");
+	fmt_task(buf, sizeof(buf), &e, 40, true);
+	assert_string_equal(buf, "averyverylongna/1234 2.5ms");
+	/* narrower than the pid and time: they stay whole all the same */
+	fmt_task(buf, sizeof(buf), &e, 5, true);
+	assert_string_equal(buf, "~/1234 2.5ms");
 	fmt_task(buf, sizeof(buf), NULL, 19, true);
 	assert_string_equal(buf, "-");
+}
+
+/* Every "/DIGITS" in t is one of the pids given: none cut into another
+ * number. Returns how many it found. */
+static size_t check_pids(const char *t, const unsigned long *pid, size_t n)
+{
+	size_t found = 0;
+
+	for (const char *p = strchr(t, '/'); p; p = strchr(p + 1, '/')) {
+		char *end;
+		unsigned long v;
+		bool known = false;
+
+		if (p[1] < '0' || p[1] > '9')
+			continue;
+		v = strtoul(p + 1, &end, 10);
+		for (size_t i = 0; i < n; i++)
+			known |= v == pid[i];
+		if (!known)
+			fail_msg("pid %lu is none given, in:\n%s", v, t);
+		found++;
+	}
+	return found;
+}
+
+/* The live frame on terminals 60, 80 and 150 wide, with long names and
+ * 7-digit pids: no line wider than the terminal, every pid whole, a
+ * shortened name marked, and the wide terminal shows the whole names. */
+static void test_live_width(void **state)
+{
+	static const unsigned long pids[] = { 4194301, 4194302, 4194303 };
+	static const unsigned int widths[] = { 60, 80, 150 };
+	struct coll_set set = {
+		.c = { { .ops = &sched_r }, { .ops = &noise_r } }, .n = 2
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(widths) / sizeof(widths[0]); k++) {
+		struct out_fixture *x = fixture(false);
+		struct coll_snaps s;
+		struct coll_view v = { .o = &x->o,
+				       .s = &s,
+				       .dur_ns = 1000000000ULL,
+				       .end_ns =
+					       x->o.start_ns + 3000000000ULL };
+		char *t, *line, *save = NULL;
+		bool marked = false;
+
+		assert_int_equal(coll_snaps_init(&s, 2), 0);
+		x->o.live = true;
+		x->o.cols = widths[k];
+		snprintf(x->host.kernel, sizeof(x->host.kernel),
+			 "6.18.44-rt12-generic");
+		cpuset_add(&x->opts.filter.cpus, 0);
+		cpuset_add(&x->opts.filter.cpus, 1);
+		x->irq[24] = "IR-PCI-MSI 524288-edge eth0-TxRx-0";
+		s.sched.cpu[1].wakeups = 12345678;
+		hist_add_value(&s.sched.cpu[1].lat, 123456789);
+		add_task(&s.sched.pre, 1, 4194303, 2500000, "averyverylongna");
+		add_task(&s.sched.pre, 0, 4194301, 900, "a\033bcdefghijklmn");
+		add_task(&s.sched.stolen, 0, 4194302, 90000000,
+			 "kworker/u8:1-ev");
+		s.sched.cpu[0].stolen_ns = 90000000;
+		s.noise.cpu[1].irq[24] =
+			(struct noise_fig){ .count = 10, .ns = 4000 };
+		render_period(&x->o, &set, &v, NULL);
+		t = strdup(fixture_text(x));
+		assert_non_null(t);
+		assert_int_equal(check_pids(t, pids, 3), 4);
+		assert_non_null(strstr(t, "/4194302"));
+		assert_non_null(strstr(t, "/4194303 2.5ms"));
+		for (line = strtok_r(t, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			if (!strncmp(line, "\033[H\033[2J", 7))
+				line += 7;
+			if (strlen(line) > widths[k])
+				fail_msg("%zu columns in %u: '%s'",
+					 strlen(line), widths[k], line);
+			marked |= strstr(line, "~/") != NULL;
+		}
+		free(t);
+		t = x->text;
+		/* 80 and 60 shorten the names, marked; 150 shows them whole */
+		assert_true(marked == (widths[k] < 150));
+		if (widths[k] == 150) {
+			assert_non_null(strstr(t, "averyverylongna/4194303"));
+			assert_non_null(
+				strstr(t, "a\\x1bbcdefghijklmn/4194301"));
+			assert_non_null(strstr(t, "kworker/u8:1-ev/4194302"));
+		}
+		coll_snaps_fini(&s);
+		fixture_free(x);
+	}
 }
 
 int main(void)
@@ -316,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_json_frame),
 		cmocka_unit_test(test_summary_frame),
 		cmocka_unit_test(test_fmt_task),
+		cmocka_unit_test(test_live_width),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -94,12 +94,37 @@ static void test_cut(void **state)
 	assert_int_equal(text_escape(NULL, 0, "a\033", 2), 5);
 }
 
+/* In a width: whole when it fits, else cut between whole escapes and
+ * marked, never wider than asked. */
+static void test_fit(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(text_escape_fit(out, sizeof(out), "kworker", 7, 7), 7);
+	assert_string_equal(out, "kworker");
+	assert_int_equal(text_escape_fit(out, sizeof(out), "kworker", 7, 6), 6);
+	assert_string_equal(out, "kwork~");
+	/* "ab\x1bcd" is 8 wide: in 6, "ab" and the mark (no half escape) */
+	assert_int_equal(text_escape_fit(out, sizeof(out), "ab\033cd", 5, 6),
+			 3);
+	assert_string_equal(out, "ab~");
+	assert_int_equal(text_escape_fit(out, sizeof(out), "abc", 3, 1), 1);
+	assert_string_equal(out, "~");
+	assert_int_equal(text_escape_fit(out, sizeof(out), "abc", 3, 0), 0);
+	assert_string_equal(out, "");
+	/* the buffer bounds it too */
+	assert_int_equal(text_escape_fit(out, 4, "abcdef", 6, 10), 3);
+	assert_string_equal(out, "ab~");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_byte),
 		cmocka_unit_test(test_hostile_names),
 		cmocka_unit_test(test_cut),
+		cmocka_unit_test(test_fit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

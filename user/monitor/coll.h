@@ -49,6 +49,9 @@ struct coll_out {
 	const unsigned int *order; /* watched CPUs, isolated first */
 	unsigned int norder;
 	bool live; /* a table redrawn on a terminal */
+	/* text: the terminal's size (text_term_size(); 0 columns: 80, 0
+	 * rows: unknown); tables use the width, the summary the height */
+	unsigned int cols, rows;
 	FILE *out;
 	struct json_w *jw;
 	uint64_t start_ns; /* CLOCK_MONOTONIC */

@@ -9,23 +9,62 @@
 #include "json.h"
 #include "monitor.h"
 #include "render.h"
+#include "render_util.h"
+#include "text.h"
 
 /* The header's "collectors", in this order when on. */
 static const char *const parts[] = { "sched", "irq",	"softirq", "ipi",
 				     "fault", "stolen", "timer" };
 
-static void text_header(const struct coll_out *o)
+/* What is watched besides the CPUs: the thread filter, the spike
+ * threshold, the collectors; "; " between them. */
+static void filters_text(char *buf, size_t len, const struct coll_out *o,
+			 const struct coll_set *set)
 {
-	char *cpus;
+	const struct sched_filter *f = &o->opts->filter;
+	char comm[TEXT_ESC_SIZE(16)];
+	size_t n;
+
+	if (f->has_tid)
+		n = (size_t)snprintf(buf, len, "thread %u", f->tid);
+	else if (f->has_tgid)
+		n = (size_t)snprintf(buf, len, "threads of pid %u", f->tgid);
+	else
+		n = (size_t)snprintf(buf, len, "%s",
+				     f->has_comm ? "threads" : "all threads");
+	if (f->has_comm && n < len) {
+		text_escape(comm, sizeof(comm), f->comm, sizeof(f->comm));
+		n += (size_t)snprintf(buf + n, len - n, " named '%s'", comm);
+	}
+	if (n < len && o->opts->threshold_ns)
+		n += (size_t)snprintf(buf + n, len - n, "; spikes >= %.1f us",
+				      o->opts->threshold_ns / 1e3);
+	else if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, "; no spike reports");
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, "; collectors");
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && n < len; i++)
+		if (coll_set_has(set, parts[i]))
+			n += (size_t)snprintf(buf + n, len - n, " %s",
+					      parts[i]);
+}
+
+static void text_header(const struct coll_out *o, const struct coll_set *set)
+{
+	char line[512], *cpus;
 
 	if (o->live)
 		return;
 	cpus = cpuset_str(&o->opts->filter.cpus);
-	fprintf(o->out,
-		"rtbpf monitor: kernel %s, watching CPUs %s, "
-		"interval %.3gs\n",
-		o->host->kernel, cpus ? cpus : "?", o->opts->interval_ns / 1e9);
+	snprintf(line, sizeof(line),
+		 "rtbpf monitor: kernel %s, watching CPUs %s, interval %.3gs",
+		 o->host->kernel, cpus ? cpus : "?",
+		 o->opts->interval_ns / 1e9);
 	free(cpus);
+	render_wrap(o->out, line, render_cols(o), "  ");
+	memcpy(line, "watching: ", 10);
+	filters_text(line + 10, sizeof(line) - 10, o, set);
+	render_wrap(o->out, line, render_cols(o), "  ");
 }
 
 void render_header(const struct coll_out *o, const struct coll_set *set)
@@ -34,7 +73,7 @@ void render_header(const struct coll_out *o, const struct coll_set *set)
 	struct json_w *w = o->jw;
 
 	if (!o->opts->json) {
-		text_header(o);
+		text_header(o, set);
 		return;
 	}
 	json_header_begin(w, "monitor", o->host);
@@ -104,26 +143,49 @@ static void json_record(const struct coll_set *set, const struct coll_view *v)
 	json_end_record(w);
 }
 
-/* Above an interval's tables: a frame heading, or a line. */
-static void interval_heading(const struct coll_out *o, double elapsed)
+/* The live frame's first line, in the width: the CPU list gets what the
+ * rest leaves (its first runs and " +N" when that is short). */
+static void live_title(const struct coll_out *o, double elapsed)
 {
-	char cpus[21];
+	unsigned int cols = render_cols(o);
+	char head[192], tail[64], cpus[1024];
+	size_t used, room;
+
+	snprintf(head, sizeof(head), "rtbpf monitor  kernel %s  cpus ",
+		 o->host->kernel);
+	snprintf(tail, sizeof(tail), "  %.0fs  (Ctrl-C stops)", elapsed);
+	used = strlen(head) + strlen(tail);
+	if (used + 8 > cols) /* the hint gives way first */
+		*strstr(tail, "  (Ctrl-C") = '\0';
+	used = strlen(head) + strlen(tail);
+	room = used + 8 < cols ? cols - used + 1 : 8;
+	cpuset_format_fit(&o->opts->filter.cpus, cpus,
+			  room < sizeof(cpus) ? room : sizeof(cpus));
+	fprintf(o->out, "%s%s%s\n", head, cpus, tail);
+}
+
+/* Above an interval's tables: a frame heading, or a line. */
+static void interval_heading(const struct coll_out *o,
+			     const struct coll_set *set, double elapsed)
+{
+	char line[512];
 
 	if (!o->live) {
 		fprintf(o->out, "\n[%.1fs] interval %llu\n", elapsed,
 			(unsigned long long)o->seq);
 		return;
 	}
-	/* 80 columns: a long list shows its head and " +N" */
-	cpuset_format_fit(&o->opts->filter.cpus, cpus, sizeof(cpus));
 	/* home, clear: one frame per interval */
 	fputs("\033[H\033[2J", o->out);
-	fprintf(o->out,
-		"rtbpf monitor  kernel %.30s  cpus %.20s  %.0fs  "
-		"(Ctrl-C stops)\n",
-		o->host->kernel, cpus, elapsed);
-	fprintf(o->out, "wait: sched_waking or preemption -> run; "
-			"dlv99: its delivery's p99; * isolated\n\n");
+	live_title(o, elapsed);
+	memcpy(line, "watching: ", 10);
+	filters_text(line + 10, sizeof(line) - 10, o, set);
+	render_wrap(o->out, line, render_cols(o), "  ");
+	render_wrap(o->out,
+		    "wait: sched_waking or preemption -> run; dlv99: its "
+		    "delivery's p99; * isolated",
+		    render_cols(o), "  ");
+	fputc('\n', o->out);
 }
 
 void render_period(const struct coll_out *o, const struct coll_set *set,
@@ -136,7 +198,7 @@ void render_period(const struct coll_out *o, const struct coll_set *set,
 	if (v->summary)
 		fprintf(o->out, "\nSummary over %.1fs\n", v->dur_ns / 1e9);
 	else
-		interval_heading(o, (v->end_ns - o->start_ns) / 1e9);
+		interval_heading(o, set, (v->end_ns - o->start_ns) / 1e9);
 	for (unsigned int i = 0; i < set->n; i++)
 		set->c[i].ops->table(v);
 	for (unsigned int i = 0; i < set->n; i++)
