@@ -313,6 +313,44 @@ static void test_fmt_task(void **state)
 	assert_string_equal(buf, "-");
 }
 
+/* The text header says what is watched: CPUs, the thread filter (a name
+ * escaped), the spike threshold, the collectors. */
+static void test_header_filters(void **state)
+{
+	struct coll_set set = {
+		.c = { { .ops = &sched_r }, { .ops = &noise_r } }, .n = 2
+	};
+	struct out_fixture *x = fixture(false);
+	const char *t;
+
+	(void)state;
+	x->opts.interval_ns = 500000000ULL;
+	cpuset_add(&x->opts.filter.cpus, 2);
+	cpuset_add(&x->opts.filter.cpus, 3);
+	x->opts.filter.has_tgid = true;
+	x->opts.filter.tgid = 1234;
+	x->opts.filter.has_comm = true;
+	snprintf(x->opts.filter.comm, sizeof(x->opts.filter.comm), "app\033");
+	render_header(&x->o, &set);
+	t = fixture_text(x);
+	assert_non_null(strstr(t, "watching CPUs 2-3, interval 0.5s\n"));
+	assert_non_null(strstr(t, "watching: threads of pid 1234 named "
+				  "'app\\x1b'; spikes >= 20.0 us\n"
+				  "  collectors sched irq stolen\n"));
+	fixture_free(x);
+
+	x = fixture(false);
+	x->opts.filter.has_tid = true;
+	x->opts.filter.tid = 99;
+	x->opts.threshold_ns = 0;
+	x->o.cols = 150;
+	render_header(&x->o, &set);
+	t = fixture_text(x);
+	assert_non_null(strstr(t, "watching: thread 99; no spike reports; "
+				  "collectors sched irq stolen\n"));
+	fixture_free(x);
+}
+
 /* Every "/DIGITS" in t is one of the pids given: none cut into another
  * number. Returns how many it found. */
 static size_t check_pids(const char *t, const unsigned long *pid, size_t n)
@@ -416,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_summary_frame),
 		cmocka_unit_test(test_fmt_task),
 		cmocka_unit_test(test_live_width),
+		cmocka_unit_test(test_header_filters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,10 +61,10 @@ static void text_header(const struct coll_out *o, const struct coll_set *set)
 		 o->host->kernel, cpus ? cpus : "?",
 		 o->opts->interval_ns / 1e9);
 	free(cpus);
-	render_wrap(o->out, line, render_cols(o), "  ");
+	render_wrap(o->out, line, render_cols(o), "  ", ", ");
 	memcpy(line, "watching: ", 10);
 	filters_text(line + 10, sizeof(line) - 10, o, set);
-	render_wrap(o->out, line, render_cols(o), "  ");
+	render_wrap(o->out, line, render_cols(o), "  ", "; ");
 }
 
 void render_header(const struct coll_out *o, const struct coll_set *set)
@@ -180,11 +180,11 @@ static void interval_heading(const struct coll_out *o,
 	live_title(o, elapsed);
 	memcpy(line, "watching: ", 10);
 	filters_text(line + 10, sizeof(line) - 10, o, set);
-	render_wrap(o->out, line, render_cols(o), "  ");
+	render_wrap(o->out, line, render_cols(o), "  ", "; ");
 	render_wrap(o->out,
 		    "wait: sched_waking or preemption -> run; dlv99: its "
 		    "delivery's p99; * isolated",
-		    render_cols(o), "  ");
+		    render_cols(o), "  ", "; ");
 	fputc('\n', o->out);
 }
 

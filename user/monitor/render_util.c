@@ -55,26 +55,24 @@ void fmt_cpu(char *buf, size_t len, const struct coll_out *o, unsigned int cpu)
 }
 
 void render_wrap(FILE *out, const char *text, unsigned int cols,
-		 const char *indent)
+		 const char *indent, const char *sep)
 {
-	size_t at = 0, ind = strlen(indent);
+	size_t at = 0, ind = strlen(indent), sl = strlen(sep);
 
 	while (*text) {
-		size_t sp = strspn(text, " "), w;
+		const char *e = strstr(text, sep);
+		size_t w = e ? (size_t)(e - text) : strlen(text);
 
-		w = strcspn(text + sp, " ");
-		if (!w)
-			break; /* trailing blanks */
-		if (at && at + sp + w > cols) {
+		if (at && at + sl + w > cols) {
 			fprintf(out, "\n%s", indent);
 			at = ind;
 		} else if (at) {
-			fprintf(out, "%.*s", (int)sp, text);
-			at += sp;
+			fputs(sep, out);
+			at += sl;
 		}
-		fprintf(out, "%.*s", (int)w, text + sp);
+		fwrite(text, 1, w, out);
 		at += w;
-		text += sp + w;
+		text += w + (e ? sl : 0);
 	}
 	fputc('\n', out);
 }

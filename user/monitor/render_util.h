@@ -119,10 +119,12 @@ enum {
 };
 enum { TIMER_CPU, TIMER_WAKEUPS, TIMER_P50, TIMER_P99, TIMER_MAX, TIMER_N };
 
-/* text, word-wrapped to cols columns (lines after the first start with
- * indent), then a newline; a word longer than a line is never cut. */
+/* text in lines of at most cols columns, broken only where sep is (sep
+ * " ": between words; "; ": between clauses), lines after the first
+ * starting with indent, then a newline; a piece longer than a line is
+ * never cut. */
 void render_wrap(FILE *out, const char *text, unsigned int cols,
-		 const char *indent);
+		 const char *indent, const char *sep);
 
 /* Lays out table t in o's width (col_fit). */
 void render_fit(struct col_fit *f, const struct coll_out *o, unsigned int t);
