@@ -23,7 +23,7 @@ static const struct col wait_cols[WAIT_N] = {
 			   "the CPU; the percentiles are over every wait "
 			   "timed on it, wakeups, preemptions and new tasks "
 			   "(JSON: samples)" },
-	[WAIT_P50] = { "p50us", 7, 3, 0, 0,
+	[WAIT_P50] = { "p50us", 7, 1, 0, 0,
 		       "median wait to run, us: from the wakeup "
 		       "(sched_waking) or the preemption to the switch-in" },
 	[WAIT_P99] = { "p99us", 7, 0, 0, 0, "99th percentile of the wait" },
@@ -34,7 +34,7 @@ static const struct col wait_cols[WAIT_N] = {
 			 "99th percentile of the wakeups' delivery: "
 			 "sched_waking to sched_wakeup (choosing the CPU, the "
 			 "wake-up IPI, leaving idle)" },
-	[WAIT_INVOL] = { "invol", 5, 1, 0, 0,
+	[WAIT_INVOL] = { "invol", 5, 3, 0, 0,
 			 "involuntary switches of watched threads "
 			 "(preempted while runnable)" },
 	[WAIT_TOP] = { "top preemptor", 0, 0, 0, 19,
@@ -49,10 +49,10 @@ static const struct col noise_cols[NOISE_N] = {
 			 "and system vectors (LOC, RES, CAL, ...)" },
 	[NOISE_IRQ_US] = { "irq us/s", 9, 0, 0, 0,
 			   "time in those interrupts, us per second" },
-	[NOISE_SIRQ_US] = { "sirq us/s", 9, 3, 0, 0,
+	[NOISE_SIRQ_US] = { "sirq us/s", 9, 1, 0, 0,
 			    "time in softirqs, net of the hard interrupts "
 			    "inside, us per second" },
-	[NOISE_FLT] = { "flt/s", 7, 1, 0, 0,
+	[NOISE_FLT] = { "flt/s", 7, 3, 0, 0,
 			"page faults (user and kernel) taken on the CPU per "
 			"second" },
 	[NOISE_STOL_US] = { "stol us/s", 9, 0, 0, 0,
@@ -76,10 +76,10 @@ static const struct col wake_cols[WAKE_N] = {
 	[WAKE_IDLE] = { "idle", 6, 0, 0, 0, "ended an idle period of the CPU" },
 	[WAKE_RM_IDLE] = { "rm-idle", 6, 0, 0, 0,
 			   "both: the CPU had to be kicked out of idle" },
-	[WAKE_NO_IPI] = { "no-IPI", 6, 1, 0, 0,
+	[WAKE_NO_IPI] = { "no-IPI", 6, 2, 0, 0,
 			  "of rm-idle, kicked without an IPI (the CPU was "
 			  "polling)" },
-	[WAKE_DLV50] = { "dlv50us", 7, 2, 0, 0, "median delivery, us" },
+	[WAKE_DLV50] = { "dlv50us", 7, 1, 0, 0, "median delivery, us" },
 	[WAKE_DLV99] = { "dlv99us", 7, 0, 0, 0,
 			 "99th percentile of the delivery" },
 	[WAKE_DLVMX] = { "dlvmxus", 7, 0, 0, 0, "longest delivery" },
