@@ -351,6 +351,54 @@ static void test_header_filters(void **state)
 	fixture_free(x);
 }
 
+/* Lines of the text summary of a run whose waits spread from 1 us to
+ * 100 ms, on a terminal of rows lines (0: none); *bars: the histogram's. */
+static unsigned int summary_lines(unsigned int rows, unsigned int *bars)
+{
+	struct coll_set set = {
+		.c = { { .ops = &sched_r }, { .ops = &noise_r } }, .n = 2
+	};
+	struct out_fixture *x = fixture(false);
+	struct coll_snaps s;
+	struct coll_view v = {
+		.o = &x->o, .s = &s, .dur_ns = 2000000000ULL, .summary = true
+	};
+	unsigned int lines = 0;
+	const char *t;
+
+	assert_int_equal(coll_snaps_init(&s, 2), 0);
+	for (uint64_t ns = 1000; ns < 100000000; ns += ns / 9 + 1)
+		hist_add_value(&s.sched.cpu[1].lat, ns);
+	hist_add_value(&s.sched.cpu[0].timer, 70000);
+	x->o.rows = rows;
+	x->o.live = rows > 0;
+	render_period(&x->o, &set, &v, NULL);
+	t = fixture_text(x);
+	*bars = 0;
+	for (const char *p = t; *p; p++)
+		lines += *p == '\n';
+	for (const char *p = strstr(t, "wait to run"); p && *p; p++)
+		*bars += *p == '|';
+	coll_snaps_fini(&s);
+	fixture_free(x);
+	return lines;
+}
+
+/* The summary leaves its tables on the screen: at most 16 histogram lines,
+ * fewer when the terminal is short, the whole of it and the prompt on a
+ * 45- or 40-line screen. */
+static void test_summary_fits(void **state)
+{
+	unsigned int bars;
+
+	(void)state;
+	summary_lines(0, &bars);
+	assert_true(bars > 0 && bars <= RENDER_HIST_ROWS);
+	assert_true(summary_lines(45, &bars) <= 44);
+	assert_true(summary_lines(40, &bars) <= 39);
+	assert_true(bars >= RENDER_HIST_ROWS_MIN);
+}
+
 /* Every "/DIGITS" in t is one of the pids given: none cut into another
  * number. Returns how many it found. */
 static size_t check_pids(const char *t, const unsigned long *pid, size_t n)
@@ -455,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_fmt_task),
 		cmocka_unit_test(test_live_width),
 		cmocka_unit_test(test_header_filters),
+		cmocka_unit_test(test_summary_fits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,6 +66,8 @@ struct coll_view {
 	uint64_t end_ns; /* CLOCK_MONOTONIC */
 	uint64_t dur_ns;
 	bool summary; /* the run's totals, not an interval */
+	/* summary: the wait histogram's most bar lines (0: the default) */
+	unsigned int hist_rows;
 };
 
 /* What a collector's open gets: the options, the collectors opened before

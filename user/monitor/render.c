@@ -188,13 +188,9 @@ static void interval_heading(const struct coll_out *o,
 	fputc('\n', o->out);
 }
 
-void render_period(const struct coll_out *o, const struct coll_set *set,
-		   const struct coll_view *v, const struct spike_keep *k)
+static void text_period(const struct coll_out *o, const struct coll_set *set,
+			const struct coll_view *v, const struct spike_keep *k)
 {
-	if (o->opts->json) {
-		json_record(set, v);
-		return;
-	}
 	if (v->summary)
 		fprintf(o->out, "\nSummary over %.1fs\n", v->dur_ns / 1e9);
 	else
@@ -206,5 +202,50 @@ void render_period(const struct coll_out *o, const struct coll_set *set,
 			set->c[i].ops->table_end(v);
 	if (!v->summary && o->live && k)
 		render_spikes_kept(o, k);
+}
+
+/* The summary's histogram rows that leave the whole summary on a screen
+ * of o->rows lines (and one for the shell's prompt): the summary drawn
+ * aside with one, its lines counted. */
+static unsigned int summary_hist_rows(const struct coll_out *o,
+				      const struct coll_set *set,
+				      const struct coll_view *v)
+{
+	struct coll_out aside = *o;
+	struct coll_view one = *v;
+	unsigned int lines = 0, rows = RENDER_HIST_ROWS;
+	char *text = NULL;
+	size_t len = 0;
+
+	if (!o->rows)
+		return rows;
+	aside.out = open_memstream(&text, &len);
+	if (!aside.out)
+		return rows;
+	one.o = &aside;
+	one.hist_rows = 1;
+	text_period(&aside, set, &one, NULL);
+	fclose(aside.out);
+	for (size_t i = 0; i < len; i++)
+		lines += text[i] == '\n';
+	free(text);
+	/* lines - 1 without the histogram's bar */
+	if (o->rows > lines && o->rows - lines < rows)
+		rows = o->rows - lines;
+	return rows > RENDER_HIST_ROWS_MIN ? rows : RENDER_HIST_ROWS_MIN;
+}
+
+void render_period(const struct coll_out *o, const struct coll_set *set,
+		   const struct coll_view *v, const struct spike_keep *k)
+{
+	struct coll_view sv = *v;
+
+	if (o->opts->json) {
+		json_record(set, v);
+		return;
+	}
+	if (v->summary)
+		sv.hist_rows = summary_hist_rows(o, set, v);
+	text_period(o, set, &sv, k);
 	fflush(o->out);
 }

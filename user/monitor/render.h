@@ -21,8 +21,12 @@ struct spike_keep;
 
 /* render.c */
 void render_header(const struct coll_out *o, const struct coll_set *set);
+/* The summary's wait histogram: at most this many bar lines, fewer when
+ * the terminal's height (coll_out.rows) leaves less below the tables. */
+#define RENDER_HIST_ROWS 16
+#define RENDER_HIST_ROWS_MIN 4
 /* An interval (v->summary false; live: with the spikes kept in k) or the
- * run's summary. */
+ * run's summary (in text, as tall as the terminal when it says). */
 void render_period(const struct coll_out *o, const struct coll_set *set,
 		   const struct coll_view *v, const struct spike_keep *k);
 

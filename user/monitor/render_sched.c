@@ -270,5 +270,6 @@ void sched_render_table_end(const struct coll_view *v)
 	for (unsigned int i = 0; i < o->norder; i++)
 		hist_merge(&all, &v->s->sched.cpu[o->order[i]].lat);
 	fputc('\n', o->out);
-	hist_print(&all, o->out, "wait to run, all watched CPUs");
+	hist_print_rows(&all, o->out, "wait to run, all watched CPUs",
+			v->hist_rows ? v->hist_rows : RENDER_HIST_ROWS);
 }
