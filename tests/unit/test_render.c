@@ -399,6 +399,62 @@ static void test_summary_fits(void **state)
 	assert_true(bars >= RENDER_HIST_ROWS_MIN);
 }
 
+/* Every table head line the renderers print (the interval's and the
+ * summary's, every table on) is one of render_tables' laid out: the
+ * legend (--help, docs/monitor.md: tests/integration/columns_legend.sh)
+ * names every column printed. */
+static void test_heads_from_tables(void **state)
+{
+	static const unsigned int widths[] = { 60, 150 };
+	struct coll_set set = {
+		.c = { { .ops = &sched_r }, { .ops = &noise_r } }, .n = 2
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(widths) / sizeof(widths[0]); k++) {
+		struct out_fixture *x = fixture(false);
+		struct coll_snaps s;
+		struct coll_view v = { .o = &x->o, .s = &s, .dur_ns = 1000 };
+		char *heads = NULL, *t, *line, *save = NULL;
+		size_t len = 0, seen = 0;
+		FILE *f = open_memstream(&heads, &len);
+
+		assert_non_null(f);
+		x->o.cols = widths[k];
+		for (unsigned int i = 0; i < TBL_N; i++) {
+			struct col_fit fit;
+
+			render_fit(&fit, &x->o, i);
+			col_head(f, &fit);
+		}
+		fclose(f);
+		assert_int_equal(coll_snaps_init(&s, 2), 0);
+		hist_add_value(&s.sched.cpu[0].timer, 70000);
+		render_period(&x->o, &set, &v, NULL);
+		v.summary = true;
+		render_period(&x->o, &set, &v, NULL);
+		t = strdup(fixture_text(x));
+		for (line = strtok_r(t, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char want[256];
+
+			if (strncmp(line, "CPU ", 4))
+				continue;
+			snprintf(want, sizeof(want), "%s\n", line);
+			if (!strstr(heads, want))
+				fail_msg("head '%s' is none of:\n%s", line,
+					 heads);
+			seen++;
+		}
+		/* wait and noise twice, wake and timer once */
+		assert_int_equal(seen, 6);
+		free(t);
+		free(heads);
+		coll_snaps_fini(&s);
+		fixture_free(x);
+	}
+}
+
 /* Every "/DIGITS" in t is one of the pids given: none cut into another
  * number. Returns how many it found. */
 static size_t check_pids(const char *t, const unsigned long *pid, size_t n)
@@ -504,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_live_width),
 		cmocka_unit_test(test_header_filters),
 		cmocka_unit_test(test_summary_fits),
+		cmocka_unit_test(test_heads_from_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
  * them, and a test finds each head in docs/monitor.md.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "render_util.h"
 
@@ -110,13 +111,18 @@ const struct col_table render_tables[TBL_N] = {
 
 void render_legend(FILE *f)
 {
+	fprintf(f, "Columns of the text tables (docs/monitor.md, Columns):\n");
 	for (unsigned int t = 0; t < TBL_N; t++) {
 		const struct col_table *tb = &render_tables[t];
 
-		fprintf(f, "%s%s:\n", t ? "\n" : "", tb->title);
+		fprintf(f, "%s:\n", tb->title);
 		/* the CPU column once */
-		for (unsigned int i = t ? 1 : 0; i < tb->n; i++)
-			fprintf(f, "  %-13s %s\n", tb->col[i].head,
-				tb->col[i].legend);
+		for (unsigned int i = t ? 1 : 0; i < tb->n; i++) {
+			char line[512];
+
+			snprintf(line, sizeof(line), "  %-13s %s",
+				 tb->col[i].head, tb->col[i].legend);
+			render_wrap(f, line, 79, "                ", " ");
+		}
 	}
 }

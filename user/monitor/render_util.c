@@ -58,21 +58,23 @@ void render_wrap(FILE *out, const char *text, unsigned int cols,
 		 const char *indent, const char *sep)
 {
 	size_t at = 0, ind = strlen(indent), sl = strlen(sep);
+	bool first = true;
 
 	while (*text) {
 		const char *e = strstr(text, sep);
 		size_t w = e ? (size_t)(e - text) : strlen(text);
 
-		if (at && at + sl + w > cols) {
+		if (!first && at > ind && at + sl + w > cols) {
 			fprintf(out, "\n%s", indent);
 			at = ind;
-		} else if (at) {
+		} else if (!first) {
 			fputs(sep, out);
 			at += sl;
 		}
 		fwrite(text, 1, w, out);
 		at += w;
 		text += w + (e ? sl : 0);
+		first = false;
 	}
 	fputc('\n', out);
 }
