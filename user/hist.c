@@ -83,7 +83,7 @@ static unsigned int rows_at(const struct hist *h, int first, int last, int g,
 
 /* One row: buckets [i, i + g) as "lo - hi" in us, the count, a bar. */
 static void print_row(const struct hist *h, FILE *f, int i, int g,
-		      uint64_t peak)
+		      uint64_t peak, int bar_max)
 {
 	int end = i + g < HIST_BUCKETS ? i + g : HIST_BUCKETS;
 	uint64_t n = 0;
@@ -92,7 +92,7 @@ static void print_row(const struct hist *h, FILE *f, int i, int g,
 
 	for (int j = i; j < end; j++)
 		n += h->b[j];
-	bar = (int)(n * 36 / peak);
+	bar = (int)(n * (uint64_t)bar_max / peak);
 	snprintf(range, sizeof(range), "%.2f - %.2f",
 		 hist_bucket_lo((uint32_t)i) / 1e3,
 		 (hist_bucket_hi((uint32_t)end - 1) + 1) / 1e3);
@@ -102,12 +102,19 @@ static void print_row(const struct hist *h, FILE *f, int i, int g,
 	fputc('\n', f);
 }
 
+#define MERGED " (empty ranges left out)"
+
 void hist_print_rows(const struct hist *h, FILE *f, const char *title,
-		     unsigned int max_rows)
+		     unsigned int max_rows, unsigned int cols)
 {
 	uint64_t peak = 0;
 	int first = -1, last = -1, g = 1;
 	bool gaps = !max_rows, prev = true;
+	/* "%24s %10s |" then the bar */
+	int bar_max = !cols	     ? 36 :
+		      cols < 38 + 8  ? 8 :
+		      cols > 38 + 36 ? 36 :
+				       (int)cols - 38;
 
 	for (int i = 0; i < HIST_BUCKETS; i++) {
 		if (!h->b[i])
@@ -121,8 +128,12 @@ void hist_print_rows(const struct hist *h, FILE *f, const char *title,
 		fputc('\n', f);
 		return;
 	}
-	fprintf(f, ", min %.1f us, avg %.1f us, max %.1f us\n", h->min / 1e3,
-		(double)h->sum / (double)h->count / 1e3, h->max / 1e3);
+	/* in a width: the figures on a line of their own */
+	fprintf(f,
+		cols ? "\n  min %.1f us, avg %.1f us, max %.1f us\n" :
+		       ", min %.1f us, avg %.1f us, max %.1f us\n",
+		h->min / 1e3, (double)h->sum / (double)h->count / 1e3,
+		h->max / 1e3);
 	/* coarser rows (2, 4, 8... buckets each) until they fit */
 	while (max_rows && g < HIST_BUCKETS &&
 	       rows_at(h, first, last, g, gaps) > max_rows)
@@ -136,7 +147,7 @@ void hist_print_rows(const struct hist *h, FILE *f, const char *title,
 			peak = n;
 	}
 	fprintf(f, "%24s %10s  distribution%s\n", "us", "count",
-		g > 1 ? " (empty ranges left out)" : "");
+		g > 1 && (!cols || cols >= 48 + strlen(MERGED)) ? MERGED : "");
 	for (int i = first / g * g; i <= last; i += g) {
 		bool any = false;
 
@@ -144,14 +155,14 @@ void hist_print_rows(const struct hist *h, FILE *f, const char *title,
 			any |= h->b[j] != 0;
 		/* one empty row per gap, unless rows are counted */
 		if (any || (gaps && prev))
-			print_row(h, f, i, g, peak);
+			print_row(h, f, i, g, peak, bar_max);
 		prev = any;
 	}
 }
 
 void hist_print(const struct hist *h, FILE *f, const char *title)
 {
-	hist_print_rows(h, f, title, 0);
+	hist_print_rows(h, f, title, 0, 0);
 }
 
 void hist_json_summary(const struct hist *h, struct json_w *w)

@@ -155,7 +155,7 @@ static void test_merge(void **state)
 /* Bar lines of hist_print_rows() at max_rows: their count, the samples
  * they add up to, ranges ascending and not overlapping. */
 static unsigned int bar_lines(const struct hist *h, unsigned int max_rows,
-			      uint64_t *sum)
+			      unsigned int cols, uint64_t *sum)
 {
 	char *text = NULL, *line, *save = NULL;
 	size_t len = 0;
@@ -164,7 +164,7 @@ static unsigned int bar_lines(const struct hist *h, unsigned int max_rows,
 	FILE *f = open_memstream(&text, &len);
 
 	assert_non_null(f);
-	hist_print_rows(h, f, "t", max_rows);
+	hist_print_rows(h, f, "t", max_rows, cols);
 	fclose(f);
 	*sum = 0;
 	for (line = strtok_r(text, "\n", &save); line;
@@ -172,6 +172,9 @@ static unsigned int bar_lines(const struct hist *h, unsigned int max_rows,
 		double lo, hi;
 		unsigned long long n;
 
+		if (cols && strlen(line) > cols)
+			fail_msg("%zu columns in %u: '%s'", strlen(line), cols,
+				 line);
 		if (!strchr(line, '|'))
 			continue;
 		assert_int_equal(sscanf(line, "%lf - %lf %llu", &lo, &hi, &n),
@@ -199,19 +202,22 @@ static void test_print_rows(void **state)
 	for (uint64_t v = 1000; v < 100000000; v += v / 9 + 1)
 		hist_add_value(&h, v);
 	hist_add_value(&h, 5000000000ULL);
-	all = bar_lines(&h, 0, &sum);
+	all = bar_lines(&h, 0, 0, &sum);
 	/* unlimited: a line per bucket and one per gap, as hist_print */
 	assert_true(all > 100);
 	assert_int_equal(sum, h.count);
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
-		assert_true(bar_lines(&h, caps[i], &sum) <= caps[i]);
+		assert_true(bar_lines(&h, caps[i], 0, &sum) <= caps[i]);
+		assert_int_equal(sum, h.count);
+		/* in 60 columns: shorter bars, the figures on their line */
+		assert_true(bar_lines(&h, caps[i], 60, &sum) <= caps[i]);
 		assert_int_equal(sum, h.count);
 	}
 	/* few buckets: as they are */
 	hist_reset(&h);
 	hist_add_value(&h, 5000);
 	hist_add_value(&h, 9000);
-	assert_int_equal(bar_lines(&h, 16, &sum), 2);
+	assert_int_equal(bar_lines(&h, 16, 0, &sum), 2);
 }
 
 int main(void)

@@ -63,8 +63,10 @@ static void test_header_filters(void **state)
 }
 
 /* Lines of the text summary of a run whose waits spread from 1 us to
- * 100 ms, on a terminal of rows lines (0: none); *bars: the histogram's. */
-static unsigned int summary_lines(unsigned int rows, unsigned int *bars)
+ * 100 ms, on a terminal of rows lines (0: none) and cols columns (0: 80);
+ * *bars: the histogram's. No line is wider than the terminal. */
+static unsigned int summary_lines(unsigned int rows, unsigned int cols,
+				  unsigned int *bars)
 {
 	struct coll_set set = {
 		.c = { { .ops = &sched_r }, { .ops = &noise_r } }, .n = 2
@@ -82,12 +84,15 @@ static unsigned int summary_lines(unsigned int rows, unsigned int *bars)
 		hist_add_value(&s.sched.cpu[1].lat, ns);
 	hist_add_value(&s.sched.cpu[0].timer, 70000);
 	x->o.rows = rows;
+	x->o.cols = cols;
 	x->o.live = rows > 0;
 	render_period(&x->o, &set, &v, NULL);
 	t = fixture_text(x);
 	*bars = 0;
-	for (const char *p = t; *p; p++)
-		lines += *p == '\n';
+	for (const char *p = t; *p; p += strcspn(p, "\n") + 1, lines++)
+		if (strcspn(p, "\n") > (cols ? cols : 80))
+			fail_msg("over %u columns: %.*s", cols ? cols : 80,
+				 (int)strcspn(p, "\n"), p);
 	for (const char *p = strstr(t, "wait to run"); p && *p; p++)
 		*bars += *p == '|';
 	coll_snaps_fini(&s);
@@ -97,17 +102,18 @@ static unsigned int summary_lines(unsigned int rows, unsigned int *bars)
 
 /* The summary leaves its tables on the screen: at most 16 histogram lines,
  * fewer when the terminal is short, the whole of it and the prompt on a
- * 45- or 40-line screen. */
+ * 45- or 40-line screen, 60 to 150 columns wide. */
 static void test_summary_fits(void **state)
 {
 	unsigned int bars;
 
 	(void)state;
-	summary_lines(0, &bars);
+	summary_lines(0, 0, &bars);
 	assert_true(bars > 0 && bars <= RENDER_HIST_ROWS);
-	assert_true(summary_lines(45, &bars) <= 44);
-	assert_true(summary_lines(40, &bars) <= 39);
+	assert_true(summary_lines(45, 80, &bars) <= 44);
+	assert_true(summary_lines(40, 60, &bars) <= 39);
 	assert_true(bars >= RENDER_HIST_ROWS_MIN);
+	assert_true(summary_lines(45, 150, &bars) <= 44);
 }
 
 /* Every table head line the renderers print (the interval's and the

@@ -181,11 +181,14 @@ static void wake_table(const struct coll_view *v)
 	struct sched_cpu all = {};
 	struct col_fit fit;
 
-	fprintf(o->out,
-		"\nwakeup waits: delivery (sched_waking -> sched_wakeup: "
-		"IPI, idle exit)\nand queue (sched_wakeup -> run); idle: ended an "
-		"idle period, rm-idle: of\nthose woken from another CPU, "
-		"no-IPI: of those kicked without an IPI\n");
+	fputc('\n', o->out);
+	render_wrap(
+		o->out,
+		"wakeup waits: delivery (sched_waking -> sched_wakeup: "
+		"IPI, idle exit) and queue (sched_wakeup -> run); idle: "
+		"ended an idle period, rm-idle: of those woken from another "
+		"CPU, no-IPI: of those kicked without an IPI",
+		render_cols(o), "", " ");
 	render_fit(&fit, o, TBL_WAKE);
 	col_head(o->out, &fit);
 	for (unsigned int i = 0; i < o->norder; i++) {
@@ -211,6 +214,7 @@ static void spikes_line(const struct coll_view *v)
 {
 	const struct coll_out *o = v->o;
 	uint64_t sent = 0, limited = 0, lost = 0;
+	char line[160];
 
 	if (!o->opts->threshold_ns)
 		return;
@@ -221,11 +225,13 @@ static void spikes_line(const struct coll_view *v)
 		limited += c->spikes_ratelimited;
 		lost += c->spikes_lost;
 	}
-	fprintf(o->out,
-		"\nspikes >= %.1f us: %llu reported, %llu over the rate limit, "
-		"%llu lost (ring buffer full)\n",
-		o->opts->threshold_ns / 1e3, (unsigned long long)sent,
-		(unsigned long long)limited, (unsigned long long)lost);
+	snprintf(line, sizeof(line),
+		 "spikes >= %.1f us: %llu reported, %llu over the rate limit, "
+		 "%llu lost (ring buffer full)",
+		 o->opts->threshold_ns / 1e3, (unsigned long long)sent,
+		 (unsigned long long)limited, (unsigned long long)lost);
+	fputc('\n', o->out);
+	render_wrap(o->out, line, render_cols(o), "  ", ", ");
 }
 
 /* Summary: threads woken by their own hrtimer, per CPU that had any. */
@@ -271,5 +277,6 @@ void sched_render_table_end(const struct coll_view *v)
 		hist_merge(&all, &v->s->sched.cpu[o->order[i]].lat);
 	fputc('\n', o->out);
 	hist_print_rows(&all, o->out, "wait to run, all watched CPUs",
-			v->hist_rows ? v->hist_rows : RENDER_HIST_ROWS);
+			v->hist_rows ? v->hist_rows : RENDER_HIST_ROWS,
+			render_cols(o));
 }
