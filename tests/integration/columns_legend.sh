@@ -31,6 +31,7 @@ grep -qE '^  stol us/s .*not a$|hypervisor' "$T/legend" ||
 	fail "the legend does not say stolen time is not a hypervisor's steal"
 grep -qF 'samples' "$T/legend" || fail "the legend does not tell wakeups from samples"
 readme=${RTBPF_TOP:-.}/README.md
-grep -qF 'rtbpf monitor --help' "$readme" && grep -qF 'monitor.md#columns' "$readme" ||
-	fail "README.md does not point to the legend"
+for want in 'rtbpf monitor --help' 'monitor.md#columns'; do
+	grep -qF "$want" "$readme" || fail "README.md does not point to the legend ($want)"
+done
 echo "columns legend: ok"
