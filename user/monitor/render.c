@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Output of rtbpf monitor: the header and the frame of each interval and
  * of the summary; every collector renders its own part (coll.h). */
+#define _GNU_SOURCE
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,22 +51,35 @@ static void filters_text(char *buf, size_t len, const struct coll_out *o,
 					      parts[i]);
 }
 
+/* The "watching:" line(s): filters_text() wrapped to the width. */
+static void watching_line(const struct coll_out *o, const struct coll_set *set)
+{
+	char line[512] = "watching: ";
+	size_t n = strlen(line);
+
+	filters_text(line + n, sizeof(line) - n, o, set);
+	render_wrap(o->out, line, render_cols(o), "  ", "; ");
+}
+
 static void text_header(const struct coll_out *o, const struct coll_set *set)
 {
-	char line[512], *cpus;
+	char *cpus, *line;
+	int n;
 
 	if (o->live)
 		return;
 	cpus = cpuset_str(&o->opts->filter.cpus);
-	snprintf(line, sizeof(line),
-		 "rtbpf monitor: kernel %s, watching CPUs %s, interval %.3gs",
-		 o->host->kernel, cpus ? cpus : "?",
-		 o->opts->interval_ns / 1e9);
+	/* the CPU list whole, however long: never a number cut */
+	n = asprintf(
+		&line,
+		"rtbpf monitor: kernel %s, watching CPUs %s, interval %.3gs",
+		o->host->kernel, cpus ? cpus : "?", o->opts->interval_ns / 1e9);
 	free(cpus);
-	render_wrap(o->out, line, render_cols(o), "  ", ", ");
-	memcpy(line, "watching: ", 10);
-	filters_text(line + 10, sizeof(line) - 10, o, set);
-	render_wrap(o->out, line, render_cols(o), "  ", "; ");
+	if (n >= 0) {
+		render_wrap(o->out, line, render_cols(o), "  ", ", ");
+		free(line);
+	}
+	watching_line(o, set);
 }
 
 void render_header(const struct coll_out *o, const struct coll_set *set)
@@ -168,8 +183,6 @@ static void live_title(const struct coll_out *o, double elapsed)
 static void interval_heading(const struct coll_out *o,
 			     const struct coll_set *set, double elapsed)
 {
-	char line[512];
-
 	if (!o->live) {
 		fprintf(o->out, "\n[%.1fs] interval %llu\n", elapsed,
 			(unsigned long long)o->seq);
@@ -178,9 +191,7 @@ static void interval_heading(const struct coll_out *o,
 	/* home, clear: one frame per interval */
 	fputs("\033[H\033[2J", o->out);
 	live_title(o, elapsed);
-	memcpy(line, "watching: ", 10);
-	filters_text(line + 10, sizeof(line) - 10, o, set);
-	render_wrap(o->out, line, render_cols(o), "  ", "; ");
+	watching_line(o, set);
 	render_wrap(o->out,
 		    "wait: sched_waking or preemption -> run; dlv99: its "
 		    "delivery's p99; * isolated",
