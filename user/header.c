@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <bpf/libbpf.h>
 
 #include "cli.h"
@@ -99,10 +100,12 @@ void json_out_init(FILE *f, int argc, char **argv)
 void json_header_begin(struct json_w *w, const char *command,
 		       const struct host_info *hi)
 {
+	struct utsname u;
 	char ver[32];
 
 	snprintf(ver, sizeof(ver), "%u.%u", libbpf_major_version(),
 		 libbpf_minor_version());
+	json_stamp_records(w);
 	json_obj_begin(w);
 	json_kv_str(w, "type", "header");
 	json_kv_str(w, "command", command);
@@ -110,6 +113,8 @@ void json_header_begin(struct json_w *w, const char *command,
 	json_kv_str(w, "rtbpf", RTBPF_VERSION);
 	json_kv_str(w, "libbpf", ver);
 	json_kv_str(w, "kernel", hi->kernel);
+	/* the node name (uname -n), not --root's: the host that ran it */
+	json_kv_str(w, "host", uname(&u) ? "" : u.nodename);
 	json_cpuset(w, "isolated", &hi->isolated);
 	out.header = true;
 }
@@ -123,6 +128,7 @@ void json_out_error(const char *msg)
 		return;
 	busy = true;
 	json_init(&w, out.f);
+	json_stamp_records(&w);
 	if (!out.header) {
 		struct host_info hi = {};
 

@@ -35,9 +35,10 @@ void json_out_init(FILE *f, int argc, char **argv);
 
 /*
  * Opens a header record: {"type":"header","command":C,"schema":N,
- * "rtbpf":..., "libbpf":"MAJOR.MINOR", "kernel":..., "isolated":[...].
- * The caller adds its own fields, then json_obj_end() and
- * json_end_record(). Marks the stream's header as written.
+ * "rtbpf":..., "libbpf":"MAJOR.MINOR", "kernel":..., "host":...,
+ * "isolated":[...]. The caller adds its own fields, then json_obj_end()
+ * and json_end_record(). Marks the stream's header as written; from it on
+ * every record of w ends with "time" (json_stamp_records()).
  */
 void json_header_begin(struct json_w *w, const char *command,
 		       const struct host_info *hi);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "hist.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "json.h"
@@ -60,10 +61,60 @@ uint64_t hist_quantile(const struct hist *h, double q)
 	return h->max;
 }
 
-void hist_print(const struct hist *h, FILE *f, const char *title)
+/* Rows of h at g buckets a row: the non-empty groups, and with gaps one
+ * row per run of empty groups between them. */
+static unsigned int rows_at(const struct hist *h, int first, int last, int g,
+			    bool gaps)
+{
+	unsigned int rows = 0;
+	bool prev = true;
+
+	for (int i = first / g * g; i <= last; i += g) {
+		bool any = false;
+
+		for (int j = i; j < i + g && j < HIST_BUCKETS; j++)
+			any |= h->b[j] != 0;
+		if (any || (gaps && prev))
+			rows++;
+		prev = any;
+	}
+	return rows;
+}
+
+/* One row: buckets [i, i + g) as "lo - hi" in us, the count, a bar. */
+static void print_row(const struct hist *h, FILE *f, int i, int g,
+		      uint64_t peak, int bar_max)
+{
+	int end = i + g < HIST_BUCKETS ? i + g : HIST_BUCKETS;
+	uint64_t n = 0;
+	char range[48];
+	int bar;
+
+	for (int j = i; j < end; j++)
+		n += h->b[j];
+	bar = (int)(n * (uint64_t)bar_max / peak);
+	snprintf(range, sizeof(range), "%.2f - %.2f",
+		 hist_bucket_lo((uint32_t)i) / 1e3,
+		 (hist_bucket_hi((uint32_t)end - 1) + 1) / 1e3);
+	fprintf(f, "%24s %10llu |", range, (unsigned long long)n);
+	for (int j = 0; j < bar; j++)
+		fputc('*', f);
+	fputc('\n', f);
+}
+
+#define MERGED " (empty ranges left out)"
+
+void hist_print_rows(const struct hist *h, FILE *f, const char *title,
+		     unsigned int max_rows, unsigned int cols)
 {
 	uint64_t peak = 0;
-	int first = -1, last = -1;
+	int first = -1, last = -1, g = 1;
+	bool gaps = !max_rows, prev = true;
+	/* "%24s %10s |" then the bar */
+	int bar_max = !cols	     ? 36 :
+		      cols < 38 + 8  ? 8 :
+		      cols > 38 + 36 ? 36 :
+				       (int)cols - 38;
 
 	for (int i = 0; i < HIST_BUCKETS; i++) {
 		if (!h->b[i])
@@ -71,31 +122,47 @@ void hist_print(const struct hist *h, FILE *f, const char *title)
 		if (first < 0)
 			first = i;
 		last = i;
-		if (h->b[i] > peak)
-			peak = h->b[i];
 	}
 	fprintf(f, "%s: %llu samples", title, (unsigned long long)h->count);
-	if (!h->count) {
+	if (!h->count || first < 0) {
 		fputc('\n', f);
 		return;
 	}
-	fprintf(f, ", min %.1f us, avg %.1f us, max %.1f us\n", h->min / 1e3,
-		(double)h->sum / (double)h->count / 1e3, h->max / 1e3);
-	fprintf(f, "%24s %10s  distribution\n", "us", "count");
-	for (int i = first; i <= last; i++) {
-		char range[32];
-		int bar = (int)(h->b[i] * 36 / peak);
+	/* in a width: the figures on a line of their own */
+	fprintf(f,
+		cols ? "\n  min %.1f us, avg %.1f us, max %.1f us\n" :
+		       ", min %.1f us, avg %.1f us, max %.1f us\n",
+		h->min / 1e3, (double)h->sum / (double)h->count / 1e3,
+		h->max / 1e3);
+	/* coarser rows (2, 4, 8... buckets each) until they fit */
+	while (max_rows && g < HIST_BUCKETS &&
+	       rows_at(h, first, last, g, gaps) > max_rows)
+		g *= 2;
+	for (int i = first / g * g; i <= last; i += g) {
+		uint64_t n = 0;
 
-		if (!h->b[i] && (i == first || !h->b[i - 1]))
-			continue; /* print one empty row per gap */
-		snprintf(range, sizeof(range), "%.2f - %.2f",
-			 hist_bucket_lo((uint32_t)i) / 1e3,
-			 (hist_bucket_hi((uint32_t)i) + 1) / 1e3);
-		fprintf(f, "%24s %10llu |", range, (unsigned long long)h->b[i]);
-		for (int j = 0; j < bar; j++)
-			fputc('*', f);
-		fputc('\n', f);
+		for (int j = i; j < i + g && j < HIST_BUCKETS; j++)
+			n += h->b[j];
+		if (n > peak)
+			peak = n;
 	}
+	fprintf(f, "%24s %10s  distribution%s\n", "us", "count",
+		g > 1 && (!cols || cols >= 48 + strlen(MERGED)) ? MERGED : "");
+	for (int i = first / g * g; i <= last; i += g) {
+		bool any = false;
+
+		for (int j = i; j < i + g && j < HIST_BUCKETS; j++)
+			any |= h->b[j] != 0;
+		/* one empty row per gap, unless rows are counted */
+		if (any || (gaps && prev))
+			print_row(h, f, i, g, peak, bar_max);
+		prev = any;
+	}
+}
+
+void hist_print(const struct hist *h, FILE *f, const char *title)
+{
+	hist_print_rows(h, f, title, 0, 0);
 }
 
 void hist_json_summary(const struct hist *h, struct json_w *w)

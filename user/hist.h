@@ -51,6 +51,12 @@ void hist_merge(struct hist *h, const struct hist *a);
 uint64_t hist_quantile(const struct hist *h, double q);
 /* ASCII bars, one line per non-empty bucket range, values in us. */
 void hist_print(const struct hist *h, FILE *f, const char *title);
+/* The same in at most max_rows bar lines (0: no limit): buckets merged
+ * two, four, eight... to a row until they fit, empty rows left out; with
+ * cols (0: none), lines kept to cols columns where a bar can shrink, and
+ * min, avg and max on a line of their own. */
+void hist_print_rows(const struct hist *h, FILE *f, const char *title,
+		     unsigned int max_rows, unsigned int cols);
 /* The summary fields every report uses: min_ns, avg_ns, p50_ns, p99_ns,
  * p999_ns, max_ns (0 when empty), into the open JSON object. */
 void hist_json_summary(const struct hist *h, struct json_w *w);

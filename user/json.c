@@ -10,6 +10,38 @@ void json_init(struct json_w *w, FILE *f)
 	w->depth = 0;
 	w->first[0] = true;
 	w->after_key = false;
+	w->stamp = false;
+}
+
+void json_stamp_records(struct json_w *w)
+{
+	w->stamp = true;
+}
+
+size_t json_time_text(char *buf, size_t len, const struct timespec *ts)
+{
+	struct tm tm;
+	size_t n;
+
+	if (len < 25 || !gmtime_r(&ts->tv_sec, &tm))
+		return 0;
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!n || n + 6 > len)
+		return 0;
+	return n + (size_t)snprintf(buf + n, len - n, ".%03ldZ",
+				    ts->tv_nsec / 1000000);
+}
+
+/* The closing record's "time" (json_stamp_records). */
+static void stamp(struct json_w *w)
+{
+	struct timespec ts;
+	char t[32];
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) ||
+	    !json_time_text(t, sizeof(t), &ts))
+		return;
+	json_kv_str(w, "time", t);
 }
 
 /* Separator before a value or key at the current level. */
@@ -35,6 +67,8 @@ static void open(struct json_w *w, char c)
 
 static void close(struct json_w *w, char c)
 {
+	if (c == '}' && w->depth == 1 && w->stamp)
+		stamp(w);
 	fputc(c, w->f);
 	if (w->depth > 0)
 		w->depth--;
@@ -208,9 +242,12 @@ void json_null(struct json_w *w)
 
 void json_end_record(struct json_w *w)
 {
+	bool stamp = w->stamp;
+
 	fputc('\n', w->f);
 	fflush(w->f);
 	json_init(w, w->f);
+	w->stamp = stamp;
 }
 
 void json_kv_str(struct json_w *w, const char *k, const char *v)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #define JSON_MAX_DEPTH 32
 
@@ -20,6 +21,7 @@ struct json_w {
 	int depth;
 	bool first[JSON_MAX_DEPTH]; /* no value written yet at this level */
 	bool after_key;
+	bool stamp; /* json_stamp_records() */
 };
 
 void json_init(struct json_w *w, FILE *f);
@@ -38,6 +40,17 @@ void json_boolean(struct json_w *w, bool v);
 void json_null(struct json_w *w);
 /* Ends the record: newline and flush. */
 void json_end_record(struct json_w *w);
+/*
+ * From now on every record (top-level object) w writes ends with
+ * "time": the wall clock (CLOCK_REALTIME) when the record is closed, as
+ * RFC 3339 UTC with milliseconds ("2026-12-05T18:34:15.123Z"), so each
+ * line of a stream stands on its own in a log shipper. The NDJSON header
+ * (header.h) turns it on: every stream with a header has it.
+ */
+void json_stamp_records(struct json_w *w);
+/* ts (CLOCK_REALTIME) as "time" writes it into buf (at least 25 bytes);
+ * its length, 0 when the time cannot be shown. */
+size_t json_time_text(char *buf, size_t len, const struct timespec *ts);
 
 /* Key and value in one call. */
 void json_kv_str(struct json_w *w, const char *k, const char *v);

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # The --json contract (docs/json.md) of every command that has it: each
 # line is a JSON object, the first is the common header (type, command,
-# integer schema, rtbpf, libbpf, kernel, isolated as an array of CPU
-# numbers), and bad input gives an error record naming the command, with
+# integer schema, rtbpf, libbpf, kernel, host, isolated as an array of
+# CPU numbers), every record has its wall-clock time, and bad input gives an error record naming the command, with
 # the usual line on stderr and exit code. check runs on a fake root, xsk
 # in namespaces made here (deleted at exit); the monitor watches for
 # 100 ms. Unloading and detaching are the monitor_* and xsk_* tests'
@@ -30,6 +30,20 @@ header() {
 		fail "$2: first line is no common header: $(head -n 1 "$1")"
 	[ "$(jq -s 'map(select(.type == "header")) | length' "$1")" = 1 ] ||
 		fail "$2: more than one header: $(cat "$1")"
+	stamped "$1" "$2"
+}
+
+# stamped FILE COMMAND: the header names this host (uname -n) and every
+# record has its wall-clock "time" (RFC 3339 UTC, milliseconds) within 5 s
+# of now.
+stamped() {
+	head -n 1 "$1" | jq -e --arg h "$(uname -n)" '.host == $h' >/dev/null ||
+		fail "$2: header's host is not $(uname -n): $(head -n 1 "$1")"
+	jq -se --argjson now "$(date +%s)" 'all(.[]; (.time | type) == "string"
+		and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z$"))
+		and ((.time | sub("[.][0-9]+Z$"; "Z") | fromdateiso8601) - $now |
+			fabs <= 5))' "$1" >/dev/null ||
+		fail "$2: a record without a current time: $(cat "$1")"
 }
 
 # bad CODE COMMAND RE CMD...: CMD fails with CODE, stderr matches RE, and

@@ -4,6 +4,7 @@
 #define RTBPF_TEST_COLL_FIXTURE_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "monitor/tasklist.h"
@@ -14,7 +15,7 @@ static void add_task(struct tasklist *l, uint32_t cpu, uint32_t pid,
 {
 	struct task_entry e = { .cpu = cpu, .pid = pid, .ns = ns, .count = 1 };
 
-	strncpy(e.comm, comm, sizeof(e.comm) - 1);
+	snprintf(e.comm, sizeof(e.comm), "%s", comm);
 	assert_int_equal(tasklist_add(l, &e), 0);
 }
 

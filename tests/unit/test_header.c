@@ -4,12 +4,15 @@
  * records after a common header when the command wrote none, the exit
  * fallback, nothing without --json; records read back with json-c.
  */
+#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/utsname.h>
 #include <cmocka.h>
 #include <json-c/json.h>
 
@@ -85,6 +88,58 @@ static void assert_header(json_object *h, const char *command,
 	assert_true(json_object_object_get_ex(h, "kernel", &v));
 	assert_true(json_object_object_get_ex(h, "isolated", &v));
 	assert_true(json_object_is_type(v, json_type_array));
+}
+
+/* "time": RFC 3339 UTC with milliseconds, within 5 s of the clock now. */
+static void assert_time(json_object *rec)
+{
+	const char *t = str(rec, "time");
+	struct tm tm = {};
+	const char *rest;
+	time_t now = time(NULL), at;
+
+	assert_int_equal(strlen(t), strlen("2026-12-05T18:34:15.123Z"));
+	rest = strptime(t, "%Y-%m-%dT%H:%M:%S", &tm);
+	assert_non_null(rest);
+	assert_true(rest[0] == '.' && rest[4] == 'Z');
+	at = timegm(&tm);
+	assert_true(at <= now && now - at <= 5);
+}
+
+/* Every record of a stream with a header carries the time; the header the
+ * host that ran the command. */
+static void test_time_and_host(void **state)
+{
+	char *argv[] = { "monitor", "--json" };
+	struct host_info hi = { .kernel = "6.1" };
+	struct utsname u;
+	struct json_w w;
+	json_object **rec;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(uname(&u), 0);
+	json_out_init(f, 2, argv);
+	json_init(&w, f);
+	json_header_begin(&w, "monitor", &hi);
+	json_obj_end(&w);
+	json_end_record(&w);
+	json_obj_begin(&w);
+	json_kv_str(&w, "type", "interval");
+	json_key(&w, "nested");
+	json_obj_begin(&w);
+	json_obj_end(&w);
+	json_obj_end(&w);
+	json_end_record(&w);
+	log_err("monitor: oops");
+	rec = records(&n);
+	assert_int_equal(n, 3);
+	assert_string_equal(str(rec[0], "host"), u.nodename);
+	for (size_t i = 0; i < n; i++)
+		assert_time(rec[i]);
+	/* on the record, not on the objects inside it */
+	assert_non_null(strstr(buf, "\"nested\":{},\"time\":\""));
+	free_records(rec, n);
 }
 
 static void test_error_before_header(void **state)
@@ -217,7 +272,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		TEST(test_error_before_header), TEST(test_error_after_header),
 		TEST(test_exit_fallback),	TEST(test_not_json),
-		TEST(test_cpuset_1024),
+		TEST(test_cpuset_1024),		TEST(test_time_and_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

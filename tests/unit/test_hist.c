@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -151,6 +152,74 @@ static void test_merge(void **state)
 	free(b);
 }
 
+/* Bar lines of hist_print_rows() at max_rows: their count, the samples
+ * they add up to, ranges ascending and not overlapping. */
+static unsigned int bar_lines(const struct hist *h, unsigned int max_rows,
+			      unsigned int cols, uint64_t *sum)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t len = 0;
+	unsigned int rows = 0;
+	double prev_hi = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	hist_print_rows(h, f, "t", max_rows, cols);
+	fclose(f);
+	*sum = 0;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		double lo, hi;
+		unsigned long long n;
+
+		if (cols && strlen(line) > cols)
+			fail_msg("%zu columns in %u: '%s'", strlen(line), cols,
+				 line);
+		if (!strchr(line, '|'))
+			continue;
+		assert_int_equal(sscanf(line, "%lf - %lf %llu", &lo, &hi, &n),
+				 3);
+		assert_true(lo >= prev_hi - 0.01 && hi > lo);
+		prev_hi = hi;
+		*sum += n;
+		rows++;
+	}
+	free(text);
+	return rows;
+}
+
+/* A run's waits from 1 us to 100 ms, and one far out: at most max_rows
+ * lines, coarser, every sample still counted. */
+static void test_print_rows(void **state)
+{
+	static const unsigned int caps[] = { 16, 8, 4, 1 };
+	struct hist h;
+	uint64_t sum;
+	unsigned int all;
+
+	(void)state;
+	hist_reset(&h);
+	for (uint64_t v = 1000; v < 100000000; v += v / 9 + 1)
+		hist_add_value(&h, v);
+	hist_add_value(&h, 5000000000ULL);
+	all = bar_lines(&h, 0, 0, &sum);
+	/* unlimited: a line per bucket and one per gap, as hist_print */
+	assert_true(all > 100);
+	assert_int_equal(sum, h.count);
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		assert_true(bar_lines(&h, caps[i], 0, &sum) <= caps[i]);
+		assert_int_equal(sum, h.count);
+		/* in 60 columns: shorter bars, the figures on their line */
+		assert_true(bar_lines(&h, caps[i], 60, &sum) <= caps[i]);
+		assert_int_equal(sum, h.count);
+	}
+	/* few buckets: as they are */
+	hist_reset(&h);
+	hist_add_value(&h, 5000);
+	hist_add_value(&h, 9000);
+	assert_int_equal(bar_lines(&h, 16, 0, &sum), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_percentile_error),
 		cmocka_unit_test(test_quantile_clamped),
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_print_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

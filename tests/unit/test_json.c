@@ -91,6 +91,21 @@ static void test_nonfinite(void **state)
 	assert_string_equal(text(), "[null,null]");
 }
 
+/* The stamp's text: RFC 3339, UTC, milliseconds truncated. */
+static void test_time_text(void **state)
+{
+	struct timespec ts = { .tv_sec = 1796495655, .tv_nsec = 123999999 };
+	char t[32];
+
+	(void)state;
+	assert_int_equal(json_time_text(t, sizeof(t), &ts), 24);
+	assert_string_equal(t, "2026-12-05T18:34:15.123Z");
+	ts.tv_nsec = 0;
+	json_time_text(t, sizeof(t), &ts);
+	assert_string_equal(t, "2026-12-05T18:34:15.000Z");
+	assert_int_equal(json_time_text(t, 24, &ts), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +114,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_escaping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nonfinite, setup,
 						teardown),
+		cmocka_unit_test(test_time_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

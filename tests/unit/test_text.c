@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* text_escape(): every byte below 0x20 or from 0x7f as \xNN, backslash as
  * \\, cut only between whole escapes, and the escape reads back to the
- * exact bytes. */
+ * exact bytes; text_escape_fit() in a width; a terminal's size. */
+#define _GNU_SOURCE
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "text.h"
@@ -94,12 +98,75 @@ static void test_cut(void **state)
 	assert_int_equal(text_escape(NULL, 0, "a\033", 2), 5);
 }
 
+/* In a width: whole when it fits, else cut between whole escapes and
+ * marked, never wider than asked. */
+static void test_fit(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(text_escape_fit(out, sizeof(out), "kworker", 7, 7), 7);
+	assert_string_equal(out, "kworker");
+	assert_int_equal(text_escape_fit(out, sizeof(out), "kworker", 7, 6), 6);
+	assert_string_equal(out, "kwork~");
+	/* "ab\x1bcd" is 8 wide: in 6, "ab" and the mark (no half escape) */
+	assert_int_equal(text_escape_fit(out, sizeof(out), "ab\033cd", 5, 6),
+			 3);
+	assert_string_equal(out, "ab~");
+	assert_int_equal(text_escape_fit(out, sizeof(out), "abc", 3, 1), 1);
+	assert_string_equal(out, "~");
+	assert_int_equal(text_escape_fit(out, sizeof(out), "abc", 3, 0), 0);
+	assert_string_equal(out, "");
+	/* the buffer bounds it too */
+	assert_int_equal(text_escape_fit(out, 4, "abcdef", 6, 10), 3);
+	assert_string_equal(out, "ab~");
+}
+
+/* A pipe: 80 columns, rows unknown; a terminal: its size, and $COLUMNS
+ * and $LINES only when it says none. */
+static void test_term_size(void **state)
+{
+	struct winsize ws = { .ws_row = 45, .ws_col = 150 };
+	unsigned int cols, rows;
+	int p[2], m, t;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	setenv("COLUMNS", "132", 1);
+	text_term_size(p[1], &cols, &rows);
+	assert_int_equal(cols, TEXT_COLS_DEFAULT);
+	assert_int_equal(rows, 0);
+	close(p[0]);
+	close(p[1]);
+	m = posix_openpt(O_RDWR | O_NOCTTY);
+	if (m < 0 || grantpt(m) || unlockpt(m))
+		skip(); /* no pseudo-terminals here */
+	t = open(ptsname(m), O_RDWR | O_NOCTTY);
+	assert_true(t >= 0);
+	assert_int_equal(ioctl(t, TIOCSWINSZ, &ws), 0);
+	text_term_size(t, &cols, &rows);
+	assert_int_equal(cols, 150);
+	assert_int_equal(rows, 45);
+	ws = (struct winsize){};
+	assert_int_equal(ioctl(t, TIOCSWINSZ, &ws), 0);
+	setenv("LINES", "50", 1);
+	text_term_size(t, &cols, &rows);
+	assert_int_equal(cols, 132);
+	assert_int_equal(rows, 50);
+	unsetenv("COLUMNS");
+	unsetenv("LINES");
+	close(t);
+	close(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_byte),
 		cmocka_unit_test(test_hostile_names),
 		cmocka_unit_test(test_cut),
+		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_term_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,6 +49,9 @@ struct coll_out {
 	const unsigned int *order; /* watched CPUs, isolated first */
 	unsigned int norder;
 	bool live; /* a table redrawn on a terminal */
+	/* text: the terminal's size (text_term_size(); 0 columns: 80, 0
+	 * rows: unknown); tables use the width, the summary the height */
+	unsigned int cols, rows;
 	FILE *out;
 	struct json_w *jw;
 	uint64_t start_ns; /* CLOCK_MONOTONIC */
@@ -63,6 +66,8 @@ struct coll_view {
 	uint64_t end_ns; /* CLOCK_MONOTONIC */
 	uint64_t dur_ns;
 	bool summary; /* the run's totals, not an interval */
+	/* summary: the wait histogram's most bar lines (0: the default) */
+	unsigned int hist_rows;
 };
 
 /* What a collector's open gets: the options, the collectors opened before

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "privs.h"
 #include "spike.h"
+#include "text.h"
 #include "clock.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -182,6 +183,8 @@ static void render(struct monitor *m, const struct coll_snaps *s, uint64_t now,
 			       .dur_ns = dur_ns,
 			       .summary = summary };
 
+	if (m->out.live) /* a resized terminal: the next frame fits it */
+		text_term_size(STDOUT_FILENO, &m->out.cols, &m->out.rows);
 	if (!m->opts.quiet)
 		render_period(&m->out, &m->colls, &v, &m->spikes);
 }
@@ -296,6 +299,7 @@ static int prepare(struct monitor *m)
 		.jw = &m->jw,
 		.names = &m->names,
 	};
+	text_term_size(STDOUT_FILENO, &m->out.cols, &m->out.rows);
 	json_init(&m->jw, m->out.out);
 	return 0;
 }

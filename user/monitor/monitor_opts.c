@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "log.h"
+#include "render_util.h"
 
 /* --tid names one thread: with --pid or --comm it could only match that
  * thread or nothing. --pid with --comm picks threads of one process. */
@@ -252,6 +253,10 @@ int monitor_parse_opts(struct monitor_opts *o, int argc, char **argv)
 	o->timer = o->timer_own = true;
 	o->spike_rate = 20;
 	ret = cli_parse(&monitor_cli, argc, argv, o, NULL);
+	if (ret == CLI_HELP_SHOWN) { /* what the tables' columns show */
+		fputc('\n', stdout);
+		render_legend(stdout);
+	}
 	if (!ret)
 		ret = check_exporter_opts(o);
 	if (!ret && o->filter.has_tgid && o->filter.has_comm)

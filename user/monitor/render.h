@@ -21,8 +21,12 @@ struct spike_keep;
 
 /* render.c */
 void render_header(const struct coll_out *o, const struct coll_set *set);
+/* The summary's wait histogram: at most this many bar lines, fewer when
+ * the terminal's height (coll_out.rows) leaves less below the tables. */
+#define RENDER_HIST_ROWS 16
+#define RENDER_HIST_ROWS_MIN 4
 /* An interval (v->summary false; live: with the spikes kept in k) or the
- * run's summary. */
+ * run's summary (in text, as tall as the terminal when it says). */
 void render_period(const struct coll_out *o, const struct coll_set *set,
 		   const struct coll_view *v, const struct spike_keep *k);
 
@@ -59,12 +63,17 @@ struct spike_part;
 struct spike_report;
 /* Names the waker of each delivery part now (the event carries its pid). */
 void spike_waker_comm(const struct coll_names *names, struct spike_report *r);
-/* A part's label in text reports ("task hog/123", "irq delay"). */
+/* A part's label in text reports ("task hog/123", "irq delay"), in at
+ * most cols columns (0: whole) when its name can give way: numbers are
+ * never cut, a shortened name is marked. */
 void spike_part_label(const struct coll_names *names,
-		      const struct spike_part *p, char *buf, size_t len);
-/* At most parts lines, one per part: label, us, share of the latency. */
+		      const struct spike_part *p, char *buf, size_t len,
+		      size_t cols);
+/* At most parts lines, one per part: label, us, share of the latency; in
+ * cols columns (0: labels whole, lines as wide as they need). */
 void spike_text_parts(const struct coll_names *names, FILE *f,
-		      const struct spike_report *r, unsigned int parts);
+		      const struct spike_report *r, unsigned int parts,
+		      unsigned int cols);
 /* "latency_ns", "accounted_ns", "ipis" and "parts" of a report, into the
  * open JSON object (docs/json.md, spike). */
 void spike_json_parts(struct json_w *w, const struct coll_names *names,

@@ -11,67 +11,86 @@
 
 #define TOP_TASKS 5
 
-/* The largest single source of noise on a CPU, as text. */
+/* "PREFIX NAME" in width columns: the prefix (a number in it) whole, the
+ * name made safe for a terminal and shortened (marked) to fit. */
+static void fmt_named(char *buf, size_t len, const char *prefix,
+		      const char *name, int width)
+{
+	char esc[COL_CELL];
+	int room = width - (int)strlen(prefix);
+
+	text_escape_fit(esc, sizeof(esc), name, strlen(name),
+			room > 1 ? (size_t)room : 1);
+	snprintf(buf, len, "%s%s", prefix, esc);
+}
+
+/* The largest single source of noise on a CPU, in width columns. */
 static void top_source(const struct coll_view *v, unsigned int cpu, char *buf,
-		       size_t len)
+		       size_t len, int width)
 {
 	const struct noise_cpu *c = &v->s->noise.cpu[cpu];
 	const struct task_entry *st = NULL;
 	uint64_t best = 0;
+	char prefix[32];
 
 	snprintf(buf, len, "-");
 	for (unsigned int q = 0; q < NOISE_MAX_IRQ; q++) {
-		char name[15];
-
 		if (c->irq[q].ns <= best)
 			continue;
 		best = c->irq[q].ns;
-		text_escape(name, sizeof(name), names_irq(v->o->names, q),
-			    sizeof(name) - 1);
-		snprintf(buf, len, "irq %u %s", q, name);
+		snprintf(prefix, sizeof(prefix), "irq %u ", q);
+		fmt_named(buf, len, prefix, names_irq(v->o->names, q), width);
 	}
 	for (int v = 0; v < NOISE_VECTORS; v++) {
 		if (c->vector[v].ns <= best)
 			continue;
 		best = c->vector[v].ns;
-		snprintf(buf, len, "vector %s", noise_vector_short[v]);
+		fmt_named(buf, len, "vector ", noise_vector_short[v], width);
 	}
 	for (int v = 0; v < NOISE_SOFTIRQS; v++) {
 		if (c->softirq[v].ns <= best)
 			continue;
 		best = c->softirq[v].ns;
-		snprintf(buf, len, "softirq %s", noise_softirq_names[v]);
+		fmt_named(buf, len, "softirq ", noise_softirq_names[v], width);
 	}
 	tasklist_top(&v->s->sched.stolen, cpu, &st, 1, false);
 	if (st && st->ns > best)
-		fmt_task(buf, len, st, 16, false);
+		fmt_task(buf, len, st, width, false);
+}
+
+/* A rate into a table cell: per second, decimals digits. */
+static void fmt_rate(char *cell, double v, double secs, int decimals)
+{
+	snprintf(cell, COL_CELL, "%.*f", decimals, v / secs);
 }
 
 void noise_render_table(const struct coll_view *v)
 {
 	const struct coll_out *o = v->o;
 	double secs = v->dur_ns ? v->dur_ns / 1e9 : 1;
+	struct col_fit fit;
 
-	fprintf(o->out, "\n%-5s %7s %9s %9s %7s %9s %10s  %s\n", "CPU", "irq/s",
-		"irq us/s", "sirq us/s", "flt/s", "stol us/s", "noise us/s",
-		"top noise");
+	render_fit(&fit, o, TBL_NOISE);
+	fputc('\n', o->out);
+	col_head(o->out, &fit);
 	for (unsigned int i = 0; i < o->norder; i++) {
 		unsigned int cpu = o->order[i];
 		const struct noise_cpu *c = &v->s->noise.cpu[cpu];
 		struct noise_fig irqs = noise_cpu_irq(c);
 		uint64_t irq = irqs.ns, soft = noise_cpu_softirq_ns(c);
 		uint64_t stolen = v->s->sched.cpu[cpu].stolen_ns;
-		char label[16], top[40];
+		char cell[NOISE_N][COL_CELL];
 
-		fmt_cpu(label, sizeof(label), o, cpu);
-		top_source(v, cpu, top, sizeof(top));
-		fprintf(o->out,
-			"%-5s %7.0f %9.1f %9.1f %7.0f %9.1f %10.1f  %.16s\n",
-			label, irqs.count / secs, irq / 1e3 / secs,
-			soft / 1e3 / secs,
-			(c->faults_user + c->faults_kernel) / secs,
-			stolen / 1e3 / secs, (irq + soft + stolen) / 1e3 / secs,
-			top);
+		fmt_cpu(cell[NOISE_CPU], COL_CELL, o, cpu);
+		fmt_rate(cell[NOISE_IRQS], irqs.count, secs, 0);
+		fmt_rate(cell[NOISE_IRQ_US], irq / 1e3, secs, 1);
+		fmt_rate(cell[NOISE_SIRQ_US], soft / 1e3, secs, 1);
+		fmt_rate(cell[NOISE_FLT], c->faults_user + c->faults_kernel,
+			 secs, 0);
+		fmt_rate(cell[NOISE_STOL_US], stolen / 1e3, secs, 1);
+		fmt_rate(cell[NOISE_US], (irq + soft + stolen) / 1e3, secs, 1);
+		top_source(v, cpu, cell[NOISE_TOP], COL_CELL, fit.name_width);
+		col_row(o->out, &fit, cell);
 	}
 }
 

@@ -109,23 +109,24 @@ void sched_render_json_total(const struct coll_view *v)
 	json_obj_end(w);
 }
 
-/* One table row: under 80 columns. */
-static void table_row(FILE *f, const char *label, const struct sched_cpu *c,
-		      const struct task_entry *top)
+/* One row of the wait table, laid out by f. */
+static void table_row(FILE *f, const struct col_fit *fit, const char *label,
+		      const struct sched_cpu *c, const struct task_entry *top)
 {
-	char p50[16], p99[16], p999[16], max[16], dlv[16], pre[64];
+	char cell[WAIT_N][COL_CELL];
 	bool have = c->lat.count > 0;
 
-	fmt_us(p50, sizeof(p50), hist_quantile(&c->lat, 0.50), have);
-	fmt_us(p99, sizeof(p99), hist_quantile(&c->lat, 0.99), have);
-	fmt_us(p999, sizeof(p999), hist_quantile(&c->lat, 0.999), have);
-	fmt_us(max, sizeof(max), c->lat.max, have);
-	fmt_us(dlv, sizeof(dlv), hist_quantile(&c->dlv, 0.99),
+	snprintf(cell[WAIT_CPU], COL_CELL, "%s", label);
+	fmt_count(cell[WAIT_WAKEUPS], c->wakeups);
+	fmt_us(cell[WAIT_P50], COL_CELL, hist_quantile(&c->lat, 0.50), have);
+	fmt_us(cell[WAIT_P99], COL_CELL, hist_quantile(&c->lat, 0.99), have);
+	fmt_us(cell[WAIT_P999], COL_CELL, hist_quantile(&c->lat, 0.999), have);
+	fmt_us(cell[WAIT_MAX], COL_CELL, c->lat.max, have);
+	fmt_us(cell[WAIT_DLV99], COL_CELL, hist_quantile(&c->dlv, 0.99),
 	       c->dlv.count > 0);
-	fmt_task(pre, sizeof(pre), top, 19, true);
-	fprintf(f, "%-5s %7llu %7s %7s %7s %7s %7s %5llu %s\n", label,
-		(unsigned long long)c->wakeups, p50, p99, p999, max, dlv,
-		(unsigned long long)c->invol, pre);
+	fmt_count(cell[WAIT_INVOL], c->invol);
+	fmt_task(cell[WAIT_TOP], COL_CELL, top, fit->name_width, true);
+	col_row(f, fit, cell);
 }
 
 static void wait_table(const struct coll_view *v)
@@ -134,10 +135,10 @@ static void wait_table(const struct coll_view *v)
 	const struct sched_snap *s = &v->s->sched;
 	const struct task_entry *best = NULL;
 	struct sched_cpu all = {};
+	struct col_fit fit;
 
-	fprintf(o->out, "%-5s %7s %7s %7s %7s %7s %7s %5s %s\n", "CPU",
-		"wakeups", "p50us", "p99us", "p99.9us", "maxus", "dlv99us",
-		"invol", "top preemptor");
+	render_fit(&fit, o, TBL_WAIT);
+	col_head(o->out, &fit);
 	for (unsigned int i = 0; i < o->norder; i++) {
 		unsigned int cpu = o->order[i];
 		const struct task_entry *top = NULL;
@@ -145,28 +146,32 @@ static void wait_table(const struct coll_view *v)
 
 		tasklist_top(&s->pre, cpu, &top, 1, false);
 		fmt_cpu(label, sizeof(label), o, cpu);
-		table_row(o->out, label, &s->cpu[cpu], top);
+		table_row(o->out, &fit, label, &s->cpu[cpu], top);
 		sched_cpu_add(&all, &s->cpu[cpu]);
 		if (top && (!best || top->ns > best->ns))
 			best = top;
 	}
-	table_row(o->out, "all", &all, best);
+	table_row(o->out, &fit, "all", &all, best);
 }
 
-static void wake_row(FILE *f, const char *label, const struct sched_cpu *c)
+static void wake_row(FILE *f, const struct col_fit *fit, const char *label,
+		     const struct sched_cpu *c)
 {
-	char d50[16], d99[16], dmax[16], q99[16];
+	char cell[WAKE_N][COL_CELL];
 	bool have = c->dlv.count > 0;
 
-	fmt_us(d50, sizeof(d50), hist_quantile(&c->dlv, 0.50), have);
-	fmt_us(d99, sizeof(d99), hist_quantile(&c->dlv, 0.99), have);
-	fmt_us(dmax, sizeof(dmax), c->dlv.max, have);
-	fmt_us(q99, sizeof(q99), hist_quantile(&c->queue, 0.99), have);
-	fprintf(f, "%-5s %7llu %6llu %6llu %6llu %6llu %7s %7s %7s %7s\n",
-		label, (unsigned long long)c->dlv.count,
-		(unsigned long long)c->remote, (unsigned long long)c->idle,
-		(unsigned long long)c->idle_remote,
-		(unsigned long long)c->idle_remote_no_ipi, d50, d99, dmax, q99);
+	snprintf(cell[WAKE_CPU], COL_CELL, "%s", label);
+	fmt_count(cell[WAKE_WAITS], c->dlv.count);
+	fmt_count(cell[WAKE_REMOTE], c->remote);
+	fmt_count(cell[WAKE_IDLE], c->idle);
+	fmt_count(cell[WAKE_RM_IDLE], c->idle_remote);
+	fmt_count(cell[WAKE_NO_IPI], c->idle_remote_no_ipi);
+	fmt_us(cell[WAKE_DLV50], COL_CELL, hist_quantile(&c->dlv, 0.50), have);
+	fmt_us(cell[WAKE_DLV99], COL_CELL, hist_quantile(&c->dlv, 0.99), have);
+	fmt_us(cell[WAKE_DLVMX], COL_CELL, c->dlv.max, have);
+	fmt_us(cell[WAKE_QUE99], COL_CELL, hist_quantile(&c->queue, 0.99),
+	       have);
+	col_row(f, fit, cell);
 }
 
 /* Where wakeup waits went, per CPU: the summary's second table. */
@@ -174,15 +179,18 @@ static void wake_table(const struct coll_view *v)
 {
 	const struct coll_out *o = v->o;
 	struct sched_cpu all = {};
+	struct col_fit fit;
 
-	fprintf(o->out,
-		"\nwakeup waits: delivery (sched_waking -> sched_wakeup: "
-		"IPI, idle exit)\nand queue (sched_wakeup -> run); idle: ended an "
-		"idle period, rm-idle: of\nthose woken from another CPU, "
-		"no-IPI: of those kicked without an IPI\n");
-	fprintf(o->out, "%-5s %7s %6s %6s %6s %6s %7s %7s %7s %7s\n", "CPU",
-		"waits", "remote", "idle", "rm-idle", "no-IPI", "dlv50us",
-		"dlv99us", "dlvmxus", "que99us");
+	fputc('\n', o->out);
+	render_wrap(
+		o->out,
+		"wakeup waits: delivery (sched_waking -> sched_wakeup: "
+		"IPI, idle exit) and queue (sched_wakeup -> run); idle: "
+		"ended an idle period, rm-idle: of those woken from another "
+		"CPU, no-IPI: of those kicked without an IPI",
+		render_cols(o), "", " ");
+	render_fit(&fit, o, TBL_WAKE);
+	col_head(o->out, &fit);
 	for (unsigned int i = 0; i < o->norder; i++) {
 		unsigned int cpu = o->order[i];
 		const struct sched_cpu *c = &v->s->sched.cpu[cpu];
@@ -190,9 +198,9 @@ static void wake_table(const struct coll_view *v)
 
 		sched_cpu_add(&all, c);
 		fmt_cpu(label, sizeof(label), o, cpu);
-		wake_row(o->out, label, c);
+		wake_row(o->out, &fit, label, c);
 	}
-	wake_row(o->out, "all", &all);
+	wake_row(o->out, &fit, "all", &all);
 }
 
 void sched_render_table(const struct coll_view *v)
@@ -206,6 +214,7 @@ static void spikes_line(const struct coll_view *v)
 {
 	const struct coll_out *o = v->o;
 	uint64_t sent = 0, limited = 0, lost = 0;
+	char line[160];
 
 	if (!o->opts->threshold_ns)
 		return;
@@ -216,38 +225,41 @@ static void spikes_line(const struct coll_view *v)
 		limited += c->spikes_ratelimited;
 		lost += c->spikes_lost;
 	}
-	fprintf(o->out,
-		"\nspikes >= %.1f us: %llu reported, %llu over the rate limit, "
-		"%llu lost (ring buffer full)\n",
-		o->opts->threshold_ns / 1e3, (unsigned long long)sent,
-		(unsigned long long)limited, (unsigned long long)lost);
+	snprintf(line, sizeof(line),
+		 "spikes >= %.1f us: %llu reported, %llu over the rate limit, "
+		 "%llu lost (ring buffer full)",
+		 o->opts->threshold_ns / 1e3, (unsigned long long)sent,
+		 (unsigned long long)limited, (unsigned long long)lost);
+	fputc('\n', o->out);
+	render_wrap(o->out, line, render_cols(o), "  ", ", ");
 }
 
-/* The summary's last lines: spike counts and the run's wait histogram. */
 /* Summary: threads woken by their own hrtimer, per CPU that had any. */
 static void timer_lines(const struct coll_view *v)
 {
 	const struct coll_out *o = v->o;
+	struct col_fit fit;
 	bool head = false;
 
+	render_fit(&fit, o, TBL_TIMER);
 	for (unsigned int i = 0; i < o->norder; i++) {
 		const struct hist *h = &v->s->sched.cpu[o->order[i]].timer;
-		char label[16], p50[16], p99[16], max[16];
+		char cell[TIMER_N][COL_CELL];
 
 		if (!h->count)
 			continue;
-		if (!head)
-			fprintf(o->out,
-				"\ntimer lateness (own hrtimer: expiry to "
-				"run)\n%-5s %7s %7s %7s %7s\n",
-				"CPU", "wakeups", "p50us", "p99us", "maxus");
+		if (!head) {
+			fprintf(o->out, "\ntimer lateness (own hrtimer: expiry "
+					"to run)\n");
+			col_head(o->out, &fit);
+		}
 		head = true;
-		fmt_cpu(label, sizeof(label), o, o->order[i]);
-		fmt_us(p50, sizeof(p50), hist_quantile(h, 0.50), true);
-		fmt_us(p99, sizeof(p99), hist_quantile(h, 0.99), true);
-		fmt_us(max, sizeof(max), h->max, true);
-		fprintf(o->out, "%-5s %7llu %7s %7s %7s\n", label,
-			(unsigned long long)h->count, p50, p99, max);
+		fmt_cpu(cell[TIMER_CPU], COL_CELL, o, o->order[i]);
+		fmt_count(cell[TIMER_WAKEUPS], h->count);
+		fmt_us(cell[TIMER_P50], COL_CELL, hist_quantile(h, 0.50), true);
+		fmt_us(cell[TIMER_P99], COL_CELL, hist_quantile(h, 0.99), true);
+		fmt_us(cell[TIMER_MAX], COL_CELL, h->max, true);
+		col_row(o->out, &fit, cell);
 	}
 }
 
@@ -264,5 +276,7 @@ void sched_render_table_end(const struct coll_view *v)
 	for (unsigned int i = 0; i < o->norder; i++)
 		hist_merge(&all, &v->s->sched.cpu[o->order[i]].lat);
 	fputc('\n', o->out);
-	hist_print(&all, o->out, "wait to run, all watched CPUs");
+	hist_print_rows(&all, o->out, "wait to run, all watched CPUs",
+			v->hist_rows ? v->hist_rows : RENDER_HIST_ROWS,
+			render_cols(o));
 }

@@ -9,6 +9,7 @@
 #include "json.h"
 #include "monitor.h"
 #include "render.h"
+#include "render_util.h"
 #include "spike.h"
 #include "text.h"
 
@@ -25,13 +26,16 @@ void spike_waker_comm(const struct coll_names *names, struct spike_report *r)
 	}
 }
 
-void spike_part_label(const struct coll_names *names,
-		      const struct spike_part *p, char *buf, size_t len)
+/* The label with names in at most name_cols columns each. */
+static void part_label(const struct coll_names *names,
+		       const struct spike_part *p, char *buf, size_t len,
+		       size_t name_cols)
 {
-	char name[TEXT_ESC_SIZE(16)], irq[17];
+	char name[TEXT_ESC_SIZE(16)], irq[COL_CELL];
 
-	/* escaped whole: two names never look the same */
-	task_name_text(name, sizeof(name), p->comm, sizeof(p->comm));
+	/* escaped whole (or marked): two names never look the same */
+	text_escape_fit(name, sizeof(name), p->comm, sizeof(p->comm),
+			name_cols);
 	switch (p->kind) {
 	case SPIKE_TASK:
 		snprintf(buf, len, "task %s/%u", name, p->id);
@@ -48,8 +52,9 @@ void spike_part_label(const struct coll_names *names,
 				 p->cpu);
 		break;
 	case SPIKE_HARDIRQ:
-		text_escape(irq, sizeof(irq), names_irq(names, p->id),
-			    sizeof(irq) - 1);
+		text_escape_fit(irq, sizeof(irq), names_irq(names, p->id),
+				strlen(names_irq(names, p->id)),
+				name_cols < 16 ? name_cols : 16);
 		snprintf(buf, len, "irq %u %s", p->id, irq);
 		break;
 	case SPIKE_VECTOR:
@@ -74,6 +79,30 @@ void spike_part_label(const struct coll_names *names,
 			 p->id < NOISE_SOFTIRQS ? noise_softirq_names[p->id] :
 						  "?");
 	}
+}
+
+void spike_part_label(const struct coll_names *names,
+		      const struct spike_part *p, char *buf, size_t len,
+		      size_t cols)
+{
+	size_t n, name, excess;
+	char esc[TEXT_ESC_SIZE(16)];
+
+	part_label(names, p, buf, len, sizeof(esc) - 1);
+	n = strlen(buf);
+	if (!cols || n <= cols)
+		return;
+	/* too wide: the name gives what is over, the numbers stay */
+	if (p->kind == SPIKE_HARDIRQ) {
+		const char *irq = names_irq(names, p->id);
+
+		name = text_escape(NULL, 0, irq, strlen(irq));
+		name = name < 16 ? name : 16;
+	} else {
+		name = text_escape(esc, sizeof(esc), p->comm, sizeof(p->comm));
+	}
+	excess = n - cols;
+	part_label(names, p, buf, len, name > excess + 1 ? name - excess : 1);
 }
 
 /* One part's fields but its ns: the kind and what names it. */
@@ -159,33 +188,47 @@ static void spike_json(const struct coll_out *o, const struct spike_event *ev,
 }
 
 void spike_text_parts(const struct coll_names *names, FILE *f,
-		      const struct spike_report *r, unsigned int parts)
+		      const struct spike_report *r, unsigned int parts,
+		      unsigned int cols)
 {
-	for (unsigned int i = 0; i < r->nparts && i < parts; i++) {
-		char label[160];
+	/* the label's room: what the figures leave of cols (at least 16) */
+	size_t room = cols > 16 + 23 ? cols - 23 : 16;
 
-		/* never cut: a name escaped long widens its line */
-		spike_part_label(names, &r->parts[i], label, sizeof(label));
-		fprintf(f, "  %-42s %10.1f us %5.1f%%\n", label,
+	for (unsigned int i = 0; i < r->nparts && i < parts; i++) {
+		char label[256];
+
+		/* without cols never cut: a name escaped long widens its
+		 * line */
+		spike_part_label(names, &r->parts[i], label, sizeof(label),
+				 cols ? room : 0);
+		fprintf(f, "  %-*s %10.1f us %5.1f%%\n",
+			cols && room < 42 ? (int)room : 42, label,
 			r->parts[i].ns / 1e3,
 			r->latency_ns ? 100.0 * r->parts[i].ns / r->latency_ns :
 					0);
 	}
 }
 
-/* The text block of one spike: at most parts lines of its parts. */
+/* The text block of one spike: at most parts lines of its parts, in cols
+ * columns (0: no limit). */
 static void spike_text(const struct coll_out *o, FILE *f,
 		       const struct spike_event *ev,
-		       const struct spike_report *r, unsigned int parts)
+		       const struct spike_report *r, unsigned int parts,
+		       unsigned int cols)
 {
-	char name[TEXT_ESC_SIZE(16)];
+	char name[TEXT_ESC_SIZE(16)], line[256];
 
 	task_name_text(name, sizeof(name), ev->comm, sizeof(ev->comm));
-	fprintf(f, "spike: CPU %u, %s tid %u waited %.1f us (%s) at %.1fs\n",
-		ev->cpu, name, ev->pid, r->latency_ns / 1e3,
-		ev->preempted ? "preempted" : "woken",
-		(ev->run_at - o->start_ns) / 1e9);
-	spike_text_parts(o->names, f, r, parts);
+	snprintf(line, sizeof(line),
+		 "spike: CPU %u, %s tid %u waited %.1f us (%s) at %.1fs",
+		 ev->cpu, name, ev->pid, r->latency_ns / 1e3,
+		 ev->preempted ? "preempted" : "woken",
+		 (ev->run_at - o->start_ns) / 1e9);
+	if (cols)
+		render_wrap(f, line, cols, "  ", " ");
+	else
+		fprintf(f, "%s\n", line);
+	spike_text_parts(o->names, f, r, parts, cols);
 	fprintf(f, "  IPIs received: %u; accounted %.1f%% of the wait\n",
 		r->ipis,
 		r->latency_ns ? 100.0 * r->accounted_ns / r->latency_ns : 0);
@@ -224,7 +267,9 @@ void render_spike(const struct coll_out *o, struct spike_keep *k,
 		free(r);
 		return;
 	}
-	spike_text(o, f, ev, r, o->live ? 4u : 8u);
+	/* live: in the frame's width; else whole */
+	spike_text(o, f, ev, r, o->live ? 4u : 8u,
+		   o->live ? render_cols(o) : 0);
 	if (o->live) {
 		fclose(f);
 		keep_text(k, text);

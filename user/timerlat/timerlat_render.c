@@ -193,7 +193,7 @@ static void report_text(struct timerlat_run *t, FILE *f,
 		(ev->timer_irq_at - ev->timer_expiry) / 1e3,
 		ev->run_at > t->start_ns ? (ev->run_at - t->start_ns) / 1e9 :
 					   0);
-	spike_text_parts(&t->names, f, r, parts);
+	spike_text_parts(&t->names, f, r, parts, 0);
 	fprintf(f, "  accounted %.1f%% (expiry to switch-in); IPIs %u\n",
 		100.0 * r->accounted_ns / r->latency_ns, r->ipis);
 }
