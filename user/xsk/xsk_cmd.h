@@ -56,8 +56,10 @@ int xsk_apply_ring(const struct cli_opt *o, const char *arg,
 /* Logs a failed rtbpf_xsk__create (errno err > 0; an error record too
  * under --json) and returns its exit code. */
 int xsk_create_failed(const char *cmd, int err, const char *why);
-void xsk_json_header(struct json_w *w, const char *cmd,
-		     const struct rtbpf_xsk_opts *o, struct rtbpf_xsk *x);
+/* Opens the header record with the fields send and recv share; the
+ * caller adds its own, then json_obj_end() and json_end_record(). */
+void xsk_json_header_begin(struct json_w *w, const char *cmd,
+			   const struct rtbpf_xsk_opts *o, struct rtbpf_xsk *x);
 void xsk_print_stats(struct rtbpf_xsk *x, bool json, struct json_w *w);
 
 int xsk_send_main(int argc, char **argv);

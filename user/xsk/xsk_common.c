@@ -138,8 +138,8 @@ int xsk_create_failed(const char *cmd, int err, const char *why)
 	return EXIT_FAIL;
 }
 
-void xsk_json_header(struct json_w *w, const char *cmd,
-		     const struct rtbpf_xsk_opts *o, struct rtbpf_xsk *x)
+void xsk_json_header_begin(struct json_w *w, const char *cmd,
+			   const struct rtbpf_xsk_opts *o, struct rtbpf_xsk *x)
 {
 	struct host_info hi = {};
 	const char *why;
@@ -151,8 +151,6 @@ void xsk_json_header(struct json_w *w, const char *cmd,
 	json_kv_u64(w, "queue", o->queue);
 	json_kv_str(w, "mode", rtbpf_xsk_mode_str(m));
 	json_kv_str(w, "mode_reason", why);
-	json_obj_end(w);
-	json_end_record(w);
 }
 
 static void hist_kv(struct json_w *w, const char *k, const struct hist *h)
