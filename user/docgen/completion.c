@@ -239,7 +239,7 @@ static const char main_fn[] =
 	"\tdone\n"
 	"\tif [ -z \"$key\" ]; then\n"
 	"\t\tif [[ $cur == -* ]]; then\n"
-	"\t\t\t_rtbpf_words '-v -h --help --version'\n"
+	"\t\t\t_rtbpf_words '-v -h --help --verbose --version'\n"
 	"\t\telse\n"
 	"\t\t\t_rtbpf_words '%s'\n"
 	"\t\tfi\n"
