@@ -170,6 +170,73 @@ char *cpuset_str(const struct cpuset *s)
 	return buf;
 }
 
+size_t num_run(const long *v, size_t n, size_t i, long *step)
+{
+	size_t j = i;
+	long d;
+
+	*step = 0;
+	if (i + 1 >= n)
+		return i;
+	d = v[i + 1] - v[i];
+	if (d == 1) {
+		while (j + 1 < n && v[j + 1] == v[j] + 1)
+			j++;
+		*step = 1;
+		return j;
+	}
+	/* a number that starts a consecutive run is left to it */
+	while (j + 1 < n && v[j + 1] == v[j] + d &&
+	       !(j + 2 < n && v[j + 2] == v[j + 1] + 1))
+		j++;
+	if (j - i < 2)
+		return i;
+	*step = d;
+	return j;
+}
+
+int num_run_format(const long *v, size_t i, size_t j, long step, char *buf,
+		   size_t len)
+{
+	if (step > 1)
+		return snprintf(buf, len, "%ld-%ld:%ld", v[i], v[j], step);
+	if (step == 1)
+		return snprintf(buf, len, "%ld-%ld", v[i], v[j]);
+	return snprintf(buf, len, "%ld", v[i]);
+}
+
+/* Never longer than cpuset_format's list: a stride's middle CPU is at
+ * least as long as the stride. */
+char *cpuset_str_compact(const struct cpuset *s)
+{
+	size_t len = cpuset_format_len(s), off = 0, n = 0;
+	unsigned int count = cpuset_count(s);
+	long *v = malloc((count ? count : 1) * sizeof(*v));
+	char *buf = malloc(len);
+
+	if (!buf || !v) {
+		free(buf);
+		free(v);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (unsigned int c = next_set(s, 0); c < CPUSET_MAX;
+	     c = next_set(s, c + 1))
+		v[n++] = c;
+	buf[0] = '\0';
+	for (size_t i = 0, j; i < n; i = j + 1) {
+		long step;
+
+		j = num_run(v, n, i, &step);
+		if (off)
+			buf[off++] = ',';
+		off += (size_t)num_run_format(v, i, j, step, buf + off,
+					      len - off);
+	}
+	free(v);
+	return buf;
+}
+
 struct fit_ctx {
 	char *buf;
 	size_t len, off;
