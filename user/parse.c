@@ -338,10 +338,16 @@ int parse_cpulist(const char *str, struct cpuset *out, char *err, size_t errlen)
 						 str, CPUSET_MAX - 1);
 					return ret;
 				}
-				if (ret || !stride) {
-					ret = ret ? ret : -EINVAL;
-					goto bad;
+				if (!ret && !stride) {
+					snprintf(err, errlen,
+						 "stride 0 in '%.*s': a stride "
+						 "is at least 1 (1-7:2 is "
+						 "1,3,5,7)",
+						 (int)(p - item), item);
+					return -EINVAL;
 				}
+				if (ret)
+					goto bad;
 			}
 			if (hi < lo) {
 				snprintf(
@@ -366,11 +372,16 @@ bad:
 			snprintf(err, errlen,
 				 "CPU number in '%s' is too large (max %d)",
 				 str, CPUSET_MAX - 1);
+		else if (*p)
+			snprintf(err, errlen,
+				 "bad CPU list '%s' at '%s' (expected e.g. "
+				 "0,2-3 or 1-7:2)",
+				 str, p);
 		else
-			snprintf(
-				err, errlen,
-				"bad CPU list '%s' at '%s' (expected e.g. 0,2-3)",
-				str, p);
+			snprintf(err, errlen,
+				 "bad CPU list '%s': it ends early (expected "
+				 "e.g. 0,2-3 or 1-7:2)",
+				 str);
 		return ret;
 	}
 	*out = set;
@@ -455,6 +466,7 @@ static const struct {
 static int parse_dur_unit(const char *str, uint64_t bare_ns, uint64_t *ns,
 			  char *err, size_t errlen)
 {
+	const char *what = bare_ns == 1000 ? "latency" : "duration";
 	/* A fraction with more than 16 significant places is never a
 	 * whole number of ns (the largest unit, 86400e9 ns, holds only 2^16
 	 * and 5^11); scanning stops being exact past 10^20. */
@@ -465,6 +477,12 @@ static int parse_dur_unit(const char *str, uint64_t bare_ns, uint64_t *ns,
 	bool inexact = false;
 	const char *s = str;
 
+	if (s && *s == '-') {
+		snprintf(err, errlen,
+			 "'%s' is negative: a %s must be positive (e.g. %s)",
+			 str, what, bare_ns == 1000 ? "100us" : "10s");
+		return -EINVAL;
+	}
 	if (!s || !isdigit((unsigned char)*s))
 		goto bad;
 	for (; isdigit((unsigned char)*s); s++) {
@@ -499,9 +517,9 @@ static int parse_dur_unit(const char *str, uint64_t bare_ns, uint64_t *ns,
 			continue;
 		if (inexact || (frac * unit) % scale) {
 			snprintf(err, errlen,
-				 "duration '%s' is not a whole number of "
+				 "%s '%s' is not a whole number of "
 				 "nanoseconds",
-				 str);
+				 what, str);
 			return -EINVAL;
 		}
 		total = whole * unit + frac * unit / scale;
@@ -512,15 +530,15 @@ static int parse_dur_unit(const char *str, uint64_t bare_ns, uint64_t *ns,
 	}
 bad:
 	snprintf(err, errlen,
-		 "bad duration '%s' (expected a number, e.g. 10, 1.5 or 250, "
+		 "bad %s '%s' (expected a number, e.g. 10, 1.5 or 250, "
 		 "with ns, us, ms, s, m, h or d)",
-		 str ? str : "");
+		 what, str ? str : "");
 	return -EINVAL;
 range:
 	snprintf(err, errlen,
-		 "duration '%s' is too large (the limit is "
+		 "%s '%s' is too large (the limit is "
 		 "18446744073.709551615s, about 584 years)",
-		 str);
+		 what, str);
 	return -ERANGE;
 }
 

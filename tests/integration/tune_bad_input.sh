@@ -44,6 +44,7 @@ bad -P badaff --cpus 2-3 "process.affinity = 'each': expected one of all\\|per-t
 bad -P badbp --cpus 2-3 "process.busy_poll = '1': expected one of"
 bad -P ultra --cpus 2-3 --only threads,irqbalance,limits,nosuch "unknown stage 'nosuch'"
 bad -P ultra --cpus 2-x '--cpus: bad CPU list'
+bad -P ultra --cpus 0-1:0 "apply: --cpus: stride 0 in '0-1:0': a stride is at least 1"
 bad -P ultra --cpus 3-2 'reversed'
 bad -P ultra --cpus 7 'CPU 7 does not exist \(this host has 0-3\)'
 bad -P ultra --cpus 0-3 'cover every online CPU'

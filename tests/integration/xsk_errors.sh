@@ -45,6 +45,10 @@ expect 2 'xsk send: --size: 10 is out of range \[24, 65507\]' \
 	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst "$IP_B:9000" --size 10
 expect 2 'xsk recv: --port PORT is required' in_b "$RTBPF" xsk recv --dev veth1
 expect 2 "expected 'send' or 'recv'" "$RTBPF" xsk frobnicate
+expect 2 "xsk: expected 'send' or 'recv' before the options, not '-I'" \
+	"$RTBPF" xsk -I veth1 recv --port 9000
+expect 2 "xsk recv: --dev: '' is no interface name \(1 to 15 characters\)" \
+	"$RTBPF" xsk recv -I "" --port 9000
 
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
 expect 1 'copy bind: Operation not permitted \(needs CAP_NET_RAW\)' \

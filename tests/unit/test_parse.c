@@ -61,7 +61,10 @@ static void test_cpulist_garbage(void **state)
 	cpulist_bad("1-", -EINVAL, "1-");
 	cpulist_bad("-1", -EINVAL, "-1");
 	cpulist_bad("1 2", -EINVAL, "1 2");
-	cpulist_bad("0-4:0", -EINVAL, "0-4:0");
+	cpulist_bad("0-4:0", -EINVAL,
+		    "stride 0 in '0-4:0': a stride is at least 1");
+	cpulist_bad("0-4:", -EINVAL, "'0-4:': it ends early");
+	cpulist_bad("1-", -EINVAL, "'1-': it ends early");
 	cpulist_bad("8192", -ERANGE, "too large");
 	cpulist_bad("99999999999999999999999", -ERANGE, "too large");
 }
@@ -210,7 +213,8 @@ static void test_duration_decimal(void **state)
 	duration_bad("1.", -EINVAL, "bad duration '1.'");
 	duration_bad(".5", -EINVAL, "bad duration");
 	duration_bad("1e3", -EINVAL, "bad duration");
-	duration_bad("-1s", -EINVAL, "bad duration");
+	duration_bad("-1s", -EINVAL,
+		     "'-1s' is negative: a duration must be positive");
 	duration_bad("+1s", -EINVAL, "bad duration");
 	duration_bad("1s2", -EINVAL, "bad duration");
 	duration_bad("1.5.2s", -EINVAL, "bad duration");
@@ -220,6 +224,22 @@ static void test_duration_decimal(void **state)
 	duration_bad("0.0000000001s", -EINVAL, "not a whole number");
 	duration_bad("0.000000000000000000000001d", -EINVAL,
 		     "not a whole number");
+}
+
+/* A latency (a bare number is us) says so; a negative one is refused as
+ * such, not as a malformed number. */
+static void test_latency_words(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(parse_latency("20", &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 20000);
+	assert_int_equal(parse_latency("-5", &v, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "'-5' is negative: a latency must be "
+				 "positive (e.g. 100us)");
+	assert_int_equal(parse_latency("5x", &v, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "bad latency '5x'"));
 }
 
 /* The largest value that fits in u64 ns, and the first past it: named
@@ -302,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_duration_decimal),
 		cmocka_unit_test(test_duration_limit),
 		cmocka_unit_test(test_next_tick),
+		cmocka_unit_test(test_latency_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,13 +28,17 @@ int xsk_apply_pow2(const struct cli_opt *o, const char *arg,
 		   const union cli_val *v, void *dst, char *err, size_t len);
 int xsk_apply_ring(const struct cli_opt *o, const char *arg,
 		   const union cli_val *v, void *dst, char *err, size_t len);
+/* --dev: a name of 1 to IFNAMSIZ - 1 bytes. */
+int xsk_apply_dev(const struct cli_opt *o, const char *arg,
+		  const union cli_val *v, void *dst, char *err, size_t len);
 
 /* The options send and recv share, for struct T with members o and json;
  * its --dev helps as dev_text. */
 /* clang-format off */
 #define XSK_COMMON_OPTS(T, dev_text)                                          \
 	{ "dev", 'I', .arg = "IF", .help = (dev_text),                        \
-	  CLI_STR_AT(T, o.ifname), .flags = CLI_REQUIRED },                   \
+	  CLI_STR_AT(T, o.ifname), .flags = CLI_REQUIRED,                     \
+	  .apply = xsk_apply_dev },                                           \
 	{ "queue", 'q', .arg = "Q", .help = "queue to bind (default 0)",      \
 	  CLI_UINT_AT(T, o.queue, 0, 1023) },                                 \
 	{ "mode", 'm', .arg = "MODE",                                         \

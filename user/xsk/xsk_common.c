@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -121,6 +122,21 @@ int xsk_apply_ring(const struct cli_opt *o, const char *arg,
 	if (!ret)
 		x->rx_size = x->tx_size = (uint32_t)v->u;
 	return ret;
+}
+
+int xsk_apply_dev(const struct cli_opt *o, const char *arg,
+		  const union cli_val *v, void *dst, char *err, size_t len)
+{
+	size_t n = strlen(v->s);
+
+	if (!n || n >= IFNAMSIZ) {
+		snprintf(err, len,
+			 "'%s' is no interface name (1 to %d characters)", arg,
+			 IFNAMSIZ - 1);
+		return -EINVAL;
+	}
+	cli_store(o, v, dst);
+	return 0;
 }
 
 int xsk_create_failed(const char *cmd, int err, const char *why)
