@@ -113,10 +113,12 @@ RTBPF_STATIC := $(O)/static/rtbpf
 # module of the binary (user/ and the command folders, main.c aside) and
 # the library. A test takes only the objects it calls, so it can test any
 # module without a list of them here.
+# commands.c (the command table, kept out of COMMON_SRCS so the tools do
+# not link every command) is in the archive too.
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
-SAN_CLI_OBJS := $(patsubst %.c,$(O)/san/%.o,$(COMMON_SRCS) $(MONITOR_SRCS))
+SAN_CLI_OBJS := $(patsubst %.c,$(O)/san/%.o,$(COMMON_SRCS) $(MONITOR_SRCS) user/commands.c)
 SAN_CLI_AR := $(O)/san/lib/librtbpf-cli.a
 SAN_LIB_AR := $(O)/san/lib/librtbpf.a
 

@@ -6,7 +6,9 @@
  */
 #include "commands.h"
 
-#include <stddef.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -127,3 +129,75 @@ const struct command rtbpf_commands[] = {
 	  "e2e.md", CLIS(&e2e_cli) },
 	{},
 };
+
+const struct command *command_find(const char *name)
+{
+	for (const struct command *c = rtbpf_commands; c->name; c++)
+		if (!strcmp(name, c->name))
+			return c;
+	return NULL;
+}
+
+const char *command_suggest(const char *word)
+{
+	const char *names[32];
+	size_t n = 0;
+
+	for (const struct command *c = rtbpf_commands; c->name && n < 32; c++)
+		names[n++] = c->name;
+	return cli_suggest(word, names, n);
+}
+
+/* Whether one of c's tables has the option called name. */
+static bool command_has(const struct command *c, const char *name)
+{
+	for (const struct cli_cmd *const *k = c->cli; *k; k++)
+		for (const struct cli_opt *o = (*k)->opts; o->name; o++)
+			if (!strcmp(o->name, name))
+				return true;
+	return false;
+}
+
+/* The command meant (when it has the option), else the first that has. */
+static const struct command *command_with(const char *name,
+					  const struct command *meant)
+{
+	if (meant && command_has(meant, name))
+		return meant;
+	for (const struct command *c = rtbpf_commands; c->name; c++)
+		if (command_has(c, name))
+			return c;
+	return NULL;
+}
+
+void command_global_hint(const char *arg, const struct command *meant,
+			 char *buf, size_t len)
+{
+	static const char *const globals[] = { "--help", "--version",
+					       "--verbose" };
+	char name[64];
+	const struct command *c;
+	const char *near, *eq;
+
+	*buf = '\0';
+	if (arg[1] && arg[1] != '-' && !arg[2]) {
+		near = cli_short_name(arg[1]);
+		snprintf(name, sizeof(name), "%s", near ? near : "");
+	} else {
+		eq = strchr(arg, '=');
+		snprintf(name, sizeof(name), "%.*s",
+			 (int)(eq ? (size_t)(eq - arg) : strlen(arg)) - 2,
+			 arg + 2);
+	}
+	c = *name ? command_with(name, meant) : NULL;
+	if (c) {
+		snprintf(buf, len,
+			 ": --%s is an option of a command; put it after the "
+			 "command (rtbpf %s %s ...)",
+			 name, c->name, arg);
+		return;
+	}
+	near = cli_suggest(arg, globals, sizeof(globals) / sizeof(*globals));
+	if (near)
+		snprintf(buf, len, "; did you mean %s?", near);
+}

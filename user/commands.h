@@ -4,6 +4,8 @@
 #ifndef RTBPF_COMMANDS_H
 #define RTBPF_COMMANDS_H
 
+#include <stddef.h>
+
 int cmd_monitor(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_check(int argc, char **argv);
@@ -39,5 +41,16 @@ struct command {
 };
 /* Every command, in rtbpf --help's order; a zeroed entry ends it. */
 extern const struct command rtbpf_commands[];
+/* The command called name, or NULL. */
+const struct command *command_find(const char *name);
+/* The command name nearest to a mistyped word ("moniter"), or NULL. */
+const char *command_suggest(const char *word);
+/* For an unknown global option arg ("-P", "--verison"), what to add to
+ * the message into buf: that it is a command's option and goes after
+ * the command (meant, the command named later on the line, when it has
+ * the option; may be NULL), or the global option meant; "" when
+ * neither. */
+void command_global_hint(const char *arg, const struct command *meant,
+			 char *buf, size_t len);
 
 #endif

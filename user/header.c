@@ -22,7 +22,7 @@ static const struct json_stream {
 	{ "check", 2 }, /* 1: "rtbpf.check/1", CPU lists as strings */
 	{ "status", 1 },
 	{ "xsk send", 2 }, /* 1: error "command":"send", "errno" */
-	{ "xsk recv", 2 }, /* 1: as xsk send */
+	{ "xsk recv", 3 }, /* 2: foreign datagrams counted as "bad" */
 	{ "bench e2e", 2 }, /* 1: system_check "command", "cpus":"N" */
 	{ "timerlat", 1 },
 	{ "osnoise", 1 },

@@ -6,8 +6,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <bpf/libbpf.h>
 
+#include "testhook.h"
 #include "text.h"
 
 int log_verbosity;
@@ -99,10 +101,17 @@ void log_setup_libbpf(void)
 	libbpf_set_print(libbpf_print);
 }
 
-const char *log_bpf_hint(int err)
+const char *log_bpf_hint_in(int err, const char *lockdown)
 {
 	if (err < 0)
 		err = -err;
+	/* the helpers that read kernel memory are gone: the verifier
+	 * refuses the program (EINVAL, EACCES) or the load EPERM */
+	if ((err == EPERM || err == EINVAL || err == EACCES) && lockdown &&
+	    strstr(lockdown, "[confidentiality]"))
+		return " (kernel lockdown=confidentiality keeps BPF from "
+		       "reading kernel memory; integrity mode, the one Secure "
+		       "Boot sets, allows it)";
 	switch (err) {
 	case EPERM:
 		return " (needs root or CAP_BPF+CAP_PERFMON)";
@@ -118,4 +127,18 @@ const char *log_bpf_hint(int err)
 		return " (memlock limit too low or out of memory)";
 	}
 	return "";
+}
+
+const char *log_bpf_hint(int err)
+{
+	const char *path = test_getenv("RTBPF_LOCKDOWN_PATH");
+	char mode[128] = "";
+	FILE *f = fopen(path ? path : "/sys/kernel/security/lockdown", "re");
+
+	if (f) {
+		if (!fgets(mode, sizeof(mode), f))
+			mode[0] = '\0';
+		fclose(f);
+	}
+	return log_bpf_hint_in(err, mode);
 }

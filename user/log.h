@@ -29,7 +29,11 @@ void log_thread_set(bool hook, bool quiet);
 /* Route libbpf's own messages through us: shown only at -vv. */
 void log_setup_libbpf(void);
 
-/* A hint for an errno from a BPF load/attach, or "" when none is known. */
+/* A hint for an errno from a BPF load/attach, or "" when none is known;
+ * reads the kernel's lockdown mode (/sys/kernel/security/lockdown). */
 const char *log_bpf_hint(int err);
+/* The same for a given lockdown file's text ("none [integrity] ..."; ""
+ * or NULL: no lockdown). */
+const char *log_bpf_hint_in(int err, const char *lockdown);
 
 #endif

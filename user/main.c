@@ -11,7 +11,8 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: rtbpf [-v] [--version] <command> [options]\n\n"
+	fprintf(f, "Usage: rtbpf [-v|--verbose] [--version] <command> "
+		   "[options]\n\n"
 		   "Commands:\n");
 	for (const struct command *c = rtbpf_commands; c->name; c++)
 		fprintf(f, "  %-13s %s\n", c->name, c->summary);
@@ -20,9 +21,25 @@ static void usage(FILE *f)
 		   "deviations, 4 unsupported kernel or feature.\n");
 }
 
+/* argv[i] is no global option: say which it may be (the command named
+ * later on the line, if any, helps). */
+static int bad_global(int argc, char **argv, int i)
+{
+	const struct command *meant = NULL;
+	char hint[256];
+
+	for (int k = i + 1; k < argc && !meant; k++)
+		meant = command_find(argv[k]);
+	command_global_hint(argv[i], meant, hint, sizeof(hint));
+	log_err("unknown global option '%s'%s", argv[i], hint);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
-	int i = 1;
+	const struct command *c;
+	int i = 1, rc;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -35,25 +52,27 @@ int main(int argc, char **argv)
 		} else if (!strncmp(argv[i], "-v", 2) &&
 			   strspn(argv[i] + 1, "v") == strlen(argv[i] + 1)) {
 			log_verbosity += (int)strlen(argv[i] + 1);
+		} else if (!strcmp(argv[i], "--verbose")) {
+			log_verbosity++;
 		} else {
-			log_err("unknown global option '%s'", argv[i]);
-			usage(stderr);
-			return EXIT_USAGE;
+			return bad_global(argc, argv, i);
 		}
 	}
 	if (i >= argc) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (const struct command *c = rtbpf_commands; c->name; c++)
-		if (!strcmp(argv[i], c->name)) {
-			int rc;
+	c = command_find(argv[i]);
+	if (!c) {
+		const char *near = command_suggest(argv[i]);
 
-			json_out_init(stdout, argc - i, argv + i);
-			rc = c->fn(argc - i, argv + i);
-			json_out_exit(rc);
-			return rc;
-		}
-	log_err("unknown command '%s' (see rtbpf --help)", argv[i]);
-	return EXIT_USAGE;
+		log_err("unknown command '%s'%s%s%s (see rtbpf --help)",
+			argv[i], near ? "; did you mean " : "",
+			near ? near : "", near ? "?" : "");
+		return EXIT_USAGE;
+	}
+	json_out_init(stdout, argc - i, argv + i);
+	rc = c->fn(argc - i, argv + i);
+	json_out_exit(rc);
+	return rc;
 }

@@ -170,6 +170,73 @@ char *cpuset_str(const struct cpuset *s)
 	return buf;
 }
 
+size_t num_run(const long *v, size_t n, size_t i, long *step)
+{
+	size_t j = i;
+	long d;
+
+	*step = 0;
+	if (i + 1 >= n)
+		return i;
+	d = v[i + 1] - v[i];
+	if (d == 1) {
+		while (j + 1 < n && v[j + 1] == v[j] + 1)
+			j++;
+		*step = 1;
+		return j;
+	}
+	/* a number that starts a consecutive run is left to it */
+	while (j + 1 < n && v[j + 1] == v[j] + d &&
+	       !(j + 2 < n && v[j + 2] == v[j + 1] + 1))
+		j++;
+	if (j - i < 2)
+		return i;
+	*step = d;
+	return j;
+}
+
+int num_run_format(const long *v, size_t i, size_t j, long step, char *buf,
+		   size_t len)
+{
+	if (step > 1)
+		return snprintf(buf, len, "%ld-%ld:%ld", v[i], v[j], step);
+	if (step == 1)
+		return snprintf(buf, len, "%ld-%ld", v[i], v[j]);
+	return snprintf(buf, len, "%ld", v[i]);
+}
+
+/* Never longer than cpuset_format's list: a stride's middle CPU is at
+ * least as long as the stride. */
+char *cpuset_str_compact(const struct cpuset *s)
+{
+	size_t len = cpuset_format_len(s), off = 0, n = 0;
+	unsigned int count = cpuset_count(s);
+	long *v = malloc((count ? count : 1) * sizeof(*v));
+	char *buf = malloc(len);
+
+	if (!buf || !v) {
+		free(buf);
+		free(v);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (unsigned int c = next_set(s, 0); c < CPUSET_MAX;
+	     c = next_set(s, c + 1))
+		v[n++] = c;
+	buf[0] = '\0';
+	for (size_t i = 0, j; i < n; i = j + 1) {
+		long step;
+
+		j = num_run(v, n, i, &step);
+		if (off)
+			buf[off++] = ',';
+		off += (size_t)num_run_format(v, i, j, step, buf + off,
+					      len - off);
+	}
+	free(v);
+	return buf;
+}
+
 struct fit_ctx {
 	char *buf;
 	size_t len, off;
@@ -271,10 +338,16 @@ int parse_cpulist(const char *str, struct cpuset *out, char *err, size_t errlen)
 						 str, CPUSET_MAX - 1);
 					return ret;
 				}
-				if (ret || !stride) {
-					ret = ret ? ret : -EINVAL;
-					goto bad;
+				if (!ret && !stride) {
+					snprintf(err, errlen,
+						 "stride 0 in '%.*s': a stride "
+						 "is at least 1 (1-7:2 is "
+						 "1,3,5,7)",
+						 (int)(p - item), item);
+					return -EINVAL;
 				}
+				if (ret)
+					goto bad;
 			}
 			if (hi < lo) {
 				snprintf(
@@ -299,11 +372,16 @@ bad:
 			snprintf(err, errlen,
 				 "CPU number in '%s' is too large (max %d)",
 				 str, CPUSET_MAX - 1);
+		else if (*p)
+			snprintf(err, errlen,
+				 "bad CPU list '%s' at '%s' (expected e.g. "
+				 "0,2-3 or 1-7:2)",
+				 str, p);
 		else
-			snprintf(
-				err, errlen,
-				"bad CPU list '%s' at '%s' (expected e.g. 0,2-3)",
-				str, p);
+			snprintf(err, errlen,
+				 "bad CPU list '%s': it ends early (expected "
+				 "e.g. 0,2-3 or 1-7:2)",
+				 str);
 		return ret;
 	}
 	*out = set;
@@ -388,6 +466,7 @@ static const struct {
 static int parse_dur_unit(const char *str, uint64_t bare_ns, uint64_t *ns,
 			  char *err, size_t errlen)
 {
+	const char *what = bare_ns == 1000 ? "latency" : "duration";
 	/* A fraction with more than 16 significant places is never a
 	 * whole number of ns (the largest unit, 86400e9 ns, holds only 2^16
 	 * and 5^11); scanning stops being exact past 10^20. */
@@ -398,6 +477,12 @@ static int parse_dur_unit(const char *str, uint64_t bare_ns, uint64_t *ns,
 	bool inexact = false;
 	const char *s = str;
 
+	if (s && *s == '-') {
+		snprintf(err, errlen,
+			 "'%s' is negative: a %s must be positive (e.g. %s)",
+			 str, what, bare_ns == 1000 ? "100us" : "10s");
+		return -EINVAL;
+	}
 	if (!s || !isdigit((unsigned char)*s))
 		goto bad;
 	for (; isdigit((unsigned char)*s); s++) {
@@ -432,9 +517,9 @@ static int parse_dur_unit(const char *str, uint64_t bare_ns, uint64_t *ns,
 			continue;
 		if (inexact || (frac * unit) % scale) {
 			snprintf(err, errlen,
-				 "duration '%s' is not a whole number of "
+				 "%s '%s' is not a whole number of "
 				 "nanoseconds",
-				 str);
+				 what, str);
 			return -EINVAL;
 		}
 		total = whole * unit + frac * unit / scale;
@@ -445,15 +530,15 @@ static int parse_dur_unit(const char *str, uint64_t bare_ns, uint64_t *ns,
 	}
 bad:
 	snprintf(err, errlen,
-		 "bad duration '%s' (expected a number, e.g. 10, 1.5 or 250, "
+		 "bad %s '%s' (expected a number, e.g. 10, 1.5 or 250, "
 		 "with ns, us, ms, s, m, h or d)",
-		 str ? str : "");
+		 what, str ? str : "");
 	return -EINVAL;
 range:
 	snprintf(err, errlen,
-		 "duration '%s' is too large (the limit is "
+		 "%s '%s' is too large (the limit is "
 		 "18446744073.709551615s, about 584 years)",
-		 str);
+		 what, str);
 	return -ERANGE;
 }
 

@@ -56,6 +56,20 @@ int cpuset_format(const struct cpuset *s, char *buf, size_t len);
 size_t cpuset_format_len(const struct cpuset *s);
 /* The list form in a new string the caller frees; NULL + errno (ENOMEM). */
 char *cpuset_str(const struct cpuset *s);
+/* For people: as cpuset_str, with strides where three or more CPUs are
+ * evenly spaced ("0-3,5-63:2"), as parse_cpulist reads them. */
+char *cpuset_str_compact(const struct cpuset *s);
+/*
+ * Runs of sorted distinct numbers, the one rule of compact lists (CPUs,
+ * IRQs, thread IDs): the run that starts at v[i] ends at the index
+ * returned, with *step 1 for consecutive numbers ("4-7"), the stride for
+ * three or more evenly spaced ones ("9-15:2"; one that starts a
+ * consecutive run is left to it), 0 for v[i] alone. num_run_format
+ * writes one run (snprintf's return).
+ */
+size_t num_run(const long *v, size_t n, size_t i, long *step);
+int num_run_format(const long *v, size_t i, size_t j, long step, char *buf,
+		   size_t len);
 /* For a display field of len - 1 columns: the whole list when it fits,
  * else its first runs and " +N" for the N CPUs left out ("1,3,5,7 +508"),
  * never a number cut. Returns the length; buf "" when len < 8. */

@@ -194,7 +194,7 @@ int rtbpf_xsk_net_resolve(struct rtbpf_xsk *x)
 			rtbpf_xsk_set_err(
 				x,
 				"no neighbour entry for %s on %s: ping it "
-				"once or give the destination MAC",
+				"once, or give its MAC with --dst-mac",
 				ipbuf, o->ifname);
 			return err;
 		}

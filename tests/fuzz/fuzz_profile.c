@@ -209,7 +209,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    pwrite(in_fd, data, size, 0) != (ssize_t)size)
 		abort();
 	profile_free(&prof);
-	ret = profile_load(&prof, root, in);
+	ret = profile_load(&prof, root, in, NULL);
 	if (memchr(data, '\0', size) || long_line(data, size))
 		FUZZ_ASSERT(ret < 0);
 	if (ret) {

@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, frame + off, n);
 	xsk_rx_tally__add(&tally, buf, n, info.len, 1);
 	FUZZ_ASSERT(tally.received == before + 1);
-	parts = tally.intact + tally.bad + tally.truncated;
+	parts = tally.intact + tally.bad + tally.truncated + tally.foreign;
 	FUZZ_ASSERT(parts == tally.received);
 out:
 	free(aligned);

@@ -130,6 +130,11 @@ for m in "${modes[@]}"; do
 	complete rtbpf apply --profile "" >"$T/got"
 	grep -qx ultra "$T/got" || fail "$m: profiles: $(cat "$T/got")"
 	grep -qx low-latency "$T/got" || fail "$m: profiles: $(cat "$T/got")"
+	complete rtbpf profile show "" >"$T/got"
+	grep -qx low-latency "$T/got" || fail "$m: profile show: $(cat "$T/got")"
+	[ "$(complete rtbpf profile show ul)" = ultra ] ||
+		fail "$m: profile show ul: $(complete rtbpf profile show ul)"
+	complete rtbpf profile show -- | grep -qx -- --root || fail "$m: profile show --"
 	complete rtbpf xsk send -I "" | grep -qx lo || fail "$m: interfaces: no lo"
 	complete rtbpf monitor --cpus "" >"$T/got"
 	grep -qxF "$(cat /sys/devices/system/cpu/online)" "$T/got" || fail "$m: CPUs: $(cat "$T/got")"
@@ -139,6 +144,6 @@ for m in "${modes[@]}"; do
 	[ "$(complete rtbpf check --only irq,sysc)" = irq,sysctl ] || fail "$m: --only irq,sysc"
 	[ -z "$(complete rtbpf monitor --interval "")" ] || fail "$m: --interval offered words"
 	complete rtbpf run --cpus 1 -- printen | grep -qx printenv || fail "$m: no command after --"
-	ok "$m: commands, every option, profiles, interfaces, CPUs, choices, lists"
+	ok "$m: commands, every option, profiles (also of profile show), interfaces, CPUs, choices, lists"
 done
 echo "docgen: ok"

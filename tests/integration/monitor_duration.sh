@@ -32,11 +32,12 @@ still_running ts -T 1s --duration 18446744073s
 still_running ti -T 1s --interval 18446744073.709551615s --count 2
 
 # refused: exit 2, one line naming the option and the limit
-too_large() {
-	local opt=$1 val=$2 rc=0
+too_large() { # OPT VALUE: a duration, or (--threshold) a latency
+	local opt=$1 val=$2 rc=0 what=duration
+	[ "$opt" = --threshold ] && what=latency
 	"$RTBPF" monitor "$opt" "$val" >"$T/out" 2>"$T/err" || rc=$?
 	[ "$rc" = 2 ] || fail "monitor $opt $val: exit $rc, want 2"
-	grep -qF -- "$opt: duration '$val' is too large (the limit is 18446744073.709551615s" "$T/err" ||
+	grep -qF -- "$opt: $what '$val' is too large (the limit is 18446744073.709551615s" "$T/err" ||
 		fail "monitor $opt $val: '$(cat "$T/err")'"
 	[ "$(wc -l <"$T/err")" = 1 ] || fail "monitor $opt $val: want one line: $(cat "$T/err")"
 	ok "monitor $opt $val -> 2: $(cat "$T/err")"
@@ -83,6 +84,6 @@ refused() {
 }
 refused "xsk recv: --duration: duration '18446744074s' is too large (the limit is" \
 	xsk recv --dev lo --port 9 --duration 18446744074s
-refused "bench e2e: --threshold: duration '213504d' is too large (the limit is" \
+refused "bench e2e: --threshold: latency '213504d' is too large (the limit is" \
 	bench e2e -T 213504d
 ok "xsk recv --duration and bench e2e --threshold refuse past the limit"

@@ -35,6 +35,7 @@ thread=$(ps -eLo pid=,lwp= | awk '$1 != $2 { print $2; exit }')
 expect 2 "$thread is a thread of process" monitor --pid "$thread"
 expect 2 "not a number" monitor --pid abc
 expect 2 'bad duration' monitor --duration 5parsecs
+expect 2 "monitor: --threshold: '-5' is negative: a latency must be positive" monitor --threshold -5
 expect 2 'needs an argument' monitor --cpus
 expect 2 "unknown option" monitor --bogus
 expect 2 "unknown command" frobnicate

@@ -30,19 +30,21 @@ bad() {
 	diff -r "$root" "$tmp/orig" >/dev/null || fail "apply $* changed the tree"
 }
 
-bad -P nosuch --cpus 2-3 "unknown profile 'nosuch'"
+bad -P nosuch --cpus 2-3 "apply: --profile: unknown profile 'nosuch'"
 bad --cpus 2-3 'profile NAME is required'
 bad -P typo --cpus 2-3 "typo.conf:2: unknown key 'sysctl.vm.swapiness' \(did you mean sysctl.vm.swappiness\?\)"
 bad -P badval --cpus 2-3 "swappiness = 'lots': expected an integer"
 bad -P badenum --cpus 2-3 "memory.thp = 'sometimes': expected one of"
-bad -P loop --cpus 2-3 'nested more than 4 deep'
-bad -P badinc --cpus 2-3 "unknown profile 'nosuch'"
+bad -P loop --cpus 2-3 'apply: --profile: include loop: loop -> loop'
+bad -P badinc --cpus 2-3 "unknown profile 'nosuch', included by badinc"
+bad -P ultr --cpus 2-3 "unknown profile 'ultr'; did you mean ultra\\?"
 bad -P syntax --cpus 2-3 "syntax.conf:2: expected 'key = value'"
 bad -P badlim --cpus 2-3 "limits.write = 'maybe': expected one of on\\|off"
 bad -P badaff --cpus 2-3 "process.affinity = 'each': expected one of all\\|per-thread"
 bad -P badbp --cpus 2-3 "process.busy_poll = '1': expected one of"
 bad -P ultra --cpus 2-3 --only threads,irqbalance,limits,nosuch "unknown stage 'nosuch'"
 bad -P ultra --cpus 2-x '--cpus: bad CPU list'
+bad -P ultra --cpus 0-1:0 "apply: --cpus: stride 0 in '0-1:0': a stride is at least 1"
 bad -P ultra --cpus 3-2 'reversed'
 bad -P ultra --cpus 7 'CPU 7 does not exist \(this host has 0-3\)'
 bad -P ultra --cpus 0-3 'cover every online CPU'

@@ -69,7 +69,8 @@ for n, line in enumerate(text):
         if tok == "...":
             continue
         lo, _, hi = tok.partition("-")
-        for k in range(int(lo), int(hi or lo) + 1):
+        hi, _, step = hi.partition(":")  # "9-21:4": a stride
+        for k in range(int(lo), int(hi or lo) + 1, int(step or 1)):
             probe = pattern.replace("*", str(k))
             if probe not in names and not (
                     tail and any(x.startswith(probe + " ") for x in names)):

@@ -34,7 +34,7 @@ expect 2 'queue 3 out of range for veth1' \
 	in_b "$RTBPF" xsk recv --dev veth1 --port 9000 --queue 3
 expect 2 "--mode: 'fast' is not one of auto, zerocopy, copy, socket" \
 	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst "$IP_B:9000" --mode fast
-expect 2 'no neighbour entry for 198.18.0.3' \
+expect 2 'no neighbour entry for 198.18.0.3 on veth0: ping it once, or give its MAC with --dst-mac' \
 	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst 198.18.0.3:9000
 expect 2 "xsk recv: --ring: '3' is not a power of two" \
 	in_b "$RTBPF" xsk recv --dev veth1 --port 9000 --ring 3
@@ -45,6 +45,10 @@ expect 2 'xsk send: --size: 10 is out of range \[24, 65507\]' \
 	in_a "$RTBPF" "${S[@]}" --dev veth0 --dst "$IP_B:9000" --size 10
 expect 2 'xsk recv: --port PORT is required' in_b "$RTBPF" xsk recv --dev veth1
 expect 2 "expected 'send' or 'recv'" "$RTBPF" xsk frobnicate
+expect 2 "xsk: expected 'send' or 'recv' before the options, not '-I'" \
+	"$RTBPF" xsk -I veth1 recv --port 9000
+expect 2 "xsk recv: --dev: '' is no interface name \(1 to 15 characters\)" \
+	"$RTBPF" xsk recv -I "" --port 9000
 
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
 expect 1 'copy bind: Operation not permitted \(needs CAP_NET_RAW\)' \
@@ -65,7 +69,7 @@ ip -n "$NS_A" link set qa up
 ip -n "$NS_A" link set qb up
 in_a "$RTBPF" xsk recv --dev qb --port 9000 --queue 100 --duration 300ms >"$T/out" 2>&1 ||
 	fail "recv on queue 100: $(cat "$T/out")"
-grep -q 'qb queue 100 port 9000, mode copy' "$T/out" || fail "queue 100: $(head -n 1 "$T/out")"
+grep -q 'qb queue 100, UDP port 9000 to any address, mode copy' "$T/out" || fail "queue 100: $(head -n 1 "$T/out")"
 ok "queue 100 of 128: $(head -n 1 "$T/out")"
 xsk_nothing_left || fail "left attached"
 

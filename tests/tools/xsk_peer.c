@@ -6,7 +6,8 @@
  * COUNT datagrams or IDLE_MS without one, tallying them as `rtbpf xsk
  * recv` does (user/xsk/rx_tally.h: payload checks, duplicates, one-way
  * latency). Ends with one line: received= intact= bad= dup= p50_ns=
- * p99_ns= max_ns= (the percentiles exact: every one-way figure is kept).
+ * p99_ns= max_ns= foreign= (the percentiles exact: every one-way figure
+ * is kept; foreign: datagrams without the payload's magic).
  */
 #define _GNU_SOURCE
 #include <netinet/in.h>
@@ -79,12 +80,12 @@ int main(int argc, char **argv)
 		xsk_rx_tally__add(&t, buf, (size_t)n, (size_t)n, at);
 	}
 	printf("received=%llu intact=%llu bad=%llu dup=%llu p50_ns=%llu "
-	       "p99_ns=%llu max_ns=%llu\n",
+	       "p99_ns=%llu max_ns=%llu foreign=%llu\n",
 	       (unsigned long long)t.received, (unsigned long long)t.intact,
 	       (unsigned long long)t.bad, (unsigned long long)t.dup,
 	       (unsigned long long)xsk_rx_tally__one_way(&t, 0.5),
 	       (unsigned long long)xsk_rx_tally__one_way(&t, 0.99),
-	       (unsigned long long)t.lat.max);
+	       (unsigned long long)t.lat.max, (unsigned long long)t.foreign);
 	close(fd);
 	xsk_rx_tally__fini(&t);
 	return 0;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The option parser: every type converted and stored, ranges, repeats,
- * conflicts, required options, did-you-mean, and every error naming its
- * option (stderr captured through a pipe). */
+ * conflicts, required options, did-you-mean (options, commands, global
+ * options), and every error naming its option (stderr captured through a
+ * pipe). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "log.h"
 
 struct t_opts {
@@ -350,6 +352,34 @@ static void test_help_parts(void **state)
 	assert_true(!strncmp(notes[2], "LIST: ", 6));
 }
 
+/* Mistyped commands and global options: the one meant, or where the
+ * option belongs. */
+static void test_command_words(void **state)
+{
+	char hint[256];
+
+	(void)state;
+	assert_non_null(command_find("monitor"));
+	assert_null(command_find("moniter"));
+	assert_string_equal(command_suggest("moniter"), "monitor");
+	assert_string_equal(command_suggest("chekc"), "check");
+	assert_string_equal(command_suggest("prof"), "profile");
+	assert_null(command_suggest("frobnicate"));
+	command_global_hint("--vresion", NULL, hint, sizeof(hint));
+	assert_string_equal(hint, "; did you mean --version?");
+	command_global_hint("--verbsoe", NULL, hint, sizeof(hint));
+	assert_string_equal(hint, "; did you mean --verbose?");
+	command_global_hint("-P", command_find("check"), hint, sizeof(hint));
+	assert_string_equal(hint, ": --profile is an option of a command; put "
+				  "it after the command (rtbpf check -P ...)");
+	/* the command named does not take it: one that does */
+	command_global_hint("--port=9", command_find("check"), hint,
+			    sizeof(hint));
+	assert_non_null(strstr(hint, "(rtbpf xsk --port=9 ...)"));
+	command_global_hint("--frobnicate", NULL, hint, sizeof(hint));
+	assert_string_equal(hint, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_registry_and_words),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_help_parts),
+		cmocka_unit_test(test_command_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -60,7 +61,10 @@ static void test_cpulist_garbage(void **state)
 	cpulist_bad("1-", -EINVAL, "1-");
 	cpulist_bad("-1", -EINVAL, "-1");
 	cpulist_bad("1 2", -EINVAL, "1 2");
-	cpulist_bad("0-4:0", -EINVAL, "0-4:0");
+	cpulist_bad("0-4:0", -EINVAL,
+		    "stride 0 in '0-4:0': a stride is at least 1");
+	cpulist_bad("0-4:", -EINVAL, "'0-4:': it ends early");
+	cpulist_bad("1-", -EINVAL, "'1-': it ends early");
 	cpulist_bad("8192", -ERANGE, "too large");
 	cpulist_bad("99999999999999999999999", -ERANGE, "too large");
 }
@@ -84,6 +88,65 @@ static void test_cpuset_ops(void **state)
 	assert_false(cpuset_covers(&b, 4)); /* 2 missing */
 	assert_true(cpuset_covers(&b, 2));
 	assert_false(cpuset_covers(&b, 0));
+}
+
+static void compact_is(const char *in, const char *want)
+{
+	struct cpuset s;
+	char *got;
+
+	assert_int_equal(parse_cpulist(in, &s, err, sizeof(err)), 0);
+	got = cpuset_str_compact(&s);
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* Compact lists: ranges and strides, read back to the same set, never
+ * longer than the plain list (random sets of a 1024-CPU host). */
+static void test_compact(void **state)
+{
+	unsigned int seed = 24;
+
+	(void)state;
+	{
+		struct cpuset none;
+		char *got;
+
+		cpuset_zero(&none);
+		got = cpuset_str_compact(&none);
+		assert_string_equal(got, "");
+		free(got);
+	}
+	compact_is("5", "5");
+	compact_is("1,3", "1,3");
+	compact_is("1,3,5", "1-5:2");
+	compact_is("1-1023:2", "1-1023:2");
+	compact_is("0-3,5,7,9,11", "0-3,5-11:2");
+	compact_is("1,3,4,5", "1,3-5");
+	compact_is("0,4,8,9,10,20", "0,4,8-10,20");
+	compact_is("0,4,8,12,13,20", "0-8:4,12-13,20");
+	compact_is("0-7,8-63:8,64-71", "0-8,16-56:8,64-71");
+	for (int round = 0; round < 200; round++) {
+		struct cpuset s, back;
+		char *plain, *compact;
+
+		cpuset_zero(&s);
+		for (unsigned int c = 0; c < 1024; c++)
+			if (rand_r(&seed) % (round % 7 + 2) == 0 ||
+			    (round % 3 == 0 && c % (round % 5 + 2) == 1))
+				cpuset_add(&s, c);
+		plain = cpuset_str(&s);
+		compact = cpuset_str_compact(&s);
+		assert_non_null(plain);
+		assert_non_null(compact);
+		assert_true(strlen(compact) <= strlen(plain));
+		assert_int_equal(
+			parse_cpulist(compact, &back, err, sizeof(err)), 0);
+		assert_memory_equal(&s, &back, sizeof(s));
+		free(plain);
+		free(compact);
+	}
 }
 
 static void duration_ok(const char *in, uint64_t ns)
@@ -150,7 +213,8 @@ static void test_duration_decimal(void **state)
 	duration_bad("1.", -EINVAL, "bad duration '1.'");
 	duration_bad(".5", -EINVAL, "bad duration");
 	duration_bad("1e3", -EINVAL, "bad duration");
-	duration_bad("-1s", -EINVAL, "bad duration");
+	duration_bad("-1s", -EINVAL,
+		     "'-1s' is negative: a duration must be positive");
 	duration_bad("+1s", -EINVAL, "bad duration");
 	duration_bad("1s2", -EINVAL, "bad duration");
 	duration_bad("1.5.2s", -EINVAL, "bad duration");
@@ -160,6 +224,22 @@ static void test_duration_decimal(void **state)
 	duration_bad("0.0000000001s", -EINVAL, "not a whole number");
 	duration_bad("0.000000000000000000000001d", -EINVAL,
 		     "not a whole number");
+}
+
+/* A latency (a bare number is us) says so; a negative one is refused as
+ * such, not as a malformed number. */
+static void test_latency_words(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(parse_latency("20", &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 20000);
+	assert_int_equal(parse_latency("-5", &v, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "'-5' is negative: a latency must be "
+				 "positive (e.g. 100us)");
+	assert_int_equal(parse_latency("5x", &v, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "bad latency '5x'"));
 }
 
 /* The largest value that fits in u64 ns, and the first past it: named
@@ -236,11 +316,13 @@ int main(void)
 		cmocka_unit_test(test_cpulist_valid),
 		cmocka_unit_test(test_cpulist_garbage),
 		cmocka_unit_test(test_cpuset_ops),
+		cmocka_unit_test(test_compact),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_u64),
 		cmocka_unit_test(test_duration_decimal),
 		cmocka_unit_test(test_duration_limit),
 		cmocka_unit_test(test_next_tick),
+		cmocka_unit_test(test_latency_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -38,6 +38,8 @@ static void put(const char *name, const char *text, size_t n)
 
 /* profile_load of dir/name (or name itself when it starts with '/') with
  * stderr captured into msg; its return value. */
+static const char *who; /* profile_load's: load() passes it on */
+
 static int load(const char *name)
 {
 	char path[256], tmp[] = "/tmp/rtbpf-profile-err.XXXXXX";
@@ -54,7 +56,7 @@ static int load(const char *name)
 	fflush(stderr);
 	dup2(fd, 2);
 	alarm(5); /* a FIFO that blocks fails the test, not hangs it */
-	ret = profile_load(&prof, "", path);
+	ret = profile_load(&prof, "", path, who);
 	alarm(0);
 	fflush(stderr);
 	dup2(saved, 2);
@@ -182,7 +184,68 @@ static void test_root_lookup(void **state)
 	assert_int_equal(system(cmd), 0);
 	put("etc/rtbpf/profiles.d/site", "include = ultra\n", 16);
 	profile_free(&prof);
-	assert_int_equal(profile_load(&prof, dir, "site"), -EINVAL);
+	assert_int_equal(profile_load(&prof, dir, "site", NULL), -EINVAL);
+}
+
+/* A loop of includes is named as one, a chain too deep as such, the same
+ * profile twice (no loop) loads; every message after who. */
+static void test_includes(void **state)
+{
+	char text[512], want[1024];
+
+	(void)state;
+	snprintf(text, sizeof(text), "include = %s/b.conf\n", dir);
+	put("a.conf", text, strlen(text));
+	snprintf(text, sizeof(text), "include = ultra\ninclude = %s/a.conf\n",
+		 dir);
+	put("b.conf", text, strlen(text));
+	snprintf(want, sizeof(want),
+		 "include loop: %s/a.conf -> %s/b.conf -> %s/a.conf", dir, dir,
+		 dir);
+	refused("a.conf", -ELOOP, want);
+	snprintf(text, sizeof(text), "include = %s/self.conf\n", dir);
+	put("self.conf", text, strlen(text));
+	snprintf(want, sizeof(want),
+		 "include loop: %s/self.conf -> %s/self.conf", dir, dir);
+	refused("self.conf", -ELOOP, want);
+	for (int i = 1; i <= 6; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "d%d.conf", i);
+		snprintf(text, sizeof(text), "include = %s/d%d.conf\n", dir,
+			 i + 1);
+		put(name, text, strlen(text));
+	}
+	put("d7.conf", "include = ultra\n", 16);
+	refused("d1.conf", -ELOOP, "includes nested more than 4 deep");
+	snprintf(text, sizeof(text), "include = %s/d5.conf\n", dir);
+	put("d4.conf", text, strlen(text));
+	assert_int_equal(load("d4.conf"), 0); /* d4 d5 d6 d7 ultra */
+	put("twice.conf", "include = ultra\ninclude = ultra\n", 32);
+	assert_int_equal(load("twice.conf"), 0);
+	who = "check: --profile";
+	refused("a.conf", -ELOOP, "rtbpf: check: --profile: include loop: ");
+	refused("nosuch", -ENOENT, "rtbpf: check: --profile: unknown profile");
+	who = NULL;
+}
+
+/* A mistyped profile name: the built-in or file meant. */
+static void test_suggest(void **state)
+{
+	char near[64], cmd[256];
+
+	(void)state;
+	profile_suggest("", "ultr", near, sizeof(near));
+	assert_string_equal(near, "ultra");
+	profile_suggest("", "low-latncy", near, sizeof(near));
+	assert_string_equal(near, "low-latency");
+	profile_suggest("", "xyzzy", near, sizeof(near));
+	assert_string_equal(near, "");
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/etc/rtbpf/profiles.d'", dir);
+	assert_int_equal(system(cmd), 0);
+	put("etc/rtbpf/profiles.d/desk.conf", "include = ultra\n", 16);
+	profile_suggest(dir, "dsek", near, sizeof(near));
+	assert_string_equal(near, "desk");
 }
 
 /* The longest CPU list of CPUs below CPUSET_MAX ("0-1,3-4,...,8188-8189,
@@ -309,6 +372,8 @@ int main(void)
 		cmocka_unit_test(test_not_a_file),
 		cmocka_unit_test(test_trust),
 		cmocka_unit_test(test_root_lookup),
+		cmocka_unit_test(test_includes),
+		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_nul),
 		cmocka_unit_test(test_integers),

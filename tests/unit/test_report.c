@@ -75,7 +75,16 @@ static void test_ids(void **state)
 	for (int i = 0; i < 200; i++)
 		many[i] = 2 * i;
 	assert_true(report_ids(many, 200, buf, sizeof(buf)) < sizeof(buf));
-	assert_string_equal(buf, "0 2 4 6 8 10 12 14 16 18 20 ...");
+	assert_string_equal(buf, "0-398:2");
+	for (int i = 0; i < 200; i++)
+		many[i] = i * i; /* no stride: cut to fit */
+	assert_true(report_ids(many, 200, buf, sizeof(buf)) < sizeof(buf));
+	assert_string_equal(buf, "0-1 4 9 16 25 36 49 64 81 ...");
+	{
+		long dup[] = { 7, 3, 3, 11, 5, 9, 100, 101, 102 };
+		report_ids(dup, 9, buf, sizeof(buf));
+		assert_string_equal(buf, "3-11:2 100-102");
+	}
 }
 
 int main(void)

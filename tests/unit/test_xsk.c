@@ -16,6 +16,7 @@
 
 #include "xdp/xsk_internal.h"
 #include "xsk/payload.h"
+#include "xsk/rx_tally.h"
 
 static struct rtbpf_xsk *fake(void)
 {
@@ -145,6 +146,36 @@ static void test_payload_bytes(void **state)
 	assert_int_equal(xsk_payload_check(b, 9000, &seq, &ts), -1);
 }
 
+/* Ground truth per datagram: another sender's bytes are foreign, never
+ * bad; rtbpf payload that fails its checks is bad; a repeat of an intact
+ * one is a duplicate; one kept short of its wire length is truncated. */
+static void test_tally_kinds(void **state)
+{
+	static const uint8_t other[] = "8=FIX.4.4|35=0|", one = 'x';
+	struct xsk_rx_tally t;
+	uint8_t b[64];
+
+	(void)state;
+	assert_int_equal(xsk_rx_tally__init(&t, 0), 0);
+	xsk_rx_tally__add(&t, other, sizeof(other), sizeof(other), 0);
+	xsk_rx_tally__add(&t, &one, 1, 1, 0);
+	xsk_payload_fill(b, sizeof(b), 3);
+	xsk_rx_tally__add(&t, b, sizeof(b), sizeof(b), 0);
+	xsk_rx_tally__add(&t, b, sizeof(b), sizeof(b), 0);
+	xsk_rx_tally__add(&t, b, 40, sizeof(b), 0);
+	assert_true(xsk_payload_ours(b, 4));
+	b[40] ^= 1;
+	xsk_rx_tally__add(&t, b, sizeof(b), sizeof(b), 0);
+	xsk_rx_tally__add(&t, b, sizeof(b) - 1, sizeof(b) - 1, 0);
+	assert_int_equal(t.received, 7);
+	assert_int_equal(t.foreign, 2);
+	assert_int_equal(t.intact, 2);
+	assert_int_equal(t.dup, 1);
+	assert_int_equal(t.truncated, 1);
+	assert_int_equal(t.bad, 2);
+	xsk_rx_tally__fini(&t);
+}
+
 static void test_create_rejects(void **state)
 {
 	struct rtbpf_xsk_opts o = { .ifname = "lo" };
@@ -184,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_payload),
 		cmocka_unit_test(test_payload_bytes),
+		cmocka_unit_test(test_tally_kinds),
 		cmocka_unit_test(test_create_rejects),
 	};
 

@@ -3,9 +3,9 @@
  * The bash completion: commands and sub-commands, every option of every
  * table, and each option's values: its choices (a comma list of them for
  * CLI_CHOICES), stage names, profile names (the built-in ones and the
- * files of the profile directory), network interfaces, the host's CPU
- * lists (online, isolated, each NUMA node's) and NUMA nodes, PIDs, users,
- * files. What the host has is read when completing; what rtbpf knows is
+ * files of the profile directory; also the NAME of profile show),
+ * network interfaces, the host's CPU lists (online, isolated, each NUMA
+ * node's) and NUMA nodes, PIDs, users, files. What the host has is read when completing; what rtbpf knows is
  * written in here. Uses bash-completion's _init_completion and
  * _command_offset when loaded, plain bash otherwise.
  */
@@ -80,6 +80,13 @@ static const struct {
 	{ "pid", "_rtbpf_words \"$(_rtbpf_pids)\"" },
 	{ "user", "_rtbpf_words \"$(compgen -u)\"" },
 	{ "membind", "_rtbpf_words \"$(_rtbpf_nodes)\"" },
+};
+
+/* Values of a command's positional argument, by command. */
+static const struct {
+	const char *cmd, *sh;
+} by_arg[] = {
+	{ "profile show", "_rtbpf_profile" },
 };
 
 static bool takes_value(const struct cli_opt *o)
@@ -191,6 +198,12 @@ static void tables(FILE *f)
 	      f);
 	each_table(f, value_arms);
 	fputs("\t*) return 1 ;;\n\tesac\n\treturn 0\n}\n\n", f);
+	fputs("# Completes a positional argument of command $1; 1 when it "
+	      "takes none.\n_rtbpf_args()\n{\n\tcase $1 in\n",
+	      f);
+	for (size_t i = 0; i < sizeof(by_arg) / sizeof(by_arg[0]); i++)
+		fprintf(f, "\t\"%s\") %s ;;\n", by_arg[i].cmd, by_arg[i].sh);
+	fputs("\t*) return 1 ;;\n\tesac\n}\n\n", f);
 	fputs("# The sub-commands of command $1, if it has any.\n"
 	      "_rtbpf_subs()\n{\n\tcase $1 in\n",
 	      f);
@@ -239,7 +252,7 @@ static const char main_fn[] =
 	"\tdone\n"
 	"\tif [ -z \"$key\" ]; then\n"
 	"\t\tif [[ $cur == -* ]]; then\n"
-	"\t\t\t_rtbpf_words '-v -h --help --version'\n"
+	"\t\t\t_rtbpf_words '-v -h --help --verbose --version'\n"
 	"\t\telse\n"
 	"\t\t\t_rtbpf_words '%s'\n"
 	"\t\tfi\n"
@@ -251,6 +264,7 @@ static const char main_fn[] =
 	"\tfi\n"
 	"\t_rtbpf_value \"$key\" \"$prev\" && return\n"
 	"\t$split && return\n"
+	"\tif [[ $cur != -* ]] && _rtbpf_args \"$key\"; then return; fi\n"
 	"\t_rtbpf_words \"$(_rtbpf_opts \"$key\")\"\n"
 	"}\n\n"
 	"complete -F _rtbpf rtbpf\n";

@@ -263,7 +263,7 @@ static int validate(struct drift *d)
 		log_err("monitor: --check-root: %s: not a directory", d->root);
 		return -EINVAL;
 	}
-	err = profile_load(&prof, d->root, d->profile);
+	err = profile_load(&prof, d->root, d->profile, "monitor: --profile");
 	if (!err)
 		snprintf(d->prof_name, sizeof(d->prof_name), "%s", prof.name);
 	profile_free(&prof); /* an error is said by profile_load */

@@ -15,7 +15,9 @@
 #include "fs.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,32 @@
 
 #include "cli.h"
 #include "log.h"
+
+/* Who loads the profile now ("check: --profile"): every message names it.
+ * Per thread: the monitor's drift check loads in its own. */
+static _Thread_local const char *load_who;
+
+__attribute__((format(printf, 1, 2))) static void perr(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (load_who)
+		log_err("%s: %s", load_who, msg);
+	else
+		log_err("%s", msg);
+}
+
+/* The chain of includes being loaded, innermost first: a profile met
+ * again on it is a loop. key: the built-in's name or the file's path. */
+struct incl {
+	const char *name, *key;
+	const struct incl *up;
+	int depth;
+};
 
 static int key_index(const char *name)
 {
@@ -131,7 +159,7 @@ static const char *check_value(const struct profile_key *k, const char *v,
 }
 
 static int load_any(struct profile *p, const char *root, const char *name,
-		    int depth);
+		    const struct incl *up);
 
 /* The key an unknown one was likely meant as: the key it is the end of
  * ("vm.swappiness": "sysctl.vm.swappiness"), else the nearest in
@@ -155,7 +183,7 @@ static const char *key_hint(const char *k)
 
 /* One line (no newline), cut in place. */
 static int parse_line(struct profile *p, const char *root, const char *src,
-		      int lineno, char *buf, int depth)
+		      int lineno, char *buf, const struct incl *up)
 {
 	char *k, *v, *eq, *e, why[160];
 	int ki;
@@ -169,7 +197,7 @@ static int parse_line(struct profile *p, const char *root, const char *src,
 		return 0;
 	eq = strchr(k, '=');
 	if (!eq) {
-		log_err("profile %s:%d: expected 'key = value'", src, lineno);
+		perr("profile %s:%d: expected 'key = value'", src, lineno);
 		return -EINVAL;
 	}
 	v = eq + 1;
@@ -182,24 +210,24 @@ static int parse_line(struct profile *p, const char *root, const char *src,
 		;
 	*e = '\0';
 	if (!strcmp(k, "include"))
-		return load_any(p, root, v, depth + 1);
+		return load_any(p, root, v, up);
 	ki = key_index(k);
 	if (ki < 0) {
 		const char *near = key_hint(k);
 
-		log_err("profile %s:%d: unknown key '%s'%s%s%s", src, lineno, k,
-			near ? " (did you mean " : "", near ? near : "",
-			near ? "?)" : "");
+		perr("profile %s:%d: unknown key '%s'%s%s%s", src, lineno, k,
+		     near ? " (did you mean " : "", near ? near : "",
+		     near ? "?)" : "");
 		return -EINVAL;
 	}
 	if (check_value(&profile_keys[ki], v, why, sizeof(why))) {
-		log_err("profile %s:%d: %s = '%s': %s", src, lineno, k, v, why);
+		perr("profile %s:%d: %s = '%s': %s", src, lineno, k, v, why);
 		return -EINVAL;
 	}
 	free(p->val[ki]);
 	p->val[ki] = strdup(v);
 	if (!p->val[ki]) {
-		log_err("profile %s:%d: %s: out of memory", src, lineno, k);
+		perr("profile %s:%d: %s: out of memory", src, lineno, k);
 		return -ENOMEM;
 	}
 	return 0;
@@ -212,7 +240,7 @@ static int parse_line(struct profile *p, const char *root, const char *src,
  * never read as less.
  */
 static int parse_stream(struct profile *p, const char *root, const char *src,
-			FILE *f, int depth)
+			FILE *f, const struct incl *up)
 {
 	char *line = NULL;
 	size_t cap = 0, total = 0;
@@ -226,35 +254,35 @@ static int parse_stream(struct profile *p, const char *root, const char *src,
 		lineno++;
 		total += (size_t)n;
 		if (total >= PROFILE_FILE_MAX) {
-			log_err("profile %s: larger than %d bytes", src,
-				PROFILE_FILE_MAX - 1);
+			perr("profile %s: larger than %d bytes", src,
+			     PROFILE_FILE_MAX - 1);
 			err = -EFBIG;
 			goto cleanup;
 		}
 		if (nul) {
-			log_err("profile %s:%d: a NUL byte (offset %zu); a "
-				"profile is text",
-				src, lineno,
-				total - (size_t)n + (size_t)(nul - line));
+			perr("profile %s:%d: a NUL byte (offset %zu); a "
+			     "profile is text",
+			     src, lineno,
+			     total - (size_t)n + (size_t)(nul - line));
 			err = -EINVAL;
 			goto cleanup;
 		}
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
 		if (n >= PROFILE_LINE_MAX) {
-			log_err("profile %s:%d: line longer than %d bytes", src,
-				lineno, PROFILE_LINE_MAX - 1);
+			perr("profile %s:%d: line longer than %d bytes", src,
+			     lineno, PROFILE_LINE_MAX - 1);
 			err = -EINVAL;
 			goto cleanup;
 		}
-		err = parse_line(p, root, src, lineno, line, depth);
+		err = parse_line(p, root, src, lineno, line, up);
 		if (err)
 			goto cleanup;
 		errno = 0;
 	}
 	if (ferror(f)) {
 		err = errno ? -errno : -EIO;
-		log_err("profile %s: read: %s", src, strerror(-err));
+		perr("profile %s: read: %s", src, strerror(-err));
 	}
 cleanup:
 	free(line);
@@ -283,12 +311,12 @@ static int dirs_trusted(int fd, const char *path)
 			break;
 		if ((st.st_uid && st.st_uid != geteuid()) ||
 		    ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))) {
-			log_err("profile %s: directory %s (uid %u, mode %04o) "
-				"may be written by another user; refused: a "
-				"profile's directories must be owned by root "
-				"or you and writable by no one else",
-				path, real, (unsigned int)st.st_uid,
-				(unsigned int)(st.st_mode & 07777));
+			perr("profile %s: directory %s (uid %u, mode %04o) "
+			     "may be written by another user; refused: a "
+			     "profile's directories must be owned by root "
+			     "or you and writable by no one else",
+			     path, real, (unsigned int)st.st_uid,
+			     (unsigned int)(st.st_mode & 07777));
 			err = -EPERM;
 		}
 		if (!strcmp(real, "/"))
@@ -318,31 +346,31 @@ static int open_profile(const char *path, int *fd_out)
 	if (fd < 0) {
 		err = -errno;
 		if (err != -ENOENT)
-			log_err("profile %s: open: %s", path, strerror(-err));
+			perr("profile %s: open: %s", path, strerror(-err));
 		return err;
 	}
 	if (fstat(fd, &st)) {
 		err = -errno;
-		log_err("profile %s: stat: %s", path, strerror(-err));
+		perr("profile %s: stat: %s", path, strerror(-err));
 		close(fd);
 		return err;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		log_err("profile %s: %s, not a profile file", path,
-			tune_type_name(st.st_mode));
+		perr("profile %s: %s, not a profile file", path,
+		     tune_type_name(st.st_mode));
 		close(fd);
 		return -EINVAL;
 	}
 	/* what root applies only root (or the caller) may have written */
 	if ((st.st_uid && st.st_uid != geteuid()) || st.st_mode & 022) {
-		log_err("profile %s: %s (uid %u, mode %04o); refused: a profile "
-			"must be owned by root or you and writable by no one "
-			"else",
-			path,
-			st.st_mode & 022 ? "writable by group or others" :
-					   "owned by another user",
-			(unsigned int)st.st_uid,
-			(unsigned int)(st.st_mode & 07777));
+		perr("profile %s: %s (uid %u, mode %04o); refused: a profile "
+		     "must be owned by root or you and writable by no one "
+		     "else",
+		     path,
+		     st.st_mode & 022 ? "writable by group or others" :
+					"owned by another user",
+		     (unsigned int)st.st_uid,
+		     (unsigned int)(st.st_mode & 07777));
 		close(fd);
 		return -EPERM;
 	}
@@ -369,42 +397,37 @@ static int open_profile(const char *path, int *fd_out)
 	}
 	err = *fd_out < 0 ? -errno : 0;
 	if (err)
-		log_err("profile %s: open: %s", path, strerror(-err));
+		perr("profile %s: open: %s", path, strerror(-err));
 	close(fd);
 	return err;
 }
 
-/* A built-in profile called name: parsed (0 or -errno), or 1 when there
- * is none. */
-static int load_builtin(struct profile *p, const char *root, const char *name,
-			int depth)
+/* The built-in profile me names, parsed: 0 or -errno. */
+static int load_builtin(struct profile *p, const char *root, size_t i,
+			const struct incl *me)
 {
+	const char *text = profile_builtins[i].text;
 	FILE *f;
 	int err;
 
-	for (size_t i = 0; i < profile_nbuiltins; i++) {
-		const char *text = profile_builtins[i].text;
-
-		if (strcmp(profile_builtins[i].name, name))
-			continue;
-		f = fmemopen((void *)text, strlen(text), "r");
-		if (!f) {
-			err = -errno;
-			log_err("profile %s: %s", name, strerror(-err));
-			return err;
-		}
-		err = parse_stream(p, root, name, f, depth);
-		fclose(f);
+	f = fmemopen((void *)text, strlen(text), "r");
+	if (!f) {
+		err = -errno;
+		perr("profile %s: %s", me->name, strerror(-err));
 		return err;
 	}
-	return 1;
+	err = parse_stream(p, root, me->name, f, me);
+	fclose(f);
+	return err;
 }
 
 /* The profile file of name (a path, NAME[.conf] in the profile directory,
  * or else NAME in the current directory) opened into *fd, its path in
- * path; 0 or -errno logged. */
-static int find_profile(const char *root, const char *name, char *path, int *fd)
+ * path; 0 or -errno logged (up: who includes it). */
+static int find_profile(const char *root, const char *name, char *path, int *fd,
+			const struct incl *up)
 {
+	char near[128];
 	int err;
 
 	if (strchr(name, '/')) {
@@ -425,72 +448,120 @@ static int find_profile(const char *root, const char *name, char *path, int *fd)
 		snprintf(path, PATH_MAX, "%s", name);
 		err = open_profile(path, fd);
 	}
-	if (err == -ENOENT)
-		log_err("unknown profile '%s' (built-in: ultra, low-latency; "
-			"files: %s%s/NAME.conf or a path; 'rtbpf profile list' "
-			"lists them)",
-			name, root, TUNE_PROFILE_DIR);
+	if (err != -ENOENT)
+		return err;
+	profile_suggest(root, name, near, sizeof(near));
+	perr("unknown profile '%s'%s%s%s%s%s (built-in: ultra, low-latency; "
+	     "files: %s%s/NAME.conf or a path; 'rtbpf profile list' lists "
+	     "them)",
+	     name, up ? ", included by " : "", up ? up->name : "",
+	     *near ? "; did you mean " : "", near, *near ? "?" : "", root,
+	     TUNE_PROFILE_DIR);
 	return err;
 }
 
-static int load_any(struct profile *p, const char *root, const char *name,
-		    int depth)
+/* Whether me is already on the chain of includes (said as "include
+ * loop: a -> b -> a"). */
+static bool include_loop(const struct incl *me)
 {
-	char path[PATH_MAX];
-	struct stat st;
-	FILE *f = NULL;
-	int fd = -1, err;
+	const struct incl *at[8], *u = me->up;
+	char chain[1024] = "";
+	size_t n = 0, off = 0;
 
-	if (depth > 4) {
-		log_err("profile %s: includes nested more than 4 deep", name);
-		return -ELOOP;
-	}
-	if (!*name) {
-		log_err("profile: empty name");
-		return -ENOENT;
-	}
-	err = load_builtin(p, root, name, depth);
-	if (err <= 0)
-		return err;
-	err = find_profile(root, name, path, &fd);
-	if (err)
-		return err; /* logged */
+	while (u && strcmp(u->key, me->key))
+		u = u->up;
+	if (!u)
+		return false;
+	for (u = me; u && n < 8; u = u->up)
+		at[n++] = u;
+	while (n-- && off < sizeof(chain))
+		off += (size_t)snprintf(chain + off, sizeof(chain) - off,
+					"%s%s", off ? " -> " : "", at[n]->name);
+	perr("include loop: %s", chain);
+	return true;
+}
+
+/* A file's size and kind checked, parsed: 0 or -errno logged. */
+static int load_file(struct profile *p, const char *root, int fd,
+		     const struct incl *me)
+{
+	struct stat st;
+	FILE *f;
+	int err;
+
 	/* too large: refused before a line is read (parse_stream counts
 	 * again, for a file that grows meanwhile) */
 	if (fstat(fd, &st)) {
 		err = -errno;
-		log_err("profile %s: stat: %s", path, strerror(-err));
-		goto cleanup;
+		perr("profile %s: stat: %s", me->key, strerror(-err));
+		close(fd);
+		return err;
 	}
 	if (st.st_size >= PROFILE_FILE_MAX) {
-		log_err("profile %s: larger than %d bytes", path,
-			PROFILE_FILE_MAX - 1);
-		err = -EFBIG;
-		goto cleanup;
+		perr("profile %s: larger than %d bytes", me->key,
+		     PROFILE_FILE_MAX - 1);
+		close(fd);
+		return -EFBIG;
 	}
 	f = fdopen(fd, "r");
 	if (!f) {
 		err = -errno;
-		log_err("profile %s: fdopen: %s", path, strerror(-err));
-		goto cleanup;
-	}
-	fd = -1; /* f owns it */
-	err = parse_stream(p, root, path, f, depth);
-cleanup:
-	if (f)
-		fclose(f);
-	if (fd >= 0)
+		perr("profile %s: fdopen: %s", me->key, strerror(-err));
 		close(fd);
+		return err;
+	}
+	err = parse_stream(p, root, me->key, f, me);
+	fclose(f);
 	return err;
 }
 
-int profile_load(struct profile *p, const char *root, const char *name)
+static int load_any(struct profile *p, const char *root, const char *name,
+		    const struct incl *up)
 {
+	struct incl me = { name, name, up, up ? up->depth + 1 : 0 };
+	char path[PATH_MAX];
+	size_t bi = 0;
+	int fd = -1, err;
+
+	if (!*name) {
+		perr("profile: empty name");
+		return -ENOENT;
+	}
+	while (bi < profile_nbuiltins &&
+	       strcmp(profile_builtins[bi].name, name))
+		bi++;
+	if (bi == profile_nbuiltins) {
+		err = find_profile(root, name, path, &fd, up);
+		if (err)
+			return err; /* logged */
+		me.key = path;
+	}
+	err = include_loop(&me) ? -ELOOP : 0;
+	if (!err && me.depth > 4) {
+		perr("profile %s: includes nested more than 4 deep", name);
+		err = -ELOOP;
+	}
+	if (err) {
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	if (fd < 0)
+		return load_builtin(p, root, bi, &me);
+	return load_file(p, root, fd, &me);
+}
+
+int profile_load(struct profile *p, const char *root, const char *name,
+		 const char *who)
+{
+	const char *was = load_who;
 	int err;
 
 	memset(p, 0, sizeof(*p));
 	snprintf(p->name, sizeof(p->name), "%s", name);
-	err = load_any(p, root, name, 0);
+	load_who = who;
+	err = load_any(p, root, name, NULL);
+	load_who = was;
 	if (err)
 		profile_free(p);
 	return err;

@@ -77,8 +77,18 @@ bool profile_builtin(size_t i, const char **name, const char **text);
  * line over PROFILE_LINE_MAX - 1 bytes) / -EPERM (a file not owned by root
  * or the caller, or writable by group or others) / -EFBIG (a file over
  * PROFILE_FILE_MAX - 1 bytes) / -ENOMEM, with a message already logged
- * naming file, line and key. */
-int profile_load(struct profile *p, const char *root, const char *name);
+ * naming file, line and key, after who (the command and option that
+ * named it: "check: --profile"; NULL: none); -ELOOP for an include loop
+ * ("include loop: a -> b -> a") or includes nested more than 4 deep. */
+int profile_load(struct profile *p, const char *root, const char *name,
+		 const char *who);
+/* The files of ROOT/etc/rtbpf/profiles.d (directory entries, sorted, not
+ * directories) into *names: free each and the array. Their count, or
+ * -errno when the directory cannot be read. */
+int profile_files(const char *root, char ***names);
+/* The profile name (built-in, or a file of the profile directory without
+ * ".conf") nearest to a mistyped one into buf; "" when none is near. */
+void profile_suggest(const char *root, const char *name, char *buf, size_t len);
 /* Frees the values; p reads as an empty profile after. */
 void profile_free(struct profile *p);
 /* Value of key, or NULL when the profile leaves it alone. */

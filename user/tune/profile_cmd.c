@@ -44,44 +44,18 @@ const struct cli_cmd profile_show_cli = { "profile show", "[options] NAME",
 const struct cli_cmd profile_keys_cli = { "profile keys", "[options]", no_opts,
 					  CLI_ARGS_NONE, NULL };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The files of ROOT/etc/rtbpf/profiles.d, sorted, ".conf" dropped. */
 static void list_files(const char *root)
 {
-	char dir[PATH_MAX], **v = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	DIR *d;
+	char dir[PATH_MAX], **v;
+	int n = profile_files(root, &v);
 
 	snprintf(dir, sizeof(dir), "%s%s", root, TUNE_PROFILE_DIR);
-	d = opendir(dir);
-	if (!d) {
-		printf("(no %s: %s)\n", dir, strerror(errno));
+	if (n < 0) {
+		printf("(no %s: %s)\n", dir, strerror(-n));
 		return;
 	}
-	while ((de = readdir(d))) {
-		char **nv;
-
-		if (de->d_name[0] == '.' || de->d_type == DT_DIR)
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv)
-				break;
-			v = nv;
-		}
-		v[n] = strdup(de->d_name);
-		if (v[n])
-			n++;
-	}
-	closedir(d);
-	qsort(v, n, sizeof(*v), cmp_str);
-	for (size_t i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		size_t len = strlen(v[i]);
 		char *name = text_escape_dup(v[i]);
 
@@ -117,7 +91,7 @@ static int profile_show(const struct profile_args *a, const char *name)
 	struct profile p = { 0 };
 	size_t unset = 0;
 
-	if (profile_load(&p, a->root, name))
+	if (profile_load(&p, a->root, name, "profile show"))
 		return EXIT_USAGE; /* said */
 	printf("# profile %s, includes resolved\n", name);
 	for (size_t i = 0; i < profile_nkeys; i++) {

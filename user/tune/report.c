@@ -125,25 +125,25 @@ static int cmp_long(const void *a, const void *b)
 
 size_t report_ids(long *ids, size_t n, char *buf, size_t len)
 {
-	size_t off = 0;
+	size_t off = 0, m = 0;
 
 	if (!len)
 		return 0;
 	buf[0] = '\0';
 	qsort(ids, n, sizeof(*ids), cmp_long);
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
-		char run[48];
+	for (size_t i = 0; i < n; i++) /* distinct */
+		if (!m || ids[i] != ids[m - 1])
+			ids[m++] = ids[i];
+	for (size_t i = 0, j; i < m; i = j + 1) {
+		char run[72];
+		long step;
 		int k;
 
-		while (j + 1 < n && ids[j + 1] <= ids[j] + 1)
-			j++;
-		k = ids[j] == ids[i] ? snprintf(run, sizeof(run), "%s%ld",
-						off ? " " : "", ids[i]) :
-				       snprintf(run, sizeof(run), "%s%ld-%ld",
-						off ? " " : "", ids[i], ids[j]);
+		j = num_run(ids, m, i, &step);
+		k = snprintf(run, sizeof(run), "%s", off ? " " : "");
+		k += num_run_format(ids, i, j, step, run + k, sizeof(run) - k);
 		/* room for this run, and for " ..." if more follow */
-		if (off + (size_t)k + (j + 1 < n ? 4 : 0) >= len) {
+		if (off + (size_t)k + (j + 1 < m ? 4 : 0) >= len) {
 			if (off + 4 < len)
 				off += (size_t)snprintf(buf + off, len - off,
 							"%s...",
@@ -152,9 +152,27 @@ size_t report_ids(long *ids, size_t n, char *buf, size_t len)
 		}
 		memcpy(buf + off, run, (size_t)k + 1);
 		off += (size_t)k;
-		i = j + 1;
 	}
 	return off;
+}
+
+/* A value as the text report shows it, escaped: a CPU list compacted
+ * ("1-63:2" for 1,3,...,63) unless verbose, which shows it as it is.
+ * NULL: out of memory. */
+static char *show_dup(const char *v, bool verbose)
+{
+	struct cpuset s;
+	char err[64], *compact, *out;
+
+	if (verbose || !strchr(v, ',') ||
+	    parse_cpulist_text(v, &s, err, sizeof(err)))
+		return text_escape_dup(v);
+	compact = cpuset_str_compact(&s);
+	if (!compact)
+		return NULL;
+	out = text_escape_dup(compact);
+	free(compact);
+	return out;
 }
 
 /* One status/stage/name/want/is line; a name past its column gets a line
@@ -202,7 +220,7 @@ static int print_group(const struct item_list *l, size_t g, const size_t *next,
 	report_ids(ids, n, list, sizeof(list) - 20);
 	free(ids);
 	if (same) {
-		char *actual = text_escape_dup(it->actual);
+		char *actual = show_dup(it->actual, false);
 
 		if (!actual)
 			return -ENOMEM;
@@ -221,7 +239,7 @@ static int print_item(const struct tune_item *it, const char *want,
 		      const char *note, bool verbose)
 {
 	char *name = text_escape_dup(it->name);
-	char *actual = text_escape_dup(it->actual);
+	char *actual = show_dup(it->actual, verbose);
 
 	if (!name || !actual) {
 		free(name);
@@ -255,7 +273,7 @@ static int print_entry(const struct item_list *l, size_t i, const size_t *lead,
 
 	if (!verbose && lead[i] != i)
 		return 0;
-	want = text_escape_dup(it->want_show);
+	want = show_dup(it->want_show, verbose);
 	note = text_escape_dup(it->note);
 	if (!want || !note)
 		err = -ENOMEM;

@@ -25,8 +25,9 @@
  * after i, or SIZE_MAX (both arrays of l->n). 0 or -ENOMEM. */
 int report_group(const struct item_list *l, size_t *lead, size_t *next);
 
-/* The numbers in ids[0..n) (sorted in place) as "1-3 7 9-10", cut to fit
- * len bytes (then ending in "..."): the bytes written. */
+/* The numbers in ids[0..n) (sorted and made distinct in place) as
+ * "1-3 7 9-21:4" (num_run, parse.h), cut to fit len bytes (then ending in
+ * "..."): the bytes written. */
 size_t report_ids(long *ids, size_t n, char *buf, size_t len);
 
 /* The text table: a summary line per stage, then the items (grouped unless

@@ -117,14 +117,17 @@ static void from_applied(struct tune_cfg *c, struct tune_args *ro)
 /* Profile, CPU split and stages: everything checked, nothing written. */
 int tune_resolve(struct tune_cfg *c, struct tune_args *ro)
 {
-	char path[PATH_MAX], *list;
+	char path[PATH_MAX], who[96], *list;
 	struct cpuset isolated;
 	int ret, bad;
 
 	snprintf(c->profile_src, sizeof(c->profile_src), "%s",
 		 ro->profile ? ro->profile : "ultra");
 	from_applied(c, ro);
-	ret = profile_load(&c->prof, c->root, c->profile_src);
+	/* the profile of the last apply (check without -P) is no option's */
+	snprintf(who, sizeof(who), "%s%s", c->cmd,
+		 ro->profile ? ": --profile" : "");
+	ret = profile_load(&c->prof, c->root, c->profile_src, who);
 	if (ret)
 		return -EINVAL;
 	c->have_prof = true;

@@ -127,12 +127,14 @@ static int profile_int(const struct profile *prof, const char *key, int dflt)
 
 /* The policy from the profile's process.* keys (rt-tests' default
  * priority 50 when it names none): 0 or -EINVAL (the loader said why). */
-static int profile_policy(struct run_args *a)
+static int profile_policy(const char *cmd, struct run_args *a)
 {
 	struct profile prof = { 0 };
+	char who[64];
 	const char *pol;
 
-	if (profile_load(&prof, a->root, a->profile))
+	snprintf(who, sizeof(who), "%s: --profile", cmd);
+	if (profile_load(&prof, a->root, a->profile, who))
 		return -EINVAL;
 	pol = profile_get(&prof, "process.policy");
 	if (pol && !strcmp(pol, "other")) {
@@ -171,7 +173,7 @@ int run_args_parse(const struct cli_cmd *cmd, struct run_args *a, int argc,
 		a->policy = SCHED_OTHER;
 		a->nice_v = a->nice;
 	} else if (a->profile) {
-		return profile_policy(a);
+		return profile_policy(cmd->name, a);
 	}
 	return 0;
 }

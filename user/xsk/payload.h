@@ -9,6 +9,7 @@
 #ifndef RTBPF_XSK_PAYLOAD_H
 #define RTBPF_XSK_PAYLOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -34,6 +35,18 @@ void xsk_payload_fill(uint8_t *buf, size_t len, uint64_t seq);
 static inline void xsk_payload_stamp(uint8_t *buf, uint64_t ns)
 {
 	memcpy(buf + offsetof(struct xsk_payload_hdr, tx_ns), &ns, sizeof(ns));
+}
+
+/* Whether buf starts with the payload's magic: sent by rtbpf (intact or
+ * not), else a foreign datagram. */
+static inline bool xsk_payload_ours(const uint8_t *buf, size_t len)
+{
+	uint32_t magic;
+
+	if (len < sizeof(magic))
+		return false;
+	memcpy(&magic, buf, sizeof(magic));
+	return magic == XSK_PAYLOAD_MAGIC;
 }
 
 /* 0 when buf holds an intact payload; its seq and send time. */

@@ -26,6 +26,10 @@ void xsk_rx_tally__add(struct xsk_rx_tally *t, const uint8_t *buf, size_t n,
 	uint64_t seq, tx;
 
 	t->received++;
+	if (!xsk_payload_ours(buf, n)) {
+		t->foreign++;
+		return;
+	}
 	if (n < wire_len) {
 		t->truncated++;
 		return;

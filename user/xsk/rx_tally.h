@@ -16,8 +16,14 @@
 /* Sequence numbers below this are tracked for duplicates (2 MiB bitmap). */
 #define XSK_SEQ_TRACK (1ULL << 24)
 
+/*
+ * received counts every datagram; each is then one of: foreign (its first
+ * bytes are not the payload's magic: not sent by rtbpf), truncated (fewer
+ * bytes kept than arrived), bad (rtbpf payload that fails its checks:
+ * length or content) or intact; dup counts intact ones seen before.
+ */
 struct xsk_rx_tally {
-	uint64_t received, intact, bad, dup, truncated;
+	uint64_t received, intact, foreign, bad, dup, truncated;
 	struct hist lat; /* one-way ns: arrival - the sender's stamp */
 	/* every one-way figure, for exact percentiles, when the count
 	 * expected is known and at most SAMPLES_MAX (else none kept) */

@@ -26,6 +26,13 @@ int cmd_xsk(int argc, char **argv)
 		       "'rtbpf xsk send --help' shows its options.\n");
 		return EXIT_OK;
 	}
-	log_err("xsk: expected 'send' or 'recv' (see rtbpf xsk --help)");
+	if (argc >= 2 && argv[1][0] == '-')
+		log_err("xsk: expected 'send' or 'recv' before the options, "
+			"not '%s' (rtbpf xsk recv %s ...; see rtbpf xsk "
+			"--help)",
+			argv[1], argv[1]);
+	else
+		log_err("xsk: expected 'send' or 'recv' (see rtbpf xsk "
+			"--help)");
 	return EXIT_USAGE;
 }

@@ -28,13 +28,17 @@ int xsk_apply_pow2(const struct cli_opt *o, const char *arg,
 		   const union cli_val *v, void *dst, char *err, size_t len);
 int xsk_apply_ring(const struct cli_opt *o, const char *arg,
 		   const union cli_val *v, void *dst, char *err, size_t len);
+/* --dev: a name of 1 to IFNAMSIZ - 1 bytes. */
+int xsk_apply_dev(const struct cli_opt *o, const char *arg,
+		  const union cli_val *v, void *dst, char *err, size_t len);
 
 /* The options send and recv share, for struct T with members o and json;
  * its --dev helps as dev_text. */
 /* clang-format off */
 #define XSK_COMMON_OPTS(T, dev_text)                                          \
 	{ "dev", 'I', .arg = "IF", .help = (dev_text),                        \
-	  CLI_STR_AT(T, o.ifname), .flags = CLI_REQUIRED },                   \
+	  CLI_STR_AT(T, o.ifname), .flags = CLI_REQUIRED,                     \
+	  .apply = xsk_apply_dev },                                           \
 	{ "queue", 'q', .arg = "Q", .help = "queue to bind (default 0)",      \
 	  CLI_UINT_AT(T, o.queue, 0, 1023) },                                 \
 	{ "mode", 'm', .arg = "MODE",                                         \
@@ -56,8 +60,10 @@ int xsk_apply_ring(const struct cli_opt *o, const char *arg,
 /* Logs a failed rtbpf_xsk__create (errno err > 0; an error record too
  * under --json) and returns its exit code. */
 int xsk_create_failed(const char *cmd, int err, const char *why);
-void xsk_json_header(struct json_w *w, const char *cmd,
-		     const struct rtbpf_xsk_opts *o, struct rtbpf_xsk *x);
+/* Opens the header record with the fields send and recv share; the
+ * caller adds its own, then json_obj_end() and json_end_record(). */
+void xsk_json_header_begin(struct json_w *w, const char *cmd,
+			   const struct rtbpf_xsk_opts *o, struct rtbpf_xsk *x);
 void xsk_print_stats(struct rtbpf_xsk *x, bool json, struct json_w *w);
 
 int xsk_send_main(int argc, char **argv);

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -123,6 +124,21 @@ int xsk_apply_ring(const struct cli_opt *o, const char *arg,
 	return ret;
 }
 
+int xsk_apply_dev(const struct cli_opt *o, const char *arg,
+		  const union cli_val *v, void *dst, char *err, size_t len)
+{
+	size_t n = strlen(v->s);
+
+	if (!n || n >= IFNAMSIZ) {
+		snprintf(err, len,
+			 "'%s' is no interface name (1 to %d characters)", arg,
+			 IFNAMSIZ - 1);
+		return -EINVAL;
+	}
+	cli_store(o, v, dst);
+	return 0;
+}
+
 int xsk_create_failed(const char *cmd, int err, const char *why)
 {
 	const char *hint = "";
@@ -138,8 +154,8 @@ int xsk_create_failed(const char *cmd, int err, const char *why)
 	return EXIT_FAIL;
 }
 
-void xsk_json_header(struct json_w *w, const char *cmd,
-		     const struct rtbpf_xsk_opts *o, struct rtbpf_xsk *x)
+void xsk_json_header_begin(struct json_w *w, const char *cmd,
+			   const struct rtbpf_xsk_opts *o, struct rtbpf_xsk *x)
 {
 	struct host_info hi = {};
 	const char *why;
@@ -151,8 +167,6 @@ void xsk_json_header(struct json_w *w, const char *cmd,
 	json_kv_u64(w, "queue", o->queue);
 	json_kv_str(w, "mode", rtbpf_xsk_mode_str(m));
 	json_kv_str(w, "mode_reason", why);
-	json_obj_end(w);
-	json_end_record(w);
 }
 
 static void hist_kv(struct json_w *w, const char *k, const struct hist *h)

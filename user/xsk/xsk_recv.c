@@ -3,9 +3,12 @@
  * rtbpf xsk recv: UDP datagrams to --port steered by the XDP program into
  * an AF_XDP socket (or a UDP socket in socket mode); checks each payload
  * (user/xsk/payload.h), counts duplicates and measures one-way latency
- * from the sender's time stamp.
+ * from the sender's time stamp. Datagrams without the payload's magic are
+ * foreign (another sender's: counted, never judged); rtbpf payload that
+ * fails its checks is bad and makes the run exit 1.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -20,8 +23,8 @@
 
 struct recv_cfg {
 	struct rtbpf_xsk_opts o;
-	uint64_t count, duration_ns;
-	bool json, spin;
+	uint64_t count, duration_ns, interval_ns;
+	bool json, spin, quiet;
 };
 
 static int apply_ip(const struct cli_opt *o, const char *arg,
@@ -50,6 +53,12 @@ static const struct cli_opt recv_opts[] = {
 	{ "count", 'n', .help = "stop after N datagrams",
 	  CLI_UINT_AT(R, count, 1, 1ULL << 40) },
 	CLI_OPT_DURATION(R, duration_ns, 0),
+	{ "interval", 'i',
+	  .help = "progress line (--json: an interval record) every DUR "
+		  "(default 1s, at least 10ms)",
+	  CLI_DURATION_AT(R, interval_ns, 10000000, 0) },
+	{ "quiet", 0, .help = "no progress lines or interval records",
+	  CLI_FLAG_AT(R, quiet) },
 	{ "attach", 0, .arg = "HOW", .help = "XDP attach mode (default auto)",
 	  CLI_CHOICE_AT(R, o.attach, xsk_attaches) },
 	{ "spin", 0, .help = "spin on the ring instead of poll(2)",
@@ -64,12 +73,102 @@ const struct cli_cmd xsk_recv_cli = { "xsk recv",
 				      recv_opts, CLI_ARGS_NONE,
 				      "more messages; -vv adds libbpf's" };
 
+/* The counts of t as JSON fields (the interval and xsk_recv records). */
+static void counts_json(struct json_w *w, const struct xsk_rx_tally *t)
+{
+	json_kv_u64(w, "received", t->received);
+	json_kv_u64(w, "intact", t->intact);
+	json_kv_u64(w, "bad", t->bad);
+	json_kv_u64(w, "truncated", t->truncated);
+	json_kv_u64(w, "duplicates", t->dup);
+	json_kv_u64(w, "foreign", t->foreign);
+}
+
+/* The header record, or the lines that say what recv listens on and
+ * what it expects. */
+static void print_start(const struct recv_cfg *c, struct rtbpf_xsk *x,
+			struct json_w *w)
+{
+	char ip[INET_ADDRSTRLEN] = "any address";
+	const char *mwhy;
+	enum rtbpf_xsk_mode m = rtbpf_xsk__mode(x, &mwhy);
+
+	if (c->o.rx_ip)
+		inet_ntop(AF_INET, &c->o.rx_ip, ip, sizeof(ip));
+	if (c->json) {
+		xsk_json_header_begin(w, "xsk recv", &c->o, x);
+		json_key(w, "ports");
+		json_arr_begin(w);
+		for (unsigned int i = 0; i < c->o.n_rx_ports; i++)
+			json_u64(w, c->o.rx_ports[i]);
+		json_arr_end(w);
+		if (c->o.rx_ip)
+			json_kv_str(w, "ip", ip);
+		json_kv_str(w, "payload", "rtbpf");
+		json_obj_end(w);
+		json_end_record(w);
+		return;
+	}
+	printf("rtbpf xsk recv: %s queue %u, UDP port%s ", c->o.ifname,
+	       c->o.queue, c->o.n_rx_ports > 1 ? "s" : "");
+	for (unsigned int i = 0; i < c->o.n_rx_ports; i++)
+		printf("%s%u", i ? "," : "", c->o.rx_ports[i]);
+	printf(" to %s, mode %s (%s)\n", ip, rtbpf_xsk_mode_str(m), mwhy);
+	printf("expects the payload of rtbpf xsk send (magic RTBX, length, "
+	       "sequence,\n  send time, bytes from the sequence): others "
+	       "count as foreign\n");
+	fflush(stdout);
+}
+
+/* Every interval: the counts so far (and the datagrams since the last). */
+static void progress(const struct recv_cfg *c, const struct xsk_rx_tally *t,
+		     uint64_t elapsed_ns, uint64_t *last, struct json_w *w)
+{
+	if (c->json) {
+		json_obj_begin(w);
+		json_kv_str(w, "type", "interval");
+		json_kv_u64(w, "elapsed_ns", elapsed_ns);
+		counts_json(w, t);
+		json_obj_end(w);
+		json_end_record(w);
+	} else {
+		printf("%7.1fs %llu datagrams (+%llu): %llu intact, %llu "
+		       "foreign, %llu bad",
+		       elapsed_ns / 1e9, (unsigned long long)t->received,
+		       (unsigned long long)(t->received - *last),
+		       (unsigned long long)t->intact,
+		       (unsigned long long)t->foreign,
+		       (unsigned long long)t->bad);
+		if (t->truncated)
+			printf(", %llu truncated",
+			       (unsigned long long)t->truncated);
+		if (t->dup)
+			printf(", %llu duplicates", (unsigned long long)t->dup);
+		printf("\n");
+		fflush(stdout);
+	}
+	*last = t->received;
+}
+
+/* At the interval's end: a progress report, unless --quiet. */
+static void tick(const struct recv_cfg *c, const struct xsk_rx_tally *t,
+		 uint64_t now, uint64_t start, uint64_t *next, uint64_t *last,
+		 struct json_w *w)
+{
+	if (c->quiet || now < *next)
+		return;
+	progress(c, t, now - start, last, w);
+	while (*next <= now)
+		*next += c->interval_ns;
+}
+
 static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
-		     struct xsk_rx_tally *t)
+		     struct xsk_rx_tally *t, struct json_w *w)
 {
 	struct rtbpf_xsk_rx_info info;
-	uint64_t end = c->duration_ns ? ns_add_sat(now_ns(), c->duration_ns) :
-					0;
+	uint64_t start = now_ns(), now, last = 0;
+	uint64_t end = c->duration_ns ? ns_add_sat(start, c->duration_ns) : 0;
+	uint64_t next = start + c->interval_ns;
 	struct pollfd pfd = { .fd = rtbpf_xsk__fd(x), .events = POLLIN };
 	static uint8_t buf[65536];
 	unsigned int iter = 0;
@@ -78,8 +177,12 @@ static int recv_loop(struct recv_cfg *c, struct rtbpf_xsk *x,
 	while (!xsk_stop && (!c->count || t->received < c->count)) {
 		/* the clock only now and then while spinning: a read of it
 		 * before each look would delay noticing a datagram */
-		if (end && (!c->spin || !(++iter % 1024)) && now_ns() >= end)
-			break;
+		if (!c->spin || !(++iter % 1024)) {
+			now = now_ns();
+			if (end && now >= end)
+				break;
+			tick(c, t, now, start, &next, &last, w);
+		}
 		n = rtbpf_xsk__recv(x, buf, sizeof(buf), &info);
 		if (n >= 0) {
 			xsk_rx_tally__add(t, buf, (size_t)n, info.len,
@@ -101,11 +204,7 @@ static void report(struct recv_cfg *c, struct xsk_rx_tally *t, struct json_w *w)
 	if (c->json) {
 		json_obj_begin(w);
 		json_kv_str(w, "type", "xsk_recv");
-		json_kv_u64(w, "received", t->received);
-		json_kv_u64(w, "intact", t->intact);
-		json_kv_u64(w, "bad", t->bad);
-		json_kv_u64(w, "truncated", t->truncated);
-		json_kv_u64(w, "duplicates", t->dup);
+		counts_json(w, t);
 		json_key(w, "one_way");
 		json_obj_begin(w);
 		json_kv_u64(w, "count", t->lat.count);
@@ -119,10 +218,10 @@ static void report(struct recv_cfg *c, struct xsk_rx_tally *t, struct json_w *w)
 		return;
 	}
 	printf("received %llu datagrams: %llu intact, %llu bad, "
-	       "%llu truncated, %llu duplicates\n",
+	       "%llu truncated, %llu duplicates; %llu foreign\n",
 	       (unsigned long long)t->received, (unsigned long long)t->intact,
 	       (unsigned long long)t->bad, (unsigned long long)t->truncated,
-	       (unsigned long long)t->dup);
+	       (unsigned long long)t->dup, (unsigned long long)t->foreign);
 	if (t->lat.count)
 		printf("one-way latency: p50 %.1f us, p99 %.1f us, max %.1f us\n",
 		       xsk_rx_tally__one_way(t, 0.5) / 1e3,
@@ -131,11 +230,10 @@ static void report(struct recv_cfg *c, struct xsk_rx_tally *t, struct json_w *w)
 
 int xsk_recv_main(int argc, char **argv)
 {
-	struct recv_cfg c = {};
+	struct recv_cfg c = { .interval_ns = 1000000000ULL };
 	struct xsk_rx_tally t = {};
 	struct rtbpf_xsk *x = NULL;
 	struct json_w w;
-	const char *mwhy;
 	char why[256];
 	int err, rc = EXIT_FAIL;
 
@@ -157,20 +255,19 @@ int xsk_recv_main(int argc, char **argv)
 		rc = xsk_create_failed("recv", errno, why);
 		goto cleanup;
 	}
-	rtbpf_xsk__mode(x, &mwhy);
-	if (c.json)
-		xsk_json_header(&w, "xsk recv", &c.o, x);
-	else
-		printf("rtbpf xsk recv: %s queue %u port %u, mode %s (%s)\n",
-		       c.o.ifname, c.o.queue, c.o.rx_ports[0],
-		       rtbpf_xsk_mode_str(rtbpf_xsk__mode(x, NULL)), mwhy);
-	fflush(stdout);
-	err = recv_loop(&c, x, &t);
+	print_start(&c, x, &w);
+	err = recv_loop(&c, x, &t, &w);
 	if (err)
 		log_err("xsk recv: %s", strerror(-err));
 	report(&c, &t, &w);
 	xsk_print_stats(x, c.json, &w);
 	rc = err ? EXIT_FAIL : EXIT_OK;
+	if (t.bad) {
+		log_err("xsk recv: %llu bad datagrams (rtbpf payload that "
+			"failed its checks)",
+			(unsigned long long)t.bad);
+		rc = EXIT_FAIL;
+	}
 cleanup:
 	rtbpf_xsk__destroy(x);
 	xsk_rx_tally__fini(&t);

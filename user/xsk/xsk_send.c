@@ -265,9 +265,11 @@ int xsk_send_main(int argc, char **argv)
 		goto cleanup;
 	}
 	rtbpf_xsk__mode(x, &mwhy);
-	if (c.json)
-		xsk_json_header(&w, "xsk send", &c.o, x);
-	else
+	if (c.json) {
+		xsk_json_header_begin(&w, "xsk send", &c.o, x);
+		json_obj_end(&w);
+		json_end_record(&w);
+	} else
 		printf("rtbpf xsk send: %s queue %u, mode %s (%s)\n",
 		       c.o.ifname, c.o.queue,
 		       rtbpf_xsk_mode_str(rtbpf_xsk__mode(x, NULL)), mwhy);
