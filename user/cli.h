@@ -245,6 +245,17 @@ void cli_fmt_ns(uint64_t ns, char *buf, size_t len);
 #define CLI_OPT_DURATION(T, m, lo) \
 	{ "duration", 'd', .help = "stop after DUR", \
 	  CLI_DURATION_AT(T, m, lo, 0) }
+#define CLI_OPT_INTERVAL(T, m) \
+	{ "interval", 'i', \
+	  .help = "table and records every DUR (default 1s, at least 10ms)", \
+	  CLI_DURATION_AT(T, m, 10000000, 0) }
+/* The probe commands' CPUs (timerlat, osnoise): a CPULIST m, given
+ * (bool) set when the option is. */
+#define CLI_OPT_PROBE_CPUS(T, m, given) \
+	{ "cpus", 'c', \
+	  .help = "one probe per CPU of LIST (default: isolated CPUs, " \
+		  "else all online)", \
+	  CLI_CPULIST_AT(T, m), CLI_SEEN(T, given) }
 /* clang-format on */
 /* A bool of T set when the option is given. */
 #define CLI_SEEN(T, m) .seen = offsetof(T, m) + 1 + CLI__IS(T, m, bool)

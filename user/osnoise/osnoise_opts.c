@@ -11,10 +11,7 @@
 
 #define O struct osnoise_opts
 static const struct cli_opt osnoise_opts_tbl[] = {
-	{ "cpus", 'c',
-	  .help = "one probe per CPU of LIST (default: isolated CPUs, else "
-		  "all online)",
-	  CLI_CPULIST_AT(O, cpus), CLI_SEEN(O, cpus_given) },
+	CLI_OPT_PROBE_CPUS(O, cpus, cpus_given),
 	{ "period", 0,
 	  .help = "each probe spins --runtime of every DUR (default 1s; "
 		  "10ms to 10s)",
@@ -32,9 +29,7 @@ static const struct cli_opt osnoise_opts_tbl[] = {
 		  "5us)",
 	  CLI_LATENCY_AT(O, threshold_ns, 100, 1000000000ULL) },
 	CLI_OPT_DURATION(O, duration_ns, 1),
-	{ "interval", 'i',
-	  .help = "table and records every DUR (default 1s, at least 10ms)",
-	  CLI_DURATION_AT(O, interval_ns, 10000000, 0) },
+	CLI_OPT_INTERVAL(O, interval_ns),
 	{ "top", 0, .help = "threads listed per CPU in the summary (default 5)",
 	  CLI_UINT_AT(O, top, 0, 1000) },
 	CLI_OPT_JSON(O, json),

@@ -9,10 +9,7 @@
 
 #define O struct timerlat_opts
 static const struct cli_opt timerlat_opts_tbl[] = {
-	{ "cpus", 'c',
-	  .help = "one probe per CPU of LIST (default: isolated CPUs, else "
-		  "all online)",
-	  CLI_CPULIST_AT(O, cpus), CLI_SEEN(O, cpus_given) },
+	CLI_OPT_PROBE_CPUS(O, cpus, cpus_given),
 	{ "period", 0,
 	  .help = "each probe's timer period (default 1ms; 10us to 10s)",
 	  CLI_DURATION_AT(O, period_ns, 10000, 10000000000ULL) },
@@ -23,9 +20,7 @@ static const struct cli_opt timerlat_opts_tbl[] = {
 		  "its causes",
 	  CLI_LATENCY_AT(O, threshold_ns, 1, 0) },
 	CLI_OPT_DURATION(O, duration_ns, 1),
-	{ "interval", 'i',
-	  .help = "table and records every DUR (default 1s, at least 10ms)",
-	  CLI_DURATION_AT(O, interval_ns, 10000000, 0) },
+	CLI_OPT_INTERVAL(O, interval_ns),
 	{ "report-rate", 0,
 	  .help = "at most N reports per CPU and second (default 20)",
 	  CLI_UINT_AT(O, report_rate, 1, 100000) },
