@@ -46,6 +46,11 @@ static int caps_set(uint64_t eff, uint64_t prm)
 	return syscall(SYS_capset, &h, d) ? -errno : 0;
 }
 
+int privs_drop_thread_caps(void)
+{
+	return caps_set(0, 0);
+}
+
 static int cap_last(void)
 {
 	int last = CAP_LAST_CAP;
