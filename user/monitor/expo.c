@@ -228,6 +228,19 @@ int expo_publish(struct expo *e, const struct expo_src *src)
 	return 0;
 }
 
+void expo_src_add_colls(struct expo_src *src, const struct coll_set *set)
+{
+	for (unsigned int i = 0; i < set->n && src->nobjs < EXPO_MAX_OBJS;
+	     i++) {
+		const struct coll *c = &set->c[i];
+
+		if (!c->ops->obj)
+			continue;
+		src->objs[src->nobjs].name = c->ops->name;
+		src->objs[src->nobjs++].obj = c->ops->obj(c);
+	}
+}
+
 /* The monitor's families: every collector's. */
 static void coll_families(const void *ctx, struct prom *p)
 {
@@ -248,14 +261,7 @@ void expo_coll_src(struct expo_src *src, const struct coll_page *pg)
 				  .cpus = o->order,
 				  .ncpus = o->norder,
 				  .intervals = o->seq };
-	for (unsigned int i = 0; i < pg->set->n && i < EXPO_MAX_OBJS; i++) {
-		const struct coll *c = &pg->set->c[i];
-
-		if (!c->ops->obj)
-			continue;
-		src->objs[src->nobjs].name = c->ops->name;
-		src->objs[src->nobjs++].obj = c->ops->obj(c);
-	}
+	expo_src_add_colls(src, pg->set);
 }
 
 int expo_render(struct expo *e, FILE *f, bool openmetrics,

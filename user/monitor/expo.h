@@ -82,6 +82,9 @@ struct expo_src {
 	unsigned int nobjs;
 };
 
+/* Adds the BPF objects of set's collectors to src's (as many as fit). */
+void expo_src_add_colls(struct expo_src *src, const struct coll_set *set);
+
 /*
  * Writes the exposition of src onto f: rtbpf_cpu_isolated, the command's
  * families, e->extra's, then the exporter's own (build info, intervals,
