@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "httpd.h"
 #include "log.h"
@@ -29,7 +30,7 @@ int expo_cmd_bind(struct expo_cmd *x, const char *cmd, const char *listen,
 	if (err)
 		return err;
 	x->on = true;
-	if (listen && httpd_bind(listen, &x->listen_fd))
+	if (listen && httpd_bind(cmd, listen, &x->listen_fd))
 		return -EINVAL;
 	return 0;
 }
@@ -52,21 +53,28 @@ struct bare_start {
 };
 
 /* The server started from a thread without capabilities: its threads
- * inherit none (they are per thread), whatever the command keeps. */
+ * inherit none (they are per thread), whatever the command keeps, but
+ * CAP_IPC_LOCK: under timerlat's and osnoise's mlockall(MCL_FUTURE) every
+ * mmap (a stack, a malloc arena) is locked, and without it fails past
+ * RLIMIT_MEMLOCK. */
 static void *start_bare(void *arg)
 {
 	struct bare_start *b = arg;
 
-	b->err = privs_drop_thread_caps();
+	b->err = privs_drop_thread_caps(1ULL << CAP_IPC_LOCK);
 	if (b->err) {
 		log_err("%s: --listen: drop the server's capabilities: %s",
 			b->x->cmd, strerror(-b->err));
 		return NULL;
 	}
 	b->taken = true;
-	b->h = httpd__start(b->x->listen_fd, &b->x->expo);
-	if (!b->h)
-		b->err = -EIO;
+	b->h = httpd__start(b->x->cmd, b->x->listen_fd, &b->x->expo);
+	if (!b->h) {
+		b->err = -errno;
+		if (b->err != -EIO) /* else said */
+			log_err("%s: --listen: start the HTTP server: %s",
+				b->x->cmd, strerror(errno));
+	}
 	return NULL;
 }
 
