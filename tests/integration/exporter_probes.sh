@@ -9,6 +9,7 @@
 #    CPU, to the ns; timerlat's samples (the thread latency histogram's
 #    count, its +Inf bucket) and IRQ samples, overruns, violations, and
 #    samples plus overruns = the periods run (--duration / --period);
+#  - the families on the pages are those docs/exporter.md lists;
 #  - --listen on 127.0.0.1 (an ephemeral port): scraped while each runs
 #    (curl, else bash's /dev/tcp), promtool passes on the text format,
 #    OpenMetrics is served on request, the
@@ -135,6 +136,16 @@ for cpu in 0 1; do
 done
 ok "timerlat --textfile: promtool passes; samples are the summary's and the periods run"
 
+# the families on the pages are the ones docs/exporter.md lists
+doc=$(dirname "$0")/../../docs/exporter.md
+grep -h '^# TYPE rtbpf_\(timerlat\|osnoise\)_' "$T/tl.prom" "$T/osn.prom" |
+	awk '{ print $3 }' | sort >"$T/fams.page"
+# shellcheck disable=SC2016 # backquotes of markdown
+grep -o '`rtbpf_\(timerlat\|osnoise\)_[a-z_]*`' "$doc" | tr -d '`' | sort -u >"$T/fams.doc"
+diff "$T/fams.page" "$T/fams.doc" >"$T/fams.diff" ||
+	fail "families on the pages (<) and in docs/exporter.md (>) differ: $(cat "$T/fams.diff")"
+ok "the $(wc -l <"$T/fams.page") timerlat and osnoise families are the ones docs/exporter.md lists"
+
 # --listen: scraped while each runs
 for cmd in osnoise timerlat; do
 	port=$(free_port)
@@ -181,5 +192,5 @@ for cmd in osnoise timerlat; do
 	scrape "$port" >/dev/null 2>&1 && fail "$cmd: the port still answers"
 	# shellcheck disable=SC2086 # a list of ids
 	gone $ids || fail "$cmd: BPF programs left: $ids"
-	ok "$cmd --listen: $fam $a -> $b, promtool passes, OpenMetrics on request, server thread without capabilities, used port exits 2, SIGINT leaves nothing"
+	ok "$cmd --listen: $fam $a -> $b, promtool passes, OpenMetrics on request, server thread holding only CAP_IPC_LOCK at most, used port exits 2, SIGINT leaves nothing"
 done
