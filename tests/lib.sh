@@ -44,6 +44,21 @@ wait_line() {
 	return 1
 }
 
+# free_port: a free loopback TCP port (none listens on it), not one
+# handed out before in this test (remembered in a file: $(free_port)
+# runs in a subshell).
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 40000))
+		grep -qx "$p" "$T/.ports" 2>/dev/null && continue
+		ss -Htln "sport = :$p" | grep -q . && continue
+		echo "$p" >>"$T/.ports"
+		echo "$p"
+		return
+	done
+}
+
 # start_bg NAME CMD...: runs CMD in the background, output in $T/NAME.out
 # and $T/NAME.err; its pid in $bg_pid.
 bg_pid=

@@ -147,6 +147,24 @@ int cli_store_live_id(const struct cli_opt *o, const char *arg,
 	return 0;
 }
 
+int cli_store_prom_path(const struct cli_opt *o, const char *arg,
+			const union cli_val *v, void *dst, char *err,
+			size_t len)
+{
+	size_t n = strlen(v->s);
+
+	if (n < 6 || strcmp(v->s + n - 5, ".prom") || v->s[n - 6] == '/') {
+		snprintf(
+			err, len,
+			"'%s': the file name must end in .prom (node_exporter's "
+			"textfile collector reads only those)",
+			arg);
+		return -EINVAL;
+	}
+	cli_store(o, v, dst);
+	return 0;
+}
+
 static int conv_time(const struct cli_opt *o, const char *arg, uint64_t *ns,
 		     char *err, size_t len)
 {

@@ -180,6 +180,11 @@ int cli_store_us(const struct cli_opt *o, const char *arg,
  * exists now: "ID: no such process|thread" otherwise. */
 int cli_store_live_id(const struct cli_opt *o, const char *arg,
 		      const union cli_val *v, void *dst, char *err, size_t len);
+/* The apply callback of CLI_OPT_TEXTFILE: a path whose file name ends in
+ * .prom (node_exporter's textfile collector reads only those). */
+int cli_store_prom_path(const struct cli_opt *o, const char *arg,
+			const union cli_val *v, void *dst, char *err,
+			size_t len);
 /* The long name the registry gives letter key, or NULL. */
 const char *cli_short_name(int key);
 /* The candidate closest to word (edit distance, a swap of neighbours
@@ -256,6 +261,17 @@ void cli_fmt_ns(uint64_t ns, char *buf, size_t len);
 	  .help = "one probe per CPU of LIST (default: isolated CPUs, " \
 		  "else all online)", \
 	  CLI_CPULIST_AT(T, m), CLI_SEEN(T, given) }
+/* The exporter's (expo.h): a const char * each, NULL when not given. */
+#define CLI_OPT_LISTEN(T, m) \
+	{ "listen", 0, .arg = "[ADDR:]PORT", \
+	  .help = "serve Prometheus metrics at /metrics (ADDR default " \
+		  "127.0.0.1)", \
+	  CLI_STR_AT(T, m) }
+#define CLI_OPT_TEXTFILE(T, m) \
+	{ "textfile", 0, .arg = "PATH", \
+	  .help = "write the metrics to PATH (*.prom) every interval, " \
+		  "atomically", \
+	  CLI_STR_AT(T, m), .apply = cli_store_prom_path }
 /* clang-format on */
 /* A bool of T set when the option is given. */
 #define CLI_SEEN(T, m) .seen = offsetof(T, m) + 1 + CLI__IS(T, m, bool)

@@ -31,20 +31,6 @@ N=2000
 M=3000
 INTERVAL_MS=250
 
-# A free loopback TCP port, not one handed out before.
-used=" "
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 40000))
-		case $used in *" $p "*) continue ;; esac
-		ss -Htln "sport = :$p" | grep -q . && continue
-		used+="$p "
-		echo "$p"
-		return
-	done
-}
-
 # bad --listen values: exit 2 with a message naming --listen, no BPF
 for v in 0 70000 garbage host.invalid:9100 "[::1:80"; do
 	"$RTBPF" monitor --listen "$v" >/dev/null 2>"$T/bad.err"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* The exporter's pages: built by the monitor's loop, copied by scrapes
+/* The exporter's pages: built by a command's loop, copied by scrapes
  * (expo.h). */
 #define _GNU_SOURCE
 #include "expo.h"
@@ -19,6 +19,7 @@
 #include "log.h"
 #include "monitor.h"
 #include "prom_util.h"
+#include "sysinfo.h"
 
 int expo_init(struct expo *e)
 {
@@ -48,16 +49,16 @@ static int bpf_stats_enabled(void)
 	return n > 0 ? buf[0] == '1' : -1;
 }
 
-/* One family over every loaded program of every collector. */
-static void prog_family(struct prom *p, const struct coll_set *set, int which)
+/* One family over every loaded program of the page's objects. */
+static void prog_family(struct prom *p, const struct expo_src *src, int which)
 {
 	static const char *const names[] = { "rtbpf_bpf_program_run_seconds",
 					     "rtbpf_bpf_program_runs",
 					     "rtbpf_bpf_program_missed" };
 	static const char *const helps[] = {
-		"Run time of the monitor's BPF programs (while "
+		"Run time of rtbpf's BPF programs (while "
 		"kernel.bpf_stats_enabled is 1)",
-		"Runs of the monitor's BPF programs (while "
+		"Runs of rtbpf's BPF programs (while "
 		"kernel.bpf_stats_enabled is 1)",
 		"Events a BPF program missed: not run as another BPF "
 		"program ran on the CPU (recursion)",
@@ -65,19 +66,18 @@ static void prog_family(struct prom *p, const struct coll_set *set, int which)
 
 	prom_family(p, names[which], PROM_COUNTER, which ? "" : "seconds",
 		    helps[which]);
-	for (unsigned int i = 0; i < set->n; i++) {
-		const struct coll *c = &set->c[i];
-		struct bpf_object *obj = c->ops->obj ? c->ops->obj(c) : NULL;
+	for (unsigned int i = 0; i < src->nobjs; i++) {
+		const struct expo_obj *o = &src->objs[i];
 		struct bpf_program *prog;
 
-		if (!obj)
+		if (!o->obj)
 			continue;
-		bpf_object__for_each_program(prog, obj)
+		bpf_object__for_each_program(prog, o->obj)
 		{
 			struct bpf_prog_info info = {};
 			__u32 len = sizeof(info);
 			int fd = bpf_program__fd(prog);
-			struct prom_label l[] = { { "collector", c->ops->name },
+			struct prom_label l[] = { { "collector", o->name },
 						  { "program",
 						    bpf_program__name(prog) } };
 
@@ -95,7 +95,7 @@ static void prog_family(struct prom *p, const struct coll_set *set, int which)
 	}
 }
 
-static void bpf_cost(struct prom *p, const struct coll_set *set)
+static void bpf_cost(struct prom *p, const struct expo_src *src)
 {
 	int on = bpf_stats_enabled();
 
@@ -104,32 +104,38 @@ static void bpf_cost(struct prom *p, const struct coll_set *set)
 		    "exporter never changes it");
 	prom_sample(p, "rtbpf_bpf_stats_enabled", "", NULL, 0, on);
 	if (on == 1) {
-		prog_family(p, set, 0);
-		prog_family(p, set, 1);
+		prog_family(p, src, 0);
+		prog_family(p, src, 1);
 	}
-	prog_family(p, set, 2);
+	prog_family(p, src, 2);
 }
 
-static double fig_isolated(const struct coll_view *v, unsigned int cpu)
-{
-	return v->o->host && cpuset_has(&v->o->host->isolated, cpu);
-}
-
-static void cpus_info(struct prom *p, const struct coll_view *v)
+static void cpus_info(struct prom *p, const struct expo_src *src)
 {
 	prom_family(p, "rtbpf_cpu_isolated", PROM_GAUGE, "",
 		    "1 for a watched CPU that is isolated, 0 for another "
 		    "watched CPU");
-	prom_cpu_series(p, v, "rtbpf_cpu_isolated", "", fig_isolated);
+	for (unsigned int i = 0; i < src->ncpus; i++) {
+		unsigned int cpu = src->cpus[i];
+		char c[16];
+		struct prom_label l = { "cpu", c };
+
+		prom_cpu_label(c, cpu);
+		prom_sample(p, "rtbpf_cpu_isolated", "", &l, 1,
+			    src->host && cpuset_has(&src->host->isolated, cpu));
+	}
 }
 
 /* The exporter's own families. */
-static void self(struct expo *e, struct prom *p, const struct coll_view *v)
+static void self(struct expo *e, struct prom *p, const struct expo_src *src)
 {
 	char libbpf[32];
+	const char *kernel = e->kernel ? e->kernel :
+			     src->host ? src->host->kernel :
+					 "";
 	struct prom_label b[] = { { "version", RTBPF_VERSION },
 				  { "libbpf", libbpf },
-				  { "kernel", e->kernel ? e->kernel : "" } };
+				  { "kernel", kernel } };
 
 	snprintf(libbpf, sizeof(libbpf), "%u.%u", libbpf_major_version(),
 		 libbpf_minor_version());
@@ -137,8 +143,9 @@ static void self(struct expo *e, struct prom *p, const struct coll_view *v)
 		    "rtbpf's version, the libbpf it runs with, the kernel");
 	prom_sample(p, "rtbpf_build", "_info", b, 3, 1);
 	prom_family(p, "rtbpf_intervals", PROM_COUNTER, "",
-		    "Intervals the monitor read since it started");
-	prom_sample_u64(p, "rtbpf_intervals", "_total", NULL, 0, v->o->seq);
+		    "Intervals read since the start");
+	prom_sample_u64(p, "rtbpf_intervals", "_total", NULL, 0,
+			src->intervals);
 	prom_family(p, "rtbpf_exporter_render_seconds", PROM_GAUGE, "seconds",
 		    "How long the previous build of this page took");
 	prom_sample(p, "rtbpf_exporter_render_seconds", "", NULL, 0,
@@ -153,33 +160,32 @@ static void self(struct expo *e, struct prom *p, const struct coll_view *v)
 		    __atomic_load_n(&e->scrape_ns, __ATOMIC_RELAXED) / 1e9);
 }
 
-int expo_render(struct expo *e, FILE *f, bool openmetrics,
-		const struct coll_set *set, const struct coll_view *v)
+int expo_render_src(struct expo *e, FILE *f, bool openmetrics,
+		    const struct expo_src *src)
 {
 	struct prom p;
 
 	prom_init(&p, f, openmetrics);
-	cpus_info(&p, v);
-	for (unsigned int i = 0; i < set->n; i++)
-		if (set->c[i].ops->prom)
-			set->c[i].ops->prom(&set->c[i], v, &p);
+	cpus_info(&p, src);
+	if (src->families)
+		src->families(src->ctx, &p);
 	if (e->extra)
 		e->extra(e->extra_ctx, &p);
-	bpf_cost(&p, set);
-	self(e, &p, v);
+	bpf_cost(&p, src);
+	self(e, &p, src);
 	return prom_finish(&p);
 }
 
 /* One page into *buf (malloc'ed). 0 or -errno. */
-static int build(struct expo *e, bool om, const struct coll_set *set,
-		 const struct coll_view *v, char **buf, size_t *len)
+static int build(struct expo *e, bool om, const struct expo_src *src,
+		 char **buf, size_t *len)
 {
 	FILE *f = open_memstream(buf, len);
 	int err;
 
 	if (!f)
 		return -errno;
-	err = expo_render(e, f, om, set, v);
+	err = expo_render_src(e, f, om, src);
 	if (fclose(f) && !err)
 		err = -errno;
 	if (!err && *len > EXPO_MAX_PAGE)
@@ -191,8 +197,7 @@ static int build(struct expo *e, bool om, const struct coll_set *set,
 	return err;
 }
 
-int expo_update(struct expo *e, const struct coll_set *set,
-		const struct coll_view *v)
+int expo_publish(struct expo *e, const struct expo_src *src)
 {
 	uint64_t t0 = now_ns();
 	char *page[2] = {}, *old[2];
@@ -200,11 +205,11 @@ int expo_update(struct expo *e, const struct coll_set *set,
 	int err = 0;
 
 	for (int om = 0; om < 2 && !err; om++)
-		err = build(e, om, set, v, &page[om], &len[om]);
+		err = build(e, om, src, &page[om], &len[om]);
 	if (err) {
 		free(page[0]);
 		if (err == -EFBIG && !e->builds)
-			log_warn("monitor: the metrics page is over %u MiB: "
+			log_warn("the metrics page is over %u MiB: "
 				 "not served",
 				 EXPO_MAX_PAGE >> 20);
 		return err;
@@ -221,6 +226,62 @@ int expo_update(struct expo *e, const struct coll_set *set,
 	e->builds++;
 	e->render_ns = now_ns() - t0;
 	return 0;
+}
+
+void expo_src_add_colls(struct expo_src *src, const struct coll_set *set)
+{
+	for (unsigned int i = 0; i < set->n && src->nobjs < EXPO_MAX_OBJS;
+	     i++) {
+		const struct coll *c = &set->c[i];
+
+		if (!c->ops->obj)
+			continue;
+		src->objs[src->nobjs].name = c->ops->name;
+		src->objs[src->nobjs++].obj = c->ops->obj(c);
+	}
+}
+
+/* The monitor's families: every collector's. */
+static void coll_families(const void *ctx, struct prom *p)
+{
+	const struct coll_page *pg = ctx;
+
+	for (unsigned int i = 0; i < pg->set->n; i++)
+		if (pg->set->c[i].ops->prom)
+			pg->set->c[i].ops->prom(&pg->set->c[i], pg->v, p);
+}
+
+void expo_coll_src(struct expo_src *src, const struct coll_page *pg)
+{
+	const struct coll_out *o = pg->v->o;
+
+	*src = (struct expo_src){ .families = coll_families,
+				  .ctx = pg,
+				  .host = o->host,
+				  .cpus = o->order,
+				  .ncpus = o->norder,
+				  .intervals = o->seq };
+	expo_src_add_colls(src, pg->set);
+}
+
+int expo_render(struct expo *e, FILE *f, bool openmetrics,
+		const struct coll_set *set, const struct coll_view *v)
+{
+	const struct coll_page pg = { set, v };
+	struct expo_src src;
+
+	expo_coll_src(&src, &pg);
+	return expo_render_src(e, f, openmetrics, &src);
+}
+
+int expo_update(struct expo *e, const struct coll_set *set,
+		const struct coll_view *v)
+{
+	const struct coll_page pg = { set, v };
+	struct expo_src src;
+
+	expo_coll_src(&src, &pg);
+	return expo_publish(e, &src);
 }
 
 char *expo_copy(struct expo *e, bool openmetrics, size_t *len)

@@ -15,7 +15,7 @@
 
 #ifdef RTBPF_NO_HTTPD
 
-int httpd_bind(const char *spec, int *fd)
+int httpd_bind(const char *cmd, const char *spec, int *fd)
 {
 	char host[256];
 	unsigned int port;
@@ -23,19 +23,19 @@ int httpd_bind(const char *spec, int *fd)
 
 	(void)fd;
 	if (httpd_parse_listen(spec, host, sizeof(host), &port, &why)) {
-		log_err("monitor: --listen: '%s': %s", spec, why);
+		log_err("%s: --listen: '%s': %s", cmd, spec, why);
 		return -EINVAL;
 	}
-	log_err("monitor: --listen %s: this static rtbpf has no HTTP server "
+	log_err("%s: --listen %s: this static rtbpf has no HTTP server "
 		"(libmicrohttpd needs gnutls, which links no static library): "
 		"use the packaged build for --listen, or --textfile here",
-		spec);
+		cmd, spec);
 	return -ENOTSUP;
 }
 
-struct httpd *httpd__start(int fd, struct expo *e)
+struct httpd *httpd__start(const char *cmd, int fd, struct expo *e)
 {
-	(void)e;
+	(void)cmd, (void)e;
 	close(fd);
 	errno = ENOTSUP;
 	return NULL;
@@ -60,7 +60,8 @@ struct httpd {
 };
 
 /* A listening socket on the first address of host that binds. */
-static int bind_any(const char *spec, const struct addrinfo *ai)
+static int bind_any(const char *cmd, const char *spec,
+		    const struct addrinfo *ai)
 {
 	int err = -EADDRNOTAVAIL;
 
@@ -80,12 +81,12 @@ static int bind_any(const char *spec, const struct addrinfo *ai)
 		err = -errno;
 		close(fd);
 	}
-	log_err("monitor: --listen %s: %s%s", spec, strerror(-err),
+	log_err("%s: --listen %s: %s%s", cmd, spec, strerror(-err),
 		err == -EADDRINUSE ? " (another program listens there)" : "");
 	return err;
 }
 
-int httpd_bind(const char *spec, int *fd)
+int httpd_bind(const char *cmd, const char *spec, int *fd)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
 				  .ai_flags = AI_NUMERICSERV };
@@ -96,17 +97,17 @@ int httpd_bind(const char *spec, int *fd)
 	int ret;
 
 	if (httpd_parse_listen(spec, host, sizeof(host), &port, &why)) {
-		log_err("monitor: --listen: '%s': %s", spec, why);
+		log_err("%s: --listen: '%s': %s", cmd, spec, why);
 		return -EINVAL;
 	}
 	snprintf(port_s, sizeof(port_s), "%u", port);
 	ret = getaddrinfo(host, port_s, &hints, &ai);
 	if (ret) {
-		log_err("monitor: --listen %s: address '%s': %s", spec, host,
+		log_err("%s: --listen %s: address '%s': %s", cmd, spec, host,
 			gai_strerror(ret));
 		return -EINVAL;
 	}
-	ret = bind_any(spec, ai);
+	ret = bind_any(cmd, spec, ai);
 	freeaddrinfo(ai);
 	if (ret < 0)
 		return -EINVAL;
@@ -184,13 +185,12 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char buf[256];
 
-	(void)cls;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	buf[strcspn(buf, "\n")] = '\0';
-	log_info("monitor: http: %s", buf);
+	log_info("%s: http: %s", (const char *)cls, buf);
 }
 
-struct httpd *httpd__start(int fd, struct expo *e)
+struct httpd *httpd__start(const char *cmd, int fd, struct expo *e)
 {
 	struct httpd *h = calloc(1, sizeof(*h));
 
@@ -206,9 +206,10 @@ struct httpd *httpd__start(int fd, struct expo *e)
 		(unsigned int)HTTPD_MAX_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned int)HTTPD_TIMEOUT_S,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_END);
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, (void *)cmd,
+		MHD_OPTION_END);
 	if (!h->d) {
-		log_err("monitor: --listen: start the HTTP server failed");
+		log_err("%s: --listen: start the HTTP server failed", cmd);
 		close(fd);
 		free(h);
 		errno = EIO;

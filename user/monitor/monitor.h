@@ -59,12 +59,8 @@ struct monitor {
 	struct coll_snaps total;
 	struct spike_keep spikes; /* the last spikes, rendered */
 	/* the exporter (--listen, --textfile): pages built by the loop */
-	bool exporting;
-	struct expo expo;
-	int listen_fd; /* bound at start, the server's once it runs */
-	struct httpd *httpd;
+	struct expo_cmd export;
 	struct drift *drift; /* --profile */
-	int export_err; /* the last interval's page or textfile error */
 };
 
 /* monitor_export.c: --listen's socket bound and --profile loaded (before

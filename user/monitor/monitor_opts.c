@@ -104,25 +104,6 @@ static int apply_collectors(const struct cli_opt *o, const char *arg,
 	return 0;
 }
 
-/* node_exporter's textfile collector reads *.prom files only. */
-static int apply_textfile(const struct cli_opt *o, const char *arg,
-			  const union cli_val *v, void *dst, char *err,
-			  size_t len)
-{
-	size_t n = strlen(v->s);
-
-	if (n < 6 || strcmp(v->s + n - 5, ".prom") || v->s[n - 6] == '/') {
-		snprintf(
-			err, len,
-			"'%s': the file name must end in .prom (node_exporter's "
-			"textfile collector reads only those)",
-			arg);
-		return -EINVAL;
-	}
-	cli_store(o, v, dst);
-	return 0;
-}
-
 #define M struct monitor_opts
 static const struct cli_opt monitor_opts_tbl[] = {
 	{ "cpus", 'c',
@@ -161,14 +142,8 @@ static const struct cli_opt monitor_opts_tbl[] = {
 	  .help = "run the monitor itself on LIST (default: CPUs not "
 		  "watched)",
 	  CLI_CPULIST_AT(M, housekeeping), CLI_SEEN(M, housekeeping_given) },
-	{ "listen", 0, .arg = "[ADDR:]PORT",
-	  .help = "serve Prometheus metrics at /metrics (ADDR default "
-		  "127.0.0.1)",
-	  CLI_STR_AT(M, listen) },
-	{ "textfile", 0, .arg = "PATH",
-	  .help = "write the metrics to PATH (*.prom) every interval, "
-		  "atomically",
-	  CLI_STR_AT(M, textfile), .apply = apply_textfile },
+	CLI_OPT_LISTEN(M, listen),
+	CLI_OPT_TEXTFILE(M, textfile),
 	{ "quiet", 0,
 	  .help = "no table or NDJSON on stdout (with --listen or "
 		  "--textfile)",

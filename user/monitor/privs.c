@@ -46,6 +46,14 @@ static int caps_set(uint64_t eff, uint64_t prm)
 	return syscall(SYS_capset, &h, d) ? -errno : 0;
 }
 
+int privs_drop_thread_caps(uint64_t keep)
+{
+	uint64_t eff, prm;
+	int err = caps_get(&eff, &prm);
+
+	return err ? err : caps_set(eff & keep, prm & keep);
+}
+
 static int cap_last(void)
 {
 	int last = CAP_LAST_CAP;

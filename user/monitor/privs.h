@@ -34,4 +34,11 @@
  */
 int monitor_drop_privs(int map_fd, uint64_t *kept);
 
+/* Empties the calling thread's effective, permitted and inheritable
+ * capability sets (and so its ambient set) but for those of mask keep it
+ * holds; the process's other threads keep theirs. For a thread that
+ * starts others which must hold (next to) none: the exporter's server in
+ * a command that keeps its privileges. 0 or -errno (capget, capset). */
+int privs_drop_thread_caps(uint64_t keep);
+
 #endif

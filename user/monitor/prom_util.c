@@ -49,6 +49,23 @@ void prom_cpu_series(struct prom *p, const struct coll_view *v,
 	}
 }
 
+void prom_cpus_family(struct prom *p, const char *name, enum prom_type type,
+		      const char *unit, const char *help,
+		      const unsigned int *cpus, unsigned int n, prom_idx_fn fn,
+		      const void *ctx)
+{
+	const char *suffix = type == PROM_COUNTER ? "_total" : "";
+
+	prom_family(p, name, type, unit, help);
+	for (unsigned int i = 0; i < n; i++) {
+		char c[16];
+		struct prom_label l = { "cpu", c };
+
+		prom_cpu_label(c, cpus[i]);
+		prom_sample(p, name, suffix, &l, 1, fn(ctx, i));
+	}
+}
+
 void prom_cpu_split(struct prom *p, const struct coll_view *v, const char *name,
 		    const char *key, const char *const vals[2],
 		    const prom_cpu_fn fn[2])

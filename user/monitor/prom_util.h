@@ -40,6 +40,17 @@ void prom_cpu_split(struct prom *p, const struct coll_view *v, const char *name,
 		    const char *key, const char *const vals[2],
 		    const prom_cpu_fn fn[2]);
 
+/* A figure of the i-th CPU of a command's list (timerlat's, osnoise's
+ * probes). */
+typedef double (*prom_idx_fn)(const void *ctx, unsigned int i);
+
+/* Family name (type, unit, help) with one sample per CPU cpus[i] of n,
+ * labelled cpu, valued fn(ctx, i); a counter's samples end in _total. */
+void prom_cpus_family(struct prom *p, const char *name, enum prom_type type,
+		      const char *unit, const char *help,
+		      const unsigned int *cpus, unsigned int n, prom_idx_fn fn,
+		      const void *ctx);
+
 /* Per-task series on one CPU: the top PROM_TOP_TASKS, then "other". */
 #define PROM_TOP_TASKS 5
 

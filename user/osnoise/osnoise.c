@@ -199,6 +199,7 @@ static void run_loop(struct osnoise_run *r)
 			osnoise_probe_join(&r->probes[i]);
 		take_all(r);
 		osnoise_render_interval(r, now - last);
+		osnoise_export_interval(r);
 		last = now;
 	}
 	read_threads(r);
@@ -229,8 +230,10 @@ static void cleanup(struct osnoise_run *r)
 		osnoise_probe_join(&r->probes[i]);
 	if (r->cpus)
 		munmap(r->cpus, r->cpus_len);
+	expo_cmd_stop(&r->export);
 	osnoise_bpf__destroy(r->skel);
 	free(r->probes);
+	free(r->cpu_ids);
 	free(r->last);
 	free(r->interval);
 	free(r->total);
@@ -246,13 +249,16 @@ static int check_host(struct osnoise_run *r)
 	if (rc >= 0)
 		return rc;
 	r->probes = calloc(cpuset_count(&r->opts.cpus), sizeof(*r->probes));
-	if (!r->probes) {
+	r->cpu_ids = calloc(cpuset_count(&r->opts.cpus), sizeof(*r->cpu_ids));
+	if (!r->probes || !r->cpu_ids) {
 		log_err("osnoise: out of memory");
 		return EXIT_FAIL;
 	}
 	for (unsigned int i = 0; i < CPUSET_MAX; i++)
-		if (cpuset_has(&r->opts.cpus, i))
+		if (cpuset_has(&r->opts.cpus, i)) {
+			r->cpu_ids[r->nprobes] = i;
 			r->probes[r->nprobes++].th.cpu = i;
+		}
 	return -1;
 }
 
@@ -264,6 +270,13 @@ int cmd_osnoise(int argc, char **argv)
 	err = osnoise_parse_opts(&r.opts, argc, argv);
 	if (err)
 		return cli_exit(err);
+	/* a bad --listen exits 2 before any BPF program loads */
+	err = expo_cmd_bind(&r.export, "osnoise", r.opts.listen,
+			    r.opts.textfile);
+	if (err) {
+		rc = err == -ENOMEM ? EXIT_FAIL : EXIT_USAGE;
+		goto out;
+	}
 	rc = check_host(&r);
 	if (rc >= 0)
 		goto out;
@@ -278,6 +291,8 @@ int cmd_osnoise(int argc, char **argv)
 			rc = EXIT_UNSUPPORTED;
 		goto out;
 	}
+	if (osnoise_export_start(&r))
+		goto out;
 	osnoise_render_header(&r);
 	run_loop(&r);
 	rc = EXIT_OK;

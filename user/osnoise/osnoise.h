@@ -42,6 +42,8 @@ struct osnoise_opts {
 	uint64_t interval_ns;
 	unsigned int top; /* threads listed per CPU in the summary */
 	bool json;
+	const char *listen; /* --listen [ADDR:]PORT, NULL: no server */
+	const char *textfile; /* --textfile PATH (ends in .prom) */
 };
 
 /* Options into o (defaults first): 0, CLI_HELP_SHOWN or -EINVAL (said). */

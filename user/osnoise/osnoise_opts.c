@@ -33,6 +33,8 @@ static const struct cli_opt osnoise_opts_tbl[] = {
 	{ "top", 0, .help = "threads listed per CPU in the summary (default 5)",
 	  CLI_UINT_AT(O, top, 0, 1000) },
 	CLI_OPT_JSON(O, json),
+	CLI_OPT_LISTEN(O, listen),
+	CLI_OPT_TEXTFILE(O, textfile),
 	{},
 };
 #undef O

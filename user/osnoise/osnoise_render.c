@@ -11,7 +11,7 @@
 #include "header.h"
 #include "monitor/tasklist.h"
 
-static const char *const kind_names[OSN_KINDS] = {
+const char *const osnoise_kind_names[OSN_KINDS] = {
 	[OSN_IRQ] = "irq", [OSN_VECTOR] = "vector", [OSN_SOFTIRQ] = "softirq",
 	[OSN_NMI] = "nmi", [OSN_THREAD] = "thread",
 };
@@ -162,7 +162,7 @@ static void cpu_json(struct json_w *w, unsigned int cpu,
 	json_key(w, "sources");
 	json_obj_begin(w);
 	for (int k = 0; k < OSN_KINDS; k++) {
-		json_key(w, kind_names[k]);
+		json_key(w, osnoise_kind_names[k]);
 		json_obj_begin(w);
 		json_kv_u64(w, "ns", x->ns[k]);
 		json_kv_u64(w, "count", x->n[k]);

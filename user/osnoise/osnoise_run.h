@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "json.h"
+#include "monitor/expo.h"
 #include "osnoise.h"
 #include "sysinfo.h"
 
@@ -26,6 +27,7 @@ struct osnoise_run {
 	struct host_info host;
 	struct osnoise_probe *probes; /* nprobes, by CPU ascending */
 	unsigned int nprobes;
+	unsigned int *cpu_ids; /* the probes' CPUs */
 	/* by probe: the last take, the interval, the run */
 	struct osnoise_stats *last, *interval, *total;
 	volatile sig_atomic_t stop_probes;
@@ -40,10 +42,19 @@ struct osnoise_run {
 	bool live;
 	char period[32], runtime[32], threshold[32];
 	struct json_w jw;
+	struct expo_cmd export; /* --listen, --textfile */
 };
+
+/* The sources' names in records and metrics, by kind (OSN_IRQ...). */
+extern const char *const osnoise_kind_names[OSN_KINDS];
 
 void osnoise_render_header(struct osnoise_run *r);
 void osnoise_render_interval(struct osnoise_run *r, uint64_t dur_ns);
 void osnoise_render_summary(struct osnoise_run *r, uint64_t dur_ns);
+
+/* osnoise_prom.c: the page of the run's totals (expo.h), the first one
+ * (0 or -errno, said) and one per interval. */
+int osnoise_export_start(struct osnoise_run *r);
+void osnoise_export_interval(struct osnoise_run *r);
 
 #endif

@@ -31,14 +31,17 @@ static int check_host(struct timerlat_run *t)
 	if (rc >= 0)
 		return rc;
 	t->probes = calloc(CPUSET_MAX, sizeof(*t->probes));
-	if (!t->probes) {
+	t->cpus = calloc(CPUSET_MAX, sizeof(*t->cpus));
+	if (!t->probes || !t->cpus) {
 		log_err("timerlat: out of memory");
 		return EXIT_FAIL;
 	}
 	t->nprobes = 0;
 	for (unsigned int i = 0; i < CPUSET_MAX; i++)
-		if (cpuset_has(&t->opts.cpus, i))
+		if (cpuset_has(&t->opts.cpus, i)) {
+			t->cpus[t->nprobes] = i;
 			t->probes[t->nprobes++].th.cpu = i;
+		}
 	return -1;
 }
 
@@ -210,6 +213,7 @@ static void run_loop(struct timerlat_run *t)
 			ring_buffer__consume(t->rb);
 		take_all(t);
 		timerlat_render_interval(t, now - last);
+		timerlat_export_interval(t);
 		last = now;
 	}
 	timerlat_render_summary(t, now_ns() - t->start_ns);
@@ -243,7 +247,9 @@ static void cleanup(struct timerlat_run *t)
 	coll_set_free(&t->colls);
 	names_fini(&t->names);
 	timerlat_keep_fini(t);
+	expo_cmd_stop(&t->export);
 	free(t->probes);
+	free(t->cpus);
 	free(t->interval);
 	free(t->total);
 }
@@ -280,6 +286,13 @@ int cmd_timerlat(int argc, char **argv)
 	err = timerlat_parse_opts(&t.opts, argc, argv);
 	if (err)
 		return cli_exit(err);
+	/* a bad --listen exits 2 before any BPF program loads */
+	err = expo_cmd_bind(&t.export, "timerlat", t.opts.listen,
+			    t.opts.textfile);
+	if (err) {
+		rc = err == -ENOMEM ? EXIT_FAIL : EXIT_USAGE;
+		goto out;
+	}
 	rc = check_host(&t);
 	if (rc >= 0)
 		goto out;
@@ -290,6 +303,8 @@ int cmd_timerlat(int argc, char **argv)
 			rc = EXIT_UNSUPPORTED;
 		goto out;
 	}
+	if (timerlat_export_start(&t))
+		goto out;
 	timerlat_render_header(&t);
 	run_loop(&t);
 	rc = EXIT_OK;

@@ -46,6 +46,8 @@ struct timerlat_opts {
 	uint64_t interval_ns; /* table and records */
 	uint64_t report_rate; /* reports per CPU and second */
 	bool json;
+	const char *listen; /* --listen [ADDR:]PORT, NULL: no server */
+	const char *textfile; /* --textfile PATH (ends in .prom) */
 };
 
 /* Options into o (defaults first): 0, CLI_HELP_SHOWN or -EINVAL (said). */

@@ -25,6 +25,8 @@ static const struct cli_opt timerlat_opts_tbl[] = {
 	  .help = "at most N reports per CPU and second (default 20)",
 	  CLI_UINT_AT(O, report_rate, 1, 100000) },
 	CLI_OPT_JSON(O, json),
+	CLI_OPT_LISTEN(O, listen),
+	CLI_OPT_TEXTFILE(O, textfile),
 	{},
 };
 #undef O

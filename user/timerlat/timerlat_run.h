@@ -9,6 +9,7 @@
 
 #include "json.h"
 #include "monitor/coll.h"
+#include "monitor/expo.h"
 #include "monitor/monitor.h"
 #include "sysinfo.h"
 #include "timerlat.h"
@@ -24,6 +25,7 @@ struct timerlat_run {
 	struct host_info host;
 	struct timerlat_probe *probes; /* nprobes, by CPU ascending */
 	unsigned int nprobes;
+	unsigned int *cpus; /* the probes' CPUs */
 	struct timerlat_stats *interval, *total; /* by probe */
 	volatile sig_atomic_t stop_probes;
 	uint64_t first_ns; /* first expiry */
@@ -42,6 +44,7 @@ struct timerlat_run {
 	char period[32]; /* the period as typed back: "1ms" */
 	struct json_w jw;
 	char *kept[TIMERLAT_KEEP]; /* live: the last reports, newest first */
+	struct expo_cmd export; /* --listen, --textfile */
 };
 
 void timerlat_render_header(struct timerlat_run *t);
@@ -50,5 +53,10 @@ void timerlat_render_summary(struct timerlat_run *t, uint64_t dur_ns);
 void timerlat_render_report(struct timerlat_run *t,
 			    const struct spike_event *ev);
 void timerlat_keep_fini(struct timerlat_run *t);
+
+/* timerlat_prom.c: the page of the run's totals (expo.h), the first one
+ * (0 or -errno, said) and one per interval. */
+int timerlat_export_start(struct timerlat_run *t);
+void timerlat_export_interval(struct timerlat_run *t);
 
 #endif
