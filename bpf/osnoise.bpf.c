@@ -2,13 +2,16 @@
 /*
  * What takes a CPU away from rtbpf osnoise's probe, the busy-looping
  * thread of that CPU: every hard IRQ, x86 system vector, softirq, NMI
- * handler and every preemption of the probe (from its involuntary
- * switch-out to its switch-in) that ends on a CPU with a probe goes on
- * that CPU's event ring (struct osnoise_cpu, mmapped) with its end time
- * and its net time: less the interrupts inside it, so that the events of
- * a gap in the probe's clock reads add up without counting anything
- * twice. The threads that ran while a probe was preempted go into the
- * per-thread table, net of interrupts.
+ * handler and every preemption of the probe in its runtime (from its
+ * involuntary switch-out to its switch-in) that ends on a CPU with a
+ * probe adds its net time (less the interrupts inside it, so nothing
+ * counts twice) to that CPU's running totals (struct osnoise_cpu,
+ * mmapped), and goes on its ring with its end time and the totals then:
+ * the parts of a gap in the probe's clock reads are the totals after it
+ * less those before it, however many events it held. Time the probe was
+ * off the CPU stopped or blocked is its own (self_ns). The threads that
+ * ran while a probe was preempted go into the per-thread table, net of
+ * interrupts.
  *
  * Hooks: tp_btf only (irq_handler_entry/exit, irq_vectors
  * local_timer, reschedule, call_function, call_function_single, irq_work
@@ -50,19 +53,39 @@ static __always_inline struct osnoise_cpu *this_cpu(void)
 	return c && c->probe_tid ? c : NULL;
 }
 
-static __always_inline void push(struct osnoise_cpu *c, __u32 kind, __u32 id,
-				 __u64 end, __u64 net)
+/* An interference of kind ended now, net ns long: into the totals, then
+ * a ring entry with them (its slot taken first: an NMI in the middle
+ * takes the next one). Kind OSN_KINDS: only the entry (self_ns moved). */
+static __always_inline void push(struct osnoise_cpu *c, __u32 kind, __u64 now,
+				 __u64 net)
 {
-	struct osnoise_event *e = &c->ev[c->head % OSNOISE_RING];
+	struct osnoise_event *e;
+	__u64 i;
 
-	e->end = end;
-	e->net_ns = net;
-	e->kind = kind;
-	e->id = id;
-	/* the entry first: the probe, on this CPU, reads head, then the
-	 * entries (program order is enough on one CPU) */
-	asm volatile("" ::: "memory");
-	c->head++;
+	if (kind < OSN_KINDS) {
+		c->sum.ns[kind] += net;
+		c->sum.n[kind]++;
+	}
+	i = c->head++;
+	e = &c->ev[i % OSNOISE_RING];
+	e->end = now;
+	e->sum = c->sum;
+}
+
+/* What interrupts a hard IRQ, a softirq, a thread: their totals. */
+static __always_inline __u64 below_irq(const struct osnoise_cpu *c)
+{
+	return c->sum.ns[OSN_NMI];
+}
+
+static __always_inline __u64 below_soft(const struct osnoise_cpu *c)
+{
+	return below_irq(c) + c->sum.ns[OSN_IRQ] + c->sum.ns[OSN_VECTOR];
+}
+
+static __always_inline __u64 below_task(const struct osnoise_cpu *c)
+{
+	return below_soft(c) + c->sum.ns[OSN_SOFTIRQ];
 }
 
 /* A's time less what interrupted it since (totals then: base). */
@@ -80,23 +103,22 @@ static __always_inline int hard_entry(void)
 
 	if (c && !c->irq_depth++) {
 		c->irq_start = bpf_ktime_get_ns();
-		c->irq_base = c->nmi_total;
+		c->irq_base = below_irq(c);
 	}
 	return 0;
 }
 
-static __always_inline int hard_exit(__u32 kind, __u32 id)
+static __always_inline int hard_exit(__u32 kind)
 {
 	struct osnoise_cpu *c = this_cpu();
-	__u64 now, net;
+	__u64 now;
 
 	if (!c || !c->irq_depth || --c->irq_depth || !c->irq_start)
 		return 0;
 	now = bpf_ktime_get_ns();
-	net = net_of(c->irq_start, now, c->irq_base, c->nmi_total);
+	push(c, kind, now,
+	     net_of(c->irq_start, now, c->irq_base, below_irq(c)));
 	c->irq_start = 0;
-	c->irq_total += net;
-	push(c, kind, id, now, net);
 	return 0;
 }
 
@@ -109,7 +131,7 @@ int BPF_PROG(osn_irq_entry, int irq, struct irqaction *action)
 SEC("tp_btf/irq_handler_exit")
 int BPF_PROG(osn_irq_exit, int irq, struct irqaction *action, int ret)
 {
-	return hard_exit(OSN_IRQ, (__u32)irq);
+	return hard_exit(OSN_IRQ);
 }
 
 #define VECTOR(tp, id)                             \
@@ -121,7 +143,7 @@ int BPF_PROG(osn_irq_exit, int irq, struct irqaction *action, int ret)
 	SEC("tp_btf/" #tp "_exit")                 \
 	int BPF_PROG(osn_##tp##_exit, int vector)  \
 	{                                          \
-		return hard_exit(OSN_VECTOR, id);  \
+		return hard_exit(OSN_VECTOR);      \
 	}
 
 VECTOR(local_timer, VEC_LOCAL_TIMER)
@@ -137,7 +159,7 @@ int BPF_PROG(osn_softirq_entry, unsigned int vec)
 
 	if (c) {
 		c->soft_start = bpf_ktime_get_ns();
-		c->soft_base = c->nmi_total + c->irq_total;
+		c->soft_base = below_soft(c);
 	}
 	return 0;
 }
@@ -146,16 +168,14 @@ SEC("tp_btf/softirq_exit")
 int BPF_PROG(osn_softirq_exit, unsigned int vec)
 {
 	struct osnoise_cpu *c = this_cpu();
-	__u64 now, net;
+	__u64 now;
 
 	if (!c || !c->soft_start)
 		return 0;
 	now = bpf_ktime_get_ns();
-	net = net_of(c->soft_start, now, c->soft_base,
-		     c->nmi_total + c->irq_total);
+	push(c, OSN_SOFTIRQ, now,
+	     net_of(c->soft_start, now, c->soft_base, below_soft(c)));
 	c->soft_start = 0;
-	c->soft_total += net;
-	push(c, OSN_SOFTIRQ, vec, now, net);
 	return 0;
 }
 
@@ -165,16 +185,9 @@ int BPF_PROG(osn_nmi, void *handler, s64 delta_ns, int handled)
 {
 	struct osnoise_cpu *c = this_cpu();
 
-	if (!c || delta_ns <= 0)
-		return 0;
-	c->nmi_total += (__u64)delta_ns;
-	push(c, OSN_NMI, (__u32)handled, bpf_ktime_get_ns(), (__u64)delta_ns);
+	if (c && delta_ns > 0)
+		push(c, OSN_NMI, bpf_ktime_get_ns(), (__u64)delta_ns);
 	return 0;
-}
-
-static __always_inline __u64 inner(const struct osnoise_cpu *c)
-{
-	return c->nmi_total + c->irq_total + c->soft_total;
 }
 
 /* prev ran from c->run_start while the probe waited: into its entry. */
@@ -183,7 +196,7 @@ static __always_inline void charge_run(struct osnoise_cpu *c,
 {
 	struct osnoise_tkey k = { bpf_get_smp_processor_id(), prev->pid };
 	struct osnoise_tval *v, nv = {};
-	__u64 ns = net_of(c->run_start, now, c->run_base, inner(c));
+	__u64 ns = net_of(c->run_start, now, c->run_base, below_task(c));
 
 	v = bpf_map_lookup_elem(&osn_threads, &k);
 	if (v) {
@@ -194,11 +207,43 @@ static __always_inline void charge_run(struct osnoise_cpu *c,
 	nv.ns = ns;
 	nv.runs = 1;
 	bpf_probe_read_kernel_str(nv.comm, sizeof(nv.comm), prev->comm);
-	if (bpf_map_update_elem(&osn_threads, &k, &nv, BPF_NOEXIST)) {
-		/* a race for the same new key cannot happen (one CPU):
-		 * the table is full */
+	/* a race for the same new key cannot happen (one CPU): the table
+	 * is full */
+	if (bpf_map_update_elem(&osn_threads, &k, &nv, BPF_NOEXIST))
 		c->untracked_ns += ns;
+}
+
+/* The probe leaves the CPU in its runtime: preempted (still runnable),
+ * noise until it runs again; else stopped or blocked, its own time. */
+static __always_inline void probe_out(struct osnoise_cpu *c, bool preempt,
+				      struct task_struct *prev,
+				      struct task_struct *next, __u64 now)
+{
+	if (!c->spinning)
+		return;
+	if (preempt || !get_task_state(prev)) {
+		c->off_start = now;
+		c->off_base = below_task(c);
+		c->off_first = next->pid;
+	} else {
+		c->self_start = now;
+		c->self_base = below_task(c);
 	}
+}
+
+/* The probe runs again: the time since it left, net of interrupts. */
+static __always_inline void probe_in(struct osnoise_cpu *c, __u64 now)
+{
+	if (c->off_start)
+		push(c, OSN_THREAD, now,
+		     net_of(c->off_start, now, c->off_base, below_task(c)));
+	if (c->self_start) {
+		c->sum.self_ns +=
+			net_of(c->self_start, now, c->self_base, below_task(c));
+		/* an entry, so the probe sees the totals move */
+		push(c, OSN_KINDS, now, 0);
+	}
+	c->off_start = c->self_start = 0;
 }
 
 SEC("tp_btf/sched_switch")
@@ -213,25 +258,16 @@ int BPF_PROG(osn_switch, bool preempt, struct task_struct *prev,
 		return 0;
 	probe = c->probe_tid;
 	now = bpf_ktime_get_ns();
-	if (prev->pid == probe) {
-		/* preempted (still runnable); its own sleep is no noise */
-		if (preempt || !get_task_state(prev)) {
-			c->off_start = now;
-			c->off_base = inner(c);
-			c->off_first = next->pid;
-		}
-	} else if (c->off_start && c->run_start && prev->pid) {
+	if (prev->pid == probe)
+		probe_out(c, preempt, prev, next, now);
+	else if (c->off_start && c->run_start && prev->pid)
 		charge_run(c, prev, now);
-	}
 	c->run_start = 0;
 	if (next->pid == probe) {
-		if (c->off_start)
-			push(c, OSN_THREAD, c->off_first, now,
-			     net_of(c->off_start, now, c->off_base, inner(c)));
-		c->off_start = 0;
+		probe_in(c, now);
 	} else if (c->off_start) {
 		c->run_start = now;
-		c->run_base = inner(c);
+		c->run_base = below_task(c);
 	}
 	return 0;
 }

@@ -5,45 +5,54 @@
 
 #include "sched_abi.h"
 
-/* Kinds of interference on a probe's CPU. */
+/* Kinds of interference on a probe's CPU, each counted net of what
+ * interrupted it (an IRQ in a softirq, an NMI in an IRQ, all in a
+ * preemption). */
 enum osnoise_kind {
-	OSN_IRQ = 0, /* a device IRQ handler (id: IRQ number) */
-	OSN_VECTOR, /* an x86 system vector (id: NOISE_VEC_*) */
-	OSN_SOFTIRQ, /* id: softirq vector */
+	OSN_IRQ = 0, /* a device IRQ handler */
+	OSN_VECTOR, /* an x86 system vector (local timer, IPIs, irq work) */
+	OSN_SOFTIRQ,
 	OSN_NMI, /* an NMI handler */
-	OSN_THREAD, /* the probe preempted until it ran again (id: the first
-		       thread that ran) */
+	OSN_THREAD, /* the probe preempted until it ran again */
 	OSN_KINDS,
 };
 
-#define OSNOISE_RING 64 /* events a probe sees per gap, at most */
+#define OSNOISE_RING 16 /* the latest events of a CPU */
 
-/* One interference that ended: net_ns excludes what interrupted it (an
- * IRQ in a softirq, an NMI in an IRQ, both in a thread). */
+/*
+ * A CPU's running totals since its probe registered: net ns and events
+ * by kind, and the time its probe was off the CPU not runnable (stopped
+ * by a signal, blocked: the probe's own doing, no noise). A gap's parts
+ * are the totals after it less those before it.
+ */
+struct osnoise_sums {
+	__u64 ns[OSN_KINDS];
+	__u64 n[OSN_KINDS];
+	__u64 self_ns;
+};
+
+/* An interference that ended, and the totals then. */
 struct osnoise_event {
 	__u64 end; /* CLOCK_MONOTONIC ns */
-	__u64 net_ns;
-	__u32 kind;
-	__u32 id;
+	struct osnoise_sums sum;
 };
 
 /*
- * One per CPU, mmapped: the probe of that CPU reads the ring after a gap
- * in its clock reads, on its own CPU, so only an interrupt of that read
- * can write the ring meanwhile (head tells). probe_tid is written by user
- * space; the rest is BPF's.
+ * One per CPU, mmapped. The probe of that CPU reads it on that CPU, so
+ * only an interrupt of the read can change it meanwhile (head tells).
+ * probe_tid and spinning are written by user space; the rest is BPF's.
  */
 struct osnoise_cpu {
 	__u64 head; /* events pushed; the last is ev[(head - 1) % RING] */
 	__u32 probe_tid; /* 0: no probe on this CPU */
+	__u32 spinning; /* the probe is in its runtime */
+	struct osnoise_sums sum;
 	__u32 irq_depth;
-	/* what interrupted what: totals of net ns, per level */
-	__u64 nmi_total, irq_total, soft_total;
+	__u32 off_first; /* the first thread that ran while it waited */
 	__u64 irq_start, irq_base;
 	__u64 soft_start, soft_base;
 	__u64 off_start, off_base; /* the probe preempted (0: running) */
-	__u32 off_first; /* the first thread that ran then */
-	__u32 pad;
+	__u64 self_start, self_base; /* the probe off, not runnable */
 	__u64 run_start, run_base; /* another thread's switch-in then */
 	__u64 untracked_ns; /* thread runs the per-thread table had no
 			       room for */
@@ -51,7 +60,7 @@ struct osnoise_cpu {
 };
 
 /* The per-thread table: each thread that ran while a probe was
- * preempted, net of interrupts. */
+ * preempted in its runtime, net of interrupts. */
 struct osnoise_tkey {
 	__u32 cpu;
 	__u32 pid;

@@ -9,32 +9,48 @@
 
 #include "osnoise/osnoise.h"
 
-static void put(struct osnoise_event *ring, uint64_t *head, uint32_t kind,
-		uint64_t end, uint64_t net)
+/* osnoise_sums_at at a time that stays put */
+static uint64_t sums_at(const struct osnoise_cpu *c, uint64_t t,
+			struct osnoise_sums *out)
 {
-	ring[*head % OSNOISE_RING] = (struct osnoise_event){
-		.end = end, .net_ns = net, .kind = kind, .id = 7
-	};
-	(*head)++;
+	uint64_t u = t, n = osnoise_sums_at(c, &u, out);
+
+	assert_int_equal(u, t);
+	return n;
 }
 
-/* Only events that ended inside the gap count, each by its kind; what
- * they leave is unexplained; a gap of 90 % or more explained is covered. */
+/* BPF's side of one event: totals up, an entry with them. */
+static void put(struct osnoise_cpu *c, uint32_t kind, uint64_t end,
+		uint64_t net)
+{
+	if (kind < OSN_KINDS) {
+		c->sum.ns[kind] += net;
+		c->sum.n[kind]++;
+	}
+	c->ev[c->head % OSNOISE_RING] =
+		(struct osnoise_event){ .end = end, .sum = c->sum };
+	c->head++;
+}
+
+/* A gap's parts are the totals at its end less those at its start, by
+ * kind; what they leave is unexplained; 90 % or more explained is
+ * covered; a gap without events is the hardware's. */
 static void test_gap_parts(void **state)
 {
-	struct osnoise_event ring[OSNOISE_RING];
+	static struct osnoise_cpu c;
+	struct osnoise_sums a, b;
 	struct osnoise_stats s;
-	uint64_t head = 0;
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
-	memset(ring, 0, sizeof(ring));
-	put(ring, &head, OSN_IRQ, 900, 50); /* before the gap */
-	put(ring, &head, OSN_VECTOR, 1500, 300);
-	put(ring, &head, OSN_SOFTIRQ, 1800, 200);
-	put(ring, &head, OSN_THREAD, 5000, 3000);
-	put(ring, &head, OSN_IRQ, 6500, 40); /* after it: while it was read */
-	osnoise_account_gap(&s, 1000, 6000, ring, head);
+	put(&c, OSN_IRQ, 900, 50); /* before the gap */
+	sums_at(&c, 1000, &a);
+	put(&c, OSN_VECTOR, 1500, 300);
+	put(&c, OSN_SOFTIRQ, 1800, 200);
+	put(&c, OSN_THREAD, 5000, 3000);
+	put(&c, OSN_IRQ, 6500, 40); /* after it: while it was read */
+	assert_int_equal(sums_at(&c, 6000, &b), 4);
+	osnoise_account_gap(&s, 1000, 6000, &a, &b, 1000);
 	assert_int_equal(s.gaps, 1);
 	assert_int_equal(s.noise_ns, 5000);
 	assert_int_equal(s.max_ns, 5000);
@@ -47,54 +63,91 @@ static void test_gap_parts(void **state)
 	assert_int_equal(s.hw_gaps, 0);
 	assert_int_equal(s.covered, 0);
 	/* a gap the events explain to 95 %: covered */
-	put(ring, &head, OSN_THREAD, 9000, 1900);
-	osnoise_account_gap(&s, 7000, 9000, ring, head);
+	sums_at(&c, 7000, &a);
+	put(&c, OSN_THREAD, 9000, 1900);
+	sums_at(&c, 9000, &b);
+	osnoise_account_gap(&s, 7000, 9000, &a, &b, 1000);
 	assert_int_equal(s.covered, 1);
-	assert_int_equal(s.unexplained_ns, 1600);
-	assert_int_equal(s.max_ns, 5000);
+	/* the IRQ at 6500 ended between the two gaps: in neither */
+	assert_int_equal(s.ns[OSN_IRQ], 0);
+	/* none: the hardware's, whole */
+	sums_at(&c, 9500, &a);
+	osnoise_account_gap(&s, 9500, 17500, &a, &a, 1000);
+	assert_int_equal(s.hw_gaps, 1);
+	assert_int_equal(s.hw_ns, 8000);
+	assert_int_equal(s.gaps, 3);
 }
 
-/* A gap without events is the hardware's (or a hypervisor's), whole. */
-static void test_gap_hw(void **state)
+/* However many events a gap held, more than the ring keeps: their
+ * totals are exact. */
+static void test_gap_many(void **state)
 {
-	struct osnoise_event ring[OSNOISE_RING];
+	static struct osnoise_cpu c;
+	struct osnoise_sums a, b;
 	struct osnoise_stats s;
-	uint64_t head = 0;
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
-	memset(ring, 0, sizeof(ring));
-	osnoise_account_gap(&s, 100, 8100, ring, head);
-	put(ring, &head, OSN_IRQ, 200, 10);
-	osnoise_account_gap(&s, 300, 400, ring, head);
-	assert_int_equal(s.hw_gaps, 2);
-	assert_int_equal(s.hw_ns, 8100);
-	assert_int_equal(s.unexplained_ns, 0);
-	assert_int_equal(s.gaps, 2);
+	sums_at(&c, 500, &a);
+	for (int i = 0; i < 10 * OSNOISE_RING; i++)
+		put(&c, OSN_SOFTIRQ, 1000 + 10 * (uint64_t)i, 5);
+	sums_at(&c, 100000, &b);
+	osnoise_account_gap(&s, 500, 100000, &a, &b, 1000);
+	assert_int_equal(s.n[OSN_SOFTIRQ], 10 * OSNOISE_RING);
+	assert_int_equal(s.ns[OSN_SOFTIRQ], 50 * OSNOISE_RING);
 }
 
-/* More events in one gap than the ring keeps: the newest ones count and
- * the gap is marked; a wrapped ring is read from its head. */
-static void test_gap_truncated(void **state)
+/* The totals of a time the ring went round since (the probe preempted
+ * after reading the clock): those of now, the time moved to now. */
+static void test_sums_gone(void **state)
 {
-	struct osnoise_event ring[OSNOISE_RING];
+	static struct osnoise_cpu c;
+	struct osnoise_sums a;
+	uint64_t t = 500, n;
+
+	(void)state;
+	for (int i = 0; i < 2 * OSNOISE_RING; i++)
+		put(&c, OSN_VECTOR, 1000 + (uint64_t)i, 3);
+	n = osnoise_sums_at(&c, &t, &a);
+	assert_true(t > 500);
+	assert_int_equal(n, 2 * OSNOISE_RING);
+	assert_int_equal(a.n[OSN_VECTOR], 2 * OSNOISE_RING);
+	/* a ring younger than t: nothing yet */
+	memset(&c, 0, sizeof(c));
+	put(&c, OSN_VECTOR, 1000, 3);
+	t = 900;
+	assert_int_equal(osnoise_sums_at(&c, &t, &a), 0);
+	assert_int_equal(t, 900);
+	assert_int_equal(a.n[OSN_VECTOR], 0);
+}
+
+/* The probe stopped or blocked itself: its own time, taken out of the
+ * gap; what is left under the threshold is no noise. */
+static void test_gap_blocked(void **state)
+{
+	static struct osnoise_cpu c;
+	struct osnoise_sums a, b;
 	struct osnoise_stats s;
-	uint64_t head = 0;
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
-	memset(ring, 0, sizeof(ring));
-	for (int i = 0; i < 3 * OSNOISE_RING; i++)
-		put(ring, &head, OSN_VECTOR, 1000 + 10 * (uint64_t)i, 5);
-	osnoise_account_gap(&s, 500, 100000, ring, head);
-	assert_int_equal(s.n[OSN_VECTOR], OSNOISE_RING - 1);
-	assert_int_equal(s.truncated, 1);
-	/* a gap holding only the newest 10 of them: not truncated */
-	memset(&s, 0, sizeof(s));
-	osnoise_account_gap(&s, 1000 + 10 * (3 * OSNOISE_RING - 11), 100000,
-			    ring, head);
-	assert_int_equal(s.n[OSN_VECTOR], 10);
-	assert_int_equal(s.truncated, 0);
+	sums_at(&c, 100, &a);
+	c.sum.self_ns += 1000000;
+	put(&c, OSN_KINDS, 1000200, 0);
+	sums_at(&c, 1000300, &b);
+	osnoise_account_gap(&s, 100, 1000300, &a, &b, 5000);
+	assert_int_equal(s.blocked_ns, 1000000);
+	assert_int_equal(s.gaps, 0);
+	assert_int_equal(s.noise_ns, 0);
+	/* blocked, then a 6 us preemption: 6 us of noise */
+	a = b;
+	c.sum.self_ns += 50000;
+	put(&c, OSN_THREAD, 1060000, 6000);
+	sums_at(&c, 1060300, &b);
+	osnoise_account_gap(&s, 1000300, 1060300, &a, &b, 5000);
+	assert_int_equal(s.gaps, 1);
+	assert_int_equal(s.noise_ns, 10000);
+	assert_int_equal(s.ns[OSN_THREAD], 6000);
 }
 
 /* Interval differences and sums; the max is the interval's own. */
@@ -119,8 +172,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gap_parts),
-		cmocka_unit_test(test_gap_hw),
-		cmocka_unit_test(test_gap_truncated),
+		cmocka_unit_test(test_gap_many),
+		cmocka_unit_test(test_gap_blocked),
+		cmocka_unit_test(test_sums_gone),
 		cmocka_unit_test(test_stats_sub_add),
 	};
 

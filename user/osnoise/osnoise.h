@@ -50,15 +50,16 @@ struct osnoise_opts {
 int osnoise_parse_opts(struct osnoise_opts *o, int argc, char **argv);
 
 /*
- * A probe's figures: totals since its start (written by the probe alone,
- * read by the main thread, each field a relaxed atomic), or their
- * difference over an interval.
+ * A probe's figures: totals since its start (written by the probe alone
+ * under its seqcount, read by the main thread), or their difference over
+ * an interval. Every member is a uint64_t (sub and add go member by
+ * member).
  */
 struct osnoise_stats {
 	uint64_t runtime_ns; /* spent spinning (gaps included) */
 	uint64_t gaps; /* clock-read gaps of --threshold or more */
 	uint64_t noise_ns; /* their sum */
-	uint64_t max_ns; /* the longest (an interval's: taken and reset) */
+	uint64_t max_ns; /* the longest (of an interval: see take) */
 	uint64_t ns[OSN_KINDS]; /* of the noise, net time by source */
 	uint64_t n[OSN_KINDS]; /* events by source */
 	uint64_t unexplained_ns; /* of gaps with events, what they do not
@@ -67,7 +68,8 @@ struct osnoise_stats {
 	uint64_t hw_gaps; /* gaps without any event: a hypervisor, an SMI */
 	uint64_t hw_ns; /* their sum */
 	uint64_t covered; /* gaps at least 90 % explained */
-	uint64_t truncated; /* gaps with more events than the ring keeps */
+	uint64_t blocked_ns; /* the probe stopped or blocked itself (SIGSTOP,
+				a fault's I/O): not noise */
 	uint64_t windows; /* runtimes started */
 	uint64_t late; /* periods skipped: the probe woke a period late */
 };
@@ -78,12 +80,23 @@ void osnoise_stats_sub(struct osnoise_stats *d, const struct osnoise_stats *a,
 void osnoise_stats_add(struct osnoise_stats *d, const struct osnoise_stats *a);
 
 /*
- * One gap, from t0 to t1, into s: the events of ring ev (head events
- * pushed) that ended in (t0, t1], newest first, at most OSNOISE_RING - 1
- * of them (more: truncated). Pure: the caller copied the ring.
+ * One gap, from t0 to t1, into s: the CPU's totals were a at t0 and b at
+ * t1 (bpf/osnoise.h). The time the probe stopped or blocked itself is
+ * taken out first; what is left is noise when it reaches thr. Pure.
  */
 void osnoise_account_gap(struct osnoise_stats *s, uint64_t t0, uint64_t t1,
-			 const struct osnoise_event *ev, uint64_t head);
+			 const struct osnoise_sums *a,
+			 const struct osnoise_sums *b, uint64_t thr);
+
+/*
+ * The CPU's totals as of time *t (those of the newest event that ended by
+ * then) into out, read from c on the probe's own CPU; the count of events
+ * they include (the head to compare with next time). When so many events
+ * came since *t that its entry is gone, *t becomes now (CLOCK_MONOTONIC)
+ * and the totals are those of now.
+ */
+uint64_t osnoise_sums_at(volatile const struct osnoise_cpu *c, uint64_t *t,
+			 struct osnoise_sums *out);
 
 struct osnoise_probe {
 	struct probe_thread th; /* cpu, prio, stop set by the caller */
@@ -91,14 +104,17 @@ struct osnoise_probe {
 	uint64_t first; /* the first runtime's start, CLOCK_MONOTONIC ns */
 	volatile struct osnoise_cpu *bpf; /* this CPU's entry, mmapped */
 	struct osnoise_stats total; /* the probe's; read with take */
+	uint64_t seq; /* odd while the probe updates total */
+	uint64_t epoch; /* intervals taken (main thread) */
+	uint64_t max_epoch; /* the interval total.max_ns is of (probe) */
 };
 
 /* Starts p's thread (probe_thread.h): it pins itself, takes its policy,
  * names itself OSNOISE_COMM, registers its tid in p->bpf; waits for
  * that. 0 or -errno (logged). */
 int osnoise_probe_start(struct osnoise_probe *p);
-/* A consistent enough copy of p's totals (field by field), the interval
- * max moved out (reset in p). */
+/* A consistent copy of p's totals (seqcount), max_ns the longest gap
+ * since the last take (0: none); starts the next interval. */
 void osnoise_probe_take(struct osnoise_probe *p, struct osnoise_stats *out);
 /* Stops p's thread (it ends its runtime or sleep now), joins it and
  * unregisters it from BPF. */

@@ -173,7 +173,7 @@ static void cpu_json(struct json_w *w, unsigned int cpu,
 	json_kv_u64(w, "hw_gaps", x->hw_gaps);
 	json_kv_u64(w, "hw_ns", x->hw_ns);
 	json_kv_u64(w, "covered", x->covered);
-	json_kv_u64(w, "truncated", x->truncated);
+	json_kv_u64(w, "blocked_ns", x->blocked_ns);
 	json_kv_u64(w, "windows", x->windows);
 	json_kv_u64(w, "late", x->late);
 	json_obj_end(w);

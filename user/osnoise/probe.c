@@ -9,9 +9,6 @@
 #include "clock.h"
 
 #define LOAD(f) __atomic_load_n(&(f), __ATOMIC_RELAXED)
-#define STORE(f, v) __atomic_store_n(&(f), (v), __ATOMIC_RELAXED)
-/* a field only its probe writes: no read-modify-write race */
-#define BUMP(f, v) STORE(f, LOAD(f) + (v))
 
 void osnoise_stats_sub(struct osnoise_stats *d, const struct osnoise_stats *a,
 		       const struct osnoise_stats *b)
@@ -35,80 +32,151 @@ void osnoise_stats_add(struct osnoise_stats *d, const struct osnoise_stats *a)
 }
 
 void osnoise_account_gap(struct osnoise_stats *s, uint64_t t0, uint64_t t1,
-			 const struct osnoise_event *ev, uint64_t head)
+			 const struct osnoise_sums *a,
+			 const struct osnoise_sums *b, uint64_t thr)
 {
-	uint64_t gap = t1 - t0, net = 0, seen = 0, i;
+	uint64_t self = b->self_ns - a->self_ns, gap = t1 - t0, net = 0;
+	uint64_t events = 0;
 
-	for (i = 0; i < OSNOISE_RING - 1 && i < head; i++) {
-		const struct osnoise_event *e =
-			&ev[(head - 1 - i) % OSNOISE_RING];
-
-		if (e->end <= t0)
-			break;
-		if (e->end > t1 || e->kind >= OSN_KINDS)
-			continue; /* after the gap: while it was read */
-		BUMP(s->ns[e->kind], e->net_ns);
-		BUMP(s->n[e->kind], 1);
-		net += e->net_ns;
-		seen++;
+	s->blocked_ns += self < gap ? self : gap;
+	gap = gap > self ? gap - self : 0;
+	if (gap < thr)
+		return;
+	for (int k = 0; k < OSN_KINDS; k++) {
+		s->ns[k] += b->ns[k] - a->ns[k];
+		s->n[k] += b->n[k] - a->n[k];
+		net += b->ns[k] - a->ns[k];
+		events += b->n[k] - a->n[k];
 	}
-	if (i == OSNOISE_RING - 1 && i < head &&
-	    ev[(head - 1 - i) % OSNOISE_RING].end > t0)
-		BUMP(s->truncated, 1);
-	BUMP(s->gaps, 1);
-	BUMP(s->noise_ns, gap);
-	if (gap > LOAD(s->max_ns))
-		STORE(s->max_ns, gap);
-	if (!seen) {
-		BUMP(s->hw_gaps, 1);
-		BUMP(s->hw_ns, gap);
+	s->gaps++;
+	s->noise_ns += gap;
+	if (gap > s->max_ns)
+		s->max_ns = gap;
+	if (!events) {
+		s->hw_gaps++;
+		s->hw_ns += gap;
 	} else {
-		BUMP(s->unexplained_ns, gap > net ? gap - net : 0);
+		s->unexplained_ns += gap > net ? gap - net : 0;
 	}
 	if (net * 10 >= gap * 9)
-		BUMP(s->covered, 1);
+		s->covered++;
 }
 
-/* The ring as it was right after the gap: copied, then checked that no
- * interrupt of the copy overwrote what was copied. */
-static void gap(struct osnoise_probe *p, uint64_t t0, uint64_t t1)
+uint64_t osnoise_sums_at(volatile const struct osnoise_cpu *c, uint64_t *t,
+			 struct osnoise_sums *out)
 {
-	static __thread struct osnoise_event ring[OSNOISE_RING];
-	volatile struct osnoise_cpu *c = p->bpf;
-	uint64_t head, after;
+	for (;;) {
+		uint64_t head = c->head, i, upto = 0;
+		bool found = false;
 
-	do {
-		head = c->head;
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-		memcpy(ring, (const void *)c->ev, sizeof(ring));
+		memset(out, 0, sizeof(*out));
+		/* the newest entry that ended by t; newer ones came from
+		 * interrupts after t was read */
+		for (i = 0; i < OSNOISE_RING - 1 && i < head; i++) {
+			volatile const struct osnoise_event *e =
+				&c->ev[(head - 1 - i) % OSNOISE_RING];
+
+			if (e->end <= *t) {
+				memcpy(out, (const void *)&e->sum,
+				       sizeof(*out));
+				upto = head - i;
+				found = true;
+				break;
+			}
+		}
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-		after = c->head;
-	} while (after != head);
-	osnoise_account_gap(&p->total, t0, t1, ring, head);
+		/* none ended by t, and the ring is younger than t: zero */
+		if (!found && i == head)
+			return 0;
+		if (found && c->head - head + i < OSNOISE_RING - 1)
+			return upto;
+		/* t's entry is gone: so many events since t (the probe was
+		 * preempted or interrupted after reading it) that the ring
+		 * went round. The totals of now, then. */
+		*t = now_ns();
+	}
 }
 
-/* Spins until end (or stop), every two clock reads --threshold apart a
- * gap; the runtime flushed each millisecond. */
+/* The probe's own writes to its totals: the reader sees none or all. */
+static void stats_begin(struct osnoise_probe *p)
+{
+	__atomic_store_n(&p->seq, p->seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static void stats_end(struct osnoise_probe *p)
+{
+	__atomic_store_n(&p->seq, p->seq + 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * The totals as of *t into *at, and into the probe's figures a gap from
+ * t0 when *t is --threshold or more after it (at: the totals as of t0).
+ * When *t's totals are gone from the ring, *t moves to now: the time in
+ * between was taken from the probe too.
+ */
+static void refresh(struct osnoise_probe *p, uint64_t t0, uint64_t *t,
+		    struct osnoise_sums *at, uint64_t *seen)
+{
+	struct osnoise_sums now;
+	uint64_t epoch;
+
+	*seen = osnoise_sums_at(p->bpf, t, &now);
+	if (*t - t0 >= p->threshold_ns) {
+		epoch = __atomic_load_n(&p->epoch, __ATOMIC_RELAXED);
+		stats_begin(p);
+		if (p->max_epoch != epoch) {
+			/* the first gap of a new interval */
+			p->total.max_ns = 0;
+			p->max_epoch = epoch;
+		}
+		osnoise_account_gap(&p->total, t0, *t, at, &now,
+				    p->threshold_ns);
+		stats_end(p);
+	}
+	*at = now;
+}
+
+static void add_runtime(struct osnoise_probe *p, uint64_t ns)
+{
+	stats_begin(p);
+	p->total.runtime_ns += ns;
+	stats_end(p);
+}
+
+/*
+ * Spins until end (or stop). Each two clock reads --threshold apart are
+ * a gap; the CPU's totals are read again whenever its ring moved (an
+ * interrupt that ended, the gap's or a shorter one), so those of the gap's
+ * start are at hand. The runtime is flushed each millisecond.
+ */
 static void spin(struct osnoise_probe *p, uint64_t end)
 {
-	uint64_t prev = now_ns(), flushed = prev, thr = p->threshold_ns;
+	volatile struct osnoise_cpu *c = p->bpf;
+	uint64_t prev = now_ns(), flushed, thr = p->threshold_ns, seen;
+	struct osnoise_sums at;
 
+	c->spinning = 1;
+	seen = osnoise_sums_at(c, &prev, &at);
+	flushed = prev;
 	for (;;) {
 		uint64_t t = now_ns();
 
-		if (t - prev >= thr) {
-			gap(p, prev, t);
-			/* the accounting is the probe's own time */
-			t = now_ns();
-		}
+		/* the next delta starts at t, not after this: what takes the
+		 * CPU meanwhile falls in it (the accounting's own few hundred
+		 * ns too) */
+		if (t - prev >= thr || c->head != seen)
+			refresh(p, prev, &t, &at, &seen);
 		prev = t;
-		if (t - flushed >= 1000000) {
-			BUMP(p->total.runtime_ns, t - flushed);
+		if (t >= end || t - flushed >= 1000000) {
+			add_runtime(p, t - flushed);
 			flushed = t;
 			if (t >= end || LOAD(*p->th.stop))
-				return;
+				break;
 		}
 	}
+	c->spinning = 0;
 }
 
 static void ts_of(struct timespec *ts, uint64_t ns)
@@ -130,14 +198,18 @@ static void probe_loop(void *arg)
 		ts_of(&ts, start);
 		if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL))
 			continue; /* a signal: check stop */
-		BUMP(p->total.windows, 1);
+		stats_begin(p);
+		p->total.windows++;
+		stats_end(p);
 		spin(p, start + p->runtime_ns);
 		start += p->period_ns;
 		now = now_ns();
 		if (now >= start) {
 			uint64_t n = (now - start) / p->period_ns + 1;
 
-			BUMP(p->total.late, n);
+			stats_begin(p);
+			p->total.late += n;
+			stats_end(p);
 			start += n * p->period_ns;
 		}
 	}
@@ -164,13 +236,20 @@ int osnoise_probe_start(struct osnoise_probe *p)
 
 void osnoise_probe_take(struct osnoise_probe *p, struct osnoise_stats *out)
 {
-	const uint64_t *src = (const uint64_t *)&p->total;
-	uint64_t *dst = (uint64_t *)out;
+	uint64_t s1, s2, max_epoch, epoch = p->epoch;
 
-	for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
-		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
-	out->max_ns =
-		__atomic_exchange_n(&p->total.max_ns, 0, __ATOMIC_RELAXED);
+	do {
+		s1 = __atomic_load_n(&p->seq, __ATOMIC_ACQUIRE);
+		if (s1 & 1)
+			continue;
+		memcpy(out, &p->total, sizeof(*out));
+		max_epoch = p->max_epoch;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		s2 = __atomic_load_n(&p->seq, __ATOMIC_RELAXED);
+	} while ((s1 & 1) || s1 != s2);
+	if (max_epoch != epoch)
+		out->max_ns = 0; /* no gap since the last take */
+	__atomic_store_n(&p->epoch, epoch + 1, __ATOMIC_RELAXED);
 }
 
 void osnoise_probe_join(struct osnoise_probe *p)
