@@ -65,6 +65,21 @@ jq -s -e '([.[] | select(.type=="osnoise") | .cpus[].noise_ns] | add) ==
 	fail "interval records do not add up to the summary"
 ok "runtime per period, parts adding up to the noise, records to the summary"
 
+# the probe stopped (SIGSTOP, as Ctrl-Z) for 0.6 s: its own time, no noise
+start_bg stop "$RTBPF" osnoise --cpus 1 --period 100ms --runtime 90ms --duration 2s --json
+stop=$bg_pid
+wait_line "$T/stop.out" '"type":"header"' || fail "osnoise did not start: $(cat "$T/stop.err")"
+sleep 0.5
+kill -STOP "$stop"
+sleep 0.6
+kill -CONT "$stop"
+wait "$stop" || fail "osnoise failed after SIGSTOP: $(cat "$T/stop.err")"
+jq -s -e '[.[] | select(.type=="summary") | .cpus[0]][0] |
+	.blocked_ns >= 500000000 and .max_ns < 300000000 and
+	.runtime_ns <= 1900000000 - .blocked_ns + 50000000' "$T/stop.out" >/dev/null ||
+	fail "a stopped probe counted as noise: $(jq -c 'select(.type=="summary") | .cpus[0]' "$T/stop.out")"
+ok "SIGSTOP: the stop is the probe's own time (blocked_ns), neither noise nor runtime"
+
 # SCHED_FIFO probes: policy FF while they run, a short runtime each period
 start_bg fifo "$RTBPF" osnoise --cpus 1 --prio 10 --period 100ms --runtime 20ms --json
 fifo=$bg_pid

@@ -56,7 +56,8 @@ int osnoise_parse_opts(struct osnoise_opts *o, int argc, char **argv);
  * member).
  */
 struct osnoise_stats {
-	uint64_t runtime_ns; /* spent spinning (gaps included) */
+	uint64_t runtime_ns; /* spent spinning (gaps included, the time the
+				probe stopped or blocked itself not) */
 	uint64_t gaps; /* clock-read gaps of --threshold or more */
 	uint64_t noise_ns; /* their sum */
 	uint64_t max_ns; /* the longest (of an interval: see take) */
@@ -82,11 +83,12 @@ void osnoise_stats_add(struct osnoise_stats *d, const struct osnoise_stats *a);
 /*
  * One gap, from t0 to t1, into s: the CPU's totals were a at t0 and b at
  * t1 (bpf/osnoise.h). The time the probe stopped or blocked itself is
- * taken out first; what is left is noise when it reaches thr. Pure.
+ * taken out first (and returned: it is no runtime either); what is left
+ * is noise when it reaches thr. Pure.
  */
-void osnoise_account_gap(struct osnoise_stats *s, uint64_t t0, uint64_t t1,
-			 const struct osnoise_sums *a,
-			 const struct osnoise_sums *b, uint64_t thr);
+uint64_t osnoise_account_gap(struct osnoise_stats *s, uint64_t t0,
+			     uint64_t t1, const struct osnoise_sums *a,
+			     const struct osnoise_sums *b, uint64_t thr);
 
 /*
  * The CPU's totals as of time *t (those of the newest event that ended by

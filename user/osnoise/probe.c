@@ -31,17 +31,18 @@ void osnoise_stats_add(struct osnoise_stats *d, const struct osnoise_stats *a)
 	d->max_ns = a->max_ns > max ? a->max_ns : max;
 }
 
-void osnoise_account_gap(struct osnoise_stats *s, uint64_t t0, uint64_t t1,
-			 const struct osnoise_sums *a,
-			 const struct osnoise_sums *b, uint64_t thr)
+uint64_t osnoise_account_gap(struct osnoise_stats *s, uint64_t t0,
+			     uint64_t t1, const struct osnoise_sums *a,
+			     const struct osnoise_sums *b, uint64_t thr)
 {
 	uint64_t self = b->self_ns - a->self_ns, gap = t1 - t0, net = 0;
 	uint64_t events = 0;
 
-	s->blocked_ns += self < gap ? self : gap;
-	gap = gap > self ? gap - self : 0;
+	self = self < gap ? self : gap;
+	s->blocked_ns += self;
+	gap -= self;
 	if (gap < thr)
-		return;
+		return self;
 	for (int k = 0; k < OSN_KINDS; k++) {
 		s->ns[k] += b->ns[k] - a->ns[k];
 		s->n[k] += b->n[k] - a->n[k];
@@ -60,6 +61,7 @@ void osnoise_account_gap(struct osnoise_stats *s, uint64_t t0, uint64_t t1,
 	}
 	if (net * 10 >= gap * 9)
 		s->covered++;
+	return self;
 }
 
 uint64_t osnoise_sums_at(volatile const struct osnoise_cpu *c, uint64_t *t,
@@ -114,13 +116,14 @@ static void stats_end(struct osnoise_probe *p)
  * The totals as of *t into *at, and into the probe's figures a gap from
  * t0 when *t is --threshold or more after it (at: the totals as of t0).
  * When *t's totals are gone from the ring, *t moves to now: the time in
- * between was taken from the probe too.
+ * between was taken from the probe too. Returns the time in the gap the
+ * probe stopped or blocked itself.
  */
-static void refresh(struct osnoise_probe *p, uint64_t t0, uint64_t *t,
-		    struct osnoise_sums *at, uint64_t *seen)
+static uint64_t refresh(struct osnoise_probe *p, uint64_t t0, uint64_t *t,
+			struct osnoise_sums *at, uint64_t *seen)
 {
 	struct osnoise_sums now;
-	uint64_t epoch;
+	uint64_t epoch, self = 0;
 
 	*seen = osnoise_sums_at(p->bpf, t, &now);
 	if (*t - t0 >= p->threshold_ns) {
@@ -131,11 +134,12 @@ static void refresh(struct osnoise_probe *p, uint64_t t0, uint64_t *t,
 			p->total.max_ns = 0;
 			p->max_epoch = epoch;
 		}
-		osnoise_account_gap(&p->total, t0, *t, at, &now,
-				    p->threshold_ns);
+		self = osnoise_account_gap(&p->total, t0, *t, at, &now,
+					   p->threshold_ns);
 		stats_end(p);
 	}
 	*at = now;
+	return self;
 }
 
 static void add_runtime(struct osnoise_probe *p, uint64_t ns)
@@ -166,8 +170,9 @@ static void spin(struct osnoise_probe *p, uint64_t end)
 		/* the next delta starts at t, not after this: what takes the
 		 * CPU meanwhile falls in it (the accounting's own few hundred
 		 * ns too) */
+		/* the time it stopped or blocked itself is no runtime */
 		if (t - prev >= thr || c->head != seen)
-			refresh(p, prev, &t, &at, &seen);
+			flushed += refresh(p, prev, &t, &at, &seen);
 		prev = t;
 		if (t >= end || t - flushed >= 1000000) {
 			add_runtime(p, t - flushed);
