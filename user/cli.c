@@ -259,6 +259,11 @@ static int convert(const struct cli_opt *o, const char *arg, union cli_val *v,
 		v->s = arg;
 		return 0;
 	case CLI_UINT:
+		if (arg[0] == '-' && arg[1] >= '0' && arg[1] <= '9') {
+			snprintf(err, len, "'%s' is negative: at least %llu",
+				 arg, (unsigned long long)o->min);
+			return -EINVAL;
+		}
 		return parse_u64(arg, o->min, o->max ? o->max : UINT64_MAX,
 				 &v->u, err, len);
 	case CLI_INT:

@@ -40,6 +40,17 @@ int probe_thread_signals(const char *cmd)
 	return 0;
 }
 
+/* What a failed step usually means. */
+static const char *step_hint(int step, int err)
+{
+	if (step == RTBPF_RT_POLICY && err == -EPERM)
+		return " (SCHED_FIFO needs CAP_SYS_NICE, and in a cgroup with "
+		       "cpu.rt_runtime_us an RT budget)";
+	if (step == RTBPF_RT_AFFINITY && err == -EINVAL)
+		return " (the CPU is not in this process's cpuset)";
+	return "";
+}
+
 /* Pinned, its policy, named: what the probe needs before its loop. */
 static int setup(struct probe_thread *t)
 {
@@ -60,8 +71,9 @@ static int setup(struct probe_thread *t)
 	err = rtbpf_rt_setup(&cfg, &res);
 	for (int s = 0; err && s < RTBPF_RT_NSTEPS; s++)
 		if (res.attempted[s] && res.err[s])
-			log_err("%s: probe on CPU %u: %s: %s", t->cmd, t->cpu,
-				rtbpf_rt_step_name(s), strerror(-res.err[s]));
+			log_err("%s: probe on CPU %u: %s: %s%s", t->cmd, t->cpu,
+				rtbpf_rt_step_name(s), strerror(-res.err[s]),
+				step_hint(s, res.err[s]));
 	if (!err)
 		pthread_setname_np(pthread_self(), t->comm);
 	return err;
@@ -78,14 +90,8 @@ static void *probe_main(void *arg)
 {
 	struct start_sync *st = arg;
 	struct probe_thread *t = st->t;
-	sigset_t sigs;
 	int err;
 
-	/* SIGINT and SIGTERM go to the main thread, which stops the probes */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	err = setup(t);
 	if (!err && t->ready)
 		t->ready(t->arg, gettid());
@@ -102,14 +108,30 @@ static void *probe_main(void *arg)
 	return NULL;
 }
 
+/* A probe's stack: its loop needs a few KiB; locked by mlockall, the
+ * default 8 MiB would be 8 GiB on 1024 CPUs. */
+#define PROBE_STACK (256u << 10)
+
 int probe_thread_start(struct probe_thread *t)
 {
 	struct start_sync st = { .t = t };
+	sigset_t sigs, old;
+	pthread_attr_t attr;
 	int err;
 
 	pthread_mutex_init(&st.m, NULL);
 	pthread_cond_init(&st.c, NULL);
-	err = -pthread_create(&t->thread, NULL, probe_main, &st);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, PROBE_STACK);
+	/* SIGINT and SIGTERM go to the main thread, which stops the probes:
+	 * blocked in the thread from its first instruction */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	err = -pthread_create(&t->thread, &attr, probe_main, &st);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
 	if (err) {
 		log_err("%s: start the probe of CPU %u: %s", t->cmd, t->cpu,
 			strerror(-err));

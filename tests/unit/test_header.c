@@ -103,7 +103,8 @@ static void assert_time(json_object *rec)
 	assert_non_null(rest);
 	assert_true(rest[0] == '.' && rest[4] == 'Z');
 	at = timegm(&tm);
-	assert_true(at <= now && now - at <= 5);
+	/* time() may read a coarse clock, a tick behind the record's */
+	assert_true(at <= now + 1 && now - at <= 5);
 }
 
 /* Every record of a stream with a header carries the time; the header the

@@ -18,7 +18,7 @@ int coll_load(struct bpf_object_skeleton *s, const char *what)
 	int err = bpf_object__load_skeleton(s);
 
 	if (err)
-		log_err("monitor: %s: load BPF programs: %s%s", what,
+		log_err("%s: load BPF programs: %s%s", what,
 			strerror(-err), log_bpf_hint(err));
 	return err;
 }
@@ -28,7 +28,7 @@ int coll_attach(struct bpf_object_skeleton *s, const char *what)
 	int err = bpf_object__attach_skeleton(s);
 
 	if (err) {
-		log_err("monitor: %s: attach tracepoints: %s%s", what,
+		log_err("%s: attach tracepoints: %s%s", what,
 			strerror(-err), log_bpf_hint(err));
 		return err;
 	}
@@ -36,7 +36,7 @@ int coll_attach(struct bpf_object_skeleton *s, const char *what)
 		const struct bpf_program *p = *s->progs[i].prog;
 
 		if (*s->progs[i].link)
-			log_info("monitor: %s: %s attached to %s", what,
+			log_info("%s: %s attached to %s", what,
 				 bpf_program__name(p),
 				 bpf_program__section_name(p));
 	}

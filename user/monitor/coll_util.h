@@ -13,7 +13,8 @@ struct task_tab;
 struct tasklist;
 
 /* Loads a collector's skeleton, then attaches its programs (each logged
- * with -v); log the failure. 0 or -errno. Need CAP_BPF+CAP_PERFMON. */
+ * with -v); log the failure, prefixed by what ("monitor: sched",
+ * "osnoise"). 0 or -errno. Need CAP_BPF+CAP_PERFMON. */
 int coll_load(struct bpf_object_skeleton *s, const char *what);
 int coll_attach(struct bpf_object_skeleton *s, const char *what);
 /* Adds the entries of a BPF task table of CPU cpu to l. 0 or -ENOMEM. */

@@ -147,7 +147,7 @@ static int noise_load(struct noise_coll *c, const struct noise_opts *o)
 				strerror(-err));
 		return err;
 	}
-	return coll_load(c->skel->skeleton, "noise");
+	return coll_load(c->skel->skeleton, "monitor: noise");
 }
 
 /* No noise collector after all: 0 when kept for stolen time, else 1. */
@@ -197,7 +197,7 @@ static int noise_attach(struct coll *cl)
 
 	if (!c->skel)
 		return 0;
-	err = coll_attach(c->skel->skeleton, "noise");
+	err = coll_attach(c->skel->skeleton, "monitor: noise");
 	if (err == -ENOENT)
 		return noise_off(c);
 	if (err)

@@ -160,7 +160,7 @@ static int sched_open(struct coll *cl, const struct coll_env *env)
 	if (!err)
 		err = size_wait_table(c);
 	if (!err)
-		err = coll_load(c->skel->skeleton, "sched");
+		err = coll_load(c->skel->skeleton, "monitor: sched");
 	if (!err)
 		return 0;
 cleanup:
@@ -188,7 +188,7 @@ static int sched_attach(struct coll *cl)
 {
 	struct sched_coll *c = cl->state;
 
-	return coll_attach(c->skel->skeleton, "sched");
+	return coll_attach(c->skel->skeleton, "monitor: sched");
 }
 
 /* New extremes and task tables go to the other slot; a program that read

@@ -24,6 +24,26 @@
 
 /* Programs of tracepoints this kernel lacks (x86's vectors elsewhere,
  * nmi_handler) stay unloaded, named with -v. */
+/* The tracepoint of p's section; its pair (X_entry for X_exit and back)
+ * into pair, "" when it has none. */
+static const char *tp_of(const struct bpf_program *p, char *pair, size_t len)
+{
+	const char *sec = bpf_program__section_name(p);
+	const char *tp = strchr(sec, '/') ? strchr(sec, '/') + 1 : sec;
+	size_t n = strlen(tp);
+
+	pair[0] = 0;
+	if (n > 6 && !strcmp(tp + n - 6, "_entry"))
+		snprintf(pair, len, "%.*s_exit", (int)(n - 6), tp);
+	else if (n > 5 && !strcmp(tp + n - 5, "_exit"))
+		snprintf(pair, len, "%.*s_entry", (int)(n - 5), tp);
+	return tp;
+}
+
+/* Programs of tracepoints this kernel lacks (x86's vectors elsewhere,
+ * nmi_handler) stay unloaded, with the other half of an entry/exit pair
+ * (an entry without its exit would count an interrupt that never ends):
+ * their time shows as unexplained. */
 static int choose_programs(struct osnoise_bpf *skel)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
@@ -33,14 +53,17 @@ static int choose_programs(struct osnoise_bpf *skel)
 		return -errno;
 	bpf_object__for_each_program(p, skel->obj)
 	{
-		const char *sec = bpf_program__section_name(p);
-		const char *tp = strchr(sec, '/') ? strchr(sec, '/') + 1 : sec;
+		char pair[96];
+		const char *tp = tp_of(p, pair, sizeof(pair));
 
-		if (coll_tp_exists(btf, tp))
+		if (coll_tp_exists(btf, tp) &&
+		    (!pair[0] || coll_tp_exists(btf, pair)))
 			continue;
-		log_info("osnoise: tracepoint %s missing in this kernel; "
+		log_info("osnoise: tracepoint %s%s%s missing in this kernel; "
 			 "its noise shows as unexplained",
-			 tp);
+			 coll_tp_exists(btf, tp) ? pair : tp,
+			 coll_tp_exists(btf, tp) ? ", the pair of " : "",
+			 coll_tp_exists(btf, tp) ? tp : "");
 		bpf_program__set_autoload(p, false);
 	}
 	btf__free(btf);
@@ -193,8 +216,9 @@ static void run_loop(struct osnoise_run *r)
 			next = deadline;
 		wait_until(next);
 		now = now_ns();
+		/* a failed write ends the run (the exit code says it) */
 		stopping = probe_thread_stop_signal ||
-			   (deadline && now >= deadline);
+			   (deadline && now >= deadline) || ferror(stdout);
 		for (unsigned int i = 0; stopping && i < r->nprobes; i++)
 			osnoise_probe_join(&r->probes[i]);
 		take_all(r);
@@ -259,6 +283,11 @@ static int check_host(struct osnoise_run *r)
 			r->cpu_ids[r->nprobes] = i;
 			r->probes[r->nprobes++].th.cpu = i;
 		}
+	if (r->opts.prio &&
+	    cpuset_first_missing(&r->host.online, &r->opts.cpus) < 0)
+		log_warn("osnoise: SCHED_FIFO probes on every CPU: this "
+			 "process runs between their spins, so the table, "
+			 "--duration and SIGINT may come up to --runtime late");
 	return -1;
 }
 

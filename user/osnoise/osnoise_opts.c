@@ -17,8 +17,9 @@ static const struct cli_opt osnoise_opts_tbl[] = {
 		  "10ms to 10s)",
 	  CLI_DURATION_AT(O, period_ns, 10000000, 10000000000ULL) },
 	{ "runtime", 0,
-	  .help = "the spin of each period, shorter than --period (default "
-		  "90% of it)",
+	  .help = "the spin of each period, 1ms or more, shorter than "
+		  "--period (default 90% of it; with --prio at most 1s and "
+		  "95% of it)",
 	  CLI_DURATION_AT(O, runtime_ns, 1000000, 0) },
 	{ "prio", 0,
 	  .help = "the probes run SCHED_FIFO at N (default: SCHED_OTHER); "
@@ -60,6 +61,21 @@ int osnoise_parse_opts(struct osnoise_opts *o, int argc, char **argv)
 	if (o->runtime_ns >= o->period_ns) {
 		log_err("osnoise: --runtime must be shorter than --period "
 			"(the probe sleeps the rest, so nothing starves)");
+		return -EINVAL;
+	}
+	/* a FIFO spin keeps the CPU's kernel threads (RCU, kworkers,
+	 * ksoftirqd) off it: short spins, a real sleep */
+	if (o->prio && (o->runtime_ns > 1000000000ULL ||
+			(o->period_ns - o->runtime_ns) * 20 < o->period_ns)) {
+		char rt[32], pd[32];
+
+		cli_fmt_ns(o->runtime_ns, rt, sizeof(rt));
+		cli_fmt_ns(o->period_ns, pd, sizeof(pd));
+		log_err("osnoise: --prio: a SCHED_FIFO probe spins at most 1s "
+			"at a time and sleeps at least 5%% of each period "
+			"(--runtime %s of --period %s), so the CPU's kernel "
+			"threads still run",
+			rt, pd);
 		return -EINVAL;
 	}
 	return 0;

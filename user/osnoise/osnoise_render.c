@@ -9,7 +9,7 @@
 
 #include "cli.h"
 #include "header.h"
-#include "monitor/tasklist.h"
+#include "text.h"
 
 const char *const osnoise_kind_names[OSN_KINDS] = {
 	[OSN_IRQ] = "irq", [OSN_VECTOR] = "vector", [OSN_SOFTIRQ] = "softirq",
@@ -63,10 +63,19 @@ static double avail_pct(const struct osnoise_stats *s)
 	       (double)s->runtime_ns;
 }
 
-/* ns as microseconds in w columns. */
-static void put_us(FILE *f, int w, uint64_t ns)
+/* ns in 10 columns (a space and 9), its unit with it: us below 10 ms,
+ * ms below 10 s, then s. */
+static void put_time(FILE *f, uint64_t ns)
 {
-	fprintf(f, " %*.1f", w, ns / 1e3);
+	char buf[32];
+
+	if (ns < 10000000)
+		snprintf(buf, sizeof(buf), "%.1fus", ns / 1e3);
+	else if (ns < 10000000000ULL)
+		snprintf(buf, sizeof(buf), "%.1fms", ns / 1e6);
+	else
+		snprintf(buf, sizeof(buf), "%.1fs", ns / 1e9);
+	fprintf(f, " %9s", buf);
 }
 
 static void table(struct osnoise_run *r, const struct osnoise_stats *s,
@@ -82,16 +91,16 @@ static void table(struct osnoise_run *r, const struct osnoise_stats *s,
 		r->period, r->threshold, policy(r, pol, sizeof(pol)));
 	fprintf(f, "                                          |"
 		   "      noise events by source\n");
-	fprintf(f, "CPU  runtime   noise us   avail %%    max us |"
+	fprintf(f, "CPU  runtime      noise   avail %%       max |"
 		   "    IRQ   SIRQ   NMI    THR     HW\n");
 	for (unsigned int i = 0; i < r->nprobes; i++) {
 		const struct osnoise_stats *x = &s[i];
 
 		fprintf(f, "%3u %7.2fs", r->probes[i].th.cpu,
 			x->runtime_ns / 1e9);
-		put_us(f, 9, x->noise_ns);
+		put_time(f, x->noise_ns);
 		fprintf(f, " %9.4f", avail_pct(x));
-		put_us(f, 9, x->max_ns);
+		put_time(f, x->max_ns);
 		fprintf(f, " | %6llu %6llu %5llu %6llu %6llu\n",
 			(unsigned long long)(x->n[OSN_IRQ] + x->n[OSN_VECTOR]),
 			(unsigned long long)x->n[OSN_SOFTIRQ],
@@ -102,25 +111,38 @@ static void table(struct osnoise_run *r, const struct osnoise_stats *s,
 	fflush(f);
 }
 
-/* The summary's second table: where the noise went, in us. */
+/* The summary's second table: where the noise went (irq: IRQ handlers
+ * and system vectors; JSON has them apart). */
 static void by_source(struct osnoise_run *r)
 {
 	FILE *f = stdout;
 
-	fprintf(f, "\nnoise by source (us)\n");
-	fprintf(f, "CPU      irq   vector  softirq      nmi   thread unexplain"
-		   "       hw   gaps 90%%+\n");
+	fprintf(f, "\nnoise by source\n");
+	fprintf(f, "CPU        irq   softirq       nmi    thread unexplain"
+		   "        hw   gaps 90%%+\n");
 	for (unsigned int i = 0; i < r->nprobes; i++) {
 		const struct osnoise_stats *x = &r->total[i];
 
 		fprintf(f, "%3u", r->probes[i].th.cpu);
-		for (int k = 0; k < OSN_KINDS; k++)
-			put_us(f, 8, x->ns[k]);
-		put_us(f, 9, x->unexplained_ns);
-		put_us(f, 8, x->hw_ns);
-		fprintf(f, " %6llu %4.0f%%\n", (unsigned long long)x->gaps,
+		put_time(f, x->ns[OSN_IRQ] + x->ns[OSN_VECTOR]);
+		put_time(f, x->ns[OSN_SOFTIRQ]);
+		put_time(f, x->ns[OSN_NMI]);
+		put_time(f, x->ns[OSN_THREAD]);
+		put_time(f, x->unexplained_ns);
+		put_time(f, x->hw_ns);
+		fprintf(f, " %6llu %3.0f%%\n", (unsigned long long)x->gaps,
 			x->gaps ? 100.0 * x->covered / x->gaps : 100.0);
 	}
+}
+
+/* Thread time the per-thread table had no room for, all CPUs. */
+static uint64_t untracked(const struct osnoise_run *r)
+{
+	uint64_t ns = 0;
+
+	for (unsigned int i = 0; r->cpus && i < r->nprobes; i++)
+		ns += r->cpus[r->probes[i].th.cpu].untracked_ns;
+	return ns;
 }
 
 static void top_threads(struct osnoise_run *r)
@@ -130,11 +152,13 @@ static void top_threads(struct osnoise_run *r)
 
 	if (!r->opts.top || !r->nthreads)
 		return;
-	fprintf(f, "\nthreads that preempted the probes\n"
-		   "CPU  thread                        noise us   runs\n");
+	fprintf(f, "\nthreads that preempted the probes in their runtime (also "
+		   "for less than\nthe threshold)\n"
+		   "CPU  thread                            time   runs\n");
 	for (size_t i = 0; i < r->nthreads; i++) {
 		const struct osnoise_thread *t = &r->threads[i];
 		char name[4 * RTBPF_COMM_LEN + 16], comm[4 * RTBPF_COMM_LEN];
+		int pid;
 
 		if (t->cpu != cpu) {
 			cpu = t->cpu;
@@ -142,10 +166,20 @@ static void top_threads(struct osnoise_run *r)
 		}
 		if (shown++ >= r->opts.top)
 			continue;
-		task_name_text(comm, sizeof(comm), t->comm, sizeof(t->comm));
+		/* the name shortened (marked) to keep the pid whole */
+		pid = snprintf(NULL, 0, "/%u", t->pid);
+		text_escape_fit(comm, sizeof(comm), t->comm,
+				strnlen(t->comm, sizeof(t->comm)),
+				(size_t)(28 - pid));
 		snprintf(name, sizeof(name), "%s/%u", comm, t->pid);
-		fprintf(f, "%3u  %-28s %9.1f %6llu\n", t->cpu, name,
-			t->ns / 1e3, (unsigned long long)t->runs);
+		fprintf(f, "%3u  %-28s", t->cpu, name);
+		put_time(f, t->ns);
+		fprintf(f, " %6llu\n", (unsigned long long)t->runs);
+	}
+	if (untracked(r)) {
+		fprintf(f, "  and threads the table had no room for:");
+		put_time(f, untracked(r));
+		fputc('\n', f);
 	}
 }
 
@@ -204,6 +238,7 @@ static void threads_json(struct osnoise_run *r, struct json_w *w)
 		json_obj_end(w);
 	}
 	json_arr_end(w);
+	json_kv_u64(w, "threads_untracked_ns", untracked(r));
 }
 
 static void record(struct osnoise_run *r, const struct osnoise_stats *s,

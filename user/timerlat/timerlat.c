@@ -205,8 +205,9 @@ static void run_loop(struct timerlat_run *t)
 			next = deadline;
 		wait_until(t, next);
 		now = now_ns();
+		/* a failed write ends the run (the exit code says it) */
 		stopping = probe_thread_stop_signal ||
-			   (deadline && now >= deadline);
+			   (deadline && now >= deadline) || ferror(stdout);
 		for (unsigned int i = 0; stopping && i < t->nprobes; i++)
 			timerlat_probe_join(&t->probes[i]);
 		if (t->rb)
