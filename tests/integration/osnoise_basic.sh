@@ -16,6 +16,8 @@ usage_err osnoise --period --period 0
 usage_err osnoise --period --period 5s --runtime 5s
 usage_err osnoise --runtime --runtime 2s
 usage_err osnoise --runtime --period 100ms --runtime 100ms
+usage_err osnoise --prio --prio 5 --period 10s --runtime 9s
+usage_err osnoise --prio --prio 5 --period 100ms --runtime 99ms
 usage_err osnoise --prio --prio 0
 usage_err osnoise --prio --prio 100
 usage_err osnoise --threshold --threshold 0
@@ -64,6 +66,13 @@ jq -s -e '([.[] | select(.type=="osnoise") | .cpus[].noise_ns] | add) ==
 	([.[] | select(.type=="summary") | .cpus[].gaps] | add)' "$T/run.out" >/dev/null ||
 	fail "interval records do not add up to the summary"
 ok "runtime per period, parts adding up to the noise, records to the summary"
+
+# the text summary: every line under 80 columns
+"$RTBPF" osnoise --cpus 1 --period 100ms --runtime 50ms --duration 500ms >"$T/text.out" 2>"$T/text.err" ||
+	fail "osnoise (text) failed: $(cat "$T/text.err")"
+grep -q '^noise by source' "$T/text.out" || fail "no text summary: $(cat "$T/text.out")"
+awk 'length > 79 { print; bad = 1 } END { exit bad }' "$T/text.out" || fail "a text line over 79 columns"
+ok "the text summary fits 80 columns"
 
 # the probe stopped (SIGSTOP, as Ctrl-Z) for 0.6 s: its own time, no noise
 start_bg stop "$RTBPF" osnoise --cpus 1 --period 100ms --runtime 90ms --duration 2s --json
