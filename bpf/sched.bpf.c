@@ -32,7 +32,9 @@
  * own hrtimer, adds a histogram bucket (timer lateness); its spike
  * report starts at the expiry. hrtimer_expire_entry runs at every
  * hrtimer of the host: one compare for a timer that is not a sleeper's,
- * the watched-thread test for a sleeper's.
+ * the watched-thread test for a sleeper's. In a PID namespace
+ * (cfg_pidns_ino) --pid/--tid cost the walk of each task's struct pid
+ * until the watched one was seen, then a compare (pidns.bpf.h).
  * Minimum kernel: 5.11 (tp_btf, task storage from tracing programs).
  */
 #include "vmlinux.h"
@@ -45,6 +47,7 @@
 #include "task_tab.bpf.h"
 #include "cpus.bpf.h"
 #include "sched_wait.bpf.h"
+#include "pidns.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -121,14 +124,25 @@ struct {
 
 /* any of the three above: the unfiltered path tests one flag */
 const volatile bool cfg_filter_any = false;
+/* cfg_tgid and cfg_tid are of rtbpf's PID namespace: in another than the
+ * initial one, their global ids once seen (pidns.bpf.h) */
+__u32 watched_ktgid, watched_ktid;
 
 static __always_inline bool task_watched(struct task_struct *p)
 {
 	if (!cfg_filter_any)
 		return true;
-	if (cfg_filter_tgid && p->tgid != cfg_tgid)
+	if (cfg_pidns_ino) {
+		if (cfg_filter_tgid &&
+		    !task_ns_is(p, true, cfg_tgid, &watched_ktgid))
+			return false;
+		if (cfg_filter_tid &&
+		    !task_ns_is(p, false, cfg_tid, &watched_ktid))
+			return false;
+	}
+	if (!cfg_pidns_ino && cfg_filter_tgid && p->tgid != cfg_tgid)
 		return false;
-	if (cfg_filter_tid && p->pid != cfg_tid)
+	if (!cfg_pidns_ino && cfg_filter_tid && p->pid != cfg_tid)
 		return false;
 	if (cfg_filter_comm) {
 		char comm[RTBPF_COMM_LEN];
