@@ -26,6 +26,7 @@
 #define RTBPF_PIDNS_BPF_H
 
 #include <bpf/bpf_core_read.h>
+#include "sched_abi.h"
 
 /* MAX_PID_NS_LEVEL: levels a struct pid can have, 0 to 32 */
 #define PIDNS_MAX_LEVEL 33
@@ -62,6 +63,16 @@ static __always_inline __u32 task_ns_pid(struct task_struct *task)
 static __always_inline __u32 task_ns_tgid(struct task_struct *task)
 {
 	return pidns_nr(BPF_CORE_READ(task, group_leader, thread_pid));
+}
+
+/* The current thread's id for a report that also keys on it: its tid in
+ * rtbpf's namespace, outside it its global one | RTBPF_PID_OUTSIDE. */
+static __always_inline __u32 pidns_current_id(void)
+{
+	__u32 pid = task_ns_pid((struct task_struct *)bpf_get_current_task());
+
+	return pid ? pid :
+		     (__u32)bpf_get_current_pid_tgid() | RTBPF_PID_OUTSIDE;
 }
 
 /*

@@ -34,7 +34,9 @@
  * hrtimer of the host: one compare for a timer that is not a sleeper's,
  * the watched-thread test for a sleeper's. In a PID namespace
  * (cfg_pidns_ino) --pid/--tid cost the walk of each task's struct pid
- * until the watched one was seen, then a compare (pidns.bpf.h).
+ * until the watched one was seen, then a compare; with spike reports each
+ * waking walks the waker's (pidns.bpf.h); pids in reports are the
+ * namespace's.
  * Minimum kernel: 5.11 (tp_btf, task storage from tracing programs).
  */
 #include "vmlinux.h"
@@ -579,6 +581,15 @@ static __always_inline void timerfd_wake(struct task_struct *p)
 		timer_wake_put(p, ft->expiry, ft->irq_at);
 }
 
+/* The current thread (a waker) as rtbpf's PID namespace sees it, in the
+ * bits of sched_wait::waker: WAKER_OUTSIDE for a task outside it. */
+static __always_inline __u32 waker_ns_id(void)
+{
+	__u32 id = pidns_current_id();
+
+	return id & RTBPF_PID_OUTSIDE ? WAKER_OUTSIDE : id & WAKER_PID_MASK;
+}
+
 /*
  * The wait of a woken thread starts here, on the waker's CPU, before the
  * kernel picks the CPU it will run on: every watched thread's start is
@@ -614,7 +625,9 @@ int BPF_PROG(sched_waking, struct task_struct *p)
 	w->waker = (cpu & WAIT_CPU_MASK) << WAKER_PID_BITS;
 	/* the thread on this CPU: the waker, or, for a wakeup from an
 	 * interrupt (a timer, a packet), the thread it interrupted */
-	if (cfg_spike_ns)
+	if (cfg_spike_ns && !cfg_pidns_ino)
 		w->waker |= (__u32)bpf_get_current_pid_tgid() & WAKER_PID_MASK;
+	else if (cfg_spike_ns)
+		w->waker |= waker_ns_id();
 	return 0;
 }

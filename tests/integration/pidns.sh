@@ -12,8 +12,9 @@
 #  2. timerlat 1 s on CPU 1: the probe's timer is recognised, no_irq is
 #     at most 10 % of the samples (all of them before the fix);
 #  3. monitor --tid of wakegen's sleeper (pingpong, N wakeups) counts its
-#     N wakeups on CPU 1 (up to 2 more, as monitor_wakeups.sh), and
-#     monitor --pid of wakegen at least N.
+#     N wakeups on CPU 1 (up to 2 more, as monitor_wakeups.sh), its spike
+#     reports name it by its tid and pid here; monitor --pid of wakegen
+#     counts at least N.
 if [ "${RTBPF_PIDNS_CHILD:-}" != 1 ]; then
 	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
 	unshare -p -f --mount-proc true 2>/dev/null ||
@@ -63,7 +64,8 @@ for kind in tid pid; do
 	gen_ready pingpong --count "$N" --waker-cpu 0 --sleeper-cpu 1
 	[ -e "/proc/$sleeper" ] || fail "sleeper tid $sleeper not in this namespace's /proc"
 	if [ "$kind" = tid ]; then
-		watch_gen INT --tid "$sleeper" --json --interval 250ms
+		watch_gen INT --tid "$sleeper" --json --interval 250ms \
+			--threshold 1us --spike-rate 5
 	else
 		watch_gen INT --pid "$gen_pid" --json --interval 250ms
 	fi
@@ -76,6 +78,11 @@ for kind in tid pid; do
 	fi
 	if [ "$kind" = tid ]; then
 		[ "$bw" -le $((N + 2)) ] || fail "monitor --tid: $bw wakeups on CPU 1 > $N + 2"
+		# spike reports name the thread and process by their pids here
+		jq -s -e --argjson t "$sleeper" --argjson p "$gen_pid" \
+			'[.[] | select(.type=="spike")] | length > 0 and
+			 all(.tid == $t and .pid == $p)' "$T/mon.out" >/dev/null ||
+			fail "spike records do not name tid $sleeper pid $gen_pid: $(grep -m1 '"spike"' "$T/mon.out")"
 	fi
 	ok "monitor --$kind: $bw wakeups counted for $N made"
 done
