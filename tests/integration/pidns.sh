@@ -28,12 +28,7 @@ need_cpus 2
 	fail "still in the initial PID namespace"
 
 # 1. osnoise: the interferer in the thread table, by its tid here
-rm -f "$T/go"
-start_bg intf "$RTBPF_BUILD/tests/interfere" --cpu 1 --prio 50 --run-us 1000 \
-	--period-us 10000 --seconds 3.5 --go "$T/go"
-intf=$bg_pid
-wait_line "$T/intf.out" '^ready' || fail "interfere did not start: $(cat "$T/intf.err")"
-tid=$(sed -n 's/.*tid=\([0-9]*\).*/\1/p' "$T/intf.out")
+interfere_ready --cpu 1 --prio 50 --run-us 1000 --period-us 10000 --seconds 3.5
 [ -e "/proc/$tid" ] || fail "interferer tid $tid not in this namespace's /proc"
 touch "$T/go"
 "$RTBPF" osnoise --cpus 1 --period 100ms --runtime 90ms --duration 2s --json >"$T/osn.out" 2>"$T/osn.err" ||
