@@ -19,6 +19,11 @@
  * there (a host task), as the kernel reports such a task to the
  * namespace.
  *
+ * The walks are subprograms (__noinline): inlined, their registers made
+ * the host's path of their callers spill (timerlat's timer, sched_switch
+ * grew by 50 instructions); called, that path keeps one load of
+ * cfg_pidns_ino, whose branch the verifier removes.
+ *
  * Fields: task_struct::thread_pid (v4.19), struct pid::level and
  * numbers[], pid_namespace::ns.inum (v3.19). Needs bounded loops (5.3).
  */
@@ -54,25 +59,33 @@ static __always_inline __u32 pidns_nr(struct pid *pid)
 }
 
 /* The task's tid in rtbpf's namespace (0: not visible there). */
-static __always_inline __u32 task_ns_pid(struct task_struct *task)
+static __noinline __u32 task_ns_pid(struct task_struct *task)
 {
 	return pidns_nr(BPF_CORE_READ(task, thread_pid));
 }
 
 /* The task's process id (its group leader's tid) there. */
-static __always_inline __u32 task_ns_tgid(struct task_struct *task)
+static __noinline __u32 task_ns_tgid(struct task_struct *task)
 {
 	return pidns_nr(BPF_CORE_READ(task, group_leader, thread_pid));
 }
 
 /* The current thread's id for a report that also keys on it: its tid in
  * rtbpf's namespace, outside it its global one | RTBPF_PID_OUTSIDE. */
-static __always_inline __u32 pidns_current_id(void)
+static __noinline __u32 pidns_current_id(void)
 {
 	__u32 pid = task_ns_pid((struct task_struct *)bpf_get_current_task());
 
 	return pid ? pid :
 		     (__u32)bpf_get_current_pid_tgid() | RTBPF_PID_OUTSIDE;
+}
+
+/* The same in the bits of sched_wait::waker (WAKER_OUTSIDE outside). */
+static __always_inline __u32 pidns_waker_id(void)
+{
+	__u32 id = pidns_current_id();
+
+	return id & RTBPF_PID_OUTSIDE ? WAKER_OUTSIDE : id & WAKER_PID_MASK;
 }
 
 /*

@@ -134,17 +134,13 @@ static __always_inline bool task_watched(struct task_struct *p)
 {
 	if (!cfg_filter_any)
 		return true;
-	if (cfg_pidns_ino) {
-		if (cfg_filter_tgid &&
-		    !task_ns_is(p, true, cfg_tgid, &watched_ktgid))
-			return false;
-		if (cfg_filter_tid &&
-		    !task_ns_is(p, false, cfg_tid, &watched_ktid))
-			return false;
-	}
-	if (!cfg_pidns_ino && cfg_filter_tgid && p->tgid != cfg_tgid)
+	if (cfg_filter_tgid &&
+	    !(cfg_pidns_ino ? task_ns_is(p, true, cfg_tgid, &watched_ktgid) :
+			      p->tgid == cfg_tgid))
 		return false;
-	if (!cfg_pidns_ino && cfg_filter_tid && p->pid != cfg_tid)
+	if (cfg_filter_tid &&
+	    !(cfg_pidns_ino ? task_ns_is(p, false, cfg_tid, &watched_ktid) :
+			      p->pid == cfg_tid))
 		return false;
 	if (cfg_filter_comm) {
 		char comm[RTBPF_COMM_LEN];
@@ -581,15 +577,6 @@ static __always_inline void timerfd_wake(struct task_struct *p)
 		timer_wake_put(p, ft->expiry, ft->irq_at);
 }
 
-/* The current thread (a waker) as rtbpf's PID namespace sees it, in the
- * bits of sched_wait::waker: WAKER_OUTSIDE for a task outside it. */
-static __always_inline __u32 waker_ns_id(void)
-{
-	__u32 id = pidns_current_id();
-
-	return id & RTBPF_PID_OUTSIDE ? WAKER_OUTSIDE : id & WAKER_PID_MASK;
-}
-
 /*
  * The wait of a woken thread starts here, on the waker's CPU, before the
  * kernel picks the CPU it will run on: every watched thread's start is
@@ -625,9 +612,9 @@ int BPF_PROG(sched_waking, struct task_struct *p)
 	w->waker = (cpu & WAIT_CPU_MASK) << WAKER_PID_BITS;
 	/* the thread on this CPU: the waker, or, for a wakeup from an
 	 * interrupt (a timer, a packet), the thread it interrupted */
-	if (cfg_spike_ns && !cfg_pidns_ino)
-		w->waker |= (__u32)bpf_get_current_pid_tgid() & WAKER_PID_MASK;
-	else if (cfg_spike_ns)
-		w->waker |= waker_ns_id();
+	if (cfg_spike_ns)
+		w->waker |= cfg_pidns_ino ? pidns_waker_id() :
+					    (__u32)bpf_get_current_pid_tgid() &
+						    WAKER_PID_MASK;
 	return 0;
 }
