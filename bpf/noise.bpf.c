@@ -17,7 +17,9 @@
  * interrupts the idle task (no task loses time: for a wake-up IPI the time
  * is in the wakeup's delivery, timed by sched.bpf.c) is counted without a
  * clock read. An IPI adds a probe of this CPU's sender table (the ipis
- * hash only when that is full), a new fault task a table insert.
+ * hash only when that is full), a new fault task a table insert. In a PID
+ * namespace (cfg_pidns_ino, pidns.bpf.h), pids are that namespace's: an
+ * IPI and a new fault task add the walk of the task's struct pid.
  * Minimum kernel: 5.5 (tp_btf); ipi_send_cpu: 6.6; irq_vectors: x86.
  */
 #include "vmlinux.h"
@@ -283,13 +285,22 @@ int BPF_PROG(softirq_exit, unsigned int vec)
 	return 0;
 }
 
+/* The sending thread: its pid, in a PID namespace (cfg_pidns_ino) as
+ * that sees it (pidns.bpf.h: a walk per IPI there only). */
+static __always_inline __u32 sender_id(void)
+{
+	if (cfg_pidns_ino)
+		return pidns_current_id();
+	return (__u32)bpf_get_current_pid_tgid();
+}
+
 /* The slow path: this CPU's sender table is full. */
 static __noinline void ipi_count_hash(__u32 target, __u32 slot)
 {
 	struct ipi_key key = {
 		.target_cpu = target,
 		.sender_cpu = bpf_get_smp_processor_id(),
-		.sender_pid = (__u32)bpf_get_current_pid_tgid(),
+		.sender_pid = sender_id(),
 		.slot = slot,
 	};
 	struct ipi_val *v, init = { .count = 1 };
@@ -318,7 +329,7 @@ static __always_inline bool ipi_is(const struct ipi_acc *e, __u32 target,
  * lose one count. */
 static __always_inline void ipi_count(__u32 target, __u32 slot)
 {
-	__u32 pid = (__u32)bpf_get_current_pid_tgid();
+	__u32 pid = sender_id();
 	struct ipi_tab *t = bpf_map_lookup_elem(&ipi_tabs, &slot);
 	struct ipi_acc *e;
 	__u32 h;

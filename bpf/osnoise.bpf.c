@@ -18,7 +18,9 @@
  * entry/exit, softirq_entry/exit, nmi_handler, sched_switch). Cost per
  * event on a CPU without a probe: one array lookup; with one: a clock
  * read and a few writes to the CPU's own entry; a thread's run adds a
- * hash update. Minimum kernel: 5.5 (tp_btf).
+ * hash update. In a PID namespace (cfg_pidns_ino, pidns.bpf.h) the probe's
+ * global pid is learnt once per CPU, a new thread in the table costs a
+ * walk of its struct pid. Minimum kernel: 5.5 (tp_btf).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -26,6 +28,7 @@
 #include "core_fixes.bpf.h"
 #include "noise.h"
 #include "osnoise.h"
+#include "pidns.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -206,6 +209,7 @@ static __always_inline void charge_run(struct osnoise_cpu *c,
 	}
 	nv.ns = ns;
 	nv.runs = 1;
+	nv.pid = cfg_pidns_ino ? task_ns_pid(prev) : prev->pid;
 	bpf_probe_read_kernel_str(nv.comm, sizeof(nv.comm), prev->comm);
 	/* a race for the same new key cannot happen (one CPU): the table
 	 * is full */
@@ -246,6 +250,30 @@ static __always_inline void probe_in(struct osnoise_cpu *c, __u64 now)
 	c->off_start = c->self_start = 0;
 }
 
+/*
+ * The probe's pid as prev and next carry it. In a PID namespace,
+ * probe_tid is the namespace's: the global one is learnt at the first
+ * switch of the probe (it writes probe_tid while it runs) and compared
+ * from then on; until then (u32)-1, which no task has (0 would match
+ * the idle task).
+ */
+static __always_inline __u32 probe_pid(struct osnoise_cpu *c,
+				       struct task_struct *prev,
+				       struct task_struct *next)
+{
+	if (!cfg_pidns_ino)
+		return c->probe_tid;
+	if (!c->probe_kpid) {
+		if (prev->pid && task_ns_pid(prev) == c->probe_tid)
+			c->probe_kpid = prev->pid;
+		else if (next->pid && task_ns_pid(next) == c->probe_tid)
+			c->probe_kpid = next->pid;
+		else
+			return (__u32)-1;
+	}
+	return c->probe_kpid;
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(osn_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
@@ -256,7 +284,7 @@ int BPF_PROG(osn_switch, bool preempt, struct task_struct *prev,
 
 	if (!c)
 		return 0;
-	probe = c->probe_tid;
+	probe = probe_pid(c, prev, next);
 	now = bpf_ktime_get_ns();
 	if (prev->pid == probe)
 		probe_out(c, preempt, prev, next, now);

@@ -40,7 +40,8 @@ struct osnoise_event {
 /*
  * One per CPU, mmapped. The probe of that CPU reads it on that CPU, so
  * only an interrupt of the read can change it meanwhile (head tells).
- * probe_tid and spinning are written by user space; the rest is BPF's.
+ * probe_tid (the probe's tid in rtbpf's PID namespace) and spinning are
+ * written by user space; the rest is BPF's.
  */
 struct osnoise_cpu {
 	__u64 head; /* events pushed; the last is ev[(head - 1) % RING] */
@@ -49,6 +50,11 @@ struct osnoise_cpu {
 	struct osnoise_sums sum;
 	__u32 irq_depth;
 	__u32 off_first; /* the first thread that ran while it waited */
+	/* in a PID namespace (cfg_pidns_ino): the probe's pid in the
+	 * initial one, learnt by BPF at its first switch; zeroed by user
+	 * space before it sets probe_tid */
+	__u32 probe_kpid;
+	__u32 pad;
 	__u64 irq_start, irq_base;
 	__u64 soft_start, soft_base;
 	__u64 off_start, off_base; /* the probe preempted (0: running) */
@@ -60,7 +66,8 @@ struct osnoise_cpu {
 };
 
 /* The per-thread table: each thread that ran while a probe was
- * preempted in its runtime, net of interrupts. */
+ * preempted in its runtime, net of interrupts; by its pid in the initial
+ * PID namespace (unique), the value says the one of rtbpf's. */
 struct osnoise_tkey {
 	__u32 cpu;
 	__u32 pid;
@@ -70,6 +77,8 @@ struct osnoise_tval {
 	__u64 ns;
 	__u64 runs;
 	char comm[RTBPF_COMM_LEN];
+	__u32 pid; /* as rtbpf's PID namespace sees it, 0: not visible */
+	__u32 pad;
 };
 
 #define OSNOISE_MAX_THREADS 16384

@@ -32,7 +32,11 @@
  * own hrtimer, adds a histogram bucket (timer lateness); its spike
  * report starts at the expiry. hrtimer_expire_entry runs at every
  * hrtimer of the host: one compare for a timer that is not a sleeper's,
- * the watched-thread test for a sleeper's.
+ * the watched-thread test for a sleeper's. In a PID namespace
+ * (cfg_pidns_ino) --pid/--tid cost the walk of each task's struct pid
+ * until the watched one was seen, then a compare; with spike reports each
+ * waking walks the waker's (pidns.bpf.h); pids in reports are the
+ * namespace's.
  * Minimum kernel: 5.11 (tp_btf, task storage from tracing programs).
  */
 #include "vmlinux.h"
@@ -45,6 +49,7 @@
 #include "task_tab.bpf.h"
 #include "cpus.bpf.h"
 #include "sched_wait.bpf.h"
+#include "pidns.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -121,14 +126,21 @@ struct {
 
 /* any of the three above: the unfiltered path tests one flag */
 const volatile bool cfg_filter_any = false;
+/* cfg_tgid and cfg_tid are of rtbpf's PID namespace: in another than the
+ * initial one, their global ids once seen (pidns.bpf.h) */
+__u32 watched_ktgid, watched_ktid;
 
 static __always_inline bool task_watched(struct task_struct *p)
 {
 	if (!cfg_filter_any)
 		return true;
-	if (cfg_filter_tgid && p->tgid != cfg_tgid)
+	if (cfg_filter_tgid &&
+	    !(cfg_pidns_ino ? task_ns_is(p, true, cfg_tgid, &watched_ktgid) :
+			      p->tgid == cfg_tgid))
 		return false;
-	if (cfg_filter_tid && p->pid != cfg_tid)
+	if (cfg_filter_tid &&
+	    !(cfg_pidns_ino ? task_ns_is(p, false, cfg_tid, &watched_ktid) :
+			      p->pid == cfg_tid))
 		return false;
 	if (cfg_filter_comm) {
 		char comm[RTBPF_COMM_LEN];
@@ -601,6 +613,8 @@ int BPF_PROG(sched_waking, struct task_struct *p)
 	/* the thread on this CPU: the waker, or, for a wakeup from an
 	 * interrupt (a timer, a packet), the thread it interrupted */
 	if (cfg_spike_ns)
-		w->waker |= (__u32)bpf_get_current_pid_tgid() & WAKER_PID_MASK;
+		w->waker |= cfg_pidns_ino ? pidns_waker_id() :
+					    (__u32)bpf_get_current_pid_tgid() &
+						    WAKER_PID_MASK;
 	return 0;
 }

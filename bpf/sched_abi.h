@@ -36,6 +36,16 @@ struct sched_wait {
 #define WAIT_NO_DLV 0xffffffffU
 #define WAKER_PID_BITS 22
 #define WAKER_PID_MASK ((1U << WAKER_PID_BITS) - 1)
+/* a waker outside rtbpf's PID namespace (bpf/pidns.bpf.h) */
+#define WAKER_OUTSIDE WAKER_PID_MASK
+
+/*
+ * Pids in reports are those of rtbpf's PID namespace. Where one is also a
+ * key (an IPI sender), a task outside that namespace has its global pid
+ * with this bit set: kept apart from the others, shown as pid 0 (as the
+ * kernel shows such a task to the namespace).
+ */
+#define RTBPF_PID_OUTSIDE (1U << 31)
 
 /*
  * Per CPU, cumulative since load: what watched threads waited on this CPU.
@@ -121,8 +131,8 @@ struct sched_minmax {
 #define TASK_TAB_PROBES 4
 
 struct task_acc {
-	__u32 pid; /* 0: free */
-	__u32 pad;
+	__u32 pid; /* 0: free; of the initial PID namespace */
+	__u32 vpid; /* of rtbpf's (0: outside it), set with the entry */
 	__u64 ns;
 	__u64 count;
 	char comm[RTBPF_COMM_LEN];
@@ -139,8 +149,8 @@ struct sched_run {
 	__u64 start;
 	__u64 end;
 	__u64 task; /* task_struct address, only to read its comm */
-	__u32 pid;
-	__u32 pad;
+	__u32 pid; /* of the initial PID namespace */
+	__u32 vpid; /* spike events only: of rtbpf's (0: outside it) */
 };
 
 /* The programs' own bookkeeping of a CPU: its last runs. */

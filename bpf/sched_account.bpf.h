@@ -104,8 +104,8 @@ static __noinline void send_spike(struct sched_run_ring *ring,
 	ev->wake_at = ev->wait_start;
 	ev->run_at = now;
 	ev->cpu = bpf_get_smp_processor_id();
-	ev->pid = next->pid;
-	ev->tgid = next->tgid;
+	ev->pid = cfg_pidns_ino ? task_ns_pid(next) : next->pid;
+	ev->tgid = cfg_pidns_ino ? task_ns_tgid(next) : next->tgid;
 	ev->preempted = !!(wt->start & WAIT_PREEMPTED);
 	ev->waker_cpu = wt->waker >> WAKER_PID_BITS;
 	ev->waker_pid = wt->waker & WAKER_PID_MASK;
@@ -116,10 +116,15 @@ static __noinline void send_spike(struct sched_run_ring *ring,
 	bpf_probe_read_kernel_str(ev->comm, sizeof(ev->comm), next->comm);
 	ev->run_head = ring->head;
 	bpf_probe_read_kernel(ev->runs, sizeof(ev->runs), ring->r);
-	for (int i = 0; i < RUN_RING; i++)
-		bpf_probe_read_kernel_str(
-			ev->run_comm[i], sizeof(ev->run_comm[i]),
-			((struct task_struct *)ring->r[i].task)->comm);
+	for (int i = 0; i < RUN_RING; i++) {
+		struct task_struct *task = (void *)ring->r[i].task;
+
+		bpf_probe_read_kernel_str(ev->run_comm[i],
+					  sizeof(ev->run_comm[i]), task->comm);
+		ev->runs[i].vpid = cfg_pidns_ino && ring->r[i].pid ?
+					   task_ns_pid(task) :
+					   ring->r[i].pid;
+	}
 	nr = bpf_map_lookup_elem(&noise_rings, &zero);
 	ev->have_noise = cfg_noise && nr;
 	ev->noise_head = nr ? nr->head : 0;

@@ -4,11 +4,14 @@
 #define RTBPF_TASK_TAB_BPF_H
 
 #include "sched_abi.h"
+#include "pidns.bpf.h"
 
 /*
  * Adds ns and one count to pid's entry in t, creating it (comm read from
- * task) if a probe finds a free slot; else adds ns to *other. *hint keeps
- * the slot used last, since the same task usually comes again.
+ * task, and its pid in rtbpf's namespace: a walk only in another than the
+ * initial one) if a probe finds a free slot; else adds ns to *other.
+ * *hint keeps the slot used last, since the same task usually comes
+ * again.
  */
 static __always_inline void task_tab_add(struct task_tab *t, __u32 *hint,
 					 __u64 *other, __u32 pid, void *task,
@@ -38,6 +41,7 @@ static __always_inline void task_tab_add(struct task_tab *t, __u32 *hint,
 			e->pid = pid;
 			e->ns = ns;
 			e->count = 1;
+			e->vpid = cfg_pidns_ino ? task_ns_pid(task) : pid;
 			bpf_probe_read_kernel_str(
 				e->comm, sizeof(e->comm),
 				((struct task_struct *)task)->comm);

@@ -11,7 +11,8 @@
  * (mmapped by the probe) and to timer_wakes (read by sched.bpf.c).
  * Cost per event: one compare for a timer that is not a sleeper's; for a
  * sleeper's, three probe reads and an array lookup; one clock read for a
- * probe's.
+ * probe's. In a PID namespace (cfg_pidns_ino) a sleeper's on a probe's
+ * CPU adds the walk of its struct pid (pidns.bpf.h).
  * Minimum kernel: 5.5 (tp_btf), typeless ksyms.
  */
 #include "vmlinux.h"
@@ -19,12 +20,13 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "timer_wakes.bpf.h"
+#include "pidns.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 extern const void hrtimer_wakeup __ksym;
 
-/* The probe thread's tid, by CPU (0: none). */
+/* The probe thread's tid (in rtbpf's PID namespace), by CPU (0: none). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, RTBPF_MAX_CPUS);
@@ -60,7 +62,8 @@ int BPF_PROG(hrtimer_expire_entry, struct hrtimer *t, ktime_t *now)
 	tid = bpf_map_lookup_elem(&probe_tids, &cpu);
 	if (!tid || !*tid)
 		return 0;
-	pid = BPF_CORE_READ(task, pid);
+	/* userspace's tid is of its PID namespace (pidns.bpf.h) */
+	pid = cfg_pidns_ino ? task_ns_pid(task) : BPF_CORE_READ(task, pid);
 	if (pid != *tid)
 		return 0;
 	at = bpf_ktime_get_ns();

@@ -125,16 +125,35 @@ gone() {
 	return 1
 }
 
-# gen_ready MODE WAKEGEN-ARGS...: starts tests/tools/wakegen, which waits
-# for $T/go, and its ready line; its pid in $gen_pid, its sleeper thread
-# in $sleeper.
-gen_ready() {
+# ready_bg NAME TOOL ARGS...: start_bg NAME of a load generator that
+# waits for $T/go (TOOL ARGS --go $T/go), then its ready line; its pid
+# in $bg_pid.
+ready_bg() {
+	local name=$1
+	shift
 	rm -f "$T/go"
-	start_bg gen "$WAKEGEN" "$@" --go "$T/go"
+	start_bg "$name" "$@" --go "$T/go"
+	wait_line "$T/$name.out" '^ready' ||
+		fail "${1##*/} did not start: $(cat "$T/$name.err")"
+}
+
+# gen_ready MODE WAKEGEN-ARGS...: starts tests/tools/wakegen; its pid in
+# $gen_pid, its sleeper thread in $sleeper.
+gen_ready() {
+	ready_bg gen "$WAKEGEN" "$@"
 	gen_pid=$bg_pid
-	wait_line "$T/gen.out" '^ready' || fail "wakegen did not start: $(cat "$T/gen.err")"
 	# shellcheck disable=SC2034 # read by the tests that source this
 	sleeper=$(sed -n 's/.*sleeper=\([0-9]*\).*/\1/p' "$T/gen.out")
+}
+
+# interfere_ready INTERFERE-ARGS...: starts tests/tools/interfere; its
+# pid in $intf, its thread's tid in $tid.
+interfere_ready() {
+	ready_bg intf "$RTBPF_BUILD/tests/interfere" "$@"
+	# shellcheck disable=SC2034 # read by the tests that source this
+	intf=$bg_pid
+	# shellcheck disable=SC2034
+	tid=$(sed -n 's/.*tid=\([0-9]*\).*/\1/p' "$T/intf.out")
 }
 
 # watch_gen SIG MONITOR-ARGS...: starts rtbpf monitor, lets wakegen go once

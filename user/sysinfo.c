@@ -67,6 +67,18 @@ unsigned int sysinfo_pid_max(void)
 	return v > 4194304 ? 4194304 : (unsigned int)v;
 }
 
+/* include/linux/proc_ns.h */
+#define PROC_PID_INIT_INO 0xEFFFFFFCU
+
+uint32_t sysinfo_pidns_ino(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) || st.st_ino == PROC_PID_INIT_INO)
+		return 0;
+	return (uint32_t)st.st_ino;
+}
+
 const char *sysinfo_btf_path(void)
 {
 	const char *p = test_getenv("RTBPF_BTF_PATH");

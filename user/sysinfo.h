@@ -4,6 +4,7 @@
 #define RTBPF_SYSINFO_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "parse.h"
@@ -31,6 +32,11 @@ int sysinfo_fread_cpulist(FILE *f, struct cpuset *out);
 /* kernel.pid_max (/proc/sys/kernel/pid_max), clamped to 4194304 (the
  * kernel's own limit); 32768 (its default) when unreadable. */
 unsigned int sysinfo_pid_max(void);
+/* The inode of this process's PID namespace (/proc/self/ns/pid), 0 when
+ * it is the initial one (the kernel's PROC_PID_INIT_INO) or unknown (no
+ * /proc: pids are taken as global). BPF programs that compare a task
+ * with a tid from userspace take it as cfg_pidns_ino (bpf/pidns.bpf.h). */
+uint32_t sysinfo_pidns_ino(void);
 /* Fills hi from /sys and uname(); 0 or -errno (possible/online unreadable). */
 int sysinfo_load(struct host_info *hi);
 /* True when this process may load tracing BPF (root, or CAP_BPF+CAP_PERFMON,

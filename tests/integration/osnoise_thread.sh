@@ -13,12 +13,7 @@
 need_root
 need_cpus 2
 
-rm -f "$T/go"
-start_bg intf "$RTBPF_BUILD/tests/interfere" --cpu 1 --prio 50 --run-us 1000 \
-	--period-us 10000 --seconds 4.5 --go "$T/go"
-intf=$bg_pid
-wait_line "$T/intf.out" '^ready' || fail "interfere did not start: $(cat "$T/intf.err")"
-tid=$(sed -n 's/.*tid=\([0-9]*\).*/\1/p' "$T/intf.out")
+interfere_ready --cpu 1 --prio 50 --run-us 1000 --period-us 10000 --seconds 4.5
 touch "$T/go"
 "$RTBPF" osnoise --cpus 1 --period 100ms --runtime 90ms --duration 3s --json >"$T/osn.out" 2>"$T/osn.err" ||
 	fail "osnoise failed: $(cat "$T/osn.err")"

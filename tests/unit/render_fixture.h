@@ -91,9 +91,9 @@ static void spike_event_fixture(struct spike_event *ev)
 	ev->waker_pid = 4242;
 	strcpy(ev->comm, "victim");
 	ev->have_noise = 1;
-	ev->runs[0] = (struct sched_run){ .pid = 7,
-					  .start = ev->wake_at,
-					  .end = ev->run_at };
+	ev->runs[0] = (struct sched_run){
+		.pid = 7, .vpid = 7, .start = ev->wake_at, .end = ev->run_at
+	};
 	strcpy(ev->run_comm[0], "hog");
 	ev->run_head = 1;
 	ev->noise[0] = (struct noise_event){ .start = ev->wake_at + 1000,

@@ -183,6 +183,39 @@ static void test_top_tasks_other(void **state)
 	tasklist_fini(&l);
 }
 
+/* In a PID namespace, tasks outside it show pid 0: two of one name (kept
+ * apart by their global pids) give one sample, their sum. */
+static void test_top_tasks_outside(void **state)
+{
+	struct task_entry e[] = {
+		{ .cpu = 1, .pid = 0, .kpid = 700, .ns = 2000000000ULL },
+		{ .cpu = 1, .pid = 12, .kpid = 800, .ns = 1500000000ULL },
+		{ .cpu = 1, .pid = 0, .kpid = 701, .ns = 1000000000ULL },
+	};
+	struct tasklist l = {};
+	struct page pg;
+	struct prom p;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(e[i].comm, sizeof(e[i].comm), i == 1 ? "app" : "java");
+		assert_int_equal(tasklist_add(&l, &e[i]), 0);
+	}
+	assert_int_equal(l.n, 3);
+	page_open(&pg);
+	prom_init(&p, pg.f, false);
+	prom_top_tasks(&p, "t", "1", &l, 1, false, 4500000000ULL);
+	prom_finish(&p);
+	page_close(&pg);
+	assert_non_null(
+		strstr(pg.text, "{cpu=\"1\",task=\"java\",pid=\"0\"} 3\n"));
+	assert_null(strstr(pg.text, "pid=\"0\"} 2\n"));
+	assert_non_null(
+		strstr(pg.text, "{cpu=\"1\",task=\"app\",pid=\"12\"} 1.5\n"));
+	free(pg.text);
+	tasklist_fini(&l);
+}
+
 static void test_parse_listen(void **state)
 {
 	char host[64];
@@ -430,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_bounds_are_edges),
 		cmocka_unit_test(test_hist_buckets),
 		cmocka_unit_test(test_top_tasks_other),
+		cmocka_unit_test(test_top_tasks_outside),
 		cmocka_unit_test(test_parse_listen),
 		cmocka_unit_test(test_page),
 		cmocka_unit_test(test_textfile),

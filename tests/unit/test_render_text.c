@@ -243,7 +243,7 @@ static void test_live_width(void **state)
 		spike_event_fixture(ev);
 		ev->pid = 4194303;
 		snprintf(ev->comm, sizeof(ev->comm), "averyverylongna");
-		ev->runs[0].pid = 4194300;
+		ev->runs[0].pid = ev->runs[0].vpid = 4194300;
 		snprintf(ev->run_comm[0], sizeof(ev->run_comm[0]),
 			 "a-long-hog-nam");
 		render_spike(&x->o, &keep, ev);

@@ -12,7 +12,7 @@
 static void run(struct spike_event *ev, int i, __u32 pid, const char *comm,
 		__u64 start, __u64 end)
 {
-	ev->runs[i].pid = pid;
+	ev->runs[i].pid = ev->runs[i].vpid = pid; /* as on the host */
 	ev->runs[i].start = start;
 	ev->runs[i].end = end;
 	strncpy(ev->run_comm[i], comm, sizeof(ev->run_comm[i]) - 1);
@@ -163,6 +163,46 @@ static void test_delivery_part(void **state)
 	free(r);
 }
 
+/* rtbpf in a PID namespace: BPF gives each run's pid there (vpid, 0 for
+ * a task outside it) and WAKER_OUTSIDE for a waker outside it. Parts stay
+ * apart by the global pid and show the namespace's. */
+static void test_pidns_parts(void **state)
+{
+	struct spike_event *ev = calloc(1, sizeof(*ev));
+	struct spike_report *r = calloc(1, sizeof(*r));
+	const struct spike_part *p;
+
+	(void)state;
+	ev->wait_start = 1000;
+	ev->wake_at = 2000;
+	ev->run_at = 5000;
+	ev->waker_pid = WAKER_OUTSIDE;
+	run(ev, 0, 5001, "kworker/1:0", 2000, 3000);
+	run(ev, 1, 5002, "ksoftirqd/1", 3000, 4000);
+	run(ev, 2, 6000, "app", 4000, 5000);
+	ev->runs[0].vpid = ev->runs[1].vpid = 0; /* outside */
+	ev->runs[2].vpid = 12;
+	spike_analyze(ev, r);
+	assert_int_equal(r->accounted_ns, 4000);
+	p = find(r, SPIKE_TASK, 5001);
+	assert_non_null(p);
+	assert_int_equal(p->pid, 0);
+	assert_int_equal(p->ns, 1000);
+	p = find(r, SPIKE_TASK, 5002);
+	assert_non_null(p);
+	assert_int_equal(p->pid, 0);
+	assert_string_equal(p->comm, "ksoftirqd/1");
+	p = find(r, SPIKE_TASK, 6000);
+	assert_non_null(p);
+	assert_int_equal(p->pid, 12);
+	p = find(r, SPIKE_DELIVERY, WAKER_OUTSIDE);
+	assert_non_null(p);
+	assert_int_equal(p->pid, 0);
+	assert_int_equal(p->ns, 1000);
+	free(ev);
+	free(r);
+}
+
 /* A thread woken by its own hrtimer (timerlat): from the expiry, the IRQ
  * delay in the task it interrupted (net of an earlier IRQ), the timer IRQ
  * with the wakeup inside it (no delivery part), a softirq after it (with
@@ -215,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_clipping_and_missing_history),
 		cmocka_unit_test(test_delivery_part),
 		cmocka_unit_test(test_timer_wakeup),
+		cmocka_unit_test(test_pidns_parts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Per-CPU task lists: merging by (cpu, pid, aux), top-N by time or count. */
+/* Per-CPU task lists: merging by (cpu, pid, kpid, aux), top-N by time or count. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +18,30 @@ static struct task_entry ent(uint32_t cpu, uint32_t pid, uint32_t aux,
 
 	strncpy(e.comm, comm, sizeof(e.comm) - 1);
 	return e;
+}
+
+/* In a PID namespace the tasks outside it all show pid 0: their global
+ * pids (kpid) keep them apart, a task seen twice adds up. */
+static void test_outside_pidns(void **state)
+{
+	struct tasklist l = {};
+	struct task_entry e;
+
+	(void)state;
+	e = ent(1, 0, 0, 100, 1, "kworker/1:0");
+	e.kpid = 4000;
+	assert_int_equal(tasklist_add(&l, &e), 0);
+	e = ent(1, 0, 0, 200, 1, "ksoftirqd/1");
+	e.kpid = 4001;
+	assert_int_equal(tasklist_add(&l, &e), 0);
+	e = ent(1, 0, 0, 50, 1, "kworker/1:0");
+	e.kpid = 4000;
+	assert_int_equal(tasklist_add(&l, &e), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.v[0].ns, 150);
+	assert_int_equal(l.v[0].count, 2);
+	assert_string_equal(l.v[1].comm, "ksoftirqd/1");
+	tasklist_fini(&l);
 }
 
 static void test_merge_and_top(void **state)
@@ -123,6 +147,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_and_top),
+		cmocka_unit_test(test_outside_pidns),
 		cmocka_unit_test(test_name_text),
 		cmocka_unit_test(test_bound),
 	};

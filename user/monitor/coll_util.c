@@ -51,7 +51,8 @@ int coll_tab_to_list(const struct task_tab *t, uint32_t cpu, struct tasklist *l)
 
 		if (!e->pid)
 			continue;
-		te.pid = e->pid;
+		te.pid = e->vpid;
+		te.kpid = e->pid;
 		te.ns = e->ns;
 		te.count = e->count;
 		memcpy(te.comm, e->comm, sizeof(te.comm));

@@ -140,6 +140,7 @@ static int noise_load(struct noise_coll *c, const struct noise_opts *o)
 	}
 	c->skel->rodata->cfg_cpu_words = (__u32)top;
 	c->skel->rodata->cfg_all_cpus = cpuset_covers(&o->cpus, c->ncpus);
+	c->skel->rodata->cfg_pidns_ino = sysinfo_pidns_ino();
 	err = choose_programs(c, o, &c->loaded);
 	if (err) {
 		if (err != -ENOENT)

@@ -49,9 +49,11 @@ int noise_snap_add_ipi(struct noise_snap *s, uint32_t target,
 		       uint32_t sender_cpu, uint32_t pid, uint64_t count,
 		       const char *comm)
 {
-	struct task_entry t = {
-		.cpu = target, .pid = pid, .aux = sender_cpu, .count = count
-	};
+	struct task_entry t = { .cpu = target,
+				.pid = pid & RTBPF_PID_OUTSIDE ? 0 : pid,
+				.kpid = pid,
+				.aux = sender_cpu,
+				.count = count };
 
 	if (target >= s->ncpus)
 		return 0;

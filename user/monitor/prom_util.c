@@ -3,6 +3,7 @@
 #include "prom_util.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "coll.h"
 
@@ -121,18 +122,39 @@ static void task_sample(struct prom *p, const char *name, const char *cpu,
 		prom_sample_u64(p, name, "_total", l, 3, v);
 }
 
+/* Tasks outside rtbpf's PID namespace all show pid 0: one sample per
+ * name of those (a label set appears once in an exposition). */
+static void merge_outside(const struct task_entry **top, uint64_t *val,
+			  size_t k)
+{
+	for (size_t i = 1; i < k; i++)
+		for (size_t j = 0; j < i && !top[i]->pid; j++)
+			if (top[j] && !top[j]->pid &&
+			    !strncmp(top[j]->comm, top[i]->comm,
+				     sizeof(top[i]->comm))) {
+				val[j] += val[i];
+				top[i] = NULL;
+				break;
+			}
+}
+
 void prom_top_tasks(struct prom *p, const char *name, const char *cpu,
 		    const struct tasklist *list, unsigned int cpu_id,
 		    bool by_count, uint64_t total)
 {
 	const struct task_entry *top[PROM_TOP_TASKS];
 	size_t k = tasklist_top(list, cpu_id, top, PROM_TOP_TASKS, by_count);
-	uint64_t sum = 0;
+	uint64_t sum = 0, val[PROM_TOP_TASKS];
 
+	for (size_t i = 0; i < k; i++)
+		val[i] = by_count ? top[i]->count : top[i]->ns;
+	merge_outside(top, val, k);
 	for (size_t i = 0; i < k; i++) {
 		char task[TEXT_ESC_SIZE(16)], pid[16];
-		uint64_t v = by_count ? top[i]->count : top[i]->ns;
+		uint64_t v = val[i];
 
+		if (!top[i])
+			continue;
 		task_name_text(task, sizeof(task), top[i]->comm,
 			       sizeof(top[i]->comm));
 		snprintf(pid, sizeof(pid), "%u", top[i]->pid);

@@ -21,7 +21,9 @@ void spike_waker_comm(const struct coll_names *names, struct spike_report *r)
 		if (p->kind != SPIKE_DELIVERY || !p->id)
 			continue;
 		memset(p->comm, 0, sizeof(p->comm));
-		if (!names->comm(p->id, p->comm, sizeof(p->comm) - 1))
+		/* /proc names the tasks of rtbpf's namespace only */
+		if (!p->pid ||
+		    !names->comm(p->pid, p->comm, sizeof(p->comm) - 1))
 			snprintf(p->comm, sizeof(p->comm), "?");
 	}
 }
@@ -38,7 +40,7 @@ static void part_label(const struct coll_names *names,
 			name_cols);
 	switch (p->kind) {
 	case SPIKE_TASK:
-		snprintf(buf, len, "task %s/%u", name, p->id);
+		snprintf(buf, len, "task %s/%u", name, p->pid);
 		break;
 	case SPIKE_IDLE:
 		snprintf(buf, len, "idle (CPU wake-up)");
@@ -46,7 +48,7 @@ static void part_label(const struct coll_names *names,
 	case SPIKE_DELIVERY:
 		if (p->id)
 			snprintf(buf, len, "delivery from CPU %u %s/%u", p->cpu,
-				 name, p->id);
+				 name, p->pid);
 		else
 			snprintf(buf, len, "delivery from CPU %u (idle)",
 				 p->cpu);
@@ -69,7 +71,7 @@ static void part_label(const struct coll_names *names,
 			snprintf(buf, len, "irq delay (idle: CPU wake-up)");
 		else
 			snprintf(buf, len, "irq delay while %s/%u ran", name,
-				 p->id);
+				 p->pid);
 		break;
 	case SPIKE_TIMER_IRQ:
 		snprintf(buf, len, "timer irq (its own, with the wakeup)");
@@ -133,7 +135,7 @@ static void part_json(struct json_w *w, const struct coll_names *names,
 	if (p->kind == SPIKE_IRQ_DELAY && !p->id)
 		json_kv_bool(w, "idle", true);
 	if (named) {
-		json_kv_u64(w, "pid", p->id);
+		json_kv_u64(w, "pid", p->pid);
 		json_key(w, "comm");
 		json_strn(w, p->comm, sizeof(p->comm));
 	} else if (p->kind == SPIKE_HARDIRQ) {

@@ -70,6 +70,7 @@ static int set_rodata(struct sched_coll *c, const struct monitor_opts *o,
 	r->cfg_filter_tid = f->has_tid;
 	r->cfg_tid = f->tid;
 	r->cfg_filter_comm = f->has_comm;
+	r->cfg_pidns_ino = sysinfo_pidns_ino();
 	r->cfg_stolen = o->stolen;
 	r->cfg_noise = noise_ring >= 0;
 	r->cfg_spike_ns = o->threshold_ns;

@@ -80,11 +80,27 @@ static struct spike_part *add_part(struct spike_report *r, uint32_t kind,
 		memset(p, 0, sizeof(*p));
 		p->kind = kind;
 		p->id = id;
+		p->pid = id;
 		if (comm)
 			memcpy(p->comm, comm, sizeof(p->comm) - 1);
 	}
 	p->ns += ns;
 	r->accounted_ns += ns;
+	return p;
+}
+
+/* A task part's pid as shown (BPF's: of rtbpf's PID namespace). */
+static void shown(struct spike_part *p, uint32_t pid)
+{
+	if (p)
+		p->pid = pid;
+}
+
+/* A delivery's waker outside rtbpf's PID namespace shows as pid 0. */
+static struct spike_part *waker(struct spike_part *p)
+{
+	if (p && p->id == WAKER_OUTSIDE)
+		p->pid = 0;
 	return p;
 }
 
@@ -150,7 +166,9 @@ static void add_runs(const struct spike_event *ev, struct spike_report *r,
 		irq = noise_sum(ev, olo, ohi, -1);
 		o = o > irq ? o - irq : 0;
 		if (run->pid)
-			add_part(r, SPIKE_TASK, run->pid, ev->run_comm[i], o);
+			shown(add_part(r, SPIKE_TASK, run->pid, ev->run_comm[i],
+				       o),
+			      run->vpid);
 		else
 			add_part(r, SPIKE_IDLE, 0, NULL, o);
 	}
@@ -213,6 +231,7 @@ static void timer_analyze(const struct spike_event *ev, struct spike_report *r)
 	uint64_t start = ev->timer_expiry, hi = ev->run_at, tlo, thi, d;
 	int tv = timer_vector(ev), ri = run_at(ev, start);
 	struct span dlv = { ev->wait_start, ev->wake_at };
+	struct spike_part *p;
 
 	r->latency_ns = hi - start;
 	tlo = tv >= 0 ? ev->noise[tv].start : ev->timer_irq_at;
@@ -221,12 +240,15 @@ static void timer_analyze(const struct spike_event *ev, struct spike_report *r)
 	thi = clamp(thi, tlo, hi);
 	d = tlo - start;
 	d -= clamp(noise_sum(ev, start, tlo, tv), 0, d);
-	add_part(r, SPIKE_IRQ_DELAY, ri >= 0 ? ev->runs[ri].pid : UINT32_MAX,
-		 ri >= 0 ? ev->run_comm[ri] : NULL, d);
+	p = add_part(r, SPIKE_IRQ_DELAY,
+		     ri >= 0 ? ev->runs[ri].pid : UINT32_MAX,
+		     ri >= 0 ? ev->run_comm[ri] : NULL, d);
+	if (ri >= 0)
+		shown(p, ev->runs[ri].vpid);
 	add_part(r, SPIKE_TIMER_IRQ, 0, NULL, thi - tlo);
 	if (dlv.hi > dlv.lo)
-		add_part(r, SPIKE_DELIVERY, ev->waker_pid, NULL,
-			 dlv.hi - dlv.lo - overlap(dlv, tlo, thi));
+		waker(add_part(r, SPIKE_DELIVERY, ev->waker_pid, NULL,
+			       dlv.hi - dlv.lo - overlap(dlv, tlo, thi)));
 	add_noise(ev, r, start, hi, tv);
 	add_runs(ev, r, thi > ev->wake_at ? thi : ev->wake_at, hi);
 	r->ipis = count_ipis(ev, start, hi);
@@ -249,7 +271,8 @@ void spike_analyze(const struct spike_event *ev, struct spike_report *r)
 		lo = start;
 	if (lo > hi)
 		lo = hi;
-	dlv = add_part(r, SPIKE_DELIVERY, ev->waker_pid, NULL, lo - start);
+	dlv = waker(
+		add_part(r, SPIKE_DELIVERY, ev->waker_pid, NULL, lo - start));
 	if (dlv)
 		dlv->cpu = ev->waker_cpu;
 	r->ipis = count_ipis(ev, start, hi);

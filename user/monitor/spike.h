@@ -30,7 +30,8 @@ enum spike_part_kind {
 
 struct spike_part {
 	uint32_t kind;
-	uint32_t id;
+	uint32_t id; /* a task's: its pid in the initial PID namespace */
+	uint32_t pid; /* a task's as shown: of rtbpf's, 0 outside it */
 	uint32_t cpu; /* SPIKE_DELIVERY */
 	char comm[16]; /* SPIKE_TASK (SPIKE_DELIVERY: the caller's to fill) */
 	uint64_t ns;

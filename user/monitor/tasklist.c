@@ -10,7 +10,8 @@ int tasklist_add(struct tasklist *l, const struct task_entry *e)
 	for (size_t i = 0; i < l->n; i++) {
 		struct task_entry *q = &l->v[i];
 
-		if (q->cpu == e->cpu && q->pid == e->pid && q->aux == e->aux) {
+		if (q->cpu == e->cpu && q->pid == e->pid &&
+		    q->kpid == e->kpid && q->aux == e->aux) {
 			q->ns += e->ns;
 			q->count += e->count;
 			memcpy(q->comm, e->comm, sizeof(q->comm));

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Lists of per-CPU, per-task figures (preemptors, stolen time, page faults,
- * IPI senders), merged by (cpu, pid, aux). Allocates as it grows. */
+ * IPI senders), merged by (cpu, pid, kpid, aux). Allocates as it grows. */
 #ifndef RTBPF_TASKLIST_H
 #define RTBPF_TASKLIST_H
 
@@ -12,7 +12,8 @@
 
 struct task_entry {
 	uint32_t cpu;
-	uint32_t pid;
+	uint32_t pid; /* shown: of rtbpf's PID namespace, 0 outside it */
+	uint32_t kpid; /* of the initial namespace, keeps those apart */
 	uint32_t aux; /* IPIs: the sending CPU; else 0 */
 	char comm[16];
 	uint64_t ns;
@@ -25,7 +26,7 @@ struct tasklist {
 	size_t prune_at; /* tasklist_bound(): next prune past this many */
 };
 
-/* Adds e's ns and count to the entry of the same cpu, pid and aux, or
+/* Adds e's ns and count to the entry of the same cpu, pid, kpid and aux, or
  * appends it. 0 or -ENOMEM. */
 int tasklist_add(struct tasklist *l, const struct task_entry *e);
 int tasklist_merge(struct tasklist *l, const struct tasklist *a);

@@ -21,6 +21,7 @@
 #include "monitor/coll_util.h"
 #include "osnoise.skel.h"
 #include "probe_host.h"
+#include "sysinfo.h"
 
 /* Programs of tracepoints this kernel lacks (x86's vectors elsewhere,
  * nmi_handler) stay unloaded, named with -v. */
@@ -80,6 +81,7 @@ static int open_bpf(struct osnoise_run *r)
 		log_err("osnoise: open BPF object: %s", strerror(-err));
 		return err;
 	}
+	r->skel->rodata->cfg_pidns_ino = sysinfo_pidns_ino();
 	err = choose_programs(r->skel);
 	if (!err)
 		err = coll_load(r->skel->skeleton, "osnoise");
@@ -169,7 +171,7 @@ static void read_threads(struct osnoise_run *r)
 		}
 		t = &r->threads[r->nthreads++];
 		t->cpu = k.cpu;
-		t->pid = k.pid;
+		t->pid = v.pid; /* rtbpf's namespace's: k.pid is global */
 		t->ns = v.ns;
 		t->runs = v.runs;
 		memcpy(t->comm, v.comm, sizeof(t->comm));

@@ -226,6 +226,7 @@ static void probe_ready(void *arg, int tid)
 {
 	struct osnoise_probe *p = arg;
 
+	p->bpf->probe_kpid = 0; /* BPF learns it anew for this tid */
 	p->bpf->probe_tid = (__u32)tid;
 }
 

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "monitor/coll_util.h"
 #include "probe_host.h"
+#include "sysinfo.h"
 #include "timerlat.skel.h"
 
 /* An exit code when the host cannot run the probes, else -1. */
@@ -80,6 +81,7 @@ static int open_bpf(struct timerlat_run *t)
 		log_err("timerlat: open BPF object: %s", strerror(-err));
 		return err;
 	}
+	t->skel->rodata->cfg_pidns_ino = sysinfo_pidns_ino();
 	if (fd >= 0) {
 		err = bpf_map__reuse_fd(t->skel->maps.timer_wakes, fd);
 		if (err) {
