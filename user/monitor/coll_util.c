@@ -18,8 +18,8 @@ int coll_load(struct bpf_object_skeleton *s, const char *what)
 	int err = bpf_object__load_skeleton(s);
 
 	if (err)
-		log_err("%s: load BPF programs: %s%s", what,
-			strerror(-err), log_bpf_hint(err));
+		log_err("%s: load BPF programs: %s%s", what, strerror(-err),
+			log_bpf_hint(err));
 	return err;
 }
 
@@ -28,8 +28,8 @@ int coll_attach(struct bpf_object_skeleton *s, const char *what)
 	int err = bpf_object__attach_skeleton(s);
 
 	if (err) {
-		log_err("%s: attach tracepoints: %s%s", what,
-			strerror(-err), log_bpf_hint(err));
+		log_err("%s: attach tracepoints: %s%s", what, strerror(-err),
+			log_bpf_hint(err));
 		return err;
 	}
 	for (int i = 0; i < s->prog_cnt; i++) {

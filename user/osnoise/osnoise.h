@@ -86,8 +86,8 @@ void osnoise_stats_add(struct osnoise_stats *d, const struct osnoise_stats *a);
  * taken out first (and returned: it is no runtime either); what is left
  * is noise when it reaches thr. Pure.
  */
-uint64_t osnoise_account_gap(struct osnoise_stats *s, uint64_t t0,
-			     uint64_t t1, const struct osnoise_sums *a,
+uint64_t osnoise_account_gap(struct osnoise_stats *s, uint64_t t0, uint64_t t1,
+			     const struct osnoise_sums *a,
 			     const struct osnoise_sums *b, uint64_t thr);
 
 /*

@@ -31,8 +31,8 @@ void osnoise_stats_add(struct osnoise_stats *d, const struct osnoise_stats *a)
 	d->max_ns = a->max_ns > max ? a->max_ns : max;
 }
 
-uint64_t osnoise_account_gap(struct osnoise_stats *s, uint64_t t0,
-			     uint64_t t1, const struct osnoise_sums *a,
+uint64_t osnoise_account_gap(struct osnoise_stats *s, uint64_t t0, uint64_t t1,
+			     const struct osnoise_sums *a,
 			     const struct osnoise_sums *b, uint64_t thr)
 {
 	uint64_t self = b->self_ns - a->self_ns, gap = t1 - t0, net = 0;
