@@ -45,7 +45,7 @@ SAN_BUILD := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 SAN_BUILD += $(if $(findstring thread,$(SANITIZE)),-Wno-tsan)
 endif
 CFLAGS += $(SAN_BUILD)
-CPPFLAGS += -I. -Iuser -Iuser/include -Ixdp/include -I$(O)/skel -MMD -MP
+CPPFLAGS += -I. -Iuser -Iuser/include -Ixdp/include -I$(O)/skel -I$(O)/gen -MMD -MP
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf libxdp 2>/dev/null)
 LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf -lelf -lz)
 LIBBPF_STATIC := $(shell $(PKG_CONFIG) --static --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf -lelf -lz) -lzstd
@@ -166,6 +166,25 @@ $(O)/obj/%.o: %.c | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(LIBBPF_CFLAGS) $(CFLAGS) -c $< -o $@
+
+# What rtbpf --version names: the git revision (the tree's own, "-dirty"
+# with uncommitted changes; a copy of the tree, as make deb builds, reads
+# .rtbpf-git-rev), the libbpf and libxdp it was built against. Rewritten
+# only when it changes, so a commit rebuilds main.c alone.
+GIT_REV = $(shell if [ -f .rtbpf-git-rev ]; then cat .rtbpf-git-rev; \
+	elif [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ]; then \
+	git describe --always --dirty --abbrev=12 --exclude='*' 2>/dev/null; fi)
+BUILD_INFO := $(O)/gen/build_info.h
+$(BUILD_INFO): FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '#define RTBPF_GIT "%s"\n#define RTBPF_LIBBPF_BUILT "%s"\n#define RTBPF_LIBXDP_BUILT "%s"\n' \
+		"$(or $(GIT_REV),unknown)" \
+		"$$($(PKG_CONFIG) --modversion libbpf 2>/dev/null || echo unknown)" \
+		"$$($(PKG_CONFIG) --modversion libxdp 2>/dev/null || echo unknown)" >$@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
+$(O)/obj/user/main.o $(O)/hooked/user/main.o: $(BUILD_INFO)
+.PHONY: FORCE
+FORCE:
 
 $(O)/san/%.o: %.c | $(SKELS)
 	$(call msg,CC-SAN,$@)

@@ -33,6 +33,9 @@ else
 	tar -C "$top" --exclude=./build --exclude="./${out#"$top"/}" -cf - . |
 		tar -C "$src" -xf -
 fi
+# the copy is no git tree: rtbpf --version reads its revision here
+git -C "$top" describe --always --dirty --abbrev=12 --exclude='*' \
+	>"$src/.rtbpf-git-rev" 2>/dev/null || rm -f "$src/.rtbpf-git-rev"
 echo "make deb: building rtbpf $version in $src"
 (cd "$src" && DEB_BUILD_OPTIONS="parallel=$(nproc) nocheck" \
 	dpkg-buildpackage -b -us -uc >"$out/build.log" 2>&1) || {

@@ -2,8 +2,10 @@
 /* rtbpf: global options and dispatch to a command (commands.c). */
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <bpf/libbpf.h>
 
+#include "build_info.h"
 #include "cli.h"
 #include "commands.h"
 #include "header.h"
@@ -36,6 +38,18 @@ static int bad_global(int argc, char **argv, int i)
 	return EXIT_USAGE;
 }
 
+/* The build: version, git revision, libbpf (the one running, and the one
+ * built against) and libxdp (built against; linked in when static),
+ * static or dynamic (a static binary has no program interpreter). */
+static void print_version(void)
+{
+	printf("rtbpf %s (git %s)\n", RTBPF_VERSION, RTBPF_GIT);
+	printf("libbpf %u.%u (built with %s), libxdp %s, %s\n",
+	       libbpf_major_version(), libbpf_minor_version(),
+	       RTBPF_LIBBPF_BUILT, RTBPF_LIBXDP_BUILT,
+	       getauxval(AT_BASE) ? "dynamic" : "static");
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *c;
@@ -46,8 +60,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		} else if (!strcmp(argv[i], "--version")) {
-			printf("rtbpf %s (libbpf %u.%u)\n", RTBPF_VERSION,
-			       libbpf_major_version(), libbpf_minor_version());
+			print_version();
 			return EXIT_OK;
 		} else if (!strncmp(argv[i], "-v", 2) &&
 			   strspn(argv[i] + 1, "v") == strlen(argv[i] + 1)) {

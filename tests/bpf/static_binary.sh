@@ -17,7 +17,8 @@ esac
 # an empty library path and no loader cache help cannot matter to it
 env -i LD_LIBRARY_PATH=/nonexistent "$bin" --version >"$T/v" ||
 	fail "static binary does not run: $(cat "$T/v")"
-ok "runs: $(cat "$T/v")"
+grep -q ', static$' "$T/v" || fail "the static binary does not say it is static: $(cat "$T/v")"
+ok "runs: $(tr '\n' ' ' <"$T/v")"
 env -i LD_LIBRARY_PATH=/nonexistent "$bin" monitor --json --interval 200ms \
 	--count 2 >"$T/m" 2>"$T/e" || fail "static monitor failed: $(cat "$T/e")"
 [ "$(jq -s 'map(select(.type=="interval")) | length' "$T/m")" = 2 ] ||

@@ -28,4 +28,14 @@ ok "$(sort -u "$T/pairs" | wc -l) short letters over ${#cmds[@]} commands, one m
 "$RTBPF" monitor --help | grep -q 'a bare number is seconds' || fail "monitor: no DUR rule"
 "$RTBPF" hold --help | tr '\n' ' ' | grep -q 'a bare number *is microseconds' || fail "hold: no LAT rule"
 ok "units stated in --help"
+# --version names the build: version and git revision, the libbpf
+# running and the one built against, libxdp, static or dynamic
+"$RTBPF" --version >"$T/v" || fail "--version: exit $?"
+v=$(sed -n 's/^VERSION := //p' "${RTBPF_TOP:-.}/Makefile")
+grep -qE "^rtbpf $v \(git (unknown|[0-9a-f]{7,}(-dirty)?)\)$" "$T/v" ||
+	fail "--version line 1: $(head -n 1 "$T/v")"
+want=$(pkg-config --modversion libbpf 2>/dev/null || echo unknown)
+sed -n 2p "$T/v" | grep -qE "^libbpf [0-9]+\.[0-9]+ \(built with $want\), libxdp [^,]+, dynamic$" ||
+	fail "--version line 2: $(sed -n 2p "$T/v")"
+ok "--version: $(tr '\n' ' ' <"$T/v")"
 echo "cli help: ok"
