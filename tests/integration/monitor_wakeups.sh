@@ -79,7 +79,14 @@ run_case() { # filter-kind
 	else
 		echo "$kind: preempted waits timed too: max not compared"
 	fi
-	[ "$bmin" -le "$umin" ] || fail "$kind: kernel min $bmin > userspace min $umin"
+	# a wakeup that found the sleeper still on its CPU is not timed by
+	# the kernel, but userspace timed it, and short: its min is then no
+	# bound
+	if [ "$br" = 0 ]; then
+		[ "$bmin" -le "$umin" ] || fail "$kind: kernel min $bmin > userspace min $umin"
+	else
+		echo "$kind: $br woken while running, untimed: min not compared"
+	fi
 	if [ "$kind" = hold ]; then
 		[ $((bp50 * 16)) -ge $((HOLD_US * 1000 * 15)) ] ||
 			fail "hold: kernel p50 $bp50 ns < the $HOLD_US us every wait lasted (-1/16)"
