@@ -169,8 +169,8 @@ static void spin(struct osnoise_probe *p, uint64_t end)
 
 		/* the next delta starts at t, not after this: what takes the
 		 * CPU meanwhile falls in it (the accounting's own few hundred
-		 * ns too) */
-		/* the time it stopped or blocked itself is no runtime */
+		 * ns too); the time the probe stopped or blocked itself is no
+		 * runtime (flushed <= prev, so flushed stays <= t) */
 		if (t - prev >= thr || c->head != seen)
 			flushed += refresh(p, prev, &t, &at, &seen);
 		prev = t;
